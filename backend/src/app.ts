@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Router } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { AppContext, ReadinessCheck } from './app-context';
+import { errorHandler, notFoundHandler } from './http/error-middleware';
+import { healthRoutes } from './modules/health/health.routes';
+
+/** A business component plugged into the app: its routes, readiness checks and background work. */
+export interface AppModule {
+  name: string;
+  router?: Router;
+  readiness?: ReadinessCheck[];
+  /** Started after the server listens (sweeps, workers); stopped through ctx.onClose. */
+  start?: () => Promise<void> | void;
+}
+
+export type ModuleFactory = (ctx: AppContext) => AppModule | Promise<AppModule>;
+
+/** Assembles the Express app from modules: logging, metrics, JSON parsing, routes, errors. */
+export function createApp(ctx: AppContext, modules: AppModule[], baseChecks: ReadinessCheck[]): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.http.trustProxy);
+
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+    }),
+  );
+  app.use(ctx.metrics.middleware());
+  // Keep the raw body: signed callbacks and payment notifies are verified over the exact bytes.
+  app.use(
+    express.json({
+      limit: ctx.config.http.bodyLimit,
+      verify: (req, _res, buf) => {
+        (req as unknown as { rawBody: Buffer }).rawBody = buf;
+      },
+    }),
+  );
+
+  const checks = [...baseChecks, ...modules.flatMap((m) => m.readiness ?? [])];
+  app.use(healthRoutes(ctx, checks));
+  for (const module of modules) if (module.router) app.use(module.router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,95 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { AppContext, ReadinessCheck } from './app-context';
+import { createApp, type AppModule, type ModuleFactory } from './app';
+import type { AppConfig } from './config/config';
+import { openDatabase } from './db/data-source';
+import { createKeyValueStore } from './infra/kv';
+import { createLogger, type Logger } from './infra/logger';
+import { Metrics } from './infra/metrics';
+import { moduleFactories } from './modules';
+import { createOpenApiRegistry } from './openapi/registry';
+
+export interface RunningBackend {
+  app: Express;
+  server: Server;
+  ctx: AppContext;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Replace the module list (tests assemble partial apps). */
+  modules?: ModuleFactory[];
+}
+
+/** Builds the context (database with migrations applied, KV store, metrics) and every module. */
+export async function buildBackend(config: AppConfig, options: StartOptions = {}): Promise<{ app: Express; ctx: AppContext; modules: AppModule[]; close(): Promise<void> }> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = await openDatabase(config.database);
+  const kv = createKeyValueStore(config.redis);
+  const closers: Array<() => Promise<void> | void> = [];
+  const ctx: AppContext = {
+    config,
+    logger,
+    db,
+    kv,
+    metrics: new Metrics(),
+    openapi: createOpenApiRegistry(),
+    onClose: (fn) => closers.push(fn),
+  };
+  const modules: AppModule[] = [];
+  for (const factory of options.modules ?? moduleFactories) modules.push(await factory(ctx));
+  const app = createApp(ctx, modules, baseReadinessChecks(ctx));
+  const close = async () => {
+    for (const fn of closers.reverse()) await fn();
+    await kv.close();
+    if (db.isInitialized) await db.destroy();
+  };
+  return { app, ctx, modules, close };
+}
+
+function baseReadinessChecks(ctx: AppContext): ReadinessCheck[] {
+  const checks: ReadinessCheck[] = [
+    { name: 'database', check: async () => void (await ctx.db.query('SELECT 1')) },
+  ];
+  if (ctx.config.redis) checks.push({ name: 'redis', check: () => ctx.kv.ping() });
+  const n8n = ctx.config.n8n.baseUrl;
+  if (n8n) {
+    checks.push({
+      name: 'n8n',
+      check: async () => {
+        const res = await fetch(new URL('/healthz', n8n), { signal: AbortSignal.timeout(1500) });
+        if (!res.ok) throw new Error(`n8n answered ${res.status}`);
+      },
+    });
+  }
+  return checks;
+}
+
+/** Starts the HTTP server and the modules' background work. */
+export async function startBackend(config: AppConfig, options: StartOptions = {}): Promise<RunningBackend> {
+  const built = await buildBackend(config, options);
+  const server = createServer(built.app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  for (const module of built.modules) await module.start?.();
+  const url = `http://${config.http.host}:${port}`;
+  built.ctx.logger.info({ url, database: config.database.type, redis: Boolean(config.redis) }, 'backend listening');
+  return {
+    app: built.app,
+    server,
+    ctx: built.ctx,
+    url,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await built.close();
+    },
+  };
+}

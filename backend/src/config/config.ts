@@ -1,0 +1,144 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one typed configuration object, built once at start-up from the environment
+ * (and, for runtime-tunable values, overridden later by the `settings` table).
+ * Every variable is documented in `.env.example`.
+ */
+
+/** Development defaults that production must never run with. */
+export const DEFAULT_SECRETS = {
+  JWT_SECRET: 'dev-only-jwt-secret-change-me',
+  N8N_SHARED_SECRET: 'dev-only-n8n-shared-secret-change-me',
+  ADMIN_BOOTSTRAP_PASSWORD: 'Admin12345',
+} as const;
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(3000),
+  PUBLIC_BASE_URL: z.url().optional(),
+  DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z.string().default('1mb'),
+  TRUST_PROXY: bool.default(false),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^mysql:\/\//, 'must be a mysql:// URL (leave it unset for the embedded SQLite database)')
+    .optional(),
+  DATABASE_POOL_SIZE: int(10, 1),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_KEY_PREFIX: z.string().default('aiphoto:'),
+
+  JWT_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SECRETS.JWT_SECRET),
+  JWT_TTL_SECONDS: int(7 * 24 * 3600, 60),
+  N8N_SHARED_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .default(DEFAULT_SECRETS.N8N_SHARED_SECRET),
+  N8N_BASE_URL: z.url().optional(),
+
+  VENDOR_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
+  SANDBOX_URL: z.url().default('http://127.0.0.1:9400'),
+
+  ADMIN_BOOTSTRAP_USERNAME: z.string().min(3).default('admin'),
+  ADMIN_BOOTSTRAP_PASSWORD: z.string().min(8).default(DEFAULT_SECRETS.ADMIN_BOOTSTRAP_PASSWORD),
+
+  PLAN_MONTHLY_QUOTA: int(100, 1),
+  MEMBERSHIP_PRICE: int(9900, 1),
+  MEMBERSHIP_DAYS: int(30, 1),
+
+  RATE_LIMIT_API_PER_15MIN: int(1000, 1),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  isProduction: boolean;
+  http: { host: string; port: number; publicBaseUrl: string; bodyLimit: string; trustProxy: boolean };
+  dataDir: string;
+  logLevel: Env['LOG_LEVEL'];
+  database:
+    | { type: 'sqlite'; file: string }
+    | { type: 'mysql'; url: string; poolSize: number };
+  redis: { url: string; keyPrefix: string } | null;
+  auth: { jwtSecret: string; jwtTtlSeconds: number };
+  n8n: { baseUrl: string | null; sharedSecret: string };
+  vendors: { mode: 'sandbox' | 'live'; sandboxUrl: string };
+  adminBootstrap: { username: string; password: string };
+  plan: { monthlyQuota: number; priceFen: number; days: number };
+  rateLimit: { apiPer15Min: number };
+  /** The raw validated environment, for modules that read their own settings. */
+  raw: Env;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates `source` (normally `process.env`) and fails fast naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings in .env files mean "not set", not "set to empty".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const env = parsed.data;
+  const problems = productionProblems(env);
+  if (problems.length) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    env: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`,
+      bodyLimit: env.BODY_LIMIT,
+      trustProxy: env.TRUST_PROXY,
+    },
+    dataDir,
+    logLevel: env.LOG_LEVEL,
+    database: env.DATABASE_URL
+      ? { type: 'mysql', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      : { type: 'sqlite', file: path.join(dataDir, 'aiphoto.sqlite') },
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : null,
+    auth: { jwtSecret: env.JWT_SECRET, jwtTtlSeconds: env.JWT_TTL_SECONDS },
+    n8n: { baseUrl: env.N8N_BASE_URL ?? null, sharedSecret: env.N8N_SHARED_SECRET },
+    vendors: { mode: env.VENDOR_MODE, sandboxUrl: env.SANDBOX_URL },
+    adminBootstrap: { username: env.ADMIN_BOOTSTRAP_USERNAME, password: env.ADMIN_BOOTSTRAP_PASSWORD },
+    plan: { monthlyQuota: env.PLAN_MONTHLY_QUOTA, priceFen: env.MEMBERSHIP_PRICE, days: env.MEMBERSHIP_DAYS },
+    rateLimit: { apiPer15Min: env.RATE_LIMIT_API_PER_15MIN },
+    raw: env,
+  };
+}
+
+/** Production refuses development secrets, sandbox vendors and the embedded stand-ins. */
+function productionProblems(env: Env): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(DEFAULT_SECRETS)) {
+    if (env[name as keyof typeof DEFAULT_SECRETS] === value) {
+      problems.push(`${name}: the development default is not allowed in production; set a secret value`);
+    }
+  }
+  if (env.VENDOR_MODE !== 'live') problems.push('VENDOR_MODE: production requires "live" vendors, not the sandbox');
+  if (!env.DATABASE_URL) problems.push('DATABASE_URL: production requires MySQL (the embedded SQLite is for local use)');
+  if (!env.REDIS_URL) problems.push('REDIS_URL: production requires Redis (rate limits, nonces and pub/sub across replicas)');
+  if (!env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: production requires the public URL of the backend');
+  return problems;
+}

@@ -1,0 +1,10 @@
+import type { KeyValueStore } from './kv-store';
+import { MemoryKeyValueStore } from './memory-kv-store';
+import { RedisKeyValueStore } from './redis-kv-store';
+
+export type { KeyValueStore, WindowCount, Unsubscribe } from './kv-store';
+export { MemoryKeyValueStore, RedisKeyValueStore };
+
+export function createKeyValueStore(redis: { url: string; keyPrefix: string } | null): KeyValueStore {
+  return redis ? new RedisKeyValueStore(redis.url, redis.keyPrefix) : new MemoryKeyValueStore();
+}

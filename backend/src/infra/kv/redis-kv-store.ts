@@ -1,0 +1,94 @@
+import { Redis } from 'ioredis';
+import type { KeyValueStore, Unsubscribe, WindowCount } from './kv-store';
+
+/**
+ * Redis-backed KeyValueStore. Keys carry a prefix so several deployments (or test runs)
+ * can share one Redis. Pub/sub uses a second connection, as Redis requires.
+ */
+export class RedisKeyValueStore implements KeyValueStore {
+  readonly kind = 'redis' as const;
+  private readonly client: Redis;
+  private subscriber: Redis | null = null;
+  private readonly handlers = new Map<string, Set<(message: string) => void>>();
+
+  constructor(url: string, private readonly prefix = 'aiphoto:') {
+    this.client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // Errors surface through the commands that fail; without a listener ioredis would log noise.
+    this.client.on('error', () => undefined);
+  }
+
+  private k(key: string): string {
+    return this.prefix + key;
+  }
+
+  async hit(key: string, windowSeconds: number): Promise<WindowCount> {
+    const full = this.k(key);
+    // INCR + EXPIRE NX in one round trip: the TTL is set once, when the window opens.
+    const result = await this.client.multi().incr(full).expire(full, windowSeconds, 'NX').ttl(full).exec();
+    if (!result) throw new Error('Redis transaction aborted');
+    const count = Number(result[0][1]);
+    const ttl = Number(result[2][1]);
+    return { count, resetInSeconds: ttl > 0 ? ttl : windowSeconds };
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.client.set(this.k(key), value, 'EX', ttlSeconds, 'NX')) === 'OK';
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.client.get(this.k(key));
+  }
+
+  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+    if (ttlSeconds) await this.client.set(this.k(key), value, 'EX', ttlSeconds);
+    else await this.client.set(this.k(key), value);
+  }
+
+  async del(key: string): Promise<void> {
+    await this.client.del(this.k(key));
+  }
+
+  async ttl(key: string): Promise<number | null> {
+    const ttl = await this.client.ttl(this.k(key));
+    return ttl >= 0 ? ttl : null;
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.client.publish(this.k(channel), message);
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe> {
+    const full = this.k(channel);
+    if (!this.subscriber) {
+      this.subscriber = this.client.duplicate();
+      this.subscriber.on('error', () => undefined);
+      this.subscriber.on('message', (ch: string, message: string) => {
+        for (const handler of this.handlers.get(ch) ?? []) handler(message);
+      });
+    }
+    let set = this.handlers.get(full);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(full, set);
+      await this.subscriber.subscribe(full);
+    }
+    set.add(onMessage);
+    return async () => {
+      const current = this.handlers.get(full);
+      current?.delete(onMessage);
+      if (current && current.size === 0) {
+        this.handlers.delete(full);
+        await this.subscriber?.unsubscribe(full);
+      }
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.client.ping();
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+    await Promise.allSettled([this.client.quit(), this.subscriber?.quit()]);
+  }
+}
