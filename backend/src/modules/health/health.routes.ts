@@ -47,12 +47,12 @@ export function healthRoutes(ctx: AppContext, checks: ReadinessCheck[]): Router 
   router.get('/api/docs.json', (_req, res) => {
     res.json(openApiDocument());
   });
+  // `/api/docs` answers the OpenAPI JSON to API clients and Swagger UI to browsers.
+  router.get('/api/docs', (req: Request, res: Response, next: NextFunction) => {
+    if (req.accepts(['json', 'html']) === 'json') res.json(openApiDocument());
+    else next();
+  });
   router.use('/api/docs', swaggerUi.serve, (req: Request, res: Response, next: NextFunction) => {
-    // `/api/docs` answers the OpenAPI JSON to API clients and Swagger UI to browsers.
-    if (req.path === '/' && !req.accepts('html')) {
-      res.json(openApiDocument());
-      return;
-    }
     swaggerUi.setup(openApiDocument())(req, res, next);
   });
   return router;

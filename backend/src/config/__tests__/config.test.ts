@@ -1,0 +1,78 @@
+import { ConfigError, DEFAULT_SECRETS, loadConfig } from '../config';
+
+const productionEnv = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'a-real-production-jwt-secret-value',
+  N8N_SHARED_SECRET: 'a-real-production-n8n-shared-secret',
+  ADMIN_BOOTSTRAP_PASSWORD: 'A-real-admin-password-1',
+  VENDOR_MODE: 'live',
+  DATABASE_URL: 'mysql://aiphoto:pw@db:3306/aiphoto',
+  REDIS_URL: 'redis://redis:6379',
+  PUBLIC_BASE_URL: 'https://photo.example.com',
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('builds the embedded default from an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.database.type).toBe('sqlite');
+    expect(config.redis).toBeNull();
+    expect(config.http.port).toBe(3000);
+    expect(config.plan).toEqual({ monthlyQuota: 100, priceFen: 9900, days: 30 });
+    expect(config.vendors.mode).toBe('sandbox');
+  });
+
+  it('selects MySQL and Redis when their URLs are set', () => {
+    const config = loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/test', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(config.database).toEqual({ type: 'mysql', url: 'mysql://root@127.0.0.1:3306/test', poolSize: 10 });
+    expect(config.redis?.url).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(problemsOf({ PORT: 'eighty' })).toEqual([expect.stringMatching(/^PORT: /)]);
+    expect(problemsOf({ DATABASE_URL: 'postgres://x' })).toEqual([expect.stringMatching(/^DATABASE_URL: must be a mysql/)]);
+    expect(problemsOf({ JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
+    expect(problemsOf({ PLAN_MONTHLY_QUOTA: '0' })).toEqual([expect.stringMatching(/^PLAN_MONTHLY_QUOTA: /)]);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).http.port).toBe(3000);
+  });
+
+  it('accepts a complete production configuration', () => {
+    expect(problemsOf(productionEnv)).toEqual([]);
+    expect(loadConfig(productionEnv).isProduction).toBe(true);
+  });
+
+  it.each(Object.keys(DEFAULT_SECRETS))('refuses to start in production with the default %s', (name) => {
+    const env = { ...productionEnv, [name]: DEFAULT_SECRETS[name as keyof typeof DEFAULT_SECRETS] };
+    expect(problemsOf(env)).toEqual([expect.stringContaining(`${name}: the development default is not allowed`)]);
+  });
+
+  it('refuses to start in production when secrets are left unset (they would fall back to defaults)', () => {
+    const { JWT_SECRET: _j, N8N_SHARED_SECRET: _n, ...rest } = productionEnv;
+    const problems = problemsOf(rest);
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^JWT_SECRET/), expect.stringMatching(/^N8N_SHARED_SECRET/)]));
+  });
+
+  it('refuses sandbox vendors, SQLite and in-process state in production', () => {
+    const { DATABASE_URL: _d, REDIS_URL: _r, ...rest } = productionEnv;
+    const problems = problemsOf({ ...rest, VENDOR_MODE: 'sandbox' });
+    expect(problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^VENDOR_MODE/), expect.stringMatching(/^DATABASE_URL/), expect.stringMatching(/^REDIS_URL/)]),
+    );
+  });
+
+  it('reports every problem at once', () => {
+    expect(problemsOf({ PORT: 'x', LOG_LEVEL: 'loud' })).toHaveLength(2);
+  });
+});

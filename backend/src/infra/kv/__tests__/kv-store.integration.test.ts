@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { MemoryKeyValueStore, RedisKeyValueStore, type KeyValueStore } from '..';
+import { testRedisUrl } from '../../../testing/test-config';
+
+const stores: Array<[string, () => KeyValueStore]> = [
+  ['memory', () => new MemoryKeyValueStore()],
+  ['redis', () => new RedisKeyValueStore(testRedisUrl(), `test:${randomBytes(4).toString('hex')}:`)],
+];
+
+describe.each(stores)('%s key-value store', (_name, make) => {
+  let kv: KeyValueStore;
+  beforeEach(() => {
+    kv = make();
+  });
+  afterEach(() => kv.close());
+
+  it('counts hits within a window and reports when it resets', async () => {
+    const first = await kv.hit('rl:a', 60);
+    const second = await kv.hit('rl:a', 60);
+    expect(first.count).toBe(1);
+    expect(second.count).toBe(2);
+    expect(second.resetInSeconds).toBeGreaterThan(0);
+    expect(second.resetInSeconds).toBeLessThanOrEqual(60);
+    expect((await kv.hit('rl:b', 60)).count).toBe(1);
+  });
+
+  it('stores a nonce once and refuses it while it lives', async () => {
+    expect(await kv.setIfAbsent('nonce:1', '1', 600)).toBe(true);
+    expect(await kv.setIfAbsent('nonce:1', '1', 600)).toBe(false);
+    expect(await kv.ttl('nonce:1')).toBeGreaterThan(590);
+  });
+
+  it('gets, sets and deletes values', async () => {
+    expect(await kv.get('k')).toBeNull();
+    await kv.set('k', 'v', 30);
+    expect(await kv.get('k')).toBe('v');
+    await kv.del('k');
+    expect(await kv.get('k')).toBeNull();
+  });
+
+  it('delivers published messages to every subscriber until unsubscribed', async () => {
+    const a: string[] = [];
+    const b: string[] = [];
+    const offA = await kv.subscribe('events', (m) => a.push(m));
+    const offB = await kv.subscribe('events', (m) => b.push(m));
+    await kv.publish('events', 'one');
+    await waitFor(() => a.length === 1 && b.length === 1);
+    await offA();
+    await kv.publish('events', 'two');
+    await waitFor(() => b.length === 2);
+    expect(a).toEqual(['one']);
+    expect(b).toEqual(['one', 'two']);
+    await offB();
+  });
+});
+
+describe('in-memory store expiry', () => {
+  it('forgets keys after their TTL', async () => {
+    let now = 1_000_000;
+    const kv = new MemoryKeyValueStore(() => now);
+    await kv.setIfAbsent('n', '1', 10);
+    now += 11_000;
+    expect(await kv.setIfAbsent('n', '1', 10)).toBe(true);
+    expect((await kv.hit('w', 5)).count).toBe(1);
+    now += 6_000;
+    expect((await kv.hit('w', 5)).count).toBe(1);
+    await kv.close();
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
