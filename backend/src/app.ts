@@ -14,8 +14,6 @@ export interface AppModule {
   start?: () => Promise<void> | void;
 }
 
-export type ModuleFactory = (ctx: AppContext) => AppModule | Promise<AppModule>;
-
 /** Assembles the Express app from modules: logging, metrics, JSON parsing, routes, errors. */
 export function createApp(ctx: AppContext, modules: AppModule[], baseChecks: ReadinessCheck[]): Express {
   const app = express();

@@ -2,13 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { AppContext, ReadinessCheck } from './app-context';
-import { createApp, type AppModule, type ModuleFactory } from './app';
+import { createApp, type AppModule } from './app';
 import type { AppConfig } from './config/config';
 import { openDatabase } from './db/data-source';
 import { createKeyValueStore } from './infra/kv';
 import { createLogger, type Logger } from './infra/logger';
 import { Metrics } from './infra/metrics';
-import { moduleFactories } from './modules';
+import { buildModules } from './modules';
 import { createOpenApiRegistry } from './openapi/registry';
 
 export interface RunningBackend {
@@ -21,8 +21,8 @@ export interface RunningBackend {
 
 export interface StartOptions {
   logger?: Logger;
-  /** Replace the module list (tests assemble partial apps). */
-  modules?: ModuleFactory[];
+  /** Replace the composition root (tests assemble partial apps). */
+  modules?: (ctx: AppContext) => Promise<AppModule[]>;
 }
 
 /** Builds the context (database with migrations applied, KV store, metrics) and every module. */
@@ -40,8 +40,7 @@ export async function buildBackend(config: AppConfig, options: StartOptions = {}
     openapi: createOpenApiRegistry(),
     onClose: (fn) => closers.push(fn),
   };
-  const modules: AppModule[] = [];
-  for (const factory of options.modules ?? moduleFactories) modules.push(await factory(ctx));
+  const modules = await (options.modules ?? buildModules)(ctx);
   const app = createApp(ctx, modules, baseReadinessChecks(ctx));
   const close = async () => {
     for (const fn of closers.reverse()) await fn();

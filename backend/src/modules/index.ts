@@ -1,7 +1,17 @@
-import type { ModuleFactory } from '../app';
+import type { AppModule } from '../app';
+import type { AppContext } from '../app-context';
+import { JwtService } from './auth/jwt.service';
+import { UsersRepository } from './users/users.repository';
 
 /**
- * Every business component, in mounting order. Each module folder exposes one factory
- * building its service(s) and router from the AppContext.
+ * The composition root: builds the shared services once and hands each module the
+ * collaborators it needs (constructor injection, no container). Modules are mounted in
+ * the order returned.
  */
-export const moduleFactories: ModuleFactory[] = [];
+export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
+  const jwt = new JwtService(ctx.config.auth.jwtSecret, ctx.config.auth.jwtTtlSeconds);
+  const users = new UsersRepository();
+  void jwt;
+  void users;
+  return [];
+}

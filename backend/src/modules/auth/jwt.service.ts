@@ -1,0 +1,44 @@
+import jwt from 'jsonwebtoken';
+import { UnauthorizedError } from '../../errors/app-error';
+
+export type Audience = 'aiphoto-merchant' | 'aiphoto-admin';
+const ISSUER = 'aiphoto';
+
+export interface MerchantClaims {
+  sub: string;
+  phone: string;
+}
+
+export interface AdminClaims {
+  sub: string;
+  username: string;
+  role: 'admin' | 'operator';
+}
+
+/**
+ * HS256 tokens with issuer and audience checked. Merchant and admin tokens have different
+ * audiences, so one can never be used as the other. `alg: none` and other algorithms are
+ * refused because verification pins the algorithm list.
+ */
+export class JwtService {
+  constructor(private readonly secret: string, private readonly ttlSeconds: number) {}
+
+  sign(audience: 'aiphoto-merchant', claims: MerchantClaims): string;
+  sign(audience: 'aiphoto-admin', claims: AdminClaims): string;
+  sign(audience: Audience, claims: MerchantClaims | AdminClaims): string {
+    const { sub, ...rest } = claims;
+    return jwt.sign(rest, this.secret, { algorithm: 'HS256', expiresIn: this.ttlSeconds, issuer: ISSUER, audience, subject: sub });
+  }
+
+  verify(audience: 'aiphoto-merchant', token: string): MerchantClaims;
+  verify(audience: 'aiphoto-admin', token: string): AdminClaims;
+  verify(audience: Audience, token: string): MerchantClaims | AdminClaims {
+    try {
+      const payload = jwt.verify(token, this.secret, { algorithms: ['HS256'], issuer: ISSUER, audience });
+      if (typeof payload === 'string' || typeof payload.sub !== 'string') throw new Error('malformed payload');
+      return { ...payload, sub: payload.sub } as unknown as MerchantClaims | AdminClaims;
+    } catch {
+      throw new UnauthorizedError('The token is invalid or expired', 'INVALID_TOKEN');
+    }
+  }
+}
