@@ -1,0 +1,17 @@
+export type AdminRole = 'admin' | 'operator';
+
+/** Console sections and who may open them (the API enforces the same rule). */
+export const SECTIONS = {
+  dashboard: ['admin'],
+  users: ['admin'],
+  orders: ['admin'],
+  settings: ['admin'],
+  tasks: ['admin', 'operator'],
+  scenes: ['admin', 'operator'],
+} as const satisfies Record<string, readonly AdminRole[]>;
+
+export type Section = keyof typeof SECTIONS;
+
+export function sectionsFor(role: AdminRole): Section[] {
+  return (Object.keys(SECTIONS) as Section[]).filter((s) => (SECTIONS[s] as readonly AdminRole[]).includes(role));
+}
