@@ -1,0 +1,88 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const callbackProperties: INodeProperties[] = [
+	{
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		default: '={{ $json.taskId }}',
+		required: true,
+		description: 'The AI Photo task, usually {{ $("AI Photo Trigger").item.json.taskId }}',
+	},
+	{
+		displayName: 'Event',
+		name: 'event',
+		type: 'options',
+		options: [
+			{ name: 'Progress', value: 'progress', description: 'Work is under way; the merchant sees the percentage' },
+			{ name: 'Done', value: 'done', description: 'Results are stored; the task completes' },
+			{ name: 'Failed', value: 'failed', description: 'The task failed; the backend refunds the credit' },
+		],
+		default: 'done',
+	},
+	{
+		displayName: 'Progress',
+		name: 'progress',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 100 },
+		default: 50,
+		displayOptions: { show: { event: ['progress'] } },
+		description: 'Percentage 0–100',
+	},
+	{
+		displayName: 'Result Keys',
+		name: 'resultKeys',
+		type: 'json',
+		default: '={{ $json.resultKeys }}',
+		displayOptions: { show: { event: ['done'] } },
+		description: 'Storage keys of the results, in order (from Tencent CI or COS Mirror)',
+	},
+	{
+		displayName: 'Error Code',
+		name: 'errorCode',
+		type: 'string',
+		default: 'VENDOR_FAILED',
+		displayOptions: { show: { event: ['failed'] } },
+		description: 'Short machine-readable reason, e.g. VENDOR_FAILED or TIMEOUT',
+	},
+	{
+		displayName: 'Error Message',
+		name: 'errorMessage',
+		type: 'string',
+		default: '={{ $json.failedReason || $json.error }}',
+		displayOptions: { show: { event: ['failed'] } },
+		description: 'What the merchant is told about the failure',
+	},
+	{
+		displayName: 'Vendor Task ID',
+		name: 'vendorTaskId',
+		type: 'string',
+		default: '',
+		description: 'Optional: the RunningHub task ID, stored with the task for support',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Max Tries',
+				name: 'maxTries',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 10 },
+				default: 3,
+				description: 'Tries when the backend is unreachable or answers 5xx/429',
+			},
+			{
+				displayName: 'Retry Delay (Ms)',
+				name: 'retryDelayMs',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 1000,
+				description: 'Wait before the second try; doubles for each further try',
+			},
+		],
+	},
+];

@@ -1,0 +1,51 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+export type ItemHandler = (itemIndex: number) => Promise<IDataObject>;
+
+/**
+ * The per-item loop every node shares: each item in its own try/catch, output paired with
+ * its input, and with "Continue On Fail" an item's error becomes that item's output instead
+ * of stopping the workflow (so one bad image does not fail a whole batch).
+ */
+export async function runPerItem(ctx: IExecuteFunctions, handler: ItemHandler): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const json = await handler(itemIndex);
+			output.push({ json, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			const nodeError =
+				error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+			if (ctx.continueOnFail()) {
+				output.push({
+					json: { error: nodeError.message, description: nodeError.description ?? null },
+					pairedItem: { item: itemIndex },
+				});
+				continue;
+			}
+			throw nodeError;
+		}
+	}
+	return [output];
+}
+
+/** A required string parameter, trimmed; an empty value is the operator's mistake, so say which. */
+export function requiredString(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
+	const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	if (!value) {
+		throw new NodeOperationError(ctx.getNode(), `${label} is empty`, {
+			itemIndex,
+			description: `Set "${label}" or map it from the previous node (usually the AI Photo Trigger).`,
+		});
+	}
+	return value;
+}
