@@ -1,0 +1,35 @@
+import type { CallCounter } from './calls';
+import type { CiOutcome } from './ci/ci.service';
+import type { SandboxKeys } from './keys';
+import type { OutcomeScript } from './script';
+
+export type RunningHubOutcome = 'success' | 'fail' | 'hang';
+
+export interface CosSettings {
+  secretId: string;
+  secretKey: string;
+  /** `<name>-<appid>`; accepted as a leading path segment for ForcePathStyle clients. */
+  bucket: string;
+}
+
+export interface RunningHubSettings {
+  apiKey: string;
+  /** How long a run stays QUEUED. */
+  queueMs: number;
+  /** How long a run stays RUNNING before its outcome is visible. */
+  runMs: number;
+}
+
+/** What every vendor module of the running sandbox shares. */
+export interface SandboxContext {
+  /** `<dataDir>/sandbox`: everything the sandbox writes lives below it. */
+  root: string;
+  cos: CosSettings;
+  keys: SandboxKeys;
+  runninghub: RunningHubSettings;
+  /** Base URL others reach the sandbox at (no trailing slash), known once listening. */
+  publicUrl: () => string;
+  calls: CallCounter;
+  ciScript: OutcomeScript<CiOutcome>;
+  runninghubScript: OutcomeScript<RunningHubOutcome>;
+}

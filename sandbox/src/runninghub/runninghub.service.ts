@@ -1,0 +1,167 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SandboxContext } from '../context';
+import { assertFetchable, downloadInput } from './fetch-input';
+import { findImageInput, findSeed, UPLOADED_NAME, type RunRequest } from './node-info';
+import { generatePoseImages } from './pose-images';
+import { outputsResponse, settlesAt, statusOf, type RunTask, type RunningHubResponse, type TaskStatus } from './run-task';
+
+/** A RunningHub answer that is not a success (`{ code, msg, data: null }`). */
+export class RunningHubError extends Error {
+  constructor(
+    readonly code: number,
+    msg: string,
+  ) {
+    super(msg);
+  }
+}
+
+/** RunningHub task ids are long decimal strings. */
+function newTaskId(): string {
+  return (BigInt(Date.now()) * 1_000_000n + BigInt(randomBytes(3).readUIntBE(0, 3) % 1_000_000)).toString();
+}
+
+/**
+ * The simulated RunningHub AI app: a run is QUEUED for `queueMs`, RUNNING for `runMs`, then
+ * SUCCESS with 12 generated images (or FAILED / stuck RUNNING when scripted). Images are
+ * produced right away in the background; the clock only decides when they become visible.
+ */
+export class RunningHubService {
+  private readonly tasks = new Map<string, RunTask>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly work = new Set<Promise<void>>();
+
+  constructor(private readonly ctx: SandboxContext) {}
+
+  get filesDir(): string {
+    return join(this.ctx.root, 'runninghub', 'tasks');
+  }
+
+  get uploadsDir(): string {
+    return join(this.ctx.root, 'runninghub', 'uploads');
+  }
+
+  assertApiKey(apiKey: unknown): void {
+    if (apiKey !== this.ctx.runninghub.apiKey) throw new RunningHubError(802, 'APIKEY_UNAUTHORIZED');
+  }
+
+  run(req: RunRequest): RunningHubResponse {
+    this.assertApiKey(req.apiKey);
+    const input = findImageInput(req.nodeInfoList);
+    if (!input) throw new RunningHubError(803, 'APIKEY_INVALID_NODE_INFO');
+    const ownHost = new URL(this.ctx.publicUrl()).host;
+    const source = UPLOADED_NAME.test(input.fieldValue) ? undefined : assertFetchable(input.fieldValue, ownHost);
+    const script = this.ctx.runninghubScript.take();
+    const task: RunTask = {
+      taskId: newTaskId(),
+      createdAt: Date.now(),
+      queueMs: this.ctx.runninghub.queueMs,
+      runMs: script?.delayMs ?? this.ctx.runninghub.runMs,
+      outcome: script?.outcome ?? 'success',
+      generation: 'pending',
+      fileUrls: [],
+      outputNodeId: '9',
+      webhookUrl: req.webhookUrl,
+      webhookSent: false,
+    };
+    this.tasks.set(task.taskId, task);
+    this.track(this.generate(task, source, input.fieldValue, findSeed(req.nodeInfoList)));
+    const settle = settlesAt(task);
+    if (settle !== undefined) this.schedule(() => this.maybeNotify(task), settle - Date.now());
+    return {
+      code: 0,
+      msg: 'success',
+      data: {
+        taskId: task.taskId,
+        taskStatus: statusOf(task, Date.now()),
+        clientId: randomUUID().replace(/-/g, ''),
+        netWssUrl: `${this.ctx.publicUrl().replace(/^http/, 'ws')}/ws/c_instance?taskId=${task.taskId}`,
+        promptTips: JSON.stringify({ result: true, error: null, outputs_to_execute: [task.outputNodeId], node_errors: {} }),
+      },
+    };
+  }
+
+  private task(apiKey: unknown, taskId: unknown): RunTask {
+    this.assertApiKey(apiKey);
+    const task = typeof taskId === 'string' || typeof taskId === 'number' ? this.tasks.get(String(taskId)) : undefined;
+    if (!task) throw new RunningHubError(807, 'APIKEY_TASK_NOT_FOUND');
+    return task;
+  }
+
+  status(apiKey: unknown, taskId: unknown): TaskStatus {
+    return statusOf(this.task(apiKey, taskId), Date.now());
+  }
+
+  outputs(apiKey: unknown, taskId: unknown): RunningHubResponse {
+    return outputsResponse(this.task(apiKey, taskId), Date.now());
+  }
+
+  /** Stores an upload as RunningHub does and returns the `fileName` to use as a fieldValue. */
+  async upload(body: Buffer, ext: string, sha256: string): Promise<string> {
+    await mkdir(this.uploadsDir, { recursive: true });
+    await writeFile(join(this.uploadsDir, `${sha256}.${ext}`), body);
+    return `api/${sha256}.${ext}`;
+  }
+
+  private async generate(task: RunTask, source: URL | undefined, fieldValue: string, seed: number): Promise<void> {
+    try {
+      const input = source ? await downloadInput(source) : await readFile(join(this.uploadsDir, fieldValue.slice('api/'.length)));
+      const images = await generatePoseImages(input, seed);
+      const dir = join(this.filesDir, task.taskId);
+      await mkdir(dir, { recursive: true });
+      await Promise.all(images.map((png, i) => writeFile(join(dir, `${i + 1}.png`), png)));
+      task.fileUrls = images.map((_, i) => `${this.ctx.publicUrl()}/runninghub/files/${task.taskId}/${i + 1}.png`);
+      task.generation = 'done';
+    } catch (err) {
+      task.generation = 'failed';
+      task.failedReason = {
+        node_name: 'LoadImage',
+        node_id: '10',
+        exception_message: err instanceof Error ? err.message : String(err),
+        exception_type: 'RuntimeError',
+        traceback: '',
+      };
+    }
+    await this.maybeNotify(task);
+  }
+
+  /** Sends the webhook once the task has settled (both the clock and the work are done). */
+  private async maybeNotify(task: RunTask): Promise<void> {
+    const status = statusOf(task, Date.now());
+    if (!task.webhookUrl || task.webhookSent || (status !== 'SUCCESS' && status !== 'FAILED')) return;
+    task.webhookSent = true;
+    const eventData = JSON.stringify(outputsResponse(task, Date.now()));
+    try {
+      await fetch(task.webhookUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ taskId: task.taskId, eventData }),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (err) {
+      // RunningHub does not retry webhooks either; pollers still see the result.
+      console.warn(`[sandbox] RunningHub webhook to ${task.webhookUrl} failed:`, err instanceof Error ? err.message : err);
+    }
+  }
+
+  private schedule(fn: () => Promise<void>, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.track(fn());
+    }, Math.max(0, delayMs));
+    this.timers.add(timer);
+  }
+
+  private track(promise: Promise<void>): void {
+    this.work.add(promise);
+    void promise.finally(() => this.work.delete(promise));
+  }
+
+  /** Stops timers and waits for in-flight work, so `close()` leaves nothing running. */
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.allSettled([...this.work]);
+  }
+}
