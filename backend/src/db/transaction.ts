@@ -9,8 +9,18 @@ export type Db = EntityManager;
  * ("reserve + insert task + outbox row").
  */
 export function inTransaction<T>(ds: DataSource, work: (tx: Db) => Promise<T>): Promise<T> {
-  return ds.transaction(work);
+  if (ds.options.type !== 'better-sqlite3') return ds.transaction(work);
+  // better-sqlite3 has ONE connection: TypeORM turns a second concurrent transaction into a
+  // SAVEPOINT inside the first, so their statements interleave and one's rollback undoes the
+  // other's "commit". Queue them instead: SQLite allows one writer at a time anyway.
+  const previous = sqliteQueues.get(ds) ?? Promise.resolve();
+  const run = previous.then(() => ds.transaction(work));
+  sqliteQueues.set(ds, run.then(noop, noop));
+  return run;
 }
+
+const sqliteQueues = new WeakMap<DataSource, Promise<void>>();
+const noop = () => undefined;
 
 /** Rows of a raw query; both drivers return plain objects for SELECT. */
 export async function rows<T>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> {
