@@ -24,7 +24,7 @@ export async function runPerItem(ctx: IExecuteFunctions, handler: ItemHandler): 
 			const nodeError =
 				error instanceof NodeApiError || error instanceof NodeOperationError
 					? error
-					: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+					: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex, message: (error as Error).message });
 			if (ctx.continueOnFail()) {
 				output.push({
 					json: { error: nodeError.message, description: nodeError.description ?? null },

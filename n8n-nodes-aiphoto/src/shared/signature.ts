@@ -20,11 +20,12 @@ export const MAX_CLOCK_SKEW_SECONDS = 300;
 /** A nonce is remembered this long; it exceeds the skew window so a replay can never slip through. */
 export const NONCE_TTL_SECONDS = 600;
 
-export interface SignedHeaders {
+// A type alias (not an interface) so it is assignable to plain header records.
+export type SignedHeaders = {
 	'X-AiPhoto-Timestamp': string;
 	'X-AiPhoto-Nonce': string;
 	'X-AiPhoto-Signature': string;
-}
+};
 
 export type RawBody = string | Buffer;
 

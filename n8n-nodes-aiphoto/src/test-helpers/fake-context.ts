@@ -1,0 +1,170 @@
+import type {
+	IBinaryData,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+
+import { AiPhotoApi } from '../credentials/AiPhotoApi.credentials';
+import { RunningHubApi } from '../credentials/RunningHubApi.credentials';
+import { TencentCloudApi } from '../credentials/TencentCloudApi.credentials';
+
+/**
+ * Small stand-ins for the n8n runtime: parameters, credentials and the HTTP helpers. HTTP goes
+ * through Node's fetch so nock sees real requests; authentication runs the credential's own
+ * `authenticate`, as n8n does, so tests exercise the signing code the runtime will use.
+ */
+
+const credentialTypes = {
+	aiPhotoApi: new AiPhotoApi(),
+	runningHubApi: new RunningHubApi(),
+	tencentCloudApi: new TencentCloudApi(),
+};
+
+export const testNode: INode = {
+	id: 'node-1',
+	name: 'Node Under Test',
+	type: 'n8n-nodes-aiphoto.test',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+export class HttpStatusError extends Error {
+	constructor(readonly httpCode: number) {
+		super(`HTTP ${httpCode}`);
+	}
+}
+
+function toHeaderRecord(headers: IDataObject | undefined): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [key, value] of Object.entries(headers ?? {})) {
+		if (value !== undefined && value !== null) out[key] = String(value);
+	}
+	return out;
+}
+
+/** Mirrors the parts of n8n's httpRequest the nodes rely on. */
+export async function fakeHttpRequest(options: IHttpRequestOptions): Promise<unknown> {
+	const url = new URL(options.url, options.baseURL);
+	for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
+	const headers = toHeaderRecord(options.headers);
+	let body: string | Buffer | undefined;
+	if (typeof options.body === 'string' || Buffer.isBuffer(options.body)) body = options.body;
+	else if (options.body !== undefined && options.body !== null) {
+		body = JSON.stringify(options.body);
+		headers['content-type'] ??= 'application/json';
+	}
+	const response = await fetch(url, { method: options.method ?? 'GET', headers, body });
+	const bytes = Buffer.from(await response.arrayBuffer());
+	let parsed: unknown = bytes;
+	if (options.encoding !== 'arraybuffer') {
+		const text = bytes.toString('utf8');
+		const isJson = options.json || (response.headers.get('content-type') ?? '').includes('json');
+		parsed = isJson && text ? (JSON.parse(text) as unknown) : text;
+	}
+	if (!options.ignoreHttpStatusErrors && response.status >= 400) throw new HttpStatusError(response.status);
+	if (!options.returnFullResponse) return parsed;
+	const responseHeaders: IDataObject = {};
+	response.headers.forEach((value, key) => {
+		responseHeaders[key] = value;
+	});
+	return { statusCode: response.status, headers: responseHeaders, body: parsed };
+}
+
+export interface FakeExecuteOptions {
+	/** Parameters for every item; `perItem[i]` overrides them for item i. */
+	parameters: IDataObject;
+	perItem?: IDataObject[];
+	items?: INodeExecutionData[];
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	continueOnFail?: boolean;
+	binary?: { data: Buffer; meta: IBinaryData };
+}
+
+export function fakeExecuteContext(options: FakeExecuteOptions): IExecuteFunctions {
+	const items = options.items ?? [{ json: {} }];
+	const context = {
+		getNode: () => testNode,
+		getInputData: () => items,
+		continueOnFail: () => options.continueOnFail ?? false,
+		getNodeParameter(name: string, itemIndex: number, fallback?: unknown): unknown {
+			const value = options.perItem?.[itemIndex]?.[name] ?? options.parameters[name];
+			if (value !== undefined) return value;
+			if (arguments.length >= 3) return fallback;
+			throw new Error(`Test did not set parameter "${name}"`);
+		},
+		async getCredentials(type: string): Promise<ICredentialDataDecryptedObject> {
+			const credentials = options.credentials?.[type];
+			if (!credentials) throw new Error(`Test did not set credentials "${type}"`);
+			return credentials;
+		},
+		helpers: {
+			httpRequest: fakeHttpRequest,
+			async httpRequestWithAuthentication(type: string, request: IHttpRequestOptions): Promise<unknown> {
+				const credentialType = credentialTypes[type as keyof typeof credentialTypes];
+				const credentials = options.credentials?.[type];
+				if (!credentialType || !credentials) throw new Error(`Test did not set credentials "${type}"`);
+				return fakeHttpRequest(await credentialType.authenticate(credentials, request));
+			},
+			assertBinaryData(_itemIndex: number, property: string): IBinaryData {
+				if (!options.binary || property !== 'data') throw new Error(`No binary data in "${property}"`);
+				return options.binary.meta;
+			},
+			async getBinaryDataBuffer(_itemIndex: number, property: string): Promise<Buffer> {
+				if (!options.binary || property !== 'data') throw new Error(`No binary data in "${property}"`);
+				return options.binary.data;
+			},
+		},
+	};
+	// Only the members above are used by the nodes; the cast states that narrower contract.
+	return context as unknown as IExecuteFunctions;
+}
+
+export interface RecordedResponse {
+	statusCode?: number;
+	body?: unknown;
+}
+
+export interface FakeWebhookOptions {
+	parameters?: IDataObject;
+	credentials: ICredentialDataDecryptedObject;
+	headers: Record<string, string>;
+	rawBody?: Buffer;
+	/** Simulates a body n8n did not pre-read: the node must call readRawBody(). */
+	lazyBody?: Buffer;
+}
+
+export function fakeWebhookContext(options: FakeWebhookOptions): { context: IWebhookFunctions; response: RecordedResponse } {
+	const response: RecordedResponse = {};
+	const request = {
+		headers: Object.fromEntries(Object.entries(options.headers).map(([k, v]) => [k.toLowerCase(), v])),
+		rawBody: options.rawBody,
+		async readRawBody(): Promise<void> {
+			if (options.lazyBody) request.rawBody = options.lazyBody;
+		},
+	};
+	const res = {
+		status(code: number) {
+			response.statusCode = code;
+			return res;
+		},
+		json(body: unknown) {
+			response.body = body;
+			return res;
+		},
+	};
+	const context = {
+		getNode: () => testNode,
+		getRequestObject: () => request,
+		getResponseObject: () => res,
+		getNodeParameter: (name: string, fallback?: unknown) => options.parameters?.[name] ?? fallback,
+		getCredentials: async () => options.credentials,
+	};
+	// Only the members above are used by the trigger; the cast states that narrower contract.
+	return { context: context as unknown as IWebhookFunctions, response };
+}
