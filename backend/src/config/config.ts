@@ -40,6 +40,8 @@ const envSchema = z.object({
 
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SECRETS.JWT_SECRET),
   JWT_TTL_SECONDS: int(7 * 24 * 3600, 60),
+  // Keys the HMAC of stored SMS codes; derived from JWT_SECRET when unset.
+  AUTH_CODE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   N8N_SHARED_SECRET: z
     .string()
     .min(16, 'must be at least 16 characters')
@@ -48,6 +50,14 @@ const envSchema = z.object({
 
   VENDOR_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
   SANDBOX_URL: z.url().default('http://127.0.0.1:9400'),
+
+  // Tencent Cloud SMS; required with VENDOR_MODE=live, placeholders are used against the sandbox.
+  SMS_SECRET_ID: z.string().optional(),
+  SMS_SECRET_KEY: z.string().optional(),
+  SMS_SDK_APP_ID: z.string().optional(),
+  SMS_SIGN_NAME: z.string().optional(),
+  SMS_TEMPLATE_ID: z.string().optional(),
+  SMS_REGION: z.string().default('ap-guangzhou'),
 
   ADMIN_BOOTSTRAP_USERNAME: z.string().min(3).default('admin'),
   ADMIN_BOOTSTRAP_PASSWORD: z.string().min(8).default(DEFAULT_SECRETS.ADMIN_BOOTSTRAP_PASSWORD),
@@ -71,9 +81,17 @@ export interface AppConfig {
     | { type: 'sqlite'; file: string }
     | { type: 'mysql'; url: string; poolSize: number };
   redis: { url: string; keyPrefix: string } | null;
-  auth: { jwtSecret: string; jwtTtlSeconds: number };
+  auth: { jwtSecret: string; jwtTtlSeconds: number; codeSecret: string | null };
   n8n: { baseUrl: string | null; sharedSecret: string };
   vendors: { mode: 'sandbox' | 'live'; sandboxUrl: string };
+  sms: {
+    secretId: string | null;
+    secretKey: string | null;
+    sdkAppId: string | null;
+    signName: string | null;
+    templateId: string | null;
+    region: string;
+  };
   adminBootstrap: { username: string; password: string };
   plan: { monthlyQuota: number; priceFen: number; days: number };
   rateLimit: { apiPer15Min: number };
@@ -117,9 +135,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { type: 'mysql', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
       : { type: 'sqlite', file: path.join(dataDir, 'aiphoto.sqlite') },
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : null,
-    auth: { jwtSecret: env.JWT_SECRET, jwtTtlSeconds: env.JWT_TTL_SECONDS },
+    auth: { jwtSecret: env.JWT_SECRET, jwtTtlSeconds: env.JWT_TTL_SECONDS, codeSecret: env.AUTH_CODE_SECRET ?? null },
     n8n: { baseUrl: env.N8N_BASE_URL ?? null, sharedSecret: env.N8N_SHARED_SECRET },
     vendors: { mode: env.VENDOR_MODE, sandboxUrl: env.SANDBOX_URL },
+    sms: {
+      secretId: env.SMS_SECRET_ID ?? null,
+      secretKey: env.SMS_SECRET_KEY ?? null,
+      sdkAppId: env.SMS_SDK_APP_ID ?? null,
+      signName: env.SMS_SIGN_NAME ?? null,
+      templateId: env.SMS_TEMPLATE_ID ?? null,
+      region: env.SMS_REGION,
+    },
     adminBootstrap: { username: env.ADMIN_BOOTSTRAP_USERNAME, password: env.ADMIN_BOOTSTRAP_PASSWORD },
     plan: { monthlyQuota: env.PLAN_MONTHLY_QUOTA, priceFen: env.MEMBERSHIP_PRICE, days: env.MEMBERSHIP_DAYS },
     rateLimit: { apiPer15Min: env.RATE_LIMIT_API_PER_15MIN },

@@ -1,0 +1,90 @@
+import bcrypt from 'bcryptjs';
+import type { DataSource } from 'typeorm';
+import { isUniqueViolation } from '../../db/db-errors';
+import { UnauthorizedError } from '../../errors/app-error';
+import type { KeyValueStore } from '../../infra/kv';
+import type { Logger } from '../../infra/logger';
+import type { JwtService } from '../auth/jwt.service';
+import { RateLimiter } from '../auth/rate-limit';
+import type { AdminRole, AdminUsersRepository } from './admin-auth.repository';
+
+export interface AdminProfile {
+  id: string;
+  username: string;
+  role: AdminRole;
+}
+
+export interface AdminAuthPolicy {
+  bcryptRounds: number;
+  loginsPerIpPer15Min: number;
+  loginsPerUsernamePer15Min: number;
+}
+
+export const DEFAULT_ADMIN_AUTH_POLICY: AdminAuthPolicy = { bcryptRounds: 12, loginsPerIpPer15Min: 30, loginsPerUsernamePer15Min: 10 };
+
+export interface AdminAuthServiceDeps {
+  db: DataSource;
+  kv: KeyValueStore;
+  admins: AdminUsersRepository;
+  jwt: JwtService;
+  logger: Logger;
+  bootstrap: { username: string; password: string };
+  policy: AdminAuthPolicy;
+}
+
+const invalidCredentials = () => new UnauthorizedError('Wrong username or password', 'INVALID_CREDENTIALS');
+
+/** Console accounts: the first admin from config, password sign-in, the signed-in profile. */
+export class AdminAuthService {
+  private readonly limiter: RateLimiter;
+  // Compared against when the username is unknown, so both failures take the same time.
+  private readonly dummyHash: string;
+
+  constructor(private readonly deps: AdminAuthServiceDeps) {
+    this.limiter = new RateLimiter(deps.kv);
+    this.dummyHash = bcrypt.hashSync('not-a-real-password', deps.policy.bcryptRounds);
+  }
+
+  /**
+   * Creates the configured admin when there is no console account yet. Two processes starting
+   * together may both see an empty table; the unique username lets exactly one insert win.
+   * Returns true when this call created the account.
+   */
+  async ensureBootstrapAdmin(now = new Date()): Promise<boolean> {
+    const { admins, bootstrap, logger } = this.deps;
+    const db = this.deps.db.manager;
+    if ((await admins.count(db)) > 0) return false;
+    const passwordHash = await bcrypt.hash(bootstrap.password, this.deps.policy.bcryptRounds);
+    try {
+      await admins.insert(db, { username: bootstrap.username, passwordHash, role: 'admin', now });
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+    logger.info({ username: bootstrap.username }, 'first admin account created from ADMIN_BOOTSTRAP_USERNAME');
+    return true;
+  }
+
+  async login(username: string, password: string, ip: string): Promise<{ token: string; admin: AdminProfile }> {
+    const { policy } = this.deps;
+    await this.limiter.consume(`admin-login:ip:${ip}`, policy.loginsPerIpPer15Min, 900, 'Too many sign-in attempts; try again later');
+    await this.limiter.consume(`admin-login:user:${username.toLowerCase()}`, policy.loginsPerUsernamePer15Min, 900, 'Too many sign-in attempts; try again later');
+    const row = await this.deps.admins.findByUsername(this.deps.db.manager, username);
+    const ok = await bcrypt.compare(password, row?.password_hash ?? this.dummyHash);
+    if (!row || !ok) {
+      this.deps.logger.warn({ username, ip }, 'admin sign-in refused');
+      throw invalidCredentials();
+    }
+    const admin: AdminProfile = { id: row.id, username: row.username, role: row.role };
+    const token = this.deps.jwt.sign('aiphoto-admin', { sub: admin.id, username: admin.username, role: admin.role });
+    this.deps.logger.info({ adminId: admin.id }, 'admin signed in');
+    return { token, admin };
+  }
+
+  /** The account behind a token; a deleted account's token stops working here. */
+  async profile(id: string): Promise<AdminProfile> {
+    const row = await this.deps.admins.findById(this.deps.db.manager, id);
+    if (!row) throw new UnauthorizedError('The account no longer exists', 'INVALID_TOKEN');
+    return { id: row.id, username: row.username, role: row.role };
+  }
+}

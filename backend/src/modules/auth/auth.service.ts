@@ -1,0 +1,126 @@
+import type { DataSource } from 'typeorm';
+import { RateLimitedError, UnauthorizedError } from '../../errors/app-error';
+import { fromDbTime } from '../../db/time';
+import { inTransaction } from '../../db/transaction';
+import type { KeyValueStore } from '../../infra/kv';
+import type { Logger } from '../../infra/logger';
+import { maskPhone, type SmsSender } from '../sms/sms-sender';
+import { toMe, type Me, type UsersRepository } from '../users/users.repository';
+import { generateCode, type CodeHasher } from './code-hasher';
+import type { VerificationCodesRepository } from './auth.repository';
+import type { JwtService } from './jwt.service';
+import { RateLimiter } from './rate-limit';
+
+/** The SMS login rules (vendors.md "common practice"; seed limits 5/min/phone, 20/h/IP). */
+export interface AuthPolicy {
+  codeTtlSeconds: number;
+  maxAttemptsPerCode: number;
+  resendCooldownSeconds: number;
+  sendsPerPhonePerMinute: number;
+  sendsPerIpPerHour: number;
+  /** Login tries per IP per 15 minutes, on top of the per-code attempt cap. */
+  loginsPerIpPer15Min: number;
+}
+
+export const DEFAULT_AUTH_POLICY: AuthPolicy = {
+  codeTtlSeconds: 300,
+  maxAttemptsPerCode: 5,
+  resendCooldownSeconds: 60,
+  sendsPerPhonePerMinute: 5,
+  sendsPerIpPerHour: 20,
+  loginsPerIpPer15Min: 60,
+};
+
+export interface AuthServiceDeps {
+  db: DataSource;
+  kv: KeyValueStore;
+  users: UsersRepository;
+  codes: VerificationCodesRepository;
+  sms: SmsSender;
+  jwt: JwtService;
+  hasher: CodeHasher;
+  logger: Logger;
+  policy: AuthPolicy;
+  /** Injected so expiry can be tested without waiting. */
+  clock: () => Date;
+}
+
+const failures = {
+  invalid: () => new UnauthorizedError('The code is not correct', 'INVALID_CODE'),
+  expired: () => new UnauthorizedError('The code has expired; request a new one', 'CODE_EXPIRED'),
+  used: () => new UnauthorizedError('The code is no longer valid; request a new one', 'CODE_USED'),
+  exhausted: () => new UnauthorizedError('Too many wrong attempts for this code; request a new one', 'TOO_MANY_ATTEMPTS'),
+};
+
+/**
+ * Merchant sign-in by SMS code: send a code → log in with it (registering the phone on first
+ * login) → a 7-day merchant token. Answers never depend on whether the phone has an account.
+ */
+export class AuthService {
+  private readonly limiter: RateLimiter;
+
+  constructor(private readonly deps: AuthServiceDeps) {
+    this.limiter = new RateLimiter(deps.kv);
+  }
+
+  async sendCode(phone: string, ip: string): Promise<{ sent: true; cooldownSeconds: number }> {
+    const { policy, kv, codes, hasher, clock } = this.deps;
+    const db = this.deps.db.manager;
+    // Every request counts, refused ones included: the limits are there to bound SMS cost.
+    await this.limiter.consume(`sms:ip:${ip}`, policy.sendsPerIpPerHour, 3600, 'Too many codes requested from this network; try again later');
+    await this.limiter.consume(`sms:phone:${phone}`, policy.sendsPerPhonePerMinute, 60, 'Too many codes requested for this number; try again later');
+    const cooldownKey = `sms:cooldown:${phone}`;
+    if (policy.resendCooldownSeconds > 0 && !(await kv.setIfAbsent(cooldownKey, '1', policy.resendCooldownSeconds))) {
+      const left = (await kv.ttl(cooldownKey)) ?? policy.resendCooldownSeconds;
+      throw new RateLimitedError(left, 'Wait before requesting another code');
+    }
+
+    const code = generateCode();
+    const now = clock();
+    const id = await inTransaction(this.deps.db, async (tx) => {
+      await codes.supersede(tx, phone, now);
+      return codes.insert(tx, { phone, codeHash: hasher.hash(phone, code), ip, expireAt: new Date(now.getTime() + policy.codeTtlSeconds * 1000), now });
+    });
+    try {
+      await this.deps.sms.sendCode(phone, code);
+    } catch (err) {
+      // A code that never arrived must not block the retry nor stay usable.
+      await codes.consume(db, id, now);
+      await kv.del(cooldownKey);
+      throw err;
+    }
+    this.deps.logger.info({ phone: maskPhone(phone), ip }, 'login code sent');
+    return { sent: true, cooldownSeconds: policy.resendCooldownSeconds };
+  }
+
+  async login(phone: string, code: string, ip: string): Promise<{ token: string; user: Me }> {
+    const { policy, codes, hasher, clock } = this.deps;
+    const db = this.deps.db.manager;
+    await this.limiter.consume(`login:ip:${ip}`, policy.loginsPerIpPer15Min, 900, 'Too many sign-in attempts from this network; try again later');
+    const now = clock();
+    const row = await codes.findActive(db, phone);
+    if (!row) throw (await codes.hasAny(db, phone)) ? failures.used() : failures.invalid();
+    if (hasExpired(row, now)) throw failures.expired();
+    // Spend the attempt before comparing, so concurrent guesses cannot exceed the cap.
+    if (!(await codes.reserveAttempt(db, row.id, policy.maxAttemptsPerCode, now))) throw await this.whyUnusable(row.id, now);
+    if (!hasher.matches(phone, code, row.code_hash)) throw failures.invalid();
+    if (!(await codes.consume(db, row.id, now))) throw failures.used();
+
+    const user = await this.deps.users.findOrCreateByPhone(db, phone, now);
+    const token = this.deps.jwt.sign('aiphoto-merchant', { sub: user.id, phone: user.phone });
+    this.deps.logger.info({ userId: user.id }, 'merchant signed in');
+    return { token, user: toMe(user, now) };
+  }
+
+  private async whyUnusable(id: string, now: Date): Promise<UnauthorizedError> {
+    const row = await this.deps.codes.findById(this.deps.db.manager, id);
+    if (!row || row.used_at) return failures.used();
+    if (hasExpired(row, now)) return failures.expired();
+    return failures.exhausted();
+  }
+}
+
+function hasExpired(row: { expire_at: string }, now: Date): boolean {
+  const expireAt = fromDbTime(row.expire_at);
+  return expireAt === null || expireAt <= now;
+}

@@ -1,0 +1,84 @@
+import type { Request, RequestHandler } from 'express';
+import { RateLimitedError } from '../../errors/app-error';
+import type { KeyValueStore } from '../../infra/kv';
+import type { Logger } from '../../infra/logger';
+import { bearerToken } from './auth.middleware';
+import type { JwtService } from './jwt.service';
+
+/** Fixed-window limits on the shared KeyValueStore, so every replica counts together. */
+export class RateLimiter {
+  constructor(private readonly kv: KeyValueStore) {}
+
+  /** Counts one hit on `key`; throws 429 with Retry-After once the window holds more than `limit`. */
+  async consume(key: string, limit: number, windowSeconds: number, message?: string): Promise<{ remaining: number; resetInSeconds: number }> {
+    const { count, resetInSeconds } = await this.kv.hit(`rl:${key}`, windowSeconds);
+    if (count > limit) throw new RateLimitedError(resetInSeconds, message);
+    return { remaining: limit - count, resetInSeconds };
+  }
+}
+
+/** The address the request came from (X-Forwarded-For only when TRUST_PROXY is on). */
+export function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+export interface ApiRateLimitOptions {
+  kv: KeyValueStore;
+  jwt: JwtService;
+  logger: Logger;
+  /** Requests per window per client (config.rateLimit.apiPer15Min). */
+  limit: number;
+  windowSeconds?: number;
+  /**
+   * Path prefixes not counted: signed server-to-server traffic (n8n callbacks, payment
+   * notifies) comes from a few addresses in bursts and is authenticated by its signature.
+   */
+  exempt?: string[];
+}
+
+export const DEFAULT_RATE_LIMIT_EXEMPT = ['/api/v1/internal/', '/api/v1/payments/'];
+
+/** Whose bucket a request counts against: the signed-in merchant or admin, else the IP. */
+function clientKey(req: Request, jwt: JwtService): string {
+  const token = bearerToken(req);
+  if (token) {
+    // An invalid token is no identity; it falls through to the IP bucket (the route answers 401).
+    try {
+      return `user:${jwt.verify('aiphoto-merchant', token).sub}`;
+    } catch {
+      // not a merchant token
+    }
+    try {
+      return `admin:${jwt.verify('aiphoto-admin', token).sub}`;
+    } catch {
+      // not an admin token either
+    }
+  }
+  return `ip:${clientIp(req)}`;
+}
+
+/**
+ * The merchant-wide API limit (ARCHITECTURE §9: 1000 requests / 15 min per client by default).
+ * Mount on `/api/v1`. When the store is unreachable requests pass: an outage of Redis should
+ * not take the whole API down (the SMS limits, which guard money, fail closed instead).
+ */
+export function apiRateLimit(options: ApiRateLimitOptions): RequestHandler {
+  const windowSeconds = options.windowSeconds ?? 900;
+  const exempt = options.exempt ?? DEFAULT_RATE_LIMIT_EXEMPT;
+  const limiter = new RateLimiter(options.kv);
+  return async (req, res, next) => {
+    if (exempt.some((prefix) => req.originalUrl.startsWith(prefix))) return next();
+    let result: { remaining: number; resetInSeconds: number };
+    try {
+      result = await limiter.consume(`api:${clientKey(req, options.jwt)}`, options.limit, windowSeconds);
+    } catch (err) {
+      if (err instanceof RateLimitedError) return next(err);
+      options.logger.warn({ err }, 'API rate limit store unavailable; request let through');
+      return next();
+    }
+    res.setHeader('RateLimit-Limit', String(options.limit));
+    res.setHeader('RateLimit-Remaining', String(Math.max(0, result.remaining)));
+    res.setHeader('RateLimit-Reset', String(result.resetInSeconds));
+    next();
+  };
+}
