@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { buildPaymentsConfig, paymentsConfigProblems, paymentsEnvShape, type PaymentsConfig } from '../modules/payments/payments.config';
 
 /**
  * The one typed configuration object, built once at start-up from the environment
@@ -59,6 +60,18 @@ const envSchema = z.object({
   SMS_TEMPLATE_ID: z.string().optional(),
   SMS_REGION: z.string().default('ap-guangzhou'),
 
+  // Object storage (Tencent COS). Required with VENDOR_MODE=live; in sandbox mode they default
+  // to the sandbox's own development values (SANDBOX_COS_* are what the sandbox is started with).
+  COS_SECRET_ID: z.string().optional(),
+  COS_SECRET_KEY: z.string().optional(),
+  COS_BUCKET: z.string().regex(/^[a-z0-9-]+-\d+$/, 'must be <name>-<appid>, e.g. aiphoto-1250000000').optional(),
+  COS_REGION: z.string().default('ap-guangzhou'),
+  COS_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric APPID').optional(),
+  COS_STS_DURATION_SECONDS: int(1800, 60).pipe(z.number().max(1800, 'at most 1800 (30 minutes)')),
+  SANDBOX_COS_SECRET_ID: z.string().optional(),
+  SANDBOX_COS_SECRET_KEY: z.string().optional(),
+  UPLOAD_MAX_BYTES: int(20 * 1024 * 1024, 1024),
+
   ADMIN_BOOTSTRAP_USERNAME: z.string().min(3).default('admin'),
   ADMIN_BOOTSTRAP_PASSWORD: z.string().min(8).default(DEFAULT_SECRETS.ADMIN_BOOTSTRAP_PASSWORD),
 
@@ -67,6 +80,17 @@ const envSchema = z.object({
   MEMBERSHIP_DAYS: int(30, 1),
 
   RATE_LIMIT_API_PER_15MIN: int(1000, 1),
+
+  // Payments (modules/payments/payments.config.ts documents each).
+  ...paymentsEnvShape,
+
+  TASK_DEADLINE_BASIC_CLEAN_SECONDS: int(120, 5),
+  TASK_DEADLINE_MODEL_POSE12_SECONDS: int(600, 5),
+  TASK_WATCHDOG_INTERVAL_MS: int(5000, 50),
+  OUTBOX_POLL_INTERVAL_MS: int(500, 10),
+  OUTBOX_MAX_BACKOFF_MS: int(30000, 100),
+  INPUT_URL_TTL_SECONDS: int(3600, 60),
+  RESULT_URL_TTL_SECONDS: int(1800, 60),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -92,9 +116,29 @@ export interface AppConfig {
     templateId: string | null;
     region: string;
   };
+  storage: {
+    /** Null in live mode when unset; the storage factory then names what is missing. */
+    secretId: string | null;
+    secretKey: string | null;
+    bucket: string | null;
+    region: string;
+    appId: string | null;
+    stsDurationSeconds: number;
+    uploadMaxBytes: number;
+  };
   adminBootstrap: { username: string; password: string };
   plan: { monthlyQuota: number; priceFen: number; days: number };
+  payments: PaymentsConfig;
   rateLimit: { apiPer15Min: number };
+  tasks: {
+    basicCleanDeadlineSeconds: number;
+    modelPose12DeadlineSeconds: number;
+    watchdogIntervalMs: number;
+    outboxPollIntervalMs: number;
+    outboxMaxBackoffMs: number;
+    inputUrlTtlSeconds: number;
+    resultUrlTtlSeconds: number;
+  };
   /** The raw validated environment, for modules that read their own settings. */
   raw: Env;
 }
@@ -119,6 +163,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(env.DATA_DIR);
+  const payments = buildPaymentsConfig(env, dataDir);
+  const paymentProblems = paymentsConfigProblems(env, payments);
+  if (paymentProblems.length) throw new ConfigError(paymentProblems);
   return {
     env: env.NODE_ENV,
     isProduction: env.NODE_ENV === 'production',
@@ -146,10 +193,43 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       templateId: env.SMS_TEMPLATE_ID ?? null,
       region: env.SMS_REGION,
     },
+    storage: storageConfig(env),
     adminBootstrap: { username: env.ADMIN_BOOTSTRAP_USERNAME, password: env.ADMIN_BOOTSTRAP_PASSWORD },
     plan: { monthlyQuota: env.PLAN_MONTHLY_QUOTA, priceFen: env.MEMBERSHIP_PRICE, days: env.MEMBERSHIP_DAYS },
+    payments,
     rateLimit: { apiPer15Min: env.RATE_LIMIT_API_PER_15MIN },
+    tasks: {
+      basicCleanDeadlineSeconds: env.TASK_DEADLINE_BASIC_CLEAN_SECONDS,
+      modelPose12DeadlineSeconds: env.TASK_DEADLINE_MODEL_POSE12_SECONDS,
+      watchdogIntervalMs: env.TASK_WATCHDOG_INTERVAL_MS,
+      outboxPollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+      outboxMaxBackoffMs: env.OUTBOX_MAX_BACKOFF_MS,
+      inputUrlTtlSeconds: env.INPUT_URL_TTL_SECONDS,
+      resultUrlTtlSeconds: env.RESULT_URL_TTL_SECONDS,
+    },
     raw: env,
+  };
+}
+
+/** Development values of the vendor sandbox's COS (sandbox/src/main.ts uses the same). */
+export const SANDBOX_COS_DEFAULTS = {
+  secretId: 'AKIDsandboxLocalOnly',
+  secretKey: 'sandbox-local-only-secret-key',
+  bucket: 'aiphoto-1250000000',
+} as const;
+
+function storageConfig(env: Env): AppConfig['storage'] {
+  const sandbox = env.VENDOR_MODE === 'sandbox';
+  const bucket = env.COS_BUCKET ?? (sandbox ? SANDBOX_COS_DEFAULTS.bucket : null);
+  return {
+    secretId: env.COS_SECRET_ID ?? (sandbox ? (env.SANDBOX_COS_SECRET_ID ?? SANDBOX_COS_DEFAULTS.secretId) : null),
+    secretKey: env.COS_SECRET_KEY ?? (sandbox ? (env.SANDBOX_COS_SECRET_KEY ?? SANDBOX_COS_DEFAULTS.secretKey) : null),
+    bucket,
+    region: env.COS_REGION,
+    // The APPID is the bucket name's numeric suffix unless given explicitly.
+    appId: env.COS_APP_ID ?? bucket?.slice(bucket.lastIndexOf('-') + 1) ?? null,
+    stsDurationSeconds: env.COS_STS_DURATION_SECONDS,
+    uploadMaxBytes: env.UPLOAD_MAX_BYTES,
   };
 }
 

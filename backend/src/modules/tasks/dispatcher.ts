@@ -1,0 +1,154 @@
+import type { DataSource } from 'typeorm';
+import { fromDbTime } from '../../db/time';
+import { inTransaction } from '../../db/transaction';
+import type { Logger } from '../../infra/logger';
+import { signMessage } from '../n8n/signed-message';
+import type { TaskPorts } from './task-ports';
+import type { TaskType, TaskTypeDefinition } from './task-types';
+import type { OutboxRepository, OutboxRow } from './outbox.repository';
+import type { TaskRow, TasksRepository } from './tasks.repository';
+
+export interface DispatcherOptions {
+  n8nBaseUrl: string | null;
+  sharedSecret: string;
+  pollIntervalMs: number;
+  maxBackoffMs: number;
+  inputUrlTtlSeconds: number;
+  /** How long a claimed row stays hidden from other workers while one request is in flight. */
+  leaseMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The outbox worker: delivers each task to its workflow's AI Photo Trigger with a signed POST,
+ * retrying with exponential backoff while n8n is down or answers an error, until the task's
+ * deadline (then the watchdog fails and refunds it). Rows survive restarts, so nothing is lost.
+ */
+export class OutboxDispatcher {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly outbox: OutboxRepository,
+    private readonly tasks: TasksRepository,
+    private readonly types: Record<TaskType, TaskTypeDefinition>,
+    private readonly ports: Pick<TaskPorts, 'urls' | 'scenes' | 'progress'>,
+    private readonly options: DispatcherOptions,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs a pass now (after a task was created) instead of waiting for the next poll. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .then(() => undefined)
+        .catch((err: unknown) => this.logger.error({ err }, 'outbox pass failed'))
+        .finally(() => {
+          this.running = null;
+          const next = this.again ? 0 : this.options.pollIntervalMs;
+          this.again = false;
+          this.schedule(next);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One pass over the due rows; returns how many were delivered. */
+  async runOnce(): Promise<number> {
+    const due = await this.outbox.due(this.db.manager, this.now(), 20);
+    const results = await Promise.all(due.map((row) => this.deliver(row)));
+    return results.filter(Boolean).length;
+  }
+
+  private async deliver(row: OutboxRow): Promise<boolean> {
+    if (!(await this.outbox.claim(this.db.manager, row, this.now(), this.options.leaseMs ?? 30_000))) return false;
+    const { taskId } = JSON.parse(row.payload) as { taskId: string };
+    const task = await this.tasks.findById(this.db.manager, taskId);
+    if (!task || task.status !== 'queued') {
+      // Canceled or timed out before delivery: nothing to send.
+      await this.outbox.markSent(this.db.manager, row.id, this.now());
+      return false;
+    }
+    try {
+      await this.post(task);
+    } catch (err) {
+      await this.retryOrGiveUp(row, task, err instanceof Error ? err.message : String(err));
+      return false;
+    }
+    const processing = await inTransaction(this.db, async (tx) => {
+      const moved = await this.tasks.markDispatched(tx, task.id, this.now());
+      await this.outbox.markSent(tx, row.id, this.now());
+      return moved ? this.tasks.findById(tx, task.id) : null;
+    });
+    if (processing) {
+      await this.ports.progress
+        .publish(task.user_id, { taskId: task.id, status: processing.status, progress: processing.progress })
+        .catch((err: unknown) => this.logger.warn({ err, taskId: task.id }, 'progress publish failed'));
+    }
+    return true;
+  }
+
+  private async retryOrGiveUp(row: OutboxRow, task: TaskRow, error: string): Promise<void> {
+    const attempts = row.attempts + 1;
+    const backoff = Math.min(this.options.maxBackoffMs, 500 * 2 ** Math.min(attempts - 1, 16));
+    const at = new Date(this.now().getTime() + backoff);
+    if (at.getTime() > fromDbTime(task.deadline_at)!.getTime()) {
+      await this.outbox.markDead(this.db.manager, row.id, error, this.now());
+      this.logger.error({ taskId: task.id, attempts, error }, 'dispatch gave up at the task deadline');
+      return;
+    }
+    await this.outbox.retryLater(this.db.manager, row.id, error, at, this.now());
+    this.logger.warn({ taskId: task.id, attempts, retryInMs: backoff, error }, 'dispatch failed; will retry');
+  }
+
+  /** The signed dispatch of docs/DEVELOPMENT.md; throws on anything but 2xx. */
+  private async post(task: TaskRow): Promise<void> {
+    if (!this.options.n8nBaseUrl) throw new Error('N8N_BASE_URL is not configured');
+    const def = this.types[task.type];
+    const params = JSON.parse(task.params) as Record<string, unknown>;
+    const body = JSON.stringify({
+      taskId: task.id,
+      userId: task.user_id,
+      type: task.type,
+      inputKey: task.input_key,
+      inputUrl: await this.ports.urls.signedUrl(task.input_key, this.options.inputUrlTtlSeconds),
+      outputPrefix: `output/${task.user_id}/${task.id}/`,
+      params: { scene: params.scene, category: params.category },
+      ...(def.needsPrompt
+        ? { prompt: await this.ports.scenes.buildPrompt(String(params.scene), String(params.category)), seed: params.seed }
+        : {}),
+      deadlineAt: fromDbTime(task.deadline_at)!.toISOString(),
+    });
+    const url = new URL(`/webhook/${def.webhookPath}`, this.options.n8nBaseUrl);
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...signMessage(this.options.sharedSecret, body) },
+      body,
+      signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
+    });
+    if (!res.ok) throw new Error(`n8n answered ${res.status} for ${def.webhookPath}: ${(await res.text()).slice(0, 200)}`);
+  }
+}

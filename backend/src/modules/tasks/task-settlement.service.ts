@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { inTransaction, type Db } from '../../db/transaction';
+import type { Logger } from '../../infra/logger';
+import type { ProgressEvent, TaskPorts } from './task-ports';
+import type { TaskRow, TasksRepository } from './tasks.repository';
+
+export const CallbackSchema = z
+  .object({
+    taskId: z.string().min(1).max(64),
+    event: z.enum(['progress', 'done', 'failed']),
+    progress: z.number().int().min(0).max(100).optional(),
+    resultKeys: z.array(z.string().min(1).max(255)).max(50).optional(),
+    vendorTaskId: z.string().max(128).optional(),
+    error: z.object({ code: z.string().max(64).optional(), message: z.string().max(2000).optional() }).optional(),
+  })
+  .openapi('N8nCallback');
+
+export type CallbackEvent = z.infer<typeof CallbackSchema>;
+
+export interface CallbackOutcome {
+  applied: boolean;
+  reason?: string;
+}
+
+/**
+ * Where tasks end: results and failures from n8n, cancels, and the watchdog's timeouts.
+ * Each change is one transaction: a conditional state update (terminal states never change),
+ * the refund keyed by task (at most once), and a `task_events` row recording what arrived.
+ */
+export class TaskSettlement {
+  constructor(
+    private readonly db: DataSource,
+    private readonly tasks: TasksRepository,
+    private readonly ports: Pick<TaskPorts, 'ledger' | 'progress'>,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async applyCallback(event: CallbackEvent): Promise<CallbackOutcome> {
+    const result = await inTransaction(this.db, async (tx) => {
+      const task = await this.tasks.findById(tx, event.taskId);
+      if (!task) return { outcome: { applied: false, reason: 'unknown task' }, task: null };
+      const outcome = await this.applyTo(task, event, tx);
+      await this.tasks.recordEvent(tx, { id: randomUUID(), taskId: task.id, event: event.event, payload: event, outcome: outcome.applied ? 'applied' : 'ignored' }, this.now());
+      return { outcome, task: outcome.applied ? await this.tasks.findById(tx, task.id) : null };
+    });
+    if (!result.outcome.applied) this.logger.info({ taskId: event.taskId, event: event.event, reason: result.outcome.reason }, 'callback recorded without effect');
+    if (result.task) await this.publish(result.task);
+    return result.outcome;
+  }
+
+  private async applyTo(task: TaskRow, event: CallbackEvent, tx: Db): Promise<CallbackOutcome> {
+    const now = this.now();
+    switch (event.event) {
+      case 'progress': {
+        const changed = await this.tasks.updateProgress(tx, task.id, Math.min(event.progress ?? task.progress, 99), event.vendorTaskId ?? null, now);
+        return changed ? { applied: true } : { applied: false, reason: `task is ${task.status} or progress went backwards` };
+      }
+      case 'done': {
+        const prefix = `output/${task.user_id}/${task.id}/`;
+        const keys = event.resultKeys ?? [];
+        // Results must be our own stored objects for this task: never vendor URLs, never other paths.
+        if (!keys.length || keys.some((k) => !k.startsWith(prefix) || k.includes('..'))) {
+          const failed = await this.failIn(tx, task, 'INVALID_RESULT', `n8n reported results outside ${prefix}`, now);
+          return failed ? { applied: true, reason: 'invalid result keys' } : { applied: false, reason: `task is ${task.status}` };
+        }
+        const changed = await this.tasks.complete(tx, task.id, keys, event.vendorTaskId ?? null, now);
+        return changed ? { applied: true } : { applied: false, reason: `task is already ${task.status}` };
+      }
+      case 'failed': {
+        const code = event.error?.code || 'GENERATION_FAILED';
+        const reason = event.error?.message || 'The generation failed';
+        const changed = await this.failIn(tx, task, code, reason, now);
+        return changed ? { applied: true } : { applied: false, reason: `task is already ${task.status}` };
+      }
+    }
+  }
+
+  private async failIn(tx: Db, task: TaskRow, code: string, reason: string, now: Date): Promise<boolean> {
+    if (!(await this.tasks.finishUnsuccessfully(tx, task.id, 'failed', code, reason, now))) return false;
+    await this.ports.ledger.refund(tx, task.id);
+    return true;
+  }
+
+  /** Cancel or time out: terminal state + refund in one transaction; false if already terminal. */
+  async finish(taskId: string, status: 'failed' | 'canceled', code: string, reason: string): Promise<boolean> {
+    const task = await inTransaction(this.db, async (tx) => {
+      if (!(await this.tasks.finishUnsuccessfully(tx, taskId, status, code, reason, this.now()))) return null;
+      await this.ports.ledger.refund(tx, taskId);
+      return this.tasks.findById(tx, taskId);
+    });
+    if (task) await this.publish(task);
+    return task !== null;
+  }
+
+  /** The watchdog: fails every task past its deadline, even if n8n never answers. */
+  async failOverdue(limit = 100): Promise<number> {
+    const overdue = await this.tasks.overdue(this.db.manager, this.now(), limit);
+    let failed = 0;
+    for (const task of overdue) {
+      if (await this.finish(task.id, 'failed', 'TIMEOUT', 'The generation took too long; the credit was refunded')) failed += 1;
+    }
+    if (failed) this.logger.warn({ failed }, 'watchdog failed overdue tasks');
+    return failed;
+  }
+
+  private async publish(task: TaskRow): Promise<void> {
+    const event: ProgressEvent = { taskId: task.id, status: task.status, progress: task.progress, errorCode: task.error_code, errorReason: task.error_reason };
+    try {
+      await this.ports.progress.publish(task.user_id, event);
+    } catch (err) {
+      // Progress is best effort: the database already holds the truth and clients can poll.
+      this.logger.warn({ err, taskId: task.id }, 'progress publish failed');
+    }
+  }
+}

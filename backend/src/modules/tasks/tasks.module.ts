@@ -1,0 +1,58 @@
+import type { RequestHandler } from 'express';
+import type { AppModule } from '../../app';
+import type { AppContext } from '../../app-context';
+import { OutboxDispatcher } from './dispatcher';
+import { OutboxRepository } from './outbox.repository';
+import type { TaskPorts } from './task-ports';
+import { taskTypeRegistry } from './task-types';
+import { TaskSettlement } from './task-settlement.service';
+import { tasksRoutes, type TaskRouteDeps } from './tasks.routes';
+import { TasksRepository } from './tasks.repository';
+import { TasksService } from './tasks.service';
+
+export interface TasksModule extends AppModule {
+  service: TasksService;
+  settlement: TaskSettlement;
+  dispatcher: OutboxDispatcher;
+  repository: TasksRepository;
+}
+
+/** Builds the tasks component: service, settlement, outbox dispatcher, watchdog and routes. */
+export function tasksModule(ctx: AppContext, ports: TaskPorts, requireUser: RequestHandler, zip?: TaskRouteDeps['zip']): TasksModule {
+  const types = taskTypeRegistry(ctx.config);
+  const repository = new TasksRepository();
+  const outbox = new OutboxRepository();
+  const settlement = new TaskSettlement(ctx.db, repository, ports, ctx.logger);
+  const dispatcher = new OutboxDispatcher(
+    ctx.db, outbox, repository, types, ports,
+    {
+      n8nBaseUrl: ctx.config.n8n.baseUrl,
+      sharedSecret: ctx.config.n8n.sharedSecret,
+      pollIntervalMs: ctx.config.tasks.outboxPollIntervalMs,
+      maxBackoffMs: ctx.config.tasks.outboxMaxBackoffMs,
+      inputUrlTtlSeconds: ctx.config.tasks.inputUrlTtlSeconds,
+    },
+    ctx.logger,
+  );
+  const service = new TasksService(ctx.db, types, ports, repository, outbox, settlement, () => dispatcher.wake());
+  let watchdog: NodeJS.Timeout | null = null;
+  return {
+    name: 'tasks',
+    service,
+    settlement,
+    dispatcher,
+    repository,
+    router: tasksRoutes(ctx, { service, settlement, urls: ports.urls, requireUser, zip }),
+    start: () => {
+      dispatcher.start();
+      watchdog = setInterval(() => {
+        settlement.failOverdue().catch((err: unknown) => ctx.logger.error({ err }, 'watchdog pass failed'));
+      }, ctx.config.tasks.watchdogIntervalMs);
+      watchdog.unref();
+      ctx.onClose(async () => {
+        if (watchdog) clearInterval(watchdog);
+        await dispatcher.stop();
+      });
+    },
+  };
+}

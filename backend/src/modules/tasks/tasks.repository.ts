@@ -1,0 +1,181 @@
+import { toDbTime } from '../../db/time';
+import { execute, rows, type Db } from '../../db/transaction';
+import type { TaskType } from './task-types';
+
+export type TaskStatus = 'queued' | 'processing' | 'done' | 'failed' | 'canceled';
+export const ACTIVE_STATUSES: TaskStatus[] = ['queued', 'processing'];
+
+export interface TaskRow {
+  id: string;
+  user_id: string;
+  batch_id: string;
+  type: TaskType;
+  status: TaskStatus;
+  input_key: string;
+  params: string;
+  result_keys: string | null;
+  vendor_task_id: string | null;
+  progress: number;
+  error_code: string | null;
+  error_reason: string | null;
+  deadline_at: string;
+  client_key: string | null;
+  cache_key: string | null;
+  hidden: number;
+  favorite: number;
+  dispatched_at: string | null;
+  finished_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewTask {
+  id: string;
+  userId: string;
+  batchId: string;
+  type: TaskType;
+  status: TaskStatus;
+  inputKey: string;
+  params: Record<string, unknown>;
+  resultKeys: string[] | null;
+  progress: number;
+  deadlineAt: Date;
+  clientKey: string | null;
+  cacheKey: string | null;
+}
+
+export interface TaskListFilter {
+  userId: string;
+  type?: TaskType;
+  status?: TaskStatus;
+  limit: number;
+  /** Exclusive position: tasks strictly older than (createdAt, id). */
+  before?: { createdAt: string; id: string };
+}
+
+/**
+ * Queries on `tasks` and `task_events`. Every merchant-facing read is scoped by user id;
+ * state changes are conditional updates, so a terminal state is never overwritten.
+ */
+export class TasksRepository {
+  async insert(db: Db, task: NewTask, now: Date): Promise<void> {
+    const t = toDbTime(now);
+    await db.query(
+      `INSERT INTO tasks (id, user_id, batch_id, type, status, input_key, params, result_keys, progress, deadline_at,
+                          client_key, cache_key, hidden, favorite, finished_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
+      [
+        task.id, task.userId, task.batchId, task.type, task.status, task.inputKey, JSON.stringify(task.params),
+        task.resultKeys ? JSON.stringify(task.resultKeys) : null, task.progress, toDbTime(task.deadlineAt),
+        task.clientKey, task.cacheKey, task.status === 'done' ? t : null, t, t,
+      ],
+    );
+  }
+
+  async findOwned(db: Db, userId: string, id: string): Promise<TaskRow | null> {
+    return (await rows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ? AND user_id = ? AND hidden = 0', [id, userId]))[0] ?? null;
+  }
+
+  /** Internal lookup (callbacks, watchdog, dispatch): not for merchant routes. */
+  async findById(db: Db, id: string): Promise<TaskRow | null> {
+    return (await rows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ?', [id]))[0] ?? null;
+  }
+
+  async findBatch(db: Db, userId: string, batchId: string): Promise<TaskRow[]> {
+    return rows<TaskRow>(db, 'SELECT * FROM tasks WHERE batch_id = ? AND user_id = ? AND hidden = 0 ORDER BY client_key, created_at, id', [batchId, userId]);
+  }
+
+  /** Tasks created earlier with the same Idempotency-Key (stored as `<key>#<index>`). */
+  async findByClientKeyPrefix(db: Db, userId: string, key: string): Promise<TaskRow[]> {
+    return rows<TaskRow>(db, 'SELECT * FROM tasks WHERE user_id = ? AND client_key LIKE ? ORDER BY created_at, id', [userId, `${escapeLike(key)}#%`]);
+  }
+
+  async findCachedResult(db: Db, userId: string, cacheKey: string): Promise<TaskRow | null> {
+    return (
+      await rows<TaskRow>(db, "SELECT * FROM tasks WHERE user_id = ? AND cache_key = ? AND status = 'done' ORDER BY created_at DESC LIMIT 1", [userId, cacheKey])
+    )[0] ?? null;
+  }
+
+  async list(db: Db, filter: TaskListFilter): Promise<TaskRow[]> {
+    const where = ['user_id = ?', 'hidden = 0'];
+    const params: unknown[] = [filter.userId];
+    if (filter.type) {
+      where.push('type = ?');
+      params.push(filter.type);
+    }
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.before) {
+      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+      params.push(filter.before.createdAt, filter.before.createdAt, filter.before.id);
+    }
+    params.push(filter.limit);
+    return rows<TaskRow>(db, `SELECT * FROM tasks WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`, params);
+  }
+
+  /** queued → processing once n8n accepted the dispatch; false when the task moved on meanwhile. */
+  async markDispatched(db: Db, id: string, now: Date): Promise<boolean> {
+    const t = toDbTime(now);
+    return (await execute(db, "UPDATE tasks SET status = 'processing', dispatched_at = ?, updated_at = ? WHERE id = ? AND status = 'queued'", [t, t, id])) === 1;
+  }
+
+  /** Progress only moves forward and only while the task is active. */
+  async updateProgress(db: Db, id: string, progress: number, vendorTaskId: string | null, now: Date): Promise<boolean> {
+    const t = toDbTime(now);
+    const changed = await execute(
+      db,
+      `UPDATE tasks SET status = 'processing', progress = ?, vendor_task_id = COALESCE(?, vendor_task_id), updated_at = ?
+        WHERE id = ? AND status IN ('queued', 'processing') AND progress <= ?`,
+      [progress, vendorTaskId, t, id, progress],
+    );
+    return changed === 1;
+  }
+
+  async complete(db: Db, id: string, resultKeys: string[], vendorTaskId: string | null, now: Date): Promise<boolean> {
+    const t = toDbTime(now);
+    const changed = await execute(
+      db,
+      `UPDATE tasks SET status = 'done', progress = 100, result_keys = ?, vendor_task_id = COALESCE(?, vendor_task_id),
+              finished_at = ?, updated_at = ?
+        WHERE id = ? AND status IN ('queued', 'processing')`,
+      [JSON.stringify(resultKeys), vendorTaskId, t, t, id],
+    );
+    return changed === 1;
+  }
+
+  /** Moves an active task to failed/canceled; false when it was already terminal. */
+  async finishUnsuccessfully(db: Db, id: string, status: 'failed' | 'canceled', errorCode: string, errorReason: string, now: Date): Promise<boolean> {
+    const t = toDbTime(now);
+    const changed = await execute(
+      db,
+      `UPDATE tasks SET status = ?, error_code = ?, error_reason = ?, finished_at = ?, updated_at = ?
+        WHERE id = ? AND status IN ('queued', 'processing')`,
+      [status, errorCode, errorReason.slice(0, 512), t, t, id],
+    );
+    return changed === 1;
+  }
+
+  async overdue(db: Db, now: Date, limit: number): Promise<TaskRow[]> {
+    return rows<TaskRow>(db, "SELECT * FROM tasks WHERE status IN ('queued', 'processing') AND deadline_at < ? ORDER BY deadline_at LIMIT ?", [toDbTime(now), limit]);
+  }
+
+  async setFlag(db: Db, userId: string, id: string, flag: 'hidden' | 'favorite', value: boolean, now: Date): Promise<boolean> {
+    return (await execute(db, `UPDATE tasks SET ${flag} = ?, updated_at = ? WHERE id = ? AND user_id = ? AND hidden = 0`, [value ? 1 : 0, toDbTime(now), id, userId])) === 1;
+  }
+
+  async recordEvent(db: Db, event: { id: string; taskId: string; event: string; payload: unknown; outcome: 'applied' | 'ignored' }, now: Date): Promise<void> {
+    await db.query('INSERT INTO task_events (id, task_id, event, payload, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      event.id, event.taskId, event.event, JSON.stringify(event.payload), event.outcome, toDbTime(now),
+    ]);
+  }
+
+  async events(db: Db, taskId: string): Promise<Array<{ event: string; outcome: string; payload: string }>> {
+    return rows(db, 'SELECT event, outcome, payload FROM task_events WHERE task_id = ? ORDER BY created_at, id', [taskId]);
+  }
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

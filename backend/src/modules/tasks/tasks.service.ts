@@ -1,0 +1,174 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { isUniqueViolation } from '../../db/db-errors';
+import { inTransaction, type Db } from '../../db/transaction';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-error';
+import type { TaskPorts } from './task-ports';
+import { TASK_TYPES, type TaskType, type TaskTypeDefinition } from './task-types';
+import type { TaskSettlement } from './task-settlement.service';
+import { TasksRepository, type TaskRow, type TaskStatus } from './tasks.repository';
+import type { OutboxRepository } from './outbox.repository';
+
+export const DISPATCH_TOPIC = 'task.dispatch';
+
+export interface CreateTasksInput {
+  type: string;
+  inputKeys: string[];
+  params: Record<string, unknown>;
+  idempotencyKey?: string;
+}
+
+export interface CreatedBatch {
+  batchId: string;
+  tasks: TaskRow[];
+  /** False when the Idempotency-Key matched an earlier request (nothing new was charged). */
+  created: boolean;
+}
+
+/**
+ * The task story: validate → reserve credits + insert tasks + outbox rows in ONE transaction →
+ * wake the dispatcher. Reads are scoped by user; cancel settles through TaskSettlement.
+ */
+export class TasksService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly types: Record<TaskType, TaskTypeDefinition>,
+    private readonly ports: TaskPorts,
+    private readonly tasks: TasksRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly settlement: TaskSettlement,
+    private readonly wakeDispatcher: () => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(userId: string, input: CreateTasksInput): Promise<CreatedBatch> {
+    const def = this.typeOf(input.type);
+    const params = def.params.parse(input.params ?? {});
+    if (def.needsPrompt) await this.ports.scenes.assertValid(String(params.scene), String(params.category));
+    if (input.idempotencyKey) {
+      const earlier = await this.tasks.findByClientKeyPrefix(this.db.manager, userId, input.idempotencyKey);
+      if (earlier.length) return { batchId: earlier[0].batch_id, tasks: earlier, created: false };
+    }
+    const inputs: Array<{ key: string; sha256: string }> = [];
+    for (const key of input.inputKeys) inputs.push({ key, ...(await this.ports.media.assertOwnedInput(userId, key)) });
+    await this.ports.membership.ensureCurrent(userId);
+
+    const batchId = randomUUID();
+    try {
+      const rows = await inTransaction(this.db, (tx) => this.insertBatch(tx, userId, def, params, inputs, batchId, input.idempotencyKey));
+      this.wakeDispatcher();
+      return { batchId, tasks: rows, created: true };
+    } catch (err) {
+      // Two requests with the same key raced: the loser answers with the winner's tasks.
+      if (input.idempotencyKey && isUniqueViolation(err)) {
+        const winner = await this.tasks.findByClientKeyPrefix(this.db.manager, userId, input.idempotencyKey);
+        if (winner.length) return { batchId: winner[0].batch_id, tasks: winner, created: false };
+      }
+      throw err;
+    }
+  }
+
+  private async insertBatch(
+    tx: Db,
+    userId: string,
+    def: TaskTypeDefinition,
+    params: Record<string, unknown>,
+    inputs: Array<{ key: string; sha256: string }>,
+    batchId: string,
+    idempotencyKey: string | undefined,
+  ): Promise<TaskRow[]> {
+    const now = this.now();
+    const deadlineAt = new Date(now.getTime() + def.deadlineSeconds * 1000);
+    const planned = [];
+    for (const [index, input] of inputs.entries()) {
+      const cacheKey = def.cacheable ? cacheKeyOf(def.type, input.sha256, params) : null;
+      const cached = cacheKey ? await this.tasks.findCachedResult(tx, userId, cacheKey) : null;
+      const taskParams = def.needsPrompt ? { ...params, seed: this.ports.scenes.randomSeed() } : params;
+      planned.push({ id: randomUUID(), input, cacheKey, cached, taskParams, clientKey: idempotencyKey ? `${idempotencyKey}#${index}` : null });
+    }
+    const charged = planned.filter((p) => !p.cached);
+    if (charged.length) await this.ports.ledger.reserve(tx, userId, charged.length * def.creditsPerImage, charged.map((p) => p.id));
+    for (const p of planned) {
+      await this.tasks.insert(
+        tx,
+        {
+          id: p.id, userId, batchId, type: def.type, inputKey: p.input.key, params: p.taskParams, deadlineAt,
+          clientKey: p.clientKey, cacheKey: p.cacheKey,
+          // A cache hit is answered from stored results at once: free, no vendor call.
+          status: p.cached ? 'done' : 'queued',
+          resultKeys: p.cached?.result_keys ? (JSON.parse(p.cached.result_keys) as string[]) : null,
+          progress: p.cached ? 100 : 0,
+        },
+        now,
+      );
+      if (!p.cached) await this.outbox.add(tx, DISPATCH_TOPIC, { taskId: p.id }, now);
+    }
+    const created = [];
+    for (const p of planned) created.push((await this.tasks.findById(tx, p.id))!);
+    return created;
+  }
+
+  async get(userId: string, id: string): Promise<TaskRow> {
+    const row = await this.tasks.findOwned(this.db.manager, userId, id);
+    if (!row) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
+    return row;
+  }
+
+  async batch(userId: string, batchId: string): Promise<TaskRow[]> {
+    const rows = await this.tasks.findBatch(this.db.manager, userId, batchId);
+    if (!rows.length) throw new NotFoundError('Batch not found', 'BATCH_NOT_FOUND');
+    return rows;
+  }
+
+  async list(userId: string, query: { cursor?: string; limit: number; type?: TaskType; status?: TaskStatus }): Promise<{ items: TaskRow[]; nextCursor: string | null }> {
+    const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const items = await this.tasks.list(this.db.manager, { userId, type: query.type, status: query.status, limit: query.limit + 1, before });
+    const page = items.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return { items: page, nextCursor: items.length > query.limit && last ? encodeCursor(last) : null };
+  }
+
+  async cancel(userId: string, id: string): Promise<TaskRow> {
+    const task = await this.get(userId, id);
+    if (!(await this.settlement.finish(task.id, 'canceled', 'CANCELED', 'Canceled by the merchant; the credit was refunded'))) {
+      throw new ConflictError(`The task is already ${(await this.get(userId, id)).status}`, 'TASK_ALREADY_FINISHED');
+    }
+    return this.get(userId, id);
+  }
+
+  async hide(userId: string, id: string): Promise<void> {
+    if (!(await this.tasks.setFlag(this.db.manager, userId, id, 'hidden', true, this.now()))) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
+  }
+
+  async favorite(userId: string, id: string, value: boolean): Promise<TaskRow> {
+    if (!(await this.tasks.setFlag(this.db.manager, userId, id, 'favorite', value, this.now()))) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
+    return this.get(userId, id);
+  }
+
+  private typeOf(type: string): TaskTypeDefinition {
+    if (!(TASK_TYPES as readonly string[]).includes(type)) {
+      throw new ValidationError(`type: must be one of ${TASK_TYPES.join(', ')}`);
+    }
+    return this.types[type as TaskType];
+  }
+}
+
+/** Same input bytes, type and params → same result (only for deterministic types). */
+export function cacheKeyOf(type: TaskType, inputSha256: string, params: Record<string, unknown>): string {
+  const canonical = JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]));
+  return createHash('sha256').update(`${type}\n${inputSha256}\n${canonical}`).digest('hex');
+}
+
+function encodeCursor(row: TaskRow): string {
+  return Buffer.from(JSON.stringify([row.created_at, row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof createdAt === 'string' && typeof id === 'string') return { createdAt, id };
+  } catch {
+    // fall through to the validation error
+  }
+  throw new ValidationError('cursor: not a cursor returned by this API');
+}
