@@ -66,7 +66,8 @@ export class RunningHubService {
       webhookSent: false,
     };
     this.tasks.set(task.taskId, task);
-    this.track(this.generate(task, source, input.fieldValue, findSeed(req.nodeInfoList)));
+    // Scripted failures and hangs never produce images, like a run that dies on the vendor side.
+    if (task.outcome === 'success') this.track(this.generate(task, source, input.fieldValue, findSeed(req.nodeInfoList)));
     const settle = settlesAt(task);
     if (settle !== undefined) this.schedule(() => this.maybeNotify(task), settle - Date.now());
     return {
