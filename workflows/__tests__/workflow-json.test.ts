@@ -1,4 +1,5 @@
 import { mapCredentialNamesToIds, normaliseWorkflow, sameWorkflow, serialiseWorkflow, webhookPaths, fileNameFor, toApiBody } from '../src/runtime/workflow-json';
+import { completeCredentialData } from '../src/runtime/credential-data';
 
 /** A workflow as n8n's public API returns it, with every volatile field a real response has. */
 function liveWorkflow(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -117,5 +118,21 @@ describe('round trip helpers', () => {
   it('fileNameFor makes a plain file name from a workflow name', () => {
     expect(fileNameFor('AI Photo · basic_clean')).toBe('ai_photo_basic_clean.json');
     expect(fileNameFor('***')).toBe('workflow.json');
+  });
+});
+
+describe('completeCredentialData', () => {
+  it('adds n8n’s default domain selector when the type has one (else the public API demands allowedDomains)', () => {
+    const schema = { properties: { apiKey: {}, allowedHttpRequestDomains: {}, allowedDomains: {} } };
+    expect(completeCredentialData({ apiKey: 'k' }, schema)).toEqual({ apiKey: 'k', allowedHttpRequestDomains: 'all' });
+  });
+
+  it('keeps an explicit selector and leaves types without one alone', () => {
+    const schema = { properties: { allowedHttpRequestDomains: {} } };
+    expect(completeCredentialData({ allowedHttpRequestDomains: 'domains', allowedDomains: 'a.com' }, schema)).toEqual({
+      allowedHttpRequestDomains: 'domains',
+      allowedDomains: 'a.com',
+    });
+    expect(completeCredentialData({ user: 'u' }, { properties: { user: {} } })).toEqual({ user: 'u' });
   });
 });

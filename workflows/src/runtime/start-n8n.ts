@@ -58,6 +58,8 @@ export async function loadOrCreateEncryptionKey(userFolder: string): Promise<str
 export function headlessEnv(options: { userFolder: string; port: number; encryptionKey: string; brokerPort: number }): Env {
   const url = `http://127.0.0.1:${options.port}`;
   return {
+    // Jest exports NODE_ENV=test, and n8n refuses to load nodes in its own test mode.
+    NODE_ENV: 'production',
     N8N_USER_FOLDER: options.userFolder,
     DB_TYPE: 'sqlite',
     N8N_PORT: String(options.port),

@@ -1,3 +1,4 @@
+import { CredentialSchema, completeCredentialData } from './credential-data';
 import { N8nPublicApi } from './n8n-client';
 import { KnownCredential, WorkflowFile, mapCredentialNamesToIds, sameWorkflow, toApiBody, webhookPaths } from './workflow-json';
 
@@ -33,7 +34,8 @@ export async function syncCredentials(api: N8nPublicApi, specs: CredentialSpec[]
   const known = await api.list<KnownCredential>('/credentials');
   for (const spec of specs) {
     const existing = known.find((cred) => cred.name === spec.name && cred.type === spec.type);
-    const body = { name: spec.name, type: spec.type, data: spec.data };
+    const schema = await api.call<CredentialSchema>('GET', `/credentials/schema/${encodeURIComponent(spec.type)}`);
+    const body = { name: spec.name, type: spec.type, data: completeCredentialData(spec.data, schema) };
     if (existing) {
       await api.call('PATCH', `/credentials/${existing.id}`, body);
     } else {

@@ -1,0 +1,74 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MemoryNonceStore } from '../../../n8n-nodes-aiphoto/src/shared/nonce-store';
+import { verifySignedMessage } from '../../../n8n-nodes-aiphoto/src/shared/signature';
+
+export interface Callback {
+  taskId: string;
+  event: 'progress' | 'done' | 'failed';
+  progress?: number;
+  resultKeys?: string[];
+  vendorTaskId?: string;
+  error?: { code: string; message: string };
+}
+
+/**
+ * The part of the backend the workflows talk to: `POST /api/v1/internal/n8n/callback`,
+ * verified with the node package's own signature module (one implementation, not a copy).
+ * Unsigned or badly signed callbacks get 401 and are counted, never recorded.
+ */
+export class BackendReceiver {
+  readonly callbacks: Callback[] = [];
+  rejected = 0;
+  private server?: http.Server;
+  private readonly nonces = new MemoryNonceStore();
+
+  constructor(private readonly secret: string) {}
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const rawBody = Buffer.concat(chunks);
+        if (req.method === 'GET' && req.url === '/health') return void res.end('{"status":"ok"}');
+        if (req.method !== 'POST' || req.url !== '/api/v1/internal/n8n/callback') {
+          res.statusCode = 404;
+          return void res.end();
+        }
+        const verdict = verifySignedMessage({ secret: this.secret, rawBody, headers: req.headers, nonceStore: this.nonces });
+        res.setHeader('content-type', 'application/json');
+        if (!verdict.ok) {
+          this.rejected++;
+          res.statusCode = 401;
+          return void res.end(JSON.stringify({ error: { code: verdict.code, message: verdict.message } }));
+        }
+        this.callbacks.push(JSON.parse(rawBody.toString('utf8')) as Callback);
+        res.end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  forTask(taskId: string): Callback[] {
+    return this.callbacks.filter((cb) => cb.taskId === taskId);
+  }
+
+  /** Resolves with the task's terminal callback (done or failed). */
+  async terminal(taskId: string, timeoutMs: number): Promise<Callback> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.forTask(taskId).find((cb) => cb.event === 'done' || cb.event === 'failed');
+      if (found) return found;
+      if (Date.now() > deadline) {
+        throw new Error(`no done/failed callback for ${taskId} within ${timeoutMs} ms; got ${JSON.stringify(this.forTask(taskId))}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}

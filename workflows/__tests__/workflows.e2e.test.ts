@@ -1,0 +1,199 @@
+/**
+ * The two workflows running in the real, pinned n8n against the vendor sandbox, with a small
+ * in-process stand-in for the backend's callback endpoint. Needs the n8n cache (installed by
+ * beforeAll on a fresh machine, ~5 min once) and builds n8n-nodes-aiphoto first.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createSandbox, Sandbox } from '../../sandbox/src';
+import { signMessage } from '../../n8n-nodes-aiphoto/src/shared/signature';
+import { credentialSpecs, ensureN8nInstalled, formatProgress, freePort, installNodePackage, provision, RunningN8n, startN8n } from '../src/runtime';
+import { N8nPublicApi } from '../src/runtime/n8n-client';
+import { listWorkflows } from '../src/runtime/sync';
+import { readWorkflowDir } from '../src/runtime/workflow-files';
+import { normaliseWorkflow, serialiseWorkflow } from '../src/runtime/workflow-json';
+import { REPO_ROOT, WORKFLOWS_ROOT } from '../src/runtime/paths';
+import { BackendReceiver } from './support/backend-receiver';
+import { cornerPixels, garmentPhoto } from './support/garment';
+import { CosAccess, getObject, putObject, sandboxControl, signedGetUrl } from './support/sandbox-client';
+
+const SECRET = `e2e-${randomUUID()}`;
+const COS = { secretId: 'AKIDe2eTestSecretId', secretKey: `key-${randomUUID()}`, bucket: 'aiphoto-1250000000' };
+const RUNNINGHUB_KEY = `rh-${randomUUID()}`;
+const OWNER = { email: 'ops@aiphoto.test', password: 'E2eTest-Passw0rd' };
+
+let tmp: string;
+let sandbox: Sandbox;
+let backend: BackendReceiver;
+let n8n: RunningN8n | undefined;
+let cos: CosAccess;
+let inputKey: string;
+const userId = 'u-e2e';
+const timings: Record<string, number> = {};
+
+async function dispatch(pathName: string, body: Record<string, unknown>, secret = SECRET): Promise<Response> {
+  const raw = JSON.stringify(body);
+  return fetch(`${n8n?.url}/webhook/${pathName}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signMessage(secret, raw) },
+    body: raw,
+  });
+}
+
+function task(type: 'basic_clean' | 'model_pose12', extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const taskId = `t-${randomUUID()}`;
+  return {
+    taskId,
+    userId,
+    type,
+    inputKey,
+    inputUrl: signedGetUrl(cos, inputKey),
+    outputPrefix: `output/${userId}/${taskId}/`,
+    params: { scene: 'studio', category: 'dress' },
+    ...(type === 'model_pose12' ? { prompt: 'studio, clean white background, dress, 12 poses', seed: 123456789 } : {}),
+    deadlineAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  // A fresh machine installs n8n here once (~5 min); afterwards this returns at once.
+  await ensureN8nInstalled({ onProgress: (p) => console.log(formatProgress(p)) });
+  execFileSync('npm', ['run', 'build', '-w', 'n8n-nodes-aiphoto'], { cwd: REPO_ROOT, stdio: 'pipe' });
+
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'aiphoto-wf-e2e-'));
+  sandbox = await createSandbox({ dataDir: path.join(tmp, 'data'), port: 0, cos: COS, runninghub: { apiKey: RUNNINGHUB_KEY, queueMs: 0, runMs: 0 } });
+  cos = { url: sandbox.url, secretId: COS.secretId, secretKey: COS.secretKey };
+  inputKey = `input/${userId}/garment.jpg`;
+  await putObject(cos, inputKey, await garmentPhoto(), 'image/jpeg');
+
+  backend = new BackendReceiver(SECRET);
+  const backendUrl = await backend.start();
+
+  const userFolder = path.join(tmp, 'n8n');
+  await installNodePackage(userFolder);
+  let started = Date.now();
+  n8n = await startN8n({ userFolder, port: await freePort() });
+  timings.n8nColdStartMs = Date.now() - started;
+  started = Date.now();
+  await provision({
+    url: n8n.url,
+    userFolder,
+    owner: OWNER,
+    credentials: credentialSpecs({
+      backend: { baseUrl: backendUrl, sharedSecret: SECRET },
+      tencentCloud: { ...COS, region: 'ap-guangzhou', endpoint: sandbox.url },
+      runningHub: { apiKey: RUNNINGHUB_KEY, baseUrl: sandbox.url, webappId: '1900000000000000001' },
+    }),
+    workflowsDir: WORKFLOWS_ROOT,
+  });
+  timings.provisionColdMs = Date.now() - started;
+}, 15 * 60_000);
+
+afterAll(async () => {
+  await n8n?.stop();
+  await backend?.stop();
+  await sandbox?.close();
+  console.log(`workflow e2e timings (ms): ${JSON.stringify(timings)}`);
+  if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+}, 60_000);
+
+describe('basic_clean workflow', () => {
+  it('turns a signed dispatch into a done callback with an 800×800 JPEG on white', async () => {
+    const body = task('basic_clean');
+    const started = Date.now();
+    const res = await dispatch('aiphoto-basic-clean', body);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: true, taskId: body.taskId });
+
+    const done = await backend.terminal(String(body.taskId), 30_000);
+    timings.basicCleanMs = Date.now() - started;
+    expect(done).toMatchObject({ event: 'done', resultKeys: [`output/${userId}/${body.taskId}/main.jpg`] });
+    expect(backend.forTask(String(body.taskId))[0]).toMatchObject({ event: 'progress', progress: 10 });
+
+    const stored = await getObject(cos, done.resultKeys?.[0] ?? '');
+    const image = await cornerPixels(stored);
+    expect(image).toMatchObject({ width: 800, height: 800, format: 'jpeg' });
+    for (const pixel of image.corners) for (const channel of pixel) expect(channel).toBeGreaterThanOrEqual(245);
+  }, 60_000);
+
+  it('reports failed with the reason when Tencent CI fails', async () => {
+    await sandboxControl(sandbox.url, '/sandbox/ci/script', { outcome: 'fail' });
+    const body = task('basic_clean');
+    expect((await dispatch('aiphoto-basic-clean', body)).status).toBe(202);
+    const failed = await backend.terminal(String(body.taskId), 30_000);
+    expect(failed).toMatchObject({ event: 'failed', error: { code: 'VENDOR_FAILED' } });
+    expect(failed.error?.message).toMatch(/^Tencent CI: .+/);
+  }, 60_000);
+
+  it('answers a badly signed dispatch with 401 and starts nothing', async () => {
+    const body = task('basic_clean');
+    const res = await dispatch('aiphoto-basic-clean', body, 'not-the-shared-secret');
+    expect(res.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(backend.forTask(String(body.taskId))).toEqual([]);
+  }, 30_000);
+});
+
+describe('model_pose12 workflow', () => {
+  it('polls RunningHub until success and mirrors 12 images under the task prefix', async () => {
+    // One run that stays RUNNING ~6 s, so the loop goes round Wait → get outputs at least twice.
+    await sandboxControl(sandbox.url, '/sandbox/runninghub/script', { outcome: 'success', delayMs: 6000 });
+    const body = task('model_pose12');
+    const started = Date.now();
+    expect((await dispatch('aiphoto-model-pose12', body)).status).toBe(202);
+
+    const done = await backend.terminal(String(body.taskId), 90_000);
+    timings.modelPose12Ms = Date.now() - started;
+    const prefix = `output/${userId}/${body.taskId}/`;
+    const expectedKeys = Array.from({ length: 12 }, (_, i) => `${prefix}${String(i + 1).padStart(2, '0')}.png`);
+    expect(done).toMatchObject({ event: 'done', resultKeys: expectedKeys });
+    expect(done.vendorTaskId).toBeTruthy();
+    const images = await Promise.all(expectedKeys.map((key) => getObject(cos, key)));
+    expect(new Set(images.map((image) => image.toString('base64'))).size).toBe(12);
+
+    const progress = backend.forTask(String(body.taskId)).filter((cb) => cb.event === 'progress');
+    expect(progress[0]).toMatchObject({ progress: 5 });
+    expect(progress.some((cb) => cb.vendorTaskId === done.vendorTaskId && cb.progress !== undefined && cb.progress > 5 && cb.progress < 90)).toBe(true);
+    expect(progress[progress.length - 1]).toMatchObject({ progress: 90 });
+  }, 120_000);
+
+  it('reports failed with RunningHub’s reason when the run fails', async () => {
+    await sandboxControl(sandbox.url, '/sandbox/runninghub/script', { outcome: 'fail' });
+    const body = task('model_pose12');
+    expect((await dispatch('aiphoto-model-pose12', body)).status).toBe(202);
+    const failed = await backend.terminal(String(body.taskId), 60_000);
+    expect(failed).toMatchObject({ event: 'failed', error: { code: 'VENDOR_FAILED' } });
+    expect(failed.error?.message).toMatch(/^RunningHub: .+/);
+  }, 90_000);
+
+  it('gives up at the task deadline when RunningHub never finishes', async () => {
+    await sandboxControl(sandbox.url, '/sandbox/runninghub/script', { outcome: 'hang' });
+    const body = task('model_pose12', { deadlineAt: new Date(Date.now() + 3000).toISOString() });
+    expect((await dispatch('aiphoto-model-pose12', body)).status).toBe(202);
+    const failed = await backend.terminal(String(body.taskId), 60_000);
+    expect(failed).toMatchObject({ event: 'failed', error: { code: 'TIMEOUT' } });
+  }, 90_000);
+});
+
+describe('provisioning and export', () => {
+  it('exports the live workflows back to the repo files byte for byte', async () => {
+    const apiKey = JSON.parse(await fs.readFile(path.join(tmp, 'n8n', 'aiphoto-api-key.json'), 'utf8')).apiKey as string;
+    const live = await listWorkflows(new N8nPublicApi(n8n?.url ?? '', apiKey));
+    for (const { file, workflow } of await readWorkflowDir(WORKFLOWS_ROOT)) {
+      const match = live.find((wf) => wf.name === workflow.name);
+      expect(match).toBeDefined();
+      expect(serialiseWorkflow(normaliseWorkflow(match))).toBe(await fs.readFile(file, 'utf8'));
+    }
+  }, 30_000);
+
+  it('a second provision (warm start) reuses owner, key and workflows', async () => {
+    const started = Date.now();
+    const result = await provision({ url: n8n?.url ?? '', userFolder: path.join(tmp, 'n8n'), owner: OWNER, credentials: [], workflowsDir: WORKFLOWS_ROOT });
+    timings.provisionWarmMs = Date.now() - started;
+    expect(result.workflows.map((wf) => wf.action)).toEqual(['unchanged', 'unchanged']);
+  }, 30_000);
+});
