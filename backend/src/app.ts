@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AppContext, ReadinessCheck } from './app-context';
@@ -12,7 +13,14 @@ export interface AppModule {
   readiness?: ReadinessCheck[];
   /** Started after the server listens (sweeps, workers); stopped through ctx.onClose. */
   start?: () => Promise<void> | void;
+  /**
+   * Given the listening HTTP server (e.g. to serve WebSocket upgrades). The returned function
+   * runs before the server closes, because open upgraded sockets would keep it from closing.
+   */
+  attach?: (server: Server) => DetachFn | void | Promise<DetachFn | void>;
 }
+
+export type DetachFn = () => Promise<void> | void;
 
 /** Assembles the Express app from modules: logging, metrics, JSON parsing, routes, errors. */
 export function createApp(ctx: AppContext, modules: AppModule[], baseChecks: ReadinessCheck[]): Express {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { AppContext, ReadinessCheck } from './app-context';
-import { createApp, type AppModule } from './app';
+import { createApp, type AppModule, type DetachFn } from './app';
 import type { AppConfig } from './config/config';
 import { openDatabase } from './db/data-source';
 import { createKeyValueStore } from './infra/kv';
@@ -77,6 +77,11 @@ export async function startBackend(config: AppConfig, options: StartOptions = {}
     server.listen(config.http.port, config.http.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const detachers: DetachFn[] = [];
+  for (const module of built.modules) {
+    const detach = await module.attach?.(server);
+    if (detach) detachers.push(detach);
+  }
   for (const module of built.modules) await module.start?.();
   const url = `http://${config.http.host}:${port}`;
   built.ctx.logger.info({ url, database: config.database.type, redis: Boolean(config.redis) }, 'backend listening');
@@ -86,6 +91,7 @@ export async function startBackend(config: AppConfig, options: StartOptions = {}
     ctx: built.ctx,
     url,
     close: async () => {
+      for (const detach of detachers.reverse()) await detach();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await built.close();

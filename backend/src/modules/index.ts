@@ -3,6 +3,11 @@ import type { AppContext } from '../app-context';
 import { createAdminAuthModule } from './admin-auth/admin-auth.module';
 import { createAuthModule } from './auth/auth.module';
 import { JwtService } from './auth/jwt.service';
+import { ProgressHub } from './progress/progress-hub';
+import { progressModule } from './progress/progress.module';
+import { PromptBuilder } from './scenes/prompt-builder';
+import { scenesModule } from './scenes/scenes.routes';
+import { ScenesService } from './scenes/scenes.service';
 import { UsersRepository } from './users/users.repository';
 
 /**
@@ -13,7 +18,14 @@ import { UsersRepository } from './users/users.repository';
 export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   const jwt = new JwtService(ctx.config.auth.jwtSecret, ctx.config.auth.jwtTtlSeconds);
   const users = new UsersRepository();
+  // Scene catalog + server-side prompts (tasks validate with scenes.assertValid, dispatch uses prompts).
+  const scenes = new ScenesService(ctx.db);
+  const prompts = new PromptBuilder(scenes);
+  void prompts; // consumed by the tasks dispatch
+  // Progress fan-out: publish from anywhere (callbacks), delivered over /ws on any replica.
+  const progress = new ProgressHub(ctx.kv, ctx.logger);
+  const catalogAndProgress: AppModule[] = [scenesModule(ctx, { scenes, jwt }), progressModule(ctx, { hub: progress, jwt })];
   // Identity first: the auth router carries the app-wide /api/v1 rate limit.
   const identity: AppModule[] = [createAuthModule(ctx, { jwt, users }), await createAdminAuthModule(ctx, { jwt })];
-  return [...identity];
+  return [...identity, ...catalogAndProgress];
 }

@@ -1,4 +1,5 @@
 import { InitialSchema1732230000000 } from './1732230000000-initial-schema';
+import { SeedSceneCatalog1732230100000 } from './1732230100000-seed-scene-catalog';
 
 /** Every migration, in order. New ones are appended here. */
-export const migrations = [InitialSchema1732230000000];
+export const migrations = [InitialSchema1732230000000, SeedSceneCatalog1732230100000];

@@ -1,0 +1,165 @@
+import type { AppConfig } from '../../../config/config';
+import { startBackend, type RunningBackend } from '../../../bootstrap';
+import { createTestDatabase, type TestDatabase } from '../../../testing/test-db';
+import { testConfig, testRedisUrl } from '../../../testing/test-config';
+import { JwtService } from '../../auth/jwt.service';
+import { ProgressHub } from '../progress-hub';
+import { progressModule } from '../progress.module';
+import type { ProgressSocketServer } from '../progress-socket.server';
+import { connectProgress, refusedStatus, waitFor } from './ws-test-client';
+
+interface Replica {
+  backend: RunningBackend;
+  hub: ProgressHub;
+  sockets: ProgressSocketServer;
+}
+
+/** A backend with only the progress module, so the test reaches its hub and socket server. */
+async function startReplica(config: AppConfig, heartbeatMs?: number): Promise<Replica> {
+  let hub: ProgressHub | undefined;
+  let sockets: ProgressSocketServer | undefined;
+  const backend = await startBackend(config, {
+    modules: async (ctx) => {
+      hub = new ProgressHub(ctx.kv, ctx.logger);
+      const jwt = new JwtService(ctx.config.auth.jwtSecret, ctx.config.auth.jwtTtlSeconds);
+      const module = progressModule(ctx, { hub, jwt, socket: { heartbeatMs } });
+      sockets = module.sockets;
+      return [module];
+    },
+  });
+  return { backend, hub: hub!, sockets: sockets! };
+}
+
+function merchantToken(config: AppConfig, userId: string): string {
+  return new JwtService(config.auth.jwtSecret, 3600).sign('aiphoto-merchant', { sub: userId, phone: '13800000000' });
+}
+
+describe('progress over /ws across two replicas (MariaDB + Redis)', () => {
+  let db: TestDatabase;
+  let config: AppConfig;
+  let a: Replica;
+  let b: Replica;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('mysql');
+    await db.ds.destroy();
+    // Same database and same Redis prefix: two replicas of one deployment.
+    config = testConfig({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:ws:${process.pid}:${Date.now()}:` }, db.config);
+    a = await startReplica(config);
+    b = await startReplica(config);
+  });
+
+  afterAll(async () => {
+    await a?.backend.close();
+    await b?.backend.close();
+    await db.drop();
+  });
+
+  it('delivers an event published on replica B to the owner connected to replica A, and only to them', async () => {
+    const owner = await connectProgress(a.backend.url, { token: merchantToken(config, 'user-a'), via: 'query' });
+    const stranger = await connectProgress(a.backend.url, { token: merchantToken(config, 'user-b'), via: 'protocol' });
+    try {
+      expect(owner.messages[0]).toEqual({ type: 'ready', userId: 'user-a' });
+      expect(stranger.socket.protocol).toBe('aiphoto-progress');
+
+      await b.hub.publish('user-a', { taskId: 't-1', status: 'done', progress: 100, resultUrls: ['https://cdn.test/01.png'] });
+      // Published after the first event on the same connection, so Redis delivers it later:
+      // if the stranger's first task message is this one, the owner's event never reached them.
+      await b.hub.publish('user-b', { taskId: 't-2', status: 'failed', progress: 40, errorCode: 'VENDOR_FAILED', errorReason: 'timeout' });
+
+      expect(await owner.next('task')).toEqual({ type: 'task', taskId: 't-1', status: 'done', progress: 100, resultUrls: ['https://cdn.test/01.png'] });
+      expect(await stranger.next('task')).toEqual({
+        type: 'task', taskId: 't-2', status: 'failed', progress: 40, errorCode: 'VENDOR_FAILED', errorReason: 'timeout',
+      });
+      expect(owner.messages.filter((m) => m.type === 'task')).toHaveLength(1);
+    } finally {
+      await owner.close();
+      await stranger.close();
+    }
+  });
+
+  it('refuses a missing, forged or admin token with 401 on upgrade', async () => {
+    const adminToken = new JwtService(config.auth.jwtSecret, 3600).sign('aiphoto-admin', { sub: 'adm', username: 'root', role: 'admin' });
+    const forged = new JwtService('another-secret-of-16-chars', 3600).sign('aiphoto-merchant', { sub: 'user-a', phone: '1' });
+    expect(await refusedStatus(a.backend.url)).toBe(401);
+    expect(await refusedStatus(a.backend.url, '/ws?token=garbage')).toBe(401);
+    expect(await refusedStatus(a.backend.url, `/ws?token=${forged}`)).toBe(401);
+    expect(await refusedStatus(a.backend.url, `/ws?token=${adminToken}`)).toBe(401);
+    expect(await refusedStatus(a.backend.url, '/ws', ['aiphoto-progress', forged])).toBe(401);
+    expect(a.sockets.connectionCount()).toBe(0);
+  });
+
+  it('shares one subscription between tabs of a user and releases it when the last tab closes', async () => {
+    const token = merchantToken(config, 'user-tabs');
+    const tab1 = await connectProgress(a.backend.url, { token, via: 'query' });
+    const tab2 = await connectProgress(a.backend.url, { token, via: 'protocol' });
+    expect(a.hub.listenerCount('user-tabs')).toBe(2);
+
+    await b.hub.publish('user-tabs', { taskId: 't-3', status: 'processing', progress: 50 });
+    expect((await tab1.next('task')).taskId).toBe('t-3');
+    expect((await tab2.next('task')).taskId).toBe('t-3');
+
+    await tab1.close();
+    await waitFor(() => (a.hub.listenerCount('user-tabs') === 1 ? true : undefined), 'one listener left');
+    await tab2.close();
+    await waitFor(() => (a.hub.subscribedUsers() === 0 ? true : undefined), 'the subscription released');
+  });
+});
+
+describe('progress over /ws in one process (SQLite, no Redis)', () => {
+  let db: TestDatabase;
+  let config: AppConfig;
+  let replica: Replica;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    await db.ds.destroy();
+    config = testConfig({}, db.config);
+    replica = await startReplica(config, 50);
+  });
+
+  afterAll(async () => {
+    await replica?.backend.close();
+    await db.drop();
+  });
+
+  it('delivers events through the in-process store', async () => {
+    expect(replica.backend.ctx.kv.kind).toBe('memory');
+    const client = await connectProgress(replica.backend.url, { token: merchantToken(config, 'solo'), via: 'protocol' });
+    try {
+      await replica.hub.publish('solo', { taskId: 't-4', status: 'queued', progress: 0 });
+      await replica.hub.publish('solo', { taskId: 't-4', status: 'processing', progress: 60 });
+      expect(await client.next('task', 1)).toMatchObject({ taskId: 't-4', status: 'processing', progress: 60 });
+      expect(client.messages.filter((m) => m.type === 'task').map((m) => m.progress)).toEqual([0, 60]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('keeps answering pings and drops a socket whose peer stopped answering', async () => {
+    const healthy = await connectProgress(replica.backend.url, { token: merchantToken(config, 'alive'), via: 'query' });
+    const dead = await connectProgress(replica.backend.url, { token: merchantToken(config, 'vanished'), via: 'query' });
+    const pings = { count: 0 };
+    healthy.socket.on('ping', () => pings.count++);
+    // A paused socket reads nothing, so it never answers a ping: like a laptop that went to sleep.
+    (dead.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+
+    await waitFor(() => (replica.hub.listenerCount('vanished') === 0 ? true : undefined), 'the dead socket dropped');
+    await waitFor(() => (pings.count >= 3 ? true : undefined), 'pings on the healthy socket');
+    expect(replica.hub.listenerCount('alive')).toBe(1);
+    expect(replica.sockets.connectionCount()).toBe(1);
+    await healthy.close();
+    dead.socket.terminate();
+  });
+
+  it('answers 404 to upgrades on other paths and closes open sockets on shutdown', async () => {
+    expect(await refusedStatus(replica.backend.url, `/elsewhere?token=${merchantToken(config, 'x')}`)).toBe(404);
+
+    const own = await startReplica(testConfig({}, db.config));
+    const client = await connectProgress(own.backend.url, { token: merchantToken(config, 'leaving'), via: 'query' });
+    const closed = new Promise<number>((resolve) => client.socket.once('close', (code) => resolve(code)));
+    await own.backend.close();
+    expect(await closed).toBe(1001);
+    expect(own.hub.subscribedUsers()).toBe(0);
+  });
+});

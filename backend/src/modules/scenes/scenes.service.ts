@@ -1,0 +1,125 @@
+import type { DataSource } from 'typeorm';
+import { isUniqueViolation } from '../../db/db-errors';
+import { isoOrNull } from '../../db/time';
+import type { Db } from '../../db/transaction';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-error';
+import { ScenesRepository, type CatalogKind, type SceneRow } from './scenes.repository';
+import type { AdminScene, CreateSceneInput, UpdateSceneInput } from './scenes.schemas';
+
+/** Turns a stored thumbnail key into a URL a browser can load (signed, CDN, …); undefined hides it. */
+export type ThumbnailUrlResolver = (key: string) => string | undefined | Promise<string | undefined>;
+
+export interface PublicCatalog {
+  scenes: Array<{ code: string; name: string; thumbnailUrl?: string }>;
+  categories: Array<{ code: string; name: string }>;
+}
+
+/** The prompt fragments of one valid selection; server-side only. */
+export interface SelectionFragments {
+  scene: string;
+  category: string;
+}
+
+/** Without a storage module, only keys that already are absolute URLs are shown. */
+const absoluteUrlsOnly: ThumbnailUrlResolver = (key) => (/^https?:\/\//.test(key) ? key : undefined);
+
+/**
+ * The scene × garment-category catalog: what merchants may pick, what operators edit, and the
+ * server-side prompt fragments behind each code.
+ */
+export class ScenesService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo = new ScenesRepository(),
+    private readonly thumbnailUrl: ThumbnailUrlResolver = absoluteUrlsOnly,
+  ) {}
+
+  /** Active entries, sorted, stripped to what a merchant may see. */
+  async publicCatalog(): Promise<PublicCatalog> {
+    const active = await this.repo.list(this.ds.manager, { activeOnly: true });
+    const scenes: PublicCatalog['scenes'] = [];
+    const categories: PublicCatalog['categories'] = [];
+    for (const row of active) {
+      if (row.category === 'garment') {
+        categories.push({ code: row.code, name: row.name });
+        continue;
+      }
+      const thumbnailUrl = row.thumbnail_key ? await this.thumbnailUrl(row.thumbnail_key) : undefined;
+      scenes.push({ code: row.code, name: row.name, ...(thumbnailUrl ? { thumbnailUrl } : {}) });
+    }
+    return { scenes, categories };
+  }
+
+  async listForAdmin(kind?: CatalogKind): Promise<AdminScene[]> {
+    const all = await this.repo.list(this.ds.manager, { kind });
+    return Promise.all(all.map((row) => this.toAdmin(row)));
+  }
+
+  async create(input: CreateSceneInput): Promise<AdminScene> {
+    let id: string;
+    try {
+      id = await this.repo.insert(this.ds.manager, input);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError(`The code "${input.code}" is already used`, 'SCENE_CODE_TAKEN');
+      throw err;
+    }
+    return this.getForAdmin(id);
+  }
+
+  async update(id: string, changes: UpdateSceneInput): Promise<AdminScene> {
+    // Existence is checked by reading: MySQL reports "changed", not "matched", rows on UPDATE.
+    await this.getForAdmin(id);
+    await this.repo.update(this.ds.manager, id, changes);
+    return this.getForAdmin(id);
+  }
+
+  /**
+   * Removes the entry. Existing tasks keep the code in their params, so history stays
+   * readable; deactivating (`active: false`) is the gentler way to retire an entry.
+   */
+  async remove(id: string): Promise<void> {
+    if (!(await this.repo.delete(this.ds.manager, id))) throw new NotFoundError('No such scene or category');
+  }
+
+  async getForAdmin(id: string): Promise<AdminScene> {
+    const row = await this.repo.findById(this.ds.manager, id);
+    if (!row) throw new NotFoundError('No such scene or category');
+    return this.toAdmin(row);
+  }
+
+  /** Refuses (400 VALIDATION_FAILED) a scene or category code that is unknown, inactive or of the wrong kind. */
+  async assertValid(scene: string, category: string, db: Db = this.ds.manager): Promise<void> {
+    await this.fragmentsFor(scene, category, db);
+  }
+
+  /** The prompt fragments of a valid selection (validated exactly like `assertValid`). */
+  async fragmentsFor(scene: string, category: string, db: Db = this.ds.manager): Promise<SelectionFragments> {
+    const found = await this.repo.findByCodes(db, [...new Set([scene, category])]);
+    const pick = (code: string, kind: CatalogKind): SceneRow | undefined =>
+      found.find((row) => row.code === code && row.category === kind && Boolean(Number(row.active)));
+    const sceneRow = pick(scene, 'scene');
+    const categoryRow = pick(category, 'garment');
+    const problems: Record<string, string> = {};
+    if (!sceneRow) problems.scene = `unknown or inactive scene "${scene}"`;
+    if (!categoryRow) problems.category = `unknown or inactive category "${category}"`;
+    if (!sceneRow || !categoryRow) throw new ValidationError('Unknown or inactive scene or category', problems);
+    return { scene: sceneRow.prompt_fragment, category: categoryRow.prompt_fragment };
+  }
+
+  private async toAdmin(row: SceneRow): Promise<AdminScene> {
+    const thumbnailUrl = row.thumbnail_key ? await this.thumbnailUrl(row.thumbnail_key) : undefined;
+    return {
+      id: row.id,
+      code: row.code,
+      name: row.name,
+      category: row.category,
+      promptFragment: row.prompt_fragment,
+      thumbnailKey: row.thumbnail_key,
+      ...(thumbnailUrl ? { thumbnailUrl } : {}),
+      active: Boolean(Number(row.active)),
+      sort: Number(row.sort),
+      createdAt: isoOrNull(row.created_at),
+      updatedAt: isoOrNull(row.updated_at),
+    };
+  }
+}
