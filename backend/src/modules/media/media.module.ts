@@ -1,0 +1,33 @@
+import type { AppModule } from '../../app';
+import type { AppContext } from '../../app-context';
+import type { JwtService } from '../auth/jwt.service';
+import { MediaService } from './media.service';
+import { mediaRoutes } from './media.routes';
+import { createStorageService, type StorageService } from './storage.service';
+import { StsService } from './sts.service';
+import { UploadsRepository } from './uploads.repository';
+import { ZipService } from './zip.service';
+
+export interface MediaModule {
+  module: AppModule;
+  /** Object storage (keys, signed URLs, streams) for tasks and downloads. */
+  storage: StorageService;
+  /** Uploads and `assertOwnedInput` for task creation. */
+  media: MediaService;
+  /** ZIP downloads of stored objects. */
+  zip: ZipService;
+}
+
+/**
+ * Builds the media component. Nothing here touches the network at construction, so the app
+ * starts even while the sandbox (or COS) is still coming up. Pass `storage` to share one
+ * client or to substitute a fake in tests.
+ */
+export function createMediaModule(ctx: AppContext, deps: { jwt: JwtService; storage?: StorageService }): MediaModule {
+  const storage = deps.storage ?? createStorageService(ctx.config);
+  const media = new MediaService(ctx.db, storage, new UploadsRepository());
+  const sts = new StsService(ctx.config.storage, ctx.config.vendors.mode, ctx.config.vendors.sandboxUrl, ctx.logger.child({ component: 'sts' }));
+  const zip = new ZipService(storage, ctx.logger.child({ component: 'zip' }));
+  const router = mediaRoutes(ctx.openapi, { jwt: deps.jwt, media, sts, uploadMaxBytes: ctx.config.storage.uploadMaxBytes });
+  return { module: { name: 'media', router }, storage, media, zip };
+}

@@ -1,0 +1,92 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import express, { type RequestHandler, type Router } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
+import { PayloadTooLargeError, ValidationError } from '../../errors/app-error';
+import { defineRoute } from '../../http/route';
+import type { JwtService } from '../auth/jwt.service';
+import { currentUser, requireUser } from '../auth/auth.middleware';
+import type { MediaService } from './media.service';
+import type { StsService } from './sts.service';
+
+const UploadResponse = z.object({
+  key: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  size: z.number().int(),
+  mime: z.string().openapi({ example: 'image/jpeg' }),
+});
+
+const StsResponse = z.object({
+  credentials: z.object({ tmpSecretId: z.string(), tmpSecretKey: z.string(), sessionToken: z.string() }),
+  startTime: z.number().int(),
+  expiredTime: z.number().int(),
+  bucket: z.string(),
+  region: z.string(),
+  allowPrefix: z.string(),
+  endpoint: z.string().optional(),
+  note: z.string().optional(),
+});
+
+/**
+ * Parses one multipart `file` into memory, capped at `maxBytes`, and maps multer's errors
+ * to the common error shape (413 for size, 400 for anything else malformed).
+ */
+function singleFile(maxBytes: number): RequestHandler {
+  const parse = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 20 } }).single('file');
+  return (req, res, next) => {
+    parse(req, res, (err: unknown) => {
+      if (!err) return next();
+      if (err instanceof multer.MulterError) {
+        if (err.code === 'LIMIT_FILE_SIZE') return next(new PayloadTooLargeError(`The file is larger than ${maxBytes} bytes`));
+        return next(new ValidationError(`Upload a single image in the multipart field "file" (${err.code})`));
+      }
+      next(err);
+    });
+  };
+}
+
+export interface MediaRouteDeps {
+  jwt: JwtService;
+  media: MediaService;
+  sts: StsService;
+  uploadMaxBytes: number;
+}
+
+/** `POST /api/v1/uploads` and `POST /api/v1/uploads/sts` (ARCHITECTURE §7). */
+export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Router {
+  const router = express.Router();
+  const auth = requireUser(deps.jwt);
+
+  defineRoute(router, registry, {
+    method: 'post',
+    path: '/api/v1/uploads',
+    summary: 'Upload an image (multipart field "file"; JPEG, PNG or WebP). 201 when stored, 200 when the same bytes were already uploaded.',
+    tags: ['media'],
+    secured: true,
+    before: [auth, singleFile(deps.uploadMaxBytes)],
+    status: 201,
+    response: UploadResponse,
+    errors: [413, 415],
+    handler: async ({ req, res }) => {
+      if (!req.file) throw new ValidationError('Upload an image in the multipart field "file"');
+      const { created, ...body } = await deps.media.upload(currentUser(req).id, req.file.buffer);
+      if (created) return body;
+      res.status(200).json(body);
+    },
+  });
+
+  defineRoute(router, registry, {
+    method: 'post',
+    path: '/api/v1/uploads/sts',
+    summary: 'Temporary COS credentials that can only upload below input/<userId>/',
+    tags: ['media'],
+    secured: true,
+    before: [auth],
+    response: StsResponse,
+    errors: [503],
+    handler: async ({ req }) => deps.sts.issue(currentUser(req).id),
+  });
+
+  return router;
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import type { DataSource } from 'typeorm';
+import type { Db } from '../../db/transaction';
+import { NotFoundError, UnsupportedMediaError, ValidationError } from '../../errors/app-error';
+import { ACCEPTED_FORMATS, inputKey, inputPrefix, isAcceptedFormat, type AcceptedFormat } from './media.config';
+import type { StorageService } from './storage.service';
+import type { UploadRow, UploadsRepository } from './uploads.repository';
+
+/** The `POST /uploads` answer (ARCHITECTURE §7 promises `key`; the rest helps the portal). */
+export interface UploadResult {
+  key: string;
+  width: number;
+  height: number;
+  size: number;
+  mime: string;
+}
+
+export interface SniffedImage {
+  format: AcceptedFormat;
+  mime: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * Reads the real type from the bytes (never the file name or the client's Content-Type).
+ * Only the header is parsed; no pixels are decoded here.
+ */
+export async function sniffImage(bytes: Buffer): Promise<SniffedImage> {
+  const meta = await sharp(bytes)
+    .metadata()
+    .catch(() => null);
+  const format: string | undefined = meta?.format;
+  if (!meta || !isAcceptedFormat(format) || !meta.width || !meta.height) throw new UnsupportedMediaError();
+  // autoOrient applies the EXIF rotation: the size a viewer (and basic_clean) will see.
+  const { width, height } = meta.autoOrient ?? meta;
+  return { format, mime: ACCEPTED_FORMATS[format].mime, width, height };
+}
+
+/**
+ * Merchant media: stores uploads under the owner's prefix, deduplicated by content, and
+ * guards what task inputs may reference.
+ */
+export class MediaService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly storage: StorageService,
+    private readonly uploads: UploadsRepository,
+  ) {}
+
+  /**
+   * Stores an uploaded image as `input/<userId>/<sha256>.<ext>`. The same bytes from the same
+   * user answer the existing key without a second write (`created: false`). The object is
+   * written before its row, so a row always points at stored bytes.
+   */
+  async upload(userId: string, bytes: Buffer): Promise<UploadResult & { created: boolean }> {
+    const image = await sniffImage(bytes);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const db = this.ds.manager;
+    const existing = await this.uploads.findByUserAndSha(db, userId, sha256);
+    if (existing) return { ...toResult(existing), created: false };
+
+    const key = inputKey(userId, sha256, image.format);
+    await this.storage.put(key, bytes, image.mime);
+    const { row, created } = await this.uploads.insertOnce(db, {
+      user_id: userId,
+      storage_key: key,
+      sha256,
+      size: bytes.length,
+      mime: image.mime,
+      width: image.width,
+      height: image.height,
+    });
+    return { ...toResult(row), created };
+  }
+
+  /**
+   * Task inputs are storage keys the caller uploaded: under their own `input/<userId>/`
+   * prefix (400 otherwise — URLs and other users' keys never reach a vendor) and recorded in
+   * `uploads` (404 otherwise). Pass the transaction's manager to check inside it.
+   */
+  async assertOwnedInput(userId: string, key: unknown, db: Db = this.ds.manager): Promise<UploadRow> {
+    if (typeof key !== 'string' || !isPlainKey(key) || !key.startsWith(inputPrefix(userId))) {
+      throw new ValidationError('inputKey must be a key returned by POST /api/v1/uploads for your account');
+    }
+    const row = await this.uploads.findByUserAndKey(db, userId, key);
+    if (!row) throw new NotFoundError('No upload with this key', 'INPUT_NOT_FOUND');
+    return row;
+  }
+}
+
+/** No empty, relative or encoded segments: the key is used verbatim in storage paths. */
+function isPlainKey(key: string): boolean {
+  return key.length <= 255 && /^[A-Za-z0-9._/-]+$/.test(key) && !key.split('/').some((s) => s === '' || s === '.' || s === '..');
+}
+
+function toResult(row: UploadRow): UploadResult {
+  return { key: row.storage_key, width: Number(row.width), height: Number(row.height), size: Number(row.size), mime: row.mime };
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { isUniqueViolation } from '../../db/db-errors';
+import { toDbTime } from '../../db/time';
+import { rows, type Db } from '../../db/transaction';
+
+export interface UploadRow {
+  id: string;
+  user_id: string;
+  storage_key: string;
+  sha256: string;
+  size: number;
+  mime: string;
+  width: number;
+  height: number;
+  created_at: string;
+}
+
+export type NewUpload = Pick<UploadRow, 'user_id' | 'storage_key' | 'sha256' | 'size' | 'mime' | 'width' | 'height'>;
+
+/** Queries on `uploads`; every lookup is scoped by the owner's id. */
+export class UploadsRepository {
+  async findByUserAndSha(db: Db, userId: string, sha256: string): Promise<UploadRow | null> {
+    return (await rows<UploadRow>(db, 'SELECT * FROM uploads WHERE user_id = ? AND sha256 = ?', [userId, sha256]))[0] ?? null;
+  }
+
+  async findByUserAndKey(db: Db, userId: string, key: string): Promise<UploadRow | null> {
+    return (await rows<UploadRow>(db, 'SELECT * FROM uploads WHERE user_id = ? AND storage_key = ?', [userId, key]))[0] ?? null;
+  }
+
+  async countByUser(db: Db, userId: string): Promise<number> {
+    const [row] = await rows<{ n: number | string }>(db, 'SELECT COUNT(*) AS n FROM uploads WHERE user_id = ?', [userId]);
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Records an upload once per (user, content). A concurrent upload of the same bytes hits the
+   * unique key; both callers then get the one stored row, and `created` says who wrote it.
+   */
+  async insertOnce(db: Db, upload: NewUpload, now = new Date()): Promise<{ row: UploadRow; created: boolean }> {
+    try {
+      await db.query(
+        'INSERT INTO uploads (id, user_id, storage_key, sha256, size, mime, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [randomUUID(), upload.user_id, upload.storage_key, upload.sha256, upload.size, upload.mime, upload.width, upload.height, toDbTime(now)],
+      );
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const existing = await this.findByUserAndSha(db, upload.user_id, upload.sha256);
+      if (existing) return { row: existing, created: false };
+      throw err;
+    }
+    const row = await this.findByUserAndSha(db, upload.user_id, upload.sha256);
+    if (!row) throw new Error('upload row vanished right after insert');
+    return { row, created: true };
+  }
+}
