@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context';
 import { createAdminAuthModule } from './admin-auth/admin-auth.module';
 import { createAuthModule } from './auth/auth.module';
 import { JwtService } from './auth/jwt.service';
+import { createMediaModule } from './media/media.module';
 import { ProgressHub } from './progress/progress-hub';
 import { progressModule } from './progress/progress.module';
 import { PromptBuilder } from './scenes/prompt-builder';
@@ -27,5 +28,8 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   const catalogAndProgress: AppModule[] = [scenesModule(ctx, { scenes, jwt }), progressModule(ctx, { hub: progress, jwt })];
   // Identity first: the auth router carries the app-wide /api/v1 rate limit.
   const identity: AppModule[] = [createAuthModule(ctx, { jwt, users }), await createAdminAuthModule(ctx, { jwt })];
-  return [...identity, ...catalogAndProgress];
+  // Media: uploads, STS, storage. Tasks use media.media.assertOwnedInput, media.storage.signedUrl
+  // and media.zip.stream for downloads.
+  const media = createMediaModule(ctx, { jwt });
+  return [...identity, ...catalogAndProgress, media.module];
 }
