@@ -7,6 +7,9 @@ export interface RgbaImage {
 
 export type Rgb = [number, number, number];
 
+/** Colour distance beyond which a border pixel is taken for subject, not backdrop noise. */
+const PLAUSIBLE_BACKDROP_DISTANCE = 60;
+
 /** Width of the border ring whose pixels are assumed to show the plain backdrop. */
 function borderWidth(width: number, height: number): number {
   return Math.max(2, Math.round(Math.min(width, height) * 0.02));
@@ -49,7 +52,12 @@ export function estimateBackdrop(img: RgbaImage): { color: Rgb; noise: number } 
     }
   }
   const color: Rgb = [median(channels[0]), median(channels[1]), median(channels[2])];
-  const distances = indices.map((i) => distance(data, i, color)).sort((a, b) => a - b);
+  // Only border pixels plausibly showing backdrop count for the noise: a garment touching
+  // the edge would otherwise inflate it until the garment itself is matted away.
+  const distances = indices
+    .map((i) => distance(data, i, color))
+    .filter((d) => d < PLAUSIBLE_BACKDROP_DISTANCE)
+    .sort((a, b) => a - b);
   return { color, noise: distances[Math.floor(distances.length * 0.95)] ?? 0 };
 }
 
