@@ -84,12 +84,15 @@ export class OutboxDispatcher {
   }
 
   private async deliver(row: OutboxRow): Promise<boolean> {
-    if (!(await this.outbox.claim(this.db.manager, row, this.now(), this.options.leaseMs ?? 30_000))) return false;
+    // Every write goes through inTransaction: on SQLite's single connection a bare write could
+    // otherwise land inside (and be rolled back with) another request's open transaction.
+    const claimed = await inTransaction(this.db, (tx) => this.outbox.claim(tx, row, this.now(), this.options.leaseMs ?? 30_000));
+    if (!claimed) return false;
     const { taskId } = JSON.parse(row.payload) as { taskId: string };
     const task = await this.tasks.findById(this.db.manager, taskId);
     if (!task || task.status !== 'queued') {
       // Canceled or timed out before delivery: nothing to send.
-      await this.outbox.markSent(this.db.manager, row.id, this.now());
+      await inTransaction(this.db, (tx) => this.outbox.markSent(tx, row.id, this.now()));
       return false;
     }
     try {
@@ -116,11 +119,11 @@ export class OutboxDispatcher {
     const backoff = Math.min(this.options.maxBackoffMs, 500 * 2 ** Math.min(attempts - 1, 16));
     const at = new Date(this.now().getTime() + backoff);
     if (at.getTime() > fromDbTime(task.deadline_at)!.getTime()) {
-      await this.outbox.markDead(this.db.manager, row.id, error, this.now());
+      await inTransaction(this.db, (tx) => this.outbox.markDead(tx, row.id, error, this.now()));
       this.logger.error({ taskId: task.id, attempts, error }, 'dispatch gave up at the task deadline');
       return;
     }
-    await this.outbox.retryLater(this.db.manager, row.id, error, at, this.now());
+    await inTransaction(this.db, (tx) => this.outbox.retryLater(tx, row.id, error, at, this.now()));
     this.logger.warn({ taskId: task.id, attempts, retryInMs: backoff, error }, 'dispatch failed; will retry');
   }
 

@@ -82,7 +82,7 @@ export class TasksRepository {
   }
 
   async findBatch(db: Db, userId: string, batchId: string): Promise<TaskRow[]> {
-    return rows<TaskRow>(db, 'SELECT * FROM tasks WHERE batch_id = ? AND user_id = ? AND hidden = 0 ORDER BY client_key, created_at, id', [batchId, userId]);
+    return rows<TaskRow>(db, 'SELECT * FROM tasks WHERE batch_id = ? AND user_id = ? AND hidden = 0 ORDER BY created_at, id', [batchId, userId]);
   }
 
   /** Tasks created earlier with the same Idempotency-Key (stored as `<key>#<index>`). */

@@ -88,7 +88,9 @@ export class TasksService {
     }
     const charged = planned.filter((p) => !p.cached);
     if (charged.length) await this.ports.ledger.reserve(tx, userId, charged.length * def.creditsPerImage, charged.map((p) => p.id));
-    for (const p of planned) {
+    for (const [index, p] of planned.entries()) {
+      // Stamped 1 ms apart so every listing keeps the order the images were given in.
+      const createdAt = new Date(now.getTime() + index);
       await this.tasks.insert(
         tx,
         {
@@ -99,9 +101,9 @@ export class TasksService {
           resultKeys: p.cached?.result_keys ? (JSON.parse(p.cached.result_keys) as string[]) : null,
           progress: p.cached ? 100 : 0,
         },
-        now,
+        createdAt,
       );
-      if (!p.cached) await this.outbox.add(tx, DISPATCH_TOPIC, { taskId: p.id }, now);
+      if (!p.cached) await this.outbox.add(tx, DISPATCH_TOPIC, { taskId: p.id }, createdAt);
     }
     const created = [];
     for (const p of planned) created.push((await this.tasks.findById(tx, p.id))!);
@@ -137,11 +139,11 @@ export class TasksService {
   }
 
   async hide(userId: string, id: string): Promise<void> {
-    if (!(await this.tasks.setFlag(this.db.manager, userId, id, 'hidden', true, this.now()))) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
+    if (!(await inTransaction(this.db, (tx) => this.tasks.setFlag(tx, userId, id, 'hidden', true, this.now())))) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
   }
 
   async favorite(userId: string, id: string, value: boolean): Promise<TaskRow> {
-    if (!(await this.tasks.setFlag(this.db.manager, userId, id, 'favorite', value, this.now()))) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
+    if (!(await inTransaction(this.db, (tx) => this.tasks.setFlag(tx, userId, id, 'favorite', value, this.now())))) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
     return this.get(userId, id);
   }
 

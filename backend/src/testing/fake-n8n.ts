@@ -1,0 +1,67 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MemoryKeyValueStore } from '../infra/kv';
+import { verifySignedMessage } from '../modules/n8n/signed-message';
+
+export interface ReceivedDispatch {
+  path: string;
+  body: Record<string, unknown>;
+  signatureOk: boolean;
+}
+
+/**
+ * A stand-in for n8n's webhook endpoint in backend integration tests: verifies the signed
+ * dispatch like the AI Photo Trigger does and records it. `down` makes it answer 503.
+ * (The e2e suites use the real n8n.)
+ */
+export async function startFakeN8n(secret: string): Promise<{ url: string; received: ReceivedDispatch[]; setDown(down: boolean): void; close(): Promise<void> }> {
+  const received: ReceivedDispatch[] = [];
+  const nonces = new MemoryKeyValueStore();
+  let down = false;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (down) {
+        res.writeHead(503).end('n8n is down');
+        return;
+      }
+      const raw = Buffer.concat(chunks);
+      verifySignedMessage({ secret, rawBody: raw, headers: req.headers, kv: nonces }).then(
+        () => {
+          received.push({ path: req.url ?? '', body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>, signatureOk: true });
+          res.writeHead(202, { 'Content-Type': 'application/json' }).end('{"accepted":true}');
+        },
+        () => {
+          received.push({ path: req.url ?? '', body: {}, signatureOk: false });
+          res.writeHead(401).end();
+        },
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    setDown: (value) => {
+      down = value;
+    },
+    close: async () => {
+      await nonces.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Polls until `condition` holds (bounded), for effects that happen in background loops. */
+export async function eventually<T>(probe: () => Promise<T> | T, condition: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (condition(value)) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
