@@ -1,0 +1,206 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import COS from 'cos-nodejs-sdk-v5';
+import express from 'express';
+import sharp from 'sharp';
+import request from 'supertest';
+import { buildBackend } from '../../../bootstrap';
+import { SANDBOX_COS_DEFAULTS } from '../../../config/config';
+import { createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
+import { testConfig, testRedisUrl } from '../../../testing/test-config';
+import { JwtService } from '../../auth/jwt.service';
+import { UsersRepository } from '../../users/users.repository';
+import { createMediaModule, type MediaModule } from '../media.module';
+import { readZip } from './zip-reader';
+
+/**
+ * The real vendor sandbox, loaded from its sources: its package points `main` at a build
+ * output that tests do not produce, and a literal import would pull the sandbox's files into
+ * the backend's type-check. Only the part used here is typed.
+ */
+interface SandboxApi {
+  createSandbox(options: {
+    dataDir: string;
+    port: number;
+    cos: { secretId: string; secretKey: string; bucket: string };
+    runninghub: { apiKey: string };
+  }): Promise<{ url: string; close(): Promise<void> }>;
+}
+const SANDBOX_SOURCES = '@aiphoto/sandbox/src/index';
+
+const UPLOAD_MAX_BYTES = 300_000;
+const jpeg = (seed: string) =>
+  sharp({ create: { width: 64, height: 48, channels: 3, background: `#${seed}` } })
+    .jpeg()
+    .toBuffer();
+const png = () => sharp({ create: { width: 30, height: 70, channels: 4, background: '#00ff0080' } }).png().toBuffer();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let sandbox: Awaited<ReturnType<SandboxApi['createSandbox']>>;
+  let backend: Awaited<ReturnType<typeof buildBackend>>;
+  let media: MediaModule;
+  let zipEntries: Array<{ name: string; key: string }> = [];
+  const users = new UsersRepository();
+  const phones = { alice: `1380000${Math.floor(Math.random() * 9000 + 1000)}`, bob: `1390000${Math.floor(Math.random() * 9000 + 1000)}` };
+  let alice: { id: string; token: string };
+  let bob: { id: string; token: string };
+
+  const putCalls = async () => {
+    const res = await fetch(`${sandbox.url}/sandbox/calls`);
+    return ((await res.json()) as { calls: Record<string, number> }).calls['cos:PutObject'] ?? 0;
+  };
+  const upload = (token: string, body: Buffer, filename = 'photo.jpg') =>
+    request(backend.app).post('/api/v1/uploads').set('Authorization', `Bearer ${token}`).attach('file', body, filename);
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-media-'));
+    const { createSandbox } = (await import(SANDBOX_SOURCES)) as SandboxApi;
+    sandbox = await createSandbox({ dataDir, port: 0, cos: { ...SANDBOX_COS_DEFAULTS }, runninghub: { apiKey: 'test-rh-key' } });
+
+    db = await createTestDatabase(driver);
+    await db.ds.destroy(); // the app opens its own connection to the migrated database
+    const redis: Record<string, string> = driver === 'mysql' ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:media:${Date.now()}:` } : {};
+    const config = testConfig({ ...redis, SANDBOX_URL: sandbox.url, UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES) }, db.config);
+    const jwt = new JwtService(config.auth.jwtSecret, config.auth.jwtTtlSeconds);
+    backend = await buildBackend(config, {
+      modules: async (ctx) => {
+        media = createMediaModule(ctx, { jwt });
+        // Stands in for the tasks download routes, which call zip.stream the same way.
+        const zipRouter = express.Router().get('/test/zip', (_req, res) => media.zip.stream(res, '作品 batch.zip', zipEntries));
+        return [media.module, { name: 'zip-test', router: zipRouter }];
+      },
+    });
+    const login = async (phone: string) => {
+      const user = await users.findOrCreateByPhone(backend.ctx.db.manager, phone);
+      return { id: user.id, token: jwt.sign('aiphoto-merchant', { sub: user.id, phone }) };
+    };
+    alice = await login(phones.alice);
+    bob = await login(phones.bob);
+  });
+
+  afterAll(async () => {
+    await backend?.close();
+    await db?.drop();
+    await sandbox?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stores a JPEG under the owner prefix by content hash and records it', async () => {
+    const bytes = await jpeg('aa3300');
+    const res = await upload(alice.token, bytes).expect(201);
+    expect(res.body).toEqual({ key: expect.stringMatching(new RegExp(`^input/${alice.id}/[0-9a-f]{64}\\.jpg$`)), width: 64, height: 48, size: bytes.length, mime: 'image/jpeg' });
+    const head = await media.storage.head(res.body.key);
+    expect(head).toMatchObject({ size: bytes.length, contentType: 'image/jpeg' });
+    const [row] = (await backend.ctx.db.query('SELECT * FROM uploads WHERE storage_key = ?', [res.body.key])) as Array<Record<string, unknown>>;
+    expect(row).toMatchObject({ user_id: alice.id, mime: 'image/jpeg' });
+    expect(Number(row.size)).toBe(bytes.length);
+  });
+
+  it('stores a PNG sniffed from its bytes even when named .jpg', async () => {
+    const res = await upload(alice.token, await png(), 'misnamed.jpg').expect(201);
+    expect(res.body).toMatchObject({ key: expect.stringMatching(/\.png$/), width: 30, height: 70, mime: 'image/png' });
+  });
+
+  it('refuses a text file renamed .jpg with 415 and stores nothing', async () => {
+    const before = await putCalls();
+    const res = await upload(alice.token, Buffer.from('not an image at all'), 'fake.jpg').expect(415);
+    expect(res.body).toEqual({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.any(String) } });
+    expect(await putCalls()).toBe(before);
+  });
+
+  it('refuses an upload over UPLOAD_MAX_BYTES with 413 in the common error shape', async () => {
+    const big = Buffer.concat([await jpeg('123456'), Buffer.alloc(UPLOAD_MAX_BYTES)]);
+    const res = await upload(alice.token, big).expect(413);
+    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers a repeated upload with the same key (200), one row and no second write', async () => {
+    const bytes = await jpeg('0055ff');
+    const first = await upload(alice.token, bytes).expect(201);
+    const puts = await putCalls();
+    const second = await upload(alice.token, bytes, 'again.jpg').expect(200);
+    expect(second.body).toEqual(first.body);
+    expect(await putCalls()).toBe(puts);
+    const [{ n }] = (await backend.ctx.db.query('SELECT COUNT(*) AS n FROM uploads WHERE storage_key = ?', [first.body.key])) as Array<{ n: number | string }>;
+    expect(Number(n)).toBe(1);
+  });
+
+  it('keeps the same bytes from another user under that user’s own prefix', async () => {
+    const bytes = await jpeg('0055ff');
+    const res = await upload(bob.token, bytes).expect(201);
+    expect(res.body.key.startsWith(`input/${bob.id}/`)).toBe(true);
+  });
+
+  it('requires a signed-in merchant and a file', async () => {
+    await request(backend.app).post('/api/v1/uploads').attach('file', await jpeg('111111'), 'a.jpg').expect(401);
+    const res = await request(backend.app).post('/api/v1/uploads').set('Authorization', `Bearer ${alice.token}`).field('other', 'x').expect(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it("accepts only the caller's own recorded uploads as task inputs", async () => {
+    const own = (await upload(alice.token, await jpeg('222222')).expect(201)).body.key as string;
+    const bobs = (await upload(bob.token, await jpeg('333333')).expect(201)).body.key as string;
+    await expect(media.media.assertOwnedInput(alice.id, own)).resolves.toMatchObject({ storage_key: own, user_id: alice.id });
+    await expect(media.media.assertOwnedInput(alice.id, bobs)).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    await expect(media.media.assertOwnedInput(alice.id, `${sandbox.url}/${own}`)).rejects.toMatchObject({ status: 400 });
+    await expect(media.media.assertOwnedInput(alice.id, `input/${alice.id}/../${bob.id}/x.jpg`)).rejects.toMatchObject({ status: 400 });
+    await expect(media.media.assertOwnedInput(alice.id, `input/${alice.id}/${'0'.repeat(64)}.jpg`)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('signs short-lived GET URLs that the storage honours until they expire', async () => {
+    const bytes = await jpeg('444444');
+    const { key } = (await upload(alice.token, bytes).expect(201)).body as { key: string };
+    const url = media.storage.signedUrl(key, 1);
+    const ok = await fetch(url);
+    expect(ok.status).toBe(200);
+    expect(Buffer.from(await ok.arrayBuffer()).equals(bytes)).toBe(true);
+    await sleep(2100);
+    const expired = await fetch(url);
+    expect(expired.status).toBe(403);
+    await expired.body?.cancel();
+  });
+
+  it('streams a ZIP of stored objects and lists missing ones in MISSING.txt', async () => {
+    const a = await jpeg('555555');
+    const b = await png();
+    await media.storage.put(`output/${alice.id}/t1/01.jpg`, a, 'image/jpeg');
+    await media.storage.put(`output/${alice.id}/t1/02.png`, b, 'image/png');
+    zipEntries = [
+      { name: 't1/01.jpg', key: `output/${alice.id}/t1/01.jpg` },
+      { name: 't1/gone.png', key: `output/${alice.id}/t1/gone.png` },
+      { name: '../t1/02.png', key: `output/${alice.id}/t1/02.png` },
+    ];
+    const res = await request(backend.app)
+      .get('/test/zip')
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    expect(res.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('作品 batch.zip')}`);
+    const files = readZip(res.body as Buffer);
+    expect(files.map((f) => f.name)).toEqual(['t1/01.jpg', 't1/02.png', 'MISSING.txt']);
+    expect(files[0].data.equals(a)).toBe(true);
+    expect(files[1].data.equals(b)).toBe(true);
+    expect(files[2].data.toString()).toContain('t1/gone.png');
+  });
+
+  it('issues upload credentials that the sandbox accepts for the user prefix', async () => {
+    const res = await request(backend.app).post('/api/v1/uploads/sts').set('Authorization', `Bearer ${alice.token}`).expect(200);
+    expect(res.body).toMatchObject({ bucket: 'aiphoto-1250000000', region: 'ap-guangzhou', allowPrefix: `input/${alice.id}/*`, endpoint: sandbox.url });
+    expect(res.body.expiredTime - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(1800);
+    const { tmpSecretId, tmpSecretKey, sessionToken } = res.body.credentials as Record<string, string>;
+    const browser = new COS({ SecretId: tmpSecretId, SecretKey: tmpSecretKey, SecurityToken: sessionToken, Domain: new URL(sandbox.url).host, Protocol: 'http:' } as COS.COSOptions);
+    const put = await browser.putObject({ Bucket: res.body.bucket, Region: res.body.region, Key: `input/${alice.id}/direct.jpg`, Body: await jpeg('666666') });
+    expect(put.statusCode).toBe(200);
+    expect(await media.storage.exists(`input/${alice.id}/direct.jpg`)).toBe(true);
+    await request(backend.app).post('/api/v1/uploads/sts').expect(401);
+  });
+});
