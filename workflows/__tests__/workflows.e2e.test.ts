@@ -9,14 +9,16 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createSandbox, Sandbox } from '../../sandbox/src';
+import type { INodeTypeDescription } from 'n8n-workflow';
 import { signMessage } from '../../n8n-nodes-aiphoto/src/shared/signature';
 import { credentialSpecs, ensureN8nInstalled, formatProgress, freePort, installNodePackage, provision, RunningN8n, startN8n } from '../src/runtime';
-import { N8nPublicApi } from '../src/runtime/n8n-client';
+import { N8nPublicApi, N8nSession } from '../src/runtime/n8n-client';
 import { listWorkflows } from '../src/runtime/sync';
 import { readWorkflowDir } from '../src/runtime/workflow-files';
 import { normaliseWorkflow, serialiseWorkflow } from '../src/runtime/workflow-json';
 import { REPO_ROOT, WORKFLOWS_ROOT } from '../src/runtime/paths';
 import { BackendReceiver } from './support/backend-receiver';
+import { editorProblems } from './support/editor-check';
 import { cornerPixels, garmentPhoto } from './support/garment';
 import { CosAccess, getObject, putObject, sandboxControl, signedGetUrl } from './support/sandbox-client';
 
@@ -188,6 +190,12 @@ describe('provisioning and export', () => {
       expect(match).toBeDefined();
       expect(serialiseWorkflow(normaliseWorkflow(match))).toBe(await fs.readFile(file, 'utf8'));
     }
+  }, 30_000);
+
+  it('the workflow files open cleanly in the editor (known node types, no parameter issues)', async () => {
+    const session = await N8nSession.login(n8n?.url ?? '', OWNER);
+    const types = await session.get<INodeTypeDescription[]>('/types/nodes.json');
+    for (const { workflow } of await readWorkflowDir(WORKFLOWS_ROOT)) expect(editorProblems(workflow, types)).toEqual([]);
   }, 30_000);
 
   it('a second provision (warm start) reuses owner, key and workflows', async () => {

@@ -86,8 +86,18 @@ export async function ensureN8nInstalled(options: EnsureN8nOptions = {}): Promis
       report('done', `n8n ${version} installed`);
       return result(false);
     },
-    { onWait: (pid) => report('waiting-for-lock', `another process (pid ${pid ?? '?'}) is installing n8n ${version}`), pollMs: 2000 },
+    { onWait: throttle(options.heartbeatMs ?? 15_000, (pid) => report('waiting-for-lock', `another process (pid ${pid ?? '?'}) is installing n8n ${version}`)), pollMs: 2000 },
   );
+}
+
+/** Calls `fn` at most once per `everyMs` (the first call always goes through). */
+function throttle<A extends unknown[]>(everyMs: number, fn: (...args: A) => void): (...args: A) => void {
+  let last = -Infinity;
+  return (...args: A) => {
+    if (Date.now() - last < everyMs) return;
+    last = Date.now();
+    fn(...args);
+  };
 }
 
 interface Heartbeat {
