@@ -19,11 +19,11 @@ import { UsersRepository } from './users/users.repository';
 export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   const jwt = new JwtService(ctx.config.auth.jwtSecret, ctx.config.auth.jwtTtlSeconds);
   const users = new UsersRepository();
-  // Scene catalog + server-side prompts (tasks validate with scenes.assertValid, dispatch uses prompts).
+  // Scene catalog + server-side prompts; `prompts` is the tasks' ScenePort (assertValid, buildPrompt, randomSeed).
   const scenes = new ScenesService(ctx.db);
   const prompts = new PromptBuilder(scenes);
-  void prompts; // consumed by the tasks dispatch
-  // Progress fan-out: publish from anywhere (callbacks), delivered over /ws on any replica.
+  void prompts; // until the tasks module is wired: createTasks(..., { scenes: prompts, progress })
+  // Progress fan-out (the tasks' ProgressPort): publish anywhere, delivered over /ws on any replica.
   const progress = new ProgressHub(ctx.kv, ctx.logger);
   const catalogAndProgress: AppModule[] = [scenesModule(ctx, { scenes, jwt }), progressModule(ctx, { hub: progress, jwt })];
   // Identity first: the auth router carries the app-wide /api/v1 rate limit.

@@ -36,13 +36,19 @@ export function composeModelPose12Prompt(sceneFragment: string, categoryFragment
 /**
  * Builds generation prompts on the server. The prompt is business IP: it goes to n8n in the
  * signed dispatch and nowhere else — never into task params, API answers or logs.
+ * Shaped as the tasks component's scene port (validate, prompt, seed), so it is passed as is.
  */
 export class PromptBuilder {
-  constructor(private readonly scenes: Pick<ScenesService, 'fragmentsFor'>) {}
+  constructor(private readonly scenes: Pick<ScenesService, 'fragmentsFor' | 'assertValid'>) {}
 
-  /** model_pose12 prompt for a selection; 400 VALIDATION_FAILED when a code is unknown or inactive. */
-  async modelPose12(selection: { scene: string; category: string }, db?: Db): Promise<string> {
-    const fragments = await this.scenes.fragmentsFor(selection.scene, selection.category, db);
+  /** 400 VALIDATION_FAILED when the scene or the garment category is unknown or inactive. */
+  assertValid(scene: string, category: string, db?: Db): Promise<void> {
+    return this.scenes.assertValid(scene, category, db);
+  }
+
+  /** The model_pose12 prompt of a selection, validated like `assertValid`. */
+  async buildPrompt(scene: string, category: string, db?: Db): Promise<string> {
+    const fragments = await this.scenes.fragmentsFor(scene, category, db);
     return composeModelPose12Prompt(fragments.scene, fragments.category);
   }
 

@@ -12,6 +12,9 @@ const fakeCatalog = {
     if (!fragments[scene] || !fragments[category]) throw new ValidationError('Unknown or inactive scene or category');
     return { scene: fragments[scene], category: fragments[category] };
   },
+  async assertValid(scene: string, category: string) {
+    await this.fragmentsFor(scene, category);
+  },
 };
 
 describe('the model_pose12 prompt', () => {
@@ -33,15 +36,15 @@ describe('the model_pose12 prompt', () => {
   });
 
   it('is built from the catalog fragments of the selected codes', async () => {
-    const prompt = await new PromptBuilder(fakeCatalog).modelPose12({ scene: 'studio', category: 'dress' });
+    const prompt = await new PromptBuilder(fakeCatalog).buildPrompt('studio', 'dress');
     expect(prompt).toBe(composeModelPose12Prompt(fragments.studio, fragments.dress));
   });
 
-  it('refuses an unknown code with VALIDATION_FAILED', async () => {
-    await expect(new PromptBuilder(fakeCatalog).modelPose12({ scene: 'moon', category: 'dress' })).rejects.toMatchObject({
-      status: 400,
-      code: 'VALIDATION_FAILED',
-    });
+  it('refuses an unknown code with VALIDATION_FAILED, when validating and when building', async () => {
+    const builder = new PromptBuilder(fakeCatalog);
+    for (const attempt of [builder.buildPrompt('moon', 'dress'), builder.assertValid('studio', 'spacesuit')]) {
+      await expect(attempt).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import { buildBackend } from '../../../bootstrap';
 import { createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
 import { testConfig } from '../../../testing/test-config';
 import { JwtService } from '../../auth/jwt.service';
+import { publicParams } from '../../tasks/task-view';
 import { PromptBuilder } from '../prompt-builder';
 import { scenesModule } from '../scenes.routes';
 import { ScenesService } from '../scenes.service';
@@ -57,18 +58,20 @@ describe.each(drivers)('the scene catalog on %s', (driver) => {
     expect(body).not.toMatch(/prompt|fragment|commercial quality/i);
   });
 
-  it('keeps the prompt out of serialized task params while the dispatch prompt carries it', async () => {
-    const selection = { scene: 'street', category: 'coat' };
-    await scenes.assertValid(selection.scene, selection.category);
-    const prompt = await new PromptBuilder(scenes).modelPose12(selection);
-    // What a task row stores and `GET /tasks/:id` answers is the selection, nothing more.
-    const storedParams = JSON.stringify(selection);
+  it('keeps the prompt out of the task params clients see, while the dispatch prompt carries it', async () => {
+    const builder = new PromptBuilder(scenes);
+    await builder.assertValid('street', 'coat');
+    const prompt = await builder.buildPrompt('street', 'coat');
     const rows = await adminList();
-    const streetFragment = rows.find((r) => r.code === 'street')!.promptFragment;
-    const coatFragment = rows.find((r) => r.code === 'coat')!.promptFragment;
-    expect(prompt).toContain(streetFragment);
-    expect(prompt).toContain(coatFragment);
-    for (const secret of [streetFragment, coatFragment, prompt, 'front view', 'commercial quality']) expect(storedParams).not.toContain(secret);
+    const fragments = ['street', 'coat'].map((code) => rows.find((r) => r.code === code)!.promptFragment);
+    for (const fragment of fragments) expect(prompt).toContain(fragment);
+
+    // What the tasks component stores for a model_pose12 task, even if a prompt had slipped in,
+    // goes through its public view before any client sees it.
+    const stored = JSON.stringify({ scene: 'street', category: 'coat', seed: builder.randomSeed(), prompt });
+    const serialized = JSON.stringify(publicParams(stored));
+    expect(JSON.parse(serialized)).toEqual({ scene: 'street', category: 'coat', seed: expect.any(Number) });
+    for (const secret of [...fragments, 'front view', 'commercial quality']) expect(serialized).not.toContain(secret);
   });
 
   it('lets admins and operators manage entries; merchants and anonymous callers cannot', async () => {
