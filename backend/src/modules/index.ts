@@ -2,13 +2,16 @@ import type { AppModule } from '../app';
 import type { AppContext } from '../app-context';
 import { createAdminAuthModule } from './admin-auth/admin-auth.module';
 import { createAuthModule } from './auth/auth.module';
+import { requireUser } from './auth/auth.middleware';
 import { JwtService } from './auth/jwt.service';
 import { createMediaModule } from './media/media.module';
+import { createMoney } from './payments/money.module';
 import { ProgressHub } from './progress/progress-hub';
 import { progressModule } from './progress/progress.module';
 import { PromptBuilder } from './scenes/prompt-builder';
 import { scenesModule } from './scenes/scenes.routes';
 import { ScenesService } from './scenes/scenes.service';
+import { tasksModule } from './tasks/tasks.module';
 import { UsersRepository } from './users/users.repository';
 
 /**
@@ -22,14 +25,23 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   // Scene catalog + server-side prompts; `prompts` is the tasks' ScenePort (assertValid, buildPrompt, randomSeed).
   const scenes = new ScenesService(ctx.db);
   const prompts = new PromptBuilder(scenes);
-  void prompts; // until the tasks module is wired: createTasks(..., { scenes: prompts, progress })
   // Progress fan-out (the tasks' ProgressPort): publish anywhere, delivered over /ws on any replica.
   const progress = new ProgressHub(ctx.kv, ctx.logger);
   const catalogAndProgress: AppModule[] = [scenesModule(ctx, { scenes, jwt }), progressModule(ctx, { hub: progress, jwt })];
   // Identity first: the auth router carries the app-wide /api/v1 rate limit.
   const identity: AppModule[] = [createAuthModule(ctx, { jwt, users }), await createAdminAuthModule(ctx, { jwt })];
+  // Money: ledger, membership, payments, admin money API. Tasks call money.ledger.reserve/refund
+  // and money.membership.ensureCurrent.
+  const money = createMoney(ctx, { jwt, users });
   // Media: uploads, STS, storage. Tasks use media.media.assertOwnedInput, media.storage.signedUrl
   // and media.zip.stream for downloads.
   const media = createMediaModule(ctx, { jwt });
-  return [...identity, ...catalogAndProgress, media.module];
+  // Tasks: reserve → dispatch to n8n → settle from signed callbacks, with the neighbours above as ports.
+  const tasks = tasksModule(
+    ctx,
+    { ledger: money.ledger, membership: money.membership, media: media.media, urls: media.storage, scenes: prompts, progress },
+    requireUser(jwt),
+    (res, fileName, entries) => media.zip.stream(res, fileName, entries),
+  );
+  return [...identity, ...catalogAndProgress, ...money.modules, media.module, tasks];
 }

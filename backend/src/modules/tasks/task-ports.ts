@@ -34,7 +34,7 @@ export interface ScenePort {
 
 export interface ProgressEvent {
   taskId: string;
-  status: string;
+  status: 'queued' | 'processing' | 'done' | 'failed' | 'canceled';
   progress: number;
   errorCode?: string | null;
   errorReason?: string | null;

@@ -90,7 +90,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
     const raw = JSON.stringify(body);
     return api().post('/api/v1/internal/n8n/callback').set('Content-Type', 'application/json').set(signMessage(secret, raw)).send(raw);
   };
-  const dispatchOf = (taskId: string) => eventually(() => n8n.received.find((d) => d.body.taskId === taskId), (d) => d !== undefined);
+  const dispatchOf = async (taskId: string) => (await eventually(() => n8n.received.find((d) => d.body.taskId === taskId), (d) => d !== undefined))!;
 
   it('creates a basic_clean task, reserves one credit and dispatches it signed to the workflow', async () => {
     const user = await member(10);
