@@ -64,6 +64,17 @@ export function cosRouter(ctx: SandboxContext, store: ObjectStore, ci: CiService
   router.use(async (req: Request, res: Response, _next: NextFunction) => {
     let resource = req.path;
     res.set('x-cos-request-id', cosRequestId());
+    // Like a bucket with an open CORS rule, so the portal can fetch signed URLs and browser
+    // SDKs can upload; preflights carry no signature, as with COS.
+    res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'ETag, Content-Length, x-cos-request-id' });
+    if (req.method === 'OPTIONS') {
+      res.set({
+        'Access-Control-Allow-Methods': 'GET, PUT, POST, HEAD, DELETE',
+        'Access-Control-Allow-Headers': req.header('access-control-request-headers') ?? '*',
+        'Access-Control-Max-Age': '600',
+      });
+      return void res.status(200).end();
+    }
     try {
       const { pathname, key, query } = parsePath(req, ctx.cos.bucket);
       resource = pathname;

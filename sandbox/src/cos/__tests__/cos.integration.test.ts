@@ -95,6 +95,16 @@ describe('sandbox COS with the real cos-nodejs-sdk-v5 client', () => {
     expect(await res.text()).toBe('path style');
   });
 
+  it('answers browser CORS preflights without a signature, like a bucket with an open CORS rule', async () => {
+    const res = await fetch(`${sandbox.url}/input/u1/x.jpg`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'authorization,content-type' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-headers')).toBe('authorization,content-type');
+  });
+
   it('counts the calls by endpoint', async () => {
     const res = await fetch(`${sandbox.url}/sandbox/calls`);
     const { calls } = (await res.json()) as { calls: Record<string, number> };
