@@ -1,0 +1,55 @@
+import type { DataSource } from 'typeorm';
+import { NotFoundError } from '../../errors/app-error';
+import { toDbTime } from '../../db/time';
+import { rows } from '../../db/transaction';
+import type { Logger } from '../../infra/logger';
+import type { Clock, LedgerService } from '../ledger/ledger.service';
+import { toMe, type Me, type UserRow, type UsersRepository } from '../users/users.repository';
+
+/**
+ * Membership state of a merchant. A lapsed membership is downgraded (one `expire` ledger entry
+ * zeroes the balance) the first time anyone looks: the status call, task creation, or the sweep.
+ */
+export class MembershipService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly users: UsersRepository,
+    private readonly ledger: LedgerService,
+    private readonly logger: Logger,
+    private readonly clock: Clock = () => new Date(),
+  ) {}
+
+  /** Downgrades the user if their membership has lapsed, then returns the current row. */
+  async ensureCurrent(userId: string): Promise<UserRow> {
+    const user = await this.users.findById(this.ds.manager, userId);
+    if (!user) throw new NotFoundError('User not found');
+    if (!this.hasLapsed(user)) return user;
+    await this.ledger.expire(userId);
+    return (await this.users.findById(this.ds.manager, userId)) ?? user;
+  }
+
+  async status(userId: string): Promise<Me> {
+    return toMe(await this.ensureCurrent(userId), this.clock());
+  }
+
+  /** Downgrades every lapsed member (in pages, so a large backlog does not hold one big query). */
+  async sweepExpired(batch = 200): Promise<number> {
+    let downgraded = 0;
+    for (;;) {
+      const due = await rows<{ id: string }>(
+        this.ds.manager,
+        'SELECT id FROM users WHERE is_member = 1 AND quota_expire_at <= ? ORDER BY quota_expire_at LIMIT ?',
+        [toDbTime(this.clock()), batch],
+      );
+      for (const { id } of due) if (await this.ledger.expire(id)) downgraded++;
+      if (due.length < batch) break;
+    }
+    if (downgraded) this.logger.info({ downgraded }, 'lapsed memberships downgraded');
+    return downgraded;
+  }
+
+  private hasLapsed(user: UserRow): boolean {
+    if (!Number(user.is_member) || !user.quota_expire_at) return false;
+    return toMe(user, this.clock()).isMember === false;
+  }
+}

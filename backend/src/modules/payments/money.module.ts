@@ -1,0 +1,71 @@
+import { Router } from 'express';
+import type { AppModule } from '../../app';
+import type { AppContext } from '../../app-context';
+import { AdminUsersRepository } from '../admin-users/admin-users.repository';
+import { adminUsersRoutes } from '../admin-users/admin-users.routes';
+import type { JwtService } from '../auth/jwt.service';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { LedgerService } from '../ledger/ledger.service';
+import { membershipRoutes } from '../membership/membership.routes';
+import { MembershipService } from '../membership/membership.service';
+import { PlansService } from '../membership/plans.service';
+import type { UsersRepository } from '../users/users.repository';
+import { createChannels } from './channels';
+import { OrdersRepository } from './orders.repository';
+import { ordersAdminRoutes } from './orders-admin.routes';
+import { paymentsRoutes } from './payments.routes';
+import { PaymentsService } from './payments.service';
+
+/** The money services other modules call (tasks: `ledger.reserve/refund`, `membership.ensureCurrent`). */
+export interface Money {
+  ledger: LedgerService;
+  membership: MembershipService;
+  plans: PlansService;
+  payments: PaymentsService;
+  modules: AppModule[];
+}
+
+/**
+ * Builds ledger, membership, payments and the admin money API, and the background sweeps
+ * (lapsed memberships, pending orders) that run after the server listens.
+ */
+export function createMoney(ctx: AppContext, deps: { jwt: JwtService; users: UsersRepository }): Money {
+  const ledger = new LedgerService(ctx.db, new LedgerRepository());
+  const plans = new PlansService(ctx.db, ctx.config.plan);
+  const membership = new MembershipService(ctx.db, deps.users, ledger, ctx.logger);
+  const orders = new OrdersRepository();
+  const channels = createChannels(ctx.config);
+  const payments = new PaymentsService(ctx.db, ctx.config, orders, plans, ledger, channels, ctx.logger);
+
+  const router = Router();
+  router.use(
+    membershipRoutes(ctx, { jwt: deps.jwt, membership, plans, payments }),
+    paymentsRoutes(ctx, payments, new Map([...channels])),
+    adminUsersRoutes(ctx, { jwt: deps.jwt, users: deps.users, adminUsers: new AdminUsersRepository(), ledger }),
+    ordersAdminRoutes(ctx, deps.jwt, orders),
+  );
+  const module: AppModule = {
+    name: 'money',
+    router,
+    start: () => {
+      const { sweepIntervalSeconds, membershipSweepIntervalSeconds } = ctx.config.payments;
+      every(ctx, 'pending orders', sweepIntervalSeconds, () => payments.sweepPending());
+      every(ctx, 'lapsed memberships', membershipSweepIntervalSeconds, () => membership.sweepExpired());
+    },
+  };
+  return { ledger, membership, plans, payments, modules: [module] };
+}
+
+/** Runs `work` every `seconds`, never two at once, stopped on shutdown; errors are logged. */
+function every(ctx: AppContext, what: string, seconds: number, work: () => Promise<unknown>): void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    work()
+      .catch((err: unknown) => ctx.logger.error({ err }, `sweep of ${what} failed`))
+      .finally(() => (running = false));
+  }, seconds * 1000);
+  timer.unref();
+  ctx.onClose(() => clearInterval(timer));
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { toDbTime } from '../../db/time';
+import { execute, rows, type Db } from '../../db/transaction';
+import type { ChannelName } from './payments.config';
+
+export type OrderStatus = 'pending' | 'paid' | 'closed' | 'failed';
+
+export interface OrderRow {
+  id: string;
+  user_id: string;
+  plan_id: string;
+  amount_fen: number;
+  channel: ChannelName;
+  status: OrderStatus;
+  out_trade_no: string;
+  transaction_id: string | null;
+  created_at: string;
+  paid_at: string | null;
+  updated_at: string;
+}
+
+export interface OrderFilter {
+  status?: OrderStatus;
+  channel?: ChannelName;
+  userId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+const normalize = (r: OrderRow): OrderRow => ({ ...r, amount_fen: Number(r.amount_fen) });
+
+/** Queries on `orders`; merchant-facing reads are always scoped by user id. */
+export class OrdersRepository {
+  async create(db: Db, o: { userId: string; planId: string; amountFen: number; channel: ChannelName; outTradeNo: string }, now: Date): Promise<OrderRow> {
+    const id = randomUUID();
+    const t = toDbTime(now);
+    await db.query(
+      "INSERT INTO orders (id, user_id, plan_id, amount_fen, channel, status, out_trade_no, transaction_id, created_at, paid_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, NULL, ?, NULL, ?)",
+      [id, o.userId, o.planId, o.amountFen, o.channel, o.outTradeNo, t, t],
+    );
+    return (await this.findById(db, id))!;
+  }
+
+  async findById(db: Db, id: string): Promise<OrderRow | null> {
+    const r = (await rows<OrderRow>(db, 'SELECT * FROM orders WHERE id = ?', [id]))[0];
+    return r ? normalize(r) : null;
+  }
+
+  async findForUser(db: Db, userId: string, id: string): Promise<OrderRow | null> {
+    const r = (await rows<OrderRow>(db, 'SELECT * FROM orders WHERE id = ? AND user_id = ?', [id, userId]))[0];
+    return r ? normalize(r) : null;
+  }
+
+  async findByOutTradeNo(db: Db, outTradeNo: string): Promise<OrderRow | null> {
+    const r = (await rows<OrderRow>(db, 'SELECT * FROM orders WHERE out_trade_no = ?', [outTradeNo]))[0];
+    return r ? normalize(r) : null;
+  }
+
+  /**
+   * Marks the order paid unless it already is: the conditional update is what makes a replayed
+   * notify a no-op (it takes the row lock; the loser sees 0 rows changed). A `closed` order
+   * that the channel reports paid is still settled — the merchant's money arrived.
+   */
+  async markPaid(db: Db, id: string, transactionId: string | null, now: Date): Promise<boolean> {
+    const t = toDbTime(now);
+    return (
+      (await execute(db, "UPDATE orders SET status = 'paid', transaction_id = ?, paid_at = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'closed')", [
+        transactionId, t, t, id,
+      ])) === 1
+    );
+  }
+
+  async setStatus(db: Db, id: string, from: OrderStatus, to: OrderStatus, now: Date): Promise<boolean> {
+    return (await execute(db, 'UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?', [to, toDbTime(now), id, from])) === 1;
+  }
+
+  /** Pending orders created before `olderThan`, oldest first. */
+  async pendingBefore(db: Db, olderThan: Date, limit: number): Promise<OrderRow[]> {
+    return (await rows<OrderRow>(db, "SELECT * FROM orders WHERE status = 'pending' AND created_at <= ? ORDER BY created_at LIMIT ?", [toDbTime(olderThan), limit])).map(normalize);
+  }
+
+  async list(db: Db, f: OrderFilter, limit: number, offset: number): Promise<{ items: Array<OrderRow & { phone: string | null }>; total: number; paidCount: number; paidAmountFen: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      where.push(sql);
+      params.push(value);
+    };
+    if (f.status) add('o.status = ?', f.status);
+    if (f.channel) add('o.channel = ?', f.channel);
+    if (f.userId) add('o.user_id = ?', f.userId);
+    if (f.from) add('o.created_at >= ?', toDbTime(f.from));
+    if (f.to) add('o.created_at < ?', toDbTime(f.to));
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const items = await rows<OrderRow & { phone: string | null }>(
+      db,
+      `SELECT o.*, u.phone FROM orders o LEFT JOIN users u ON u.id = o.user_id ${clause} ORDER BY o.created_at DESC, o.id DESC LIMIT ? OFFSET ?`,
+      [...params, limit, offset],
+    );
+    const [totals] = await rows<{ n: number | string; paid: number | string | null; amount: number | string | null }>(
+      db,
+      `SELECT COUNT(*) AS n, SUM(CASE WHEN o.status = 'paid' THEN 1 ELSE 0 END) AS paid, SUM(CASE WHEN o.status = 'paid' THEN o.amount_fen ELSE 0 END) AS amount FROM orders o ${clause}`,
+      params,
+    );
+    return { items: items.map((r) => ({ ...normalize(r), phone: r.phone })), total: Number(totals?.n ?? 0), paidCount: Number(totals?.paid ?? 0), paidAmountFen: Number(totals?.amount ?? 0) };
+  }
+}

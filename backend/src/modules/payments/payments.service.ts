@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config/config';
+import { isUniqueViolation } from '../../db/db-errors';
+import { isoOrNull } from '../../db/time';
+import { inTransaction } from '../../db/transaction';
+import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../errors/app-error';
+import type { Logger } from '../../infra/logger';
+import type { Clock, LedgerService } from '../ledger/ledger.service';
+import type { PlansService } from '../membership/plans.service';
+import { NotifyRejectedError, type ChannelPayment, type NotifyRequest, type PaymentChannel } from './channels/payment-channel';
+import type { OrderRow, OrdersRepository } from './orders.repository';
+import type { ChannelName } from './payments.config';
+
+export interface OrderView {
+  id: string;
+  status: OrderRow['status'];
+  amountFen: number;
+  channel: ChannelName;
+  planId: string;
+  createdAt: string;
+  paidAt: string | null;
+}
+
+export type SettleOutcome = 'settled' | 'already_paid' | 'not_paid';
+export type NotifyOutcome = { ok: true; outcome: SettleOutcome } | { ok: false; status: number; message: string };
+
+export function toOrderView(o: OrderRow): OrderView {
+  return { id: o.id, status: o.status, amountFen: o.amount_fen, channel: o.channel, planId: o.plan_id, createdAt: isoOrNull(o.created_at)!, paidAt: isoOrNull(o.paid_at) };
+}
+
+/**
+ * The purchase story: create a pending order → the channel's pay params → a verified notify
+ * (or an active query) → settle in ONE transaction: order paid + `grant:<orderId>` + expiry.
+ */
+export class PaymentsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly config: AppConfig,
+    private readonly orders: OrdersRepository,
+    private readonly plans: PlansService,
+    private readonly ledger: LedgerService,
+    private readonly channels: Map<ChannelName, PaymentChannel>,
+    private readonly logger: Logger,
+    private readonly clock: Clock = () => new Date(),
+  ) {}
+
+  async purchase(userId: string, input: { planId?: string; channel: ChannelName }): Promise<{ order: OrderView; outTradeNo: string; payParams: Record<string, unknown> }> {
+    const channel = this.channels.get(input.channel);
+    if (!channel) throw new AppError(400, 'CHANNEL_NOT_ENABLED', `The payment channel "${input.channel}" is not enabled`);
+    const plan = await this.plans.find(input.planId);
+    if (!plan) throw new ValidationError(`Unknown plan "${input.planId}"`);
+    const now = this.clock();
+    const outTradeNo = `AP${now.getTime()}${randomBytes(6).toString('hex')}`;
+    const order = await this.orders.create(this.ds.manager, { userId, planId: plan.id, amountFen: plan.priceFen, channel: channel.name, outTradeNo }, now);
+    try {
+      const payParams = await channel.createPayment({
+        outTradeNo,
+        amountFen: plan.priceFen,
+        description: `AI Photo ${plan.name}`,
+        notifyUrl: `${this.config.http.publicBaseUrl.replace(/\/$/, '')}/api/v1/payments/${channel.name}/notify`,
+        expiresAt: new Date(now.getTime() + this.config.payments.closeAfterSeconds * 1000),
+      });
+      return { order: toOrderView(order), outTradeNo, payParams };
+    } catch (err) {
+      this.logger.error({ err, orderId: order.id, channel: channel.name }, 'payment channel refused the order');
+      await this.orders.setStatus(this.ds.manager, order.id, 'pending', 'failed', this.clock());
+      throw new ServiceUnavailableError('The payment channel is not reachable; please try again', 'PAYMENT_CHANNEL_UNAVAILABLE');
+    }
+  }
+
+  /** The merchant's own order (404 for anyone else's); `refresh` asks the channel first. */
+  async getOrder(userId: string, orderId: string, refresh = false): Promise<OrderView> {
+    let order = await this.orders.findForUser(this.ds.manager, userId, orderId);
+    if (!order) throw new NotFoundError('Order not found');
+    if (refresh && order.status === 'pending') {
+      await this.reconcile(order);
+      order = (await this.orders.findById(this.ds.manager, orderId)) ?? order;
+    }
+    return toOrderView(order);
+  }
+
+  /** Verifies and applies one channel notify; the route turns the outcome into the channel's answer. */
+  async handleNotify(channelName: string, req: NotifyRequest): Promise<NotifyOutcome> {
+    const channel = this.channels.get(channelName as ChannelName);
+    if (!channel) return { ok: false, status: 404, message: 'channel not enabled' };
+    try {
+      const payment = await channel.parseNotify(req);
+      const order = await this.orders.findByOutTradeNo(this.ds.manager, payment.outTradeNo);
+      if (!order) throw new NotifyRejectedError(`unknown order ${payment.outTradeNo}`, 404);
+      if (order.channel !== channel.name) throw new NotifyRejectedError(`order ${order.id} belongs to channel ${order.channel}`);
+      return { ok: true, outcome: await this.settle(order, payment) };
+    } catch (err) {
+      if (err instanceof NotifyRejectedError) {
+        this.logger.warn({ channel: channelName, reason: err.message }, 'payment notify rejected');
+        return { ok: false, status: err.status, message: err.message };
+      }
+      // Our fault (database down…): answer 5xx so the channel retries on its schedule.
+      this.logger.error({ err, channel: channelName }, 'payment notify failed');
+      return { ok: false, status: 500, message: 'temporary failure, retry later' };
+    }
+  }
+
+  /**
+   * Applies a verified payment. The amount must equal the order's; a replay finds the order
+   * already paid and changes nothing. Order, ledger grant and expiry commit together.
+   */
+  async settle(order: OrderRow, payment: ChannelPayment): Promise<SettleOutcome> {
+    if (payment.amountFen !== order.amount_fen) {
+      throw new NotifyRejectedError(`amount ${payment.amountFen} does not match order ${order.id} (${order.amount_fen})`);
+    }
+    if (payment.state !== 'paid') return 'not_paid';
+    const plan = await this.plans.find(order.plan_id);
+    if (!plan) throw new NotifyRejectedError(`order ${order.id} has unknown plan ${order.plan_id}`);
+    try {
+      return await inTransaction(this.ds, async (tx) => {
+        if (!(await this.orders.markPaid(tx, order.id, payment.transactionId, this.clock()))) return 'already_paid' as const;
+        await this.ledger.grant(tx, { orderId: order.id, userId: order.user_id, credits: plan.credits, days: plan.days });
+        this.logger.info({ orderId: order.id, userId: order.user_id, credits: plan.credits }, 'order paid, credits granted');
+        return 'settled' as const;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new NotifyRejectedError(`transaction ${payment.transactionId} is already recorded on another order`, 409);
+      throw err;
+    }
+  }
+
+  /** Asks the channel about a pending order and applies what it says (lost-notify recovery). */
+  async reconcile(order: OrderRow): Promise<OrderRow['status']> {
+    const channel = this.channels.get(order.channel);
+    if (!channel) return order.status;
+    try {
+      const payment = await channel.query(order.out_trade_no);
+      if (!payment) return order.status;
+      if (payment.state === 'paid') return (await this.settle(order, payment)) === 'not_paid' ? order.status : 'paid';
+      if (payment.state === 'closed' || payment.state === 'failed') {
+        await this.orders.setStatus(this.ds.manager, order.id, 'pending', payment.state, this.clock());
+        return payment.state;
+      }
+    } catch (err) {
+      this.logger.warn({ err, orderId: order.id, channel: order.channel }, 'order query failed');
+    }
+    return order.status;
+  }
+
+  /** Periodic: query pending orders older than a few minutes; close the ones past their expiry. */
+  async sweepPending(limit = 50): Promise<{ checked: number; closed: number }> {
+    const now = this.clock();
+    const { queryAfterSeconds, closeAfterSeconds } = this.config.payments;
+    const due = await this.orders.pendingBefore(this.ds.manager, new Date(now.getTime() - queryAfterSeconds * 1000), limit);
+    let closed = 0;
+    for (const order of due) {
+      const status = await this.reconcile(order);
+      const expired = now.getTime() - Date.parse(isoOrNull(order.created_at)!) > closeAfterSeconds * 1000;
+      if (status === 'pending' && expired && (await this.orders.setStatus(this.ds.manager, order.id, 'pending', 'closed', now))) closed++;
+    }
+    return { checked: due.length, closed };
+  }
+}
