@@ -179,6 +179,14 @@ describe.each(drivers)('SMS login on %s', (driver) => {
     expect(await codesOf(phone)).toHaveLength(1);
   });
 
+  it('documents the identity routes in the OpenAPI document', async () => {
+    const doc = (await api().get('/api/docs.json').expect(200)).body as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+    for (const path of ['/api/v1/auth/send-code', '/api/v1/auth/login', '/api/v1/admin/login']) expect(doc.paths[path]).toHaveProperty('post');
+    expect(doc.paths['/api/v1/admin/me']).toHaveProperty('get');
+    expect(doc.components.schemas).toHaveProperty('LoginResponse');
+    expect(JSON.stringify(doc.components.schemas.SendCodeRequest)).toContain('13800138000');
+  });
+
   it('refuses a code that is not 6 digits without spending an attempt', async () => {
     const { phone, ip } = freshClient();
     await sendCode(phone, ip).expect(200);
