@@ -1,5 +1,6 @@
 import type { AppModule } from '../app';
 import type { AppContext } from '../app-context';
+import { adminTasksRoutes } from './admin-tasks/admin-tasks.routes';
 import { createAdminAuthModule } from './admin-auth/admin-auth.module';
 import { createAuthModule } from './auth/auth.module';
 import { requireUser } from './auth/auth.middleware';
@@ -43,5 +44,6 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
     requireUser(jwt),
     (res, fileName, entries) => media.zip.stream(res, fileName, entries),
   );
-  return [...identity, ...catalogAndProgress, ...money.modules, media.module, tasks];
+  const adminTasks: AppModule = { name: 'admin-tasks', router: adminTasksRoutes(ctx, { jwt, urls: media.storage }) };
+  return [...identity, ...catalogAndProgress, ...money.modules, media.module, tasks, adminTasks];
 }
