@@ -24,12 +24,13 @@ export interface DailyPoint {
 /** Cross-user reads for the admin console (never mounted on merchant routes). */
 export class AdminTasksRepository {
   async list(db: Db, filter: AdminTaskFilter): Promise<{ items: AdminTaskRow[]; total: number }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.status) (where.push('t.status = ?'), params.push(filter.status));
-    if (filter.type) (where.push('t.type = ?'), params.push(filter.type));
-    if (filter.userId) (where.push('t.user_id = ?'), params.push(filter.userId));
-    if (filter.phone) (where.push('u.phone LIKE ?'), params.push(`%${filter.phone.replace(/[\\%_]/g, '')}%`));
+    const conditions: Array<[string, unknown]> = [];
+    if (filter.status) conditions.push(['t.status = ?', filter.status]);
+    if (filter.type) conditions.push(['t.type = ?', filter.type]);
+    if (filter.userId) conditions.push(['t.user_id = ?', filter.userId]);
+    if (filter.phone) conditions.push(['u.phone LIKE ?', `%${filter.phone.replace(/[\\%_]/g, '')}%`]);
+    const where = conditions.map(([sql]) => sql);
+    const params = conditions.map(([, value]) => value);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const from = `FROM tasks t JOIN users u ON u.id = t.user_id ${clause}`;
     const items = await rows<AdminTaskRow>(db, `SELECT t.*, u.phone ${from} ORDER BY t.created_at DESC, t.id DESC LIMIT ? OFFSET ?`, [...params, filter.limit, filter.offset]);
