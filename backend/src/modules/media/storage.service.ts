@@ -115,7 +115,7 @@ export function createStorageService(config: AppConfig): StorageService {
   if (missing.length || !secretId || !secretKey || !bucket) {
     throw new Error(`VENDOR_MODE=${config.vendors.mode} needs the object storage settings: ${missing.join(', ')}`);
   }
-  const options: COS.COSOptions = { SecretId: secretId, SecretKey: secretKey, Timeout: 60_000 } as COS.COSOptions;
+  const options: COS.COSOptions = { SecretId: secretId, SecretKey: secretKey, Timeout: 60_000 };
   if (config.vendors.mode === 'sandbox') {
     const url = new URL(config.vendors.sandboxUrl);
     options.Domain = url.host;

@@ -197,7 +197,7 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
     expect(res.body).toMatchObject({ bucket: 'aiphoto-1250000000', region: 'ap-guangzhou', allowPrefix: `input/${alice.id}/*`, endpoint: sandbox.url });
     expect(res.body.expiredTime - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(1800);
     const { tmpSecretId, tmpSecretKey, sessionToken } = res.body.credentials as Record<string, string>;
-    const browser = new COS({ SecretId: tmpSecretId, SecretKey: tmpSecretKey, SecurityToken: sessionToken, Domain: new URL(sandbox.url).host, Protocol: 'http:' } as COS.COSOptions);
+    const browser = new COS({ SecretId: tmpSecretId, SecretKey: tmpSecretKey, SecurityToken: sessionToken, Domain: new URL(sandbox.url).host, Protocol: 'http:' });
     const put = await browser.putObject({ Bucket: res.body.bucket, Region: res.body.region, Key: `input/${alice.id}/direct.jpg`, Body: await jpeg('666666') });
     expect(put.statusCode).toBe(200);
     expect(await media.storage.exists(`input/${alice.id}/direct.jpg`)).toBe(true);
