@@ -10,6 +10,7 @@ module.exports = {
   displayName: 'n8n-nodes-aiphoto',
   rootDir: __dirname,
   setupFiles: ['<rootDir>/jest.setup.js'],
+  setupFilesAfterEnv: ['<rootDir>/jest.after-env.js'],
   transform: { ...preset.transform, '^.+\\.mjs$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
 };

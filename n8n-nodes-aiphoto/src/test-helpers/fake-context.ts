@@ -1,3 +1,5 @@
+import http from 'http';
+import https from 'https';
 import type {
 	IBinaryData,
 	ICredentialDataDecryptedObject,
@@ -15,7 +17,7 @@ import { TencentCloudApi } from '../credentials/TencentCloudApi.credentials';
 
 /**
  * Small stand-ins for the n8n runtime: parameters, credentials and the HTTP helpers. HTTP goes
- * through Node's fetch so nock sees real requests; authentication runs the credential's own
+ * through node:http(s) so nock sees real requests; authentication runs the credential's own
  * `authenticate`, as n8n does, so tests exercise the signing code the runtime will use.
  */
 
@@ -48,6 +50,29 @@ function toHeaderRecord(headers: IDataObject | undefined): Record<string, string
 	return out;
 }
 
+interface RawResponse {
+	status: number;
+	headers: IDataObject;
+	bytes: Buffer;
+}
+
+/** node:http(s) like axios in the n8n runtime, so nock intercepts exactly what n8n would send. */
+function send(url: URL, method: string, headers: Record<string, string>, body: string | Buffer | undefined): Promise<RawResponse> {
+	const transport = url.protocol === 'https:' ? https : http;
+	return new Promise((resolve, reject) => {
+		const request = transport.request(url, { method, headers }, (response) => {
+			const chunks: Buffer[] = [];
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('end', () =>
+				resolve({ status: response.statusCode ?? 0, headers: { ...response.headers } as IDataObject, bytes: Buffer.concat(chunks) }),
+			);
+			response.on('error', reject);
+		});
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
 /** Mirrors the parts of n8n's httpRequest the nodes rely on. */
 export async function fakeHttpRequest(options: IHttpRequestOptions): Promise<unknown> {
 	const url = new URL(options.url, options.baseURL);
@@ -59,21 +84,24 @@ export async function fakeHttpRequest(options: IHttpRequestOptions): Promise<unk
 		body = JSON.stringify(options.body);
 		headers['content-type'] ??= 'application/json';
 	}
-	const response = await fetch(url, { method: options.method ?? 'GET', headers, body });
-	const bytes = Buffer.from(await response.arrayBuffer());
-	let parsed: unknown = bytes;
+	const response = await send(url, options.method ?? 'GET', headers, body);
+	let parsed: unknown = response.bytes;
 	if (options.encoding !== 'arraybuffer') {
-		const text = bytes.toString('utf8');
-		const isJson = options.json || (response.headers.get('content-type') ?? '').includes('json');
-		parsed = isJson && text ? (JSON.parse(text) as unknown) : text;
+		const text = response.bytes.toString('utf8');
+		const isJson = options.json || String(response.headers['content-type'] ?? '').includes('json');
+		parsed = text;
+		// Like axios' silent JSON parsing: a body that is not JSON stays text.
+		if (isJson && text) {
+			try {
+				parsed = JSON.parse(text) as unknown;
+			} catch {
+				parsed = text;
+			}
+		}
 	}
 	if (!options.ignoreHttpStatusErrors && response.status >= 400) throw new HttpStatusError(response.status);
 	if (!options.returnFullResponse) return parsed;
-	const responseHeaders: IDataObject = {};
-	response.headers.forEach((value, key) => {
-		responseHeaders[key] = value;
-	});
-	return { statusCode: response.status, headers: responseHeaders, body: parsed };
+	return { statusCode: response.status, headers: response.headers, body: parsed };
 }
 
 export interface FakeExecuteOptions {
@@ -167,4 +195,12 @@ export function fakeWebhookContext(options: FakeWebhookOptions): { context: IWeb
 	};
 	// Only the members above are used by the trigger; the cast states that narrower contract.
 	return { context: context as unknown as IWebhookFunctions, response };
+}
+
+/** A nock header matcher that records the header value and accepts the request. */
+export function captureHeader(into: Record<string, string>, name: string): (value: string | null) => boolean {
+	return (value) => {
+		into[name] = value ?? '';
+		return true;
+	};
 }

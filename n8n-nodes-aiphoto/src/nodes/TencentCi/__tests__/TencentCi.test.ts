@@ -1,8 +1,8 @@
 import COS from 'cos-nodejs-sdk-v5';
 import nock from 'nock';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { fakeExecuteContext } from '../../../test-helpers/fake-context';
+import { captureHeader, fakeExecuteContext } from '../../../test-helpers/fake-context';
 import { BASIC_CLEAN_RULE } from '../actions/image/basicClean.operation';
 import { TencentCi } from '../TencentCi.node';
 
@@ -14,7 +14,7 @@ const uploadResult = (objects: string) =>
 const object = (key: string, w: number, h: number, size: number) =>
 	`<Object><Key>${key}</Key><Location>bucket/${key}</Location><Format>jpg</Format><Width>${w}</Width><Height>${h}</Height><Size>${size}</Size></Object>`;
 
-function run(parameters: Record<string, unknown>, options: { continueOnFail?: boolean; creds?: typeof credentials } = {}) {
+function run(parameters: IDataObject, options: { continueOnFail?: boolean; creds?: typeof credentials } = {}) {
 	const context = fakeExecuteContext({
 		parameters,
 		credentials: { tencentCloudApi: options.creds ?? credentials },
@@ -46,8 +46,8 @@ describe('Tencent CI node', () => {
 		nock(SANDBOX)
 			.post('/input/u1/abc.jpg')
 			.query((query) => Object.keys(query).join() === 'image_process')
-			.matchHeader('authorization', (value: string) => Boolean((seen.auth = value)))
-			.matchHeader('pic-operations', (value: string) => Boolean((seen.pic = value)))
+			.matchHeader('authorization', captureHeader(seen, 'auth'))
+			.matchHeader('pic-operations', captureHeader(seen, 'pic'))
 			.reply(200, uploadResult(object('output/u1/t1/main.jpg', 800, 800, 51234)), { 'Content-Type': 'application/xml' });
 
 		const [[item]] = await run({ operation: 'basicClean', inputKey: 'input/u1/abc.jpg', outputPrefix: 'output/u1/t1/' });
@@ -63,21 +63,20 @@ describe('Tencent CI node', () => {
 
 	it('adds the missing slash to an output prefix and goes to the bucket domain without an endpoint', async () => {
 		const host = 'aiphoto-125.cos.ap-guangzhou.myqcloud.com';
-		let pic = '';
-		let auth = '';
+		const seen = { auth: '', pic: '' };
 		nock(`https://${host}`)
 			.post('/input/u1/abc.jpg')
 			.query(true)
-			.matchHeader('authorization', (value: string) => Boolean((auth = value)))
-			.matchHeader('pic-operations', (value: string) => Boolean((pic = value)))
+			.matchHeader('authorization', captureHeader(seen, 'auth'))
+			.matchHeader('pic-operations', captureHeader(seen, 'pic'))
 			.reply(200, uploadResult(object('output/u1/t2/main.jpg', 800, 600, 10)));
 		const [[item]] = await run(
 			{ operation: 'basicClean', inputKey: 'input/u1/abc.jpg', outputPrefix: 'output/u1/t2' },
 			{ creds: { ...credentials, endpoint: '' } },
 		);
 		expect(item.json.resultKeys).toEqual(['output/u1/t2/main.jpg']);
-		expect(JSON.parse(pic).rules[0]).toEqual({ fileid: '/output/u1/t2/main.jpg', rule: BASIC_CLEAN_RULE });
-		expect(auth).toBe(expectedAuthorization(auth, pic, host, 'input/u1/abc.jpg'));
+		expect(JSON.parse(seen.pic).rules[0]).toEqual({ fileid: '/output/u1/t2/main.jpg', rule: BASIC_CLEAN_RULE });
+		expect(seen.auth).toBe(expectedAuthorization(seen.auth, seen.pic, host, 'input/u1/abc.jpg'));
 	});
 
 	it('apply rule returns every processed object when CI answers with several', async () => {
