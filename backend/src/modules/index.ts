@@ -12,6 +12,7 @@ import { progressModule } from './progress/progress.module';
 import { PromptBuilder } from './scenes/prompt-builder';
 import { scenesModule } from './scenes/scenes.routes';
 import { ScenesService } from './scenes/scenes.service';
+import { defaultStaticApps, staticModule } from './static/static.module';
 import { tasksModule } from './tasks/tasks.module';
 import { UsersRepository } from './users/users.repository';
 
@@ -45,5 +46,6 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
     (res, fileName, entries) => media.zip.stream(res, fileName, entries),
   );
   const adminTasks: AppModule = { name: 'admin-tasks', router: adminTasksRoutes(ctx, { jwt, urls: media.storage }) };
-  return [...identity, ...catalogAndProgress, ...money.modules, media.module, tasks, adminTasks];
+  // Last: the built portal and console, with client-side route fallback.
+  return [...identity, ...catalogAndProgress, ...money.modules, media.module, tasks, adminTasks, staticModule(defaultStaticApps())];
 }
