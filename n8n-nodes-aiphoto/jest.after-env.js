@@ -1,3 +1,4 @@
+/* global afterAll */
 // nock patches node's http module, which Jest shares between the test files of one worker
 // while giving each file fresh modules. Undo the patch after every file so the next file's
 // nock starts clean instead of stacking on a stale interceptor.
