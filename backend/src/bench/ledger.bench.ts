@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import { toDbTime } from '../db/time';
+import { inTransaction } from '../db/transaction';
+import { LedgerService } from '../modules/ledger/ledger.service';
+import { createTestUser } from '../testing/money-factories';
+import { createTestDatabase } from '../testing/test-db';
+
+/**
+ * Reserves per second on MariaDB/MySQL (MYSQL_URL): our ledger (TypeORM transaction +
+ * LedgerService.reserve) against a raw mysql2 baseline running the same statements in one
+ * transaction. Same pool size, concurrency and users for both; prints both rates and the ratio.
+ */
+const TOTAL = Number(process.env.BENCH_RESERVES ?? 3000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
+const USERS = Number(process.env.BENCH_USERS ?? 20);
+
+async function run(label: string, total: number, one: (userId: string) => Promise<void>, users: string[]): Promise<number> {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < total) {
+        const i = next++;
+        await one(users[i % users.length]);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rate = total / seconds;
+  if (label) console.log(`${label.padEnd(28)} ${total} reserves in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} reserves/s`);
+  return rate;
+}
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase('mysql', { poolSize: CONCURRENCY });
+  const raw = mysql.createPool({ uri: db.config.type === 'mysql' ? db.config.url : '', connectionLimit: CONCURRENCY, dateStrings: true, timezone: 'Z' });
+  try {
+    const ledger = new LedgerService(db.ds);
+    const users = await Promise.all(Array.from({ length: USERS }, () => createTestUser(db.ds.manager, { quota: 1_000_000 })));
+
+    const ours = async (userId: string) => {
+      await inTransaction(db.ds, (tx) => ledger.reserve(tx, userId, 1, [randomUUID()]));
+    };
+    // The same statements the ledger issues, hand-written on a bare mysql2 connection.
+    const baseline = async (userId: string) => {
+      const conn = await raw.getConnection();
+      try {
+        await conn.query('START TRANSACTION');
+        const now = toDbTime(new Date());
+        const [res] = await conn.execute<mysql.ResultSetHeader>(
+          'UPDATE users SET quota_remaining = quota_remaining - ?, updated_at = ? WHERE id = ? AND quota_remaining >= ? AND is_member = 1 AND quota_expire_at > ?',
+          [1, now, userId, 1, now],
+        );
+        if (res.affectedRows !== 1) throw new Error('baseline reserve refused');
+        const [rows] = await conn.execute<mysql.RowDataPacket[]>('SELECT quota_remaining, is_member, quota_expire_at FROM users WHERE id = ?', [userId]);
+        const taskId = randomUUID();
+        await conn.execute(
+          'INSERT INTO quota_ledger (id, user_id, delta, balance_after, kind, task_id, order_id, admin_id, reason, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [randomUUID(), userId, -1, Number(rows[0].quota_remaining), 'reserve', taskId, null, null, null, `reserve:${taskId}`, now],
+        );
+        await conn.query('COMMIT');
+      } catch (err) {
+        await conn.query('ROLLBACK');
+        throw err;
+      } finally {
+        conn.release();
+      }
+    };
+
+    // Warm both paths (connections, statement caches, buffer pool) before measuring.
+    await run('', 300, ours, users);
+    await run('', 300, baseline, users);
+    console.log(`MariaDB/MySQL, ${USERS} users, pool ${CONCURRENCY}, concurrency ${CONCURRENCY}`);
+    const base = await run('raw mysql2 baseline', TOTAL, baseline, users);
+    const mine = await run('ledger (TypeORM + service)', TOTAL, ours, users);
+    console.log(`ratio ledger / baseline = ${(mine / base).toFixed(2)}x (goal >= 0.5x)`);
+    for (const u of users) {
+      const report = await ledger.checkInvariant(u);
+      if (!report.ok) throw new Error(`invariant broken for ${u}: ${report.problems.join('; ')}`);
+    }
+    console.log('invariant holds for every user (balance == SUM(delta), never negative)');
+  } finally {
+    await raw.end();
+    await db.drop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

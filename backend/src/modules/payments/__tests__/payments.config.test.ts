@@ -1,0 +1,44 @@
+import { ConfigError, loadConfig } from '../../../config/config';
+import { fenToYuan, yuanToFen } from '../channels/alipay.channel';
+
+const prod = {
+  NODE_ENV: 'production', VENDOR_MODE: 'live', DATABASE_URL: 'mysql://u@db/aiphoto', REDIS_URL: 'redis://cache:6379',
+  PUBLIC_BASE_URL: 'https://aiphoto.example', JWT_SECRET: 'a-production-secret-value', N8N_SHARED_SECRET: 'another-production-secret',
+  ADMIN_BOOTSTRAP_PASSWORD: 'Str0ngAdminPass',
+};
+
+describe('payment configuration', () => {
+  it('enables the sandbox channel by default in sandbox mode and none in live mode', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).payments.channels).toEqual(['sandbox']);
+    expect(loadConfig({ NODE_ENV: 'test', VENDOR_MODE: 'live' }).payments.channels).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'test', DATA_DIR: '/srv/aiphoto' }).payments.sandboxKeysFile).toBe('/srv/aiphoto/sandbox-keys.json');
+  });
+
+  it('refuses the sandbox channel in production', () => {
+    expect(() => loadConfig({ ...prod, PAYMENT_CHANNELS: 'sandbox' })).toThrow(/sandbox channel is not allowed in production/);
+  });
+
+  it('names what an enabled channel is missing, and unknown channels', () => {
+    const err = (() => {
+      try {
+        loadConfig({ NODE_ENV: 'test', PAYMENT_CHANNELS: 'wechat,alipay,paypal' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(err.problems.join('\n')).toMatch(/"wechat" needs WECHATPAY_MCHID/);
+    expect(err.problems.join('\n')).toMatch(/"alipay" needs ALIPAY_APP_ID/);
+    expect(err.problems.join('\n')).toMatch(/unknown channel "paypal"/);
+  });
+
+  it('converts Alipay yuan strings without floating point', () => {
+    expect(yuanToFen('99.00')).toBe(9900);
+    expect(yuanToFen('0.1')).toBe(10);
+    expect(yuanToFen('12')).toBe(1200);
+    expect(yuanToFen('1.005')).toBeNull();
+    expect(yuanToFen('-1')).toBeNull();
+    expect(fenToYuan(9900)).toBe('99.00');
+    expect(fenToYuan(5)).toBe('0.05');
+  });
+});
