@@ -89,7 +89,8 @@ export function runningHubRouter(ctx: SandboxContext, service: RunningHubService
     ctx.calls.record('runninghub:file');
     const { taskId, file } = req.params as { taskId: string; file: string };
     if (!/^\d+$/.test(taskId) || !/^\d{1,2}\.png$/.test(file)) return void res.status(404).end();
-    res.sendFile(join(service.filesDir, taskId, file), { headers: { 'Content-Type': 'image/png' } }, (err) => {
+    // dotfiles: the data folder is `.data` by default, and send() would refuse any dot segment.
+    res.sendFile(join(service.filesDir, taskId, file), { headers: { 'Content-Type': 'image/png' }, dotfiles: 'allow' }, (err) => {
       if (err && !res.headersSent) res.status(404).end();
     });
   });
