@@ -12,10 +12,10 @@ import { createSandbox, Sandbox } from '../../sandbox/src';
 import type { INodeTypeDescription } from 'n8n-workflow';
 import { signMessage } from '../../n8n-nodes-aiphoto/src/shared/signature';
 import { credentialSpecs, ensureN8nInstalled, formatProgress, freePort, installNodePackage, provision, RunningN8n, startN8n } from '../src/runtime';
-import { N8nPublicApi, N8nSession } from '../src/runtime/n8n-client';
-import { listWorkflows } from '../src/runtime/sync';
+import { N8nSession } from '../src/runtime/n8n-client';
+import { exportWorkflows } from '../src/cli/export';
+import { importWorkflows } from '../src/cli/import';
 import { readWorkflowDir } from '../src/runtime/workflow-files';
-import { normaliseWorkflow, serialiseWorkflow } from '../src/runtime/workflow-json';
 import { REPO_ROOT, WORKFLOWS_ROOT } from '../src/runtime/paths';
 import { BackendReceiver } from './support/backend-receiver';
 import { editorProblems } from './support/editor-check';
@@ -182,13 +182,28 @@ describe('model_pose12 workflow', () => {
 });
 
 describe('provisioning and export', () => {
-  it('exports the live workflows back to the repo files byte for byte', async () => {
-    const apiKey = JSON.parse(await fs.readFile(path.join(tmp, 'n8n', 'aiphoto-api-key.json'), 'utf8')).apiKey as string;
-    const live = await listWorkflows(new N8nPublicApi(n8n?.url ?? '', apiKey));
+  it('export writes the live workflows back as the repo files byte for byte; import finds nothing to change', async () => {
+    const dir = path.join(tmp, 'export');
+    await fs.mkdir(dir);
+    // The files start empty-but-named so export matches them by workflow name.
     for (const { file, workflow } of await readWorkflowDir(WORKFLOWS_ROOT)) {
-      const match = live.find((wf) => wf.name === workflow.name);
-      expect(match).toBeDefined();
-      expect(serialiseWorkflow(normaliseWorkflow(match))).toBe(await fs.readFile(file, 'utf8'));
+      await fs.writeFile(path.join(dir, path.basename(file)), JSON.stringify({ ...workflow, nodes: [] }));
+    }
+    const apiKey = JSON.parse(await fs.readFile(path.join(tmp, 'n8n', 'aiphoto-api-key.json'), 'utf8')).apiKey as string;
+    const saved = { url: process.env.N8N_BASE_URL, key: process.env.N8N_API_KEY };
+    Object.assign(process.env, { N8N_BASE_URL: n8n?.url, N8N_API_KEY: apiKey });
+    try {
+      expect(await exportWorkflows(['--dir', dir])).toEqual(['wrote basic_clean.json ("AI Photo · basic_clean")', 'wrote model_pose12.json ("AI Photo · model_pose12")']);
+      for (const name of ['basic_clean.json', 'model_pose12.json']) {
+        expect(await fs.readFile(path.join(dir, name), 'utf8')).toBe(await fs.readFile(path.join(WORKFLOWS_ROOT, name), 'utf8'));
+      }
+      const imported = await importWorkflows(['--dir', dir]);
+      expect(imported.filter((line) => line.startsWith('unchanged'))).toHaveLength(2);
+    } finally {
+      for (const [name, value] of [['N8N_BASE_URL', saved.url], ['N8N_API_KEY', saved.key]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   }, 30_000);
 

@@ -70,10 +70,14 @@ export async function ensureApiKey(url: string, userFolder: string, session: N8n
   return apiKey;
 }
 
-/** Every node type used by the workflows must be one n8n loaded, or activation fails obscurely. */
-async function assertNodeTypesLoaded(session: N8nSession, nodeTypes: Set<string>): Promise<void> {
-  const loaded = new Set((await session.get<Array<{ name: string }>>('/types/nodes.json')).map((type) => type.name));
-  const missing = [...nodeTypes].filter((type) => !loaded.has(type));
+/**
+ * Every node type and version the workflows use must be one n8n loaded, or activation fails
+ * obscurely. `/types/node-versions.json` lists them as `type@version` (43 KB, where the full
+ * `nodes.json` the editor loads is ~15 MB).
+ */
+async function assertNodeTypesLoaded(session: N8nSession, used: Set<string>): Promise<void> {
+  const loaded = new Set(await session.get<string[]>('/types/node-versions.json'));
+  const missing = [...used].filter((typeAtVersion) => !loaded.has(typeAtVersion));
   if (missing.length > 0) {
     throw new Error(`n8n did not load node types ${missing.join(', ')}: is n8n-nodes-aiphoto built and installed (installNodePackage) before startN8n?`);
   }
@@ -91,7 +95,7 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
   const api = new N8nPublicApi(options.url, apiKey);
 
   const files = await readWorkflowDir(options.workflowsDir);
-  await assertNodeTypesLoaded(session, new Set(files.flatMap(({ workflow }) => workflow.nodes.map((node) => node.type))));
+  await assertNodeTypesLoaded(session, new Set(files.flatMap(({ workflow }) => workflow.nodes.map((node) => `${node.type}@${node.typeVersion}`))));
 
   const credentials = await syncCredentials(api, options.credentials);
   log(`credentials: ${credentials.map((c) => c.name).join(', ') || 'none'}`);
