@@ -1,0 +1,245 @@
+/**
+ * The first loop in one piece, through the public HTTP API, on MariaDB + Redis with the real
+ * pinned n8n running the repo's workflows against the vendor sandbox: login with the SMS code,
+ * pay in the sandbox, upload, basic_clean and model_pose12 done, failures refunded once,
+ * concurrency, n8n down during dispatch, a hung vendor timing out, and user isolation.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import WebSocket from 'ws';
+import { toDbTime } from '../../backend/src/db/time';
+import { createEmptyDatabase } from '../../backend/src/testing/test-db';
+import { eventually } from '../../backend/src/testing/fake-n8n';
+import { signMessage } from '../../backend/src/modules/n8n/signed-message';
+import { buildArtifacts, startStack, type Stack } from '../stack';
+
+jest.setTimeout(120_000);
+
+let stack: Stack;
+let dropDb: () => Promise<void>;
+let dataDir: string;
+const SECRET = `system-e2e-${randomUUID()}`;
+
+interface Session {
+  token: string;
+  userId: string;
+  phone: string;
+}
+
+async function call(method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+  const res = await fetch(`${stack.backend.url}${url}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+async function login(): Promise<Session> {
+  const phone = `13${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}`;
+  expect((await call('POST', '/api/v1/auth/send-code', undefined, { phone })).status).toBe(200);
+  const outbox = (await (await fetch(`${stack.sandbox.url}/sandbox/sms/outbox?phone=${phone}`)).json()) as { items: Array<{ code: string }> };
+  const res = await call('POST', '/api/v1/auth/login', undefined, { phone, code: outbox.items[0].code });
+  expect(res.status).toBe(200);
+  return { token: res.body.token, userId: res.body.user.id, phone };
+}
+
+async function buyMembership(s: Session): Promise<void> {
+  const purchase = await call('POST', '/api/v1/membership/purchase', s.token, { channel: 'sandbox' });
+  expect(purchase.status).toBeLessThan(300);
+  const pay = await fetch(`${stack.sandbox.url}/sandbox/pay/${purchase.body.payParams.outTradeNo}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ result: 'success' }),
+  });
+  expect(pay.status).toBe(200);
+  const paid = (await pay.json()) as { notify: { status: number; body?: unknown } | null };
+  expect(paid.notify).toMatchObject({ status: 204 });
+  const order = await call('GET', `/api/v1/membership/orders/${purchase.body.orderId}`, s.token);
+  expect(order.body.status).toBe('paid');
+}
+
+/** A garment shot: a red shape on a plain grey backdrop. */
+async function garment(seed = 0): Promise<Buffer> {
+  const shape = await sharp({ create: { width: 360, height: 460, channels: 3, background: { r: 190, g: 25 + seed, b: 35 } } }).png().toBuffer();
+  return sharp({ create: { width: 900, height: 1000, channels: 3, background: { r: 175, g: 178, b: 180 } } })
+    .composite([{ input: shape, left: 270, top: 270 }])
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}
+
+async function upload(s: Session, image: Buffer): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([image], { type: 'image/jpeg' }), 'garment.jpg');
+  const res = await fetch(`${stack.backend.url}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${s.token}` }, body: form });
+  expect(res.status).toBeLessThan(300);
+  return ((await res.json()) as { key: string }).key;
+}
+
+async function finished(s: Session, taskId: string, timeoutMs = 90_000) {
+  const res = await eventually(() => call('GET', `/api/v1/tasks/${taskId}`, s.token), (r) => ['done', 'failed', 'canceled'].includes(r.body.status), timeoutMs);
+  return res.body;
+}
+
+const quota = async (s: Session) => (await call('GET', '/api/v1/me', s.token)).body.quotaRemaining as number;
+
+beforeAll(async () => {
+  buildArtifacts(() => undefined);
+  const db = await createEmptyDatabase('mysql', 20);
+  dropDb = db.drop;
+  if (db.config.type !== 'mysql') throw new Error('expected MySQL');
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-system-'));
+  stack = await startStack({
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: db.config.url,
+      DATABASE_POOL_SIZE: '20',
+      REDIS_URL: process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379/15',
+      REDIS_KEY_PREFIX: `e2e:${randomUUID()}:`,
+      N8N_SHARED_SECRET: SECRET,
+      OUTBOX_POLL_INTERVAL_MS: '200',
+      OUTBOX_MAX_BACKOFF_MS: '1000',
+      TASK_WATCHDOG_INTERVAL_MS: '500',
+    },
+    dataDir,
+    ports: { backend: 0, n8n: 0, sandbox: 0 },
+    sandboxTiming: { queueMs: 0, runMs: 300 },
+  });
+}, 15 * 60_000);
+
+afterAll(async () => {
+  await stack?.close();
+  await dropDb?.();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+describe('the merchant loop against the real n8n', () => {
+  let merchant: Session;
+  let inputKey: string;
+
+  beforeAll(async () => {
+    merchant = await login();
+    await buyMembership(merchant);
+    inputKey = await upload(merchant, await garment());
+  });
+
+  it('grants the plan credits after paying in the sandbox', async () => {
+    const me = await call('GET', '/api/v1/me', merchant.token);
+    expect(me.body).toMatchObject({ isMember: true, quotaRemaining: 100 });
+  });
+
+  it('cleans a garment photo into an 800×800 white-background image, pushed over the WebSocket', async () => {
+    const ws = new WebSocket(`${stack.backend.url.replace('http', 'ws')}/ws?token=${merchant.token}`);
+    const events: Array<{ taskId?: string; status?: string }> = [];
+    ws.on('message', (data) => events.push(JSON.parse(String(data))));
+    await eventually(() => events, (e) => e.some((m) => (m as { type?: string }).type === 'ready'));
+
+    const created = await call('POST', '/api/v1/tasks', merchant.token, { type: 'basic_clean', inputKey });
+    expect(created.status).toBe(201);
+    const task = await finished(merchant, created.body.tasks[0].id);
+    expect(task).toMatchObject({ status: 'done', progress: 100 });
+    expect(task.resultUrls).toHaveLength(1);
+    const image = sharp(Buffer.from(await (await fetch(task.resultUrls[0])).arrayBuffer()));
+    const meta = await image.metadata();
+    expect([meta.width, meta.height, meta.format]).toEqual([800, 800, 'jpeg']);
+    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+    const corner = [data[0], data[1], data[2]];
+    const centre = (info.height / 2) * info.width * info.channels + (info.width / 2) * info.channels;
+    expect(Math.min(...corner)).toBeGreaterThanOrEqual(245);
+    expect(data[centre]).toBeGreaterThan(150); // the red garment survives
+    expect(data[centre + 1]).toBeLessThan(90);
+    await eventually(() => events, (e) => e.some((m) => m.taskId === task.id && m.status === 'done'));
+    ws.close();
+    expect(await quota(merchant)).toBe(99);
+  });
+
+  it('generates 12 poses mirrored into our storage, with a prompt the client never sees', async () => {
+    const created = await call('POST', '/api/v1/tasks', merchant.token, { type: 'model_pose12', inputKey, params: { scene: 'studio', category: 'dress' } });
+    expect(created.status).toBe(201);
+    const task = await finished(merchant, created.body.tasks[0].id);
+    expect(task.status).toBe('done');
+    expect(task.resultUrls).toHaveLength(12);
+    expect(new Set(task.resultUrls).size).toBe(12);
+    for (const url of task.resultUrls as string[]) expect(url).toContain(`/output/${merchant.userId}/${task.id}/`);
+    const first = await fetch(task.resultUrls[0]);
+    expect(first.status).toBe(200);
+    expect(JSON.stringify(task)).not.toMatch(/commercial quality|high resolution/);
+    expect(await quota(merchant)).toBe(98);
+  });
+
+  it('refunds a scripted vendor failure exactly once', async () => {
+    await fetch(`${stack.sandbox.url}/sandbox/ci/script`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'fail', times: 1 }) });
+    const created = await call('POST', '/api/v1/tasks', merchant.token, { type: 'basic_clean', inputKey: await upload(merchant, await garment(7)) });
+    const task = await finished(merchant, created.body.tasks[0].id);
+    expect(task).toMatchObject({ status: 'failed', errorCode: 'VENDOR_FAILED' });
+    expect(await quota(merchant)).toBe(98);
+    // The same failure delivered again (a retried callback) changes nothing.
+    const raw = JSON.stringify({ taskId: task.id, event: 'failed', error: { code: 'VENDOR_FAILED', message: 'again' } });
+    const again = await fetch(`${stack.backend.url}/api/v1/internal/n8n/callback`, { method: 'POST', headers: { 'content-type': 'application/json', ...signMessage(SECRET, raw) }, body: raw });
+    expect(((await again.json()) as { applied: boolean }).applied).toBe(false);
+    const forged = await fetch(`${stack.backend.url}/api/v1/internal/n8n/callback`, { method: 'POST', headers: { 'content-type': 'application/json', ...signMessage('not-the-secret-000000', raw) }, body: raw });
+    expect(forged.status).toBe(401);
+    expect(await quota(merchant)).toBe(98);
+  });
+
+  it("answers 404 for another merchant's task", async () => {
+    const other = await login();
+    const list = await call('GET', '/api/v1/tasks?limit=1', merchant.token);
+    const res = await call('GET', `/api/v1/tasks/${list.body.items[0].id}`, other.token);
+    expect(res.status).toBe(404);
+    expect((await call('POST', '/api/v1/tasks', other.token, { type: 'basic_clean', inputKey })).status).toBe(400);
+  });
+});
+
+describe('under pressure and failure', () => {
+  it('accepts 10 of 200 parallel creates with 10 credits left, and all 10 finish', async () => {
+    const s = await login();
+    await buyMembership(s);
+    // Down to 10 credits through the admin console's ledger adjustment (an `adjust` ledger row).
+    const admin = await call('POST', '/api/v1/admin/login', undefined, { username: stack.config.adminBootstrap.username, password: stack.config.adminBootstrap.password });
+    expect((await call('POST', `/api/v1/admin/users/${s.userId}/adjust`, admin.body.token, { delta: -90, reason: 'e2e: leave 10 credits' })).status).toBeLessThan(300);
+    expect(await quota(s)).toBe(10);
+    const key = await upload(s, await garment(3));
+    const results = await Promise.all(Array.from({ length: 200 }, () => call('POST', '/api/v1/tasks', s.token, { type: 'basic_clean', inputKey: key })));
+    const accepted = results.filter((r) => r.status === 201);
+    expect(accepted).toHaveLength(10);
+    expect(results.filter((r) => r.status === 402)).toHaveLength(190);
+    for (const r of accepted) expect((await finished(s, r.body.tasks[0].id)).status).toBe('done');
+    expect(await quota(s)).toBe(0);
+  });
+
+  it('keeps tasks while n8n is down and completes them after it returns', async () => {
+    const s = await login();
+    await buyMembership(s);
+    const key = await upload(s, await garment(5));
+    await stack.stopN8n();
+    const created = await call('POST', '/api/v1/tasks', s.token, { type: 'basic_clean', inputKey: key });
+    expect(created.status).toBe(201);
+    const id = created.body.tasks[0].id;
+    await eventually(
+      () => stack.backend.ctx.db.query('SELECT attempts FROM outbox WHERE payload LIKE ?', [`%${id}%`]) as Promise<Array<{ attempts: number }>>,
+      (rows) => rows[0]?.attempts >= 2,
+    );
+    expect((await call('GET', `/api/v1/tasks/${id}`, s.token)).body.status).toBe('queued');
+    await stack.startN8n();
+    expect(await finished(s, id)).toMatchObject({ status: 'done' });
+  });
+
+  it('times out a hung vendor with TIMEOUT and refunds', async () => {
+    const s = await login();
+    await buyMembership(s);
+    const key = await upload(s, await garment(9));
+    await fetch(`${stack.sandbox.url}/sandbox/runninghub/script`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'hang', times: 1 }) });
+    const created = await call('POST', '/api/v1/tasks', s.token, { type: 'model_pose12', inputKey: key, params: { scene: 'street', category: 'coat' } });
+    const id = created.body.tasks[0].id;
+    await eventually(() => call('GET', `/api/v1/tasks/${id}`, s.token), (r) => r.body.status === 'processing');
+    // The 10-minute deadline, brought forward: the watchdog must act without any word from n8n.
+    await stack.backend.ctx.db.query('UPDATE tasks SET deadline_at = ? WHERE id = ?', [toDbTime(new Date(Date.now() + 1000)), id]);
+    expect(await finished(s, id, 30_000)).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT' });
+    expect(await quota(s)).toBe(100);
+  });
+});
