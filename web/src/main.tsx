@@ -1,18 +1,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { formatFen } from './format';
-
-function App() {
-  return (
-    <main>
-      <h1>AI Photo</h1>
-      <p>白底主图与 AI 模特图 · 月度会员 {formatFen(9900)}</p>
-    </main>
-  );
-}
+import { App } from './App';
+import { I18nProvider } from './lib/i18n';
+import { SessionProvider } from './lib/session-context';
+import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <I18nProvider>
+      <SessionProvider>
+        <App />
+      </SessionProvider>
+    </I18nProvider>
   </StrictMode>,
 );

@@ -1,0 +1,26 @@
+import { Header } from './components/Header';
+import { useI18n } from './lib/i18n';
+import { matchRoute, usePath } from './lib/router';
+import { useSession } from './lib/session-context';
+import { HistoryPage } from './pages/HistoryPage';
+import { LoginPage } from './pages/LoginPage';
+import { TaskPage } from './pages/TaskPage';
+import { WorkspacePage } from './pages/WorkspacePage';
+
+export function App() {
+  const { token, me } = useSession();
+  const { t } = useI18n();
+  const route = matchRoute(usePath());
+  if (!token) return <LoginPage />;
+  if (!me) return <p className="center muted">{t('common.loading')}</p>;
+  return (
+    <>
+      <Header />
+      <main className="page">
+        {route.name === 'workspace' && <WorkspacePage />}
+        {route.name === 'history' && <HistoryPage />}
+        {route.name === 'task' && <TaskPage key={route.id} id={route.id} />}
+      </main>
+    </>
+  );
+}

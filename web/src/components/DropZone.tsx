@@ -1,0 +1,37 @@
+import { useRef, useState } from 'react';
+import { useI18n } from '../lib/i18n';
+
+/** Click or drag images in; the keyboard reaches the hidden input through the button. */
+export function DropZone({ onFiles, disabled }: { onFiles: (files: File[]) => void; disabled?: boolean }) {
+  const { t } = useI18n();
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  return (
+    <div
+      className={over ? 'dropzone over' : 'dropzone'}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        if (!disabled) onFiles([...e.dataTransfer.files]);
+      }}
+      onClick={() => input.current?.click()}
+    >
+      <p className="muted">{t('create.drop')}</p>
+      <button type="button" className="secondary" disabled={disabled}>
+        {t('create.pick')}
+      </button>
+      <input
+        ref={input} type="file" accept="image/jpeg,image/png,image/webp" multiple hidden data-testid="file-input"
+        onChange={(e) => {
+          onFiles([...(e.target.files ?? [])]);
+          e.target.value = ''; // the same file may be picked again after removing it
+        }}
+      />
+    </div>
+  );
+}

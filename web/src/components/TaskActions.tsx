@@ -1,0 +1,30 @@
+import type { Task } from '../api';
+import { useI18n } from '../lib/i18n';
+import { useTaskActions } from '../lib/use-task-actions';
+
+export function TaskActions({ task, compact }: { task: Task; compact?: boolean }) {
+  const { t } = useI18n();
+  const a = useTaskActions(task);
+  const running = task.status === 'queued' || task.status === 'processing';
+  const ended = task.status === 'failed' || task.status === 'canceled';
+  return (
+    <div className="actions">
+      <button
+        type="button" className={task.favorite ? 'icon fav on' : 'icon fav'} disabled={a.busy} onClick={a.toggleFavorite}
+        aria-pressed={task.favorite} title={task.favorite ? t('task.unfavorite') : t('task.favorite')} aria-label={t('task.favorite')}
+      >
+        ★
+      </button>
+      {running && <button type="button" className="secondary" disabled={a.busy} onClick={a.cancel}>{t('task.cancel')}</button>}
+      {ended && (
+        <button type="button" className="secondary" disabled={a.busy || !a.canRetry} onClick={a.retry} title={a.canRetry ? undefined : t('task.retryNeedsUpload')}>
+          {t('task.retry')}
+        </button>
+      )}
+      {task.status === 'done' && !compact && (
+        <button type="button" className="secondary" disabled={a.busy} onClick={a.downloadZip} data-testid="task-zip">{t('task.zip')}</button>
+      )}
+      {a.error && <p className="error small" role="alert">{a.error}</p>}
+    </div>
+  );
+}

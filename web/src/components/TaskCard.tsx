@@ -1,0 +1,29 @@
+import type { Task } from '../api';
+import { useI18n } from '../lib/i18n';
+import { navigate } from '../lib/router';
+import { previewOf } from '../lib/task-inputs';
+import { TaskActions } from './TaskActions';
+import { TaskStatus } from './TaskStatus';
+
+/** One task in a list: thumbnail, kind, state and the quick actions; the picture opens the detail. */
+export function TaskCard({ task }: { task: Task }) {
+  const { t, lang } = useI18n();
+  const thumb = task.resultUrls[0] ?? previewOf(task.id);
+  const open = () => navigate(`/tasks/${task.id}`);
+  return (
+    <article className="task-card" data-testid="task-card" data-task-id={task.id} data-status={task.status}>
+      <button type="button" className="thumb" onClick={open} aria-label={t('task.open')}>
+        {thumb ? <img src={thumb} alt="" loading="lazy" /> : <span className="thumb-empty" />}
+        {task.type === 'model_pose12' && task.resultUrls.length > 1 && <span className="thumb-count">×{task.resultUrls.length}</span>}
+      </button>
+      <div className="task-body">
+        <a href={`/tasks/${task.id}`} onClick={(e) => { e.preventDefault(); open(); }}>
+          <strong>{t(`create.${task.type}`)}</strong>
+        </a>
+        <span className="small muted">{new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')}</span>
+        <TaskStatus task={task} />
+        <TaskActions task={task} compact />
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,98 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiClient } from '../api';
+
+export const MAX_FILES = 50;
+const CONCURRENCY = 3;
+const ACCEPTED = new Set(['image/jpeg', 'image/png', 'image/webp']);
+
+export interface UploadItem {
+  id: string;
+  name: string;
+  previewUrl: string;
+  /** 0–1 while uploading. */
+  progress: number;
+  key: string | null;
+  error: string | null;
+}
+
+export interface PickResult {
+  tooMany: number;
+  rejected: string[];
+}
+
+/** Splits a drop/pick into accepted images (up to the room left) and the names refused. */
+export function admit(files: File[], room: number): { accepted: File[]; result: PickResult } {
+  const images = files.filter((f) => ACCEPTED.has(f.type));
+  const rejected = files.filter((f) => !ACCEPTED.has(f.type)).map((f) => f.name);
+  const accepted = images.slice(0, Math.max(0, room));
+  return { accepted, result: { tooMany: images.length - accepted.length, rejected } };
+}
+
+/**
+ * Picked files upload at once, three at a time, each with its own progress. Previews are
+ * object URLs that stay alive after a batch is created: the task pages use them as "before".
+ */
+export function useUploads(api: ApiClient, describe: (err: unknown) => string) {
+  const [items, setItems] = useState<UploadItem[]>([]);
+  const files = useRef(new Map<string, File>());
+  const running = useRef(new Set<string>());
+  const aborts = useRef(new Map<string, AbortController>());
+
+  const patch = useCallback((id: string, change: Partial<UploadItem>) => {
+    setItems((list) => list.map((it) => (it.id === id ? { ...it, ...change } : it)));
+  }, []);
+
+  // Start waiting uploads whenever a slot is free.
+  useEffect(() => {
+    const waiting = items.filter((it) => !it.key && !it.error && !running.current.has(it.id));
+    for (const it of waiting.slice(0, CONCURRENCY - running.current.size)) {
+      const file = files.current.get(it.id);
+      if (!file) continue;
+      running.current.add(it.id);
+      const abort = new AbortController();
+      aborts.current.set(it.id, abort);
+      api
+        .upload(file, (p) => patch(it.id, { progress: p }), abort.signal)
+        .then(
+          (res) => patch(it.id, { key: res.key, progress: 1 }),
+          (err: unknown) => {
+            if (!abort.signal.aborted) patch(it.id, { error: describe(err) });
+          },
+        )
+        .finally(() => {
+          running.current.delete(it.id);
+          aborts.current.delete(it.id);
+          files.current.delete(it.id);
+          setItems((list) => [...list]); // wake the scheduler for the next file
+        });
+    }
+  }, [items, api, patch, describe]);
+
+  const add = useCallback(
+    (picked: File[]): PickResult => {
+      const { accepted, result } = admit(picked, MAX_FILES - items.length);
+      const added = accepted.map((file) => {
+        const id = crypto.randomUUID();
+        files.current.set(id, file);
+        return { id, name: file.name, previewUrl: URL.createObjectURL(file), progress: 0, key: null, error: null };
+      });
+      setItems((list) => [...list, ...added]);
+      return result;
+    },
+    [items.length],
+  );
+
+  const remove = useCallback((id: string) => {
+    aborts.current.get(id)?.abort();
+    files.current.delete(id);
+    setItems((list) => list.filter((it) => it.id !== id));
+  }, []);
+
+  const clear = useCallback(() => {
+    aborts.current.forEach((a) => a.abort());
+    files.current.clear();
+    setItems([]);
+  }, []);
+
+  return { items, add, remove, clear };
+}
