@@ -15,7 +15,8 @@ module.exports = {
       },
     ],
   },
-  testMatch: ['**/?(*.)test.ts?(x)'],
+  // Only *.test.ts(x): a file named plain test.ts (a runner script) must never be collected.
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
 };

@@ -54,17 +54,24 @@ export interface Stack {
 
 const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
-/** Builds the n8n node package (always: it is quick) and the UIs when they are not built yet. */
-export function buildArtifacts(onStep: (m: string) => void, rebuildUi = false): void {
+/**
+ * Builds what the stack serves: the n8n node package and the two UIs. `npm start` rebuilds the
+ * node package every time (quick, and its source may have changed); test suites pass
+ * `onlyMissing` because `npm test` has built everything once before Jest starts.
+ */
+export function buildArtifacts(onStep: (m: string) => void, options: { rebuildUi?: boolean; onlyMissing?: boolean } = {}): void {
   const npm = (args: string[]) => execFileSync('npm', args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  let t = Date.now();
-  npm(['run', 'build', '-w', 'n8n-nodes-aiphoto']);
-  onStep(`built n8n-nodes-aiphoto (${elapsed(t)})`);
-  for (const app of ['web', 'admin']) {
-    if (existsSync(path.join(REPO_ROOT, app, 'dist', 'index.html')) && !rebuildUi) continue;
-    t = Date.now();
-    npm(['run', 'build', '-w', `@aiphoto/${app}`]);
-    onStep(`built ${app} (${elapsed(t)})`);
+  const targets = [
+    { workspace: 'n8n-nodes-aiphoto', built: 'n8n-nodes-aiphoto/dist', always: !options.onlyMissing },
+    { workspace: '@aiphoto/web', built: 'web/dist/index.html', always: Boolean(options.rebuildUi) },
+    { workspace: '@aiphoto/admin', built: 'admin/dist/index.html', always: Boolean(options.rebuildUi) },
+  ];
+  for (const target of targets) {
+    const present = existsSync(path.join(REPO_ROOT, target.built));
+    if (present && !target.always) continue;
+    const t = Date.now();
+    npm(['run', 'build', '-w', target.workspace]);
+    onStep(`built ${target.workspace} (${elapsed(t)})`);
   }
 }
 

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   const env = process.env;
   const started = Date.now();
-  buildArtifacts(step, env.AIPHOTO_REBUILD_UI === 'true');
+  buildArtifacts(step, { rebuildUi: env.AIPHOTO_REBUILD_UI === 'true' });
   const port = (name: string, def: number) => Number(env[name] || def);
   const stack = await startStack({
     env,

@@ -86,7 +86,7 @@ async function finished(s: Session, taskId: string, timeoutMs = 90_000) {
 const quota = async (s: Session) => (await call('GET', '/api/v1/me', s.token)).body.quotaRemaining as number;
 
 beforeAll(async () => {
-  buildArtifacts(() => undefined);
+  buildArtifacts(() => undefined, { onlyMissing: true });
   const db = await createEmptyDatabase('mysql', 20);
   dropDb = db.drop;
   if (db.config.type !== 'mysql') throw new Error('expected MySQL');

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createSandbox, Sandbox } from '../../sandbox/src';
@@ -64,7 +64,8 @@ function task(type: 'basic_clean' | 'model_pose12', extra: Record<string, unknow
 beforeAll(async () => {
   // A fresh machine installs n8n here once (~5 min); afterwards this returns at once.
   await ensureN8nInstalled({ onProgress: (p) => console.log(formatProgress(p)) });
-  execFileSync('npm', ['run', 'build', '-w', 'n8n-nodes-aiphoto'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  // `npm test` builds the node package before Jest starts; build here only when run on its own.
+  if (!existsSync(path.join(REPO_ROOT, 'n8n-nodes-aiphoto', 'dist'))) execFileSync('npm', ['run', 'build', '-w', 'n8n-nodes-aiphoto'], { cwd: REPO_ROOT, stdio: 'pipe' });
 
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'aiphoto-wf-e2e-'));
   sandbox = await createSandbox({ dataDir: path.join(tmp, 'data'), port: 0, cos: COS, runninghub: { apiKey: RUNNINGHUB_KEY, queueMs: 0, runMs: 0 } });

@@ -17,8 +17,9 @@ export function defaultStaticApps(): StaticApps {
   return { webDir: find('web/dist'), adminDir: find('admin/dist') };
 }
 
+/** A browser navigation: GET with text/html asked for explicitly (API clients keep JSON 404s). */
 function wantsPage(req: Request): boolean {
-  return req.method === 'GET' && !req.path.startsWith('/api/') && req.accepts(['html', 'json']) === 'html';
+  return req.method === 'GET' && !req.path.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
 }
 
 /**
