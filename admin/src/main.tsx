@@ -1,22 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { sectionsFor } from './roles';
-
-function App() {
-  return (
-    <main>
-      <h1>AI Photo 管理后台</h1>
-      <ul>
-        {sectionsFor('admin').map((s) => (
-          <li key={s}>{s}</li>
-        ))}
-      </ul>
-    </main>
-  );
-}
+import { App } from './App';
+import { SessionProvider } from './lib/session';
+import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <SessionProvider>
+      <App />
+    </SessionProvider>
   </StrictMode>,
 );

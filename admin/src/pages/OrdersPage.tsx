@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import { Pager } from '../components/Pager';
+import { dateTime, yuan } from '../format';
+import { useSession } from '../lib/session';
+import { useLoad } from '../lib/use-load';
+
+const STATUS_TEXT: Record<string, string> = { pending: '待支付', paid: '已支付', closed: '已关闭', failed: '失败' };
+
+/**
+ * Orders with filters and totals. Querying the channel for a pending order is only possible for
+ * the merchant (`GET /membership/orders/:id?refresh=1`); the periodic sweep covers the rest,
+ * and the console says so instead of offering a button that cannot work.
+ */
+export function OrdersPage() {
+  const { api } = useSession();
+  const [status, setStatus] = useState('');
+  const [channel, setChannel] = useState('');
+  const [page, setPage] = useState(1);
+  const { data, error, reload } = useLoad(() => api.orders({ status, channel, page, pageSize: 20 }), [api, status, channel, page]);
+  return (
+    <div className="stack" data-testid="orders">
+      <div className="row spread wrap">
+        <h1>订单</h1>
+        <button type="button" className="secondary" onClick={reload}>刷新</button>
+      </div>
+      <div className="row wrap">
+        <select aria-label="状态" value={status} onChange={(e) => { setStatus(e.target.value); setPage(1); }}>
+          <option value="">全部状态</option>
+          {Object.entries(STATUS_TEXT).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+        </select>
+        <select aria-label="渠道" value={channel} onChange={(e) => { setChannel(e.target.value); setPage(1); }}>
+          <option value="">全部渠道</option>
+          <option value="wechat">微信支付</option>
+          <option value="alipay">支付宝</option>
+          <option value="sandbox">沙箱</option>
+        </select>
+      </div>
+      {data && (
+        <div className="tiles">
+          <div className="tile"><span className="muted small">订单数</span><strong>{data.totals.count}</strong></div>
+          <div className="tile"><span className="muted small">已支付</span><strong>{data.totals.paidCount}</strong></div>
+          <div className="tile"><span className="muted small">已支付金额</span><strong>{yuan(data.totals.paidAmountFen)}</strong></div>
+        </div>
+      )}
+      <p className="muted small">
+        查询渠道：待支付订单由后台定时向支付渠道查询，商家在门户中也可主动刷新；管理 API 暂无按单查询渠道的接口。
+      </p>
+      {error && <p className="error">{error}</p>}
+      <div className="table-wrap">
+        <table>
+          <thead><tr><th>创建</th><th>手机号</th><th>金额</th><th>渠道</th><th>状态</th><th>商户单号</th><th>渠道流水号</th><th>支付时间</th></tr></thead>
+          <tbody>
+            {data?.items.map((o) => (
+              <tr key={o.id}>
+                <td>{dateTime(o.createdAt)}</td>
+                <td>{o.phone ?? o.userId.slice(0, 8)}</td>
+                <td>{yuan(o.amountFen)}</td>
+                <td>{o.channel}</td>
+                <td><span className={`badge ${o.status === 'paid' ? 'ok' : o.status === 'pending' ? 'warn' : ''}`}>{STATUS_TEXT[o.status]}</span></td>
+                <td className="mono small">{o.outTradeNo}</td>
+                <td className="mono small">{o.transactionId ?? '—'}</td>
+                <td>{dateTime(o.paidAt)}</td>
+              </tr>
+            ))}
+            {data && data.items.length === 0 && <tr><td colSpan={8} className="muted">没有订单</td></tr>}
+          </tbody>
+        </table>
+      </div>
+      {data && <Pager page={data.page} pageSize={data.pageSize} total={data.total} onPage={setPage} />}
+    </div>
+  );
+}
