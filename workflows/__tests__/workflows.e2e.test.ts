@@ -194,7 +194,8 @@ describe('provisioning and export', () => {
     const saved = { url: process.env.N8N_BASE_URL, key: process.env.N8N_API_KEY };
     Object.assign(process.env, { N8N_BASE_URL: n8n?.url, N8N_API_KEY: apiKey });
     try {
-      expect(await exportWorkflows(['--dir', dir])).toEqual(['wrote basic_clean.json ("AI Photo · basic_clean")', 'wrote model_pose12.json ("AI Photo · model_pose12")']);
+      // n8n lists workflows in no guaranteed order.
+      expect((await exportWorkflows(['--dir', dir])).sort()).toEqual(['wrote basic_clean.json ("AI Photo · basic_clean")', 'wrote model_pose12.json ("AI Photo · model_pose12")']);
       for (const name of ['basic_clean.json', 'model_pose12.json']) {
         expect(await fs.readFile(path.join(dir, name), 'utf8')).toBe(await fs.readFile(path.join(WORKFLOWS_ROOT, name), 'utf8'));
       }
