@@ -124,8 +124,11 @@ async function main(): Promise<void> {
     await new Promise((resolve) => ws.once('message', resolve));
     const roundTrips: number[] = [];
     for (let i = 0; i < ROUND_TRIPS; i++) {
-      // A distinct input per run so the result cache never answers.
-      const variant = await sharp(image).modulate({ brightness: 1 + i / 1000 }).jpeg().toBuffer();
+      // A distinct input per run (the garment shifted by i pixels) so the result cache never answers.
+      const variant = await sharp({ create: { width: 900, height: 1000, channels: 3, background: { r: 176, g: 178, b: 180 } } })
+        .composite([{ input: await sharp({ create: { width: 360, height: 460, channels: 3, background: { r: 190, g: 30, b: 40 } } }).png().toBuffer(), left: 200 + i, top: 270 }])
+        .jpeg()
+        .toBuffer();
       const f = new FormData();
       f.append('file', new Blob([variant], { type: 'image/jpeg' }), `g${i}.jpg`);
       const key = ((await (await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: f })).json()) as { key: string }).key;
@@ -135,7 +138,9 @@ async function main(): Promise<void> {
       startedAt.set(id, s);
       const ms = await new Promise<number>((resolve, reject) => {
         waiting.set(id, resolve);
-        setTimeout(() => reject(new Error(`task ${id} not done within 30 s`)), 30_000).unref();
+        setTimeout(() => {
+          void api('GET', `/api/v1/tasks/${id}`, token).then((r) => reject(new Error(`task ${id} not done on the WebSocket within 30 s: ${JSON.stringify(r.body)}`)));
+        }, 30_000).unref();
       });
       roundTrips.push(ms);
     }
