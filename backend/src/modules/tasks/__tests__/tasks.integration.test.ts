@@ -242,6 +242,33 @@ describe.each(drivers)('tasks on %s', (driver) => {
     expect((await api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`)).body.status).toBe('failed');
   });
 
+  it('answers the same basic_clean input from stored results without a vendor call or a charge', async () => {
+    const user = await member(2);
+    const inputKey = `input/${user.id}/samebytes.jpg`;
+    const first = (await create(user.token, { type: 'basic_clean', inputKey }).expect(201)).body.tasks[0];
+    await dispatchOf(first.id);
+    const key = `output/${user.id}/${first.id}/main.jpg`;
+    await callback({ taskId: first.id, event: 'done', resultKeys: [key] }).expect(200);
+    const dispatchesBefore = n8n.received.length;
+    const second = (await create(user.token, { type: 'basic_clean', inputKey }).expect(201)).body.tasks[0];
+    expect(second).toMatchObject({ status: 'done', progress: 100, resultUrls: [`http://storage.test/${key}?expires=1800`] });
+    expect(second.id).not.toBe(first.id);
+    expect(await balance(user.id)).toBe(1);
+    await new Promise((r) => setTimeout(r, 300)); // a dispatch would have gone out by now (50 ms poll)
+    expect(n8n.received.length).toBe(dispatchesBefore);
+  });
+
+  it('marks and unmarks favorites on own tasks only', async () => {
+    const user = await member(1);
+    const other = await member(1);
+    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/fav.jpg` }).expect(201)).body.tasks[0];
+    const marked = await api().post(`/api/v1/tasks/${task.id}/favorite`).set('Authorization', `Bearer ${user.token}`).send({}).expect(200);
+    expect(marked.body.favorite).toBe(true);
+    const unmarked = await api().post(`/api/v1/tasks/${task.id}/favorite`).set('Authorization', `Bearer ${user.token}`).send({ favorite: false }).expect(200);
+    expect(unmarked.body.favorite).toBe(false);
+    await api().post(`/api/v1/tasks/${task.id}/favorite`).set('Authorization', `Bearer ${other.token}`).send({}).expect(404);
+  });
+
   it('accepts exactly as many of 200 parallel creates as there are credits', async () => {
     const user = await member(10);
     const results = await Promise.all(
