@@ -83,6 +83,15 @@ async function finished(s: Session, taskId: string, timeoutMs = 90_000) {
   return res.body;
 }
 
+/** File names from a ZIP's central directory (signature 0x02014b50, name length at +28, name at +46). */
+function zipEntryNames(zip: Buffer): string[] {
+  const names: string[] = [];
+  for (let i = zip.indexOf('PK\x01\x02', 0, 'latin1'); i >= 0; i = zip.indexOf('PK\x01\x02', i + 4, 'latin1')) {
+    names.push(zip.subarray(i + 46, i + 46 + zip.readUInt16LE(i + 28)).toString('utf8'));
+  }
+  return names.sort();
+}
+
 const quota = async (s: Session) => (await call('GET', '/api/v1/me', s.token)).body.quotaRemaining as number;
 
 beforeAll(async () => {
@@ -169,6 +178,12 @@ describe('the merchant loop against the real n8n', () => {
     expect(first.status).toBe(200);
     expect(JSON.stringify(task)).not.toMatch(/commercial quality|high resolution/);
     expect(await quota(merchant)).toBe(98);
+
+    // The ZIP download holds the 12 images: count the central-directory entries and read their names.
+    const zip = await fetch(`${stack.backend.url}/api/v1/tasks/${task.id}/download`, { headers: { authorization: `Bearer ${merchant.token}` } });
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get('content-type')).toBe('application/zip');
+    expect(zipEntryNames(Buffer.from(await zip.arrayBuffer()))).toEqual(Array.from({ length: 12 }, (_, i) => `${String(i + 1).padStart(2, '0')}.png`));
   });
 
   it('refunds a scripted vendor failure exactly once', async () => {
