@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import WebSocket from 'ws';
-import { toDbTime } from '../../backend/src/db/time';
 import { createEmptyDatabase } from '../../backend/src/testing/test-db';
 import { eventually } from '../../backend/src/testing/fake-n8n';
 import { signMessage } from '../../backend/src/modules/n8n/signed-message';
@@ -250,13 +249,19 @@ describe('under pressure and failure', () => {
     const s = await login();
     await buyMembership(s);
     const key = await upload(s, await garment(9));
-    await fetch(`${stack.sandbox.url}/sandbox/runninghub/script`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'hang', times: 1 }) });
-    const created = await call('POST', '/api/v1/tasks', s.token, { type: 'model_pose12', inputKey: key, params: { scene: 'street', category: 'coat' } });
-    const id = created.body.tasks[0].id;
-    await eventually(() => call('GET', `/api/v1/tasks/${id}`, s.token), (r) => r.body.status === 'processing');
-    // The 10-minute deadline, brought forward: the watchdog must act without any word from n8n.
-    await stack.backend.ctx.db.query('UPDATE tasks SET deadline_at = ? WHERE id = ?', [toDbTime(new Date(Date.now() + 1000)), id]);
-    expect(await finished(s, id, 30_000)).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT' });
-    expect(await quota(s)).toBe(100);
+    // The 10-minute deadline, shortened at runtime through the console's settings API.
+    const admin = await call('POST', '/api/v1/admin/login', undefined, { username: stack.config.adminBootstrap.username, password: stack.config.adminBootstrap.password });
+    expect((await call('PUT', '/api/v1/admin/settings/task.deadline.model_pose12_seconds', admin.body.token, { value: 5 })).status).toBe(200);
+    try {
+      await fetch(`${stack.sandbox.url}/sandbox/runninghub/script`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'hang', times: 1 }) });
+      const created = await call('POST', '/api/v1/tasks', s.token, { type: 'model_pose12', inputKey: key, params: { scene: 'street', category: 'coat' } });
+      const id = created.body.tasks[0].id;
+      await eventually(() => call('GET', `/api/v1/tasks/${id}`, s.token), (r) => r.body.status === 'processing');
+      // The watchdog acts on the deadline without any word from n8n.
+      expect(await finished(s, id, 30_000)).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT' });
+      expect(await quota(s)).toBe(100);
+    } finally {
+      await call('PUT', '/api/v1/admin/settings/task.deadline.model_pose12_seconds', admin.body.token, { value: null });
+    }
   });
 });

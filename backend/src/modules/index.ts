@@ -12,6 +12,8 @@ import { progressModule } from './progress/progress.module';
 import { PromptBuilder } from './scenes/prompt-builder';
 import { scenesModule } from './scenes/scenes.routes';
 import { ScenesService } from './scenes/scenes.service';
+import { settingsRoutes } from './settings/settings.routes';
+import { SettingsService } from './settings/settings.service';
 import { defaultStaticApps, staticModule } from './static/static.module';
 import { tasksModule } from './tasks/tasks.module';
 import { UsersRepository } from './users/users.repository';
@@ -38,14 +40,20 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   // Media: uploads, STS, storage. Tasks use media.media.assertOwnedInput, media.storage.signedUrl
   // and media.zip.stream for downloads.
   const media = createMediaModule(ctx, { jwt });
+  // Runtime settings (plan, deadlines) that override env defaults; the console edits them.
+  const settings = new SettingsService(ctx.db, ctx.config);
   // Tasks: reserve → dispatch to n8n → settle from signed callbacks, with the neighbours above as ports.
   const tasks = tasksModule(
     ctx,
-    { ledger: money.ledger, membership: money.membership, media: media.media, urls: media.storage, scenes: prompts, progress },
+    {
+      ledger: money.ledger, membership: money.membership, media: media.media, urls: media.storage, scenes: prompts, progress,
+      deadlines: { seconds: (type) => settings.get(type === 'basic_clean' ? 'task.deadline.basic_clean_seconds' : 'task.deadline.model_pose12_seconds') },
+    },
     requireUser(jwt),
     (res, fileName, entries) => media.zip.stream(res, fileName, entries),
   );
   const adminTasks: AppModule = { name: 'admin-tasks', router: adminTasksRoutes(ctx, { jwt, urls: media.storage }) };
+  const adminSettings: AppModule = { name: 'settings', router: settingsRoutes(ctx, { jwt, settings }) };
   // Last: the built portal and console, with client-side route fallback.
-  return [...identity, ...catalogAndProgress, ...money.modules, media.module, tasks, adminTasks, staticModule(defaultStaticApps())];
+  return [...identity, ...catalogAndProgress, ...money.modules, media.module, tasks, adminTasks, adminSettings, staticModule(defaultStaticApps())];
 }

@@ -44,6 +44,11 @@ export interface ProgressPort {
   publish(userId: string, event: ProgressEvent): Promise<void>;
 }
 
+export interface DeadlinePort {
+  /** Seconds a task of this type may take (runtime settings override the registry default). */
+  seconds(type: 'basic_clean' | 'model_pose12'): Promise<number>;
+}
+
 export interface TaskPorts {
   ledger: CreditLedgerPort;
   membership: MembershipPort;
@@ -51,4 +56,5 @@ export interface TaskPorts {
   urls: ObjectUrlPort;
   scenes: ScenePort;
   progress: ProgressPort;
+  deadlines?: DeadlinePort;
 }

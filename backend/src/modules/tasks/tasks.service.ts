@@ -54,8 +54,9 @@ export class TasksService {
     await this.ports.membership.ensureCurrent(userId);
 
     const batchId = randomUUID();
+    const deadlineSeconds = this.ports.deadlines ? await this.ports.deadlines.seconds(def.type) : def.deadlineSeconds;
     try {
-      const rows = await inTransaction(this.db, (tx) => this.insertBatch(tx, userId, def, params, inputs, batchId, input.idempotencyKey));
+      const rows = await inTransaction(this.db, (tx) => this.insertBatch(tx, userId, def, deadlineSeconds, params, inputs, batchId, input.idempotencyKey));
       this.wakeDispatcher();
       return { batchId, tasks: rows, created: true };
     } catch (err) {
@@ -72,13 +73,14 @@ export class TasksService {
     tx: Db,
     userId: string,
     def: TaskTypeDefinition,
+    deadlineSeconds: number,
     params: Record<string, unknown>,
     inputs: Array<{ key: string; sha256: string }>,
     batchId: string,
     idempotencyKey: string | undefined,
   ): Promise<TaskRow[]> {
     const now = this.now();
-    const deadlineAt = new Date(now.getTime() + def.deadlineSeconds * 1000);
+    const deadlineAt = new Date(now.getTime() + deadlineSeconds * 1000);
     const planned = [];
     for (const [index, input] of inputs.entries()) {
       const cacheKey = def.cacheable ? cacheKeyOf(def.type, input.sha256, params) : null;

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { buildBackend } from '../../../bootstrap';
+import { createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
+import { testConfig } from '../../../testing/test-config';
+import { JwtService } from '../../auth/jwt.service';
+
+describe.each(drivers)('runtime settings on %s', (driver) => {
+  let db: TestDatabase;
+  let backend: Awaited<ReturnType<typeof buildBackend>>;
+  let admin = '';
+  let operator = '';
+
+  beforeAll(async () => {
+    db = await createTestDatabase(driver);
+    await db.ds.destroy();
+    backend = await buildBackend(testConfig({ PLAN_MONTHLY_QUOTA: '100', MEMBERSHIP_PRICE: '9900' }, db.config));
+    const jwt = new JwtService(backend.ctx.config.auth.jwtSecret, 3600);
+    admin = jwt.sign('aiphoto-admin', { sub: randomUUID(), username: 'root', role: 'admin' });
+    operator = jwt.sign('aiphoto-admin', { sub: randomUUID(), username: 'op', role: 'operator' });
+  });
+  afterAll(async () => {
+    await backend.close();
+    await db.drop();
+  });
+
+  const put = (key: string, value: unknown, token = admin) => request(backend.app).put(`/api/v1/admin/settings/${key}`).set('Authorization', `Bearer ${token}`).send({ value });
+
+  it('lists every setting with its env default', async () => {
+    const res = await request(backend.app).get('/api/v1/admin/settings').set('Authorization', `Bearer ${admin}`).expect(200);
+    expect(res.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: 'plan.price_fen', value: 9900, defaultValue: 9900, overridden: false }),
+        expect.objectContaining({ key: 'task.deadline.model_pose12_seconds', value: 600, overridden: false }),
+      ]),
+    );
+  });
+
+  it('changes the price of the next purchase and resets it', async () => {
+    expect((await put('plan.price_fen', 19900).expect(200)).body).toMatchObject({ value: 19900, overridden: true });
+    const plans = await request(backend.app).get('/api/v1/membership/plans').expect(200);
+    expect(plans.body.plans[0]).toMatchObject({ priceFen: 19900, credits: 100 });
+    expect((await put('plan.price_fen', 19800).expect(200)).body.value).toBe(19800);
+    const stored = await backend.ctx.db.query('SELECT `value` FROM settings WHERE `key` = ?', ['plan.price_fen']);
+    expect(stored).toEqual([{ value: '19800' }]);
+    expect((await put('plan.price_fen', null).expect(200)).body).toMatchObject({ value: 9900, overridden: false });
+    expect((await request(backend.app).get('/api/v1/membership/plans')).body.plans[0].priceFen).toBe(9900);
+  });
+
+  it('refuses bad values, unknown keys and non-admins', async () => {
+    expect((await put('plan.price_fen', -5).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await put('task.deadline.basic_clean_seconds', 1).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await put('no.such.key', 5).expect(404)).body.error.code).toBe('SETTING_NOT_FOUND');
+    await put('plan.days', 31, operator).expect(403);
+    await request(backend.app).get('/api/v1/admin/settings').expect(401);
+  });
+});

@@ -1,0 +1,83 @@
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import type { AppConfig } from '../../config/config';
+import { toDbTime } from '../../db/time';
+import { execute, inTransaction, rows } from '../../db/transaction';
+import { NotFoundError, ValidationError } from '../../errors/app-error';
+
+/** One runtime-tunable value: its env default and the rule a new value must follow. */
+interface SettingDefinition {
+  description: string;
+  schema: z.ZodType<number>;
+  fallback: (config: AppConfig) => number;
+}
+
+const positive = z.coerce.number().int().positive();
+
+/**
+ * The settings an admin may change at runtime (the `settings` table overrides the env defaults).
+ * The membership plan reads `plan.*` on every purchase; task creation reads `task.deadline.*`.
+ */
+export const SETTINGS = {
+  'plan.monthly_quota': { description: 'Credits granted by one monthly membership', schema: positive.max(100_000), fallback: (c) => c.plan.monthlyQuota },
+  'plan.price_fen': { description: 'Price of the monthly membership, in fen', schema: positive.max(10_000_000), fallback: (c) => c.plan.priceFen },
+  'plan.days': { description: 'Days one membership period lasts', schema: positive.max(3660), fallback: (c) => c.plan.days },
+  'task.deadline.basic_clean_seconds': { description: 'A basic_clean unfinished after this many seconds fails with TIMEOUT and is refunded', schema: positive.min(5).max(3600), fallback: (c) => c.tasks.basicCleanDeadlineSeconds },
+  'task.deadline.model_pose12_seconds': { description: 'A model_pose12 unfinished after this many seconds fails with TIMEOUT and is refunded', schema: positive.min(5).max(7200), fallback: (c) => c.tasks.modelPose12DeadlineSeconds },
+} satisfies Record<string, SettingDefinition>;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+export interface SettingView {
+  key: SettingKey;
+  value: number;
+  defaultValue: number;
+  overridden: boolean;
+  description: string;
+}
+
+export class SettingsService {
+  constructor(private readonly ds: DataSource, private readonly config: AppConfig) {}
+
+  private async stored(): Promise<Map<string, string>> {
+    // `key` and `value` are reserved words in MySQL; backticks also work in SQLite.
+    const found = await rows<{ key: string; value: string }>(this.ds.manager, 'SELECT `key`, `value` FROM settings');
+    return new Map(found.map((r) => [r.key, r.value]));
+  }
+
+  private view(key: SettingKey, raw: string | undefined): SettingView {
+    const def: SettingDefinition = SETTINGS[key];
+    const defaultValue = def.fallback(this.config);
+    const parsed = raw === undefined ? null : def.schema.safeParse(raw);
+    return { key, value: parsed?.success ? parsed.data : defaultValue, defaultValue, overridden: Boolean(parsed?.success), description: def.description };
+  }
+
+  async list(): Promise<SettingView[]> {
+    const stored = await this.stored();
+    return (Object.keys(SETTINGS) as SettingKey[]).map((key) => this.view(key, stored.get(key)));
+  }
+
+  async get(key: SettingKey): Promise<number> {
+    const found = await rows<{ value: string }>(this.ds.manager, 'SELECT `value` FROM settings WHERE `key` = ?', [key]);
+    return this.view(key, found[0]?.value).value;
+  }
+
+  /** Sets (or with `null`, resets to the env default) one value. */
+  async set(key: string, value: unknown): Promise<SettingView> {
+    if (!(key in SETTINGS)) throw new NotFoundError(`No setting named ${key}`, 'SETTING_NOT_FOUND');
+    const k = key as SettingKey;
+    if (value === null) {
+      await inTransaction(this.ds, (tx) => execute(tx, 'DELETE FROM settings WHERE `key` = ?', [k]));
+      return this.view(k, undefined);
+    }
+    const parsed = (SETTINGS[k] as SettingDefinition).schema.safeParse(value);
+    if (!parsed.success) throw new ValidationError(`value: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const now = toDbTime(new Date());
+    await inTransaction(this.ds, async (tx) => {
+      // Portable upsert: update, and insert when nothing was there.
+      const changed = await execute(tx, 'UPDATE settings SET `value` = ?, updated_at = ? WHERE `key` = ?', [String(parsed.data), now, k]);
+      if (!changed) await tx.query('INSERT INTO settings (`key`, `value`, updated_at) VALUES (?, ?, ?)', [k, String(parsed.data), now]);
+    });
+    return this.view(k, String(parsed.data));
+  }
+}
