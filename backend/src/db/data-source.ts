@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { migrations } from './migrations';
+import { serializeSqliteStatements } from './transaction';
 
 export type DatabaseConfig = AppConfig['database'];
 export type DriverName = DatabaseConfig['type'];
@@ -49,6 +50,7 @@ export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
   const ds = createDataSource(db);
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
+  serializeSqliteStatements(ds);
   return ds;
 }
 

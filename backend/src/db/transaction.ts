@@ -9,18 +9,40 @@ export type Db = EntityManager;
  * ("reserve + insert task + outbox row").
  */
 export function inTransaction<T>(ds: DataSource, work: (tx: Db) => Promise<T>): Promise<T> {
-  if (ds.options.type !== 'better-sqlite3') return ds.transaction(work);
+  if (!isSqlite(ds)) return ds.transaction(work);
   // better-sqlite3 has ONE connection: TypeORM turns a second concurrent transaction into a
   // SAVEPOINT inside the first, so their statements interleave and one's rollback undoes the
   // other's "commit". Queue them instead: SQLite allows one writer at a time anyway.
-  const previous = sqliteQueues.get(ds) ?? Promise.resolve();
-  const run = previous.then(() => ds.transaction(work));
-  sqliteQueues.set(ds, run.then(noop, noop));
-  return run;
+  return sqliteTurn(ds, () => ds.transaction(work));
 }
 
 const sqliteQueues = new WeakMap<DataSource, Promise<void>>();
 const noop = () => undefined;
+
+function isSqlite(ds: DataSource): boolean {
+  return ds.options.type === 'better-sqlite3';
+}
+
+/** Runs `work` when every earlier transaction or statement on this SQLite database is done. */
+function sqliteTurn<T>(ds: DataSource, work: () => Promise<T>): Promise<T> {
+  const previous = sqliteQueues.get(ds) ?? Promise.resolve();
+  const run = previous.then(work);
+  sqliteQueues.set(ds, run.then(noop, noop));
+  return run;
+}
+
+/**
+ * On SQLite, a statement issued outside any transaction would run on the one connection while
+ * another request's transaction is open — and be committed or rolled back with it. Route the
+ * data source's own manager through the same queue, so every statement outside a transaction
+ * waits its turn. (Inside a transaction, code uses the `tx` manager, which is not queued.)
+ */
+export function serializeSqliteStatements(ds: DataSource): void {
+  if (!isSqlite(ds)) return;
+  const manager = ds.manager;
+  const query = manager.query.bind(manager);
+  manager.query = (sql: string, params?: unknown[]) => sqliteTurn(ds, () => query(sql, params));
+}
 
 /** Rows of a raw query; both drivers return plain objects for SELECT. */
 export async function rows<T>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -31,11 +53,14 @@ export async function rows<T>(db: Db, sql: string, params: unknown[] = []): Prom
 export async function execute(db: Db, sql: string, params: unknown[] = []): Promise<number> {
   // The structured result carries `affected` for mysql2 and better-sqlite3 alike; the
   // plain `query()` answers driver-specific shapes (SQLite gives only lastInsertRowid).
-  const runner = db.queryRunner ?? db.connection.createQueryRunner();
-  try {
-    const result = await runner.query(sql, params, true);
-    return result.affected ?? 0;
-  } finally {
-    if (!db.queryRunner) await runner.release();
-  }
+  if (db.queryRunner) return (await db.queryRunner.query(sql, params, true)).affected ?? 0;
+  const run = async () => {
+    const runner = db.connection.createQueryRunner();
+    try {
+      return (await runner.query(sql, params, true)).affected ?? 0;
+    } finally {
+      await runner.release();
+    }
+  };
+  return isSqlite(db.connection) ? sqliteTurn(db.connection, run) : run();
 }
