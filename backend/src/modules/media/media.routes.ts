@@ -78,6 +78,24 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
 
   defineRoute(router, registry, {
     method: 'post',
+    path: '/api/v1/uploads/confirm',
+    summary: 'Register an image uploaded directly to storage with STS credentials (same answer as POST /uploads)',
+    tags: ['media'],
+    secured: true,
+    before: [auth],
+    body: z.object({ key: z.string().min(1).max(255) }),
+    status: 201,
+    response: UploadResponse,
+    errors: [404, 413, 415],
+    handler: async ({ body, req, res }) => {
+      const { created, ...result } = await deps.media.confirmDirectUpload(currentUser(req).id, body.key, deps.uploadMaxBytes);
+      if (created) return result;
+      res.status(200).json(result);
+    },
+  });
+
+  defineRoute(router, registry, {
+    method: 'post',
     path: '/api/v1/uploads/sts',
     summary: 'Temporary COS credentials that can only upload below input/<userId>/',
     tags: ['media'],

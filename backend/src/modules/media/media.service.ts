@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
 import type { Db } from '../../db/transaction';
-import { NotFoundError, UnsupportedMediaError, ValidationError } from '../../errors/app-error';
+import { NotFoundError, PayloadTooLargeError, UnsupportedMediaError, ValidationError } from '../../errors/app-error';
 import { ACCEPTED_FORMATS, inputKey, inputPrefix, isAcceptedFormat, type AcceptedFormat } from './media.config';
 import type { StorageService } from './storage.service';
 import type { UploadRow, UploadsRepository } from './uploads.repository';
@@ -71,6 +71,31 @@ export class MediaService {
       mime: image.mime,
       width: image.width,
       height: image.height,
+    });
+    return { ...toResult(row), created };
+  }
+
+  /**
+   * Registers an image the browser put straight into storage with STS credentials: the key must
+   * lie under the caller's prefix, the bytes are read back and sniffed like a server upload, and
+   * the same content already registered answers its existing key (`created: false`).
+   */
+  async confirmDirectUpload(userId: string, key: string, maxBytes: number): Promise<UploadResult & { created: boolean }> {
+    if (!isPlainKey(key) || !key.startsWith(inputPrefix(userId))) {
+      throw new ValidationError('key must be an object you uploaded below your own input/ prefix');
+    }
+    const stored = await this.storage.head(key);
+    if (!stored) throw new NotFoundError('No object with this key; upload it first', 'OBJECT_NOT_FOUND');
+    if (stored.size > maxBytes) throw new PayloadTooLargeError(`The image is larger than ${maxBytes} bytes`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.storage.getStream(key)) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    const image = await sniffImage(bytes);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const existing = await this.uploads.findByUserAndSha(this.ds.manager, userId, sha256);
+    if (existing) return { ...toResult(existing), created: false };
+    const { row, created } = await this.uploads.insertOnce(this.ds.manager, {
+      user_id: userId, storage_key: key, sha256, size: bytes.length, mime: image.mime, width: image.width, height: image.height,
     });
     return { ...toResult(row), created };
   }

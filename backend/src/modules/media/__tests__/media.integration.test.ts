@@ -202,5 +202,17 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
     expect(put.statusCode).toBe(200);
     expect(await media.storage.exists(`input/${alice.id}/direct.jpg`)).toBe(true);
     await request(backend.app).post('/api/v1/uploads/sts').expect(401);
+
+    // The direct upload becomes a task input only once confirmed (read back and sniffed).
+    const confirm = (key: string, token = alice.token) => request(backend.app).post('/api/v1/uploads/confirm').set('Authorization', `Bearer ${token}`).send({ key });
+    await expect(media.media.assertOwnedInput(alice.id, `input/${alice.id}/direct.jpg`)).rejects.toMatchObject({ status: 404 });
+    const confirmed = await confirm(`input/${alice.id}/direct.jpg`).expect(201);
+    expect(confirmed.body).toMatchObject({ key: `input/${alice.id}/direct.jpg`, mime: 'image/jpeg', width: 64, height: 48 });
+    await expect(media.media.assertOwnedInput(alice.id, `input/${alice.id}/direct.jpg`)).resolves.toMatchObject({ storage_key: `input/${alice.id}/direct.jpg` });
+    expect((await confirm(`input/${alice.id}/direct.jpg`).expect(200)).body.key).toBe(`input/${alice.id}/direct.jpg`);
+    expect((await confirm(`input/${alice.id}/direct.jpg`, bob.token).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await confirm(`input/${alice.id}/never-uploaded.jpg`).expect(404)).body.error.code).toBe('OBJECT_NOT_FOUND');
+    await browser.putObject({ Bucket: res.body.bucket, Region: res.body.region, Key: `input/${alice.id}/notes.jpg`, Body: Buffer.from('not an image') });
+    expect((await confirm(`input/${alice.id}/notes.jpg`).expect(415)).body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 });
