@@ -26,8 +26,10 @@ export async function runPerItem(ctx: IExecuteFunctions, handler: ItemHandler): 
 					? error
 					: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex, message: (error as Error).message });
 			if (ctx.continueOnFail()) {
+				// n8n 2.8 sends an item to the node's error output ("Continue (using error output)")
+				// only when its json is exactly { error } or { error, message }: keep to that shape.
 				output.push({
-					json: { error: nodeError.message, description: nodeError.description ?? null },
+					json: nodeError.description ? { error: nodeError.message, message: nodeError.description } : { error: nodeError.message },
 					pairedItem: { item: itemIndex },
 				});
 				continue;

@@ -93,6 +93,6 @@ describe('AI Photo Callback node', () => {
 	it('with Continue On Fail, outputs the error paired with its item', async () => {
 		nock(BACKEND).post(PATH).reply(401, {});
 		const [[item]] = await run({ taskId: 't1', event: 'progress', progress: 10 }, true);
-		expect(item).toEqual({ json: { error: 'The backend rejected the callback signature', description: expect.any(String) }, pairedItem: { item: 0 } });
+		expect(item).toEqual({ json: { error: 'The backend rejected the callback signature', message: expect.any(String) }, pairedItem: { item: 0 } });
 	});
 });
