@@ -3,6 +3,8 @@ import { startBackend } from './bootstrap';
 
 /** `npm start -w backend`: the backend alone, configured from the environment. */
 async function main(): Promise<void> {
+  // `npm run … -w backend` runs here with cwd backend/; relative paths (DATA_DIR) mean the caller's folder.
+  if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
   let config;
   try {
     config = loadConfig();

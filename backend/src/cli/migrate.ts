@@ -3,6 +3,8 @@ import { createDataSource } from '../db/data-source';
 
 /** `npm run migrate -w backend`: applies pending migrations to the configured database. */
 async function main(): Promise<void> {
+  // `npm run … -w backend` runs here with cwd backend/; relative paths (DATA_DIR) mean the caller's folder.
+  if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
   const config = loadConfig();
   const ds = createDataSource(config.database);
   await ds.initialize();
