@@ -36,7 +36,7 @@ export function SceneForm({ scene, onDone, onCancel }: { scene: AdminScene | nul
       <div className="row wrap">
         <label className="field">
           <span>代码（小写字母、数字、- _）</span>
-          <input name="code" value={code} onChange={(e) => setCode(e.target.value)} disabled={!!scene} required pattern="[a-z0-9][a-z0-9_-]{0,63}" />
+          <input name="code" value={code} onChange={(e) => setCode(e.target.value)} disabled={!!scene} required pattern="[a-z0-9][a-z0-9_\-]{0,63}" />
         </label>
         <label className="field">
           <span>种类</span>

@@ -46,7 +46,7 @@ export function TaskDetail({ id, onClose }: { id: string; onClose: () => void })
           <div className="results">
             {t.resultUrls.map((url, i) => (
               <a key={url} href={url} target="_blank" rel="noreferrer" title={t.resultKeys[i]}>
-                <img src={url} alt={`结果 ${i + 1}`} loading="lazy" data-testid="admin-result" />
+                <img src={url} alt={`结果 ${i + 1}`} data-testid="admin-result" />
               </a>
             ))}
           </div>

@@ -23,9 +23,11 @@ export class LiveTasks {
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private stopped = true;
 
+  /** @param onSettled called when a followed task ends (the balance may have changed: refunds). */
   constructor(
     private readonly api: ApiClient,
     private readonly token: string,
+    private readonly onSettled: (task: Task) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -68,8 +70,10 @@ export class LiveTasks {
   /** Reads one task and stores it (after an action, or when an event says it finished). */
   async refresh(id: string): Promise<Task | null> {
     try {
+      const before = this.store.get(id);
       const task = await this.api.task(id);
       this.store.upsert(task);
+      if (TERMINAL.has(task.status) && before && !TERMINAL.has(before.status)) this.onSettled(task);
       return task;
     } catch {
       return null; // a later poll or event tries again
@@ -116,7 +120,11 @@ export class LiveTasks {
       void this.refreshWatched();
     } else if (message.type === 'task') {
       // Events carry no signed URLs for every case; the finished task is read once for them.
-      if (this.store.applyEvent(message)) void this.refresh(message.taskId);
+      if (this.store.applyEvent(message)) {
+        const task = this.store.get(message.taskId);
+        if (task) this.onSettled(task);
+        void this.refresh(message.taskId);
+      }
     }
   }
 

@@ -28,17 +28,30 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setMe(null);
   }, []);
   const api = useMemo(() => new ApiClient(() => tokenRef.current, signOut), [signOut]);
-  const live = useMemo(() => (token ? new LiveTasks(api, token) : null), [api, token]);
+
+  // Reads may overlap (after a create, after a refund): only the newest answer is shown.
+  const meSeq = useRef(0);
+  const refreshMe = useCallback(async () => {
+    if (!tokenRef.current) return;
+    const seq = ++meSeq.current;
+    const next = await api.me();
+    if (seq === meSeq.current) setMe(next);
+  }, [api]);
+  // A failed or canceled task was refunded: re-read the balance shown in the header.
+  const live = useMemo(
+    () =>
+      token
+        ? new LiveTasks(api, token, (task) => {
+            if (task.status !== 'done') refreshMe().catch(() => undefined);
+          })
+        : null,
+    [api, token, refreshMe],
+  );
 
   useEffect(() => {
     live?.start();
     return () => live?.stop();
   }, [live]);
-
-  const refreshMe = useCallback(async () => {
-    if (!tokenRef.current) return;
-    setMe(await api.me());
-  }, [api]);
 
   useEffect(() => {
     if (token && !me) refreshMe().catch(() => undefined); // a 401 already signed out

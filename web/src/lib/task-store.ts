@@ -6,9 +6,14 @@ import { TERMINAL, type ProgressMessage, type Task } from '../api';
  * replaced by a non-terminal one (terminal states never change on the server), and progress
  * never goes backwards while a task runs.
  */
+type TaskEvent = Extract<ProgressMessage, { type: 'task' }>;
+const MAX_EARLY = 200;
+
 export class TaskStore {
   private readonly tasks = new Map<string, Task>();
   private readonly listeners = new Set<() => void>();
+  /** Events for tasks not known yet: a fast task can finish before its create answer is rendered. */
+  private readonly early = new Map<string, TaskEvent>();
   private version = 0;
 
   subscribe = (listener: () => void): (() => void) => {
@@ -26,12 +31,25 @@ export class TaskStore {
     const current = this.tasks.get(incoming.id);
     const next = current ? merge(current, incoming) : incoming;
     if (next !== current) this.set(next);
+    const early = this.early.get(incoming.id);
+    if (early) {
+      this.early.delete(incoming.id);
+      this.applyEvent(early);
+    }
   }
 
-  /** Applies a pushed event; answers true when it moved a known task into a terminal state. */
-  applyEvent(message: Extract<ProgressMessage, { type: 'task' }>): boolean {
+  /**
+   * Applies a pushed event; answers true when it moved a known task into a terminal state.
+   * An event for an unknown task is kept (the newest per task, a bounded number) until it is.
+   */
+  applyEvent(message: TaskEvent): boolean {
     const current = this.tasks.get(message.taskId);
-    if (!current) return false;
+    if (!current) {
+      this.early.delete(message.taskId);
+      this.early.set(message.taskId, message);
+      if (this.early.size > MAX_EARLY) this.early.delete(this.early.keys().next().value!);
+      return false;
+    }
     const next = merge(current, {
       ...current,
       status: message.status,

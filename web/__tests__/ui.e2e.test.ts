@@ -1,0 +1,270 @@
+/**
+ * The portal and the console in a real browser (Debian's Chromium) against the whole system:
+ * backend on SQLite, the vendor sandbox and the pinned n8n running the repo's workflows.
+ * A merchant logs in with the texted code, pays in the sandbox, uploads, runs basic_clean and
+ * model_pose12 and sees the images; a failure shows "not charged" and retries; an admin finds
+ * the merchant, adjusts credits and sees the ledger row. No console errors anywhere, and the
+ * main screens fit a 375 px wide phone. Screenshots go to test-artifacts/screenshots/.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildArtifacts, startStack, type Stack } from '../../scripts/stack';
+import { garment, horizontalOverflow, imagesLoaded, launch, screenshot, SCREENSHOTS, watchErrors } from './support/browser';
+
+jest.setTimeout(120_000);
+
+let stack: Stack;
+let dataDir: string;
+let browser: Browser;
+const phone = `135${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+
+const sandbox = (p: string, body?: unknown) =>
+  fetch(`${stack.sandbox.url}${p}`, body === undefined ? undefined : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  // `npm test` builds the UIs once before Jest (scripts/run-tests.ts); only fill in what is missing.
+  buildArtifacts(() => undefined, { onlyMissing: true });
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-ui-'));
+  const env: Record<string, string | undefined> = { ...process.env };
+  // SQLite and the in-process KV: one small stack for both apps (DATABASE_URL/REDIS_URL unset).
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  stack = await startStack({
+    env: { ...env, NODE_ENV: 'test', LOG_LEVEL: 'warn', OUTBOX_POLL_INTERVAL_MS: '200', OUTBOX_MAX_BACKOFF_MS: '1000', TASK_WATCHDOG_INTERVAL_MS: '500' },
+    dataDir,
+    ports: { backend: 0, n8n: 0, sandbox: 0 },
+    sandboxTiming: { queueMs: 0, runMs: 300 },
+  });
+  browser = await launch();
+}, 15 * 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+describe('merchant portal', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    errors = watchErrors(context, stack.backend.url);
+    page = await context.newPage();
+  });
+  afterAll(() => context?.close());
+  afterEach(() => expect(errors).toEqual([]));
+
+  it('logs in with the texted code and loads fast', async () => {
+    await page.goto(`${stack.backend.url}/`);
+    const timing = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      return { domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd), loadMs: Math.round(nav.loadEventEnd), transferBytes: nav.transferSize };
+    });
+    writeFileSync(path.join(SCREENSHOTS, '..', 'portal-first-load.json'), JSON.stringify(timing, null, 2));
+    expect(timing.loadMs).toBeLessThan(3000);
+
+    await page.fill('input[name=phone]', phone);
+    await page.click('[data-testid=send-code]');
+    await page.waitForSelector('text=验证码已发送');
+    expect(await page.textContent('[data-testid=send-code]')).toMatch(/\d+ 秒后重发/); // the 60 s cooldown runs
+    const outbox = (await (await sandbox(`/sandbox/sms/outbox?phone=${phone}`)).json()) as { items: Array<{ code: string }> };
+    await page.fill('input[name=code]', outbox.items[0].code);
+    await screenshot(page, 'portal-login');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=membership][data-state=none]');
+    await screenshot(page, 'portal-workspace-not-member');
+  });
+
+  it('buys a membership on the sandbox pay page and sees the credits', async () => {
+    const [payPage] = await Promise.all([context.waitForEvent('page'), page.click('[data-testid=buy]')]);
+    await page.waitForSelector('[data-testid=pay-waiting]');
+    await payPage.waitForSelector('#pay');
+    await payPage.click('#pay'); // the sandbox page POSTs /sandbox/pay/<outTradeNo>, which notifies the backend
+    await page.waitForSelector('[data-testid=pay-paid]', { timeout: 10_000 });
+    await payPage.close();
+    await page.waitForSelector('[data-testid=membership][data-state=active]');
+    expect(await page.textContent('[data-testid=credits]')).toBe('100');
+  });
+
+  it('cleans two photos into white-background images, live, and shows before/after', async () => {
+    await page.setInputFiles('[data-testid=file-input]', [await garment(0), await garment(1)]);
+    await page.waitForFunction(() => document.querySelectorAll('.upload[data-state=done]').length === 2);
+    expect(await page.textContent('[data-testid=cost]')).toContain('消耗 2 点');
+    await page.click('[data-testid=submit]');
+    await page.click('[data-testid=confirm]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=task-card][data-status=done]').length === 2, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=credits]')?.textContent === '98');
+    await imagesLoaded(page, '[data-testid=task-card] img', 2);
+    await screenshot(page, 'portal-workspace-basic-clean');
+
+    await page.click('[data-testid=task-card] .thumb');
+    await page.waitForSelector('[data-testid=before-after]');
+    await imagesLoaded(page, '[data-testid=before-after] img', 2);
+    await screenshot(page, 'portal-task-basic-clean');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=task-zip]')]);
+    expect(download.suggestedFilename()).toMatch(/^aiphoto-.+\.zip$/);
+  });
+
+  it('generates a model in 12 poses for a chosen scene and category, with zoom', async () => {
+    await page.click('text=工作台');
+    await page.setInputFiles('[data-testid=file-input]', [await garment(2)]);
+    await page.check('input[value=model_pose12]');
+    await page.selectOption('select[name=scene]', 'street');
+    await page.selectOption('select[name=category]', 'dress');
+    await page.waitForSelector('.upload[data-state=done]');
+    await page.click('[data-testid=submit]');
+    await page.click('[data-testid=confirm]');
+    const card = '[data-testid=batch] >> nth=0 >> [data-testid=task-card]';
+    await page.waitForSelector(`${card}[data-status=done]`, { timeout: 60_000 });
+    await page.click(`${card} .thumb`);
+    await imagesLoaded(page, '[data-testid=result-image]', 12);
+    await screenshot(page, 'portal-task-model-pose12');
+    await page.click('[data-testid=result-image] >> nth=3');
+    await page.waitForSelector('[data-testid=lightbox] >> text=姿势 4');
+    await screenshot(page, 'portal-lightbox');
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows a failure as not charged, and a retry succeeds', async () => {
+    await sandbox('/sandbox/ci/script', { outcome: 'fail', times: 1 });
+    await page.click('text=工作台');
+    await page.setInputFiles('[data-testid=file-input]', [await garment(3)]);
+    await page.waitForSelector('.upload[data-state=done]');
+    await page.click('[data-testid=submit]');
+    await page.click('[data-testid=confirm]');
+    const card = '[data-testid=batch] >> nth=0 >> [data-testid=task-card]';
+    await page.waitForSelector(`${card}[data-status=failed]`, { timeout: 30_000 });
+    expect(await page.textContent(`${card} [data-testid=failure]`)).toContain('未扣费');
+    await page.waitForFunction(() => document.querySelector('[data-testid=header-credits]')?.textContent === '97 点');
+    await screenshot(page, 'portal-task-failed');
+    await page.click(`${card} >> text=重试`);
+    await page.waitForSelector('[data-testid=task-page][data-status=done]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid=before-after]');
+  });
+
+  it('lists history with filters, switches to English, and fits a 375 px screen', async () => {
+    await page.click('text=作品');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=task-card]').length === 5);
+    await page.selectOption('[data-testid=history] select >> nth=0', 'model_pose12');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=task-card]').length === 1);
+    await page.selectOption('[data-testid=history] select >> nth=0', '');
+    await page.selectOption('[data-testid=history] select >> nth=1', 'failed');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=task-card]').length === 1);
+    await page.selectOption('[data-testid=history] select >> nth=1', '');
+    await screenshot(page, 'portal-history');
+
+    await page.click('[data-testid=lang-toggle]');
+    await page.waitForSelector('text=My images');
+    await page.click('[data-testid=lang-toggle]');
+
+    await page.setViewportSize({ width: 375, height: 812 });
+    for (const [route, ready, name] of [
+      ['/', '[data-testid=create]', 'mobile-workspace'],
+      ['/tasks', '[data-testid=task-card]', 'mobile-history'],
+    ] as const) {
+      await page.goto(`${stack.backend.url}${route}`);
+      await page.waitForSelector(ready);
+      expect({ route, overflow: await horizontalOverflow(page) }).toEqual({ route, overflow: 0 });
+      await screenshot(page, name);
+    }
+    await page.click('[data-testid=task-card] .thumb');
+    await page.waitForSelector('[data-testid=task-page]');
+    expect(await horizontalOverflow(page)).toBe(0);
+    await screenshot(page, 'mobile-task');
+    await page.click('text=退出');
+    await page.waitForSelector('input[name=phone]');
+    expect(await horizontalOverflow(page)).toBe(0);
+  });
+});
+
+describe('admin console', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    errors = watchErrors(context, stack.backend.url);
+    page = await context.newPage();
+    page.on('dialog', (d) => void d.accept()); // scene deletion asks for confirmation
+  });
+  afterAll(() => context?.close());
+  afterEach(() => expect(errors).toEqual([]));
+
+  it('logs in and shows the dashboard with the daily chart', async () => {
+    await page.goto(`${stack.backend.url}/admin`);
+    await page.fill('input[name=username]', stack.config.adminBootstrap.username);
+    await page.fill('input[name=password]', stack.config.adminBootstrap.password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=daily-chart] rect', { state: 'attached' });
+    expect(await page.textContent('[data-testid=dashboard]')).toContain('¥99.00');
+    await screenshot(page, 'console-dashboard');
+  });
+
+  it('finds the merchant, adjusts credits with a reason and sees the ledger row', async () => {
+    await page.click('.sidebar >> text=用户');
+    await page.fill('input[name=phone]', phone);
+    await page.click('text=搜索');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=user-row]').length === 1);
+    await page.click('[data-testid=user-row]');
+    await page.waitForSelector('[data-testid=ledger] >> text=购买发放');
+    expect(await page.textContent('[data-testid=user-quota]')).toBe('96');
+    await page.fill('input[name=delta]', '5');
+    await page.fill('input[name=reason]', 'e2e goodwill bonus');
+    await page.click('text=确认调整');
+    await page.waitForSelector('[data-testid=ledger] >> text=e2e goodwill bonus');
+    expect(await page.textContent('[data-testid=user-quota]')).toBe('101');
+    expect(await page.textContent('[data-testid=ledger] tbody tr >> nth=0')).toContain('+5');
+    await screenshot(page, 'console-users');
+  });
+
+  it('monitors tasks and opens one with its input, results and error', async () => {
+    await page.click('.sidebar >> text=任务');
+    await page.selectOption('select[aria-label=类型]', 'model_pose12');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=task-row]').length === 1);
+    await page.click('[data-testid=task-row]');
+    await imagesLoaded(page, '[data-testid=admin-result]', 12);
+    await screenshot(page, 'console-task-detail');
+    await page.selectOption('select[aria-label=类型]', '');
+    await page.selectOption('select[aria-label=状态]', 'failed');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=task-row]').length === 1);
+    await page.click('[data-testid=task-row]');
+    await page.waitForSelector('[data-testid=task-error] >> text=VENDOR_FAILED');
+  });
+
+  it('lists orders and manages scenes with their prompt fragments', async () => {
+    await page.click('.sidebar >> text=订单');
+    await page.waitForSelector('[data-testid=orders] td >> text=已支付');
+    await screenshot(page, 'console-orders');
+
+    await page.click('.sidebar >> text=场景');
+    await page.waitForSelector('[data-testid=scene-row][data-code=studio]');
+    await page.click('text=新增');
+    await page.fill('[data-testid=scene-form] input[name=code]', 'beach');
+    await page.fill('[data-testid=scene-form] input[name=name]', '海滩');
+    await page.fill('[data-testid=scene-form] textarea', 'sunny beach, soft sea breeze');
+    await page.click('[data-testid=scene-form] >> text=保存');
+    await page.waitForSelector('[data-testid=scene-row][data-code=beach] >> text=sunny beach');
+    const catalog = (await (await fetch(`${stack.backend.url}/api/v1/scenes`)).json()) as { scenes: Array<{ code: string }> };
+    expect(catalog.scenes.map((s) => s.code)).toContain('beach');
+    expect(JSON.stringify(catalog)).not.toContain('sunny beach'); // fragments stay in the console
+    await screenshot(page, 'console-scenes');
+    await page.click('[data-testid=scene-row][data-code=beach] >> text=删除');
+    await page.waitForSelector('[data-testid=scene-row][data-code=beach]', { state: 'detached' });
+  });
+
+  it('fits a 375 px screen', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    for (const section of ['dashboard', 'users', 'tasks']) {
+      await page.goto(`${stack.backend.url}/admin/${section}`);
+      await page.waitForSelector(`[data-testid=${section}]`);
+      expect({ section, overflow: await horizontalOverflow(page) }).toEqual({ section, overflow: 0 });
+    }
+    await screenshot(page, 'mobile-console-tasks');
+  });
+});
