@@ -142,7 +142,7 @@ describe('merchant portal', () => {
     expect(await page.textContent(`${card} [data-testid=failure]`)).toContain('未扣费');
     await page.waitForFunction(() => document.querySelector('[data-testid=header-credits]')?.textContent === '97 点');
     await screenshot(page, 'portal-task-failed');
-    await page.click(`${card} >> text=重试`);
+    await page.click(`${card} [data-testid=retry]`);
     await page.waitForSelector('[data-testid=task-page][data-status=done]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid=before-after]');
   });

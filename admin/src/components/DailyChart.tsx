@@ -2,8 +2,9 @@ import type { DailyPoint } from '../api';
 import { yuan } from '../format';
 import { dailyBars } from './chart';
 
-const W = 560;
-const H = 160;
+// Wide viewBox: the console shows the chart across a wide card.
+const W = 900;
+const H = 180;
 const PAD = 24;
 
 /** Tasks per day (failed in red) with paid revenue in the tooltip; plain SVG, no chart library. */

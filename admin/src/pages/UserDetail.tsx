@@ -70,7 +70,7 @@ export function UserDetail({ user, onUpdated, onClose }: { user: AdminUser; onUp
             {ledger.data?.items.map((e) => (
               <tr key={e.id}>
                 <td>{dateTime(e.createdAt)}</td>
-                <td>{KIND[e.kind] ?? e.kind}</td>
+                <td className="nowrap">{KIND[e.kind] ?? e.kind}</td>
                 <td className={e.delta > 0 ? 'ok' : 'error'}>{e.delta > 0 ? `+${e.delta}` : e.delta}</td>
                 <td>{e.balanceAfter}</td>
                 <td className="small">{e.reason ?? (e.taskId ? `任务 ${e.taskId.slice(0, 8)}` : e.orderId ? `订单 ${e.orderId.slice(0, 8)}` : '')}</td>

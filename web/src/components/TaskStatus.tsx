@@ -1,6 +1,14 @@
 import type { Task } from '../api';
 import { useI18n } from '../lib/i18n';
+import type { MessageKey } from '../lib/messages';
 import { ProgressBar } from './ProgressBar';
+
+const KNOWN_FAILURES = ['VENDOR_FAILED', 'GENERATION_FAILED', 'TIMEOUT', 'INVALID_RESULT'] as const;
+
+export function failureKey(code: string | null): MessageKey {
+  const known = KNOWN_FAILURES.find((k) => k === code);
+  return known ? `failure.${known}` : 'failure.other';
+}
 
 /** State badge, progress while running, and for failures the reason and the refund note. */
 export function TaskStatus({ task }: { task: Task }) {
@@ -16,9 +24,18 @@ export function TaskStatus({ task }: { task: Task }) {
         </>
       )}
       {task.status === 'failed' && (
-        <p className="error small" data-testid="failure">
-          {task.errorReason ?? task.errorCode} · <strong>{t('task.notCharged')}</strong>
-        </p>
+        <div className="failure small" data-testid="failure">
+          <p className="error">
+            {t(failureKey(task.errorCode))} · <strong>{t('task.notCharged')}</strong>
+          </p>
+          {task.errorReason && (
+            // The vendor's own words help support, but are too technical to lead with.
+            <details>
+              <summary className="muted">{t('task.details')}</summary>
+              <p className="muted mono">{task.errorCode}: {task.errorReason}</p>
+            </details>
+          )}
+        </div>
       )}
       {task.status === 'canceled' && <p className="muted small">{t('task.notCharged')}</p>}
     </div>

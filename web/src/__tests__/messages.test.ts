@@ -1,0 +1,49 @@
+import { en, translate, zh } from '../lib/messages';
+import { matchRoute } from '../lib/router';
+import { admit } from '../lib/use-uploads';
+import { errorFromBody } from '../api';
+
+describe('messages', () => {
+  it('has an English text for every Chinese one, with the same placeholders', () => {
+    for (const key of Object.keys(zh) as Array<keyof typeof zh>) {
+      const names = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
+      expect({ key, vars: names(en[key]) }).toEqual({ key, vars: names(zh[key]) });
+    }
+  });
+
+  it('fills placeholders and leaves unknown ones visible', () => {
+    expect(translate('zh', 'create.cost', { n: 3, left: 97 })).toBe('共 3 张，消耗 3 点（剩余 97 点）');
+    expect(translate('en', 'login.resend', {})).toBe('Resend in {s} s');
+  });
+});
+
+describe('errorFromBody', () => {
+  it('reads the common error shape and Retry-After', () => {
+    const err = errorFromBody(429, JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'slow down' } }), '42');
+    expect([err.status, err.code, err.message, err.retryAfterSeconds]).toEqual([429, 'RATE_LIMITED', 'slow down', 42]);
+  });
+
+  it('keeps a non-JSON answer readable', () => {
+    expect(errorFromBody(502, '<html>Bad gateway</html>', null)).toMatchObject({ code: 'HTTP_502', message: '<html>Bad gateway</html>' });
+  });
+});
+
+describe('matchRoute', () => {
+  it('maps paths to screens', () => {
+    expect(matchRoute('/')).toEqual({ name: 'workspace' });
+    expect(matchRoute('/tasks')).toEqual({ name: 'history' });
+    expect(matchRoute('/tasks/4f1c-9a')).toEqual({ name: 'task', id: '4f1c-9a' });
+    expect(matchRoute('/somewhere')).toEqual({ name: 'workspace' });
+  });
+});
+
+describe('admit', () => {
+  const file = (name: string, type: string) => ({ name, type }) as File;
+
+  it('accepts JPEG, PNG and WebP up to the room left and names the rest', () => {
+    const picked = [file('a.jpg', 'image/jpeg'), file('b.gif', 'image/gif'), file('c.png', 'image/png'), file('d.webp', 'image/webp')];
+    const { accepted, result } = admit(picked, 2);
+    expect(accepted.map((f) => f.name)).toEqual(['a.jpg', 'c.png']);
+    expect(result).toEqual({ tooMany: 1, rejected: ['b.gif'] });
+  });
+});
