@@ -42,7 +42,7 @@ export function createMoney(ctx: AppContext, deps: { jwt: JwtService; users: Use
     membershipRoutes(ctx, { jwt: deps.jwt, membership, plans, payments }),
     paymentsRoutes(ctx, payments, new Map([...channels])),
     adminUsersRoutes(ctx, { jwt: deps.jwt, users: deps.users, adminUsers: new AdminUsersRepository(), ledger }),
-    ordersAdminRoutes(ctx, deps.jwt, orders),
+    ordersAdminRoutes(ctx, deps.jwt, orders, payments),
   );
   const module: AppModule = {
     name: 'money',

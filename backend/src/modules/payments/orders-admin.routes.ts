@@ -6,7 +6,7 @@ import { requireAdmin } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
 import { ChannelSchema, OrderView } from '../membership/membership.schemas';
 import type { OrdersRepository } from './orders.repository';
-import { toOrderView } from './payments.service';
+import { toOrderView, type PaymentsService } from './payments.service';
 
 const Query = z.object({
   status: z.enum(['pending', 'paid', 'closed', 'failed']).optional(),
@@ -27,7 +27,7 @@ const Response = z.object({
 });
 
 /** `GET /api/v1/admin/orders`: filters, paging and the totals of the filtered set. */
-export function ordersAdminRoutes(ctx: AppContext, jwt: JwtService, orders: OrdersRepository): Router {
+export function ordersAdminRoutes(ctx: AppContext, jwt: JwtService, orders: OrdersRepository, payments: PaymentsService): Router {
   const router = Router();
   defineRoute(router, ctx.openapi, {
     method: 'get', path: '/api/v1/admin/orders', summary: 'Orders with filters, paging and totals', tags: ['admin'],
@@ -42,6 +42,16 @@ export function ordersAdminRoutes(ctx: AppContext, jwt: JwtService, orders: Orde
         pageSize: query.pageSize,
         totals: { count: r.total, paidCount: r.paidCount, paidAmountFen: r.paidAmountFen },
       };
+    },
+  });
+  defineRoute(router, ctx.openapi, {
+    method: 'post', path: '/api/v1/admin/orders/:id/refresh', summary: 'Query the payment channel for a pending order and apply what it says (lost notify)',
+    tags: ['admin'], before: [requireAdmin(jwt, 'admin')], secured: true, errors: [403, 404],
+    params: z.object({ id: z.string().max(64) }),
+    response: OrderView.extend({ userId: z.string(), outTradeNo: z.string(), transactionId: z.string().nullable() }),
+    handler: async ({ params }) => {
+      const o = await payments.refreshOrder(params.id);
+      return { ...toOrderView(o), userId: o.user_id, outTradeNo: o.out_trade_no, transactionId: o.transaction_id };
     },
   });
   return router;

@@ -80,6 +80,14 @@ export class PaymentsService {
     return toOrderView(order);
   }
 
+  /** The admin console's "query channel": any order, reconciled with its channel when pending. */
+  async refreshOrder(orderId: string): Promise<OrderRow> {
+    const order = await this.orders.findById(this.ds.manager, orderId);
+    if (!order) throw new NotFoundError('Order not found');
+    if (order.status === 'pending') await this.reconcile(order);
+    return (await this.orders.findById(this.ds.manager, orderId)) ?? order;
+  }
+
   /** Verifies and applies one channel notify; the route turns the outcome into the channel's answer. */
   async handleNotify(channelName: string, req: NotifyRequest): Promise<NotifyOutcome> {
     const channel = this.channels.get(channelName as ChannelName);

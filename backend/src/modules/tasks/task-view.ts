@@ -11,6 +11,9 @@ export const TaskSchema = z
     status: z.enum(['queued', 'processing', 'done', 'failed', 'canceled']),
     progress: z.number().int(),
     params: z.record(z.string(), z.unknown()),
+    /** The merchant's own input (for retry and before/after), with a short-lived signed URL. */
+    inputKey: z.string(),
+    inputUrl: z.string(),
     resultUrls: z.array(z.string()),
     errorCode: z.string().nullable(),
     errorReason: z.string().nullable(),
@@ -44,6 +47,8 @@ export async function toTaskDto(row: TaskRow, urls: ObjectUrlPort, ttlSeconds: n
     status: row.status,
     progress: row.progress,
     params: publicParams(row.params),
+    inputKey: row.input_key,
+    inputUrl: await urls.signedUrl(row.input_key, ttlSeconds),
     resultUrls,
     errorCode: row.error_code,
     errorReason: row.error_reason,

@@ -78,6 +78,22 @@ describe.each(drivers)('sandbox payment flow on %s', (driver) => {
     expect(await t.money.ledger.checkInvariant(userId)).toMatchObject({ ok: true, balance: 100 });
   });
 
+  it("recovers a lost notify from the admin console's query-channel action", async () => {
+    const userId = await createTestUser(t.ds.manager);
+    const { body } = await purchase(userId);
+    await new Promise((r) => server.close(r));
+    await fetch(body.payParams.payUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    server = t.backend.app.listen(Number(new URL(t.backend.ctx.config.http.publicBaseUrl).port), '127.0.0.1');
+    const refresh = (role: 'admin' | 'operator') =>
+      request(t.backend.app).post(`/api/v1/admin/orders/${body.orderId}/refresh`).set('Authorization', `Bearer ${t.adminToken(role)}`);
+    await refresh('operator').expect(403);
+    const refreshed = await refresh('admin').expect(200);
+    expect(refreshed.body).toMatchObject({ id: body.orderId, status: 'paid', userId, outTradeNo: body.outTradeNo, transactionId: expect.any(String) });
+    expect((await refresh('admin').expect(200)).body.status).toBe('paid');
+    expect(await t.money.ledger.checkInvariant(userId)).toMatchObject({ ok: true, balance: 100 });
+    await request(t.backend.app).post('/api/v1/admin/orders/no-such-order/refresh').set('Authorization', `Bearer ${t.adminToken()}`).expect(404);
+  });
+
   it('the pending-order sweep settles paid orders and closes unpaid expired ones', async () => {
     const userId = await createTestUser(t.ds.manager);
     const paidOrder = (await purchase(userId)).body;

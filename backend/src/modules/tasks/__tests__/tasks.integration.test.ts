@@ -96,7 +96,10 @@ describe.each(drivers)('tasks on %s', (driver) => {
     const user = await member(10);
     const res = await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/aaa.jpg` }).expect(201);
     const task = res.body.tasks[0];
-    expect(task).toMatchObject({ type: 'basic_clean', status: 'queued', progress: 0, resultUrls: [], batchId: res.body.batchId });
+    expect(task).toMatchObject({
+      type: 'basic_clean', status: 'queued', progress: 0, resultUrls: [], batchId: res.body.batchId,
+      inputKey: `input/${user.id}/aaa.jpg`, inputUrl: `http://storage.test/input/${user.id}/aaa.jpg?expires=1800`,
+    });
     expect(await balance(user.id)).toBe(9);
     const dispatch = await dispatchOf(task.id);
     expect(dispatch.path).toBe('/webhook/aiphoto-basic-clean');
