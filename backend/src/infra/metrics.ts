@@ -7,6 +7,14 @@ export class Metrics {
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
+  /** Tasks accepted by type, and how they ended (done / failed / canceled) with the error code. */
+  readonly tasksCreated: Counter<'type'>;
+  readonly tasksFinished: Counter<'type' | 'status' | 'code'>;
+  /** Outbox deliveries to n8n: `sent`, `retry` (n8n down or erroring) or `dead` (past the deadline). */
+  readonly dispatches: Counter<'outcome'>;
+  /** Signed callbacks from n8n: `applied`, `ignored` (late/duplicate) or `rejected` (bad signature). */
+  readonly callbacks: Counter<'event' | 'outcome'>;
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'aiphoto_' });
     this.httpRequests = new Counter({
@@ -22,6 +30,11 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [this.registry],
     });
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+    this.tasksCreated = counter('aiphoto_tasks_created_total', 'Tasks accepted, by type', ['type']);
+    this.tasksFinished = counter('aiphoto_tasks_finished_total', 'Tasks that reached a terminal state, by type, status and error code', ['type', 'status', 'code']);
+    this.dispatches = counter('aiphoto_dispatch_attempts_total', 'Deliveries of tasks to n8n, by outcome', ['outcome']);
+    this.callbacks = counter('aiphoto_n8n_callbacks_total', 'Signed callbacks from n8n, by event and outcome', ['event', 'outcome']);
   }
 
   /** Records every request under its route pattern (not the raw URL, to bound cardinality). */

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { fromDbTime } from '../../db/time';
 import { inTransaction } from '../../db/transaction';
 import type { Logger } from '../../infra/logger';
+import type { Metrics } from '../../infra/metrics';
 import { signMessage } from '../n8n/signed-message';
 import type { TaskPorts } from './task-ports';
 import type { TaskType, TaskTypeDefinition } from './task-types';
@@ -38,6 +39,7 @@ export class OutboxDispatcher {
     private readonly ports: Pick<TaskPorts, 'urls' | 'scenes' | 'progress'>,
     private readonly options: DispatcherOptions,
     private readonly logger: Logger,
+    private readonly metrics: Metrics | null = null,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -101,6 +103,7 @@ export class OutboxDispatcher {
       await this.retryOrGiveUp(row, task, err instanceof Error ? err.message : String(err));
       return false;
     }
+    this.metrics?.dispatches.inc({ outcome: 'sent' });
     const processing = await inTransaction(this.db, async (tx) => {
       const moved = await this.tasks.markDispatched(tx, task.id, this.now());
       await this.outbox.markSent(tx, row.id, this.now());
@@ -120,10 +123,12 @@ export class OutboxDispatcher {
     const at = new Date(this.now().getTime() + backoff);
     if (at.getTime() > fromDbTime(task.deadline_at)!.getTime()) {
       await inTransaction(this.db, (tx) => this.outbox.markDead(tx, row.id, error, this.now()));
+      this.metrics?.dispatches.inc({ outcome: 'dead' });
       this.logger.error({ taskId: task.id, attempts, error }, 'dispatch gave up at the task deadline');
       return;
     }
     await inTransaction(this.db, (tx) => this.outbox.retryLater(tx, row.id, error, at, this.now()));
+    this.metrics?.dispatches.inc({ outcome: 'retry' });
     this.logger.warn({ taskId: task.id, attempts, retryInMs: backoff, error }, 'dispatch failed; will retry');
   }
 

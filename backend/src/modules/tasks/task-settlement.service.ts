@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { inTransaction, type Db } from '../../db/transaction';
 import type { Logger } from '../../infra/logger';
+import type { Metrics } from '../../infra/metrics';
 import type { ProgressEvent, TaskPorts } from './task-ports';
 import type { TaskRow, TasksRepository } from './tasks.repository';
 
@@ -35,6 +36,7 @@ export class TaskSettlement {
     private readonly tasks: TasksRepository,
     private readonly ports: Pick<TaskPorts, 'ledger' | 'progress'>,
     private readonly logger: Logger,
+    private readonly metrics: Metrics | null = null,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -46,6 +48,7 @@ export class TaskSettlement {
       await this.tasks.recordEvent(tx, { id: randomUUID(), taskId: task.id, event: event.event, payload: event, outcome: outcome.applied ? 'applied' : 'ignored' }, this.now());
       return { outcome, task: outcome.applied ? await this.tasks.findById(tx, task.id) : null };
     });
+    this.metrics?.callbacks.inc({ event: event.event, outcome: result.outcome.applied ? 'applied' : 'ignored' });
     if (!result.outcome.applied) this.logger.info({ taskId: event.taskId, event: event.event, reason: result.outcome.reason }, 'callback recorded without effect');
     if (result.task) await this.publish(result.task);
     return result.outcome;
@@ -107,6 +110,9 @@ export class TaskSettlement {
   }
 
   private async publish(task: TaskRow): Promise<void> {
+    if (['done', 'failed', 'canceled'].includes(task.status)) {
+      this.metrics?.tasksFinished.inc({ type: task.type, status: task.status, code: task.error_code ?? '' });
+    }
     const event: ProgressEvent = { taskId: task.id, status: task.status, progress: task.progress, errorCode: task.error_code, errorReason: task.error_reason };
     try {
       await this.ports.progress.publish(task.user_id, event);

@@ -22,7 +22,7 @@ export function tasksModule(ctx: AppContext, ports: TaskPorts, requireUser: Requ
   const types = taskTypeRegistry(ctx.config);
   const repository = new TasksRepository();
   const outbox = new OutboxRepository();
-  const settlement = new TaskSettlement(ctx.db, repository, ports, ctx.logger);
+  const settlement = new TaskSettlement(ctx.db, repository, ports, ctx.logger, ctx.metrics);
   const dispatcher = new OutboxDispatcher(
     ctx.db, outbox, repository, types, ports,
     {
@@ -33,8 +33,9 @@ export function tasksModule(ctx: AppContext, ports: TaskPorts, requireUser: Requ
       inputUrlTtlSeconds: ctx.config.tasks.inputUrlTtlSeconds,
     },
     ctx.logger,
+    ctx.metrics,
   );
-  const service = new TasksService(ctx.db, types, ports, repository, outbox, settlement, () => dispatcher.wake());
+  const service = new TasksService(ctx.db, types, ports, repository, outbox, settlement, () => dispatcher.wake(), ctx.metrics);
   let watchdog: NodeJS.Timeout | null = null;
   return {
     name: 'tasks',

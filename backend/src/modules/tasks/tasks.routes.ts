@@ -132,7 +132,13 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     before: [
       (req, _res, next) => {
         const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
-        verifySignedMessage({ secret: ctx.config.n8n.sharedSecret, rawBody, headers: req.headers, kv: ctx.kv }).then(() => next(), next);
+        verifySignedMessage({ secret: ctx.config.n8n.sharedSecret, rawBody, headers: req.headers, kv: ctx.kv }).then(
+          () => next(),
+          (err: unknown) => {
+            ctx.metrics.callbacks.inc({ event: 'unknown', outcome: 'rejected' });
+            next(err);
+          },
+        );
       },
     ],
     handler: async ({ body }) => ({ ok: true as const, applied: (await deps.settlement.applyCallback(body)).applied }),

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../../db/db-errors';
 import { inTransaction, type Db } from '../../db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-error';
+import type { Metrics } from '../../infra/metrics';
 import type { TaskPorts } from './task-ports';
 import { TASK_TYPES, type TaskType, type TaskTypeDefinition } from './task-types';
 import type { TaskSettlement } from './task-settlement.service';
@@ -38,6 +39,7 @@ export class TasksService {
     private readonly outbox: OutboxRepository,
     private readonly settlement: TaskSettlement,
     private readonly wakeDispatcher: () => void,
+    private readonly metrics: Metrics | null = null,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -58,6 +60,7 @@ export class TasksService {
     try {
       const rows = await inTransaction(this.db, (tx) => this.insertBatch(tx, userId, def, deadlineSeconds, params, inputs, batchId, input.idempotencyKey));
       this.wakeDispatcher();
+      this.metrics?.tasksCreated.inc({ type: def.type }, rows.length);
       return { batchId, tasks: rows, created: true };
     } catch (err) {
       // Two requests with the same key raced: the loser answers with the winner's tasks.

@@ -286,6 +286,20 @@ describe.each(drivers)('tasks on %s', (driver) => {
     for (const id of accepted) await dispatchOf(id);
   });
 
+  it('counts tasks, dispatches and callbacks in /metrics', async () => {
+    const text = (await api().get('/metrics').expect(200)).text;
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    expect(value('aiphoto_tasks_created_total{type="basic_clean"}')).toBeGreaterThan(10);
+    expect(value('aiphoto_tasks_created_total{type="model_pose12"}')).toBeGreaterThanOrEqual(1);
+    expect(value('aiphoto_tasks_finished_total{type="basic_clean",status="failed",code="VENDOR_FAILED"}')).toBe(1);
+    expect(value('aiphoto_tasks_finished_total{type="basic_clean",status="failed",code="TIMEOUT"}')).toBeGreaterThanOrEqual(1);
+    expect(value('aiphoto_tasks_finished_total{type="basic_clean",status="canceled",code="CANCELED"}')).toBeGreaterThanOrEqual(1);
+    expect(value('aiphoto_dispatch_attempts_total{outcome="sent"}')).toBeGreaterThan(10);
+    expect(value('aiphoto_dispatch_attempts_total{outcome="retry"}')).toBeGreaterThanOrEqual(2);
+    expect(value('aiphoto_n8n_callbacks_total{event="done",outcome="ignored"}')).toBeGreaterThanOrEqual(1);
+    expect(value('aiphoto_n8n_callbacks_total{event="unknown",outcome="rejected"}')).toBeGreaterThanOrEqual(1);
+  });
+
   it('pages the history newest first with filters', async () => {
     const user = await member(5);
     const ids: string[] = [];
