@@ -13,6 +13,12 @@ import { readRawBody } from './read-raw-body';
 
 /** One store per n8n process: nonces must outlive a single execution to catch replays. */
 export const dispatchNonces = new MemoryNonceStore();
+/**
+ * Tasks already started by this process. The backend resends a dispatch only if it crashed
+ * between our 202 and recording it; starting the workflow again would call the vendor twice.
+ * Per process, like the nonces (several webhook processes would each start it once).
+ */
+export const startedTasks = new MemoryNonceStore(6 * 3600 * 1000);
 
 function parseTask(raw: Buffer): IDataObject | undefined {
 	try {
@@ -90,6 +96,10 @@ export class AiPhotoTrigger implements INodeType {
 		}
 
 		// Answer before the workflow runs: the backend marks the task processing on this 202.
+		if (startedTasks.checkAndRemember(`task:${task.taskId}`, Date.now())) {
+			res.status(202).json({ accepted: true, taskId: task.taskId, duplicate: true });
+			return { noWebhookResponse: true };
+		}
 		res.status(202).json({ accepted: true, taskId: task.taskId });
 		return { noWebhookResponse: true, workflowData: [[{ json: task }]] };
 	}

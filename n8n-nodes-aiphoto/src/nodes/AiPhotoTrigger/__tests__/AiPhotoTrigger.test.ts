@@ -65,4 +65,14 @@ describe('AI Photo Trigger node', () => {
 		expect((response.body as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
 		expect(result.workflowData).toBeUndefined();
 	});
+
+	it('acknowledges a second dispatch of the same task without starting the workflow again', async () => {
+		const body = JSON.stringify({ ...dispatch, taskId: 'tsk_twice' });
+		const first = await call({ body });
+		expect(first.result.workflowData).toHaveLength(1);
+		// A resend carries a fresh nonce and signature: only the task id repeats.
+		const second = await call({ body });
+		expect(second.response).toEqual({ statusCode: 202, body: { accepted: true, taskId: 'tsk_twice', duplicate: true } });
+		expect(second.result).toEqual({ noWebhookResponse: true });
+	});
 });
