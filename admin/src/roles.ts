@@ -1,4 +1,6 @@
-export type AdminRole = 'admin' | 'operator';
+import type { Admin } from './api';
+
+export type AdminRole = Admin['role'];
 
 /** Console sections and who may open them (the API enforces the same rule). */
 export const SECTIONS = {

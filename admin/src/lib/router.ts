@@ -1,13 +1,11 @@
-import { useEffect, useState } from 'react';
+import { navigate as go, usePath } from '@shared/router';
 import type { Section } from '../roles';
 
 /** The console lives under /admin; the backend answers every /admin/* path with its index.html. */
 export const BASE = '/admin';
-const listeners = new Set<() => void>();
 
 export function navigate(section: Section): void {
-  window.history.pushState(null, '', `${BASE}/${section}`);
-  listeners.forEach((l) => l());
+  go(`${BASE}/${section}`);
 }
 
 export function sectionFromPath(path: string): string {
@@ -15,15 +13,5 @@ export function sectionFromPath(path: string): string {
 }
 
 export function useSectionPath(): string {
-  const [path, setPath] = useState(window.location.pathname);
-  useEffect(() => {
-    const update = () => setPath(window.location.pathname);
-    listeners.add(update);
-    window.addEventListener('popstate', update);
-    return () => {
-      listeners.delete(update);
-      window.removeEventListener('popstate', update);
-    };
-  }, []);
-  return sectionFromPath(path);
+  return sectionFromPath(usePath());
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { Channel, OrderStatus } from '../api';
 import { Pager } from '../components/Pager';
 import { dateTime, yuan } from '../format';
 import { useSession } from '../lib/session';
@@ -13,8 +14,8 @@ const STATUS_TEXT: Record<string, string> = { pending: '待支付', paid: '已�
  */
 export function OrdersPage() {
   const { api } = useSession();
-  const [status, setStatus] = useState('');
-  const [channel, setChannel] = useState('');
+  const [status, setStatus] = useState<OrderStatus | ''>('');
+  const [channel, setChannel] = useState<Channel | ''>('');
   const [page, setPage] = useState(1);
   const { data, error, reload } = useLoad(() => api.orders({ status, channel, page, pageSize: 20 }), [api, status, channel, page]);
   return (
@@ -24,11 +25,11 @@ export function OrdersPage() {
         <button type="button" className="secondary" onClick={reload}>刷新</button>
       </div>
       <div className="row wrap">
-        <select aria-label="状态" value={status} onChange={(e) => { setStatus(e.target.value); setPage(1); }}>
+        <select aria-label="状态" value={status} onChange={(e) => { setStatus(e.target.value as OrderStatus | ''); setPage(1); }}>
           <option value="">全部状态</option>
           {Object.entries(STATUS_TEXT).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
         </select>
-        <select aria-label="渠道" value={channel} onChange={(e) => { setChannel(e.target.value); setPage(1); }}>
+        <select aria-label="渠道" value={channel} onChange={(e) => { setChannel(e.target.value as Channel | ''); setPage(1); }}>
           <option value="">全部渠道</option>
           <option value="wechat">微信支付</option>
           <option value="alipay">支付宝</option>

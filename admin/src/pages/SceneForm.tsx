@@ -21,7 +21,7 @@ export function SceneForm({ scene, onDone, onCancel }: { scene: AdminScene | nul
     try {
       const common = { name: name.trim(), promptFragment: promptFragment.trim(), sort: Number(sort) || 0, active };
       if (scene) await api.updateScene(scene.id, common);
-      else await api.createScene({ ...common, code: code.trim(), category });
+      else await api.createScene({ ...common, code: code.trim(), category, thumbnailKey: null });
       onDone();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));

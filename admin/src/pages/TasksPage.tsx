@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { TaskStatus } from '../api';
+import type { TaskStatus, TaskType } from '../api';
 import { dateTime } from '../format';
 import { useSession } from '../lib/session';
 import { useLoad } from '../lib/use-load';
@@ -12,8 +12,8 @@ const LIVE_MS = 3000;
 /** Every merchant's tasks; "live" re-reads the page every 3 s (the /ws feed is merchant-only). */
 export function TasksPage() {
   const { api } = useSession();
-  const [status, setStatus] = useState('');
-  const [type, setType] = useState('');
+  const [status, setStatus] = useState<TaskStatus | ''>('');
+  const [type, setType] = useState<TaskType | ''>('');
   const [phone, setPhone] = useState('');
   const [offset, setOffset] = useState(0);
   const [live, setLive] = useState(true);
@@ -34,11 +34,11 @@ export function TasksPage() {
           <label className="row small"><input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> 实时刷新</label>
         </div>
         <div className="row wrap">
-          <select aria-label="状态" value={status} onChange={(e) => { setStatus(e.target.value); setOffset(0); }}>
+          <select aria-label="状态" value={status} onChange={(e) => { setStatus(e.target.value as TaskStatus | ''); setOffset(0); }}>
             <option value="">全部状态</option>
             {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
-          <select aria-label="类型" value={type} onChange={(e) => { setType(e.target.value); setOffset(0); }}>
+          <select aria-label="类型" value={type} onChange={(e) => { setType(e.target.value as TaskType | ''); setOffset(0); }}>
             <option value="">全部类型</option>
             <option value="basic_clean">basic_clean</option>
             <option value="model_pose12">model_pose12</option>

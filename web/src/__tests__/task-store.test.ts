@@ -2,7 +2,8 @@ import type { Task } from '../api';
 import { TaskStore } from '../lib/task-store';
 
 const task = (over: Partial<Task> = {}): Task => ({
-  id: 't1', batchId: 'b1', type: 'basic_clean', status: 'queued', progress: 0, params: {}, resultUrls: [],
+  id: 't1', batchId: 'b1', type: 'basic_clean', status: 'queued', progress: 0, params: {}, inputKey: 'input/u1/abc.jpg',
+  inputUrl: 'http://storage.test/input/u1/abc.jpg', resultUrls: [],
   errorCode: null, errorReason: null, favorite: false, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...over,
 });
 

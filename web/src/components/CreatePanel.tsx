@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { SceneCatalog, TaskBatch, TaskType } from '../api';
+import { TASK_TYPES, type SceneCatalog, type TaskBatch, type TaskType } from '../api';
 import { useI18n } from '../lib/i18n';
 import { useSignedIn } from '../lib/session-context';
 import { rememberInputs } from '../lib/task-inputs';
@@ -7,8 +7,6 @@ import { useUploads } from '../lib/use-uploads';
 import { membershipState } from './MembershipCard';
 import { DropZone } from './DropZone';
 import { UploadList } from './UploadList';
-
-const TYPES: TaskType[] = ['basic_clean', 'model_pose12'];
 
 /** Pick images → choose the kind (and scene/category) → see the cost → confirm → batch created. */
 export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => void }) {
@@ -82,7 +80,7 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
       )}
       <fieldset className="choices">
         <legend>{t('create.type')}</legend>
-        {TYPES.map((k) => (
+        {TASK_TYPES.map((k) => (
           <label key={k} className={type === k ? 'choice selected' : 'choice'}>
             <input type="radio" name="type" value={k} checked={type === k} onChange={() => setType(k)} />
             <strong>{t(`create.${k}`)}</strong>

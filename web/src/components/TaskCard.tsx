@@ -1,5 +1,5 @@
 import type { Task } from '../api';
-import { useI18n } from '../lib/i18n';
+import { typeLabel, useI18n } from '../lib/i18n';
 import { navigate } from '../lib/router';
 import { previewOf } from '../lib/task-inputs';
 import { TaskActions } from './TaskActions';
@@ -18,7 +18,7 @@ export function TaskCard({ task }: { task: Task }) {
       </button>
       <div className="task-body">
         <a href={`/tasks/${task.id}`} onClick={(e) => { e.preventDefault(); open(); }}>
-          <strong>{t(`create.${task.type}`)}</strong>
+          <strong>{typeLabel(task.type, t)}</strong>
         </a>
         <span className="small muted">{new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')}</span>
         <TaskStatus task={task} />

@@ -1,11 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Task, TaskStatus, TaskType } from '../api';
+import { TASK_TYPES, type Task, type TaskStatus, type TaskType } from '../api';
 import { TaskCard } from '../components/TaskCard';
 import { useI18n } from '../lib/i18n';
 import { useSignedIn } from '../lib/session-context';
 import { useLiveTasks } from '../lib/use-live-tasks';
 
-const TYPES: TaskType[] = ['basic_clean', 'model_pose12'];
 const STATUSES: TaskStatus[] = ['queued', 'processing', 'done', 'failed', 'canceled'];
 
 /** Own tasks newest first, filtered by type and state, paged with the server's cursor. */
@@ -24,7 +23,7 @@ export function HistoryPage() {
       setLoading(true);
       setError(null);
       try {
-        const page = await api.tasks({ cursor: from, limit: 12, type, status });
+        const page = await api.tasks({ cursor: from ?? undefined, limit: 12, type: type || undefined, status: status || undefined });
         setItems((list) => (from ? [...list, ...page.items] : page.items));
         setCursor(page.nextCursor);
       } catch (err) {
@@ -47,7 +46,7 @@ export function HistoryPage() {
         <div className="row wrap">
           <select aria-label={t('create.type')} value={type} onChange={(e) => setType(e.target.value as TaskType | '')}>
             <option value="">{t('history.allTypes')}</option>
-            {TYPES.map((k) => <option key={k} value={k}>{t(`create.${k}`)}</option>)}
+            {TASK_TYPES.map((k) => <option key={k} value={k}>{t(`create.${k}`)}</option>)}
           </select>
           <select aria-label="status" value={status} onChange={(e) => setStatus(e.target.value as TaskStatus | '')}>
             <option value="">{t('history.allStatus')}</option>

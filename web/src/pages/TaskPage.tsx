@@ -3,7 +3,7 @@ import type { Task } from '../api';
 import { ResultGallery } from '../components/ResultGallery';
 import { TaskActions } from '../components/TaskActions';
 import { TaskStatus } from '../components/TaskStatus';
-import { useI18n } from '../lib/i18n';
+import { typeLabel, useI18n } from '../lib/i18n';
 import { navigate } from '../lib/router';
 import { useSignedIn } from '../lib/session-context';
 import { useLiveTasks } from '../lib/use-live-tasks';
@@ -34,7 +34,7 @@ function TaskDetail({ initial }: { initial: Task[] }) {
       <a href="/tasks" className="small" onClick={(e) => { e.preventDefault(); navigate('/tasks'); }}>← {t('task.back')}</a>
       <section className="card">
         <div className="row spread wrap">
-          <h1>{t(`create.${task.type}`)}</h1>
+          <h1>{typeLabel(task.type, t)}</h1>
           <span className="small muted">{t('task.createdAt', { time: new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') })}</span>
         </div>
         {params && <p className="muted small">{params}</p>}
