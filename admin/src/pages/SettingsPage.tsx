@@ -1,10 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { defaultN8nUrl, n8nUrl, setN8nUrl } from '../lib/n8n-url';
+import { ServerSettings } from './ServerSettings';
 
-/**
- * Console preferences kept in this browser. Server settings (plan price and credits, timeouts)
- * live in the `settings` table, which has no admin API yet: they are changed through env.
- */
+/** Server settings (plan price, credits and days, task deadlines) and this browser's n8n editor URL. */
 export function SettingsPage() {
   const [url, setUrl] = useState(n8nUrl());
   const [saved, setSaved] = useState(false);
@@ -16,6 +14,7 @@ export function SettingsPage() {
   return (
     <div className="stack" data-testid="settings">
       <h1>设置</h1>
+      <ServerSettings />
       <form className="card stack" onSubmit={save}>
         <h2>n8n 编辑器地址</h2>
         <p className="muted small">侧栏的「n8n 工作流」链接指向这里（仅保存在本浏览器）。默认 {defaultN8nUrl()}。</p>
@@ -25,10 +24,6 @@ export function SettingsPage() {
         </div>
         {saved && <p className="ok small">已保存</p>}
       </form>
-      <section className="card">
-        <h2>服务端设置</h2>
-        <p className="muted small">会员价格、额度、任务超时等由后端配置（.env / settings 表）决定；当前没有修改它们的管理接口。</p>
-      </section>
     </div>
   );
 }

@@ -2,7 +2,6 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { TASK_TYPES, type SceneCatalog, type TaskBatch, type TaskType } from '../api';
 import { useI18n } from '../lib/i18n';
 import { useSignedIn } from '../lib/session-context';
-import { rememberInputs } from '../lib/task-inputs';
 import { useUploads } from '../lib/use-uploads';
 import { membershipState } from './MembershipCard';
 import { DropZone } from './DropZone';
@@ -55,7 +54,6 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
     idempotencyKey.current ??= crypto.randomUUID();
     try {
       const batch = await api.createTasks({ type, inputKeys: ready.map((it) => it.key!), params }, idempotencyKey.current);
-      rememberInputs(batch.tasks.map((task, i) => ({ taskId: task.id, inputKey: ready[i].key!, previewUrl: ready[i].previewUrl })));
       uploads.clear();
       onCreated(batch);
       await refreshMe();

@@ -2,15 +2,13 @@ import { useState } from 'react';
 import type { Task } from '../api';
 import { downloadUrl, fileNameOf } from '../lib/download';
 import { useI18n } from '../lib/i18n';
-import { previewOf } from '../lib/task-inputs';
 import { BeforeAfter } from './BeforeAfter';
 import { Lightbox, type LightboxImage } from './Lightbox';
 
-/** basic_clean: before/after when this browser still has the original; model_pose12: the 12 poses. */
+/** basic_clean: before (the signed input URL) and after; model_pose12: the 12 poses. */
 export function ResultGallery({ task }: { task: Task }) {
   const { t } = useI18n();
   const [zoom, setZoom] = useState<number | null>(null);
-  const before = previewOf(task.id);
   const images: LightboxImage[] = task.resultUrls.map((url, i) => ({
     url,
     label: task.type === 'model_pose12' ? t('task.pose', { n: i + 1 }) : t('task.after'),
@@ -19,8 +17,8 @@ export function ResultGallery({ task }: { task: Task }) {
   return (
     <section className="card" data-testid="results">
       <h2>{t('task.results')}</h2>
-      {task.type === 'basic_clean' && before ? (
-        <BeforeAfter before={before} after={images[0].url} onZoom={() => setZoom(0)} />
+      {task.type === 'basic_clean' ? (
+        <BeforeAfter before={task.inputUrl} after={images[0].url} onZoom={() => setZoom(0)} />
       ) : (
         <ul className={task.type === 'model_pose12' ? 'gallery poses' : 'gallery single'}>
           {images.map((img, i) => (

@@ -17,7 +17,7 @@ export function TaskActions({ task, compact }: { task: Task; compact?: boolean }
       </button>
       {running && <button type="button" className="secondary" disabled={a.busy} onClick={a.cancel}>{t('task.cancel')}</button>}
       {ended && (
-        <button type="button" className="secondary" disabled={a.busy || !a.canRetry} onClick={a.retry} data-testid="retry" title={a.canRetry ? undefined : t('task.retryNeedsUpload')}>
+        <button type="button" className="secondary" disabled={a.busy} onClick={a.retry} data-testid="retry">
           {t('task.retry')}
         </button>
       )}

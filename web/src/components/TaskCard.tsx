@@ -1,14 +1,14 @@
 import type { Task } from '../api';
 import { typeLabel, useI18n } from '../lib/i18n';
 import { navigate } from '../lib/router';
-import { previewOf } from '../lib/task-inputs';
 import { TaskActions } from './TaskActions';
 import { TaskStatus } from './TaskStatus';
 
 /** One task in a list: thumbnail, kind, state and the quick actions; the picture opens the detail. */
 export function TaskCard({ task }: { task: Task }) {
   const { t, lang } = useI18n();
-  const thumb = task.resultUrls[0] ?? previewOf(task.id);
+  // Until a result exists the card shows the garment photo it started from.
+  const thumb = task.resultUrls[0] ?? task.inputUrl;
   const open = () => navigate(`/tasks/${task.id}`);
   return (
     <article className="task-card" data-testid="task-card" data-task-id={task.id} data-status={task.status}>

@@ -30,13 +30,22 @@ export function admit(files: File[], room: number): { accepted: File[]; result: 
 
 /**
  * Picked files upload at once, three at a time, each with its own progress. Previews are
- * object URLs that stay alive after a batch is created: the task pages use them as "before".
+ * object URLs released when their item leaves the list: task pages show the stored input
+ * through `Task.inputUrl`, so nothing needs them after the batch is created.
  */
 export function useUploads(api: ApiClient, describe: (err: unknown) => string) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const files = useRef(new Map<string, File>());
   const running = useRef(new Set<string>());
   const aborts = useRef(new Map<string, AbortController>());
+  const previews = useRef(new Map<string, string>());
+
+  const release = useCallback((id: string) => {
+    const url = previews.current.get(id);
+    if (url) URL.revokeObjectURL(url);
+    previews.current.delete(id);
+  }, []);
+  useEffect(() => () => previews.current.forEach((url) => URL.revokeObjectURL(url)), []);
 
   const patch = useCallback((id: string, change: Partial<UploadItem>) => {
     setItems((list) => list.map((it) => (it.id === id ? { ...it, ...change } : it)));
@@ -73,8 +82,10 @@ export function useUploads(api: ApiClient, describe: (err: unknown) => string) {
       const { accepted, result } = admit(picked, MAX_FILES - items.length);
       const added = accepted.map((file) => {
         const id = crypto.randomUUID();
+        const previewUrl = URL.createObjectURL(file);
         files.current.set(id, file);
-        return { id, name: file.name, previewUrl: URL.createObjectURL(file), progress: 0, key: null, error: null };
+        previews.current.set(id, previewUrl);
+        return { id, name: file.name, previewUrl, progress: 0, key: null, error: null };
       });
       setItems((list) => [...list, ...added]);
       return result;
@@ -85,14 +96,16 @@ export function useUploads(api: ApiClient, describe: (err: unknown) => string) {
   const remove = useCallback((id: string) => {
     aborts.current.get(id)?.abort();
     files.current.delete(id);
+    release(id);
     setItems((list) => list.filter((it) => it.id !== id));
-  }, []);
+  }, [release]);
 
   const clear = useCallback(() => {
     aborts.current.forEach((a) => a.abort());
     files.current.clear();
+    [...previews.current.keys()].forEach(release);
     setItems([]);
-  }, []);
+  }, [release]);
 
   return { items, add, remove, clear };
 }
