@@ -3,8 +3,10 @@
  * backend on SQLite, the vendor sandbox and the pinned n8n running the repo's workflows.
  * A merchant logs in with the texted code, pays in the sandbox, uploads, runs basic_clean and
  * model_pose12 and sees the images; a failure shows "not charged" and retries; an admin finds
- * the merchant, adjusts credits and sees the ledger row. No console errors anywhere, and the
- * main screens fit a 375 px wide phone. Screenshots go to test-artifacts/screenshots/.
+ * the merchant, adjusts credits and sees the ledger row, changes the plan price (the portal's buy
+ * button follows) and queries the channel for a pending order. A reloaded task page shows the
+ * original from the task's signed `inputUrl`. No console errors anywhere, and the main screens
+ * fit a 375 px wide phone. Screenshots go to test-artifacts/screenshots/.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,25 @@ const phone = `135${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 
 const sandbox = (p: string, body?: unknown) =>
   fetch(`${stack.sandbox.url}${p}`, body === undefined ? undefined : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** A JSON call to the backend as a merchant (setup that the browser steps do not cover). */
+async function backendJson<T>(p: string, token: string | null, body?: unknown): Promise<T> {
+  const res = await fetch(`${stack.backend.url}${p}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${p} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Logs a fresh merchant in through the API, reading the code from the sandbox SMS outbox. */
+async function merchantToken(merchantPhone: string): Promise<string> {
+  await backendJson('/api/v1/auth/send-code', null, { phone: merchantPhone });
+  const outbox = (await (await sandbox(`/sandbox/sms/outbox?phone=${merchantPhone}`)).json()) as { items: Array<{ code: string }> };
+  const login = await backendJson<{ token: string }>('/api/v1/auth/login', null, { phone: merchantPhone, code: outbox.items[0].code });
+  return login.token;
+}
 
 beforeAll(async () => {
   // `npm test` builds the UIs once before Jest (scripts/run-tests.ts); only fill in what is missing.
@@ -108,6 +129,14 @@ describe('merchant portal', () => {
     await screenshot(page, 'portal-task-basic-clean');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=task-zip]')]);
     expect(download.suggestedFilename()).toMatch(/^aiphoto-.+\.zip$/);
+
+    // After a reload nothing of the upload is left in the page: "before" is the task's signed inputUrl.
+    await page.reload();
+    await page.waitForSelector('[data-testid=before-after]');
+    await imagesLoaded(page, '[data-testid=before-after] img', 2);
+    const before = await page.getAttribute('[data-testid=before-after] img >> nth=0', 'src');
+    expect(before).toMatch(/^https?:\/\/.+\/input\//);
+    await screenshot(page, 'portal-task-reloaded');
   });
 
   it('generates a model in 12 poses for a chosen scene and category, with zoom', async () => {
@@ -237,6 +266,53 @@ describe('admin console', () => {
     await page.waitForSelector('[data-testid=task-error] >> text=VENDOR_FAILED');
   });
 
+  it('changes the plan price in settings; the portal offers the new price; reset restores it', async () => {
+    const token = await merchantToken(`136${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`);
+    const portal = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const portalErrors = watchErrors(portal, stack.backend.url);
+    await portal.addInitScript((t) => window.localStorage.setItem('aiphoto.token', t), token);
+    const shop = await portal.newPage();
+    const buyText = async () => {
+      await shop.goto(`${stack.backend.url}/`);
+      await shop.waitForSelector('[data-testid=buy]:not([disabled])');
+      return shop.textContent('[data-testid=buy]');
+    };
+    expect(await buyText()).toBe('开通会员 ¥99');
+
+    await page.click('.sidebar >> text=设置');
+    const price = '[data-testid=setting][data-key="plan.price_fen"]';
+    await page.waitForSelector(`${price} >> text=会员价格`);
+    expect(await page.textContent(`${price} [data-testid=setting-value]`)).toBe('¥99.00');
+    await page.fill(`${price} input`, '88.5');
+    await page.click(`${price} >> text=保存`);
+    await page.waitForSelector(`${price} >> text=已覆盖`);
+    expect(await page.textContent(`${price} [data-testid=setting-value]`)).toBe('¥88.50');
+    await screenshot(page, 'console-settings');
+    expect(await buyText()).toBe('开通会员 ¥88.50');
+    await screenshot(shop, 'portal-price-changed');
+
+    await page.click(`${price} >> text=恢复默认`);
+    await page.waitForSelector(`${price} >> text=已覆盖`, { state: 'detached' });
+    expect(await page.textContent(`${price} [data-testid=setting-value]`)).toBe('¥99.00');
+    expect(await buyText()).toBe('开通会员 ¥99');
+    await portal.close();
+    expect(portalErrors).toEqual([]);
+  });
+
+  it('queries the payment channel for a pending order and shows its status', async () => {
+    const token = await merchantToken(`137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`);
+    // A purchase nobody pays stays pending; the sandbox channel answers "not paid" when asked.
+    const { orderId } = await backendJson<{ orderId: string }>('/api/v1/membership/purchase', token, { channel: 'sandbox' });
+    await page.click('.sidebar >> text=订单');
+    await page.selectOption('select[aria-label=状态]', 'pending');
+    const row = `[data-testid=order-row][data-order-id="${orderId}"]`;
+    await page.click(`${row} [data-testid=query-channel]`);
+    await page.waitForSelector(`${row} [data-testid=channel-answer] >> text=渠道：待支付`);
+    expect(await page.getAttribute(row, 'data-status')).toBe('pending');
+    await screenshot(page, 'console-orders-query-channel');
+    await page.selectOption('select[aria-label=状态]', '');
+  });
+
   it('lists orders and manages scenes with their prompt fragments', async () => {
     await page.click('.sidebar >> text=订单');
     await page.waitForSelector('[data-testid=orders] td >> text=已支付');
@@ -260,7 +336,7 @@ describe('admin console', () => {
 
   it('fits a 375 px screen', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
-    for (const section of ['dashboard', 'users', 'tasks']) {
+    for (const section of ['dashboard', 'users', 'tasks', 'orders', 'settings']) {
       await page.goto(`${stack.backend.url}/admin/${section}`);
       await page.waitForSelector(`[data-testid=${section}]`);
       expect({ section, overflow: await horizontalOverflow(page) }).toEqual({ section, overflow: 0 });
