@@ -3295,7 +3295,8 @@ export interface components {
         };
         LedgerEntry: {
             id: string;
-            kind: string;
+            /** @enum {string} */
+            kind: "grant" | "reserve" | "refund" | "expire" | "adjust";
             delta: number;
             balanceAfter: number;
             taskId: string | null;
@@ -3311,7 +3312,8 @@ export interface components {
         Task: {
             id: string;
             batchId: string;
-            type: string;
+            /** @enum {string} */
+            type: "basic_clean" | "model_pose12";
             /** @enum {string} */
             status: "queued" | "processing" | "done" | "failed" | "canceled";
             progress: number;
@@ -3361,7 +3363,8 @@ export interface components {
             userId: string;
             phone: string;
             batchId: string;
-            type: string;
+            /** @enum {string} */
+            type: "basic_clean" | "model_pose12";
             /** @enum {string} */
             status: "queued" | "processing" | "done" | "failed" | "canceled";
             progress: number;

@@ -15,7 +15,7 @@ const STATUSES = ['queued', 'processing', 'done', 'failed', 'canceled'] as const
 
 const AdminTask = z
   .object({
-    id: z.string(), userId: z.string(), phone: z.string(), batchId: z.string(), type: z.string(), status: z.enum(STATUSES),
+    id: z.string(), userId: z.string(), phone: z.string(), batchId: z.string(), type: z.enum(TASK_TYPES), status: z.enum(STATUSES),
     progress: z.number(), params: z.record(z.string(), z.unknown()), inputKey: z.string(), resultKeys: z.array(z.string()),
     vendorTaskId: z.string().nullable(), errorCode: z.string().nullable(), errorReason: z.string().nullable(),
     deadlineAt: z.string().nullable(), createdAt: z.string().nullable(), finishedAt: z.string().nullable(), hidden: z.boolean(),

@@ -19,7 +19,7 @@ const AdminUser = z.object({
 }).openapi('AdminUser');
 
 const LedgerEntry = z.object({
-  id: z.string(), kind: z.string(), delta: z.number().int(), balanceAfter: z.number().int(), taskId: z.string().nullable(),
+  id: z.string(), kind: z.enum(['grant', 'reserve', 'refund', 'expire', 'adjust']), delta: z.number().int(), balanceAfter: z.number().int(), taskId: z.string().nullable(),
   orderId: z.string().nullable(), adminId: z.string().nullable(), reason: z.string().nullable(), createdAt: z.string(),
 }).openapi('LedgerEntry');
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TASK_TYPES } from './task-types';
 import { isoOrNull } from '../../db/time';
 import type { ObjectUrlPort } from './task-ports';
 import type { TaskRow } from './tasks.repository';
@@ -7,7 +8,7 @@ export const TaskSchema = z
   .object({
     id: z.string(),
     batchId: z.string(),
-    type: z.string(),
+    type: z.enum(TASK_TYPES),
     status: z.enum(['queued', 'processing', 'done', 'failed', 'canceled']),
     progress: z.number().int(),
     params: z.record(z.string(), z.unknown()),
