@@ -51,3 +51,23 @@ export function requiredString(ctx: IExecuteFunctions, name: string, label: stri
 	}
 	return value;
 }
+
+/** An operation module: `actions/<resource>/<op>.operation.ts` exports its `execute`. */
+export interface Operation {
+	execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject>;
+}
+
+/**
+ * The `router` of a node with several operations (as in n8n's Airtable v2): reads the
+ * `operation` parameter per item and runs that operation's `execute` under runPerItem.
+ */
+export function operationRouter(operations: Record<string, Operation>) {
+	return async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return runPerItem(this, async (itemIndex) => {
+			const operation = this.getNodeParameter('operation', itemIndex) as string;
+			const handler = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
+			if (!handler) throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, { itemIndex });
+			return handler.execute.call(this, itemIndex);
+		});
+	};
+}
