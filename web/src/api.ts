@@ -16,7 +16,9 @@ export type TaskStatus = Task['status'];
 export type TaskBatch = Schemas['TaskBatch'];
 export type TaskPage = Schemas['TaskPage'];
 export type SceneCatalog = Schemas['SceneCatalog'];
-type UploadResult = ResponseOf<'/api/v1/uploads', 'post'>;
+export type UploadResult = ResponseOf<'/api/v1/uploads', 'post'>;
+export type UploadConfig = Schemas['UploadConfig'];
+export type UploadCredentials = ResponseOf<'/api/v1/uploads/sts', 'post'>;
 type TaskQuery = QueryOf<'/api/v1/tasks', 'get'>;
 /** The kinds of task the server runs: `Task.type` is a plain string, the list filter names them. */
 export type TaskType = NonNullable<TaskQuery['type']>;
@@ -72,6 +74,11 @@ export class ApiClient extends HttpClient {
   private async blob(path: Path & `${string}/download`, id: string): Promise<Blob> {
     return (await this.raw(this.url('get', path, { path: { id } }))).blob();
   }
+
+  // --- uploads: the server path (`upload`) or STS credentials + a direct PUT + `confirmUpload`
+  uploadConfig = () => this.call('get', '/api/v1/uploads/config');
+  uploadCredentials = () => this.call('post', '/api/v1/uploads/sts');
+  confirmUpload = (key: string) => this.call('post', '/api/v1/uploads/confirm', { body: { key } });
 
   /**
    * Multipart upload through XHR: fetch has no upload progress events in browsers yet.

@@ -71,6 +71,9 @@ const envSchema = z.object({
   SANDBOX_COS_SECRET_ID: z.string().optional(),
   SANDBOX_COS_SECRET_KEY: z.string().optional(),
   UPLOAD_MAX_BYTES: int(20 * 1024 * 1024, 1024),
+  // How the portal uploads: through POST /uploads, or straight to COS with STS credentials.
+  // Default: server with the sandbox, direct with live vendors.
+  UPLOAD_MODE: z.enum(['server', 'direct']).optional(),
 
   ADMIN_BOOTSTRAP_USERNAME: z.string().min(3).default('admin'),
   ADMIN_BOOTSTRAP_PASSWORD: z.string().min(8).default(DEFAULT_SECRETS.ADMIN_BOOTSTRAP_PASSWORD),
@@ -125,6 +128,8 @@ export interface AppConfig {
     appId: string | null;
     stsDurationSeconds: number;
     uploadMaxBytes: number;
+    /** What the portal is told to use (`GET /api/v1/uploads/config`). */
+    uploadMode: 'server' | 'direct';
   };
   adminBootstrap: { username: string; password: string };
   plan: { monthlyQuota: number; priceFen: number; days: number };
@@ -230,6 +235,9 @@ function storageConfig(env: Env): AppConfig['storage'] {
     appId: env.COS_APP_ID ?? bucket?.slice(bucket.lastIndexOf('-') + 1) ?? null,
     stsDurationSeconds: env.COS_STS_DURATION_SECONDS,
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    // Live COS takes the bytes directly (no trip through our servers); the sandbox keeps the
+    // simpler server path unless a test or a developer asks for direct uploads.
+    uploadMode: env.UPLOAD_MODE ?? (sandbox ? 'server' : 'direct'),
   };
 }
 

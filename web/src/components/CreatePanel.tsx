@@ -70,6 +70,7 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
       <h2>{t('create.title')}</h2>
       <DropZone onFiles={pick} />
       {notices.map((n) => <p key={n} className="warn small">{n}</p>)}
+      {uploads.fellBack && <p className="warn small" data-testid="upload-fallback">{t('create.directFallback')}</p>}
       {uploads.items.length > 0 && (
         <>
           <UploadList items={uploads.items} onRemove={uploads.remove} />

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiClient } from '../api';
+import { createUploader } from './uploader';
 
 export const MAX_FILES = 50;
 const CONCURRENCY = 3;
@@ -29,12 +30,17 @@ export function admit(files: File[], room: number): { accepted: File[]; result: 
 }
 
 /**
- * Picked files upload at once, three at a time, each with its own progress. Previews are
- * object URLs released when their item leaves the list: task pages show the stored input
- * through `Task.inputUrl`, so nothing needs them after the batch is created.
+ * Picked files upload at once, three at a time, each with its own progress, the way the server
+ * says (through it, or directly to COS: lib/uploader.ts); `fellBack` tells that direct uploads
+ * were unavailable and the server path took over. Previews are object URLs released when their
+ * item leaves the list: task pages show the stored input through `Task.inputUrl`, so nothing
+ * needs them after the batch is created.
  */
 export function useUploads(api: ApiClient, describe: (err: unknown) => string) {
   const [items, setItems] = useState<UploadItem[]>([]);
+  const [fellBack, setFellBack] = useState(false);
+  // One uploader per panel: it holds the upload mode and the STS credentials of this merchant.
+  const upload = useMemo(() => createUploader(api, () => setFellBack(true)), [api]);
   const files = useRef(new Map<string, File>());
   const running = useRef(new Set<string>());
   const aborts = useRef(new Map<string, AbortController>());
@@ -60,8 +66,7 @@ export function useUploads(api: ApiClient, describe: (err: unknown) => string) {
       running.current.add(it.id);
       const abort = new AbortController();
       aborts.current.set(it.id, abort);
-      api
-        .upload(file, (p) => patch(it.id, { progress: p }), abort.signal)
+      upload(file, (p) => patch(it.id, { progress: p }), abort.signal)
         .then(
           (res) => patch(it.id, { key: res.key, progress: 1 }),
           (err: unknown) => {
@@ -75,7 +80,7 @@ export function useUploads(api: ApiClient, describe: (err: unknown) => string) {
           setItems((list) => [...list]); // wake the scheduler for the next file
         });
     }
-  }, [items, api, patch, describe]);
+  }, [items, upload, patch, describe]);
 
   const add = useCallback(
     (picked: File[]): PickResult => {
@@ -107,5 +112,5 @@ export function useUploads(api: ApiClient, describe: (err: unknown) => string) {
     setItems([]);
   }, [release]);
 
-  return { items, add, remove, clear };
+  return { items, add, remove, clear, fellBack };
 }

@@ -1598,6 +1598,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/uploads/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the portal should upload (UPLOAD_MODE) and the size limit it can check before sending */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadConfig"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/uploads": {
         parameters: {
             query?: never;
@@ -3304,6 +3367,15 @@ export interface components {
             adminId: string | null;
             reason: string | null;
             createdAt: string;
+        };
+        UploadConfig: {
+            /**
+             * @description server: POST /uploads; direct: PUT to COS with POST /uploads/sts credentials, then POST /uploads/confirm
+             * @enum {string}
+             */
+            mode: "server" | "direct";
+            /** @description Largest accepted image in bytes (413 above it) */
+            maxBytes: number;
         };
         TaskBatch: {
             batchId: string;

@@ -44,6 +44,14 @@ describe('loadConfig', () => {
     expect(problemsOf({ PLAN_MONTHLY_QUOTA: '0' })).toEqual([expect.stringMatching(/^PLAN_MONTHLY_QUOTA: /)]);
   });
 
+  it('uploads through the server with the sandbox and directly to COS with live vendors, unless UPLOAD_MODE says', () => {
+    expect(loadConfig({}).storage.uploadMode).toBe('server');
+    expect(loadConfig({ VENDOR_MODE: 'live' }).storage.uploadMode).toBe('direct');
+    expect(loadConfig({ UPLOAD_MODE: 'direct' }).storage.uploadMode).toBe('direct');
+    expect(loadConfig({ VENDOR_MODE: 'live', UPLOAD_MODE: 'server' }).storage.uploadMode).toBe('server');
+    expect(problemsOf({ UPLOAD_MODE: 'cos' })).toEqual([expect.stringMatching(/^UPLOAD_MODE: /)]);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).http.port).toBe(3000);
   });

@@ -28,6 +28,6 @@ export function createMediaModule(ctx: AppContext, deps: { jwt: JwtService; stor
   const media = new MediaService(ctx.db, storage, new UploadsRepository());
   const sts = new StsService(ctx.config.storage, ctx.config.vendors.mode, ctx.config.vendors.sandboxUrl, ctx.logger.child({ component: 'sts' }));
   const zip = new ZipService(storage, ctx.logger.child({ component: 'zip' }));
-  const router = mediaRoutes(ctx.openapi, { jwt: deps.jwt, media, sts, uploadMaxBytes: ctx.config.storage.uploadMaxBytes });
+  const router = mediaRoutes(ctx.openapi, { jwt: deps.jwt, media, sts, uploadMaxBytes: ctx.config.storage.uploadMaxBytes, uploadMode: ctx.config.storage.uploadMode });
   return { module: { name: 'media', router }, storage, media, zip };
 }

@@ -28,6 +28,13 @@ const StsResponse = z.object({
   note: z.string().optional(),
 });
 
+const UploadConfigResponse = z
+  .object({
+    mode: z.enum(['server', 'direct']).openapi({ description: 'server: POST /uploads; direct: PUT to COS with POST /uploads/sts credentials, then POST /uploads/confirm' }),
+    maxBytes: z.number().int().openapi({ description: 'Largest accepted image in bytes (413 above it)' }),
+  })
+  .openapi('UploadConfig');
+
 /**
  * Parses one multipart `file` into memory, capped at `maxBytes`, and maps multer's errors
  * to the common error shape (413 for size, 400 for anything else malformed).
@@ -51,12 +58,27 @@ export interface MediaRouteDeps {
   media: MediaService;
   sts: StsService;
   uploadMaxBytes: number;
+  uploadMode: 'server' | 'direct';
 }
 
-/** `POST /api/v1/uploads` and `POST /api/v1/uploads/sts` (ARCHITECTURE §7). */
+/**
+ * `POST /api/v1/uploads` and `POST /api/v1/uploads/sts` (ARCHITECTURE §7), plus the direct-upload
+ * confirmation and the setting that tells the portal which of the two ways to use.
+ */
 export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Router {
   const router = express.Router();
   const auth = requireUser(deps.jwt);
+
+  defineRoute(router, registry, {
+    method: 'get',
+    path: '/api/v1/uploads/config',
+    summary: 'How the portal should upload (UPLOAD_MODE) and the size limit it can check before sending',
+    tags: ['media'],
+    secured: true,
+    before: [auth],
+    response: UploadConfigResponse,
+    handler: async () => ({ mode: deps.uploadMode, maxBytes: deps.uploadMaxBytes }),
+  });
 
   defineRoute(router, registry, {
     method: 'post',
