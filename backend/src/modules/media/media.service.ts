@@ -49,28 +49,32 @@ export class MediaService {
     private readonly uploads: UploadsRepository,
   ) {}
 
-  /**
-   * Stores an uploaded image as `input/<userId>/<sha256>.<ext>`. The same bytes from the same
-   * user answer the existing key without a second write (`created: false`). The object is
-   * written before its row, so a row always points at stored bytes.
-   */
+  /** Stores an uploaded image as `input/<userId>/<sha256>.<ext>` (same bytes: the earlier key, no second write). */
   async upload(userId: string, bytes: Buffer): Promise<UploadResult & { created: boolean }> {
+    return this.register(userId, bytes, async (image, sha256) => {
+      const key = inputKey(userId, sha256, image.format);
+      await this.storage.put(key, bytes, image.mime);
+      return key;
+    });
+  }
+
+  /**
+   * The one path from bytes to an `uploads` row: sniff the real type, answer an earlier upload of
+   * the same content (`created: false`), else let `store` put the object (or name the one already
+   * there) and record it. The object exists before its row, so a row always points at stored bytes.
+   */
+  private async register(
+    userId: string,
+    bytes: Buffer,
+    store: (image: SniffedImage, sha256: string) => Promise<string>,
+  ): Promise<UploadResult & { created: boolean }> {
     const image = await sniffImage(bytes);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const db = this.ds.manager;
-    const existing = await this.uploads.findByUserAndSha(db, userId, sha256);
+    const existing = await this.uploads.findByUserAndSha(this.ds.manager, userId, sha256);
     if (existing) return { ...toResult(existing), created: false };
-
-    const key = inputKey(userId, sha256, image.format);
-    await this.storage.put(key, bytes, image.mime);
-    const { row, created } = await this.uploads.insertOnce(db, {
-      user_id: userId,
-      storage_key: key,
-      sha256,
-      size: bytes.length,
-      mime: image.mime,
-      width: image.width,
-      height: image.height,
+    const key = await store(image, sha256);
+    const { row, created } = await this.uploads.insertOnce(this.ds.manager, {
+      user_id: userId, storage_key: key, sha256, size: bytes.length, mime: image.mime, width: image.width, height: image.height,
     });
     return { ...toResult(row), created };
   }
@@ -89,15 +93,7 @@ export class MediaService {
     if (stored.size > maxBytes) throw new PayloadTooLargeError(`The image is larger than ${maxBytes} bytes`);
     const chunks: Buffer[] = [];
     for await (const chunk of await this.storage.getStream(key)) chunks.push(chunk as Buffer);
-    const bytes = Buffer.concat(chunks);
-    const image = await sniffImage(bytes);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const existing = await this.uploads.findByUserAndSha(this.ds.manager, userId, sha256);
-    if (existing) return { ...toResult(existing), created: false };
-    const { row, created } = await this.uploads.insertOnce(this.ds.manager, {
-      user_id: userId, storage_key: key, sha256, size: bytes.length, mime: image.mime, width: image.width, height: image.height,
-    });
-    return { ...toResult(row), created };
+    return this.register(userId, Buffer.concat(chunks), async () => key);
   }
 
   /**
