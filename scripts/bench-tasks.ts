@@ -14,6 +14,7 @@ import sharp from 'sharp';
 import WebSocket from 'ws';
 import { createEmptyDatabase } from '../backend/src/testing/test-db';
 import { buildArtifacts, startStack, type Stack } from './stack';
+import { signUpMember } from './stack-client';
 
 const CREATES = Number(process.env.BENCH_CREATES ?? 300);
 const READS = Number(process.env.BENCH_READS ?? 3000);
@@ -68,14 +69,7 @@ async function main(): Promise<void> {
     };
 
     // A member with plenty of credits (purchase in the sandbox, then an admin adjustment).
-    const phone = '13700000001';
-    await api('POST', '/api/v1/auth/send-code', undefined, { phone });
-    const outbox = (await (await fetch(`${stack.sandbox.url}/sandbox/sms/outbox?phone=${phone}`)).json()) as { items: Array<{ code: string }> };
-    const login = await api('POST', '/api/v1/auth/login', undefined, { phone, code: outbox.items[0].code });
-    const token = String(login.body.token);
-    const userId = String((login.body.user as Json).id);
-    const purchase = await api('POST', '/api/v1/membership/purchase', token, { channel: 'sandbox' });
-    await fetch(`${stack.sandbox.url}/sandbox/pay/${String((purchase.body.payParams as Json).outTradeNo)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const { token, userId } = await signUpMember(stack, '13700000001');
     const admin = await api('POST', '/api/v1/admin/login', undefined, { username: stack.config.adminBootstrap.username, password: stack.config.adminBootstrap.password });
     await api('POST', `/api/v1/admin/users/${userId}/adjust`, String(admin.body.token), { delta: CREATES + ROUND_TRIPS + 100, reason: 'benchmark credits' });
 

@@ -14,6 +14,7 @@ import { createEmptyDatabase } from '../../backend/src/testing/test-db';
 import { eventually } from '../../backend/src/testing/fake-n8n';
 import { signMessage } from '../../backend/src/modules/n8n/signed-message';
 import { buildArtifacts, startStack, type Stack } from '../stack';
+import { payMembership, signInMerchant, type Merchant } from '../stack-client';
 
 jest.setTimeout(120_000);
 
@@ -22,11 +23,7 @@ let dropDb: () => Promise<void>;
 let dataDir: string;
 const SECRET = `system-e2e-${randomUUID()}`;
 
-interface Session {
-  token: string;
-  userId: string;
-  phone: string;
-}
+type Session = Merchant;
 
 async function call(method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
   const res = await fetch(`${stack.backend.url}${url}`, {
@@ -38,25 +35,12 @@ async function call(method: string, url: string, token?: string, body?: unknown)
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-async function login(): Promise<Session> {
-  const phone = `13${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}`;
-  expect((await call('POST', '/api/v1/auth/send-code', undefined, { phone })).status).toBe(200);
-  const outbox = (await (await fetch(`${stack.sandbox.url}/sandbox/sms/outbox?phone=${phone}`)).json()) as { items: Array<{ code: string }> };
-  const res = await call('POST', '/api/v1/auth/login', undefined, { phone, code: outbox.items[0].code });
-  expect(res.status).toBe(200);
-  return { token: res.body.token, userId: res.body.user.id, phone };
-}
+const login = (): Promise<Session> => signInMerchant(stack);
 
 async function buyMembership(s: Session): Promise<void> {
-  const purchase = await call('POST', '/api/v1/membership/purchase', s.token, { channel: 'sandbox' });
-  expect(purchase.status).toBeLessThan(300);
-  const pay = await fetch(`${stack.sandbox.url}/sandbox/pay/${purchase.body.payParams.outTradeNo}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ result: 'success' }),
-  });
-  expect(pay.status).toBe(200);
-  const paid = (await pay.json()) as { notify: { status: number; body?: unknown } | null };
-  expect(paid.notify).toMatchObject({ status: 204 });
-  const order = await call('GET', `/api/v1/membership/orders/${purchase.body.orderId}`, s.token);
+  const { orderId, notifyStatus } = await payMembership(stack, s.token);
+  expect(notifyStatus).toBe(204);
+  const order = await call('GET', `/api/v1/membership/orders/${orderId}`, s.token);
   expect(order.body.status).toBe('paid');
 }
 

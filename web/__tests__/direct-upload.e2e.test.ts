@@ -5,42 +5,22 @@
  * merchant whose STS request answers 503 sees the note and uploads through the server instead.
  * One stack of its own (SQLite, sandbox, n8n); no console errors.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { buildArtifacts, startStack, type Stack } from '../../scripts/stack';
-import { garment, imagesLoaded, launch, screenshot, watchErrors } from './support/browser';
+import type { Stack } from '../../scripts/stack';
+import { requestJson, signUpMember } from '../../scripts/stack-client';
+import { garment, imagesLoaded, screenshot, watchErrors } from './support/browser';
+import { startUiStack, type UiStack } from './support/ui-stack';
 
 jest.setTimeout(120_000);
 
+let ui: UiStack;
 let stack: Stack;
-let dataDir: string;
 let browser: Browser;
 
-async function json<T>(url: string, init: { token?: string; body?: unknown } = {}): Promise<T> {
-  const res = await fetch(url, {
-    method: init.body === undefined ? 'GET' : 'POST',
-    headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  if (!res.ok) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 /** A merchant with a paid membership, set up through the API and the sandbox (not what this file tests). */
-async function member(): Promise<string> {
-  const phone = `138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-  const api = stack.backend.url;
-  await json(`${api}/api/v1/auth/send-code`, { body: { phone } });
-  const outbox = await json<{ items: Array<{ code: string }> }>(`${stack.sandbox.url}/sandbox/sms/outbox?phone=${phone}`);
-  const { token } = await json<{ token: string }>(`${api}/api/v1/auth/login`, { body: { phone, code: outbox.items[0].code } });
-  const purchase = await json<{ payParams: { outTradeNo: string } }>(`${api}/api/v1/membership/purchase`, { token, body: { channel: 'sandbox' } });
-  await json(`${stack.sandbox.url}/sandbox/pay/${purchase.payParams.outTradeNo}`, { body: { result: 'success' } });
-  return token;
-}
+const member = async (): Promise<string> => (await signUpMember(stack)).token;
 
-const cosCalls = async () => (await json<{ calls: Record<string, number> }>(`${stack.sandbox.url}/sandbox/calls`)).calls;
+const cosCalls = async () => (await requestJson<{ calls: Record<string, number> }>(`${stack.sandbox.url}/sandbox/calls`)).calls;
 
 /** A signed-in portal page, with every request it sends recorded as "METHOD url". */
 async function portal(token: string): Promise<{ context: BrowserContext; page: Page; errors: string[]; sent: string[] }> {
@@ -56,25 +36,11 @@ async function portal(token: string): Promise<{ context: BrowserContext; page: P
 }
 
 beforeAll(async () => {
-  buildArtifacts(() => undefined, { onlyMissing: true });
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-direct-'));
-  const env: Record<string, string | undefined> = { ...process.env };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  stack = await startStack({
-    env: { ...env, NODE_ENV: 'test', LOG_LEVEL: 'warn', UPLOAD_MODE: 'direct', OUTBOX_POLL_INTERVAL_MS: '200', TASK_WATCHDOG_INTERVAL_MS: '500' },
-    dataDir,
-    ports: { backend: 0, n8n: 0, sandbox: 0 },
-    sandboxTiming: { queueMs: 0, runMs: 300 },
-  });
-  browser = await launch();
+  ui = await startUiStack('direct', { UPLOAD_MODE: 'direct' });
+  ({ stack, browser } = ui);
 }, 15 * 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => ui?.close(), 60_000);
 
 it('uploads straight to COS with progress, confirms the key and cleans it', async () => {
   const { context, page, errors, sent } = await portal(await member());

@@ -8,64 +8,37 @@
  * original from the task's signed `inputUrl`. No console errors anywhere, and the main screens
  * fit a 375 px wide phone. Screenshots go to test-artifacts/screenshots/.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildArtifacts, startStack, type Stack } from '../../scripts/stack';
-import { garment, horizontalOverflow, imagesLoaded, launch, screenshot, SCREENSHOTS, watchErrors } from './support/browser';
+import type { Stack } from '../../scripts/stack';
+import { randomPhone, requestJson, signInMerchant } from '../../scripts/stack-client';
+import { garment, horizontalOverflow, imagesLoaded, screenshot, SCREENSHOTS, watchErrors } from './support/browser';
+import { startUiStack, type UiStack } from './support/ui-stack';
 
 jest.setTimeout(120_000);
 
+let ui: UiStack;
 let stack: Stack;
-let dataDir: string;
 let browser: Browser;
-const phone = `135${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+const phone = randomPhone('135');
 
 const sandbox = (p: string, body?: unknown) =>
   fetch(`${stack.sandbox.url}${p}`, body === undefined ? undefined : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /** A JSON call to the backend as a merchant (setup that the browser steps do not cover). */
-async function backendJson<T>(p: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(`${stack.backend.url}${p}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${p} answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const backendJson = <T>(p: string, token: string | null, body?: unknown): Promise<T> =>
+  requestJson<T>(`${stack.backend.url}${p}`, { token: token ?? undefined, body });
 
 /** Logs a fresh merchant in through the API, reading the code from the sandbox SMS outbox. */
-async function merchantToken(merchantPhone: string): Promise<string> {
-  await backendJson('/api/v1/auth/send-code', null, { phone: merchantPhone });
-  const outbox = (await (await sandbox(`/sandbox/sms/outbox?phone=${merchantPhone}`)).json()) as { items: Array<{ code: string }> };
-  const login = await backendJson<{ token: string }>('/api/v1/auth/login', null, { phone: merchantPhone, code: outbox.items[0].code });
-  return login.token;
-}
+const merchantToken = async (merchantPhone: string): Promise<string> => (await signInMerchant(stack, merchantPhone)).token;
 
 beforeAll(async () => {
-  // `npm test` builds the UIs once before Jest (scripts/run-tests.ts); only fill in what is missing.
-  buildArtifacts(() => undefined, { onlyMissing: true });
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-ui-'));
-  const env: Record<string, string | undefined> = { ...process.env };
-  // SQLite and the in-process KV: one small stack for both apps (DATABASE_URL/REDIS_URL unset).
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  stack = await startStack({
-    env: { ...env, NODE_ENV: 'test', LOG_LEVEL: 'warn', OUTBOX_POLL_INTERVAL_MS: '200', OUTBOX_MAX_BACKOFF_MS: '1000', TASK_WATCHDOG_INTERVAL_MS: '500' },
-    dataDir,
-    ports: { backend: 0, n8n: 0, sandbox: 0 },
-    sandboxTiming: { queueMs: 0, runMs: 300 },
-  });
-  browser = await launch();
+  ui = await startUiStack('ui');
+  ({ stack, browser } = ui);
 }, 15 * 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => ui?.close(), 60_000);
 
 describe('merchant portal', () => {
   let context: BrowserContext;
@@ -267,7 +240,7 @@ describe('admin console', () => {
   });
 
   it('changes the plan price in settings; the portal offers the new price; reset restores it', async () => {
-    const token = await merchantToken(`136${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`);
+    const token = await merchantToken(randomPhone('136'));
     const portal = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const portalErrors = watchErrors(portal, stack.backend.url);
     await portal.addInitScript((t) => window.localStorage.setItem('aiphoto.token', t), token);
@@ -300,7 +273,7 @@ describe('admin console', () => {
   });
 
   it('queries the payment channel for a pending order and shows its status', async () => {
-    const token = await merchantToken(`137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`);
+    const token = await merchantToken(randomPhone('137'));
     // A purchase nobody pays stays pending; the sandbox channel answers "not paid" when asked.
     const { orderId } = await backendJson<{ orderId: string }>('/api/v1/membership/purchase', token, { channel: 'sandbox' });
     await page.click('.sidebar >> text=订单');
