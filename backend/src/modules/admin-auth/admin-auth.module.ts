@@ -1,6 +1,10 @@
+import { Router } from 'express';
 import type { AppModule } from '../../app';
 import type { AppContext } from '../../app-context';
+import { bindAdminAccountCheck } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
+import { adminAccountsRoutes } from './admin-accounts.routes';
+import { AdminAccountsService } from './admin-accounts.service';
 import { AdminUsersRepository } from './admin-auth.repository';
 import { adminAuthRoutes } from './admin-auth.routes';
 import { AdminAuthService, DEFAULT_ADMIN_AUTH_POLICY, type AdminAuthPolicy } from './admin-auth.service';
@@ -12,19 +16,18 @@ export interface AdminAuthModuleDeps {
 }
 
 /**
- * Console identity. The first admin is created here, before the app serves, so the console
- * can be used as soon as the backend answers.
+ * Console identity and console accounts. The first admin is created here, before the app
+ * serves, so the console can be used as soon as the backend answers. Every requireAdmin(jwt)
+ * in the app checks the token's account through this module (disabled → 401).
  */
 export async function createAdminAuthModule(ctx: AppContext, deps: AdminAuthModuleDeps): Promise<AppModule & { service: AdminAuthService }> {
-  const service = new AdminAuthService({
-    db: ctx.db,
-    kv: ctx.kv,
-    admins: deps.admins ?? new AdminUsersRepository(),
-    jwt: deps.jwt,
-    logger: ctx.logger.child({ component: 'admin-auth' }),
-    bootstrap: ctx.config.adminBootstrap,
-    policy: { ...DEFAULT_ADMIN_AUTH_POLICY, ...deps.policy },
-  });
+  const admins = deps.admins ?? new AdminUsersRepository();
+  const policy = { ...DEFAULT_ADMIN_AUTH_POLICY, ...deps.policy };
+  const logger = ctx.logger.child({ component: 'admin-auth' });
+  const service = new AdminAuthService({ db: ctx.db, kv: ctx.kv, admins, jwt: deps.jwt, logger, bootstrap: ctx.config.adminBootstrap, policy });
+  const accounts = new AdminAccountsService({ db: ctx.db, admins, logger, bcryptRounds: policy.bcryptRounds });
   await service.ensureBootstrapAdmin();
-  return { name: 'admin-auth', router: adminAuthRoutes(ctx, service, deps.jwt), service };
+  bindAdminAccountCheck(deps.jwt, (id) => service.profile(id));
+  const router = Router().use(adminAuthRoutes(ctx, service, deps.jwt), adminAccountsRoutes(ctx, accounts, deps.jwt));
+  return { name: 'admin-auth', router, service };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { toDbTime } from '../../db/time';
-import { rows, type Db } from '../../db/transaction';
+import { execute, rows, type Db } from '../../db/transaction';
 
 export type AdminRole = 'admin' | 'operator';
 
@@ -10,6 +10,16 @@ export interface AdminUserRow {
   password_hash: string;
   role: AdminRole;
   created_at: string;
+  /** Set while the account is switched off; null for an active account. */
+  disabled_at: string | null;
+}
+
+/** What an account change may set; absent fields stay as they are. */
+export interface AdminUserChange {
+  role?: AdminRole;
+  passwordHash?: string;
+  /** A time disables the account, null enables it again. */
+  disabledAt?: Date | null;
 }
 
 /** Queries on `admin_users` (console accounts; merchants live in `users`). */
@@ -22,8 +32,24 @@ export class AdminUsersRepository {
     return (await rows<AdminUserRow>(db, 'SELECT * FROM admin_users WHERE id = ?', [id]))[0] ?? null;
   }
 
+  /** Every account, oldest first (a console has a handful; no paging needed). */
+  async list(db: Db): Promise<AdminUserRow[]> {
+    return rows<AdminUserRow>(db, 'SELECT * FROM admin_users ORDER BY created_at, username');
+  }
+
   async count(db: Db): Promise<number> {
     const [row] = await rows<{ n: number | string }>(db, 'SELECT COUNT(*) AS n FROM admin_users');
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Takes the row locks of every active admin (a no-op write: SQLite has no FOR UPDATE and
+   * serializes transactions anyway), then counts them, so two concurrent demotions cannot both
+   * see "another admin is left". Call inside a transaction.
+   */
+  async lockAndCountActiveAdmins(db: Db): Promise<number> {
+    await execute(db, "UPDATE admin_users SET role = role WHERE role = 'admin' AND disabled_at IS NULL");
+    const [row] = await rows<{ n: number | string }>(db, "SELECT COUNT(*) AS n FROM admin_users WHERE role = 'admin' AND disabled_at IS NULL");
     return Number(row?.n ?? 0);
   }
 
@@ -38,5 +64,14 @@ export class AdminUsersRepository {
       toDbTime(admin.now),
     ]);
     return id;
+  }
+
+  async update(db: Db, id: string, change: AdminUserChange): Promise<void> {
+    const columns: Array<[string, unknown]> = [];
+    if (change.role !== undefined) columns.push(['role', change.role]);
+    if (change.passwordHash !== undefined) columns.push(['password_hash', change.passwordHash]);
+    if (change.disabledAt !== undefined) columns.push(['disabled_at', change.disabledAt && toDbTime(change.disabledAt)]);
+    if (!columns.length) return;
+    await execute(db, `UPDATE admin_users SET ${columns.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...columns.map(([, v]) => v), id]);
   }
 }

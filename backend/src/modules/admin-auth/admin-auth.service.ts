@@ -33,6 +33,7 @@ export interface AdminAuthServiceDeps {
 }
 
 const invalidCredentials = () => new UnauthorizedError('Wrong username or password', 'INVALID_CREDENTIALS');
+const accountDisabled = () => new UnauthorizedError('This console account is disabled', 'ACCOUNT_DISABLED');
 
 /** Console accounts: the first admin from config, password sign-in, the signed-in profile. */
 export class AdminAuthService {
@@ -75,16 +76,26 @@ export class AdminAuthService {
       this.deps.logger.warn({ username, ip }, 'admin sign-in refused');
       throw invalidCredentials();
     }
+    // Said only after the right password, so a guesser learns nothing about the account.
+    if (row.disabled_at) {
+      this.deps.logger.warn({ adminId: row.id, ip }, 'admin sign-in refused: account disabled');
+      throw accountDisabled();
+    }
     const admin: AdminProfile = { id: row.id, username: row.username, role: row.role };
     const token = this.deps.jwt.sign('aiphoto-admin', { sub: admin.id, username: admin.username, role: admin.role });
     this.deps.logger.info({ adminId: admin.id }, 'admin signed in');
     return { token, admin };
   }
 
-  /** The account behind a token; a deleted account's token stops working here. */
+  /**
+   * The account behind a token as it is now: a deleted account answers INVALID_TOKEN, a
+   * disabled one ACCOUNT_DISABLED. requireAdmin calls this on every console request — one
+   * primary-key read, no cache, so a disable takes effect at once on every replica.
+   */
   async profile(id: string): Promise<AdminProfile> {
     const row = await this.deps.admins.findById(this.deps.db.manager, id);
     if (!row) throw new UnauthorizedError('The account no longer exists', 'INVALID_TOKEN');
+    if (row.disabled_at) throw accountDisabled();
     return { id: row.id, username: row.username, role: row.role };
   }
 }

@@ -25,9 +25,44 @@ export function bearerToken(req: Request): string | null {
   return scheme?.toLowerCase() === 'bearer' && token ? token : null;
 }
 
-/** Requires a merchant JWT (`Authorization: Bearer …`). */
-export function requireUser(jwt: JwtService): RequestHandler {
+/**
+ * Finds the merchant behind an API key (modules/automation); null when the key is unknown or
+ * revoked. Kept as an interface here so auth does not depend on the automation component.
+ */
+export interface ApiKeyResolver {
+  resolve(key: string): Promise<AuthUser | null>;
+}
+
+/** API keys are recognisable by their prefix, so a bearer value is never tried as both kinds. */
+export const API_KEY_PREFIX = 'ak_';
+
+/** The API key a request carries (`X-API-Key`, or `Authorization: Bearer ak_…`), if any. */
+export function apiKeyOf(req: Request): string | null {
+  const header = req.headers['x-api-key'];
+  if (typeof header === 'string' && header) return header;
+  const token = bearerToken(req);
+  return token?.startsWith(API_KEY_PREFIX) ? token : null;
+}
+
+/**
+ * Requires a merchant JWT (`Authorization: Bearer …`), or, when `apiKeys` is given, a merchant
+ * API key instead. Without a resolver an API key is refused like any invalid token, which is
+ * how the key and webhook management routes stay JWT-only.
+ */
+export function requireUser(jwt: JwtService, apiKeys?: ApiKeyResolver): RequestHandler {
   return (req, _res, next) => {
+    const key = apiKeys ? apiKeyOf(req) : null;
+    if (apiKeys && key) {
+      apiKeys.resolve(key).then(
+        (user) => {
+          if (!user) return next(new UnauthorizedError('The API key is invalid or revoked', 'INVALID_API_KEY'));
+          (req as WithAuth)[USER] = user;
+          next();
+        },
+        (err: unknown) => next(err),
+      );
+      return;
+    }
     const token = bearerToken(req);
     if (!token) return next(new UnauthorizedError());
     try {
@@ -40,20 +75,51 @@ export function requireUser(jwt: JwtService): RequestHandler {
   };
 }
 
-/** Requires an admin-console JWT whose role is one of `roles` (403 otherwise). */
+/**
+ * Answers the account behind an admin token as it is now (role included), or throws 401 when
+ * the account was deleted or disabled after the token was issued.
+ */
+export type AdminAccountCheck = (id: string) => Promise<AuthAdmin>;
+
+// Keyed by the JwtService the composition root shares, so every module's requireAdmin(jwt)
+// sees the check the admin-auth module binds without each module taking another dependency.
+const accountChecks = new WeakMap<JwtService, AdminAccountCheck>();
+
+/**
+ * Makes requireAdmin(jwt) ask `check` about the token's account on every request. The
+ * admin-auth module binds it at start; a test that mounts one module with its own JwtService
+ * and no admin-auth module gets the signed claims as they are.
+ */
+export function bindAdminAccountCheck(jwt: JwtService, check: AdminAccountCheck): void {
+  accountChecks.set(jwt, check);
+}
+
+/**
+ * Requires an admin-console JWT whose account is still active and whose current role is one
+ * of `roles` (403 otherwise). The role comes from the account, not the token, so a demotion
+ * takes effect on the next request.
+ */
 export function requireAdmin(jwt: JwtService, ...roles: AdminClaims['role'][]): RequestHandler {
   const allowed = roles.length ? roles : (['admin', 'operator'] as const);
   return (req, _res, next) => {
     const token = bearerToken(req);
     if (!token) return next(new UnauthorizedError());
+    let claims: AdminClaims;
     try {
-      const claims = jwt.verify('aiphoto-admin', token);
-      if (!allowed.includes(claims.role)) return next(new ForbiddenError());
-      (req as WithAuth)[ADMIN] = { id: claims.sub, username: claims.username, role: claims.role };
-      next();
+      claims = jwt.verify('aiphoto-admin', token);
     } catch (err) {
-      next(err);
+      return next(err);
     }
+    const check = accountChecks.get(jwt);
+    const account = check ? check(claims.sub) : Promise.resolve({ id: claims.sub, username: claims.username, role: claims.role });
+    account.then(
+      (admin) => {
+        if (!allowed.includes(admin.role)) return next(new ForbiddenError());
+        (req as WithAuth)[ADMIN] = admin;
+        next();
+      },
+      (err: unknown) => next(err),
+    );
   };
 }
 

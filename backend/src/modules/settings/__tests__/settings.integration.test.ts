@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { buildBackend } from '../../../bootstrap';
 import { createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
 import { testConfig } from '../../../testing/test-config';
+import { AdminUsersRepository } from '../../admin-auth/admin-auth.repository';
 import { JwtService } from '../../auth/jwt.service';
 
 describe.each(drivers)('runtime settings on %s', (driver) => {
@@ -16,8 +16,11 @@ describe.each(drivers)('runtime settings on %s', (driver) => {
     await db.ds.destroy();
     backend = await buildBackend(testConfig({ PLAN_MONTHLY_QUOTA: '100', MEMBERSHIP_PRICE: '9900' }, db.config));
     const jwt = new JwtService(backend.ctx.config.auth.jwtSecret, 3600);
-    admin = jwt.sign('aiphoto-admin', { sub: randomUUID(), username: 'root', role: 'admin' });
-    operator = jwt.sign('aiphoto-admin', { sub: randomUUID(), username: 'op', role: 'operator' });
+    // requireAdmin checks that the token's account exists and is active, so the tokens name real accounts.
+    const account = (username: string, role: 'admin' | 'operator') =>
+      new AdminUsersRepository().insert(backend.ctx.db.manager, { username, passwordHash: 'unused', role, now: new Date() });
+    admin = jwt.sign('aiphoto-admin', { sub: await account('settings-admin', 'admin'), username: 'settings-admin', role: 'admin' });
+    operator = jwt.sign('aiphoto-admin', { sub: await account('settings-op', 'operator'), username: 'settings-op', role: 'operator' });
   });
   afterAll(async () => {
     await backend.close();
