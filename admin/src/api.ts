@@ -21,6 +21,7 @@ export type Channel = AdminOrder['channel'];
 export type AdminScene = Schemas['AdminScene'];
 export type SceneKind = AdminScene['category'];
 export type Setting = Schemas['Setting'];
+export type AdminAccount = Schemas['AdminAccount'];
 
 /** Filters as a form holds them: '' stands for "any" and is left out of the query string. */
 type Filters<Q> = { [K in keyof Q]?: Q[K] | '' };
@@ -61,4 +62,8 @@ export class AdminApi extends HttpClient {
   settings = () => this.call('get', '/api/v1/admin/settings');
   /** A number overrides the env default; null resets to it. */
   setSetting = (key: string, value: number | null) => this.call('put', '/api/v1/admin/settings/{key}', { path: { key }, body: { value } });
+
+  accounts = () => this.call('get', '/api/v1/admin/admins');
+  createAccount = (body: Schemas['CreateAdminAccount']) => this.call('post', '/api/v1/admin/admins', { body });
+  updateAccount = (id: string, body: Schemas['UpdateAdminAccount']) => this.call('patch', '/api/v1/admin/admins/{id}', { ...byId(id), body });
 }

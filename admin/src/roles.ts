@@ -8,6 +8,7 @@ export const SECTIONS = {
   users: ['admin'],
   orders: ['admin'],
   settings: ['admin'],
+  accounts: ['admin'],
   tasks: ['admin', 'operator'],
   scenes: ['admin', 'operator'],
 } as const satisfies Record<string, readonly AdminRole[]>;
@@ -16,4 +17,9 @@ export type Section = keyof typeof SECTIONS;
 
 export function sectionsFor(role: AdminRole): Section[] {
   return (Object.keys(SECTIONS) as Section[]).filter((s) => (SECTIONS[s] as readonly AdminRole[]).includes(role));
+}
+
+/** A section the console has (allowed or not), as opposed to an unknown path. */
+export function isSection(name: string): name is Section {
+  return Object.prototype.hasOwnProperty.call(SECTIONS, name);
 }

@@ -6,7 +6,8 @@
  * the merchant, adjusts credits and sees the ledger row, changes the plan price (the portal's buy
  * button follows) and queries the channel for a pending order. A reloaded task page shows the
  * original from the task's signed `inputUrl`. No console errors anywhere, and the main screens
- * fit a 375 px wide phone. Screenshots go to test-artifacts/screenshots/.
+ * fit a 375 px wide phone. The admin creates an operator, who sees only tasks and scenes, and
+ * disables it: its token and sign-in are refused. Screenshots go to test-artifacts/screenshots/.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -315,5 +316,116 @@ describe('admin console', () => {
       expect({ section, overflow: await horizontalOverflow(page) }).toEqual({ section, overflow: 0 });
     }
     await screenshot(page, 'mobile-console-tasks');
+  });
+});
+
+describe('console accounts and the operator role', () => {
+  const username = 'ops-e2e';
+  const password = 'Operator-e2e-1';
+  let admin: BrowserContext;
+  let adminPage: Page;
+  let adminErrors: string[];
+  let operator: BrowserContext;
+  let opPage: Page;
+  let opErrors: string[];
+
+  beforeAll(async () => {
+    admin = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    adminErrors = watchErrors(admin, stack.backend.url);
+    adminPage = await admin.newPage();
+    await adminPage.goto(`${stack.backend.url}/admin/accounts`);
+    await adminPage.fill('input[name=username]', stack.config.adminBootstrap.username);
+    await adminPage.fill('input[name=password]', stack.config.adminBootstrap.password);
+    await adminPage.click('button[type=submit]');
+    await adminPage.waitForSelector('[data-testid=account-row]');
+  });
+  afterAll(async () => {
+    await operator?.close();
+    await admin?.close();
+  });
+  afterEach(() => expect(adminErrors).toEqual([]));
+
+  const row = (name: string) => `[data-testid=account-row][data-username="${name}"]`;
+
+  it('the admin creates an operator on the accounts page', async () => {
+    expect(await adminPage.getAttribute(row(stack.config.adminBootstrap.username), 'data-role')).toBe('admin');
+    await adminPage.click('text=新建账号');
+    await adminPage.fill('[data-testid=account-form] input[name=username]', username);
+    await adminPage.fill('[data-testid=account-form] input[name=password]', password);
+    await adminPage.selectOption('[data-testid=account-form] select[name=role]', 'operator');
+    await adminPage.click('[data-testid=account-form] >> text=创建');
+    await adminPage.waitForSelector(`${row(username)}[data-role=operator][data-disabled=false]`);
+    await adminPage.waitForSelector('[data-testid=account-form]', { state: 'detached' });
+    await screenshot(adminPage, 'console-accounts');
+
+    await adminPage.setViewportSize({ width: 375, height: 812 });
+    await adminPage.reload();
+    await adminPage.waitForSelector(row(username));
+    expect(await horizontalOverflow(adminPage)).toBe(0);
+    await screenshot(adminPage, 'mobile-console-accounts');
+    await adminPage.setViewportSize({ width: 1366, height: 900 });
+  });
+
+  it('the operator sees only tasks and scenes, is told a forbidden section is not allowed, and monitors tasks', async () => {
+    operator = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    opErrors = watchErrors(operator, stack.backend.url);
+    opPage = await operator.newPage();
+    await opPage.goto(`${stack.backend.url}/admin`);
+    await opPage.fill('input[name=username]', username);
+    await opPage.fill('input[name=password]', password);
+    await opPage.click('button[type=submit]');
+    await opPage.waitForSelector('[data-testid=tasks]');
+    expect(await opPage.$$eval('.sidebar a:not([data-testid=n8n-link])', (links) => links.map((a) => a.textContent))).toEqual(['任务', '场景']);
+
+    for (const section of ['users', 'dashboard', 'orders', 'settings', 'accounts']) {
+      await opPage.goto(`${stack.backend.url}/admin/${section}`);
+      await opPage.waitForSelector('[data-testid=not-allowed]');
+    }
+    await screenshot(opPage, 'console-operator-not-allowed');
+
+    await opPage.click('.sidebar >> text=任务');
+    await opPage.waitForSelector('[data-testid=task-row]');
+    await opPage.click('[data-testid=task-row] >> nth=0');
+    await opPage.waitForSelector('[data-testid=task-detail]');
+    await screenshot(opPage, 'console-operator-tasks');
+    await opPage.setViewportSize({ width: 375, height: 812 });
+    expect(await horizontalOverflow(opPage)).toBe(0);
+    await opPage.setViewportSize({ width: 1366, height: 900 });
+
+    // Park on the scenes page, which does not poll, so the refusals below are the only ones.
+    await opPage.click('.sidebar >> text=场景');
+    await opPage.waitForSelector('[data-testid=scene-row]');
+    expect(opErrors).toEqual([]);
+  });
+
+  it('the admin disables the operator; the operator is refused at the next call and page load', async () => {
+    const token = await opPage.evaluate(() => window.localStorage.getItem('aiphoto.admin.token'));
+    await adminPage.click(`${row(username)} [data-testid=toggle-disabled]`);
+    await adminPage.waitForSelector(`${row(username)}[data-disabled=true]`);
+
+    const call = await fetch(`${stack.backend.url}/api/v1/admin/tasks`, { headers: { authorization: `Bearer ${token}` } });
+    expect(call.status).toBe(401);
+    expect(((await call.json()) as { error: { code: string } }).error.code).toBe('ACCOUNT_DISABLED');
+
+    await opPage.reload();
+    await opPage.waitForSelector('input[name=username]'); // /admin/me answered 401: back to sign-in
+    await opPage.fill('input[name=username]', username);
+    await opPage.fill('input[name=password]', password);
+    await opPage.click('button[type=submit]');
+    await opPage.waitForSelector('[role=alert] >> text=该账号已停用');
+
+    // Exactly the two refusals this test causes, each reported once by our watcher and once by
+    // Chromium's own "Failed to load resource" line (which names no URL); nothing else.
+    const refused = [`GET ${stack.backend.url}/api/v1/admin/me → 401`, `POST ${stack.backend.url}/api/v1/admin/login → 401`];
+    const chromiumNote = /: Failed to load resource: the server responded with a status of 401 \(Unauthorized\)$/;
+    expect(opErrors.filter((e) => !refused.includes(e) && !chromiumNote.test(e))).toEqual([]);
+    expect(opErrors.filter((e) => refused.includes(e)).sort()).toEqual([...refused].sort());
+    expect(opErrors.filter((e) => chromiumNote.test(e))).toHaveLength(2);
+
+    // Enabled again, the same password works.
+    await adminPage.click(`${row(username)} [data-testid=toggle-disabled]`);
+    await adminPage.waitForSelector(`${row(username)}[data-disabled=false]`);
+    await opPage.click('button[type=submit]');
+    await opPage.waitForSelector('[data-testid=scenes]'); // still on the page it was refused on
   });
 });

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { accountErrorText } from '../lib/account-errors';
 import { useSession } from '../lib/session';
 
 export function LoginPage() {
@@ -15,7 +16,7 @@ export function LoginPage() {
       const res = await api.login(username.trim(), password);
       signIn(res.token, res.admin);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(accountErrorText(err));
       setBusy(false);
     }
   };
