@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { automationEnvShape } from '../modules/automation/automation.config';
 import { buildPaymentsConfig, paymentsConfigProblems, paymentsEnvShape, type PaymentsConfig } from '../modules/payments/payments.config';
 
 /**
@@ -94,6 +95,9 @@ const envSchema = z.object({
   OUTBOX_MAX_BACKOFF_MS: int(30000, 100),
   INPUT_URL_TTL_SECONDS: int(3600, 60),
   RESULT_URL_TTL_SECONDS: int(1800, 60),
+
+  // Merchant automation (modules/automation/automation.config.ts documents each).
+  ...automationEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;

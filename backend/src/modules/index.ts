@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context';
 import { adminTasksRoutes } from './admin-tasks/admin-tasks.routes';
 import { createAdminAuthModule } from './admin-auth/admin-auth.module';
 import { createAuthModule } from './auth/auth.module';
+import { createAutomation, taskView } from './automation/automation.module';
 import { requireUser } from './auth/auth.middleware';
 import { JwtService } from './auth/jwt.service';
 import { createMediaModule } from './media/media.module';
@@ -34,26 +35,31 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   const catalogAndProgress: AppModule[] = [scenesModule(ctx, { scenes, jwt }), progressModule(ctx, { hub: progress, jwt })];
   // Identity first: the auth router carries the app-wide /api/v1 rate limit.
   const identity: AppModule[] = [createAuthModule(ctx, { jwt, users }), await createAdminAuthModule(ctx, { jwt })];
+  // Merchant automation: API keys (accepted beside the JWT on tasks, media and membership
+  // routes) and signed webhooks, which tasks feed through their events port.
+  const automation = createAutomation(ctx, { jwt });
+  const apiKeys = automation.apiKeys;
   // Money: ledger, membership, payments, admin money API. Tasks call money.ledger.reserve/refund
   // and money.membership.ensureCurrent.
-  const money = createMoney(ctx, { jwt, users });
+  const money = createMoney(ctx, { jwt, users, apiKeys });
   // Media: uploads, STS, storage. Tasks use media.media.assertOwnedInput, media.storage.signedUrl
   // and media.zip.stream for downloads.
-  const media = createMediaModule(ctx, { jwt });
+  const media = createMediaModule(ctx, { jwt, apiKeys });
   // Runtime settings (plan, deadlines) that override env defaults; the console edits them.
   const settings = new SettingsService(ctx.db, ctx.config);
   // Tasks: reserve → dispatch to n8n → settle from signed callbacks, with the neighbours above as ports.
   const tasks = tasksModule(
     ctx,
     {
-      ledger: money.ledger, membership: money.membership, media: media.media, urls: media.storage, scenes: prompts, progress,
+      ledger: money.ledger, membership: money.membership, media: media.media, urls: media.storage, scenes: prompts, progress, events: automation.webhooks,
       deadlines: { seconds: (type) => settings.get(type === 'basic_clean' ? 'task.deadline.basic_clean_seconds' : 'task.deadline.model_pose12_seconds') },
     },
-    requireUser(jwt),
+    requireUser(jwt, apiKeys),
     (res, fileName, entries) => media.zip.stream(res, fileName, entries),
   );
+  const automationModule = automation.module(taskView(ctx, tasks.repository, media.storage));
   const adminTasks: AppModule = { name: 'admin-tasks', router: adminTasksRoutes(ctx, { jwt, urls: media.storage }) };
   const adminSettings: AppModule = { name: 'settings', router: settingsRoutes(ctx, { jwt, settings }) };
   // Last: the built portal and console, with client-side route fallback.
-  return [...identity, ...catalogAndProgress, ...money.modules, media.module, tasks, adminTasks, adminSettings, staticModule(defaultStaticApps())];
+  return [...identity, ...catalogAndProgress, ...money.modules, media.module, tasks, automationModule, adminTasks, adminSettings, staticModule(defaultStaticApps())];
 }

@@ -8,7 +8,7 @@ import { inspectSchema, type SchemaSummary } from '../../testing/schema-inspecto
 
 const EXPECTED_TABLES = [
   'admin_users', 'api_keys', 'orders', 'outbox', 'quota_ledger', 'scenes', 'settings',
-  'task_events', 'tasks', 'uploads', 'users', 'verification_codes', 'webhook_endpoints',
+  'task_events', 'tasks', 'uploads', 'users', 'verification_codes', 'webhook_deliveries', 'webhook_endpoints',
 ];
 
 describe('migrations create the same schema on SQLite and MySQL', () => {

@@ -1,5 +1,6 @@
 import type { AppModule } from '../../app';
 import type { AppContext } from '../../app-context';
+import type { ApiKeyResolver } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
 import { MediaService } from './media.service';
 import { mediaRoutes } from './media.routes';
@@ -23,11 +24,11 @@ export interface MediaModule {
  * starts even while the sandbox (or COS) is still coming up. Pass `storage` to share one
  * client or to substitute a fake in tests.
  */
-export function createMediaModule(ctx: AppContext, deps: { jwt: JwtService; storage?: StorageService }): MediaModule {
+export function createMediaModule(ctx: AppContext, deps: { jwt: JwtService; storage?: StorageService; apiKeys?: ApiKeyResolver }): MediaModule {
   const storage = deps.storage ?? createStorageService(ctx.config);
   const media = new MediaService(ctx.db, storage, new UploadsRepository());
   const sts = new StsService(ctx.config.storage, ctx.config.vendors.mode, ctx.config.vendors.sandboxUrl, ctx.logger.child({ component: 'sts' }));
   const zip = new ZipService(storage, ctx.logger.child({ component: 'zip' }));
-  const router = mediaRoutes(ctx.openapi, { jwt: deps.jwt, media, sts, uploadMaxBytes: ctx.config.storage.uploadMaxBytes, uploadMode: ctx.config.storage.uploadMode });
+  const router = mediaRoutes(ctx.openapi, { jwt: deps.jwt, apiKeys: deps.apiKeys, media, sts, uploadMaxBytes: ctx.config.storage.uploadMaxBytes, uploadMode: ctx.config.storage.uploadMode });
   return { module: { name: 'media', router }, storage, media, zip };
 }

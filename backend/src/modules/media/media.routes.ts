@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { PayloadTooLargeError, ValidationError } from '../../errors/app-error';
 import { defineRoute } from '../../http/route';
 import type { JwtService } from '../auth/jwt.service';
-import { currentUser, requireUser } from '../auth/auth.middleware';
+import { currentUser, requireUser, type ApiKeyResolver } from '../auth/auth.middleware';
 import type { MediaService } from './media.service';
 import type { StsService } from './sts.service';
 
@@ -55,6 +55,8 @@ function singleFile(maxBytes: number): RequestHandler {
 
 export interface MediaRouteDeps {
   jwt: JwtService;
+  /** Lets merchant automation upload with an API key. */
+  apiKeys?: ApiKeyResolver;
   media: MediaService;
   sts: StsService;
   uploadMaxBytes: number;
@@ -67,7 +69,7 @@ export interface MediaRouteDeps {
  */
 export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Router {
   const router = express.Router();
-  const auth = requireUser(deps.jwt);
+  const auth = requireUser(deps.jwt, deps.apiKeys);
 
   defineRoute(router, registry, {
     method: 'get',

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context';
 import { defineRoute } from '../../http/route';
-import { currentUser, requireUser } from '../auth/auth.middleware';
+import { currentUser, requireUser, type ApiKeyResolver } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
 import type { PaymentsService } from '../payments/payments.service';
 import { MeSchema } from '../users/users.schemas';
@@ -12,6 +12,8 @@ import type { PlansService } from './plans.service';
 
 export interface MembershipRouteDeps {
   jwt: JwtService;
+  /** Lets merchant automation read membership and buy with an API key. */
+  apiKeys?: ApiKeyResolver;
   membership: MembershipService;
   plans: PlansService;
   payments: PaymentsService;
@@ -20,7 +22,7 @@ export interface MembershipRouteDeps {
 /** Merchant-facing membership API: own state, plans, purchase and own orders. */
 export function membershipRoutes(ctx: AppContext, deps: MembershipRouteDeps): Router {
   const router = Router();
-  const auth = [requireUser(deps.jwt)];
+  const auth = [requireUser(deps.jwt, deps.apiKeys)];
   const tags = ['membership'];
 
   defineRoute(router, ctx.openapi, {

@@ -3,6 +3,7 @@ import type { AppModule } from '../../app';
 import type { AppContext } from '../../app-context';
 import { AdminUsersRepository } from '../admin-users/admin-users.repository';
 import { adminUsersRoutes } from '../admin-users/admin-users.routes';
+import type { ApiKeyResolver } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
@@ -29,7 +30,7 @@ export interface Money {
  * Builds ledger, membership, payments and the admin money API, and the background sweeps
  * (lapsed memberships, pending orders) that run after the server listens.
  */
-export function createMoney(ctx: AppContext, deps: { jwt: JwtService; users: UsersRepository }): Money {
+export function createMoney(ctx: AppContext, deps: { jwt: JwtService; users: UsersRepository; apiKeys?: ApiKeyResolver }): Money {
   const ledger = new LedgerService(ctx.db, new LedgerRepository());
   const plans = new PlansService(ctx.db, ctx.config.plan);
   const membership = new MembershipService(ctx.db, deps.users, ledger, ctx.logger);
@@ -39,7 +40,7 @@ export function createMoney(ctx: AppContext, deps: { jwt: JwtService; users: Use
 
   const router = Router();
   router.use(
-    membershipRoutes(ctx, { jwt: deps.jwt, membership, plans, payments }),
+    membershipRoutes(ctx, { jwt: deps.jwt, apiKeys: deps.apiKeys, membership, plans, payments }),
     paymentsRoutes(ctx, payments, new Map([...channels])),
     adminUsersRoutes(ctx, { jwt: deps.jwt, users: deps.users, adminUsers: new AdminUsersRepository(), ledger }),
     ordersAdminRoutes(ctx, deps.jwt, orders, payments),

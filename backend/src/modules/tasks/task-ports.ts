@@ -49,6 +49,14 @@ export interface DeadlinePort {
   seconds(type: 'basic_clean' | 'model_pose12'): Promise<number>;
 }
 
+/**
+ * Told about every applied terminal change INSIDE the transaction that applies it, so what it
+ * writes (merchant webhook deliveries) commits or rolls back with the task's state.
+ */
+export interface TaskEventsPort {
+  taskFinished(tx: Db, task: { id: string; userId: string; status: 'done' | 'failed' | 'canceled' }): Promise<void>;
+}
+
 export interface TaskPorts {
   ledger: CreditLedgerPort;
   membership: MembershipPort;
@@ -57,4 +65,5 @@ export interface TaskPorts {
   scenes: ScenePort;
   progress: ProgressPort;
   deadlines?: DeadlinePort;
+  events?: TaskEventsPort;
 }

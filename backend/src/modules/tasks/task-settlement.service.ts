@@ -34,7 +34,7 @@ export class TaskSettlement {
   constructor(
     private readonly db: DataSource,
     private readonly tasks: TasksRepository,
-    private readonly ports: Pick<TaskPorts, 'ledger' | 'progress'>,
+    private readonly ports: Pick<TaskPorts, 'ledger' | 'progress' | 'events'>,
     private readonly logger: Logger,
     private readonly metrics: Metrics | null = null,
     private readonly now: () => Date = () => new Date(),
@@ -46,7 +46,9 @@ export class TaskSettlement {
       if (!task) return { outcome: { applied: false, reason: 'unknown task' }, task: null };
       const outcome = await this.applyTo(task, event, tx);
       await this.tasks.recordEvent(tx, { id: randomUUID(), taskId: task.id, event: event.event, payload: event, outcome: outcome.applied ? 'applied' : 'ignored' }, this.now());
-      return { outcome, task: outcome.applied ? await this.tasks.findById(tx, task.id) : null };
+      const changed = outcome.applied ? await this.tasks.findById(tx, task.id) : null;
+      if (changed) await this.announceTerminal(tx, changed);
+      return { outcome, task: changed };
     });
     this.metrics?.callbacks.inc({ event: event.event, outcome: result.outcome.applied ? 'applied' : 'ignored' });
     if (!result.outcome.applied) this.logger.info({ taskId: event.taskId, event: event.event, reason: result.outcome.reason }, 'callback recorded without effect');
@@ -92,7 +94,9 @@ export class TaskSettlement {
     const task = await inTransaction(this.db, async (tx) => {
       if (!(await this.tasks.finishUnsuccessfully(tx, taskId, status, code, reason, this.now()))) return null;
       await this.ports.ledger.refund(tx, taskId);
-      return this.tasks.findById(tx, taskId);
+      const finished = await this.tasks.findById(tx, taskId);
+      if (finished) await this.announceTerminal(tx, finished);
+      return finished;
     });
     if (task) await this.publish(task);
     return task !== null;
@@ -107,6 +111,13 @@ export class TaskSettlement {
     }
     if (failed) this.logger.warn({ failed }, 'watchdog failed overdue tasks');
     return failed;
+  }
+
+  /** Terminal changes reach the events port in the settling transaction (progress ones do not). */
+  private async announceTerminal(tx: Db, task: TaskRow): Promise<void> {
+    if (task.status === 'done' || task.status === 'failed' || task.status === 'canceled') {
+      await this.ports.events?.taskFinished(tx, { id: task.id, userId: task.user_id, status: task.status });
+    }
   }
 
   private async publish(task: TaskRow): Promise<void> {

@@ -109,6 +109,8 @@ export class TasksService {
         createdAt,
       );
       if (!p.cached) await this.outbox.add(tx, DISPATCH_TOPIC, { taskId: p.id }, createdAt);
+      // A cache hit is born done: announce it like any finished task (merchant webhooks).
+      else await this.ports.events?.taskFinished(tx, { id: p.id, userId, status: 'done' });
     }
     const created = [];
     for (const p of planned) created.push((await this.tasks.findById(tx, p.id))!);

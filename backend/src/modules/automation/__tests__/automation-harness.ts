@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { startBackend, type RunningBackend } from '../../../bootstrap';
+import type { DriverName } from '../../../db/data-source';
+import { inTransaction } from '../../../db/transaction';
+import { NotFoundError } from '../../../errors/app-error';
+import { MemoryKeyValueStore } from '../../../infra/kv';
+import { eventually, startFakeN8n } from '../../../testing/fake-n8n';
+import { testConfig, testRedisUrl } from '../../../testing/test-config';
+import { createTestDatabase, type TestDatabase } from '../../../testing/test-db';
+import { requireUser } from '../../auth/auth.middleware';
+import { JwtService } from '../../auth/jwt.service';
+import { LedgerService } from '../../ledger/ledger.service';
+import { signMessage, verifySignedMessage } from '../../n8n/signed-message';
+import { UsersRepository } from '../../users/users.repository';
+import type { TaskPorts } from '../../tasks/task-ports';
+import { tasksModule, type TasksModule } from '../../tasks/tasks.module';
+import { createAutomation, taskView, type Automation } from '../automation.module';
+
+const N8N_SECRET = 'automation-integration-shared-secret';
+
+export interface AutomationApp {
+  backend: RunningBackend;
+  automation: Automation;
+  worker: ReturnType<Automation['module']>['worker'];
+  tasks: TasksModule;
+  ledger: LedgerService;
+  n8n: Awaited<ReturnType<typeof startFakeN8n>>;
+  api(): ReturnType<typeof request>;
+  member(credits: number): Promise<{ id: string; token: string }>;
+  /** A signed n8n callback, as the AI Photo Callback node sends it. */
+  callback(body: object): request.Test;
+  /** Waits until the fake n8n received the task's dispatch (the task is then processing). */
+  dispatched(taskId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Tasks (real ledger, fake n8n) and automation on a fresh database of `driver`, wired like the
+ * composition root: API keys accepted on the task routes, webhooks fed by the settlement.
+ * Webhook retries are fast (50 ms base, 3 attempts) so the tests wait for them, not sleep.
+ */
+export async function startAutomationApp(driver: DriverName, env: Record<string, string> = {}): Promise<AutomationApp> {
+  const db: TestDatabase = await createTestDatabase(driver);
+  await db.ds.destroy();
+  const n8n = await startFakeN8n(N8N_SECRET);
+  let jwt!: JwtService;
+  let ledger!: LedgerService;
+  let automation!: Automation;
+  let tasks!: TasksModule;
+  let automationModule!: ReturnType<Automation['module']>;
+  const config = testConfig(
+    {
+      N8N_BASE_URL: n8n.url, N8N_SHARED_SECRET: N8N_SECRET, OUTBOX_POLL_INTERVAL_MS: '50', TASK_WATCHDOG_INTERVAL_MS: '3600000',
+      WEBHOOK_POLL_INTERVAL_MS: '50', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_TIMEOUT_MS: '2000',
+      ...(driver === 'mysql' ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:automation:${randomUUID()}:` } : {}),
+      ...env,
+    },
+    db.config,
+  );
+  const backend = await startBackend(config, {
+    modules: async (ctx) => {
+      jwt = new JwtService(ctx.config.auth.jwtSecret, 3600);
+      ledger = new LedgerService(ctx.db);
+      automation = createAutomation(ctx, { jwt });
+      const ports: TaskPorts = {
+        ledger,
+        membership: { ensureCurrent: (userId) => ledger.expire(userId) },
+        media: {
+          assertOwnedInput: async (userId, key) => {
+            if (!key.startsWith(`input/${userId}/`)) throw new NotFoundError('Input not found', 'INPUT_NOT_FOUND');
+            return { sha256: key.split('/').pop()!.split('.')[0] };
+          },
+        },
+        urls: { signedUrl: (key, ttl) => `http://storage.test/${key}?expires=${ttl}` },
+        scenes: { assertValid: async () => undefined, buildPrompt: async () => 'prompt', randomSeed: () => 1 },
+        progress: { publish: async () => undefined },
+        events: automation.webhooks,
+      };
+      tasks = tasksModule(ctx, ports, requireUser(jwt, automation.apiKeys));
+      automationModule = automation.module(taskView(ctx, tasks.repository, ports.urls));
+      return [tasks, automationModule];
+    },
+  });
+  const api = () => request(backend.url);
+  return {
+    backend, automation, tasks, n8n, api,
+    ledger,
+    worker: automationModule.worker,
+    member: async (credits) => {
+      const phone = `13${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}`;
+      const user = await new UsersRepository().findOrCreateByPhone(backend.ctx.db.manager, phone);
+      await inTransaction(backend.ctx.db, (tx) => ledger.grant(tx, { orderId: randomUUID(), userId: user.id, credits, days: 30 }));
+      return { id: user.id, token: jwt.sign('aiphoto-merchant', { sub: user.id, phone }) };
+    },
+    callback: (body) => {
+      const raw = JSON.stringify(body);
+      return api().post('/api/v1/internal/n8n/callback').set('Content-Type', 'application/json').set(signMessage(N8N_SECRET, raw)).send(raw);
+    },
+    dispatched: async (taskId) => {
+      await eventually(() => n8n.received.some((d) => d.body.taskId === taskId), Boolean);
+    },
+    close: async () => {
+      await backend.close();
+      await n8n.close();
+      await db.drop();
+    },
+  };
+}
+
+export interface ReceivedWebhook {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: { id: string; type: string; createdAt: string; data: Record<string, unknown> | null };
+  signatureOk: boolean;
+}
+
+/**
+ * A merchant's webhook receiver: verifies each request with the endpoint's secret (as a
+ * merchant would, with the same scheme) and answers the scripted statuses, then 200.
+ */
+export async function startReceiver() {
+  const received: ReceivedWebhook[] = [];
+  const secrets = new Map<string, string>();
+  const scripts = new Map<string, number[]>();
+  const nonces = new MemoryKeyValueStore();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const path = req.url ?? '';
+      verifySignedMessage({ secret: secrets.get(path) ?? 'unknown-secret-unknown', rawBody: raw, headers: req.headers, kv: nonces }).then(
+        () => true,
+        () => false,
+      ).then((signatureOk) => {
+        received.push({ path, headers: req.headers, body: JSON.parse(raw.toString('utf8')) as ReceivedWebhook['body'], signatureOk });
+        const status = scripts.get(path)?.shift() ?? 200;
+        res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status < 300 ? 'ok' : 'receiver broke');
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  let next = 0;
+  return {
+    received,
+    /** A fresh path on the receiver, so each test counts its own deliveries. */
+    newPath: () => `/hook/${++next}`,
+    url: (path: string) => `http://127.0.0.1:${port}${path}`,
+    trust: (path: string, secret: string) => void secrets.set(path, secret),
+    /** Statuses to answer at `path` before the default 200. */
+    script: (path: string, statuses: number[]) => void scripts.set(path, [...statuses]),
+    at: (path: string) => received.filter((r) => r.path === path),
+    close: async () => {
+      await nonces.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { isoOrNull } from '../../db/time';
+import { inTransaction, type Db } from '../../db/transaction';
+import { ConflictError, NotFoundError } from '../../errors/app-error';
+import type { TaskEventsPort } from '../tasks/task-ports';
+import type { AutomationConfig } from './automation.config';
+import type { DeliveryRow, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { eventsOf, type WebhookEndpointRow, type WebhookEndpointsRepository } from './webhook-endpoints.repository';
+import { sendWebhook } from './webhook-sender';
+import { assertWebhookUrl } from './webhook-url-guard';
+
+export const WEBHOOK_EVENTS = ['task.done', 'task.failed', 'task.canceled'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+/** Enough for a shop's systems; a bound keeps one account from fanning every event out widely. */
+export const MAX_ENDPOINTS = 10;
+
+export interface EndpointView {
+  id: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  createdAt: string;
+}
+
+export interface DeliveryView {
+  id: string;
+  eventId: string;
+  type: string;
+  taskId: string | null;
+  status: DeliveryRow['status'];
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
+/**
+ * Webhook endpoints and their deliveries. The endpoint secret is generated here, shown once,
+ * and stored in clear because every delivery is signed with it (HMAC needs the key itself; a
+ * hash, unlike an API key's, would be useless). Also the tasks' events port: a finished task
+ * enqueues one delivery per subscribed endpoint inside the settling transaction.
+ */
+export class WebhooksService implements TaskEventsPort {
+  constructor(
+    private readonly db: DataSource,
+    private readonly endpoints: WebhookEndpointsRepository,
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly config: AutomationConfig,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(userId: string, input: { url: string; events?: WebhookEventType[] }): Promise<EndpointView & { secret: string }> {
+    const url = await assertWebhookUrl(input.url, this.config.allowPrivateUrls);
+    const events = [...new Set(input.events?.length ? input.events : WEBHOOK_EVENTS)];
+    const id = randomUUID();
+    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    await inTransaction(this.db, async (tx) => {
+      if ((await this.endpoints.countOwned(tx, userId)) >= MAX_ENDPOINTS) throw new ConflictError(`At most ${MAX_ENDPOINTS} webhook endpoints`, 'WEBHOOK_LIMIT');
+      await this.endpoints.insert(tx, { id, userId, url: url.toString(), secret, events }, this.now());
+    });
+    return { ...toEndpointView((await this.endpoints.findOwned(this.db.manager, userId, id))!), secret };
+  }
+
+  async list(userId: string): Promise<EndpointView[]> {
+    return (await this.endpoints.listOwned(this.db.manager, userId)).map(toEndpointView);
+  }
+
+  /** Removes the endpoint and its log; pending deliveries to it stop with it. */
+  async remove(userId: string, id: string): Promise<void> {
+    const removed = await inTransaction(this.db, async (tx) => {
+      if (!(await this.endpoints.deleteOwned(tx, userId, id))) return false;
+      await this.deliveries.deleteForEndpoint(tx, id);
+      return true;
+    });
+    if (!removed) throw notFound();
+  }
+
+  async deliveriesOf(userId: string, id: string, limit: number): Promise<DeliveryView[]> {
+    await this.owned(userId, id);
+    return (await this.deliveries.listForEndpoint(this.db.manager, userId, id, limit)).map(toDeliveryView);
+  }
+
+  /** Sends a `ping` once, now, and logs it; not retried (the merchant is watching the answer). */
+  async ping(userId: string, id: string): Promise<DeliveryView> {
+    const endpoint = await this.owned(userId, id);
+    const eventId = randomUUID();
+    const deliveryId = randomUUID();
+    const createdAt = this.now();
+    const body = JSON.stringify({ id: eventId, type: 'ping', createdAt: createdAt.toISOString(), data: { endpointId: endpoint.id, message: 'AI Photo webhook test' } });
+    const attempt = await sendWebhook(endpoint.url, endpoint.secret, body, { eventType: 'ping', deliveryId }, { timeoutMs: this.config.timeoutMs, allowPrivate: this.config.allowPrivateUrls });
+    const stored = await inTransaction(this.db, async (tx) => {
+      const rowId = await this.deliveries.add(
+        tx, { endpointId: endpoint.id, userId, eventId, eventType: 'ping', taskId: null }, createdAt,
+        { status: attempt.ok ? 'delivered' : 'failed', statusCode: attempt.statusCode, error: attempt.error },
+      );
+      return this.deliveries.findById(tx, rowId);
+    });
+    return toDeliveryView(stored!);
+  }
+
+  /** TaskEventsPort: runs inside the settling transaction (never opens its own). */
+  async taskFinished(tx: Db, task: { id: string; userId: string; status: 'done' | 'failed' | 'canceled' }): Promise<void> {
+    const type: WebhookEventType = `task.${task.status}`;
+    const subscribed = (await this.endpoints.activeOf(tx, task.userId)).filter((e) => eventsOf(e).includes(type));
+    if (!subscribed.length) return;
+    // One event, one id, whichever endpoints receive it: receivers deduplicate on it.
+    const eventId = randomUUID();
+    for (const endpoint of subscribed) {
+      await this.deliveries.add(tx, { endpointId: endpoint.id, userId: task.userId, eventId, eventType: type, taskId: task.id }, this.now());
+    }
+  }
+
+  private async owned(userId: string, id: string): Promise<WebhookEndpointRow> {
+    const endpoint = await this.endpoints.findOwned(this.db.manager, userId, id);
+    if (!endpoint) throw notFound();
+    return endpoint;
+  }
+}
+
+const notFound = () => new NotFoundError('Webhook endpoint not found', 'WEBHOOK_NOT_FOUND');
+
+function toEndpointView(row: WebhookEndpointRow): EndpointView {
+  return { id: row.id, url: row.url, events: eventsOf(row), active: Boolean(row.active), createdAt: isoOrNull(row.created_at)! };
+}
+
+function toDeliveryView(row: DeliveryRow): DeliveryView {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    type: row.event_type,
+    taskId: row.task_id,
+    status: row.status,
+    attempts: row.attempts,
+    lastStatusCode: row.last_status_code === null ? null : Number(row.last_status_code),
+    lastError: row.last_error,
+    nextAttemptAt: row.status === 'pending' ? isoOrNull(row.next_attempt_at) : null,
+    deliveredAt: isoOrNull(row.delivered_at),
+    createdAt: isoOrNull(row.created_at)!,
+  };
+}
