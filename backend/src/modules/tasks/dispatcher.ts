@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { fromDbTime } from '../../db/time';
 import { inTransaction } from '../../db/transaction';
 import type { Logger } from '../../infra/logger';
+import { PollingLoop } from '../../infra/polling-loop';
 import type { Metrics } from '../../infra/metrics';
 import { signMessage } from '../n8n/signed-message';
 import type { TaskPorts } from './task-ports';
@@ -26,10 +27,7 @@ export interface DispatcherOptions {
  * deadline (then the watchdog fails and refunds it). Rows survive restarts, so nothing is lost.
  */
 export class OutboxDispatcher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = true;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly db: DataSource,
@@ -41,41 +39,21 @@ export class OutboxDispatcher {
     private readonly logger: Logger,
     private readonly metrics: Metrics | null = null,
     private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
+  ) {
+    this.loop = new PollingLoop(() => this.runOnce(), options.pollIntervalMs, logger, 'outbox');
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Runs a pass now (after a task was created) instead of waiting for the next poll. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .then(() => undefined)
-        .catch((err: unknown) => this.logger.error({ err }, 'outbox pass failed'))
-        .finally(() => {
-          this.running = null;
-          const next = this.again ? 0 : this.options.pollIntervalMs;
-          this.again = false;
-          this.schedule(next);
-        });
-    }, delayMs);
-    this.timer.unref();
+    this.loop.wake();
   }
 
   /** One pass over the due rows; returns how many were delivered. */

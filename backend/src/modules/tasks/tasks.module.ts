@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { AppModule } from '../../app';
 import type { AppContext } from '../../app-context';
+import { PollingLoop } from '../../infra/polling-loop';
 import { OutboxDispatcher } from './dispatcher';
 import { OutboxRepository } from './outbox.repository';
 import type { TaskPorts } from './task-ports';
@@ -36,7 +37,8 @@ export function tasksModule(ctx: AppContext, ports: TaskPorts, requireUser: Requ
     ctx.metrics,
   );
   const service = new TasksService(ctx.db, types, ports, repository, outbox, settlement, () => dispatcher.wake(), ctx.metrics);
-  let watchdog: NodeJS.Timeout | null = null;
+  // Never two passes at once, and shutdown waits for the pass in flight.
+  const watchdog = new PollingLoop(() => settlement.failOverdue(), ctx.config.tasks.watchdogIntervalMs, ctx.logger, 'watchdog');
   return {
     name: 'tasks',
     service,
@@ -46,12 +48,9 @@ export function tasksModule(ctx: AppContext, ports: TaskPorts, requireUser: Requ
     router: tasksRoutes(ctx, { service, settlement, urls: ports.urls, requireUser, zip }),
     start: () => {
       dispatcher.start();
-      watchdog = setInterval(() => {
-        settlement.failOverdue().catch((err: unknown) => ctx.logger.error({ err }, 'watchdog pass failed'));
-      }, ctx.config.tasks.watchdogIntervalMs);
-      watchdog.unref();
+      watchdog.start();
       ctx.onClose(async () => {
-        if (watchdog) clearInterval(watchdog);
+        await watchdog.stop();
         await dispatcher.stop();
       });
     },
