@@ -54,9 +54,11 @@ describe('ensureN8nInstalled', () => {
     process.env.PATH = `${path.join(tmp, 'bin')}${path.delimiter}${originalPath}`;
     const cacheDir = path.join(tmp, 'cache');
     const waits: string[] = [];
+    // Either caller may take the lock first; whichever comes second reports that it waits.
+    const onProgress = (p: { phase: string; message: string }) => p.phase === 'waiting-for-lock' && waits.push(p.message);
     const [a, b] = await Promise.all([
-      ensureN8nInstalled({ version: '9.9.9', cacheDir }),
-      ensureN8nInstalled({ version: '9.9.9', cacheDir, onProgress: (p) => p.phase === 'waiting-for-lock' && waits.push(p.message) }),
+      ensureN8nInstalled({ version: '9.9.9', cacheDir, onProgress }),
+      ensureN8nInstalled({ version: '9.9.9', cacheDir, onProgress }),
     ]);
     expect([a.reused, b.reused].sort()).toEqual([false, true]);
     expect((await npm.calls()).filter((line) => line.includes(' install '))).toHaveLength(1);
