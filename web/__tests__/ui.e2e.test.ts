@@ -7,13 +7,19 @@
  * button follows) and queries the channel for a pending order. A reloaded task page shows the
  * original from the task's signed `inputUrl`. No console errors anywhere, and the main screens
  * fit a 375 px wide phone. The admin creates an operator, who sees only tasks and scenes, and
- * disables it: its token and sign-in are refused. Screenshots go to test-artifacts/screenshots/.
+ * disables it: its token and sign-in are refused. On the developer page a merchant creates an
+ * API key (shown once), calls the API with it and revokes it, and registers a webhook whose test
+ * ping reaches a local receiver signed with the once-shown secret. Screenshots go to
+ * test-artifacts/screenshots/.
  */
 import { writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Stack } from '../../scripts/stack';
 import { randomPhone, requestJson, signInMerchant } from '../../scripts/stack-client';
+import { computeSignature, signMessage } from '../../backend/src/modules/n8n/signed-message';
 import { garment, horizontalOverflow, imagesLoaded, screenshot, SCREENSHOTS, watchErrors } from './support/browser';
 import { startUiStack, type UiStack } from './support/ui-stack';
 
@@ -182,6 +188,110 @@ describe('merchant portal', () => {
     await page.click('text=退出');
     await page.waitForSelector('input[name=phone]');
     expect(await horizontalOverflow(page)).toBe(0);
+  });
+});
+
+describe('developer page', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  // A merchant's webhook receiver on loopback (allowed outside production): records raw bodies.
+  let receiver: Server;
+  let hookUrl: string;
+  const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/aiphoto-hook`;
+
+    const token = await merchantToken(randomPhone('138'));
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // Granted so the copy button's clipboard write is deterministic in headless Chromium.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.backend.url });
+    errors = watchErrors(context, stack.backend.url);
+    await context.addInitScript((t) => window.localStorage.setItem('aiphoto.token', t), token);
+    page = await context.newPage();
+    await page.goto(`${stack.backend.url}/developer`);
+    await page.waitForSelector('[data-testid=developer] >> text=还没有 API 密钥');
+  });
+  afterAll(async () => {
+    await context?.close();
+    await new Promise((resolve) => receiver?.close(resolve));
+  });
+  afterEach(() => expect(errors).toEqual([]));
+
+  it('creates an API key shown once, calls the API with it, and revokes it', async () => {
+    await page.fill('input[name=keyName]', 'e2e ERP');
+    await page.click('[data-testid=api-key-create]');
+    await page.waitForSelector('[data-testid=secret-dialog][data-kind=apiKey] >> text=只显示一次');
+    const key = await page.inputValue('[data-testid=secret-value]');
+    expect(key).toMatch(/^ak_[0-9a-f]{8}_/);
+    await page.click('[data-testid=secret-copy]');
+    await page.waitForSelector('[data-testid=secret-copy] >> text=已复制');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    await page.click('[data-testid=secret-close]');
+    await page.waitForSelector('[data-testid=secret-dialog]', { state: 'detached' });
+    expect(await page.content()).not.toContain(key); // gone from the page once closed
+
+    const row = '[data-testid=api-key-row][data-name="e2e ERP"]';
+    expect(await page.textContent(row)).toContain(`${key.slice(0, 11)}_…`); // ak_<prefix>_…
+    const tasks = (headers: Record<string, string>) => fetch(`${stack.backend.url}/api/v1/tasks`, { headers });
+    expect((await tasks({ authorization: `Bearer ${key}` })).status).toBe(200);
+    expect((await tasks({ 'x-api-key': key })).status).toBe(200);
+
+    await page.click(`${row} [data-testid=api-key-revoke]`);
+    await page.click(`${row} [data-testid=api-key-revoke-yes]`);
+    await page.waitForSelector(`${row}[data-revoked=true]`);
+    const refused = await tasks({ authorization: `Bearer ${key}` });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('INVALID_API_KEY');
+  });
+
+  it('registers a webhook whose test ping is signed with the once-shown secret, logs it, fits 375 px, and deletes it', async () => {
+    await page.fill('input[name=webhookUrl]', hookUrl);
+    await page.uncheck('input[name=event][value="task.canceled"]');
+    await page.click('[data-testid=webhook-create]');
+    await page.waitForSelector('[data-testid=secret-dialog][data-kind=webhook] >> text=只显示一次');
+    const secret = await page.inputValue('[data-testid=secret-value]');
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    await page.click('[data-testid=secret-close]');
+
+    const row = `[data-testid=webhook-row][data-url="${hookUrl}"]`;
+    const events = await page.$$eval(`${row} .chip`, (chips) => chips.map((c) => c.textContent));
+    expect(events).toEqual(['task.done', 'task.failed']);
+    await page.click(`${row} [data-testid=webhook-test]`);
+    await page.waitForSelector(`${row} [data-testid=webhook-test-result][data-status=delivered] >> text=HTTP 200`);
+
+    expect(received).toHaveLength(1);
+    const { headers, body } = received[0];
+    const ts = String(headers['x-aiphoto-timestamp']);
+    const nonce = String(headers['x-aiphoto-nonce']);
+    expect(headers['x-aiphoto-event']).toBe('ping');
+    expect(headers['x-aiphoto-signature']).toBe(computeSignature(secret, ts, nonce, body));
+    expect(signMessage(secret, body, Number(ts) * 1000, nonce)['X-AiPhoto-Signature']).toBe(headers['x-aiphoto-signature']);
+    expect(computeSignature(`${secret}x`, ts, nonce, body)).not.toBe(headers['x-aiphoto-signature']);
+    expect(JSON.parse(body)).toMatchObject({ type: 'ping' });
+
+    await page.click(`${row} [data-testid=webhook-log-toggle]`);
+    await page.waitForSelector(`${row} [data-testid=delivery-row][data-type=ping][data-status=delivered]`);
+
+    await page.setViewportSize({ width: 375, height: 812 });
+    expect(await horizontalOverflow(page)).toBe(0);
+    await screenshot(page, 'mobile-developer');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.click(`${row} [data-testid=webhook-delete]`);
+    await page.click(`${row} [data-testid=webhook-delete-yes]`);
+    await page.waitForSelector(row, { state: 'detached' });
+    expect(received).toHaveLength(1); // deleting sends nothing
   });
 });
 

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { Header } from './components/Header';
 import { useI18n } from './lib/i18n';
 import { matchRoute, usePath } from './lib/router';
@@ -6,6 +7,9 @@ import { HistoryPage } from './pages/HistoryPage';
 import { LoginPage } from './pages/LoginPage';
 import { TaskPage } from './pages/TaskPage';
 import { WorkspacePage } from './pages/WorkspacePage';
+
+// Few merchants open the developer page, so its code is a separate chunk fetched on first visit.
+const DeveloperPage = lazy(() => import('./pages/DeveloperPage').then((m) => ({ default: m.DeveloperPage })));
 
 export function App() {
   const { token, me } = useSession();
@@ -20,6 +24,11 @@ export function App() {
         {route.name === 'workspace' && <WorkspacePage />}
         {route.name === 'history' && <HistoryPage />}
         {route.name === 'task' && <TaskPage key={route.id} id={route.id} />}
+        {route.name === 'developer' && (
+          <Suspense fallback={<p className="center muted">{t('common.loading')}</p>}>
+            <DeveloperPage />
+          </Suspense>
+        )}
       </main>
     </>
   );

@@ -19,6 +19,9 @@ export type SceneCatalog = Schemas['SceneCatalog'];
 export type UploadResult = ResponseOf<'/api/v1/uploads', 'post'>;
 export type UploadConfig = Schemas['UploadConfig'];
 export type UploadCredentials = ResponseOf<'/api/v1/uploads/sts', 'post'>;
+export type ApiKey = Schemas['ApiKey'];
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];
 type TaskQuery = QueryOf<'/api/v1/tasks', 'get'>;
 /** The kinds of task the server runs: `Task.type` is a plain string, the list filter names them. */
 export type TaskType = NonNullable<TaskQuery['type']>;
@@ -79,6 +82,16 @@ export class ApiClient extends HttpClient {
   uploadConfig = () => this.call('get', '/api/v1/uploads/config');
   uploadCredentials = () => this.call('post', '/api/v1/uploads/sts');
   confirmUpload = (key: string) => this.call('post', '/api/v1/uploads/confirm', { body: { key } });
+
+  // --- automation: API keys and webhooks (the portal sign-in only; an API key gets 403 here)
+  apiKeys = () => this.call('get', '/api/v1/api-keys');
+  createApiKey = (name: string) => this.call('post', '/api/v1/api-keys', { body: { name } });
+  revokeApiKey = (id: string) => this.call('delete', '/api/v1/api-keys/{id}', byId(id));
+  webhooks = () => this.call('get', '/api/v1/webhooks');
+  createWebhook = (body: Schemas['CreateWebhookEndpoint']) => this.call('post', '/api/v1/webhooks', { body });
+  deleteWebhook = (id: string) => this.call('delete', '/api/v1/webhooks/{id}', byId(id));
+  testWebhook = (id: string) => this.call('post', '/api/v1/webhooks/{id}/test', byId(id));
+  webhookDeliveries = (id: string, limit = 20) => this.call('get', '/api/v1/webhooks/{id}/deliveries', { ...byId(id), query: { limit } });
 
   /**
    * Multipart upload through XHR: fetch has no upload progress events in browsers yet.

@@ -24,7 +24,8 @@ export function Header() {
       <span className="brand">{t('brand')}</span>
       <nav className="nav">
         {link('/', t('nav.workspace'), route.name === 'workspace')}
-        {link('/tasks', t('nav.history'), route.name !== 'workspace')}
+        {link('/tasks', t('nav.history'), route.name === 'history' || route.name === 'task')}
+        {link('/developer', t('nav.developer'), route.name === 'developer')}
       </nav>
       <span className="topbar-end">
         <span className="credits" data-testid="header-credits">

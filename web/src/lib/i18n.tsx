@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { ApiError, isTaskType } from '../api';
+import { automationErrorKey } from './developer';
 import { translate, type Lang, type MessageKey } from './messages';
 
 const KEY = 'aiphoto.lang';
@@ -54,6 +55,9 @@ export function describeError(err: unknown, t: T): string {
     if (err.status === 429) return t('error.rateLimited', { s: err.retryAfterSeconds ?? 60 });
     if (err.code === 'QUOTA_EXHAUSTED') return t('error.QUOTA_EXHAUSTED');
     if (err.code === 'MEMBERSHIP_REQUIRED') return t('error.MEMBERSHIP_REQUIRED');
+    // Limits and the private-address refusal say what to do; the code stays visible for support.
+    const automation = automationErrorKey(err);
+    if (automation) return `${t(automation)} (${err.code})`;
     // The server's message is specific (field names, limits); show it with its code for support.
     return t('error.generic', { message: `${err.message} (${err.code})` });
   }
