@@ -29,8 +29,10 @@ export interface RunningN8n {
   stop(): Promise<void>;
 }
 
-/** A port nobody listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
+/** Ports this process has handed out: a caller may not have bound the last one yet. */
+const handedOut = new Set<number>();
+
+function osPickedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -40,6 +42,22 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A port nobody listens on right now (the OS picks it), never one this process handed out
+ * before: the OS may offer a just-released port again, e.g. n8n's own port as the task-runner
+ * broker port before n8n has bound either.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await osPickedPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('could not find a free port that was not handed out already');
 }
 
 /**
