@@ -41,12 +41,12 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   const apiKeys = automation.apiKeys;
   // Money: ledger, membership, payments, admin money API. Tasks call money.ledger.reserve/refund
   // and money.membership.ensureCurrent.
-  const money = createMoney(ctx, { jwt, users, apiKeys });
+  // Runtime settings (plan, deadlines) that override env defaults; the console edits them.
+  const settings = new SettingsService(ctx.db, ctx.config);
+  const money = createMoney(ctx, { jwt, users, apiKeys, settings });
   // Media: uploads, STS, storage. Tasks use media.media.assertOwnedInput, media.storage.signedUrl
   // and media.zip.stream for downloads.
   const media = createMediaModule(ctx, { jwt, apiKeys });
-  // Runtime settings (plan, deadlines) that override env defaults; the console edits them.
-  const settings = new SettingsService(ctx.db, ctx.config);
   // Tasks: reserve → dispatch to n8n → settle from signed callbacks, with the neighbours above as ports.
   const tasks = tasksModule(
     ctx,

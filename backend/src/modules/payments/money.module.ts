@@ -9,6 +9,7 @@ import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
 import { membershipRoutes } from '../membership/membership.routes';
 import { MembershipService } from '../membership/membership.service';
+import { SettingsService } from '../settings/settings.service';
 import { PlansService } from '../membership/plans.service';
 import type { UsersRepository } from '../users/users.repository';
 import { createChannels } from './channels';
@@ -30,9 +31,10 @@ export interface Money {
  * Builds ledger, membership, payments and the admin money API, and the background sweeps
  * (lapsed memberships, pending orders) that run after the server listens.
  */
-export function createMoney(ctx: AppContext, deps: { jwt: JwtService; users: UsersRepository; apiKeys?: ApiKeyResolver }): Money {
+export function createMoney(ctx: AppContext, deps: { jwt: JwtService; users: UsersRepository; apiKeys?: ApiKeyResolver; settings?: SettingsService }): Money {
   const ledger = new LedgerService(ctx.db, new LedgerRepository());
-  const plans = new PlansService(ctx.db, ctx.config.plan);
+  // The settings module owns the tunable plan values (env defaults, overridden by the console).
+  const plans = new PlansService(deps.settings ?? new SettingsService(ctx.db, ctx.config));
   const membership = new MembershipService(ctx.db, deps.users, ledger, ctx.logger);
   const orders = new OrdersRepository();
   const channels = createChannels(ctx.config);
