@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppModule } from '../../app';
 import type { AppContext } from '../../app-context';
+import { PollingLoop } from '../../infra/polling-loop';
 import { AdminUsersRepository } from '../admin-users/admin-users.repository';
 import { adminUsersRoutes } from '../admin-users/admin-users.routes';
 import type { ApiKeyResolver } from '../auth/auth.middleware';
@@ -52,23 +53,16 @@ export function createMoney(ctx: AppContext, deps: { jwt: JwtService; users: Use
     router,
     start: () => {
       const { sweepIntervalSeconds, membershipSweepIntervalSeconds } = ctx.config.payments;
-      every(ctx, 'pending orders', sweepIntervalSeconds, () => payments.sweepPending());
-      every(ctx, 'lapsed memberships', membershipSweepIntervalSeconds, () => membership.sweepExpired());
+      // Never two passes at once; shutdown waits for the pass in flight.
+      const sweeps = [
+        new PollingLoop(() => payments.sweepPending(), sweepIntervalSeconds * 1000, ctx.logger, 'pending orders sweep'),
+        new PollingLoop(() => membership.sweepExpired(), membershipSweepIntervalSeconds * 1000, ctx.logger, 'lapsed memberships sweep'),
+      ];
+      for (const sweep of sweeps) sweep.start();
+      ctx.onClose(async () => {
+        await Promise.all(sweeps.map((sweep) => sweep.stop()));
+      });
     },
   };
   return { ledger, membership, plans, payments, modules: [module] };
-}
-
-/** Runs `work` every `seconds`, never two at once, stopped on shutdown; errors are logged. */
-function every(ctx: AppContext, what: string, seconds: number, work: () => Promise<unknown>): void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    work()
-      .catch((err: unknown) => ctx.logger.error({ err }, `sweep of ${what} failed`))
-      .finally(() => (running = false));
-  }, seconds * 1000);
-  timer.unref();
-  ctx.onClose(() => clearInterval(timer));
 }
