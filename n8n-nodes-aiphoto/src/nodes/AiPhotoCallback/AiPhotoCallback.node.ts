@@ -8,9 +8,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { retryPolicyFrom } from '../../shared/retry';
+import { retryPolicyOf } from '../../shared/retry';
 import { requiredString, runPerItem } from '../../shared/run-items';
-import { callbackProperties } from './callback.properties';
+import { CALLBACK_RETRY_DELAY_MS, callbackProperties } from './callback.properties';
 import { deliverCallback } from './deliver';
 
 type CallbackEvent = 'progress' | 'done' | 'failed';
@@ -75,8 +75,7 @@ export class AiPhotoCallback implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runPerItem(this, async (itemIndex) => {
 			const payload = buildPayload(this, itemIndex);
-			const options = this.getNodeParameter('options', itemIndex, {}) as { maxTries?: number; retryDelayMs?: number };
-			const retry = retryPolicyFrom(options.maxTries ?? 3, options.retryDelayMs ?? 1000);
+			const retry = retryPolicyOf(this, itemIndex, CALLBACK_RETRY_DELAY_MS);
 			const delivery = await deliverCallback(this, payload, retry, itemIndex);
 			return { ...payload, delivered: true, statusCode: delivery.statusCode, attempts: delivery.attempts };
 		});

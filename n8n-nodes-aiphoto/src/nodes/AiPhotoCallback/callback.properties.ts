@@ -1,5 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { retryOptions } from '../../shared/retry';
+
+/** Backend hiccups are short: retry sooner than for a vendor. */
+export const CALLBACK_RETRY_DELAY_MS = 1000;
+
 export const callbackProperties: INodeProperties[] = [
 	{
 		displayName: 'Task ID',
@@ -60,29 +65,5 @@ export const callbackProperties: INodeProperties[] = [
 		default: '',
 		description: 'Optional: the RunningHub task ID, stored with the task for support',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Max Tries',
-				name: 'maxTries',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 10 },
-				default: 3,
-				description: 'Tries when the backend is unreachable or answers 5xx/429',
-			},
-			{
-				displayName: 'Retry Delay (Ms)',
-				name: 'retryDelayMs',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 1000,
-				description: 'Wait before the second try; doubles for each further try',
-			},
-		],
-	},
+	retryOptions('Tries when the backend is unreachable or answers 5xx/429', CALLBACK_RETRY_DELAY_MS),
 ];
