@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { claimRow, dueRows } from '../../db/leased-rows';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 
@@ -51,17 +52,12 @@ export class WebhookDeliveriesRepository {
   }
 
   async due(db: Db, now: Date, limit: number): Promise<DeliveryRow[]> {
-    return rows<DeliveryRow>(db, "SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?", [toDbTime(now), limit]);
+    return dueRows<DeliveryRow>(db, 'webhook_deliveries', now, limit);
   }
 
   /** Takes the row for `leaseMs` and counts the attempt; false when another worker has it. */
-  async claim(db: Db, row: DeliveryRow, now: Date, leaseMs: number): Promise<boolean> {
-    const changed = await execute(
-      db,
-      "UPDATE webhook_deliveries SET next_attempt_at = ?, attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at = ?",
-      [toDbTime(new Date(now.getTime() + leaseMs)), toDbTime(now), row.id, row.next_attempt_at],
-    );
-    return changed === 1;
+  claim(db: Db, row: DeliveryRow, now: Date, leaseMs: number): Promise<boolean> {
+    return claimRow(db, 'webhook_deliveries', row, now, leaseMs);
   }
 
   async markDelivered(db: Db, id: string, statusCode: number | null, now: Date): Promise<void> {

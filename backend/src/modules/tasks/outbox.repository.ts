@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { claimRow, dueRows } from '../../db/leased-rows';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 
@@ -29,17 +30,12 @@ export class OutboxRepository {
   }
 
   async due(db: Db, now: Date, limit: number): Promise<OutboxRow[]> {
-    return rows<OutboxRow>(db, "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?", [toDbTime(now), limit]);
+    return dueRows<OutboxRow>(db, 'outbox', now, limit);
   }
 
-  /** Takes the row for `leaseMs`; false when another worker claimed it first. */
-  async claim(db: Db, row: OutboxRow, now: Date, leaseMs: number): Promise<boolean> {
-    const changed = await execute(
-      db,
-      "UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at = ?",
-      [toDbTime(new Date(now.getTime() + leaseMs)), toDbTime(now), row.id, row.next_attempt_at],
-    );
-    return changed === 1;
+  /** Takes the row for `leaseMs` and counts the attempt; false when another worker has it. */
+  claim(db: Db, row: OutboxRow, now: Date, leaseMs: number): Promise<boolean> {
+    return claimRow(db, 'outbox', row, now, leaseMs);
   }
 
   async markSent(db: Db, id: string, now: Date): Promise<void> {

@@ -5,8 +5,8 @@ import request from 'supertest';
 import { startBackend, type RunningBackend } from '../../../bootstrap';
 import type { DriverName } from '../../../db/data-source';
 import { inTransaction } from '../../../db/transaction';
-import { NotFoundError } from '../../../errors/app-error';
 import { MemoryKeyValueStore } from '../../../infra/kv';
+import { ownPrefixMedia, readableUrls } from '../../../testing/fake-task-ports';
 import { eventually, startFakeN8n } from '../../../testing/fake-n8n';
 import { testConfig, testRedisUrl } from '../../../testing/test-config';
 import { createTestDatabase, type TestDatabase } from '../../../testing/test-db';
@@ -68,13 +68,8 @@ export async function startAutomationApp(driver: DriverName, env: Record<string,
       const ports: TaskPorts = {
         ledger,
         membership: { ensureCurrent: (userId) => ledger.expire(userId) },
-        media: {
-          assertOwnedInput: async (userId, key) => {
-            if (!key.startsWith(`input/${userId}/`)) throw new NotFoundError('Input not found', 'INPUT_NOT_FOUND');
-            return { sha256: key.split('/').pop()!.split('.')[0] };
-          },
-        },
-        urls: { signedUrl: (key, ttl) => `http://storage.test/${key}?expires=${ttl}` },
+        media: ownPrefixMedia,
+        urls: readableUrls,
         scenes: { assertValid: async () => undefined, buildPrompt: async () => 'prompt', randomSeed: () => 1 },
         progress: { publish: async () => undefined },
         events: automation.webhooks,

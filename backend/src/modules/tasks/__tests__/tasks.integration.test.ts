@@ -3,9 +3,10 @@ import request from 'supertest';
 import { startBackend, type RunningBackend } from '../../../bootstrap';
 import { inTransaction } from '../../../db/transaction';
 import { toDbTime } from '../../../db/time';
-import { NotFoundError, ValidationError } from '../../../errors/app-error';
+import { ValidationError } from '../../../errors/app-error';
 import { createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
 import { testConfig, testRedisUrl } from '../../../testing/test-config';
+import { ownPrefixMedia, readableUrls } from '../../../testing/fake-task-ports';
 import { eventually, startFakeN8n } from '../../../testing/fake-n8n';
 import { requireUser } from '../../auth/auth.middleware';
 import { JwtService } from '../../auth/jwt.service';
@@ -44,14 +45,8 @@ describe.each(drivers)('tasks on %s', (driver) => {
         const ports: TaskPorts = {
           ledger,
           membership: { ensureCurrent: (userId) => ledger.expire(userId) },
-          // Inputs: the media module owns the real check; here any key under the caller's prefix counts.
-          media: {
-            assertOwnedInput: async (userId, key) => {
-              if (!key.startsWith(`input/${userId}/`)) throw new NotFoundError('Input not found', 'INPUT_NOT_FOUND');
-              return { sha256: key.split('/').pop()!.split('.')[0] };
-            },
-          },
-          urls: { signedUrl: (key, ttl) => `http://storage.test/${key}?expires=${ttl}` },
+          media: ownPrefixMedia,
+          urls: readableUrls,
           scenes: {
             assertValid: async (scene, category) => {
               if (!SCENES.has(scene) || !CATEGORIES.has(category)) throw new ValidationError('unknown scene or category');
