@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { AdminAccount } from '../api';
 import { accountErrorText } from '../lib/account-errors';
 import { useSession } from '../lib/session';
+import { useSubmit } from '../lib/use-submit';
 
 type Role = AdminAccount['role'];
 
@@ -11,21 +12,10 @@ export function AccountForm({ onDone, onCancel }: { onDone: () => void; onCancel
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('operator');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.createAccount({ username: username.trim(), password, role });
-      onDone();
-    } catch (err) {
-      setError(accountErrorText(err));
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    await api.createAccount({ username: username.trim(), password, role });
+    onDone();
+  }, accountErrorText);
 
   return (
     <form className="card stack" onSubmit={submit} data-testid="account-form">

@@ -1,25 +1,16 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { accountErrorText } from '../lib/account-errors';
 import { useSession } from '../lib/session';
+import { useSubmit } from '../lib/use-submit';
 
 export function LoginPage() {
   const { api, signIn } = useSession();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await api.login(username.trim(), password);
-      signIn(res.token, res.admin);
-    } catch (err) {
-      setError(accountErrorText(err));
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    const res = await api.login(username.trim(), password);
+    signIn(res.token, res.admin);
+  }, accountErrorText);
   return (
     <main className="login">
       <form className="card stack login-card" onSubmit={submit}>

@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { AdminScene, SceneKind } from '../api';
 import { useSession } from '../lib/session';
+import { useSubmit } from '../lib/use-submit';
 
 /** Create (all fields) or edit (code and kind are fixed: tasks store the code). */
 export function SceneForm({ scene, onDone, onCancel }: { scene: AdminScene | null; onDone: () => void; onCancel: () => void }) {
@@ -11,24 +12,12 @@ export function SceneForm({ scene, onDone, onCancel }: { scene: AdminScene | nul
   const [promptFragment, setPrompt] = useState(scene?.promptFragment ?? '');
   const [sort, setSort] = useState(String(scene?.sort ?? 0));
   const [active, setActive] = useState(scene?.active ?? true);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const common = { name: name.trim(), promptFragment: promptFragment.trim(), sort: Number(sort) || 0, active };
-      if (scene) await api.updateScene(scene.id, common);
-      else await api.createScene({ ...common, code: code.trim(), category, thumbnailKey: null });
-      onDone();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    const common = { name: name.trim(), promptFragment: promptFragment.trim(), sort: Number(sort) || 0, active };
+    if (scene) await api.updateScene(scene.id, common);
+    else await api.createScene({ ...common, code: code.trim(), category, thumbnailKey: null });
+    onDone();
+  });
 
   return (
     <form className="card stack" onSubmit={submit} data-testid="scene-form">

@@ -1,12 +1,12 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type RequestHandler, type Response, type Router } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { PayloadTooLargeError, ValidationError } from '../../errors/app-error';
 import { defineRoute } from '../../http/route';
 import type { JwtService } from '../auth/jwt.service';
 import { currentUser, requireUser, type ApiKeyResolver } from '../auth/auth.middleware';
-import type { MediaService } from './media.service';
+import type { MediaService, UploadResult } from './media.service';
 import type { StsService } from './sts.service';
 
 const UploadResponse = z.object({
@@ -63,6 +63,13 @@ export interface MediaRouteDeps {
   uploadMode: 'server' | 'direct';
 }
 
+/** 201 with the upload when it is new; 200 with the earlier one when the same bytes were already there. */
+function answerUpload(res: Response, { created, ...upload }: UploadResult & { created: boolean }): UploadResult | undefined {
+  if (created) return upload;
+  res.status(200).json(upload);
+  return undefined;
+}
+
 /**
  * `POST /api/v1/uploads` and `POST /api/v1/uploads/sts` (ARCHITECTURE §7), plus the direct-upload
  * confirmation and the setting that tells the portal which of the two ways to use.
@@ -94,9 +101,7 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
     errors: [413, 415],
     handler: async ({ req, res }) => {
       if (!req.file) throw new ValidationError('Upload an image in the multipart field "file"');
-      const { created, ...body } = await deps.media.upload(currentUser(req).id, req.file.buffer);
-      if (created) return body;
-      res.status(200).json(body);
+      return answerUpload(res, await deps.media.upload(currentUser(req).id, req.file.buffer));
     },
   });
 
@@ -112,9 +117,7 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
     response: UploadResponse,
     errors: [404, 413, 415],
     handler: async ({ body, req, res }) => {
-      const { created, ...result } = await deps.media.confirmDirectUpload(currentUser(req).id, body.key, deps.uploadMaxBytes);
-      if (created) return result;
-      res.status(200).json(result);
+      return answerUpload(res, await deps.media.confirmDirectUpload(currentUser(req).id, body.key, deps.uploadMaxBytes));
     },
   });
 
