@@ -4,29 +4,29 @@ import tseslint from 'typescript-eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'scripts/**'] },
-	{
-		files: ['src/**/*.ts'],
-		languageOptions: { parser: tseslint.parser },
-	},
-	n8nCommunityNodesPlugin.configs.recommended,
-	{
-		// The rule maps dist/credentials/X.js to credentials/X.ts (the starter's layout without
-		// src/), so it cannot see our src/credentials and flags every credential as foreign.
-		// All three credentials are declared in this package's own package.json.
-		rules: { '@n8n/community-nodes/no-credential-reuse': 'off' },
-	},
-	{
-		// A webhook trigger starts workflows; it cannot serve as an AI agent tool.
-		files: ['src/nodes/AiPhotoTrigger/AiPhotoTrigger.node.ts'],
-		rules: { '@n8n/community-nodes/node-usable-as-tool': 'off' },
-	},
-	{
-		// Tests and their helpers are not shipped; timers and test-only imports are fine there.
-		files: ['src/**/__tests__/**', 'src/test-helpers/**'],
-		rules: {
-			'@n8n/community-nodes/no-restricted-imports': 'off',
-			'@n8n/community-nodes/no-restricted-globals': 'off',
-		},
-	},
+  { ignores: ['dist/**', 'node_modules/**', 'scripts/**'] },
+  {
+    files: ['src/**/*.ts'],
+    languageOptions: { parser: tseslint.parser },
+  },
+  n8nCommunityNodesPlugin.configs.recommended,
+  {
+    // The rule maps dist/credentials/X.js to credentials/X.ts (the starter's layout without
+    // src/), so it cannot see our src/credentials and flags every credential as foreign.
+    // All three credentials are declared in this package's own package.json.
+    rules: { '@n8n/community-nodes/no-credential-reuse': 'off' },
+  },
+  {
+    // A webhook trigger starts workflows; it cannot serve as an AI agent tool.
+    files: ['src/nodes/AiPhotoTrigger/AiPhotoTrigger.node.ts'],
+    rules: { '@n8n/community-nodes/node-usable-as-tool': 'off' },
+  },
+  {
+    // Tests and their helpers are not shipped; timers and test-only imports are fine there.
+    files: ['src/**/__tests__/**', 'src/test-helpers/**'],
+    rules: {
+      '@n8n/community-nodes/no-restricted-imports': 'off',
+      '@n8n/community-nodes/no-restricted-globals': 'off',
+    },
+  },
 );

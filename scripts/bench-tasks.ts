@@ -50,19 +50,33 @@ async function main(): Promise<void> {
   try {
     stack = await startStack({
       env: {
-        ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'error', DATABASE_URL: db.config.url, DATABASE_POOL_SIZE: '30',
-        REDIS_URL: process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379/15', REDIS_KEY_PREFIX: `bench:${randomUUID()}:`,
-        OUTBOX_POLL_INTERVAL_MS: '200', RATE_LIMIT_API_PER_15MIN: '1000000',
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'error',
+        DATABASE_URL: db.config.url,
+        DATABASE_POOL_SIZE: '30',
+        REDIS_URL: process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379/15',
+        REDIS_KEY_PREFIX: `bench:${randomUUID()}:`,
+        OUTBOX_POLL_INTERVAL_MS: '200',
+        RATE_LIMIT_API_PER_15MIN: '1000000',
       },
       dataDir,
       ports: { backend: 0, n8n: 0, sandbox: 0 },
       sandboxTiming: { queueMs: 0, runMs: 0 },
     });
     const base = stack.backend.url;
-    const api = async (method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; body: Json }> => {
+    const api = async (
+      method: string,
+      url: string,
+      token?: string,
+      body?: unknown,
+    ): Promise<{ status: number; body: Json }> => {
       const res = await fetch(`${base}${url}`, {
         method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
       return { status: res.status, body: (await res.json().catch(() => ({}))) as Json };
@@ -70,16 +84,38 @@ async function main(): Promise<void> {
 
     // A member with plenty of credits (purchase in the sandbox, then an admin adjustment).
     const { token, userId } = await signUpMember(stack, '13700000001');
-    const admin = await api('POST', '/api/v1/admin/login', undefined, { username: stack.config.adminBootstrap.username, password: stack.config.adminBootstrap.password });
-    await api('POST', `/api/v1/admin/users/${userId}/adjust`, String(admin.body.token), { delta: CREATES + ROUND_TRIPS + 100, reason: 'benchmark credits' });
+    const admin = await api('POST', '/api/v1/admin/login', undefined, {
+      username: stack.config.adminBootstrap.username,
+      password: stack.config.adminBootstrap.password,
+    });
+    await api('POST', `/api/v1/admin/users/${userId}/adjust`, String(admin.body.token), {
+      delta: CREATES + ROUND_TRIPS + 100,
+      reason: 'benchmark credits',
+    });
 
-    const image = await sharp({ create: { width: 900, height: 1000, channels: 3, background: { r: 176, g: 178, b: 180 } } })
-      .composite([{ input: await sharp({ create: { width: 360, height: 460, channels: 3, background: { r: 190, g: 30, b: 40 } } }).png().toBuffer(), left: 270, top: 270 }])
+    const image = await sharp({
+      create: { width: 900, height: 1000, channels: 3, background: { r: 176, g: 178, b: 180 } },
+    })
+      .composite([
+        {
+          input: await sharp({ create: { width: 360, height: 460, channels: 3, background: { r: 190, g: 30, b: 40 } } })
+            .png()
+            .toBuffer(),
+          left: 270,
+          top: 270,
+        },
+      ])
       .jpeg()
       .toBuffer();
     const form = new FormData();
     form.append('file', new Blob([image], { type: 'image/jpeg' }), 'g.jpg');
-    const uploaded = (await (await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form })).json()) as { key: string };
+    const uploaded = (await (
+      await fetch(`${base}/api/v1/uploads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      })
+    ).json()) as { key: string };
 
     // 1. Creations per second, n8n stopped so nothing but the backend is measured.
     await stack.stopN8n();
@@ -88,7 +124,7 @@ async function main(): Promise<void> {
     let t = performance.now();
     const created = await pool(CREATES, CONCURRENCY, () => api('POST', '/api/v1/tasks', token, body));
     const createSeconds = (performance.now() - t) / 1000;
-    const createdIds = created.filter((r) => r.status === 201).map((r) => String(((r.body.tasks as Json[])[0]).id));
+    const createdIds = created.filter((r) => r.status === 201).map((r) => String((r.body.tasks as Json[])[0].id));
     if (createdIds.length !== CREATES) throw new Error(`only ${createdIds.length} of ${CREATES} creates succeeded`);
     // Cancel them (refunds) so n8n does not work through them when it returns.
     await pool(createdIds.length, CONCURRENCY, (i) => api('POST', `/api/v1/tasks/${createdIds[i]}/cancel`, token));
@@ -119,21 +155,43 @@ async function main(): Promise<void> {
     const roundTrips: number[] = [];
     for (let i = 0; i < ROUND_TRIPS; i++) {
       // A distinct input per run (the garment shifted by i pixels) so the result cache never answers.
-      const variant = await sharp({ create: { width: 900, height: 1000, channels: 3, background: { r: 176, g: 178, b: 180 } } })
-        .composite([{ input: await sharp({ create: { width: 360, height: 460, channels: 3, background: { r: 190, g: 30, b: 40 } } }).png().toBuffer(), left: 200 + i, top: 270 }])
+      const variant = await sharp({
+        create: { width: 900, height: 1000, channels: 3, background: { r: 176, g: 178, b: 180 } },
+      })
+        .composite([
+          {
+            input: await sharp({
+              create: { width: 360, height: 460, channels: 3, background: { r: 190, g: 30, b: 40 } },
+            })
+              .png()
+              .toBuffer(),
+            left: 200 + i,
+            top: 270,
+          },
+        ])
         .jpeg()
         .toBuffer();
       const f = new FormData();
       f.append('file', new Blob([variant], { type: 'image/jpeg' }), `g${i}.jpg`);
-      const key = ((await (await fetch(`${base}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: f })).json()) as { key: string }).key;
+      const key = (
+        (await (
+          await fetch(`${base}/api/v1/uploads`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}` },
+            body: f,
+          })
+        ).json()) as { key: string }
+      ).key;
       const s = performance.now();
       const res = await api('POST', '/api/v1/tasks', token, { type: 'basic_clean', inputKey: key });
-      const id = String(((res.body.tasks as Json[])[0]).id);
+      const id = String((res.body.tasks as Json[])[0].id);
       startedAt.set(id, s);
       const ms = await new Promise<number>((resolve, reject) => {
         waiting.set(id, resolve);
         setTimeout(() => {
-          void api('GET', `/api/v1/tasks/${id}`, token).then((r) => reject(new Error(`task ${id} not done on the WebSocket within 30 s: ${JSON.stringify(r.body)}`)));
+          void api('GET', `/api/v1/tasks/${id}`, token).then((r) =>
+            reject(new Error(`task ${id} not done on the WebSocket within 30 s: ${JSON.stringify(r.body)}`)),
+          );
         }, 30_000).unref();
       });
       roundTrips.push(ms);
@@ -142,9 +200,15 @@ async function main(): Promise<void> {
     roundTrips.sort((a, b) => a - b);
 
     console.log(`tasks bench (MariaDB + Redis, real n8n 2.8.4, zero-delay sandbox, concurrency ${CONCURRENCY})`);
-    console.log(`  creates:          ${CREATES} in ${createSeconds.toFixed(2)} s = ${(CREATES / createSeconds).toFixed(0)} tasks/s`);
-    console.log(`  GET /tasks/:id:   ${READS} in ${readSeconds.toFixed(2)} s = ${(READS / readSeconds).toFixed(0)} req/s, P50 ${percentile(latencies, 50).toFixed(1)} ms, P95 ${percentile(latencies, 95).toFixed(1)} ms`);
-    console.log(`  basic_clean create → done on WS (${ROUND_TRIPS} sequential): P50 ${percentile(roundTrips, 50).toFixed(0)} ms, P95 ${percentile(roundTrips, 95).toFixed(0)} ms`);
+    console.log(
+      `  creates:          ${CREATES} in ${createSeconds.toFixed(2)} s = ${(CREATES / createSeconds).toFixed(0)} tasks/s`,
+    );
+    console.log(
+      `  GET /tasks/:id:   ${READS} in ${readSeconds.toFixed(2)} s = ${(READS / readSeconds).toFixed(0)} req/s, P50 ${percentile(latencies, 50).toFixed(1)} ms, P95 ${percentile(latencies, 95).toFixed(1)} ms`,
+    );
+    console.log(
+      `  basic_clean create → done on WS (${ROUND_TRIPS} sequential): P50 ${percentile(roundTrips, 50).toFixed(0)} ms, P95 ${percentile(roundTrips, 95).toFixed(0)} ms`,
+    );
   } finally {
     await stack?.close();
     await db.drop();

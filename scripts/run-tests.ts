@@ -19,7 +19,10 @@ process.env.REDIS_URL_TEST ??= 'redis://127.0.0.1:6379/15';
 // Build once, before any suite starts: the e2e suites load the built n8n node package and UIs,
 // and two suites building the same dist/ at once would race.
 for (const workspace of ['n8n-nodes-aiphoto', '@aiphoto/web', '@aiphoto/admin']) {
-  const build = spawnSync('npm', ['run', 'build', '-w', workspace], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const build = spawnSync('npm', ['run', 'build', '-w', workspace], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (build.status !== 0) {
     console.log('0 passed, 1 failed');
     console.error(`npm run build -w ${workspace} failed`);

@@ -20,7 +20,10 @@ export function randomPhone(prefix = '138'): string {
 }
 
 /** A JSON request; throws with the status and body on anything but 2xx. */
-export async function requestJson<T>(url: string, options: { method?: string; token?: string; body?: unknown } = {}): Promise<T> {
+export async function requestJson<T>(
+  url: string,
+  options: { method?: string; token?: string; body?: unknown } = {},
+): Promise<T> {
   const res = await fetch(url, {
     method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
     headers: {
@@ -30,14 +33,19 @@ export async function requestJson<T>(url: string, options: { method?: string; to
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`${options.method ?? (options.body === undefined ? 'GET' : 'POST')} ${url} answered ${res.status}: ${text}`);
+  if (!res.ok)
+    throw new Error(
+      `${options.method ?? (options.body === undefined ? 'GET' : 'POST')} ${url} answered ${res.status}: ${text}`,
+    );
   return (text ? JSON.parse(text) : null) as T;
 }
 
 /** Signs a merchant in through the API, reading the texted code from the sandbox outbox. */
 export async function signInMerchant(stack: StackUrls, phone = randomPhone()): Promise<Merchant> {
   await requestJson(`${stack.backend.url}/api/v1/auth/send-code`, { body: { phone } });
-  const outbox = await requestJson<{ items: Array<{ code: string }> }>(`${stack.sandbox.url}/sandbox/sms/outbox?phone=${phone}`);
+  const outbox = await requestJson<{ items: Array<{ code: string }> }>(
+    `${stack.sandbox.url}/sandbox/sms/outbox?phone=${phone}`,
+  );
   const login = await requestJson<{ token: string; user: { id: string } }>(`${stack.backend.url}/api/v1/auth/login`, {
     body: { phone, code: outbox.items[0].code },
   });
@@ -45,14 +53,23 @@ export async function signInMerchant(stack: StackUrls, phone = randomPhone()): P
 }
 
 /** Buys the monthly membership with the sandbox channel, the sandbox acting as the payer. */
-export async function payMembership(stack: StackUrls, token: string): Promise<{ orderId: string; notifyStatus: number | undefined }> {
-  const purchase = await requestJson<{ orderId: string; payParams: { outTradeNo: string } }>(`${stack.backend.url}/api/v1/membership/purchase`, {
-    token,
-    body: { channel: 'sandbox' },
-  });
-  const paid = await requestJson<{ notify: { status?: number } | null }>(`${stack.sandbox.url}/sandbox/pay/${purchase.payParams.outTradeNo}`, {
-    body: { result: 'success' },
-  });
+export async function payMembership(
+  stack: StackUrls,
+  token: string,
+): Promise<{ orderId: string; notifyStatus: number | undefined }> {
+  const purchase = await requestJson<{ orderId: string; payParams: { outTradeNo: string } }>(
+    `${stack.backend.url}/api/v1/membership/purchase`,
+    {
+      token,
+      body: { channel: 'sandbox' },
+    },
+  );
+  const paid = await requestJson<{ notify: { status?: number } | null }>(
+    `${stack.sandbox.url}/sandbox/pay/${purchase.payParams.outTradeNo}`,
+    {
+      body: { result: 'success' },
+    },
+  );
   return { orderId: purchase.orderId, notifyStatus: paid.notify?.status };
 }
 

@@ -59,7 +59,10 @@ const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} 
  * node package every time (quick, and its source may have changed); test suites pass
  * `onlyMissing` because `npm test` has built everything once before Jest starts.
  */
-export function buildArtifacts(onStep: (m: string) => void, options: { rebuildUi?: boolean; onlyMissing?: boolean } = {}): void {
+export function buildArtifacts(
+  onStep: (m: string) => void,
+  options: { rebuildUi?: boolean; onlyMissing?: boolean } = {},
+): void {
   const npm = (args: string[]) => execFileSync('npm', args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const targets = [
     { workspace: 'n8n-nodes-aiphoto', built: 'n8n-nodes-aiphoto/dist', always: !options.onlyMissing },
@@ -138,7 +141,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const credentials = credentialSpecs({
     backend: { baseUrl: backend.url, sharedSecret },
     tencentCloud: { ...cos, region: env.COS_REGION || 'ap-guangzhou', endpoint: sandbox.url },
-    runningHub: { apiKey: runningHubKey, baseUrl: sandbox.url, webappId: env.RUNNINGHUB_WEBAPP_ID || '1900000000000000001' },
+    runningHub: {
+      apiKey: runningHubKey,
+      baseUrl: sandbox.url,
+      webappId: env.RUNNINGHUB_WEBAPP_ID || '1900000000000000001',
+    },
   });
   await installNodePackage(userFolder);
 

@@ -22,7 +22,10 @@ async function main(): Promise<void> {
     env,
     dataDir: path.resolve(REPO_ROOT, env.DATA_DIR || '.data'),
     ports: { backend: port('PORT', 3000), n8n: port('N8N_PORT', 5678), sandbox: port('SANDBOX_PORT', 9400) },
-    sandboxTiming: { queueMs: port('SANDBOX_RUNNINGHUB_QUEUE_MS', 2000), runMs: port('SANDBOX_RUNNINGHUB_RUN_MS', 8000) },
+    sandboxTiming: {
+      queueMs: port('SANDBOX_RUNNINGHUB_QUEUE_MS', 2000),
+      runMs: port('SANDBOX_RUNNINGHUB_RUN_MS', 8000),
+    },
     onStep: step,
   });
   const ready = await waitReady(stack.backend.url, 60_000);

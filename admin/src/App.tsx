@@ -11,10 +11,24 @@ import { TasksPage } from './pages/TasksPage';
 import { UsersPage } from './pages/UsersPage';
 import { isSection, sectionsFor, type Section } from './roles';
 
-const LABELS: Record<Section, string> = { dashboard: '概览', users: '用户', orders: '订单', settings: '设置', accounts: '账号', tasks: '任务', scenes: '场景' };
+const LABELS: Record<Section, string> = {
+  dashboard: '概览',
+  users: '用户',
+  orders: '订单',
+  settings: '设置',
+  accounts: '账号',
+  tasks: '任务',
+  scenes: '场景',
+};
 const ORDER: Section[] = ['dashboard', 'users', 'tasks', 'orders', 'scenes', 'settings', 'accounts'];
 const PAGES: Record<Section, () => React.JSX.Element> = {
-  dashboard: DashboardPage, users: UsersPage, orders: OrdersPage, settings: SettingsPage, accounts: AccountsPage, tasks: TasksPage, scenes: ScenesPage,
+  dashboard: DashboardPage,
+  users: UsersPage,
+  orders: OrdersPage,
+  settings: SettingsPage,
+  accounts: AccountsPage,
+  tasks: TasksPage,
+  scenes: ScenesPage,
 };
 
 export function App() {
@@ -41,14 +55,26 @@ function Console() {
       <nav className="sidebar">
         <strong className="brand">AI Photo 后台</strong>
         {allowed.map((s) => (
-          <a key={s} href={`/admin/${s}`} className={s === section && !forbidden ? 'active' : ''} onClick={(e) => { e.preventDefault(); navigate(s); }}>
+          <a
+            key={s}
+            href={`/admin/${s}`}
+            className={s === section && !forbidden ? 'active' : ''}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(s);
+            }}
+          >
             {LABELS[s]}
           </a>
         ))}
-        <a href={n8nUrl()} target="_blank" rel="noreferrer" data-testid="n8n-link">n8n 工作流 ↗</a>
+        <a href={n8nUrl()} target="_blank" rel="noreferrer" data-testid="n8n-link">
+          n8n 工作流 ↗
+        </a>
         <span className="who small">
           {admin.username}（{admin.role === 'admin' ? '管理员' : '运营'}）
-          <button type="button" className="link" onClick={signOut}>退出</button>
+          <button type="button" className="link" onClick={signOut}>
+            退出
+          </button>
         </span>
       </nav>
       <main className="content">

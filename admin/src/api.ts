@@ -39,13 +39,16 @@ const byId = (id: string) => ({ path: { id } });
 export class AdminApi extends HttpClient {
   protected override readonly networkMessage = '网络错误，请检查连接';
 
-  login = (username: string, password: string) => this.call('post', '/api/v1/admin/login', { body: { username, password } });
+  login = (username: string, password: string) =>
+    this.call('post', '/api/v1/admin/login', { body: { username, password } });
   me = () => this.call('get', '/api/v1/admin/me');
   stats = (days = 14) => this.call('get', '/api/v1/admin/stats', { query: { days } });
 
   users = (q: Filters<UserQuery>) => this.call('get', '/api/v1/admin/users', { query: chosen(q) });
-  ledger = (id: string, page = 1, pageSize = 20) => this.call('get', '/api/v1/admin/users/{id}/ledger', { ...byId(id), query: { page, pageSize } });
-  adjust = (id: string, delta: number, reason: string) => this.call('post', '/api/v1/admin/users/{id}/adjust', { ...byId(id), body: { delta, reason } });
+  ledger = (id: string, page = 1, pageSize = 20) =>
+    this.call('get', '/api/v1/admin/users/{id}/ledger', { ...byId(id), query: { page, pageSize } });
+  adjust = (id: string, delta: number, reason: string) =>
+    this.call('post', '/api/v1/admin/users/{id}/adjust', { ...byId(id), body: { delta, reason } });
 
   tasks = (q: Filters<TaskQuery>) => this.call('get', '/api/v1/admin/tasks', { query: chosen(q) });
   task = (id: string) => this.call('get', '/api/v1/admin/tasks/{id}', byId(id));
@@ -56,14 +59,17 @@ export class AdminApi extends HttpClient {
 
   scenes = (category?: SceneKind) => this.call('get', '/api/v1/admin/scenes', { query: { category } });
   createScene = (body: Schemas['CreateScene']) => this.call('post', '/api/v1/admin/scenes', { body });
-  updateScene = (id: string, body: Schemas['UpdateScene']) => this.call('patch', '/api/v1/admin/scenes/{id}', { ...byId(id), body });
+  updateScene = (id: string, body: Schemas['UpdateScene']) =>
+    this.call('patch', '/api/v1/admin/scenes/{id}', { ...byId(id), body });
   deleteScene = (id: string) => this.call('delete', '/api/v1/admin/scenes/{id}', byId(id));
 
   settings = () => this.call('get', '/api/v1/admin/settings');
   /** A number overrides the env default; null resets to it. */
-  setSetting = (key: string, value: number | null) => this.call('put', '/api/v1/admin/settings/{key}', { path: { key }, body: { value } });
+  setSetting = (key: string, value: number | null) =>
+    this.call('put', '/api/v1/admin/settings/{key}', { path: { key }, body: { value } });
 
   accounts = () => this.call('get', '/api/v1/admin/admins');
   createAccount = (body: Schemas['CreateAdminAccount']) => this.call('post', '/api/v1/admin/admins', { body });
-  updateAccount = (id: string, body: Schemas['UpdateAdminAccount']) => this.call('patch', '/api/v1/admin/admins/{id}', { ...byId(id), body });
+  updateAccount = (id: string, body: Schemas['UpdateAdminAccount']) =>
+    this.call('patch', '/api/v1/admin/admins/{id}', { ...byId(id), body });
 }

@@ -26,7 +26,10 @@ export interface StartOptions {
 }
 
 /** Builds the context (database with migrations applied, KV store, metrics) and every module. */
-export async function buildBackend(config: AppConfig, options: StartOptions = {}): Promise<{ app: Express; ctx: AppContext; modules: AppModule[]; close(): Promise<void> }> {
+export async function buildBackend(
+  config: AppConfig,
+  options: StartOptions = {},
+): Promise<{ app: Express; ctx: AppContext; modules: AppModule[]; close(): Promise<void> }> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = await openDatabase(config.database);
   const kv = createKeyValueStore(config.redis);
@@ -51,9 +54,7 @@ export async function buildBackend(config: AppConfig, options: StartOptions = {}
 }
 
 function baseReadinessChecks(ctx: AppContext): ReadinessCheck[] {
-  const checks: ReadinessCheck[] = [
-    { name: 'database', check: async () => void (await ctx.db.query('SELECT 1')) },
-  ];
+  const checks: ReadinessCheck[] = [{ name: 'database', check: async () => void (await ctx.db.query('SELECT 1')) }];
   if (ctx.config.redis) checks.push({ name: 'redis', check: () => ctx.kv.ping() });
   const n8n = ctx.config.n8n.baseUrl;
   if (n8n) {

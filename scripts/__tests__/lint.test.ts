@@ -7,7 +7,11 @@ const root = path.resolve(__dirname, '../..');
 describe('static checks', () => {
   it('the whole repository lints and type-checks clean', () => {
     const run = spawnSync('npm', ['run', '--silent', 'lint'], { cwd: root, encoding: 'utf8' });
-    const output = `${run.stdout}\n${run.stderr}`.split('\n').filter((l) => !l.includes('nodedir')).join('\n').trim();
+    const output = `${run.stdout}\n${run.stderr}`
+      .split('\n')
+      .filter((l) => !l.includes('nodedir'))
+      .join('\n')
+      .trim();
     expect({ status: run.status, output: run.status === 0 ? '' : output }).toEqual({ status: 0, output: '' });
   }, 300_000);
 });

@@ -25,10 +25,22 @@ const SECRET = `system-e2e-${randomUUID()}`;
 
 type Session = Merchant;
 
-async function call(method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+// Response bodies are asserted field by field, so the body is left untyped here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyBody = any;
+
+async function call(
+  method: string,
+  url: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; body: AnyBody }> {
   const res = await fetch(`${stack.backend.url}${url}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -46,7 +58,11 @@ async function buyMembership(s: Session): Promise<void> {
 
 /** A garment shot: a red shape on a plain grey backdrop. */
 async function garment(seed = 0): Promise<Buffer> {
-  const shape = await sharp({ create: { width: 360, height: 460, channels: 3, background: { r: 190, g: 25 + seed, b: 35 } } }).png().toBuffer();
+  const shape = await sharp({
+    create: { width: 360, height: 460, channels: 3, background: { r: 190, g: 25 + seed, b: 35 } },
+  })
+    .png()
+    .toBuffer();
   return sharp({ create: { width: 900, height: 1000, channels: 3, background: { r: 175, g: 178, b: 180 } } })
     .composite([{ input: shape, left: 270, top: 270 }])
     .jpeg({ quality: 92 })
@@ -56,13 +72,21 @@ async function garment(seed = 0): Promise<Buffer> {
 async function upload(s: Session, image: Buffer): Promise<string> {
   const form = new FormData();
   form.append('file', new Blob([image], { type: 'image/jpeg' }), 'garment.jpg');
-  const res = await fetch(`${stack.backend.url}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${s.token}` }, body: form });
+  const res = await fetch(`${stack.backend.url}/api/v1/uploads`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.token}` },
+    body: form,
+  });
   expect(res.status).toBeLessThan(300);
   return ((await res.json()) as { key: string }).key;
 }
 
 async function finished(s: Session, taskId: string, timeoutMs = 90_000) {
-  const res = await eventually(() => call('GET', `/api/v1/tasks/${taskId}`, s.token), (r) => ['done', 'failed', 'canceled'].includes(r.body.status), timeoutMs);
+  const res = await eventually(
+    () => call('GET', `/api/v1/tasks/${taskId}`, s.token),
+    (r) => ['done', 'failed', 'canceled'].includes(r.body.status),
+    timeoutMs,
+  );
   return res.body;
 }
 
@@ -128,7 +152,10 @@ describe('the merchant loop against the real n8n', () => {
     const ws = new WebSocket(`${stack.backend.url.replace('http', 'ws')}/ws?token=${merchant.token}`);
     const events: Array<{ taskId?: string; status?: string }> = [];
     ws.on('message', (data) => events.push(JSON.parse(String(data))));
-    await eventually(() => events, (e) => e.some((m) => (m as { type?: string }).type === 'ready'));
+    await eventually(
+      () => events,
+      (e) => e.some((m) => (m as { type?: string }).type === 'ready'),
+    );
 
     const created = await call('POST', '/api/v1/tasks', merchant.token, { type: 'basic_clean', inputKey });
     expect(created.status).toBe(201);
@@ -144,13 +171,20 @@ describe('the merchant loop against the real n8n', () => {
     expect(Math.min(...corner)).toBeGreaterThanOrEqual(245);
     expect(data[centre]).toBeGreaterThan(150); // the red garment survives
     expect(data[centre + 1]).toBeLessThan(90);
-    await eventually(() => events, (e) => e.some((m) => m.taskId === task.id && m.status === 'done'));
+    await eventually(
+      () => events,
+      (e) => e.some((m) => m.taskId === task.id && m.status === 'done'),
+    );
     ws.close();
     expect(await quota(merchant)).toBe(99);
   });
 
   it('generates 12 poses mirrored into our storage, with a prompt the client never sees', async () => {
-    const created = await call('POST', '/api/v1/tasks', merchant.token, { type: 'model_pose12', inputKey, params: { scene: 'studio', category: 'dress' } });
+    const created = await call('POST', '/api/v1/tasks', merchant.token, {
+      type: 'model_pose12',
+      inputKey,
+      params: { scene: 'studio', category: 'dress' },
+    });
     expect(created.status).toBe(201);
     const task = await finished(merchant, created.body.tasks[0].id);
     expect(task.status).toBe('done');
@@ -163,23 +197,46 @@ describe('the merchant loop against the real n8n', () => {
     expect(await quota(merchant)).toBe(98);
 
     // The ZIP download holds the 12 images: count the central-directory entries and read their names.
-    const zip = await fetch(`${stack.backend.url}/api/v1/tasks/${task.id}/download`, { headers: { authorization: `Bearer ${merchant.token}` } });
+    const zip = await fetch(`${stack.backend.url}/api/v1/tasks/${task.id}/download`, {
+      headers: { authorization: `Bearer ${merchant.token}` },
+    });
     expect(zip.status).toBe(200);
     expect(zip.headers.get('content-type')).toBe('application/zip');
-    expect(zipEntryNames(Buffer.from(await zip.arrayBuffer()))).toEqual(Array.from({ length: 12 }, (_, i) => `${String(i + 1).padStart(2, '0')}.png`));
+    expect(zipEntryNames(Buffer.from(await zip.arrayBuffer()))).toEqual(
+      Array.from({ length: 12 }, (_, i) => `${String(i + 1).padStart(2, '0')}.png`),
+    );
   });
 
   it('refunds a scripted vendor failure exactly once', async () => {
-    await fetch(`${stack.sandbox.url}/sandbox/ci/script`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'fail', times: 1 }) });
-    const created = await call('POST', '/api/v1/tasks', merchant.token, { type: 'basic_clean', inputKey: await upload(merchant, await garment(7)) });
+    await fetch(`${stack.sandbox.url}/sandbox/ci/script`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'fail', times: 1 }),
+    });
+    const created = await call('POST', '/api/v1/tasks', merchant.token, {
+      type: 'basic_clean',
+      inputKey: await upload(merchant, await garment(7)),
+    });
     const task = await finished(merchant, created.body.tasks[0].id);
     expect(task).toMatchObject({ status: 'failed', errorCode: 'VENDOR_FAILED' });
     expect(await quota(merchant)).toBe(98);
     // The same failure delivered again (a retried callback) changes nothing.
-    const raw = JSON.stringify({ taskId: task.id, event: 'failed', error: { code: 'VENDOR_FAILED', message: 'again' } });
-    const again = await fetch(`${stack.backend.url}/api/v1/internal/n8n/callback`, { method: 'POST', headers: { 'content-type': 'application/json', ...signMessage(SECRET, raw) }, body: raw });
+    const raw = JSON.stringify({
+      taskId: task.id,
+      event: 'failed',
+      error: { code: 'VENDOR_FAILED', message: 'again' },
+    });
+    const again = await fetch(`${stack.backend.url}/api/v1/internal/n8n/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signMessage(SECRET, raw) },
+      body: raw,
+    });
     expect(((await again.json()) as { applied: boolean }).applied).toBe(false);
-    const forged = await fetch(`${stack.backend.url}/api/v1/internal/n8n/callback`, { method: 'POST', headers: { 'content-type': 'application/json', ...signMessage('not-the-secret-000000', raw) }, body: raw });
+    const forged = await fetch(`${stack.backend.url}/api/v1/internal/n8n/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signMessage('not-the-secret-000000', raw) },
+      body: raw,
+    });
     expect(forged.status).toBe(401);
     expect(await quota(merchant)).toBe(98);
   });
@@ -198,8 +255,18 @@ describe('under pressure and failure', () => {
     const s = await login();
     await buyMembership(s);
     // Down to 10 credits through the admin console's ledger adjustment (an `adjust` ledger row).
-    const admin = await call('POST', '/api/v1/admin/login', undefined, { username: stack.config.adminBootstrap.username, password: stack.config.adminBootstrap.password });
-    expect((await call('POST', `/api/v1/admin/users/${s.userId}/adjust`, admin.body.token, { delta: -90, reason: 'e2e: leave 10 credits' })).status).toBeLessThan(300);
+    const admin = await call('POST', '/api/v1/admin/login', undefined, {
+      username: stack.config.adminBootstrap.username,
+      password: stack.config.adminBootstrap.password,
+    });
+    expect(
+      (
+        await call('POST', `/api/v1/admin/users/${s.userId}/adjust`, admin.body.token, {
+          delta: -90,
+          reason: 'e2e: leave 10 credits',
+        })
+      ).status,
+    ).toBeLessThan(300);
     expect(await quota(s)).toBe(10);
     const key = await upload(s, await garment(3));
     // model_pose12: never answered from the result cache, so every accepted create is a real charge.
@@ -221,7 +288,10 @@ describe('under pressure and failure', () => {
     expect(created.status).toBe(201);
     const id = created.body.tasks[0].id;
     await eventually(
-      () => stack.backend.ctx.db.query('SELECT attempts FROM outbox WHERE payload LIKE ?', [`%${id}%`]) as Promise<Array<{ attempts: number }>>,
+      () =>
+        stack.backend.ctx.db.query('SELECT attempts FROM outbox WHERE payload LIKE ?', [`%${id}%`]) as Promise<
+          Array<{ attempts: number }>
+        >,
       (rows) => rows[0]?.attempts >= 2,
     );
     expect((await call('GET', `/api/v1/tasks/${id}`, s.token)).body.status).toBe('queued');
@@ -234,13 +304,30 @@ describe('under pressure and failure', () => {
     await buyMembership(s);
     const key = await upload(s, await garment(9));
     // The 10-minute deadline, shortened at runtime through the console's settings API.
-    const admin = await call('POST', '/api/v1/admin/login', undefined, { username: stack.config.adminBootstrap.username, password: stack.config.adminBootstrap.password });
-    expect((await call('PUT', '/api/v1/admin/settings/task.deadline.model_pose12_seconds', admin.body.token, { value: 5 })).status).toBe(200);
+    const admin = await call('POST', '/api/v1/admin/login', undefined, {
+      username: stack.config.adminBootstrap.username,
+      password: stack.config.adminBootstrap.password,
+    });
+    expect(
+      (await call('PUT', '/api/v1/admin/settings/task.deadline.model_pose12_seconds', admin.body.token, { value: 5 }))
+        .status,
+    ).toBe(200);
     try {
-      await fetch(`${stack.sandbox.url}/sandbox/runninghub/script`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'hang', times: 1 }) });
-      const created = await call('POST', '/api/v1/tasks', s.token, { type: 'model_pose12', inputKey: key, params: { scene: 'street', category: 'coat' } });
+      await fetch(`${stack.sandbox.url}/sandbox/runninghub/script`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ outcome: 'hang', times: 1 }),
+      });
+      const created = await call('POST', '/api/v1/tasks', s.token, {
+        type: 'model_pose12',
+        inputKey: key,
+        params: { scene: 'street', category: 'coat' },
+      });
       const id = created.body.tasks[0].id;
-      await eventually(() => call('GET', `/api/v1/tasks/${id}`, s.token), (r) => r.body.status === 'processing');
+      await eventually(
+        () => call('GET', `/api/v1/tasks/${id}`, s.token),
+        (r) => r.body.status === 'processing',
+      );
       // The watchdog acts on the deadline without any word from n8n.
       expect(await finished(s, id, 30_000)).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT' });
       expect(await quota(s)).toBe(100);

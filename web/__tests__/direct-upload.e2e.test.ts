@@ -20,10 +20,13 @@ let browser: Browser;
 /** A merchant with a paid membership, set up through the API and the sandbox (not what this file tests). */
 const member = async (): Promise<string> => (await signUpMember(stack)).token;
 
-const cosCalls = async () => (await requestJson<{ calls: Record<string, number> }>(`${stack.sandbox.url}/sandbox/calls`)).calls;
+const cosCalls = async () =>
+  (await requestJson<{ calls: Record<string, number> }>(`${stack.sandbox.url}/sandbox/calls`)).calls;
 
 /** A signed-in portal page, with every request it sends recorded as "METHOD url". */
-async function portal(token: string): Promise<{ context: BrowserContext; page: Page; errors: string[]; sent: string[] }> {
+async function portal(
+  token: string,
+): Promise<{ context: BrowserContext; page: Page; errors: string[]; sent: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addInitScript((t) => window.localStorage.setItem('aiphoto.token', t), token);
   const errors = watchErrors(context, stack.backend.url);
@@ -47,7 +50,9 @@ it('uploads straight to COS with progress, confirms the key and cleans it', asyn
   const before = await cosCalls();
 
   await page.setInputFiles('[data-testid=file-input]', [await garment(4), await garment(5)]);
-  await page.waitForFunction(() => document.querySelectorAll('.upload[data-state=done]').length === 2, undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelectorAll('.upload[data-state=done]').length === 2, undefined, {
+    timeout: 20_000,
+  });
 
   const after = await cosCalls();
   expect((after['cos:PutObject'] ?? 0) - (before['cos:PutObject'] ?? 0)).toBe(2);
@@ -66,7 +71,11 @@ it('uploads straight to COS with progress, confirms the key and cleans it', asyn
 
   await page.click('[data-testid=submit]');
   await page.click('[data-testid=confirm]');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=task-card][data-status=done]').length === 2, undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid=task-card][data-status=done]').length === 2,
+    undefined,
+    { timeout: 30_000 },
+  );
   await imagesLoaded(page, '[data-testid=task-card] img', 2);
   expect(errors).toEqual([]);
   await context.close();
@@ -75,7 +84,11 @@ it('uploads straight to COS with progress, confirms the key and cleans it', asyn
 it('falls back to the server upload, with a note, when STS answers 503', async () => {
   const { context, page, errors, sent } = await portal(await member());
   await page.route('**/api/v1/uploads/sts', (route) =>
-    route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'STS_UNAVAILABLE', message: 'try later' } }) }),
+    route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'STS_UNAVAILABLE', message: 'try later' } }),
+    }),
   );
   await page.setInputFiles('[data-testid=file-input]', [await garment(6)]);
   await page.waitForSelector('.upload[data-state=done]');

@@ -31,14 +31,20 @@ let browser: Browser;
 const phone = randomPhone('135');
 
 const sandbox = (p: string, body?: unknown) =>
-  fetch(`${stack.sandbox.url}${p}`, body === undefined ? undefined : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(
+    `${stack.sandbox.url}${p}`,
+    body === undefined
+      ? undefined
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
 
 /** A JSON call to the backend as a merchant (setup that the browser steps do not cover). */
 const backendJson = <T>(p: string, token: string | null, body?: unknown): Promise<T> =>
   requestJson<T>(`${stack.backend.url}${p}`, { token: token ?? undefined, body });
 
 /** Logs a fresh merchant in through the API, reading the code from the sandbox SMS outbox. */
-const merchantToken = async (merchantPhone: string): Promise<string> => (await signInMerchant(stack, merchantPhone)).token;
+const merchantToken = async (merchantPhone: string): Promise<string> =>
+  (await signInMerchant(stack, merchantPhone)).token;
 
 beforeAll(async () => {
   ui = await startUiStack('ui');
@@ -64,7 +70,11 @@ describe('merchant portal', () => {
     await page.goto(`${stack.backend.url}/`);
     const timing = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-      return { domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd), loadMs: Math.round(nav.loadEventEnd), transferBytes: nav.transferSize };
+      return {
+        domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd),
+        loadMs: Math.round(nav.loadEventEnd),
+        transferBytes: nav.transferSize,
+      };
     });
     writeFileSync(path.join(SCREENSHOTS, '..', 'portal-first-load.json'), JSON.stringify(timing, null, 2));
     expect(timing.loadMs).toBeLessThan(3000);
@@ -73,7 +83,9 @@ describe('merchant portal', () => {
     await page.click('[data-testid=send-code]');
     await page.waitForSelector('text=验证码已发送');
     expect(await page.textContent('[data-testid=send-code]')).toMatch(/\d+ 秒后重发/); // the 60 s cooldown runs
-    const outbox = (await (await sandbox(`/sandbox/sms/outbox?phone=${phone}`)).json()) as { items: Array<{ code: string }> };
+    const outbox = (await (await sandbox(`/sandbox/sms/outbox?phone=${phone}`)).json()) as {
+      items: Array<{ code: string }>;
+    };
     await page.fill('input[name=code]', outbox.items[0].code);
     await screenshot(page, 'portal-login');
     await page.click('button[type=submit]');
@@ -98,7 +110,11 @@ describe('merchant portal', () => {
     expect(await page.textContent('[data-testid=cost]')).toContain('消耗 2 点');
     await page.click('[data-testid=submit]');
     await page.click('[data-testid=confirm]');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=task-card][data-status=done]').length === 2, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=task-card][data-status=done]').length === 2,
+      undefined,
+      { timeout: 30_000 },
+    );
     await page.waitForFunction(() => document.querySelector('[data-testid=credits]')?.textContent === '98');
     await imagesLoaded(page, '[data-testid=task-card] img', 2);
     await screenshot(page, 'portal-workspace-basic-clean');
@@ -276,7 +292,9 @@ describe('developer page', () => {
     const nonce = String(headers['x-aiphoto-nonce']);
     expect(headers['x-aiphoto-event']).toBe('ping');
     expect(headers['x-aiphoto-signature']).toBe(computeSignature(secret, ts, nonce, body));
-    expect(signMessage(secret, body, Number(ts) * 1000, nonce)['X-AiPhoto-Signature']).toBe(headers['x-aiphoto-signature']);
+    expect(signMessage(secret, body, Number(ts) * 1000, nonce)['X-AiPhoto-Signature']).toBe(
+      headers['x-aiphoto-signature'],
+    );
     expect(computeSignature(`${secret}x`, ts, nonce, body)).not.toBe(headers['x-aiphoto-signature']);
     expect(JSON.parse(body)).toMatchObject({ type: 'ping' });
 
@@ -386,7 +404,9 @@ describe('admin console', () => {
   it('queries the payment channel for a pending order and shows its status', async () => {
     const token = await merchantToken(randomPhone('137'));
     // A purchase nobody pays stays pending; the sandbox channel answers "not paid" when asked.
-    const { orderId } = await backendJson<{ orderId: string }>('/api/v1/membership/purchase', token, { channel: 'sandbox' });
+    const { orderId } = await backendJson<{ orderId: string }>('/api/v1/membership/purchase', token, {
+      channel: 'sandbox',
+    });
     await page.click('.sidebar >> text=订单');
     await page.selectOption('select[aria-label=状态]', 'pending');
     const row = `[data-testid=order-row][data-order-id="${orderId}"]`;
@@ -410,7 +430,9 @@ describe('admin console', () => {
     await page.fill('[data-testid=scene-form] textarea', 'sunny beach, soft sea breeze');
     await page.click('[data-testid=scene-form] >> text=保存');
     await page.waitForSelector('[data-testid=scene-row][data-code=beach] >> text=sunny beach');
-    const catalog = (await (await fetch(`${stack.backend.url}/api/v1/scenes`)).json()) as { scenes: Array<{ code: string }> };
+    const catalog = (await (await fetch(`${stack.backend.url}/api/v1/scenes`)).json()) as {
+      scenes: Array<{ code: string }>;
+    };
     expect(catalog.scenes.map((s) => s.code)).toContain('beach');
     expect(JSON.stringify(catalog)).not.toContain('sunny beach'); // fragments stay in the console
     await screenshot(page, 'console-scenes');
@@ -485,7 +507,9 @@ describe('console accounts and the operator role', () => {
     await opPage.fill('input[name=password]', password);
     await opPage.click('button[type=submit]');
     await opPage.waitForSelector('[data-testid=tasks]');
-    expect(await opPage.$$eval('.sidebar a:not([data-testid=n8n-link])', (links) => links.map((a) => a.textContent))).toEqual(['任务', '场景']);
+    expect(
+      await opPage.$$eval('.sidebar a:not([data-testid=n8n-link])', (links) => links.map((a) => a.textContent)),
+    ).toEqual(['任务', '场景']);
 
     for (const section of ['users', 'dashboard', 'orders', 'settings', 'accounts']) {
       await opPage.goto(`${stack.backend.url}/admin/${section}`);
@@ -513,7 +537,9 @@ describe('console accounts and the operator role', () => {
     await adminPage.click(`${row(username)} [data-testid=toggle-disabled]`);
     await adminPage.waitForSelector(`${row(username)}[data-disabled=true]`);
 
-    const call = await fetch(`${stack.backend.url}/api/v1/admin/tasks`, { headers: { authorization: `Bearer ${token}` } });
+    const call = await fetch(`${stack.backend.url}/api/v1/admin/tasks`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(call.status).toBe(401);
     expect(((await call.json()) as { error: { code: string } }).error.code).toBe('ACCOUNT_DISABLED');
 
@@ -526,7 +552,10 @@ describe('console accounts and the operator role', () => {
 
     // Exactly the two refusals this test causes, each reported once by our watcher and once by
     // Chromium's own "Failed to load resource" line (which names no URL); nothing else.
-    const refused = [`GET ${stack.backend.url}/api/v1/admin/me → 401`, `POST ${stack.backend.url}/api/v1/admin/login → 401`];
+    const refused = [
+      `GET ${stack.backend.url}/api/v1/admin/me → 401`,
+      `POST ${stack.backend.url}/api/v1/admin/login → 401`,
+    ];
     const chromiumNote = /: Failed to load resource: the server responded with a status of 401 \(Unauthorized\)$/;
     expect(opErrors.filter((e) => !refused.includes(e) && !chromiumNote.test(e))).toEqual([]);
     expect(opErrors.filter((e) => refused.includes(e)).sort()).toEqual([...refused].sort());

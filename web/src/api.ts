@@ -56,7 +56,8 @@ export class ApiClient extends HttpClient {
   login = (phone: string, code: string) => this.call('post', '/api/v1/auth/login', { body: { phone, code } });
   me = () => this.call('get', '/api/v1/me');
   plans = () => this.call('get', '/api/v1/membership/plans');
-  purchase = (channel: Schemas['PurchaseRequest']['channel'], planId?: string) => this.call('post', '/api/v1/membership/purchase', { body: { channel, planId } });
+  purchase = (channel: Schemas['PurchaseRequest']['channel'], planId?: string) =>
+    this.call('post', '/api/v1/membership/purchase', { body: { channel, planId } });
   order = (id: string, refresh = false) =>
     this.call('get', '/api/v1/membership/orders/{id}', { path: { id }, query: refresh ? { refresh: '1' } : {} });
 
@@ -68,7 +69,8 @@ export class ApiClient extends HttpClient {
   tasks = (q: TaskQuery) => this.call('get', '/api/v1/tasks', { query: q });
   batch = (id: string) => this.call('get', '/api/v1/batches/{id}', byId(id));
   cancel = (id: string) => this.call('post', '/api/v1/tasks/{id}/cancel', byId(id));
-  favorite = (id: string, favorite: boolean) => this.call('post', '/api/v1/tasks/{id}/favorite', { ...byId(id), body: { favorite } });
+  favorite = (id: string, favorite: boolean) =>
+    this.call('post', '/api/v1/tasks/{id}/favorite', { ...byId(id), body: { favorite } });
   hide = (id: string) => this.call('delete', '/api/v1/tasks/{id}', byId(id));
   /** ZIPs need the bearer header, so they are fetched as blobs rather than linked. */
   taskZip = (id: string) => this.blob('/api/v1/tasks/{id}/download', id);
@@ -91,7 +93,8 @@ export class ApiClient extends HttpClient {
   createWebhook = (body: Schemas['CreateWebhookEndpoint']) => this.call('post', '/api/v1/webhooks', { body });
   deleteWebhook = (id: string) => this.call('delete', '/api/v1/webhooks/{id}', byId(id));
   testWebhook = (id: string) => this.call('post', '/api/v1/webhooks/{id}/test', byId(id));
-  webhookDeliveries = (id: string, limit = 20) => this.call('get', '/api/v1/webhooks/{id}/deliveries', { ...byId(id), query: { limit } });
+  webhookDeliveries = (id: string, limit = 20) =>
+    this.call('get', '/api/v1/webhooks/{id}/deliveries', { ...byId(id), query: { limit } });
 
   /**
    * Multipart upload through XHR: fetch has no upload progress events in browsers yet.

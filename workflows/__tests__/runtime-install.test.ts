@@ -14,10 +14,19 @@ async function fakeNpm(dir: string): Promise<{ calls: () => Promise<string[]> }>
   const callsFile = path.join(dir, 'calls.txt');
   await fs.writeFile(
     path.join(bin, 'npm'),
-    ['#!/bin/sh', `echo "$PWD $*" >> "${callsFile}"`, 'sleep 0.3', 'if [ "$1" = install ]; then mkdir -p node_modules/n8n/bin && touch node_modules/n8n/bin/n8n; fi', 'exit 0', ''].join('\n'),
+    [
+      '#!/bin/sh',
+      `echo "$PWD $*" >> "${callsFile}"`,
+      'sleep 0.3',
+      'if [ "$1" = install ]; then mkdir -p node_modules/n8n/bin && touch node_modules/n8n/bin/n8n; fi',
+      'exit 0',
+      '',
+    ].join('\n'),
     { mode: 0o755 },
   );
-  return { calls: async () => (await fs.readFile(callsFile, 'utf8').catch(() => '')).trim().split('\n').filter(Boolean) };
+  return {
+    calls: async () => (await fs.readFile(callsFile, 'utf8').catch(() => '')).trim().split('\n').filter(Boolean),
+  };
 }
 
 describe('ensureN8nInstalled', () => {
@@ -36,16 +45,25 @@ describe('ensureN8nInstalled', () => {
     const npm = await fakeNpm(tmp);
     process.env.PATH = `${path.join(tmp, 'bin')}${path.delimiter}${originalPath}`;
     const progress: InstallProgress[] = [];
-    const result = await ensureN8nInstalled({ version: '9.9.9', cacheDir: path.join(tmp, 'cache'), onProgress: (p) => progress.push(p), heartbeatMs: 100 });
+    const result = await ensureN8nInstalled({
+      version: '9.9.9',
+      cacheDir: path.join(tmp, 'cache'),
+      onProgress: (p) => progress.push(p),
+      heartbeatMs: 100,
+    });
 
     expect(result).toMatchObject({ version: '9.9.9', reused: false, dir: path.join(tmp, 'cache', 'n8n-9.9.9') });
-    expect(JSON.parse(await fs.readFile(path.join(result.dir, 'package.json'), 'utf8'))).toEqual(runtimeManifest('9.9.9'));
+    expect(JSON.parse(await fs.readFile(path.join(result.dir, 'package.json'), 'utf8'))).toEqual(
+      runtimeManifest('9.9.9'),
+    );
     expect((await npm.calls()).map((line) => line.split(' ').slice(1).join(' '))).toEqual([
       'install --ignore-scripts --no-audit --no-fund',
       'rebuild sqlite3',
     ]);
     expect(existsSync(path.join(result.dir, '.installed'))).toBe(true);
-    expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['manifest', 'npm-install', 'rebuild-sqlite3', 'done']));
+    expect(progress.map((p) => p.phase)).toEqual(
+      expect.arrayContaining(['manifest', 'npm-install', 'rebuild-sqlite3', 'done']),
+    );
     expect(progress.some((p) => /still running/.test(p.message))).toBe(true);
   });
 
@@ -55,7 +73,8 @@ describe('ensureN8nInstalled', () => {
     const cacheDir = path.join(tmp, 'cache');
     const waits: string[] = [];
     // Either caller may take the lock first; whichever comes second reports that it waits.
-    const onProgress = (p: { phase: string; message: string }) => p.phase === 'waiting-for-lock' && waits.push(p.message);
+    const onProgress = (p: { phase: string; message: string }) =>
+      p.phase === 'waiting-for-lock' && waits.push(p.message);
     const [a, b] = await Promise.all([
       ensureN8nInstalled({ version: '9.9.9', cacheDir, onProgress }),
       ensureN8nInstalled({ version: '9.9.9', cacheDir, onProgress }),
@@ -71,11 +90,15 @@ describe('ensureN8nInstalled', () => {
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, '.installed'), 'ok\n');
     process.env.PATH = path.join(tmp, 'no-npm-here');
-    await expect(ensureN8nInstalled({ version: '9.9.9', cacheDir: path.join(tmp, 'cache') })).resolves.toMatchObject({ reused: true });
+    await expect(ensureN8nInstalled({ version: '9.9.9', cacheDir: path.join(tmp, 'cache') })).resolves.toMatchObject({
+      reused: true,
+    });
   });
 
   it('formats progress with elapsed minutes and the phase', () => {
-    expect(formatProgress({ phase: 'npm-install', elapsedMs: 125_400, message: 'still running' })).toBe('[n8n 2:05] npm-install: still running');
+    expect(formatProgress({ phase: 'npm-install', elapsedMs: 125_400, message: 'still running' })).toBe(
+      '[n8n 2:05] npm-install: still running',
+    );
   });
 });
 

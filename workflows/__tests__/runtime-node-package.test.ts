@@ -19,11 +19,18 @@ async function fakeMonorepo(root: string): Promise<string> {
     version: '1.2.3',
     dependencies: { 'dep-a': '^1' },
     peerDependencies: { 'n8n-workflow': '*' },
-    n8n: { nodes: ['dist/nodes/TencentCi/TencentCi.node.js'], credentials: ['dist/credentials/RunningHubApi.credentials.js'] },
+    n8n: {
+      nodes: ['dist/nodes/TencentCi/TencentCi.node.js'],
+      credentials: ['dist/credentials/RunningHubApi.credentials.js'],
+    },
   });
   await fs.mkdir(path.join(pkgDir, 'dist', 'nodes', 'TencentCi'), { recursive: true });
   await fs.writeFile(path.join(pkgDir, 'dist', 'nodes', 'TencentCi', 'TencentCi.node.js'), 'module.exports = {};');
-  await writeJson(path.join(root, 'node_modules', 'dep-a', 'package.json'), { name: 'dep-a', version: '1.0.0', dependencies: { 'dep-b': '*' } });
+  await writeJson(path.join(root, 'node_modules', 'dep-a', 'package.json'), {
+    name: 'dep-a',
+    version: '1.0.0',
+    dependencies: { 'dep-b': '*' },
+  });
   await writeJson(path.join(root, 'node_modules', 'dep-b', 'package.json'), { name: 'dep-b', version: '1.0.0' });
   return pkgDir;
 }
@@ -47,7 +54,9 @@ describe('installNodePackage', () => {
     expect(existsSync(path.join(target, 'node_modules', 'dep-b', 'package.json'))).toBe(true);
     // n8n-workflow is a peer: n8n provides its own copy.
     expect(existsSync(path.join(target, 'node_modules', 'n8n-workflow'))).toBe(false);
-    expect(JSON.parse(await fs.readFile(path.join(userFolder, '.n8n', 'nodes', 'package.json'), 'utf8')).dependencies).toEqual({ 'n8n-nodes-demo': '1.2.3' });
+    expect(
+      JSON.parse(await fs.readFile(path.join(userFolder, '.n8n', 'nodes', 'package.json'), 'utf8')).dependencies,
+    ).toEqual({ 'n8n-nodes-demo': '1.2.3' });
     expect(installed.nodeTypes).toEqual(['n8n-nodes-demo.tencentCi']);
     expect(installed.credentialTypes).toEqual(['runningHubApi']);
   });

@@ -1,4 +1,12 @@
-import { mapCredentialNamesToIds, normaliseWorkflow, sameWorkflow, serialiseWorkflow, webhookPaths, fileNameFor, toApiBody } from '../src/runtime/workflow-json';
+import {
+  mapCredentialNamesToIds,
+  normaliseWorkflow,
+  sameWorkflow,
+  serialiseWorkflow,
+  webhookPaths,
+  fileNameFor,
+  toApiBody,
+} from '../src/runtime/workflow-json';
 import { completeCredentialData } from '../src/runtime/credential-data';
 
 /** A workflow as n8n's public API returns it, with every volatile field a real response has. */
@@ -31,7 +39,15 @@ function liveWorkflow(overrides: Record<string, unknown> = {}): Record<string, u
         credentials: { aiPhotoApi: { id: 'Cred1', name: 'AI Photo backend' } },
         extraFieldFromTheFuture: true,
       },
-      { parameters: {}, id: 'node-2', name: 'Callback', type: 'n8n-nodes-aiphoto.aiPhotoCallback', typeVersion: 1, position: [200, 0], onError: 'continueErrorOutput' },
+      {
+        parameters: {},
+        id: 'node-2',
+        name: 'Callback',
+        type: 'n8n-nodes-aiphoto.aiPhotoCallback',
+        typeVersion: 1,
+        position: [200, 0],
+        onError: 'continueErrorOutput',
+      },
     ],
     connections: { Trigger: { main: [[{ type: 'main', node: 'Callback', index: 0 }]] } },
     ...overrides,
@@ -56,7 +72,10 @@ describe('normaliseWorkflow (export form)', () => {
   it('is stable: key order inside parameters and connections does not change the text', () => {
     const once = serialiseWorkflow(normaliseWorkflow(liveWorkflow()));
     const reordered = liveWorkflow();
-    (reordered.nodes as Array<Record<string, unknown>>)[0].parameters = { options: { a: 1, b: 2 }, path: 'aiphoto-test' };
+    (reordered.nodes as Array<Record<string, unknown>>)[0].parameters = {
+      options: { a: 1, b: 2 },
+      path: 'aiphoto-test',
+    };
     expect(serialiseWorkflow(normaliseWorkflow(reordered))).toBe(once);
     expect(serialiseWorkflow(normaliseWorkflow(JSON.parse(once)))).toBe(once);
     expect(once.endsWith('}\n')).toBe(true);
@@ -81,9 +100,9 @@ describe('mapCredentialNamesToIds', () => {
   });
 
   it('does not match a credential of another type with the same name', () => {
-    expect(() => mapCredentialNamesToIds(repoForm(), [{ id: 'Z', name: 'AI Photo backend', type: 'httpBasicAuth' }])).toThrow(
-      /"AI Photo backend" \(aiPhotoApi\) used by node "Trigger"/,
-    );
+    expect(() =>
+      mapCredentialNamesToIds(repoForm(), [{ id: 'Z', name: 'AI Photo backend', type: 'httpBasicAuth' }]),
+    ).toThrow(/"AI Photo backend" \(aiPhotoApi\) used by node "Trigger"/);
   });
 
   it('names every missing credential at once', () => {
@@ -95,16 +114,25 @@ describe('mapCredentialNamesToIds', () => {
 
 describe('round trip helpers', () => {
   it('sameWorkflow ignores volatile fields but notices a changed credential id or parameter', () => {
-    const desired = mapCredentialNamesToIds(normaliseWorkflow(liveWorkflow()), [{ id: 'Cred1', name: 'AI Photo backend', type: 'aiPhotoApi' }]);
+    const desired = mapCredentialNamesToIds(normaliseWorkflow(liveWorkflow()), [
+      { id: 'Cred1', name: 'AI Photo backend', type: 'aiPhotoApi' },
+    ]);
     expect(sameWorkflow(liveWorkflow(), desired)).toBe(true);
-    const recreatedCredential = mapCredentialNamesToIds(normaliseWorkflow(liveWorkflow()), [{ id: 'Cred2', name: 'AI Photo backend', type: 'aiPhotoApi' }]);
+    const recreatedCredential = mapCredentialNamesToIds(normaliseWorkflow(liveWorkflow()), [
+      { id: 'Cred2', name: 'AI Photo backend', type: 'aiPhotoApi' },
+    ]);
     expect(sameWorkflow(liveWorkflow(), recreatedCredential)).toBe(false);
     desired.nodes[0].parameters = { path: 'other' };
     expect(sameWorkflow(liveWorkflow(), desired)).toBe(false);
   });
 
   it('toApiBody sends only what the public API schema accepts', () => {
-    expect(Object.keys(toApiBody(normaliseWorkflow(liveWorkflow())))).toEqual(['name', 'nodes', 'connections', 'settings']);
+    expect(Object.keys(toApiBody(normaliseWorkflow(liveWorkflow())))).toEqual([
+      'name',
+      'nodes',
+      'connections',
+      'settings',
+    ]);
   });
 
   it('webhookPaths lists enabled trigger paths without a leading slash', () => {

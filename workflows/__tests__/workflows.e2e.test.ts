@@ -11,7 +11,16 @@ import path from 'node:path';
 import { createSandbox, Sandbox } from '../../sandbox/src';
 import type { INodeTypeDescription } from 'n8n-workflow';
 import { signMessage } from '../../n8n-nodes-aiphoto/src/shared/signature';
-import { credentialSpecs, ensureN8nInstalled, formatProgress, freePort, installNodePackage, provision, RunningN8n, startN8n } from '../src/runtime';
+import {
+  credentialSpecs,
+  ensureN8nInstalled,
+  formatProgress,
+  freePort,
+  installNodePackage,
+  provision,
+  RunningN8n,
+  startN8n,
+} from '../src/runtime';
 import { N8nSession } from '../src/runtime/n8n-client';
 import { exportWorkflows } from '../src/cli/export';
 import { importWorkflows } from '../src/cli/import';
@@ -65,10 +74,16 @@ beforeAll(async () => {
   // A fresh machine installs n8n here once (~5 min); afterwards this returns at once.
   await ensureN8nInstalled({ onProgress: (p) => console.log(formatProgress(p)) });
   // `npm test` builds the node package before Jest starts; build here only when run on its own.
-  if (!existsSync(path.join(REPO_ROOT, 'n8n-nodes-aiphoto', 'dist'))) execFileSync('npm', ['run', 'build', '-w', 'n8n-nodes-aiphoto'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  if (!existsSync(path.join(REPO_ROOT, 'n8n-nodes-aiphoto', 'dist')))
+    execFileSync('npm', ['run', 'build', '-w', 'n8n-nodes-aiphoto'], { cwd: REPO_ROOT, stdio: 'pipe' });
 
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'aiphoto-wf-e2e-'));
-  sandbox = await createSandbox({ dataDir: path.join(tmp, 'data'), port: 0, cos: COS, runninghub: { apiKey: RUNNINGHUB_KEY, queueMs: 0, runMs: 0 } });
+  sandbox = await createSandbox({
+    dataDir: path.join(tmp, 'data'),
+    port: 0,
+    cos: COS,
+    runninghub: { apiKey: RUNNINGHUB_KEY, queueMs: 0, runMs: 0 },
+  });
   cos = { url: sandbox.url, secretId: COS.secretId, secretKey: COS.secretKey };
   inputKey = `input/${userId}/garment.jpg`;
   await putObject(cos, inputKey, await garmentPhoto(), 'image/jpeg');
@@ -160,7 +175,12 @@ describe('model_pose12 workflow', () => {
 
     const progress = backend.forTask(String(body.taskId)).filter((cb) => cb.event === 'progress');
     expect(progress[0]).toMatchObject({ progress: 5 });
-    expect(progress.some((cb) => cb.vendorTaskId === done.vendorTaskId && cb.progress !== undefined && cb.progress > 5 && cb.progress < 90)).toBe(true);
+    expect(
+      progress.some(
+        (cb) =>
+          cb.vendorTaskId === done.vendorTaskId && cb.progress !== undefined && cb.progress > 5 && cb.progress < 90,
+      ),
+    ).toBe(true);
     expect(progress[progress.length - 1]).toMatchObject({ progress: 90 });
   }, 120_000);
 
@@ -190,19 +210,28 @@ describe('provisioning and export', () => {
     for (const { file, workflow } of await readWorkflowDir(WORKFLOWS_ROOT)) {
       await fs.writeFile(path.join(dir, path.basename(file)), JSON.stringify({ ...workflow, nodes: [] }));
     }
-    const apiKey = JSON.parse(await fs.readFile(path.join(tmp, 'n8n', 'aiphoto-api-key.json'), 'utf8')).apiKey as string;
+    const apiKey = JSON.parse(await fs.readFile(path.join(tmp, 'n8n', 'aiphoto-api-key.json'), 'utf8'))
+      .apiKey as string;
     const saved = { url: process.env.N8N_BASE_URL, key: process.env.N8N_API_KEY };
     Object.assign(process.env, { N8N_BASE_URL: n8n?.url, N8N_API_KEY: apiKey });
     try {
       // n8n lists workflows in no guaranteed order.
-      expect((await exportWorkflows(['--dir', dir])).sort()).toEqual(['wrote basic_clean.json ("AI Photo · basic_clean")', 'wrote model_pose12.json ("AI Photo · model_pose12")']);
+      expect((await exportWorkflows(['--dir', dir])).sort()).toEqual([
+        'wrote basic_clean.json ("AI Photo · basic_clean")',
+        'wrote model_pose12.json ("AI Photo · model_pose12")',
+      ]);
       for (const name of ['basic_clean.json', 'model_pose12.json']) {
-        expect(await fs.readFile(path.join(dir, name), 'utf8')).toBe(await fs.readFile(path.join(WORKFLOWS_ROOT, name), 'utf8'));
+        expect(await fs.readFile(path.join(dir, name), 'utf8')).toBe(
+          await fs.readFile(path.join(WORKFLOWS_ROOT, name), 'utf8'),
+        );
       }
       const imported = await importWorkflows(['--dir', dir]);
       expect(imported.filter((line) => line.startsWith('unchanged'))).toHaveLength(2);
     } finally {
-      for (const [name, value] of [['N8N_BASE_URL', saved.url], ['N8N_API_KEY', saved.key]] as const) {
+      for (const [name, value] of [
+        ['N8N_BASE_URL', saved.url],
+        ['N8N_API_KEY', saved.key],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -212,12 +241,19 @@ describe('provisioning and export', () => {
   it('the workflow files open cleanly in the editor (known node types, no parameter issues)', async () => {
     const session = await N8nSession.login(n8n?.url ?? '', OWNER);
     const types = await session.get<INodeTypeDescription[]>('/types/nodes.json');
-    for (const { workflow } of await readWorkflowDir(WORKFLOWS_ROOT)) expect(editorProblems(workflow, types)).toEqual([]);
+    for (const { workflow } of await readWorkflowDir(WORKFLOWS_ROOT))
+      expect(editorProblems(workflow, types)).toEqual([]);
   }, 30_000);
 
   it('a second provision (warm start) reuses owner, key and workflows', async () => {
     const started = Date.now();
-    const result = await provision({ url: n8n?.url ?? '', userFolder: path.join(tmp, 'n8n'), owner: OWNER, credentials: [], workflowsDir: WORKFLOWS_ROOT });
+    const result = await provision({
+      url: n8n?.url ?? '',
+      userFolder: path.join(tmp, 'n8n'),
+      owner: OWNER,
+      credentials: [],
+      workflowsDir: WORKFLOWS_ROOT,
+    });
     timings.provisionWarmMs = Date.now() - started;
     expect(result.workflows.map((wf) => wf.action)).toEqual(['unchanged', 'unchanged']);
   }, 30_000);

@@ -14,13 +14,19 @@ export function DailyChart({ daily }: { daily: DailyPoint[] }) {
   return (
     <svg className="chart" viewBox={`0 0 ${W} ${H + PAD}`} role="img" aria-label="每日任务" data-testid="daily-chart">
       <line x1={0} x2={W} y1={H} y2={H} stroke="#d1d5db" />
-      <text x={2} y={10} className="chart-axis">{max}</text>
+      <text x={2} y={10} className="chart-axis">
+        {max}
+      </text>
       {bars.map((b, i) => (
         <g key={b.point.day}>
           <title>{`${b.point.day}: 任务 ${b.point.tasks}（失败 ${b.point.failed}），付费订单 ${b.point.paidOrders}，收入 ${yuan(b.point.revenueFen)}`}</title>
           <rect x={b.x} y={b.y} width={b.width} height={b.height} fill="#2563eb" rx={2} />
           <rect x={b.x} y={H - b.failedHeight} width={b.width} height={b.failedHeight} fill="#dc2626" rx={2} />
-          {i % every === 0 && <text x={b.x + b.width / 2} y={H + 16} textAnchor="middle" className="chart-axis">{b.label}</text>}
+          {i % every === 0 && (
+            <text x={b.x + b.width / 2} y={H + 16} textAnchor="middle" className="chart-axis">
+              {b.label}
+            </text>
+          )}
         </g>
       ))}
     </svg>

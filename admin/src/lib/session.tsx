@@ -43,7 +43,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const api = useMemo(() => new AdminApi(() => token.current, signOut), [signOut]);
   useEffect(() => {
     if (!token.current) return;
-    api.me().then(setAdmin, () => undefined).finally(() => setChecking(false));
+    api
+      .me()
+      .then(setAdmin, () => undefined)
+      .finally(() => setChecking(false));
   }, [api]);
   const signIn = useCallback((next: string, who: Admin) => {
     token.current = next;

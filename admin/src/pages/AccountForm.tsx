@@ -23,11 +23,29 @@ export function AccountForm({ onDone, onCancel }: { onDone: () => void; onCancel
       <div className="row wrap">
         <label className="field">
           <span>用户名（3–64 位字母、数字、. _ -）</span>
-          <input name="username" autoComplete="off" value={username} onChange={(e) => setUsername(e.target.value)} required minLength={3} maxLength={64} pattern="[A-Za-z0-9._\-]+" />
+          <input
+            name="username"
+            autoComplete="off"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+            minLength={3}
+            maxLength={64}
+            pattern="[A-Za-z0-9._\-]+"
+          />
         </label>
         <label className="field">
           <span>初始密码（至少 10 位，含字母和数字）</span>
-          <input name="password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={10} maxLength={128} />
+          <input
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            minLength={10}
+            maxLength={128}
+          />
         </label>
         <label className="field narrow">
           <span>角色</span>
@@ -37,10 +55,18 @@ export function AccountForm({ onDone, onCancel }: { onDone: () => void; onCancel
           </select>
         </label>
       </div>
-      {error && <p className="error small" role="alert">{error}</p>}
+      {error && (
+        <p className="error small" role="alert">
+          {error}
+        </p>
+      )}
       <div className="row">
-        <button type="submit" className="primary" disabled={busy}>创建</button>
-        <button type="button" className="secondary" onClick={onCancel}>取消</button>
+        <button type="submit" className="primary" disabled={busy}>
+          创建
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          取消
+        </button>
       </div>
     </form>
   );

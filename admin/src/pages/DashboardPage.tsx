@@ -22,7 +22,9 @@ export function DashboardPage() {
     <div className="stack" data-testid="dashboard">
       <div className="row spread">
         <h1>概览</h1>
-        <button type="button" className="secondary" onClick={reload}>刷新</button>
+        <button type="button" className="secondary" onClick={reload}>
+          刷新
+        </button>
       </div>
       <div className="tiles">
         {tiles.map(([label, value]) => (
@@ -33,7 +35,9 @@ export function DashboardPage() {
         ))}
       </div>
       <section className="card">
-        <h2>近 14 天任务 <span className="muted small">（蓝：全部，红：失败）</span></h2>
+        <h2>
+          近 14 天任务 <span className="muted small">（蓝：全部，红：失败）</span>
+        </h2>
         <DailyChart daily={s.daily} />
       </section>
       <section className="card">
@@ -41,13 +45,29 @@ export function DashboardPage() {
         <div className="table-wrap">
           <table>
             <thead>
-              <tr><th>类型</th>{STATUSES.map((st) => <th key={st}>{st}</th>)}</tr>
+              <tr>
+                <th>类型</th>
+                {STATUSES.map((st) => (
+                  <th key={st}>{st}</th>
+                ))}
+              </tr>
             </thead>
             <tbody>
               {Object.entries(s.tasks).map(([type, by]) => (
-                <tr key={type}><td>{type}</td>{STATUSES.map((st) => <td key={st}>{by[st] ?? 0}</td>)}</tr>
+                <tr key={type}>
+                  <td>{type}</td>
+                  {STATUSES.map((st) => (
+                    <td key={st}>{by[st] ?? 0}</td>
+                  ))}
+                </tr>
               ))}
-              {Object.keys(s.tasks).length === 0 && <tr><td colSpan={6} className="muted">暂无任务</td></tr>}
+              {Object.keys(s.tasks).length === 0 && (
+                <tr>
+                  <td colSpan={6} className="muted">
+                    暂无任务
+                  </td>
+                </tr>
+              )}
             </tbody>
           </table>
         </div>

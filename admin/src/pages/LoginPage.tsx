@@ -15,10 +15,35 @@ export function LoginPage() {
     <main className="login">
       <form className="card stack login-card" onSubmit={submit}>
         <h1>AI Photo 管理后台</h1>
-        <label className="field"><span>用户名</span><input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required /></label>
-        <label className="field"><span>密码</span><input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required /></label>
-        {error && <p className="error small" role="alert">{error}</p>}
-        <button type="submit" className="primary" disabled={busy}>登录</button>
+        <label className="field">
+          <span>用户名</span>
+          <input
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+          />
+        </label>
+        <label className="field">
+          <span>密码</span>
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </label>
+        {error && (
+          <p className="error small" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          登录
+        </button>
       </form>
     </main>
   );

@@ -4,7 +4,15 @@ import { useSession } from '../lib/session';
 import { useSubmit } from '../lib/use-submit';
 
 /** Create (all fields) or edit (code and kind are fixed: tasks store the code). */
-export function SceneForm({ scene, onDone, onCancel }: { scene: AdminScene | null; onDone: () => void; onCancel: () => void }) {
+export function SceneForm({
+  scene,
+  onDone,
+  onCancel,
+}: {
+  scene: AdminScene | null;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
   const { api } = useSession();
   const [code, setCode] = useState(scene?.code ?? '');
   const [category, setCategory] = useState<SceneKind>(scene?.category ?? 'scene');
@@ -25,11 +33,23 @@ export function SceneForm({ scene, onDone, onCancel }: { scene: AdminScene | nul
       <div className="row wrap">
         <label className="field">
           <span>代码（小写字母、数字、- _）</span>
-          <input name="code" value={code} onChange={(e) => setCode(e.target.value)} disabled={!!scene} required pattern="[a-z0-9][a-z0-9_\-]{0,63}" />
+          <input
+            name="code"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            disabled={!!scene}
+            required
+            pattern="[a-z0-9][a-z0-9_\-]{0,63}"
+          />
         </label>
         <label className="field">
           <span>种类</span>
-          <select name="category" value={category} onChange={(e) => setCategory(e.target.value as SceneKind)} disabled={!!scene}>
+          <select
+            name="category"
+            value={category}
+            onChange={(e) => setCategory(e.target.value as SceneKind)}
+            disabled={!!scene}
+          >
             <option value="scene">场景</option>
             <option value="garment">服装类别</option>
           </select>
@@ -45,13 +65,30 @@ export function SceneForm({ scene, onDone, onCancel }: { scene: AdminScene | nul
       </div>
       <label className="field">
         <span>提示词片段</span>
-        <textarea name="promptFragment" rows={3} value={promptFragment} onChange={(e) => setPrompt(e.target.value)} required maxLength={2000} />
+        <textarea
+          name="promptFragment"
+          rows={3}
+          value={promptFragment}
+          onChange={(e) => setPrompt(e.target.value)}
+          required
+          maxLength={2000}
+        />
       </label>
-      <label className="row small"><input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> 启用</label>
-      {error && <p className="error small" role="alert">{error}</p>}
+      <label className="row small">
+        <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> 启用
+      </label>
+      {error && (
+        <p className="error small" role="alert">
+          {error}
+        </p>
+      )}
       <div className="row">
-        <button type="submit" className="primary" disabled={busy}>保存</button>
-        <button type="button" className="secondary" onClick={onCancel}>取消</button>
+        <button type="submit" className="primary" disabled={busy}>
+          保存
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          取消
+        </button>
       </div>
     </form>
   );

@@ -29,14 +29,17 @@ function shown(key: string, value: number): string {
 export function ServerSettings() {
   const { api } = useSession();
   const { data, error, setData } = useLoad(() => api.settings(), [api]);
-  const replace = (next: Setting) => setData((d) => d && { items: d.items.map((s) => (s.key === next.key ? next : s)) });
+  const replace = (next: Setting) =>
+    setData((d) => d && { items: d.items.map((s) => (s.key === next.key ? next : s)) });
   return (
     <section className="card stack" data-testid="server-settings">
       <h2>服务端设置</h2>
       <p className="muted small">保存后立即生效，覆盖 .env 中的默认值；「恢复默认」删除覆盖。</p>
       {error && <p className="error">{error}</p>}
       {/* Keyed by value too: a saved or reset row starts again from what the server stored. */}
-      {data?.items.map((s) => <SettingRow key={`${s.key}:${s.value}`} setting={s} onSaved={replace} />)}
+      {data?.items.map((s) => (
+        <SettingRow key={`${s.key}:${s.value}`} setting={s} onSaved={replace} />
+      ))}
     </section>
   );
 }
@@ -79,11 +82,26 @@ function SettingRow({ setting, onSaved }: { setting: Setting; onSaved: (s: Setti
       </div>
       <div className="row wrap">
         <label className="row small">
-          <input name={setting.key} type="number" inputMode="decimal" step={field.fen ? '0.01' : '1'} min="0" value={text} onChange={(e) => setText(e.target.value)} aria-label={field.label} />
+          <input
+            name={setting.key}
+            type="number"
+            inputMode="decimal"
+            step={field.fen ? '0.01' : '1'}
+            min="0"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            aria-label={field.label}
+          />
           {field.unit}
         </label>
-        <button type="submit" className="primary" disabled={busy}>保存</button>
-        {setting.overridden && <button type="button" className="secondary" disabled={busy} onClick={() => void send(null)}>恢复默认</button>}
+        <button type="submit" className="primary" disabled={busy}>
+          保存
+        </button>
+        {setting.overridden && (
+          <button type="button" className="secondary" disabled={busy} onClick={() => void send(null)}>
+            恢复默认
+          </button>
+        )}
       </div>
       {error && <p className="error small">{error}</p>}
     </form>

@@ -19,8 +19,18 @@ export function SettingsPage() {
         <h2>n8n 编辑器地址</h2>
         <p className="muted small">侧栏的「n8n 工作流」链接指向这里（仅保存在本浏览器）。默认 {defaultN8nUrl()}。</p>
         <div className="row wrap">
-          <input className="grow" type="url" value={url} onChange={(e) => { setUrl(e.target.value); setSaved(false); }} />
-          <button type="submit" className="primary">保存</button>
+          <input
+            className="grow"
+            type="url"
+            value={url}
+            onChange={(e) => {
+              setUrl(e.target.value);
+              setSaved(false);
+            }}
+          />
+          <button type="submit" className="primary">
+            保存
+          </button>
         </div>
         {saved && <p className="ok small">已保存</p>}
       </form>

@@ -12,7 +12,10 @@ export function UsersPage() {
   const [filter, setFilter] = useState('');
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<AdminUser | null>(null);
-  const { data, error, setData } = useLoad(() => api.users({ phone: filter || undefined, page, pageSize: 20 }), [api, filter, page]);
+  const { data, error, setData } = useLoad(
+    () => api.users({ phone: filter || undefined, page, pageSize: 20 }),
+    [api, filter, page],
+  );
   const search = (e: FormEvent) => {
     e.preventDefault();
     setPage(1);
@@ -28,16 +31,37 @@ export function UsersPage() {
       <section className="stack">
         <h1>用户</h1>
         <form className="row" onSubmit={search}>
-          <input name="phone" placeholder="手机号（可部分）" inputMode="numeric" value={phone} onChange={(e) => setPhone(e.target.value.replace(/[^\d+]/g, ''))} />
-          <button type="submit" className="primary">搜索</button>
+          <input
+            name="phone"
+            placeholder="手机号（可部分）"
+            inputMode="numeric"
+            value={phone}
+            onChange={(e) => setPhone(e.target.value.replace(/[^\d+]/g, ''))}
+          />
+          <button type="submit" className="primary">
+            搜索
+          </button>
         </form>
         {error && <p className="error">{error}</p>}
         <div className="table-wrap">
           <table>
-            <thead><tr><th>手机号</th><th>会员</th><th>额度</th><th>到期</th><th>注册</th></tr></thead>
+            <thead>
+              <tr>
+                <th>手机号</th>
+                <th>会员</th>
+                <th>额度</th>
+                <th>到期</th>
+                <th>注册</th>
+              </tr>
+            </thead>
             <tbody>
               {data?.items.map((u) => (
-                <tr key={u.id} className={selected?.id === u.id ? 'selected clickable' : 'clickable'} onClick={() => setSelected(u)} data-testid="user-row">
+                <tr
+                  key={u.id}
+                  className={selected?.id === u.id ? 'selected clickable' : 'clickable'}
+                  onClick={() => setSelected(u)}
+                  data-testid="user-row"
+                >
                   <td>{u.phone}</td>
                   <td>{u.isMember ? <span className="badge ok">会员</span> : <span className="badge">否</span>}</td>
                   <td>{u.quotaRemaining}</td>
@@ -45,13 +69,21 @@ export function UsersPage() {
                   <td>{dateTime(u.createdAt)}</td>
                 </tr>
               ))}
-              {data && data.items.length === 0 && <tr><td colSpan={5} className="muted">没有匹配的用户</td></tr>}
+              {data && data.items.length === 0 && (
+                <tr>
+                  <td colSpan={5} className="muted">
+                    没有匹配的用户
+                  </td>
+                </tr>
+              )}
             </tbody>
           </table>
         </div>
         {data && <Pager page={data.page} pageSize={data.pageSize} total={data.total} onPage={setPage} />}
       </section>
-      {selected && <UserDetail key={selected.id} user={selected} onUpdated={updated} onClose={() => setSelected(null)} />}
+      {selected && (
+        <UserDetail key={selected.id} user={selected} onUpdated={updated} onClose={() => setSelected(null)} />
+      )}
     </div>
   );
 }

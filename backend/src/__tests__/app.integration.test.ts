@@ -10,7 +10,8 @@ describe.each(drivers)('the backend app on %s', (driver) => {
   beforeAll(async () => {
     db = await createTestDatabase(driver);
     await db.ds.destroy(); // the app opens its own connection to the migrated database
-    const overrides: Record<string, string> = driver === 'mysql' ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:${Date.now()}:` } : {};
+    const overrides: Record<string, string> =
+      driver === 'mysql' ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:${Date.now()}:` } : {};
     backend = await buildBackend(testConfig(overrides, db.config));
   });
 
@@ -54,14 +55,22 @@ describe.each(drivers)('the backend app on %s', (driver) => {
   });
 
   it('answers malformed JSON with 400 VALIDATION_FAILED and no stack', async () => {
-    const res = await request(backend.app).post('/api/v1/anything').set('Content-Type', 'application/json').send('{"a":').expect(400);
+    const res = await request(backend.app)
+      .post('/api/v1/anything')
+      .set('Content-Type', 'application/json')
+      .send('{"a":')
+      .expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(js|ts):\d+/);
   });
 
   it('refuses bodies over the JSON limit with 413', async () => {
     const big = JSON.stringify({ blob: 'x'.repeat(1_100_000) });
-    const res = await request(backend.app).post('/api/v1/anything').set('Content-Type', 'application/json').send(big).expect(413);
+    const res = await request(backend.app)
+      .post('/api/v1/anything')
+      .set('Content-Type', 'application/json')
+      .send(big)
+      .expect(413);
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });

@@ -15,7 +15,12 @@ const TOTAL = Number(process.env.BENCH_RESERVES ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const USERS = Number(process.env.BENCH_USERS ?? 20);
 
-async function run(label: string, total: number, one: (userId: string) => Promise<void>, users: string[]): Promise<number> {
+async function run(
+  label: string,
+  total: number,
+  one: (userId: string) => Promise<void>,
+  users: string[],
+): Promise<number> {
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
@@ -28,16 +33,24 @@ async function run(label: string, total: number, one: (userId: string) => Promis
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const rate = total / seconds;
-  if (label) console.log(`${label.padEnd(28)} ${total} reserves in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} reserves/s`);
+  if (label)
+    console.log(`${label.padEnd(28)} ${total} reserves in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} reserves/s`);
   return rate;
 }
 
 async function main(): Promise<void> {
   const db = await createTestDatabase('mysql', { poolSize: CONCURRENCY });
-  const raw = mysql.createPool({ uri: db.config.type === 'mysql' ? db.config.url : '', connectionLimit: CONCURRENCY, dateStrings: true, timezone: 'Z' });
+  const raw = mysql.createPool({
+    uri: db.config.type === 'mysql' ? db.config.url : '',
+    connectionLimit: CONCURRENCY,
+    dateStrings: true,
+    timezone: 'Z',
+  });
   try {
     const ledger = new LedgerService(db.ds);
-    const users = await Promise.all(Array.from({ length: USERS }, () => createTestUser(db.ds.manager, { quota: 1_000_000 })));
+    const users = await Promise.all(
+      Array.from({ length: USERS }, () => createTestUser(db.ds.manager, { quota: 1_000_000 })),
+    );
 
     const ours = async (userId: string) => {
       await inTransaction(db.ds, (tx) => ledger.reserve(tx, userId, 1, [randomUUID()]));
@@ -53,11 +66,26 @@ async function main(): Promise<void> {
           [1, now, userId, 1, now],
         );
         if (res.affectedRows !== 1) throw new Error('baseline reserve refused');
-        const [rows] = await conn.execute<mysql.RowDataPacket[]>('SELECT quota_remaining, is_member, quota_expire_at FROM users WHERE id = ?', [userId]);
+        const [rows] = await conn.execute<mysql.RowDataPacket[]>(
+          'SELECT quota_remaining, is_member, quota_expire_at FROM users WHERE id = ?',
+          [userId],
+        );
         const taskId = randomUUID();
         await conn.execute(
           'INSERT INTO quota_ledger (id, user_id, delta, balance_after, kind, task_id, order_id, admin_id, reason, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [randomUUID(), userId, -1, Number(rows[0].quota_remaining), 'reserve', taskId, null, null, null, `reserve:${taskId}`, now],
+          [
+            randomUUID(),
+            userId,
+            -1,
+            Number(rows[0].quota_remaining),
+            'reserve',
+            taskId,
+            null,
+            null,
+            null,
+            `reserve:${taskId}`,
+            now,
+          ],
         );
         await conn.query('COMMIT');
       } catch (err) {

@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { automationEnvShape } from '../modules/automation/automation.config';
-import { buildPaymentsConfig, paymentsConfigProblems, paymentsEnvShape, type PaymentsConfig } from '../modules/payments/payments.config';
+import {
+  buildPaymentsConfig,
+  paymentsConfigProblems,
+  paymentsEnvShape,
+  type PaymentsConfig,
+} from '../modules/payments/payments.config';
 
 /**
  * The one typed configuration object, built once at start-up from the environment
@@ -37,17 +42,17 @@ const envSchema = z.object({
     .regex(/^mysql:\/\//, 'must be a mysql:// URL (leave it unset for the embedded SQLite database)')
     .optional(),
   DATABASE_POOL_SIZE: int(10, 1),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   REDIS_KEY_PREFIX: z.string().default('aiphoto:'),
 
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SECRETS.JWT_SECRET),
   JWT_TTL_SECONDS: int(7 * 24 * 3600, 60),
   // Keys the HMAC of stored SMS codes; derived from JWT_SECRET when unset.
   AUTH_CODE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  N8N_SHARED_SECRET: z
-    .string()
-    .min(16, 'must be at least 16 characters')
-    .default(DEFAULT_SECRETS.N8N_SHARED_SECRET),
+  N8N_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SECRETS.N8N_SHARED_SECRET),
   N8N_BASE_URL: z.url().optional(),
 
   VENDOR_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
@@ -65,7 +70,10 @@ const envSchema = z.object({
   // to the sandbox's own development values (SANDBOX_COS_* are what the sandbox is started with).
   COS_SECRET_ID: z.string().optional(),
   COS_SECRET_KEY: z.string().optional(),
-  COS_BUCKET: z.string().regex(/^[a-z0-9-]+-\d+$/, 'must be <name>-<appid>, e.g. aiphoto-1250000000').optional(),
+  COS_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9-]+-\d+$/, 'must be <name>-<appid>, e.g. aiphoto-1250000000')
+    .optional(),
   COS_REGION: z.string().default('ap-guangzhou'),
   COS_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric APPID').optional(),
   COS_STS_DURATION_SECONDS: int(1800, 60).pipe(z.number().max(1800, 'at most 1800 (30 minutes)')),
@@ -108,9 +116,7 @@ export interface AppConfig {
   http: { host: string; port: number; publicBaseUrl: string; bodyLimit: string; trustProxy: boolean };
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
-  database:
-    | { type: 'sqlite'; file: string }
-    | { type: 'mysql'; url: string; poolSize: number };
+  database: { type: 'sqlite'; file: string } | { type: 'mysql'; url: string; poolSize: number };
   redis: { url: string; keyPrefix: string } | null;
   auth: { jwtSecret: string; jwtTtlSeconds: number; codeSecret: string | null };
   n8n: { baseUrl: string | null; sharedSecret: string };
@@ -255,8 +261,10 @@ function productionProblems(env: Env): string[] {
     }
   }
   if (env.VENDOR_MODE !== 'live') problems.push('VENDOR_MODE: production requires "live" vendors, not the sandbox');
-  if (!env.DATABASE_URL) problems.push('DATABASE_URL: production requires MySQL (the embedded SQLite is for local use)');
-  if (!env.REDIS_URL) problems.push('REDIS_URL: production requires Redis (rate limits, nonces and pub/sub across replicas)');
+  if (!env.DATABASE_URL)
+    problems.push('DATABASE_URL: production requires MySQL (the embedded SQLite is for local use)');
+  if (!env.REDIS_URL)
+    problems.push('REDIS_URL: production requires Redis (rate limits, nonces and pub/sub across replicas)');
   if (!env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: production requires the public URL of the backend');
   return problems;
 }

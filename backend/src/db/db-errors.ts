@@ -19,5 +19,7 @@ export function isCheckViolation(err: unknown): boolean {
   const e = (err as { driverError?: unknown })?.driverError ?? err;
   if (typeof e !== 'object' || e === null) return false;
   const { code, errno } = e as { code?: unknown; errno?: unknown };
-  return code === 'ER_CHECK_CONSTRAINT_VIOLATED' || errno === 3819 || errno === 4025 || code === 'SQLITE_CONSTRAINT_CHECK';
+  return (
+    code === 'ER_CHECK_CONSTRAINT_VIOLATED' || errno === 3819 || errno === 4025 || code === 'SQLITE_CONSTRAINT_CHECK'
+  );
 }

@@ -15,11 +15,21 @@ export interface LeasedRow {
 }
 
 export function dueRows<T extends LeasedRow>(db: Db, table: LeasedTable, now: Date, limit: number): Promise<T[]> {
-  return rows<T>(db, `SELECT * FROM ${table} WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`, [toDbTime(now), limit]);
+  return rows<T>(
+    db,
+    `SELECT * FROM ${table} WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
+    [toDbTime(now), limit],
+  );
 }
 
 /** Takes the row for `leaseMs` and counts the attempt; false when another worker claimed it first. */
-export async function claimRow(db: Db, table: LeasedTable, row: LeasedRow, now: Date, leaseMs: number): Promise<boolean> {
+export async function claimRow(
+  db: Db,
+  table: LeasedTable,
+  row: LeasedRow,
+  now: Date,
+  leaseMs: number,
+): Promise<boolean> {
   const changed = await execute(
     db,
     `UPDATE ${table} SET next_attempt_at = ?, attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at = ?`,

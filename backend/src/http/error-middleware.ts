@@ -28,7 +28,10 @@ export function toAppError(err: unknown): AppError | null {
   if (err instanceof ZodError) {
     const first = err.issues[0];
     const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-    return new ValidationError(`${where}${first?.message ?? 'invalid input'}`, err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    return new ValidationError(
+      `${where}${first?.message ?? 'invalid input'}`,
+      err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   return fromBodyParser(err);
 }

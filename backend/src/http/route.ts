@@ -37,11 +37,12 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
  * The same schemas feed the OpenAPI document, so `/api/docs` cannot drift from the code.
  * A handler that answers by itself (stream, redirect, custom body) returns nothing.
  */
-export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodUnknown, R extends z.ZodType = z.ZodUnknown>(
-  router: Router,
-  registry: OpenAPIRegistry,
-  spec: RouteSpec<B, Q, P, R>,
-): void {
+export function defineRoute<
+  B extends z.ZodType = z.ZodUnknown,
+  Q extends z.ZodType = z.ZodUnknown,
+  P extends z.ZodType = z.ZodUnknown,
+  R extends z.ZodType = z.ZodUnknown,
+>(router: Router, registry: OpenAPIRegistry, spec: RouteSpec<B, Q, P, R>): void {
   const status = spec.status ?? 200;
   const doc: RouteConfig = {
     method: spec.method,
@@ -61,7 +62,10 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
         ? { description: 'OK', content: { 'application/json': { schema: spec.response } } }
         : { description: 'OK' },
       ...Object.fromEntries(
-        [400, 401, 500, ...(spec.errors ?? [])].map((code) => [code, { description: 'Error', content: { 'application/json': { schema: ErrorResponse } } }]),
+        [400, 401, 500, ...(spec.errors ?? [])].map((code) => [
+          code,
+          { description: 'Error', content: { 'application/json': { schema: ErrorResponse } } },
+        ]),
       ),
     },
   };

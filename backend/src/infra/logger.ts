@@ -8,7 +8,14 @@ export function createLogger(level: string, name = 'aiphoto-backend'): Logger {
     name,
     level,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-aiphoto-signature"]', '*.password', '*.code', '*.secret'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-aiphoto-signature"]',
+        '*.password',
+        '*.code',
+        '*.secret',
+      ],
       censor: '[redacted]',
     },
   });

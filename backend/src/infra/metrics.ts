@@ -30,11 +30,19 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [this.registry],
     });
-    const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Counter<L>({ name, help, labelNames, registers: [this.registry] });
     this.tasksCreated = counter('aiphoto_tasks_created_total', 'Tasks accepted, by type', ['type']);
-    this.tasksFinished = counter('aiphoto_tasks_finished_total', 'Tasks that reached a terminal state, by type, status and error code', ['type', 'status', 'code']);
+    this.tasksFinished = counter(
+      'aiphoto_tasks_finished_total',
+      'Tasks that reached a terminal state, by type, status and error code',
+      ['type', 'status', 'code'],
+    );
     this.dispatches = counter('aiphoto_dispatch_attempts_total', 'Deliveries of tasks to n8n, by outcome', ['outcome']);
-    this.callbacks = counter('aiphoto_n8n_callbacks_total', 'Signed callbacks from n8n, by event and outcome', ['event', 'outcome']);
+    this.callbacks = counter('aiphoto_n8n_callbacks_total', 'Signed callbacks from n8n, by event and outcome', [
+      'event',
+      'outcome',
+    ]);
   }
 
   /** Records every request under its route pattern (not the raw URL, to bound cardinality). */
@@ -42,7 +50,11 @@ export class Metrics {
     return (req, res, next) => {
       const end = this.httpDuration.startTimer();
       res.on('finish', () => {
-        const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : res.statusCode === 404 ? 'unmatched' : req.baseUrl || req.path;
+        const route = req.route?.path
+          ? `${req.baseUrl}${String(req.route.path)}`
+          : res.statusCode === 404
+            ? 'unmatched'
+            : req.baseUrl || req.path;
         const labels = { method: req.method, route, status: String(res.statusCode) };
         this.httpRequests.inc(labels);
         end(labels);

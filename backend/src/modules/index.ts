@@ -32,7 +32,10 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   const prompts = new PromptBuilder(scenes);
   // Progress fan-out (the tasks' ProgressPort): publish anywhere, delivered over /ws on any replica.
   const progress = new ProgressHub(ctx.kv, ctx.logger);
-  const catalogAndProgress: AppModule[] = [scenesModule(ctx, { scenes, jwt }), progressModule(ctx, { hub: progress, jwt })];
+  const catalogAndProgress: AppModule[] = [
+    scenesModule(ctx, { scenes, jwt }),
+    progressModule(ctx, { hub: progress, jwt }),
+  ];
   // Identity first: the auth router carries the app-wide /api/v1 rate limit.
   const identity: AppModule[] = [createAuthModule(ctx, { jwt, users }), await createAdminAuthModule(ctx, { jwt })];
   // Merchant automation: API keys (accepted beside the JWT on tasks, media and membership
@@ -51,8 +54,19 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   const tasks = tasksModule(
     ctx,
     {
-      ledger: money.ledger, membership: money.membership, media: media.media, urls: media.storage, scenes: prompts, progress, events: automation.webhooks,
-      deadlines: { seconds: (type) => settings.get(type === 'basic_clean' ? 'task.deadline.basic_clean_seconds' : 'task.deadline.model_pose12_seconds') },
+      ledger: money.ledger,
+      membership: money.membership,
+      media: media.media,
+      urls: media.storage,
+      scenes: prompts,
+      progress,
+      events: automation.webhooks,
+      deadlines: {
+        seconds: (type) =>
+          settings.get(
+            type === 'basic_clean' ? 'task.deadline.basic_clean_seconds' : 'task.deadline.model_pose12_seconds',
+          ),
+      },
     },
     requireUser(jwt, apiKeys),
     (res, fileName, entries) => media.zip.stream(res, fileName, entries),
@@ -61,5 +75,15 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   const adminTasks: AppModule = { name: 'admin-tasks', router: adminTasksRoutes(ctx, { jwt, urls: media.storage }) };
   const adminSettings: AppModule = { name: 'settings', router: settingsRoutes(ctx, { jwt, settings }) };
   // Last: the built portal and console, with client-side route fallback.
-  return [...identity, ...catalogAndProgress, ...money.modules, media.module, tasks, automationModule, adminTasks, adminSettings, staticModule(defaultStaticApps())];
+  return [
+    ...identity,
+    ...catalogAndProgress,
+    ...money.modules,
+    media.module,
+    tasks,
+    automationModule,
+    adminTasks,
+    adminSettings,
+    staticModule(defaultStaticApps()),
+  ];
 }

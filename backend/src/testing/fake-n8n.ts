@@ -14,7 +14,9 @@ export interface ReceivedDispatch {
  * dispatch like the AI Photo Trigger does and records it. `down` makes it answer 503.
  * (The e2e suites use the real n8n.)
  */
-export async function startFakeN8n(secret: string): Promise<{ url: string; received: ReceivedDispatch[]; setDown(down: boolean): void; close(): Promise<void> }> {
+export async function startFakeN8n(
+  secret: string,
+): Promise<{ url: string; received: ReceivedDispatch[]; setDown(down: boolean): void; close(): Promise<void> }> {
   const received: ReceivedDispatch[] = [];
   const nonces = new MemoryKeyValueStore();
   let down = false;
@@ -29,7 +31,11 @@ export async function startFakeN8n(secret: string): Promise<{ url: string; recei
       const raw = Buffer.concat(chunks);
       verifySignedMessage({ secret, rawBody: raw, headers: req.headers, kv: nonces }).then(
         () => {
-          received.push({ path: req.url ?? '', body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>, signatureOk: true });
+          received.push({
+            path: req.url ?? '',
+            body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>,
+            signatureOk: true,
+          });
           res.writeHead(202, { 'Content-Type': 'application/json' }).end('{"accepted":true}');
         },
         () => {
@@ -56,12 +62,17 @@ export async function startFakeN8n(secret: string): Promise<{ url: string; recei
 }
 
 /** Polls until `condition` holds (bounded), for effects that happen in background loops. */
-export async function eventually<T>(probe: () => Promise<T> | T, condition: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T> | T,
+  condition: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await probe();
     if (condition(value)) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -19,10 +19,23 @@ export async function createTestUser(db: Db, overrides: TestUserOverrides = {}):
   const now = new Date();
   const quota = overrides.quota ?? 0;
   const isMember = overrides.isMember ?? quota > 0;
-  const expireAt = overrides.expireAt === undefined ? (isMember ? new Date(now.getTime() + 30 * 86_400_000) : null) : overrides.expireAt;
+  const expireAt =
+    overrides.expireAt === undefined
+      ? isMember
+        ? new Date(now.getTime() + 30 * 86_400_000)
+        : null
+      : overrides.expireAt;
   await db.query(
     'INSERT INTO users (id, phone, nickname, is_member, quota_remaining, quota_expire_at, created_at, updated_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)',
-    [id, overrides.phone ?? `139${String(randomInt(0, 1e8)).padStart(8, '0')}`, isMember ? 1 : 0, quota, expireAt ? toDbTime(expireAt) : null, toDbTime(now), toDbTime(now)],
+    [
+      id,
+      overrides.phone ?? `139${String(randomInt(0, 1e8)).padStart(8, '0')}`,
+      isMember ? 1 : 0,
+      quota,
+      expireAt ? toDbTime(expireAt) : null,
+      toDbTime(now),
+      toDbTime(now),
+    ],
   );
   if (quota) {
     await db.query(

@@ -22,7 +22,11 @@ function push(map: Record<string, string[]>, table: string, value: string): void
 }
 
 function sorted(map: Record<string, string[]>): Record<string, string[]> {
-  return Object.fromEntries(Object.keys(map).sort().map((k) => [k, [...map[k]].sort()]));
+  return Object.fromEntries(
+    Object.keys(map)
+      .sort()
+      .map((k) => [k, [...map[k]].sort()]),
+  );
 }
 
 async function inspectMysql(ds: DataSource): Promise<SchemaSummary> {
@@ -51,16 +55,28 @@ async function inspectSqlite(ds: DataSource): Promise<SchemaSummary> {
   const columns: Record<string, string[]> = {};
   const uniques: Record<string, string[]> = {};
   const checks: Record<string, string[]> = {};
-  const tables = (await ds.query(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)) as Array<{ name: string; sql: string }>;
+  const tables = (await ds.query(
+    `SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
+  )) as Array<{ name: string; sql: string }>;
   for (const { name, sql } of tables) {
     if (IGNORED_TABLES.has(name)) continue;
-    const info = (await ds.query(`SELECT name, "notnull" AS nn, pk FROM pragma_table_info(?)`, [name])) as Array<{ name: string; nn: number; pk: number }>;
+    const info = (await ds.query(`SELECT name, "notnull" AS nn, pk FROM pragma_table_info(?)`, [name])) as Array<{
+      name: string;
+      nn: number;
+      pk: number;
+    }>;
     // SQLite reports a primary key column as nullable unless declared NOT NULL; MySQL never does.
     for (const c of info) push(columns, name, `${c.name}${c.nn || c.pk ? ' NOT NULL' : ''}`);
-    const indexes = (await ds.query(`SELECT name, "unique" AS u, origin FROM pragma_index_list(?)`, [name])) as Array<{ name: string; u: number; origin: string }>;
+    const indexes = (await ds.query(`SELECT name, "unique" AS u, origin FROM pragma_index_list(?)`, [name])) as Array<{
+      name: string;
+      u: number;
+      origin: string;
+    }>;
     for (const index of indexes) {
       if (!index.u || index.origin === 'pk') continue;
-      const cols = (await ds.query(`SELECT name FROM pragma_index_info(?) ORDER BY seqno`, [index.name])) as Array<{ name: string }>;
+      const cols = (await ds.query(`SELECT name FROM pragma_index_info(?) ORDER BY seqno`, [index.name])) as Array<{
+        name: string;
+      }>;
       push(uniques, name, cols.map((c) => c.name).join(','));
     }
     for (const match of sql.matchAll(/CONSTRAINT "([^"]+)" CHECK/g)) push(checks, name, match[1]);

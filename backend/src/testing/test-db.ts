@@ -26,7 +26,10 @@ export interface TestDatabase {
  * A fresh, migrated database of its own for one test file: a temp SQLite file, or a
  * uniquely named MySQL database created from MYSQL_URL and dropped afterwards.
  */
-export async function createTestDatabase(driver: DriverName, options: { poolSize?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  driver: DriverName,
+  options: { poolSize?: number } = {},
+): Promise<TestDatabase> {
   const config = await createEmptyDatabase(driver, options.poolSize);
   const ds = await openDatabase(config.config);
   return {
@@ -40,10 +43,16 @@ export async function createTestDatabase(driver: DriverName, options: { poolSize
 }
 
 /** An empty database (no migrations run) and how to remove it. */
-export async function createEmptyDatabase(driver: DriverName, poolSize = 10): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
+export async function createEmptyDatabase(
+  driver: DriverName,
+  poolSize = 10,
+): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
   if (driver === 'sqlite') {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-db-'));
-    return { config: { type: 'sqlite', file: path.join(dir, 'test.sqlite') }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      config: { type: 'sqlite', file: path.join(dir, 'test.sqlite') },
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const admin = new URL(mysqlAdminUrl());
   const base = admin.pathname.replace(/^\//, '') || 'test';

@@ -1,9 +1,9 @@
 import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
+  ICredentialDataDecryptedObject,
+  ICredentialTestRequest,
+  ICredentialType,
+  IHttpRequestOptions,
+  INodeProperties,
 } from 'n8n-workflow';
 
 import { signMessage } from '../shared/signature';
@@ -14,62 +14,61 @@ import { signMessage } from '../shared/signature';
  * Every call makes a fresh timestamp and nonce, so a retried request is never a "replay".
  */
 export async function signBackendRequest(
-	credentials: ICredentialDataDecryptedObject,
-	requestOptions: IHttpRequestOptions,
+  credentials: ICredentialDataDecryptedObject,
+  requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	const { body } = requestOptions;
-	let rawBody = '';
-	if (typeof body === 'string') rawBody = body;
-	else if (Buffer.isBuffer(body)) rawBody = body.toString('utf8');
-	else if (body !== undefined && body !== null) rawBody = JSON.stringify(body);
-	const headers = signMessage(String(credentials.sharedSecret), rawBody);
-	return {
-		...requestOptions,
-		body: rawBody === '' ? requestOptions.body : rawBody,
-		json: false,
-		headers: {
-			...requestOptions.headers,
-			...(rawBody === '' ? {} : { 'Content-Type': 'application/json' }),
-			...headers,
-		},
-	};
+  const { body } = requestOptions;
+  let rawBody = '';
+  if (typeof body === 'string') rawBody = body;
+  else if (Buffer.isBuffer(body)) rawBody = body.toString('utf8');
+  else if (body !== undefined && body !== null) rawBody = JSON.stringify(body);
+  const headers = signMessage(String(credentials.sharedSecret), rawBody);
+  return {
+    ...requestOptions,
+    body: rawBody === '' ? requestOptions.body : rawBody,
+    json: false,
+    headers: {
+      ...requestOptions.headers,
+      ...(rawBody === '' ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
+    },
+  };
 }
 
 export class AiPhotoApi implements ICredentialType {
-	name = 'aiPhotoApi';
+  name = 'aiPhotoApi';
 
-	displayName = 'AI Photo Backend API';
+  displayName = 'AI Photo Backend API';
 
-	icon = 'file:aiPhoto.svg' as const;
+  icon = 'file:aiPhoto.svg' as const;
 
-	properties: INodeProperties[] = [
-		{
-			displayName: 'Backend Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'http://127.0.0.1:3000',
-			required: true,
-			description: 'Where the AI Photo backend answers, without a trailing slash',
-		},
-		{
-			displayName: 'Shared Secret',
-			name: 'sharedSecret',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description:
-				'The same value as N8N_SHARED_SECRET in the backend. Signs callbacks and verifies dispatches.',
-		},
-	];
+  properties: INodeProperties[] = [
+    {
+      displayName: 'Backend Base URL',
+      name: 'baseUrl',
+      type: 'string',
+      default: 'http://127.0.0.1:3000',
+      required: true,
+      description: 'Where the AI Photo backend answers, without a trailing slash',
+    },
+    {
+      displayName: 'Shared Secret',
+      name: 'sharedSecret',
+      type: 'string',
+      typeOptions: { password: true },
+      default: '',
+      required: true,
+      description: 'The same value as N8N_SHARED_SECRET in the backend. Signs callbacks and verifies dispatches.',
+    },
+  ];
 
-	authenticate = signBackendRequest;
+  authenticate = signBackendRequest;
 
-	test: ICredentialTestRequest = {
-		request: {
-			method: 'GET',
-			baseURL: '={{ $credentials.baseUrl.replace(/\\/+$/, "") }}',
-			url: '/health',
-		},
-	};
+  test: ICredentialTestRequest = {
+    request: {
+      method: 'GET',
+      baseURL: '={{ $credentials.baseUrl.replace(/\\/+$/, "") }}',
+      url: '/health',
+    },
+  };
 }

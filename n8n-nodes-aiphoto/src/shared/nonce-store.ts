@@ -10,29 +10,29 @@ import { NONCE_TTL_SECONDS, type NonceStore } from './signature';
  * because a dispatch for a task that is no longer `queued` changes nothing.
  */
 export class MemoryNonceStore implements NonceStore {
-	private readonly expiresAt = new Map<string, number>();
+  private readonly expiresAt = new Map<string, number>();
 
-	constructor(
-		private readonly ttlMs: number = NONCE_TTL_SECONDS * 1000,
-		private readonly maxEntries: number = 100_000,
-	) {}
+  constructor(
+    private readonly ttlMs: number = NONCE_TTL_SECONDS * 1000,
+    private readonly maxEntries: number = 100_000,
+  ) {}
 
-	checkAndRemember(nonce: string, nowMs: number): boolean {
-		this.prune(nowMs);
-		const expiry = this.expiresAt.get(nonce);
-		if (expiry !== undefined && expiry > nowMs) return true;
-		this.expiresAt.set(nonce, nowMs + this.ttlMs);
-		return false;
-	}
+  checkAndRemember(nonce: string, nowMs: number): boolean {
+    this.prune(nowMs);
+    const expiry = this.expiresAt.get(nonce);
+    if (expiry !== undefined && expiry > nowMs) return true;
+    this.expiresAt.set(nonce, nowMs + this.ttlMs);
+    return false;
+  }
 
-	get size(): number {
-		return this.expiresAt.size;
-	}
+  get size(): number {
+    return this.expiresAt.size;
+  }
 
-	private prune(nowMs: number): void {
-		for (const [nonce, expiry] of this.expiresAt) {
-			if (expiry > nowMs && this.expiresAt.size <= this.maxEntries) break;
-			this.expiresAt.delete(nonce);
-		}
-	}
+  private prune(nowMs: number): void {
+    for (const [nonce, expiry] of this.expiresAt) {
+      if (expiry > nowMs && this.expiresAt.size <= this.maxEntries) break;
+      this.expiresAt.delete(nonce);
+    }
+  }
 }

@@ -1,9 +1,9 @@
 import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
+  NodeApiError,
+  NodeOperationError,
+  type IDataObject,
+  type IExecuteFunctions,
+  type INodeExecutionData,
 } from 'n8n-workflow';
 
 export type ItemHandler = (itemIndex: number) => Promise<IDataObject>;
@@ -14,47 +14,49 @@ export type ItemHandler = (itemIndex: number) => Promise<IDataObject>;
  * of stopping the workflow (so one bad image does not fail a whole batch).
  */
 export async function runPerItem(ctx: IExecuteFunctions, handler: ItemHandler): Promise<INodeExecutionData[][]> {
-	const items = ctx.getInputData();
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const json = await handler(itemIndex);
-			output.push({ json, pairedItem: { item: itemIndex } });
-		} catch (error) {
-			const nodeError =
-				error instanceof NodeApiError || error instanceof NodeOperationError
-					? error
-					: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex, message: (error as Error).message });
-			if (ctx.continueOnFail()) {
-				// n8n 2.8 sends an item to the node's error output ("Continue (using error output)")
-				// only when its json is exactly { error } or { error, message }: keep to that shape.
-				output.push({
-					json: nodeError.description ? { error: nodeError.message, message: nodeError.description } : { error: nodeError.message },
-					pairedItem: { item: itemIndex },
-				});
-				continue;
-			}
-			throw nodeError;
-		}
-	}
-	return [output];
+  const items = ctx.getInputData();
+  const output: INodeExecutionData[] = [];
+  for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+    try {
+      const json = await handler(itemIndex);
+      output.push({ json, pairedItem: { item: itemIndex } });
+    } catch (error) {
+      const nodeError =
+        error instanceof NodeApiError || error instanceof NodeOperationError
+          ? error
+          : new NodeOperationError(ctx.getNode(), error as Error, { itemIndex, message: (error as Error).message });
+      if (ctx.continueOnFail()) {
+        // n8n 2.8 sends an item to the node's error output ("Continue (using error output)")
+        // only when its json is exactly { error } or { error, message }: keep to that shape.
+        output.push({
+          json: nodeError.description
+            ? { error: nodeError.message, message: nodeError.description }
+            : { error: nodeError.message },
+          pairedItem: { item: itemIndex },
+        });
+        continue;
+      }
+      throw nodeError;
+    }
+  }
+  return [output];
 }
 
 /** A required string parameter, trimmed; an empty value is the operator's mistake, so say which. */
 export function requiredString(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
-	const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	if (!value) {
-		throw new NodeOperationError(ctx.getNode(), `${label} is empty`, {
-			itemIndex,
-			description: `Set "${label}" or map it from the previous node (usually the AI Photo Trigger).`,
-		});
-	}
-	return value;
+  const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
+  if (!value) {
+    throw new NodeOperationError(ctx.getNode(), `${label} is empty`, {
+      itemIndex,
+      description: `Set "${label}" or map it from the previous node (usually the AI Photo Trigger).`,
+    });
+  }
+  return value;
 }
 
 /** An operation module: `actions/<resource>/<op>.operation.ts` exports its `execute`. */
 export interface Operation {
-	execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject>;
+  execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject>;
 }
 
 /**
@@ -62,12 +64,12 @@ export interface Operation {
  * `operation` parameter per item and runs that operation's `execute` under runPerItem.
  */
 export function operationRouter(operations: Record<string, Operation>) {
-	return async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return runPerItem(this, async (itemIndex) => {
-			const operation = this.getNodeParameter('operation', itemIndex) as string;
-			const handler = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
-			if (!handler) throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, { itemIndex });
-			return handler.execute.call(this, itemIndex);
-		});
-	};
+  return async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    return runPerItem(this, async (itemIndex) => {
+      const operation = this.getNodeParameter('operation', itemIndex) as string;
+      const handler = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
+      if (!handler) throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, { itemIndex });
+      return handler.execute.call(this, itemIndex);
+    });
+  };
 }

@@ -22,19 +22,19 @@ export const NONCE_TTL_SECONDS = 600;
 
 // A type alias (not an interface) so it is assignable to plain header records.
 export type SignedHeaders = {
-	'X-AiPhoto-Timestamp': string;
-	'X-AiPhoto-Nonce': string;
-	'X-AiPhoto-Signature': string;
+  'X-AiPhoto-Timestamp': string;
+  'X-AiPhoto-Nonce': string;
+  'X-AiPhoto-Signature': string;
 };
 
 export type RawBody = string | Buffer;
 
 export function computeSignature(secret: string, timestamp: string, nonce: string, rawBody: RawBody): string {
-	const hmac = createHmac('sha256', secret);
-	hmac.update(`${timestamp}.${nonce}.`, 'utf8');
-	// Bytes as received: re-serialising parsed JSON would change key order or spacing.
-	hmac.update(typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody);
-	return `v1=${hmac.digest('hex')}`;
+  const hmac = createHmac('sha256', secret);
+  hmac.update(`${timestamp}.${nonce}.`, 'utf8');
+  // Bytes as received: re-serialising parsed JSON would change key order or spacing.
+  hmac.update(typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody);
+  return `v1=${hmac.digest('hex')}`;
 }
 
 /**
@@ -42,63 +42,59 @@ export function computeSignature(secret: string, timestamp: string, nonce: strin
  * shared vectors are deterministic; callers in production pass neither.
  */
 export function signMessage(
-	secret: string,
-	rawBody: RawBody,
-	now: number = Date.now(),
-	nonce: string = randomBytes(16).toString('hex'),
+  secret: string,
+  rawBody: RawBody,
+  now: number = Date.now(),
+  nonce: string = randomBytes(16).toString('hex'),
 ): SignedHeaders {
-	const timestamp = String(Math.floor(now / 1000));
-	return {
-		[TIMESTAMP_HEADER]: timestamp,
-		[NONCE_HEADER]: nonce,
-		[SIGNATURE_HEADER]: computeSignature(secret, timestamp, nonce, rawBody),
-	};
+  const timestamp = String(Math.floor(now / 1000));
+  return {
+    [TIMESTAMP_HEADER]: timestamp,
+    [NONCE_HEADER]: nonce,
+    [SIGNATURE_HEADER]: computeSignature(secret, timestamp, nonce, rawBody),
+  };
 }
 
 /** Remembers nonces; `checkAndRemember` answers whether the nonce was already seen. */
 export interface NonceStore {
-	checkAndRemember(nonce: string, nowMs: number): boolean;
+  checkAndRemember(nonce: string, nowMs: number): boolean;
 }
 
 export type VerifyFailureCode =
-	| 'SIGNATURE_MISSING'
-	| 'TIMESTAMP_INVALID'
-	| 'TIMESTAMP_STALE'
-	| 'SIGNATURE_INVALID'
-	| 'NONCE_REPLAYED';
+  'SIGNATURE_MISSING' | 'TIMESTAMP_INVALID' | 'TIMESTAMP_STALE' | 'SIGNATURE_INVALID' | 'NONCE_REPLAYED';
 
 export type VerifyResult = { ok: true } | { ok: false; code: VerifyFailureCode; message: string };
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
 export interface VerifyInput {
-	secret: string;
-	rawBody: RawBody;
-	headers: HeaderBag;
-	/** Milliseconds; defaults to the current time. */
-	now?: number;
-	/** Without a store the replay check is skipped (for one-off checks such as the fixture test). */
-	nonceStore?: NonceStore;
+  secret: string;
+  rawBody: RawBody;
+  headers: HeaderBag;
+  /** Milliseconds; defaults to the current time. */
+  now?: number;
+  /** Without a store the replay check is skipped (for one-off checks such as the fixture test). */
+  nonceStore?: NonceStore;
 }
 
 function headerValue(headers: HeaderBag, name: string): string | undefined {
-	const wanted = name.toLowerCase();
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() !== wanted) continue;
-		return Array.isArray(value) ? value[0] : value;
-	}
-	return undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== wanted) continue;
+    return Array.isArray(value) ? value[0] : value;
+  }
+  return undefined;
 }
 
 function constantTimeEqual(a: string, b: string): boolean {
-	const left = Buffer.from(a, 'utf8');
-	const right = Buffer.from(b, 'utf8');
-	// timingSafeEqual needs equal lengths; comparing against itself keeps the timing flat.
-	if (left.length !== right.length) {
-		timingSafeEqual(left, left);
-		return false;
-	}
-	return timingSafeEqual(left, right);
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  // timingSafeEqual needs equal lengths; comparing against itself keeps the timing flat.
+  if (left.length !== right.length) {
+    timingSafeEqual(left, left);
+    return false;
+  }
+  return timingSafeEqual(left, right);
 }
 
 /**
@@ -106,29 +102,29 @@ function constantTimeEqual(a: string, b: string): boolean {
  * unsigned garbage cannot fill the store or burn a legitimate sender's nonce.
  */
 export function verifySignedMessage(input: VerifyInput): VerifyResult {
-	const now = input.now ?? Date.now();
-	const timestamp = headerValue(input.headers, TIMESTAMP_HEADER);
-	const nonce = headerValue(input.headers, NONCE_HEADER);
-	const signature = headerValue(input.headers, SIGNATURE_HEADER);
-	if (!timestamp || !nonce || !signature) {
-		return { ok: false, code: 'SIGNATURE_MISSING', message: 'The request is not signed' };
-	}
-	if (!/^\d{1,12}$/.test(timestamp)) {
-		return { ok: false, code: 'TIMESTAMP_INVALID', message: 'The signature timestamp is not a unix time' };
-	}
-	if (Math.abs(Math.floor(now / 1000) - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
-		return {
-			ok: false,
-			code: 'TIMESTAMP_STALE',
-			message: `The signature timestamp is more than ${MAX_CLOCK_SKEW_SECONDS} s away from this server's clock`,
-		};
-	}
-	const expected = computeSignature(input.secret, timestamp, nonce, input.rawBody);
-	if (!constantTimeEqual(expected, signature)) {
-		return { ok: false, code: 'SIGNATURE_INVALID', message: 'The signature does not match the request' };
-	}
-	if (input.nonceStore?.checkAndRemember(nonce, now)) {
-		return { ok: false, code: 'NONCE_REPLAYED', message: 'This request was already received (nonce reused)' };
-	}
-	return { ok: true };
+  const now = input.now ?? Date.now();
+  const timestamp = headerValue(input.headers, TIMESTAMP_HEADER);
+  const nonce = headerValue(input.headers, NONCE_HEADER);
+  const signature = headerValue(input.headers, SIGNATURE_HEADER);
+  if (!timestamp || !nonce || !signature) {
+    return { ok: false, code: 'SIGNATURE_MISSING', message: 'The request is not signed' };
+  }
+  if (!/^\d{1,12}$/.test(timestamp)) {
+    return { ok: false, code: 'TIMESTAMP_INVALID', message: 'The signature timestamp is not a unix time' };
+  }
+  if (Math.abs(Math.floor(now / 1000) - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
+    return {
+      ok: false,
+      code: 'TIMESTAMP_STALE',
+      message: `The signature timestamp is more than ${MAX_CLOCK_SKEW_SECONDS} s away from this server's clock`,
+    };
+  }
+  const expected = computeSignature(input.secret, timestamp, nonce, input.rawBody);
+  if (!constantTimeEqual(expected, signature)) {
+    return { ok: false, code: 'SIGNATURE_INVALID', message: 'The signature does not match the request' };
+  }
+  if (input.nonceStore?.checkAndRemember(nonce, now)) {
+    return { ok: false, code: 'NONCE_REPLAYED', message: 'This request was already received (nonce reused)' };
+  }
+  return { ok: true };
 }

@@ -1,14 +1,14 @@
 import http from 'http';
 import https from 'https';
 import type {
-	IBinaryData,
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestOptions,
-	INode,
-	INodeExecutionData,
-	IWebhookFunctions,
+  IBinaryData,
+  ICredentialDataDecryptedObject,
+  IDataObject,
+  IExecuteFunctions,
+  IHttpRequestOptions,
+  INode,
+  INodeExecutionData,
+  IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { AiPhotoApi } from '../credentials/AiPhotoApi.credentials';
@@ -22,185 +22,197 @@ import { TencentCloudApi } from '../credentials/TencentCloudApi.credentials';
  */
 
 const credentialTypes = {
-	aiPhotoApi: new AiPhotoApi(),
-	runningHubApi: new RunningHubApi(),
-	tencentCloudApi: new TencentCloudApi(),
+  aiPhotoApi: new AiPhotoApi(),
+  runningHubApi: new RunningHubApi(),
+  tencentCloudApi: new TencentCloudApi(),
 };
 
 export const testNode: INode = {
-	id: 'node-1',
-	name: 'Node Under Test',
-	type: 'n8n-nodes-aiphoto.test',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
+  id: 'node-1',
+  name: 'Node Under Test',
+  type: 'n8n-nodes-aiphoto.test',
+  typeVersion: 1,
+  position: [0, 0],
+  parameters: {},
 };
 
 export class HttpStatusError extends Error {
-	constructor(readonly httpCode: number) {
-		super(`HTTP ${httpCode}`);
-	}
+  constructor(readonly httpCode: number) {
+    super(`HTTP ${httpCode}`);
+  }
 }
 
 function toHeaderRecord(headers: IDataObject | undefined): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const [key, value] of Object.entries(headers ?? {})) {
-		if (value !== undefined && value !== null) out[key] = String(value);
-	}
-	return out;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined && value !== null) out[key] = String(value);
+  }
+  return out;
 }
 
 interface RawResponse {
-	status: number;
-	headers: IDataObject;
-	bytes: Buffer;
+  status: number;
+  headers: IDataObject;
+  bytes: Buffer;
 }
 
 /** node:http(s) like axios in the n8n runtime, so nock intercepts exactly what n8n would send. */
-function send(url: URL, method: string, headers: Record<string, string>, body: string | Buffer | undefined): Promise<RawResponse> {
-	const transport = url.protocol === 'https:' ? https : http;
-	return new Promise((resolve, reject) => {
-		const request = transport.request(url, { method, headers }, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () =>
-				resolve({ status: response.statusCode ?? 0, headers: { ...response.headers } as IDataObject, bytes: Buffer.concat(chunks) }),
-			);
-			response.on('error', reject);
-		});
-		request.on('error', reject);
-		request.end(body);
-	});
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | Buffer | undefined,
+): Promise<RawResponse> {
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = transport.request(url, { method, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: { ...response.headers } as IDataObject,
+          bytes: Buffer.concat(chunks),
+        }),
+      );
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 /** Mirrors the parts of n8n's httpRequest the nodes rely on. */
 export async function fakeHttpRequest(options: IHttpRequestOptions): Promise<unknown> {
-	const url = new URL(options.url, options.baseURL);
-	for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
-	const headers = toHeaderRecord(options.headers);
-	let body: string | Buffer | undefined;
-	if (typeof options.body === 'string' || Buffer.isBuffer(options.body)) body = options.body;
-	else if (options.body !== undefined && options.body !== null) {
-		body = JSON.stringify(options.body);
-		headers['content-type'] ??= 'application/json';
-	}
-	const response = await send(url, options.method ?? 'GET', headers, body);
-	let parsed: unknown = response.bytes;
-	if (options.encoding !== 'arraybuffer') {
-		const text = response.bytes.toString('utf8');
-		const isJson = options.json || String(response.headers['content-type'] ?? '').includes('json');
-		parsed = text;
-		// Like axios' silent JSON parsing: a body that is not JSON stays text.
-		if (isJson && text) {
-			try {
-				parsed = JSON.parse(text) as unknown;
-			} catch {
-				parsed = text;
-			}
-		}
-	}
-	if (!options.ignoreHttpStatusErrors && response.status >= 400) throw new HttpStatusError(response.status);
-	if (!options.returnFullResponse) return parsed;
-	return { statusCode: response.status, headers: response.headers, body: parsed };
+  const url = new URL(options.url, options.baseURL);
+  for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
+  const headers = toHeaderRecord(options.headers);
+  let body: string | Buffer | undefined;
+  if (typeof options.body === 'string' || Buffer.isBuffer(options.body)) body = options.body;
+  else if (options.body !== undefined && options.body !== null) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await send(url, options.method ?? 'GET', headers, body);
+  let parsed: unknown = response.bytes;
+  if (options.encoding !== 'arraybuffer') {
+    const text = response.bytes.toString('utf8');
+    const isJson = options.json || String(response.headers['content-type'] ?? '').includes('json');
+    parsed = text;
+    // Like axios' silent JSON parsing: a body that is not JSON stays text.
+    if (isJson && text) {
+      try {
+        parsed = JSON.parse(text) as unknown;
+      } catch {
+        parsed = text;
+      }
+    }
+  }
+  if (!options.ignoreHttpStatusErrors && response.status >= 400) throw new HttpStatusError(response.status);
+  if (!options.returnFullResponse) return parsed;
+  return { statusCode: response.status, headers: response.headers, body: parsed };
 }
 
 export interface FakeExecuteOptions {
-	/** Parameters for every item; `perItem[i]` overrides them for item i. */
-	parameters: IDataObject;
-	perItem?: IDataObject[];
-	items?: INodeExecutionData[];
-	credentials?: Record<string, ICredentialDataDecryptedObject>;
-	continueOnFail?: boolean;
-	binary?: { data: Buffer; meta: IBinaryData };
+  /** Parameters for every item; `perItem[i]` overrides them for item i. */
+  parameters: IDataObject;
+  perItem?: IDataObject[];
+  items?: INodeExecutionData[];
+  credentials?: Record<string, ICredentialDataDecryptedObject>;
+  continueOnFail?: boolean;
+  binary?: { data: Buffer; meta: IBinaryData };
 }
 
 export function fakeExecuteContext(options: FakeExecuteOptions): IExecuteFunctions {
-	const items = options.items ?? [{ json: {} }];
-	const context = {
-		getNode: () => testNode,
-		getInputData: () => items,
-		continueOnFail: () => options.continueOnFail ?? false,
-		getNodeParameter(name: string, itemIndex: number, fallback?: unknown): unknown {
-			const value = options.perItem?.[itemIndex]?.[name] ?? options.parameters[name];
-			if (value !== undefined) return value;
-			if (arguments.length >= 3) return fallback;
-			throw new Error(`Test did not set parameter "${name}"`);
-		},
-		async getCredentials(type: string): Promise<ICredentialDataDecryptedObject> {
-			const credentials = options.credentials?.[type];
-			if (!credentials) throw new Error(`Test did not set credentials "${type}"`);
-			return credentials;
-		},
-		helpers: {
-			httpRequest: fakeHttpRequest,
-			async httpRequestWithAuthentication(type: string, request: IHttpRequestOptions): Promise<unknown> {
-				const credentialType = credentialTypes[type as keyof typeof credentialTypes];
-				const credentials = options.credentials?.[type];
-				if (!credentialType || !credentials) throw new Error(`Test did not set credentials "${type}"`);
-				return fakeHttpRequest(await credentialType.authenticate(credentials, request));
-			},
-			assertBinaryData(_itemIndex: number, property: string): IBinaryData {
-				if (!options.binary || property !== 'data') throw new Error(`No binary data in "${property}"`);
-				return options.binary.meta;
-			},
-			async getBinaryDataBuffer(_itemIndex: number, property: string): Promise<Buffer> {
-				if (!options.binary || property !== 'data') throw new Error(`No binary data in "${property}"`);
-				return options.binary.data;
-			},
-		},
-	};
-	// Only the members above are used by the nodes; the cast states that narrower contract.
-	return context as unknown as IExecuteFunctions;
+  const items = options.items ?? [{ json: {} }];
+  const context = {
+    getNode: () => testNode,
+    getInputData: () => items,
+    continueOnFail: () => options.continueOnFail ?? false,
+    getNodeParameter(name: string, itemIndex: number, fallback?: unknown): unknown {
+      const value = options.perItem?.[itemIndex]?.[name] ?? options.parameters[name];
+      if (value !== undefined) return value;
+      if (arguments.length >= 3) return fallback;
+      throw new Error(`Test did not set parameter "${name}"`);
+    },
+    async getCredentials(type: string): Promise<ICredentialDataDecryptedObject> {
+      const credentials = options.credentials?.[type];
+      if (!credentials) throw new Error(`Test did not set credentials "${type}"`);
+      return credentials;
+    },
+    helpers: {
+      httpRequest: fakeHttpRequest,
+      async httpRequestWithAuthentication(type: string, request: IHttpRequestOptions): Promise<unknown> {
+        const credentialType = credentialTypes[type as keyof typeof credentialTypes];
+        const credentials = options.credentials?.[type];
+        if (!credentialType || !credentials) throw new Error(`Test did not set credentials "${type}"`);
+        return fakeHttpRequest(await credentialType.authenticate(credentials, request));
+      },
+      assertBinaryData(_itemIndex: number, property: string): IBinaryData {
+        if (!options.binary || property !== 'data') throw new Error(`No binary data in "${property}"`);
+        return options.binary.meta;
+      },
+      async getBinaryDataBuffer(_itemIndex: number, property: string): Promise<Buffer> {
+        if (!options.binary || property !== 'data') throw new Error(`No binary data in "${property}"`);
+        return options.binary.data;
+      },
+    },
+  };
+  // Only the members above are used by the nodes; the cast states that narrower contract.
+  return context as unknown as IExecuteFunctions;
 }
 
 export interface RecordedResponse {
-	statusCode?: number;
-	body?: unknown;
+  statusCode?: number;
+  body?: unknown;
 }
 
 export interface FakeWebhookOptions {
-	parameters?: IDataObject;
-	credentials: ICredentialDataDecryptedObject;
-	headers: Record<string, string>;
-	rawBody?: Buffer;
-	/** Simulates a body n8n did not pre-read: the node must call readRawBody(). */
-	lazyBody?: Buffer;
+  parameters?: IDataObject;
+  credentials: ICredentialDataDecryptedObject;
+  headers: Record<string, string>;
+  rawBody?: Buffer;
+  /** Simulates a body n8n did not pre-read: the node must call readRawBody(). */
+  lazyBody?: Buffer;
 }
 
-export function fakeWebhookContext(options: FakeWebhookOptions): { context: IWebhookFunctions; response: RecordedResponse } {
-	const response: RecordedResponse = {};
-	const request = {
-		headers: Object.fromEntries(Object.entries(options.headers).map(([k, v]) => [k.toLowerCase(), v])),
-		rawBody: options.rawBody,
-		async readRawBody(): Promise<void> {
-			if (options.lazyBody) request.rawBody = options.lazyBody;
-		},
-	};
-	const res = {
-		status(code: number) {
-			response.statusCode = code;
-			return res;
-		},
-		json(body: unknown) {
-			response.body = body;
-			return res;
-		},
-	};
-	const context = {
-		getNode: () => testNode,
-		getRequestObject: () => request,
-		getResponseObject: () => res,
-		getNodeParameter: (name: string, fallback?: unknown) => options.parameters?.[name] ?? fallback,
-		getCredentials: async () => options.credentials,
-	};
-	// Only the members above are used by the trigger; the cast states that narrower contract.
-	return { context: context as unknown as IWebhookFunctions, response };
+export function fakeWebhookContext(options: FakeWebhookOptions): {
+  context: IWebhookFunctions;
+  response: RecordedResponse;
+} {
+  const response: RecordedResponse = {};
+  const request = {
+    headers: Object.fromEntries(Object.entries(options.headers).map(([k, v]) => [k.toLowerCase(), v])),
+    rawBody: options.rawBody,
+    async readRawBody(): Promise<void> {
+      if (options.lazyBody) request.rawBody = options.lazyBody;
+    },
+  };
+  const res = {
+    status(code: number) {
+      response.statusCode = code;
+      return res;
+    },
+    json(body: unknown) {
+      response.body = body;
+      return res;
+    },
+  };
+  const context = {
+    getNode: () => testNode,
+    getRequestObject: () => request,
+    getResponseObject: () => res,
+    getNodeParameter: (name: string, fallback?: unknown) => options.parameters?.[name] ?? fallback,
+    getCredentials: async () => options.credentials,
+  };
+  // Only the members above are used by the trigger; the cast states that narrower contract.
+  return { context: context as unknown as IWebhookFunctions, response };
 }
 
 /** A nock header matcher that records the header value and accepts the request. */
 export function captureHeader(into: Record<string, string>, name: string): (value: string | null) => boolean {
-	return (value) => {
-		into[name] = value ?? '';
-		return true;
-	};
+  return (value) => {
+    into[name] = value ?? '';
+    return true;
+  };
 }

@@ -1,52 +1,47 @@
-import {
-	NodeApiError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type JsonObject,
-} from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
 import { backoff, type RetryPolicy } from '../shared/retry';
 import { describeRunningHubCode, RUNNINGHUB_RETRY_CODES } from '../shared/runninghub-errors';
 import { bodyAsJson, isSuccess, type FullResponse } from './http';
 
 export interface RunningHubEnvelope {
-	code: number;
-	msg?: string;
-	data?: unknown;
+  code: number;
+  msg?: string;
+  data?: unknown;
 }
 
 export interface RunningHubCallOptions {
-	itemIndex: number;
-	retry: RetryPolicy;
-	/** Codes that are answers for this endpoint rather than errors (e.g. 804 "running" on /outputs). */
-	acceptCodes?: number[];
+  itemIndex: number;
+  retry: RetryPolicy;
+  /** Codes that are answers for this endpoint rather than errors (e.g. 804 "running" on /outputs). */
+  acceptCodes?: number[];
 }
 
 function asEnvelope(body: unknown): RunningHubEnvelope | undefined {
-	const parsed = bodyAsJson(body);
-	if (typeof parsed !== 'object' || parsed === null) return undefined;
-	const code = Number((parsed as IDataObject).code);
-	if (!Number.isFinite(code)) return undefined;
-	return parsed as RunningHubEnvelope;
+  const parsed = bodyAsJson(body);
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const code = Number((parsed as IDataObject).code);
+  if (!Number.isFinite(code)) return undefined;
+  return parsed as RunningHubEnvelope;
 }
 
 async function baseUrl(ctx: IExecuteFunctions): Promise<string> {
-	const credentials = await ctx.getCredentials('runningHubApi');
-	return String(credentials.baseUrl || 'https://www.runninghub.cn').replace(/\/+$/, '');
+  const credentials = await ctx.getCredentials('runningHubApi');
+  return String(credentials.baseUrl || 'https://www.runninghub.cn').replace(/\/+$/, '');
 }
 
 async function send(ctx: IExecuteFunctions, path: string, body: IDataObject | Buffer, headers: IDataObject) {
-	const url = `${await baseUrl(ctx)}${path}`;
-	return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'runningHubApi', {
-		method: 'POST',
-		url,
-		body,
-		headers,
-		json: !Buffer.isBuffer(body),
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: 60_000,
-	})) as FullResponse;
+  const url = `${await baseUrl(ctx)}${path}`;
+  return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'runningHubApi', {
+    method: 'POST',
+    url,
+    body,
+    headers,
+    json: !Buffer.isBuffer(body),
+    returnFullResponse: true,
+    ignoreHttpStatusErrors: true,
+    timeout: 60_000,
+  })) as FullResponse;
 }
 
 /**
@@ -55,43 +50,43 @@ async function send(ctx: IExecuteFunctions, path: string, body: IDataObject | Bu
  * NodeApiError with a readable message, unless the caller accepts it as a state.
  */
 export async function runningHubCall(
-	ctx: IExecuteFunctions,
-	path: string,
-	body: IDataObject | Buffer,
-	options: RunningHubCallOptions,
-	headers: IDataObject = {},
+  ctx: IExecuteFunctions,
+  path: string,
+  body: IDataObject | Buffer,
+  options: RunningHubCallOptions,
+  headers: IDataObject = {},
 ): Promise<RunningHubEnvelope> {
-	for (let attempt = 1; ; attempt++) {
-		const response = await send(ctx, path, body, headers);
-		const envelope = asEnvelope(response.body);
-		const lastTry = attempt >= options.retry.attempts;
-		if (!isSuccess(response.statusCode) || !envelope) {
-			if (!lastTry && response.statusCode >= 500) {
-				await backoff(options.retry, attempt);
-				continue;
-			}
-			throw new NodeApiError(ctx.getNode(), { httpCode: String(response.statusCode) } as JsonObject, {
-				message: `RunningHub ${path} answered HTTP ${response.statusCode} without a RunningHub result`,
-				httpCode: String(response.statusCode),
-				itemIndex: options.itemIndex,
-			});
-		}
-		if (envelope.code === 0 || options.acceptCodes?.includes(envelope.code)) return envelope;
-		if (RUNNINGHUB_RETRY_CODES.has(envelope.code) && !lastTry) {
-			await backoff(options.retry, attempt);
-			continue;
-		}
-		const suffix = RUNNINGHUB_RETRY_CODES.has(envelope.code) ? ` after ${attempt} tries` : '';
-		throw new NodeApiError(ctx.getNode(), { code: envelope.code, msg: envelope.msg ?? '' } as JsonObject, {
-			message: `${describeRunningHubCode(envelope.code, envelope.msg)}${suffix}`,
-			description: envelope.msg ? `RunningHub message: ${envelope.msg}` : undefined,
-			itemIndex: options.itemIndex,
-		});
-	}
+  for (let attempt = 1; ; attempt++) {
+    const response = await send(ctx, path, body, headers);
+    const envelope = asEnvelope(response.body);
+    const lastTry = attempt >= options.retry.attempts;
+    if (!isSuccess(response.statusCode) || !envelope) {
+      if (!lastTry && response.statusCode >= 500) {
+        await backoff(options.retry, attempt);
+        continue;
+      }
+      throw new NodeApiError(ctx.getNode(), { httpCode: String(response.statusCode) } as JsonObject, {
+        message: `RunningHub ${path} answered HTTP ${response.statusCode} without a RunningHub result`,
+        httpCode: String(response.statusCode),
+        itemIndex: options.itemIndex,
+      });
+    }
+    if (envelope.code === 0 || options.acceptCodes?.includes(envelope.code)) return envelope;
+    if (RUNNINGHUB_RETRY_CODES.has(envelope.code) && !lastTry) {
+      await backoff(options.retry, attempt);
+      continue;
+    }
+    const suffix = RUNNINGHUB_RETRY_CODES.has(envelope.code) ? ` after ${attempt} tries` : '';
+    throw new NodeApiError(ctx.getNode(), { code: envelope.code, msg: envelope.msg ?? '' } as JsonObject, {
+      message: `${describeRunningHubCode(envelope.code, envelope.msg)}${suffix}`,
+      description: envelope.msg ? `RunningHub message: ${envelope.msg}` : undefined,
+      itemIndex: options.itemIndex,
+    });
+  }
 }
 
 /** The API key for multipart uploads, where the credential cannot add it to a JSON body. */
 export async function runningHubApiKey(ctx: IExecuteFunctions): Promise<string> {
-	const credentials = await ctx.getCredentials('runningHubApi');
-	return String(credentials.apiKey);
+  const credentials = await ctx.getCredentials('runningHubApi');
+  return String(credentials.apiKey);
 }

@@ -18,9 +18,19 @@ export function garmentSvg(o: GarmentPhotoOptions): Buffer {
   const cy = o.height / 2;
   const s = Math.min(o.width, o.height) / 2.6;
   const points = [
-    [-0.35, -0.5], [0.35, -0.5], [0.75, -0.2], [0.55, 0.05], [0.35, -0.1],
-    [0.35, 0.55], [-0.35, 0.55], [-0.35, -0.1], [-0.55, 0.05], [-0.75, -0.2],
-  ].map(([x, y]) => `${(cx + x * s).toFixed(1)},${(cy + y * s).toFixed(1)}`).join(' ');
+    [-0.35, -0.5],
+    [0.35, -0.5],
+    [0.75, -0.2],
+    [0.55, 0.05],
+    [0.35, -0.1],
+    [0.35, 0.55],
+    [-0.35, 0.55],
+    [-0.35, -0.1],
+    [-0.55, 0.05],
+    [-0.75, -0.2],
+  ]
+    .map(([x, y]) => `${(cx + x * s).toFixed(1)},${(cy + y * s).toFixed(1)}`)
+    .join(' ');
   return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${o.width}" height="${o.height}">
   <defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1">
     <stop offset="0.5" stop-color="${o.top}"/><stop offset="0.5" stop-color="${o.bottom ?? o.top}"/>
@@ -35,7 +45,9 @@ export function garmentJpeg(o: GarmentPhotoOptions): Promise<Buffer> {
 }
 
 /** Raw RGBA pixels with a pixel reader, for assertions on real image content. */
-export async function pixels(image: Buffer): Promise<{ width: number; height: number; at(x: number, y: number): [number, number, number, number] }> {
+export async function pixels(
+  image: Buffer,
+): Promise<{ width: number; height: number; at(x: number, y: number): [number, number, number, number] }> {
   const { data, info } = await sharp(image).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return {
     width: info.width,

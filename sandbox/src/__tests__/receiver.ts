@@ -12,14 +12,21 @@ export interface ReceivedRequest {
  * A loopback HTTP server standing in for the merchant backend / n8n webhook: records what
  * it receives and answers with a status and body the test chooses.
  */
-export async function startReceiver(answer: (req: ReceivedRequest) => { status: number; body?: string } = () => ({ status: 204 })) {
+export async function startReceiver(
+  answer: (req: ReceivedRequest) => { status: number; body?: string } = () => ({ status: 204 }),
+) {
   const received: ReceivedRequest[] = [];
   const waiters: Array<() => void> = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const entry = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       received.push(entry);
       const { status, body } = answer(entry);
       res.writeHead(status, body ? { 'Content-Type': 'application/json' } : {}).end(body);

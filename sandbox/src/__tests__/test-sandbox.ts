@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { generateSandboxKeys, type SandboxKeys } from '../keys';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../server';
 
-export const TEST_COS = { secretId: 'AKIDtestSandbox', secretKey: 'test-sandbox-secret-key', bucket: 'aiphoto-1250000000' };
+export const TEST_COS = {
+  secretId: 'AKIDtestSandbox',
+  secretKey: 'test-sandbox-secret-key',
+  bucket: 'aiphoto-1250000000',
+};
 export const TEST_RUNNINGHUB_KEY = 'test-runninghub-key';
 
 let sharedKeys: SandboxKeys | undefined;
@@ -49,7 +53,15 @@ export async function startTestSandbox(overrides: Partial<SandboxOptions> = {}):
 /** Bucket and region as our clients pass them (the sandbox ignores the region). */
 export const BUCKET = { Bucket: TEST_COS.bucket, Region: 'ap-shanghai' };
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }

@@ -47,7 +47,12 @@ export class CiService {
           Location: `${this.locationHost()}/${sourceKey}`,
           ImageInfo:
             ops.is_pic_info === 1
-              ? { Format: info.format.toUpperCase(), Width: info.width, Height: info.height, Orientation: info.orientation }
+              ? {
+                  Format: info.format.toUpperCase(),
+                  Width: info.width,
+                  Height: info.height,
+                  Orientation: info.orientation,
+                }
               : undefined,
           ETag: source.meta.etag,
         },
@@ -62,7 +67,8 @@ export class CiService {
     // Everything but the signed-URL fields is a processing parameter (unknown ones → 400).
     const params = new URLSearchParams();
     for (const [name, value] of query) {
-      if (!name.startsWith('q-') && name !== 'x-cos-security-token' && !name.startsWith('response-')) params.append(name, value);
+      if (!name.startsWith('q-') && name !== 'x-cos-security-token' && !name.startsWith('response-'))
+        params.append(name, value);
     }
     const step = parseGoodsMatting(params.toString());
     const source = await this.store.require(key);

@@ -105,7 +105,10 @@ export function matteBackdrop(img: RgbaImage): RgbaImage {
 }
 
 /** Bounding box of the pixels that are mostly opaque, or undefined for an empty matte. */
-export function opaqueBounds(img: RgbaImage, minAlpha = 128): { left: number; top: number; width: number; height: number } | undefined {
+export function opaqueBounds(
+  img: RgbaImage,
+  minAlpha = 128,
+): { left: number; top: number; width: number; height: number } | undefined {
   const { data, width, height } = img;
   let minX = width;
   let minY = height;

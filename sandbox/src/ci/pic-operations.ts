@@ -23,7 +23,11 @@ export function parsePicOperations(header: string | undefined): PicOperations {
   }
   const parsed = picOperationsSchema.safeParse(json);
   if (!parsed.success) {
-    throw new CosError(400, 'InvalidArgument', `Pic-Operations is invalid: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
+    throw new CosError(
+      400,
+      'InvalidArgument',
+      `Pic-Operations is invalid: ${parsed.error.issues[0]?.message ?? 'bad shape'}`,
+    );
   }
   return parsed.data;
 }

@@ -38,13 +38,20 @@ function formatOf(sharpFormat: string | undefined): ImageFormat {
 }
 
 /** Source image facts reported in `OriginalInfo.ImageInfo`. */
-export async function describeImage(body: Buffer): Promise<{ format: string; width: number; height: number; orientation: number }> {
+export async function describeImage(
+  body: Buffer,
+): Promise<{ format: string; width: number; height: number; orientation: number }> {
   const meta = await sharp(body)
     .metadata()
     .catch(() => {
       throw new CosError(400, 'InvalidImageFormat', 'The source object is not a supported image.');
     });
-  return { format: meta.format ?? 'unknown', width: meta.width ?? 0, height: meta.height ?? 0, orientation: meta.orientation ?? 1 };
+  return {
+    format: meta.format ?? 'unknown',
+    width: meta.width ?? 0,
+    height: meta.height ?? 0,
+    orientation: meta.orientation ?? 1,
+  };
 }
 
 async function centerSubject(img: RgbaImage, padding: { x: number; y: number } = { x: 0, y: 0 }): Promise<RgbaImage> {
@@ -62,9 +69,9 @@ async function centerSubject(img: RgbaImage, padding: { x: number; y: number } =
   }
   const left = Math.floor((img.width - width) / 2);
   const top = Math.floor((img.height - height) / 2);
-  const placed = sharp({ create: { width: img.width, height: img.height, channels: 4, background: TRANSPARENT } }).composite([
-    { input: await subject.png().toBuffer(), left, top },
-  ]);
+  const placed = sharp({
+    create: { width: img.width, height: img.height, channels: 4, background: TRANSPARENT },
+  }).composite([{ input: await subject.png().toBuffer(), left, top }]);
   return toRaw(placed);
 }
 

@@ -25,7 +25,8 @@ function parseFormat(value: string | undefined): ImageFormat {
 
 function parseInteger(value: string | undefined, name: string, min: number, max: number): number {
   const n = Number(value);
-  if (!value || !Number.isInteger(n) || n < min || n > max) throw invalid(`${name} must be an integer in ${min}..${max}`);
+  if (!value || !Number.isInteger(n) || n < min || n > max)
+    throw invalid(`${name} must be an integer in ${min}..${max}`);
   return n;
 }
 
@@ -35,7 +36,8 @@ function parseImageMogr2(tokens: string[]): RuleStep[] {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
     if (token === 'auto-orient') steps.push({ op: 'auto-orient' });
-    else if (token === 'strip') continue; // metadata is always stripped on output here
+    else if (token === 'strip')
+      continue; // metadata is always stripped on output here
     else if (token === 'format') steps.push({ op: 'format', format: parseFormat(tokens[++i]) });
     else if (token === 'quality') steps.push({ op: 'quality', quality: parseInteger(tokens[++i], 'quality', 1, 100) });
     else throw invalid(`unsupported imageMogr2 operation: ${token}`);
@@ -66,7 +68,8 @@ export function parseGoodsMatting(query: string): RuleStep {
   const params = new URLSearchParams(query);
   if (params.get('ci-process') !== 'GoodsMatting') throw invalid(`unsupported ci-process: ${params.get('ci-process')}`);
   for (const name of params.keys()) {
-    if (!['ci-process', 'center-layout', 'padding-layout'].includes(name)) throw invalid(`unsupported GoodsMatting parameter: ${name}`);
+    if (!['ci-process', 'center-layout', 'padding-layout'].includes(name))
+      throw invalid(`unsupported GoodsMatting parameter: ${name}`);
   }
   const center = params.get('center-layout') ?? '0';
   if (center !== '0' && center !== '1') throw invalid('center-layout must be 0 or 1');

@@ -12,7 +12,12 @@ const ciScriptSchema = z.object({ outcome: z.enum(['success', 'fail']), times })
 
 function validationError(res: Response, error: z.ZodError): void {
   const issue = error.issues[0];
-  res.status(400).json({ error: { code: 'VALIDATION_FAILED', message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` } });
+  res.status(400).json({
+    error: {
+      code: 'VALIDATION_FAILED',
+      message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+    },
+  });
 }
 
 /** Control paths of ARCHITECTURE §8 (local use and tests only): scripts, call counts, reset. */

@@ -23,7 +23,15 @@ export interface SignedRequest {
   query: URLSearchParams;
 }
 
-const SIGN_FIELDS = ['q-sign-algorithm', 'q-ak', 'q-sign-time', 'q-key-time', 'q-header-list', 'q-url-param-list', 'q-signature'];
+const SIGN_FIELDS = [
+  'q-sign-algorithm',
+  'q-ak',
+  'q-sign-time',
+  'q-key-time',
+  'q-header-list',
+  'q-url-param-list',
+  'q-signature',
+];
 
 function fromFields(get: (name: string) => string | undefined): CosSignature | undefined {
   const signature = get('q-signature');
@@ -94,7 +102,8 @@ export function verifyCosSignature(
   if (nowSeconds + START_SKEW_SECONDS < window[0]) throw new CosError(403, 'AccessDenied', 'Request is not yet valid');
 
   const headers: Record<string, string> = {};
-  for (const name of sig.headerList) headers[decodeURIComponent(name)] = headerValue(req.headers[decodeURIComponent(name)]);
+  for (const name of sig.headerList)
+    headers[decodeURIComponent(name)] = headerValue(req.headers[decodeURIComponent(name)]);
   const query: Record<string, string> = {};
   for (const [name, value] of req.query) {
     if (sig.urlParamList.includes(listName(name))) query[name] = value;

@@ -66,7 +66,10 @@ export function cosRouter(ctx: SandboxContext, store: ObjectStore, ci: CiService
     res.set('x-cos-request-id', cosRequestId());
     // Like a bucket with an open CORS rule, so the portal can fetch signed URLs and browser
     // SDKs can upload; preflights carry no signature, as with COS.
-    res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'ETag, Content-Length, x-cos-request-id' });
+    res.set({
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Expose-Headers': 'ETag, Content-Length, x-cos-request-id',
+    });
     if (req.method === 'OPTIONS') {
       res.set({
         'Access-Control-Allow-Methods': 'GET, PUT, POST, HEAD, DELETE',
@@ -94,7 +97,8 @@ export function cosRouter(ctx: SandboxContext, store: ObjectStore, ci: CiService
           const contentType = req.header('content-type') || contentTypeForKey(key);
           const meta = await store.put(key, body, contentType, userMetaOf(req.headers));
           res.set('ETag', meta.etag);
-          if (operation === 'ci:PutObjectWithPicOperations') return sendXml(res, await ci.processStored(key, picOperations));
+          if (operation === 'ci:PutObjectWithPicOperations')
+            return sendXml(res, await ci.processStored(key, picOperations));
           return void res.status(200).end();
         }
         case 'cos:GetObject': {
@@ -125,7 +129,11 @@ export function cosRouter(ctx: SandboxContext, store: ObjectStore, ci: CiService
     } catch (err) {
       if (err instanceof CosError) return sendCosError(res, err, resource);
       console.error('[sandbox] COS request failed', err);
-      return sendCosError(res, new CosError(500, 'InternalError', 'We encountered an internal error. Please try again.'), resource);
+      return sendCosError(
+        res,
+        new CosError(500, 'InternalError', 'We encountered an internal error. Please try again.'),
+        resource,
+      );
     }
   });
   return router;

@@ -55,7 +55,12 @@ export class ObjectStore {
     return join(this.root, 'meta', `${key}.json`);
   }
 
-  async put(key: string, body: Buffer, contentType: string, userMeta: Record<string, string> = {}): Promise<StoredObjectMeta> {
+  async put(
+    key: string,
+    body: Buffer,
+    contentType: string,
+    userMeta: Record<string, string> = {},
+  ): Promise<StoredObjectMeta> {
     const file = this.objectPath(key);
     const meta: StoredObjectMeta = {
       contentType,

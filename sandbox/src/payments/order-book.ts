@@ -44,7 +44,12 @@ export function transactionOf(order: SandboxOrder): Record<string, unknown> {
     success_time: order.success_time,
     payer: order.payer_openid ? { openid: order.payer_openid } : undefined,
     amount: paid
-      ? { total: order.amount.total, payer_total: order.amount.total, currency: order.amount.currency, payer_currency: order.amount.currency }
+      ? {
+          total: order.amount.total,
+          payer_total: order.amount.total,
+          currency: order.amount.currency,
+          payer_currency: order.amount.currency,
+        }
       : { total: order.amount.total, currency: order.amount.currency },
   };
 }

@@ -41,7 +41,12 @@ export function payRouter(ctx: SandboxContext, orders: OrderBook): Router {
     }
     orders.markPaid(order);
     const notify = await sendPaymentNotify(ctx.keys, order);
-    res.json({ outTradeNo: order.out_trade_no, tradeState: order.trade_state, transactionId: order.transaction_id, notify });
+    res.json({
+      outTradeNo: order.out_trade_no,
+      tradeState: order.trade_state,
+      transactionId: order.transaction_id,
+      notify,
+    });
   });
   return router;
 }

@@ -41,7 +41,12 @@ export function encryptResource(apiV3Key: string, plaintext: string, associatedD
   const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key, 'utf8'), Buffer.from(nonce, 'utf8'));
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));
   const encrypted = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return { algorithm: 'AEAD_AES_256_GCM', ciphertext: encrypted.toString('base64'), nonce, associated_data: associatedData };
+  return {
+    algorithm: 'AEAD_AES_256_GCM',
+    ciphertext: encrypted.toString('base64'),
+    nonce,
+    associated_data: associatedData,
+  };
 }
 
 export interface MerchantAuthorization {
@@ -59,7 +64,13 @@ export function parseMerchantAuthorization(header: string | undefined): Merchant
   const fields = new Map<string, string>();
   for (const part of m[1].matchAll(/(\w+)="([^"]*)"/g)) fields.set(part[1], part[2]);
   const get = (name: string) => fields.get(name) ?? '';
-  const auth = { mchid: get('mchid'), nonce: get('nonce_str'), signature: get('signature'), timestamp: get('timestamp'), serial: get('serial_no') };
+  const auth = {
+    mchid: get('mchid'),
+    nonce: get('nonce_str'),
+    signature: get('signature'),
+    timestamp: get('timestamp'),
+    serial: get('serial_no'),
+  };
   return Object.values(auth).every(Boolean) ? auth : undefined;
 }
 

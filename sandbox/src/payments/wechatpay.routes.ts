@@ -31,10 +31,12 @@ function merchantAuth(ctx: SandboxContext) {
     const fail = (message: string) => sendV3Error(res, ctx.keys, 401, 'SIGN_ERROR', message);
     if (!auth) return fail('Authorization header missing or malformed');
     if (auth.mchid !== ctx.keys.mchid) return fail('mchid in Authorization does not match the sandbox merchant');
-    if (auth.serial !== ctx.keys.merchant.serial) return fail('serial_no is not the sandbox merchant certificate serial');
+    if (auth.serial !== ctx.keys.merchant.serial)
+      return fail('serial_no is not the sandbox merchant certificate serial');
     if (Math.abs(Date.now() / 1000 - Number(auth.timestamp)) > MAX_SKEW_SECONDS) return fail('timestamp out of range');
     const message = requestMessage(req.method, req.originalUrl, auth.timestamp, auth.nonce, rawBody);
-    if (!rsaVerify(message, auth.signature, ctx.keys.merchant.publicKeyPem)) return fail('signature verification failed');
+    if (!rsaVerify(message, auth.signature, ctx.keys.merchant.publicKeyPem))
+      return fail('signature verification failed');
     next();
   };
 }
@@ -58,11 +60,18 @@ export function wechatPayRouter(ctx: SandboxContext, orders: OrderBook): Router 
     const parsed = nativeOrderSchema.safeParse(parseJson(req.body));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return sendV3Error(res, ctx.keys, 400, 'PARAM_ERROR', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+      return sendV3Error(
+        res,
+        ctx.keys,
+        400,
+        'PARAM_ERROR',
+        `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+      );
     }
     const body = parsed.data;
     if (body.mchid !== ctx.keys.mchid) return sendV3Error(res, ctx.keys, 400, 'MCH_NOT_EXISTS', '商户号不存在');
-    if (body.appid !== ctx.keys.appid) return sendV3Error(res, ctx.keys, 400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
+    if (body.appid !== ctx.keys.appid)
+      return sendV3Error(res, ctx.keys, 400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
     const codeUrl = `${ctx.publicUrl()}/sandbox/pay/${encodeURIComponent(body.out_trade_no)}`;
     const existing = orders.get(body.out_trade_no);
     if (existing) {
@@ -88,7 +97,8 @@ export function wechatPayRouter(ctx: SandboxContext, orders: OrderBook): Router 
 
   router.get('/v3/pay/transactions/out-trade-no/:outTradeNo', (req: Request, res: Response) => {
     ctx.calls.record('wechatpay:query');
-    if (req.query.mchid !== ctx.keys.mchid) return sendV3Error(res, ctx.keys, 400, 'PARAM_ERROR', 'mchid is missing or wrong');
+    if (req.query.mchid !== ctx.keys.mchid)
+      return sendV3Error(res, ctx.keys, 400, 'PARAM_ERROR', 'mchid is missing or wrong');
     const order = orders.get(String(req.params.outTradeNo));
     if (!order) return sendV3Error(res, ctx.keys, 404, 'ORDER_NOT_EXIST', '订单不存在');
     sendSigned(res, ctx.keys, 200, transactionOf(order));
@@ -97,7 +107,8 @@ export function wechatPayRouter(ctx: SandboxContext, orders: OrderBook): Router 
   router.post('/v3/pay/transactions/out-trade-no/:outTradeNo/close', (req: Request, res: Response) => {
     ctx.calls.record('wechatpay:close');
     const body = parseJson(req.body) as { mchid?: unknown } | undefined;
-    if (!body || !sameString(String(body.mchid ?? ''), ctx.keys.mchid)) return sendV3Error(res, ctx.keys, 400, 'PARAM_ERROR', 'mchid is missing or wrong');
+    if (!body || !sameString(String(body.mchid ?? ''), ctx.keys.mchid))
+      return sendV3Error(res, ctx.keys, 400, 'PARAM_ERROR', 'mchid is missing or wrong');
     const order = orders.get(String(req.params.outTradeNo));
     if (!order) return sendV3Error(res, ctx.keys, 404, 'ORDER_NOT_EXIST', '订单不存在');
     if (order.trade_state === 'SUCCESS') return sendV3Error(res, ctx.keys, 400, 'ORDERPAID', '该订单已支付');
@@ -105,6 +116,8 @@ export function wechatPayRouter(ctx: SandboxContext, orders: OrderBook): Router 
     sendSigned(res, ctx.keys, 204);
   });
 
-  router.use('/v3', (_req: Request, res: Response) => sendV3Error(res, ctx.keys, 404, 'NOT_FOUND', 'The sandbox does not implement this API.'));
+  router.use('/v3', (_req: Request, res: Response) =>
+    sendV3Error(res, ctx.keys, 404, 'NOT_FOUND', 'The sandbox does not implement this API.'),
+  );
   return router;
 }

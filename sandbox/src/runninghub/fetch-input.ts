@@ -22,7 +22,8 @@ export function assertFetchable(url: string, ownHost: string): URL {
   } catch {
     throw new InputRefusedError(`not a URL: ${url}`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InputRefusedError(`unsupported protocol ${parsed.protocol}`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new InputRefusedError(`unsupported protocol ${parsed.protocol}`);
   if (!isLoopbackHost(parsed.hostname) && parsed.host !== ownHost) {
     throw new InputRefusedError(`the sandbox only downloads from loopback or ${ownHost}, not ${parsed.host}`);
   }

@@ -28,7 +28,8 @@ export const UPLOADED_NAME = /^api\/[0-9a-f]{64}\.(png|jpg|jpeg|webp)$/;
 export function findImageInput(list: NodeInfo[]): NodeInfo | undefined {
   const looksLikeImage = (v: string) => /^https?:\/\//i.test(v) || UPLOADED_NAME.test(v);
   return (
-    list.find((n) => /image/i.test(n.fieldName) && looksLikeImage(n.fieldValue)) ?? list.find((n) => looksLikeImage(n.fieldValue))
+    list.find((n) => /image/i.test(n.fieldName) && looksLikeImage(n.fieldValue)) ??
+    list.find((n) => looksLikeImage(n.fieldValue))
   );
 }
 

@@ -19,7 +19,15 @@ export const POSE_LABELS = [
 const WIDTH = 576;
 const HEIGHT = 768;
 /** Where each zoomed shot is cut from, as fractions of the spare width/height. */
-const FRAMINGS: Array<[number, number]> = [[0.5, 0.5], [0.3, 0.4], [0.7, 0.4], [0.5, 0.2], [0.5, 0.8], [0.2, 0.6], [0.8, 0.6]];
+const FRAMINGS: Array<[number, number]> = [
+  [0.5, 0.5],
+  [0.3, 0.4],
+  [0.7, 0.4],
+  [0.5, 0.2],
+  [0.5, 0.8],
+  [0.2, 0.6],
+  [0.8, 0.6],
+];
 
 function escapeSvg(text: string): string {
   return text.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? c);
@@ -51,16 +59,26 @@ export async function generatePoseImages(input: Buffer, seed = 0): Promise<Buffe
       const zoomedW = Math.round(WIDTH * zoom);
       const zoomedH = Math.round(HEIGHT * zoom);
       // "attention" keeps the garment (the busiest region) in frame when cutting 3:4 shots.
-      const zoomed = await sharp(upright).resize(zoomedW, zoomedH, { fit: 'cover', position: sharp.strategy.attention }).toBuffer();
+      const zoomed = await sharp(upright)
+        .resize(zoomedW, zoomedH, { fit: 'cover', position: sharp.strategy.attention })
+        .toBuffer();
       let shot = sharp(
         await sharp(zoomed)
-          .extract({ left: Math.round((zoomedW - WIDTH) * fx), top: Math.round((zoomedH - HEIGHT) * fy), width: WIDTH, height: HEIGHT })
+          .extract({
+            left: Math.round((zoomedW - WIDTH) * fx),
+            top: Math.round((zoomedH - HEIGHT) * fy),
+            width: WIDTH,
+            height: HEIGHT,
+          })
           .toBuffer(),
       );
       if (label.includes('right') || label === 'back view' || label === 'dynamic') shot = shot.flop();
       // The front view keeps the garment's true colours; the others vary hue and light.
       if (index > 0) shot = shot.modulate({ hue: index * 30, brightness: 0.9 + (index % 3) * 0.08 });
-      return shot.composite([{ input: captionSvg(index, label), left: 0, top: 0 }]).png().toBuffer();
+      return shot
+        .composite([{ input: captionSvg(index, label), left: 0, top: 0 }])
+        .png()
+        .toBuffer();
     }),
   );
 }

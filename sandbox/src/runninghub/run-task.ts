@@ -56,13 +56,22 @@ export function outputsResponse(task: RunTask, now: number): RunningHubResponse 
     case 'RUNNING':
       return { code: 804, msg: 'APIKEY_TASK_IS_RUNNING', data: null };
     case 'FAILED':
-      return { code: 805, msg: 'APIKEY_TASK_STATUS_ERROR', data: { failedReason: task.failedReason ?? SCRIPTED_FAILURE } };
+      return {
+        code: 805,
+        msg: 'APIKEY_TASK_STATUS_ERROR',
+        data: { failedReason: task.failedReason ?? SCRIPTED_FAILURE },
+      };
     case 'SUCCESS': {
       const seconds = String(Math.max(1, Math.round((task.queueMs + task.runMs) / 1000)));
       return {
         code: 0,
         msg: 'success',
-        data: task.fileUrls.map((fileUrl) => ({ fileUrl, fileType: 'png', taskCostTime: seconds, nodeId: task.outputNodeId })),
+        data: task.fileUrls.map((fileUrl) => ({
+          fileUrl,
+          fileType: 'png',
+          taskCostTime: seconds,
+          nodeId: task.outputNodeId,
+        })),
       };
     }
   }

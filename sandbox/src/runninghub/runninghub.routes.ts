@@ -25,7 +25,8 @@ function handle(res: Response, fn: () => Promise<{ code: number; msg: string; da
     (body) => reply(res, body),
     (err: unknown) => {
       if (err instanceof RunningHubError) return reply(res, { code: err.code, msg: err.message, data: null });
-      if (err instanceof InputRefusedError) return reply(res, { code: 301, msg: `PARAMS_INVALID: ${err.message}`, data: null });
+      if (err instanceof InputRefusedError)
+        return reply(res, { code: 301, msg: `PARAMS_INVALID: ${err.message}`, data: null });
       console.error('[sandbox] RunningHub request failed', err);
       reply(res, { code: 500, msg: 'INTERNAL_ERROR', data: null });
     },
@@ -71,10 +72,14 @@ export function runningHubRouter(ctx: SandboxContext, service: RunningHubService
     handle(res, async () => {
       ctx.calls.record('runninghub:upload');
       try {
-        await new Promise<void>((resolve, reject) => upload.single('file')(req, res, (err: unknown) => (err ? reject(err) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          upload.single('file')(req, res, (err: unknown) => (err ? reject(err) : resolve())),
+        );
       } catch (err) {
         const tooLarge = err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE';
-        return tooLarge ? { code: 809, msg: 'FILE_TOO_LARGE', data: null } : { code: 808, msg: 'UPLOAD_FAILED', data: null };
+        return tooLarge
+          ? { code: 809, msg: 'FILE_TOO_LARGE', data: null }
+          : { code: 808, msg: 'UPLOAD_FAILED', data: null };
       }
       service.assertApiKey((req.body as { apiKey?: unknown } | undefined)?.apiKey);
       const ext = req.file ? sniffImageExt(req.file.buffer) : undefined;
@@ -90,9 +95,13 @@ export function runningHubRouter(ctx: SandboxContext, service: RunningHubService
     const { taskId, file } = req.params as { taskId: string; file: string };
     if (!/^\d+$/.test(taskId) || !/^\d{1,2}\.png$/.test(file)) return void res.status(404).end();
     // dotfiles: the data folder is `.data` by default, and send() would refuse any dot segment.
-    res.sendFile(join(service.filesDir, taskId, file), { headers: { 'Content-Type': 'image/png' }, dotfiles: 'allow' }, (err) => {
-      if (err && !res.headersSent) res.status(404).end();
-    });
+    res.sendFile(
+      join(service.filesDir, taskId, file),
+      { headers: { 'Content-Type': 'image/png' }, dotfiles: 'allow' },
+      (err) => {
+        if (err && !res.headersSent) res.status(404).end();
+      },
+    );
   });
   return router;
 }

@@ -5,7 +5,14 @@ import type { SandboxContext } from '../context';
 import { assertFetchable, downloadInput } from './fetch-input';
 import { findImageInput, findSeed, UPLOADED_NAME, type RunRequest } from './node-info';
 import { generatePoseImages } from './pose-images';
-import { outputsResponse, settlesAt, statusOf, type RunTask, type RunningHubResponse, type TaskStatus } from './run-task';
+import {
+  outputsResponse,
+  settlesAt,
+  statusOf,
+  type RunTask,
+  type RunningHubResponse,
+  type TaskStatus,
+} from './run-task';
 
 /** A RunningHub answer that is not a success (`{ code, msg, data: null }`). */
 export class RunningHubError extends Error {
@@ -67,7 +74,8 @@ export class RunningHubService {
     };
     this.tasks.set(task.taskId, task);
     // Scripted failures and hangs never produce images, like a run that dies on the vendor side.
-    if (task.outcome === 'success') this.track(this.generate(task, source, input.fieldValue, findSeed(req.nodeInfoList)));
+    if (task.outcome === 'success')
+      this.track(this.generate(task, source, input.fieldValue, findSeed(req.nodeInfoList)));
     const settle = settlesAt(task);
     if (settle !== undefined) this.schedule(() => this.maybeNotify(task), settle - Date.now());
     return {
@@ -78,7 +86,12 @@ export class RunningHubService {
         taskStatus: statusOf(task, Date.now()),
         clientId: randomUUID().replace(/-/g, ''),
         netWssUrl: `${this.ctx.publicUrl().replace(/^http/, 'ws')}/ws/c_instance?taskId=${task.taskId}`,
-        promptTips: JSON.stringify({ result: true, error: null, outputs_to_execute: [task.outputNodeId], node_errors: {} }),
+        promptTips: JSON.stringify({
+          result: true,
+          error: null,
+          outputs_to_execute: [task.outputNodeId],
+          node_errors: {},
+        }),
       },
     };
   }
@@ -107,7 +120,9 @@ export class RunningHubService {
 
   private async generate(task: RunTask, source: URL | undefined, fieldValue: string, seed: number): Promise<void> {
     try {
-      const input = source ? await downloadInput(source) : await readFile(join(this.uploadsDir, fieldValue.slice('api/'.length)));
+      const input = source
+        ? await downloadInput(source)
+        : await readFile(join(this.uploadsDir, fieldValue.slice('api/'.length)));
       const images = await generatePoseImages(input, seed);
       const dir = join(this.filesDir, task.taskId);
       await mkdir(dir, { recursive: true });
@@ -142,15 +157,21 @@ export class RunningHubService {
       });
     } catch (err) {
       // RunningHub does not retry webhooks either; pollers still see the result.
-      console.warn(`[sandbox] RunningHub webhook to ${task.webhookUrl} failed:`, err instanceof Error ? err.message : err);
+      console.warn(
+        `[sandbox] RunningHub webhook to ${task.webhookUrl} failed:`,
+        err instanceof Error ? err.message : err,
+      );
     }
   }
 
   private schedule(fn: () => Promise<void>, delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.track(fn());
-    }, Math.max(0, delayMs));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.track(fn());
+      },
+      Math.max(0, delayMs),
+    );
     this.timers.add(timer);
   }
 

@@ -29,45 +29,50 @@ function tcError(res: Response, code: string, message: string): void {
 export function smsRouter(ctx: SandboxContext, outbox: SmsOutbox): Router {
   const router = express.Router();
   // Parse JSON only for Tencent Cloud API calls, so other `POST /` requests reach COS untouched.
-  router.post('/', express.json({ type: (req) => req.headers['x-tc-action'] !== undefined }), (req: Request, res: Response, next: NextFunction) => {
-    const action = req.header('x-tc-action');
-    if (!action) return next(); // not a Tencent Cloud API call: let COS answer
-    ctx.calls.record(`sms:${action}`);
-    if (!req.header('authorization')?.startsWith('TC3-HMAC-SHA256')) {
-      return tcError(res, 'AuthFailure.SignatureFailure', 'The request is not signed with TC3-HMAC-SHA256.');
-    }
-    if (action !== 'SendSms') return tcError(res, 'InvalidAction', `The action ${action} is not supported by the sandbox.`);
-    const parsed = sendSmsSchema.safeParse(req.body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return tcError(res, 'InvalidParameter', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
-    }
-    const body = parsed.data;
-    const sentAt = new Date().toISOString();
-    const statuses = body.PhoneNumberSet.map((phone) => {
-      const serialNo = randomUUID();
-      outbox.add({
-        phone,
-        code: body.TemplateParamSet?.[0] ?? null,
-        templateParams: body.TemplateParamSet ?? [],
-        templateId: body.TemplateId,
-        signName: body.SignName ?? '',
-        smsSdkAppId: body.SmsSdkAppId,
-        serialNo,
-        sentAt,
+  router.post(
+    '/',
+    express.json({ type: (req) => req.headers['x-tc-action'] !== undefined }),
+    (req: Request, res: Response, next: NextFunction) => {
+      const action = req.header('x-tc-action');
+      if (!action) return next(); // not a Tencent Cloud API call: let COS answer
+      ctx.calls.record(`sms:${action}`);
+      if (!req.header('authorization')?.startsWith('TC3-HMAC-SHA256')) {
+        return tcError(res, 'AuthFailure.SignatureFailure', 'The request is not signed with TC3-HMAC-SHA256.');
+      }
+      if (action !== 'SendSms')
+        return tcError(res, 'InvalidAction', `The action ${action} is not supported by the sandbox.`);
+      const parsed = sendSmsSchema.safeParse(req.body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return tcError(res, 'InvalidParameter', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+      }
+      const body = parsed.data;
+      const sentAt = new Date().toISOString();
+      const statuses = body.PhoneNumberSet.map((phone) => {
+        const serialNo = randomUUID();
+        outbox.add({
+          phone,
+          code: body.TemplateParamSet?.[0] ?? null,
+          templateParams: body.TemplateParamSet ?? [],
+          templateId: body.TemplateId,
+          signName: body.SignName ?? '',
+          smsSdkAppId: body.SmsSdkAppId,
+          serialNo,
+          sentAt,
+        });
+        return {
+          SerialNo: serialNo,
+          PhoneNumber: phone,
+          Fee: 1,
+          SessionContext: body.SessionContext ?? '',
+          Code: 'Ok',
+          Message: 'send success',
+          IsoCode: 'CN',
+        };
       });
-      return {
-        SerialNo: serialNo,
-        PhoneNumber: phone,
-        Fee: 1,
-        SessionContext: body.SessionContext ?? '',
-        Code: 'Ok',
-        Message: 'send success',
-        IsoCode: 'CN',
-      };
-    });
-    res.json({ Response: { SendStatusSet: statuses, RequestId: randomUUID() } });
-  });
+      res.json({ Response: { SendStatusSet: statuses, RequestId: randomUUID() } });
+    },
+  );
 
   router.get('/sandbox/sms/outbox', (req: Request, res: Response) => {
     const phone = typeof req.query.phone === 'string' ? req.query.phone : undefined;

@@ -14,7 +14,14 @@ export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -59,7 +66,10 @@ export async function horizontalOverflow(page: Page): Promise<number | string> {
     const culprits = [...document.body.querySelectorAll('*')]
       .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1)
       .slice(-5)
-      .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).replace(/ /g, '.')} → ${Math.round(el.getBoundingClientRect().right)}px`);
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}.${String(el.className).replace(/ /g, '.')} → ${Math.round(el.getBoundingClientRect().right)}px`,
+      );
     return `${overflow}px too wide: ${culprits.join(', ')}`;
   });
 }
@@ -78,8 +88,14 @@ export async function imagesLoaded(page: Page, selector: string, count: number):
 
 /** A garment shot: a coloured shape on a plain grey backdrop (what the sandbox matting expects). */
 export async function garment(seed: number): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
-  const shape = await sharp({ create: { width: 360, height: 460, channels: 3, background: { r: 190, g: 25 + seed * 20, b: 35 + seed * 30 } } }).png().toBuffer();
-  const buffer = await sharp({ create: { width: 900, height: 1000, channels: 3, background: { r: 175, g: 178, b: 180 } } })
+  const shape = await sharp({
+    create: { width: 360, height: 460, channels: 3, background: { r: 190, g: 25 + seed * 20, b: 35 + seed * 30 } },
+  })
+    .png()
+    .toBuffer();
+  const buffer = await sharp({
+    create: { width: 900, height: 1000, channels: 3, background: { r: 175, g: 178, b: 180 } },
+  })
     .composite([{ input: shape, left: 270, top: 270 }])
     .jpeg({ quality: 90 })
     .toBuffer();

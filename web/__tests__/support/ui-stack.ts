@@ -23,7 +23,15 @@ export async function startUiStack(name: string, env: Record<string, string> = {
   delete base.DATABASE_URL;
   delete base.REDIS_URL;
   const stack = await startStack({
-    env: { ...base, NODE_ENV: 'test', LOG_LEVEL: 'warn', OUTBOX_POLL_INTERVAL_MS: '200', OUTBOX_MAX_BACKOFF_MS: '1000', TASK_WATCHDOG_INTERVAL_MS: '500', ...env },
+    env: {
+      ...base,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      OUTBOX_POLL_INTERVAL_MS: '200',
+      OUTBOX_MAX_BACKOFF_MS: '1000',
+      TASK_WATCHDOG_INTERVAL_MS: '500',
+      ...env,
+    },
     dataDir,
     ports: { backend: 0, n8n: 0, sandbox: 0 },
     sandboxTiming: { queueMs: 0, runMs: 300 },

@@ -21,7 +21,11 @@ describe('the shown-once secret dialog', () => {
   });
 
   it('records a copy or a failed copy and keeps the secret on screen', () => {
-    expect(revealReducer(shown, { type: 'copied' })).toMatchObject({ open: true, copy: 'copied', secret: 'ak_1234abcd_secret' });
+    expect(revealReducer(shown, { type: 'copied' })).toMatchObject({
+      open: true,
+      copy: 'copied',
+      secret: 'ak_1234abcd_secret',
+    });
     expect(revealReducer(shown, { type: 'copyFailed' })).toMatchObject({ open: true, copy: 'failed' });
   });
 
@@ -34,8 +38,14 @@ describe('the shown-once secret dialog', () => {
 
   it('a new secret replaces the previous one and starts uncopied', () => {
     const copied: Reveal = revealReducer(shown, { type: 'copied' });
-    expect(revealReducer(copied, { type: 'show', kind: 'webhook', label: 'https://x.example/h', secret: 'whsec' })).toEqual({
-      open: true, kind: 'webhook', label: 'https://x.example/h', secret: 'whsec', copy: 'idle',
+    expect(
+      revealReducer(copied, { type: 'show', kind: 'webhook', label: 'https://x.example/h', secret: 'whsec' }),
+    ).toEqual({
+      open: true,
+      kind: 'webhook',
+      label: 'https://x.example/h',
+      secret: 'whsec',
+      copy: 'idle',
     });
   });
 });
@@ -57,10 +67,15 @@ describe('webhook event selection', () => {
 });
 
 describe('automation errors', () => {
-  const t = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate('zh', key, vars);
+  const t = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) =>
+    translate('zh', key, vars);
 
   it('turns limits and the private-URL refusal into sentences with the code kept', () => {
-    const err = new ApiError(400, 'WEBHOOK_URL_PRIVATE', 'url: must not point at a loopback, private or link-local address');
+    const err = new ApiError(
+      400,
+      'WEBHOOK_URL_PRIVATE',
+      'url: must not point at a loopback, private or link-local address',
+    );
     expect(automationErrorKey(err)).toBe('dev.error.WEBHOOK_URL_PRIVATE');
     expect(describeError(err, t)).toBe(`${translate('zh', 'dev.error.WEBHOOK_URL_PRIVATE')} (WEBHOOK_URL_PRIVATE)`);
     expect(describeError(new ApiError(409, 'API_KEY_LIMIT', 'At most 20'), t)).toContain('20 个');

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import type COS from 'cos-js-sdk-v5';
 import { ApiError, type UploadCredentials, type UploadResult } from '../api';
-import { CredentialCache, cosOptions, DirectUploader, objectKey, sha256Hex, StsUnavailableError, type DirectApi } from '../lib/direct-upload';
+import {
+  CredentialCache,
+  cosOptions,
+  DirectUploader,
+  objectKey,
+  sha256Hex,
+  StsUnavailableError,
+  type DirectApi,
+} from '../lib/direct-upload';
 import { createUploader } from '../lib/uploader';
 
 const USER = '0b7c6f5e-2f1a-4c1e-9a53-8f7f3d1c2b10';
@@ -44,7 +52,10 @@ describe('CredentialCache', () => {
 
   it('renews short-lived credentials at half-life and forgets a failed request', async () => {
     let now = 2_000_000;
-    const fetch = jest.fn().mockRejectedValueOnce(new Error('down')).mockImplementation(async () => creds(now, 60));
+    const fetch = jest
+      .fn()
+      .mockRejectedValueOnce(new Error('down'))
+      .mockImplementation(async () => creds(now, 60));
     const cache = new CredentialCache(fetch, () => now);
     await expect(cache.get()).rejects.toThrow('down');
     await flush();
@@ -67,7 +78,13 @@ describe('direct upload helpers', () => {
 
   it('points the SDK at the sandbox endpoint, else at COS over HTTPS', () => {
     expect(cosOptions(creds(100, 1800, 'http://127.0.0.1:9400'))).toMatchObject({
-      SecretId: 'AKIDtmp', SecretKey: 'tmp-key', SecurityToken: 'token', StartTime: 100, ExpiredTime: 1900, Domain: '127.0.0.1:9400', Protocol: 'http:',
+      SecretId: 'AKIDtmp',
+      SecretKey: 'tmp-key',
+      SecurityToken: 'token',
+      StartTime: 100,
+      ExpiredTime: 1900,
+      Domain: '127.0.0.1:9400',
+      Protocol: 'http:',
     });
     const live = cosOptions(creds(100));
     expect(live.Domain).toBeUndefined();
@@ -110,12 +127,19 @@ function directApi(sts: () => Promise<UploadCredentials>) {
 
 describe('DirectUploader', () => {
   it('puts the file once (simple upload) with progress, then confirms its key', async () => {
-    const { api, confirmed } = directApi(async () => creds(Math.floor(Date.now() / 1000), 1800, 'http://127.0.0.1:9400'));
+    const { api, confirmed } = directApi(async () =>
+      creds(Math.floor(Date.now() / 1000), 1800, 'http://127.0.0.1:9400'),
+    );
     const progress: number[] = [];
     FakeCos.last = undefined;
     const pending = new DirectUploader(api, 1000, fakeSdk).upload(photo(), (p) => progress.push(p));
     const put = await untilPut();
-    expect(put).toMatchObject({ Bucket: 'aiphoto-1250000000', Region: 'ap-guangzhou', Key: expect.stringMatching(new RegExp(`^input/${USER}/[0-9a-f]{64}\\.jpg$`)), SliceSize: 1000 });
+    expect(put).toMatchObject({
+      Bucket: 'aiphoto-1250000000',
+      Region: 'ap-guangzhou',
+      Key: expect.stringMatching(new RegExp(`^input/${USER}/[0-9a-f]{64}\\.jpg$`)),
+      SliceSize: 1000,
+    });
     lastCos().finish(null);
     const result: UploadResult = await pending;
     expect(confirmed).toEqual([put.Key]);
@@ -134,10 +158,14 @@ describe('DirectUploader', () => {
     expect(lastCos().canceled).toEqual(['task-1']);
 
     const big = new File([Buffer.alloc(2000)], 'big.jpg', { type: 'image/jpeg' });
-    await expect(new DirectUploader(api, 1000, fakeSdk).upload(big, () => undefined)).rejects.toMatchObject({ status: 413 });
+    await expect(new DirectUploader(api, 1000, fakeSdk).upload(big, () => undefined)).rejects.toMatchObject({
+      status: 413,
+    });
 
     const down = directApi(async () => Promise.reject(new ApiError(503, 'STS_UNAVAILABLE', 'try later')));
-    await expect(new DirectUploader(down.api, 1000, fakeSdk).upload(photo(), () => undefined)).rejects.toBeInstanceOf(StsUnavailableError);
+    await expect(new DirectUploader(down.api, 1000, fakeSdk).upload(photo(), () => undefined)).rejects.toBeInstanceOf(
+      StsUnavailableError,
+    );
   });
 });
 
@@ -174,7 +202,9 @@ describe('createUploader', () => {
     expect(onFallback).toHaveBeenCalledTimes(1);
     expect(direct.upload).toHaveBeenCalledTimes(2); // the third file went straight to the server
 
-    const failing = createUploader(a, onFallback, () => ({ upload: async () => Promise.reject(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'no')) }));
+    const failing = createUploader(a, onFallback, () => ({
+      upload: async () => Promise.reject(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'no')),
+    }));
     await expect(failing(photo(), () => undefined)).rejects.toMatchObject({ status: 415 }); // other errors are the file's own
   });
 });

@@ -24,7 +24,10 @@ describe('errorFromBody', () => {
   });
 
   it('keeps a non-JSON answer readable', () => {
-    expect(errorFromBody(502, '<html>Bad gateway</html>', null)).toMatchObject({ code: 'HTTP_502', message: '<html>Bad gateway</html>' });
+    expect(errorFromBody(502, '<html>Bad gateway</html>', null)).toMatchObject({
+      code: 'HTTP_502',
+      message: '<html>Bad gateway</html>',
+    });
   });
 });
 
@@ -41,7 +44,12 @@ describe('admit', () => {
   const file = (name: string, type: string) => ({ name, type }) as File;
 
   it('accepts JPEG, PNG and WebP up to the room left and names the rest', () => {
-    const picked = [file('a.jpg', 'image/jpeg'), file('b.gif', 'image/gif'), file('c.png', 'image/png'), file('d.webp', 'image/webp')];
+    const picked = [
+      file('a.jpg', 'image/jpeg'),
+      file('b.gif', 'image/gif'),
+      file('c.png', 'image/png'),
+      file('d.webp', 'image/webp'),
+    ];
     const { accepted, result } = admit(picked, 2);
     expect(accepted.map((f) => f.name)).toEqual(['a.jpg', 'c.png']);
     expect(result).toEqual({ tooMany: 1, rejected: ['b.gif'] });

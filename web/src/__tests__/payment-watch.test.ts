@@ -1,13 +1,28 @@
 import type { Order } from '../api';
 import { watchOrder } from '../lib/payment-watch';
 
-const order = (status: Order['status']): Order => ({ id: 'o1', status, amountFen: 9900, channel: 'sandbox', planId: 'monthly', createdAt: '', paidAt: null });
+const order = (status: Order['status']): Order => ({
+  id: 'o1',
+  status,
+  amountFen: 9900,
+  channel: 'sandbox',
+  planId: 'monthly',
+  createdAt: '',
+  paidAt: null,
+});
 
 /** A clock that advances only when the watcher sleeps, so 30 s pass instantly. */
 function fakeClock() {
   let now = 0;
   const sleeps: number[] = [];
-  return { now: () => now, sleep: async (ms: number) => { sleeps.push(ms); now += ms; }, sleeps };
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+    sleeps,
+  };
 }
 
 describe('watchOrder', () => {

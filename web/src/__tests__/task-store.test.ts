@@ -2,9 +2,21 @@ import type { Task } from '../api';
 import { TaskStore } from '../lib/task-store';
 
 const task = (over: Partial<Task> = {}): Task => ({
-  id: 't1', batchId: 'b1', type: 'basic_clean', status: 'queued', progress: 0, params: {}, inputKey: 'input/u1/abc.jpg',
-  inputUrl: 'http://storage.test/input/u1/abc.jpg', resultUrls: [],
-  errorCode: null, errorReason: null, favorite: false, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...over,
+  id: 't1',
+  batchId: 'b1',
+  type: 'basic_clean',
+  status: 'queued',
+  progress: 0,
+  params: {},
+  inputKey: 'input/u1/abc.jpg',
+  inputUrl: 'http://storage.test/input/u1/abc.jpg',
+  resultUrls: [],
+  errorCode: null,
+  errorReason: null,
+  favorite: false,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  ...over,
 });
 
 describe('TaskStore', () => {
@@ -25,8 +37,12 @@ describe('TaskStore', () => {
   it('reports the event that finishes a task, once', () => {
     const store = new TaskStore();
     store.upsert(task());
-    expect(store.applyEvent({ type: 'task', taskId: 't1', status: 'failed', progress: 0, errorCode: 'VENDOR_FAILED' })).toBe(true);
-    expect(store.applyEvent({ type: 'task', taskId: 't1', status: 'failed', progress: 0, errorCode: 'VENDOR_FAILED' })).toBe(false);
+    expect(
+      store.applyEvent({ type: 'task', taskId: 't1', status: 'failed', progress: 0, errorCode: 'VENDOR_FAILED' }),
+    ).toBe(true);
+    expect(
+      store.applyEvent({ type: 'task', taskId: 't1', status: 'failed', progress: 0, errorCode: 'VENDOR_FAILED' }),
+    ).toBe(false);
     expect(store.get('t1')).toMatchObject({ status: 'failed', errorCode: 'VENDOR_FAILED' });
   });
 

@@ -24,11 +24,14 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
   const idempotencyKey = useRef<string | null>(null);
 
   useEffect(() => {
-    api.scenes().then((c) => {
-      setCatalog(c);
-      setScene((s) => s || c.scenes[0]?.code || '');
-      setCategory((s) => s || c.categories[0]?.code || '');
-    }, (err: unknown) => setError(errorText(err)));
+    api.scenes().then(
+      (c) => {
+        setCatalog(c);
+        setScene((s) => s || c.scenes[0]?.code || '');
+        setCategory((s) => s || c.categories[0]?.code || '');
+      },
+      (err: unknown) => setError(errorText(err)),
+    );
   }, [api, errorText]);
 
   const ready = uploads.items.filter((it) => it.key);
@@ -45,7 +48,10 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
 
   const pick = (files: File[]) => {
     const r = uploads.add(files);
-    setNotices([...(r.tooMany ? [t('create.tooMany', { n: r.tooMany })] : []), ...r.rejected.map((name) => t('create.notImage', { name }))]);
+    setNotices([
+      ...(r.tooMany ? [t('create.tooMany', { n: r.tooMany })] : []),
+      ...r.rejected.map((name) => t('create.notImage', { name })),
+    ]);
   };
 
   const create = async () => {
@@ -53,7 +59,10 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
     setError(null);
     idempotencyKey.current ??= crypto.randomUUID();
     try {
-      const batch = await api.createTasks({ type, inputKeys: ready.map((it) => it.key!), params }, idempotencyKey.current);
+      const batch = await api.createTasks(
+        { type, inputKeys: ready.map((it) => it.key!), params },
+        idempotencyKey.current,
+      );
       uploads.clear();
       onCreated(batch);
       await refreshMe();
@@ -69,12 +78,22 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
     <section className="card" data-testid="create">
       <h2>{t('create.title')}</h2>
       <DropZone onFiles={pick} />
-      {notices.map((n) => <p key={n} className="warn small">{n}</p>)}
-      {uploads.fellBack && <p className="warn small" data-testid="upload-fallback">{t('create.directFallback')}</p>}
+      {notices.map((n) => (
+        <p key={n} className="warn small">
+          {n}
+        </p>
+      ))}
+      {uploads.fellBack && (
+        <p className="warn small" data-testid="upload-fallback">
+          {t('create.directFallback')}
+        </p>
+      )}
       {uploads.items.length > 0 && (
         <>
           <UploadList items={uploads.items} onRemove={uploads.remove} />
-          <button type="button" className="link small" onClick={uploads.clear}>{t('create.clear')}</button>
+          <button type="button" className="link small" onClick={uploads.clear}>
+            {t('create.clear')}
+          </button>
         </>
       )}
       <fieldset className="choices">
@@ -92,27 +111,47 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
           <label className="field">
             <span>{t('create.scene')}</span>
             <select name="scene" value={scene} onChange={(e) => setScene(e.target.value)}>
-              {catalog.scenes.map((s) => <option key={s.code} value={s.code}>{s.name}</option>)}
+              {catalog.scenes.map((s) => (
+                <option key={s.code} value={s.code}>
+                  {s.name}
+                </option>
+              ))}
             </select>
           </label>
           <label className="field">
             <span>{t('create.category')}</span>
             <select name="category" value={category} onChange={(e) => setCategory(e.target.value)}>
-              {catalog.categories.map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}
+              {catalog.categories.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.name}
+                </option>
+              ))}
             </select>
           </label>
         </div>
       )}
       {cost > 0 && (
         <p className={enough ? 'cost' : 'cost error'} data-testid="cost">
-          {enough ? t('create.cost', { n: cost, left: me.quotaRemaining }) : t('create.notEnough', { n: cost, left: me.quotaRemaining })}
+          {enough
+            ? t('create.cost', { n: cost, left: me.quotaRemaining })
+            : t('create.notEnough', { n: cost, left: me.quotaRemaining })}
         </p>
       )}
       {!member && <p className="warn small">{t('create.needMember')}</p>}
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="row wrap">
         {!confirming ? (
-          <button type="button" className="primary" disabled={!cost || pending || !member || !enough || busy} onClick={() => setConfirming(true)} data-testid="submit">
+          <button
+            type="button"
+            className="primary"
+            disabled={!cost || pending || !member || !enough || busy}
+            onClick={() => setConfirming(true)}
+            data-testid="submit"
+          >
             {t('create.submit')}
           </button>
         ) : (
@@ -120,7 +159,9 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
             <button type="button" className="primary" disabled={busy} onClick={create} data-testid="confirm">
               {busy ? t('create.creating') : t('create.confirm', { n: cost })}
             </button>
-            <button type="button" className="secondary" disabled={busy} onClick={() => setConfirming(false)}>{t('common.cancel')}</button>
+            <button type="button" className="secondary" disabled={busy} onClick={() => setConfirming(false)}>
+              {t('common.cancel')}
+            </button>
           </>
         )}
       </div>

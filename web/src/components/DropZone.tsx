@@ -26,7 +26,12 @@ export function DropZone({ onFiles, disabled }: { onFiles: (files: File[]) => vo
         {t('create.pick')}
       </button>
       <input
-        ref={input} type="file" accept="image/jpeg,image/png,image/webp" multiple hidden data-testid="file-input"
+        ref={input}
+        type="file"
+        accept="image/jpeg,image/png,image/webp"
+        multiple
+        hidden
+        data-testid="file-input"
         onChange={(e) => {
           onFiles([...(e.target.files ?? [])]);
           e.target.value = ''; // the same file may be picked again after removing it

@@ -8,7 +8,17 @@ export interface LightboxImage {
 }
 
 /** Full-size view with previous/next (arrow keys), download, and Escape to close. */
-export function Lightbox({ images, index, onIndex, onClose }: { images: LightboxImage[]; index: number; onIndex: (i: number) => void; onClose: () => void }) {
+export function Lightbox({
+  images,
+  index,
+  onIndex,
+  onClose,
+}: {
+  images: LightboxImage[];
+  index: number;
+  onIndex: (i: number) => void;
+  onClose: () => void;
+}) {
   const { t, errorText } = useI18n();
   const [error, setError] = useState<string | null>(null);
   const image = images[index];
@@ -23,18 +33,55 @@ export function Lightbox({ images, index, onIndex, onClose }: { images: Lightbox
   }, [index, images.length, onIndex, onClose]);
   if (!image) return null;
   return (
-    <div className="lightbox" role="dialog" aria-modal="true" aria-label={image.label} onClick={onClose} data-testid="lightbox">
+    <div
+      className="lightbox"
+      role="dialog"
+      aria-modal="true"
+      aria-label={image.label}
+      onClick={onClose}
+      data-testid="lightbox"
+    >
       <figure onClick={(e) => e.stopPropagation()}>
         <img src={image.url} alt={image.label} />
         <figcaption className="row spread">
-          <span>{image.label} · {index + 1}/{images.length}</span>
+          <span>
+            {image.label} · {index + 1}/{images.length}
+          </span>
           <span className="row">
-            {images.length > 1 && <button type="button" className="secondary" onClick={() => onIndex((index - 1 + images.length) % images.length)} aria-label="previous">‹</button>}
-            {images.length > 1 && <button type="button" className="secondary" onClick={() => onIndex((index + 1) % images.length)} aria-label="next">›</button>}
-            <button type="button" className="secondary" onClick={() => downloadUrl(image.url, fileNameOf(image.url, 'image.jpg')).catch((err: unknown) => setError(errorText(err)))}>
+            {images.length > 1 && (
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => onIndex((index - 1 + images.length) % images.length)}
+                aria-label="previous"
+              >
+                ‹
+              </button>
+            )}
+            {images.length > 1 && (
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => onIndex((index + 1) % images.length)}
+                aria-label="next"
+              >
+                ›
+              </button>
+            )}
+            <button
+              type="button"
+              className="secondary"
+              onClick={() =>
+                downloadUrl(image.url, fileNameOf(image.url, 'image.jpg')).catch((err: unknown) =>
+                  setError(errorText(err)),
+                )
+              }
+            >
               {t('task.download')}
             </button>
-            <button type="button" className="primary" onClick={onClose}>{t('common.close')}</button>
+            <button type="button" className="primary" onClick={onClose}>
+              {t('common.close')}
+            </button>
           </span>
         </figcaption>
         {error && <p className="error small">{error}</p>}

@@ -27,10 +27,20 @@ export function LiveBatch({ batch }: { batch: TaskBatch }) {
         <span className="small muted">{live.socketState === 'ready' ? t('task.live') : t('task.polling')}</span>
       </div>
       <div className="task-grid">
-        {tasks.map((task) => <TaskCard key={task.id} task={task} />)}
+        {tasks.map((task) => (
+          <TaskCard key={task.id} task={task} />
+        ))}
       </div>
-      {anyDone && <button type="button" className="secondary" onClick={zip} data-testid="batch-zip">{t('create.batchZip')}</button>}
-      {error && <p className="error" role="alert">{error}</p>}
+      {anyDone && (
+        <button type="button" className="secondary" onClick={zip} data-testid="batch-zip">
+          {t('create.batchZip')}
+        </button>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

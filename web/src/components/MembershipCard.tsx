@@ -28,7 +28,10 @@ export function MembershipCard() {
   const abort = useRef<AbortController | null>(null);
 
   useEffect(() => {
-    api.plans().then((r) => setPlan(r.plans[0] ?? null), (err: unknown) => setPay({ kind: 'failed', message: errorText(err) }));
+    api.plans().then(
+      (r) => setPlan(r.plans[0] ?? null),
+      (err: unknown) => setPay({ kind: 'failed', message: errorText(err) }),
+    );
     return () => abort.current?.abort();
   }, [api, errorText]);
 
@@ -39,7 +42,8 @@ export function MembershipCard() {
     if (outcome.kind === 'paid') {
       setPay({ kind: 'paid' });
       await refreshMe();
-    } else if (outcome.kind === 'ended') setPay({ kind: 'failed', message: t('member.payFailed', { status: outcome.order.status }) });
+    } else if (outcome.kind === 'ended')
+      setPay({ kind: 'failed', message: t('member.payFailed', { status: outcome.order.status }) });
     else if (outcome.kind === 'timeout') setPay({ kind: 'confirming', orderId });
   };
 
@@ -88,7 +92,11 @@ export function MembershipCard() {
           <span>
             {t('member.credits')} <strong data-testid="credits">{me.quotaRemaining}</strong>
           </span>
-          {me.quotaExpireAt && <span>{t('member.expires')} {date(me.quotaExpireAt)}</span>}
+          {me.quotaExpireAt && (
+            <span>
+              {t('member.expires')} {date(me.quotaExpireAt)}
+            </span>
+          )}
         </div>
       )}
       {state === 'none' && (
@@ -99,11 +107,18 @@ export function MembershipCard() {
       )}
       {state === 'expired' && (
         <p>
-          <span className="badge warn">{t('member.expired')}</span> <span className="muted">{t('member.expiredHint')}</span>
+          <span className="badge warn">{t('member.expired')}</span>{' '}
+          <span className="muted">{t('member.expiredHint')}</span>
         </p>
       )}
       <div className="row wrap">
-        <button type="button" className={state === 'active' ? 'secondary' : 'primary'} onClick={buy} disabled={!plan || busy} data-testid="buy">
+        <button
+          type="button"
+          className={state === 'active' ? 'secondary' : 'primary'}
+          onClick={buy}
+          disabled={!plan || busy}
+          data-testid="buy"
+        >
           {state === 'none' ? t('member.buy', { price }) : t('member.renew', { price })}
         </button>
       </div>
@@ -125,8 +140,16 @@ export function MembershipCard() {
           </button>
         </div>
       )}
-      {pay.kind === 'paid' && <p className="ok" data-testid="pay-paid">{t('member.paid')}</p>}
-      {pay.kind === 'failed' && <p className="error" role="alert">{pay.message}</p>}
+      {pay.kind === 'paid' && (
+        <p className="ok" data-testid="pay-paid">
+          {t('member.paid')}
+        </p>
+      )}
+      {pay.kind === 'failed' && (
+        <p className="error" role="alert">
+          {pay.message}
+        </p>
+      )}
     </section>
   );
 }

@@ -28,7 +28,11 @@ export function ResultGallery({ task }: { task: Task }) {
               </button>
               <span className="row spread small">
                 {img.label}
-                <button type="button" className="link small" onClick={() => void downloadUrl(img.url, fileNameOf(img.url, `${i + 1}.png`))}>
+                <button
+                  type="button"
+                  className="link small"
+                  onClick={() => void downloadUrl(img.url, fileNameOf(img.url, `${i + 1}.png`))}
+                >
                   {t('task.download')}
                 </button>
               </span>

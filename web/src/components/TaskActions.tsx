@@ -10,21 +10,36 @@ export function TaskActions({ task, compact }: { task: Task; compact?: boolean }
   return (
     <div className="actions">
       <button
-        type="button" className={task.favorite ? 'icon fav on' : 'icon fav'} disabled={a.busy} onClick={a.toggleFavorite}
-        aria-pressed={task.favorite} title={task.favorite ? t('task.unfavorite') : t('task.favorite')} aria-label={t('task.favorite')}
+        type="button"
+        className={task.favorite ? 'icon fav on' : 'icon fav'}
+        disabled={a.busy}
+        onClick={a.toggleFavorite}
+        aria-pressed={task.favorite}
+        title={task.favorite ? t('task.unfavorite') : t('task.favorite')}
+        aria-label={t('task.favorite')}
       >
         ★
       </button>
-      {running && <button type="button" className="secondary" disabled={a.busy} onClick={a.cancel}>{t('task.cancel')}</button>}
+      {running && (
+        <button type="button" className="secondary" disabled={a.busy} onClick={a.cancel}>
+          {t('task.cancel')}
+        </button>
+      )}
       {ended && (
         <button type="button" className="secondary" disabled={a.busy} onClick={a.retry} data-testid="retry">
           {t('task.retry')}
         </button>
       )}
       {task.status === 'done' && !compact && (
-        <button type="button" className="secondary" disabled={a.busy} onClick={a.downloadZip} data-testid="task-zip">{t('task.zip')}</button>
+        <button type="button" className="secondary" disabled={a.busy} onClick={a.downloadZip} data-testid="task-zip">
+          {t('task.zip')}
+        </button>
       )}
-      {a.error && <p className="error small" role="alert">{a.error}</p>}
+      {a.error && (
+        <p className="error small" role="alert">
+          {a.error}
+        </p>
+      )}
     </div>
   );
 }

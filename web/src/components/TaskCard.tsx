@@ -14,13 +14,23 @@ export function TaskCard({ task }: { task: Task }) {
     <article className="task-card" data-testid="task-card" data-task-id={task.id} data-status={task.status}>
       <button type="button" className="thumb" onClick={open} aria-label={t('task.open')}>
         {thumb ? <img src={thumb} alt="" loading="lazy" /> : <span className="thumb-empty" />}
-        {task.type === 'model_pose12' && task.resultUrls.length > 1 && <span className="thumb-count">×{task.resultUrls.length}</span>}
+        {task.type === 'model_pose12' && task.resultUrls.length > 1 && (
+          <span className="thumb-count">×{task.resultUrls.length}</span>
+        )}
       </button>
       <div className="task-body">
-        <a href={`/tasks/${task.id}`} onClick={(e) => { e.preventDefault(); open(); }}>
+        <a
+          href={`/tasks/${task.id}`}
+          onClick={(e) => {
+            e.preventDefault();
+            open();
+          }}
+        >
           <strong>{typeLabel(task.type, t)}</strong>
         </a>
-        <span className="small muted">{new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')}</span>
+        <span className="small muted">
+          {new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')}
+        </span>
         <TaskStatus task={task} />
         <TaskActions task={task} compact />
       </div>

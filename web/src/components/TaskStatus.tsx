@@ -32,7 +32,9 @@ export function TaskStatus({ task }: { task: Task }) {
             // The vendor's own words help support, but are too technical to lead with.
             <details>
               <summary className="muted">{t('task.details')}</summary>
-              <p className="muted mono">{task.errorCode}: {task.errorReason}</p>
+              <p className="muted mono">
+                {task.errorCode}: {task.errorReason}
+              </p>
             </details>
           )}
         </div>

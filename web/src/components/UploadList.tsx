@@ -10,7 +10,9 @@ export function UploadList({ items, onRemove }: { items: UploadItem[]; onRemove:
         <li key={it.id} className="upload" data-state={it.key ? 'done' : it.error ? 'error' : 'uploading'}>
           <img src={it.previewUrl} alt={it.name} />
           <div className="upload-body">
-            <span className="ellipsis" title={it.name}>{it.name}</span>
+            <span className="ellipsis" title={it.name}>
+              {it.name}
+            </span>
             {it.error ? (
               <span className="error small">{t('create.uploadFailed', { message: it.error })}</span>
             ) : it.key ? (
@@ -22,7 +24,13 @@ export function UploadList({ items, onRemove }: { items: UploadItem[]; onRemove:
               </>
             )}
           </div>
-          <button type="button" className="icon" aria-label={t('create.remove')} title={t('create.remove')} onClick={() => onRemove(it.id)}>
+          <button
+            type="button"
+            className="icon"
+            aria-label={t('create.remove')}
+            title={t('create.remove')}
+            onClick={() => onRemove(it.id)}
+          >
             ×
           </button>
         </li>

@@ -97,7 +97,8 @@ export function curlCreateTask(origin: string): string {
 }
 
 /** The signature line of the how-to, exactly as the receiver should compute it. */
-export const SIGNATURE_SCHEME = 'X-AiPhoto-Signature: v1=hex(HMAC-SHA256(secret, timestamp + "." + nonce + "." + rawBody))';
+export const SIGNATURE_SCHEME =
+  'X-AiPhoto-Signature: v1=hex(HMAC-SHA256(secret, timestamp + "." + nonce + "." + rawBody))';
 
 /** Date and time as the merchant reads them in the chosen language. */
 export function formatTime(iso: string, lang: 'zh' | 'en'): string {

@@ -35,7 +35,10 @@ export class CredentialCache {
   get(): Promise<UploadCredentials> {
     const held = this.held;
     if (held && (held.value === null || stillFresh(held.value, this.nowSeconds()))) return held.promise;
-    const entry: { promise: Promise<UploadCredentials>; value: UploadCredentials | null } = { promise: this.fetchCredentials(), value: null };
+    const entry: { promise: Promise<UploadCredentials>; value: UploadCredentials | null } = {
+      promise: this.fetchCredentials(),
+      value: null,
+    };
     this.held = entry;
     entry.promise.then(
       (value) => void (entry.value = value),
@@ -111,12 +114,18 @@ export class DirectUploader {
 
   async upload(file: File, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<UploadResult> {
     // Checked here because COS would take the bytes and only confirm would refuse them.
-    if (file.size > this.maxBytes) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The file is larger than ${this.maxBytes} bytes`);
+    if (file.size > this.maxBytes)
+      throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The file is larger than ${this.maxBytes} bytes`);
     const creds = await this.credentials.get();
     const [cos, sha256] = await Promise.all([this.clientFor(creds), sha256Hex(file)]);
     const key = objectKey(creds.allowPrefix, sha256, file.type);
     signal?.throwIfAborted();
-    await put(cos, { Bucket: creds.bucket, Region: creds.region, Key: key, Body: file, SliceSize: this.maxBytes }, onProgress, signal);
+    await put(
+      cos,
+      { Bucket: creds.bucket, Region: creds.region, Key: key, Body: file, SliceSize: this.maxBytes },
+      onProgress,
+      signal,
+    );
     onProgress(1);
     return this.api.confirmUpload(key);
   }

@@ -115,7 +115,8 @@ export const zh = {
 
   'nav.developer': '开发者',
   'dev.title': '开发者',
-  'dev.intro': '用 API 密钥让您自己的系统（ERP、店铺后台、脚本）直接调用 AI Photo；任务结束时我们用 Webhook 通知您的服务器。',
+  'dev.intro':
+    '用 API 密钥让您自己的系统（ERP、店铺后台、脚本）直接调用 AI Photo；任务结束时我们用 Webhook 通知您的服务器。',
   'dev.created': '创建于',
   'dev.lastUsed': '最近使用',
   'dev.never': '从未',
@@ -174,10 +175,12 @@ export const zh = {
 
   'dev.guide.title': '接入说明',
   'dev.guide.auth': '认证：在请求头中带上密钥，任选其一：',
-  'dev.guide.authScope': '密钥可调用任务、上传和会员接口，权限与您登录门户相同；管理密钥和 Webhook 只能在本页登录后操作。',
+  'dev.guide.authScope':
+    '密钥可调用任务、上传和会员接口，权限与您登录门户相同；管理密钥和 Webhook 只能在本页登录后操作。',
   'dev.guide.curl': '示例：上传一张照片并生成白底主图',
   'dev.guide.webhook': 'Webhook：每次投递为 POST JSON {id, type, createdAt, data}，带以下请求头：',
-  'dev.guide.verify': '校验：用原始请求体计算签名并做常量时间比较；拒绝时间戳相差超过 300 秒或 10 分钟内重复的 nonce；按 id 去重。任何 2xx 视为成功，否则约 1 小时内重试 8 次。',
+  'dev.guide.verify':
+    '校验：用原始请求体计算签名并做常量时间比较；拒绝时间戳相差超过 300 秒或 10 分钟内重复的 nonce；按 id 去重。任何 2xx 视为成功，否则约 1 小时内重试 8 次。',
 
   'dev.error.API_KEY_LIMIT': '有效密钥已达上限（20 个），请先吊销不用的密钥',
   'dev.error.WEBHOOK_LIMIT': 'Webhook 已达上限（10 个），请先删除不用的地址',
@@ -301,7 +304,8 @@ export const en: Record<MessageKey, string> = {
 
   'nav.developer': 'Developer',
   'dev.title': 'Developer',
-  'dev.intro': 'API keys let your own systems (ERP, shop back office, scripts) call AI Photo directly; webhooks tell your server when a task ends.',
+  'dev.intro':
+    'API keys let your own systems (ERP, shop back office, scripts) call AI Photo directly; webhooks tell your server when a task ends.',
   'dev.created': 'Created',
   'dev.lastUsed': 'Last used',
   'dev.never': 'never',
@@ -352,7 +356,8 @@ export const en: Record<MessageKey, string> = {
 
   'dev.secret.keyTitle': 'New API key: {name}',
   'dev.secret.hookTitle': 'Webhook signing secret: {name}',
-  'dev.secret.once': 'Shown only once: it cannot be viewed again after you close this. Copy it now and keep it safe; if lost, create a new one.',
+  'dev.secret.once':
+    'Shown only once: it cannot be viewed again after you close this. Copy it now and keep it safe; if lost, create a new one.',
   'dev.secret.copy': 'Copy',
   'dev.secret.copied': 'Copied',
   'dev.secret.copyFailed': 'Could not copy automatically: select it and copy by hand',
@@ -360,14 +365,17 @@ export const en: Record<MessageKey, string> = {
 
   'dev.guide.title': 'How to connect',
   'dev.guide.auth': 'Authentication: send the key in a request header, either one:',
-  'dev.guide.authScope': 'A key can call the task, upload and membership routes with the same rights as your portal sign-in; keys and webhooks are managed only on this page while signed in.',
+  'dev.guide.authScope':
+    'A key can call the task, upload and membership routes with the same rights as your portal sign-in; keys and webhooks are managed only on this page while signed in.',
   'dev.guide.curl': 'Example: upload a photo and make a white-background image',
   'dev.guide.webhook': 'Webhooks: each delivery is a JSON POST {id, type, createdAt, data} with these headers:',
-  'dev.guide.verify': 'Verify: compute the signature over the raw body and compare in constant time; reject a timestamp more than 300 s away or a nonce seen in the last 10 minutes; deduplicate on id. Any 2xx counts; otherwise we retry 8 times over about an hour.',
+  'dev.guide.verify':
+    'Verify: compute the signature over the raw body and compare in constant time; reject a timestamp more than 300 s away or a nonce seen in the last 10 minutes; deduplicate on id. Any 2xx counts; otherwise we retry 8 times over about an hour.',
 
   'dev.error.API_KEY_LIMIT': 'You have 20 active keys, the most allowed: revoke one you no longer use first',
   'dev.error.WEBHOOK_LIMIT': 'You have 10 webhooks, the most allowed: delete one you no longer use first',
-  'dev.error.WEBHOOK_URL_PRIVATE': 'Private, loopback and link-local addresses are refused: use a publicly reachable address',
+  'dev.error.WEBHOOK_URL_PRIVATE':
+    'Private, loopback and link-local addresses are refused: use a publicly reachable address',
   'dev.error.API_KEY_NOT_ALLOWED': 'An API key cannot manage keys or webhooks: sign in to the portal',
   'dev.error.NOT_FOUND': 'It no longer exists: refresh the page',
 };

@@ -1,6 +1,7 @@
 import type { Order } from '../api';
 
-export type PaymentOutcome = { kind: 'paid'; order: Order } | { kind: 'ended'; order: Order } | { kind: 'timeout' } | { kind: 'aborted' };
+export type PaymentOutcome =
+  { kind: 'paid'; order: Order } | { kind: 'ended'; order: Order } | { kind: 'timeout' } | { kind: 'aborted' };
 
 export interface WatchOptions {
   intervalMs?: number;

@@ -64,7 +64,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setMe(user);
   }, []);
 
-  const value = useMemo<Session>(() => ({ api, token, me, live, signIn, signOut, refreshMe }), [api, token, me, live, signIn, signOut, refreshMe]);
+  const value = useMemo<Session>(
+    () => ({ api, token, me, live, signIn, signOut, refreshMe }),
+    [api, token, me, live, signIn, signOut, refreshMe],
+  );
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }
 

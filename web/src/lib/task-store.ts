@@ -72,7 +72,10 @@ export class TaskStore {
 
 function merge(current: Task, incoming: Task): Task {
   if (TERMINAL.has(current.status) && !TERMINAL.has(incoming.status)) return current;
-  const progress = !TERMINAL.has(incoming.status) && current.status === incoming.status ? Math.max(current.progress, incoming.progress) : incoming.progress;
+  const progress =
+    !TERMINAL.has(incoming.status) && current.status === incoming.status
+      ? Math.max(current.progress, incoming.progress)
+      : incoming.progress;
   const next = { ...incoming, progress };
   const same =
     next.status === current.status &&

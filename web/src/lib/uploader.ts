@@ -6,7 +6,11 @@
 import type { ApiClient, UploadResult } from '../api';
 import { DirectUploader, StsUnavailableError, type DirectApi } from './direct-upload';
 
-export type UploadFn = (file: File, onProgress: (fraction: number) => void, signal?: AbortSignal) => Promise<UploadResult>;
+export type UploadFn = (
+  file: File,
+  onProgress: (fraction: number) => void,
+  signal?: AbortSignal,
+) => Promise<UploadResult>;
 
 interface Direct {
   upload: UploadFn;

@@ -36,7 +36,10 @@ export function useTaskActions(task: Task) {
       run(async () => {
         // The task names its stored input, so any browser can retry it. A retry is a new batch
         // with its own key: the failed task was refunded, so it is charged anew.
-        const batch = await api.createTasks({ type: task.type, inputKey: task.inputKey, params: task.params }, crypto.randomUUID());
+        const batch = await api.createTasks(
+          { type: task.type, inputKey: task.inputKey, params: task.params },
+          crypto.randomUUID(),
+        );
         const next = batch.tasks[0];
         live.store.upsert(next);
         await refreshMe();

@@ -98,12 +98,15 @@ export function useUploads(api: ApiClient, describe: (err: unknown) => string) {
     [items.length],
   );
 
-  const remove = useCallback((id: string) => {
-    aborts.current.get(id)?.abort();
-    files.current.delete(id);
-    release(id);
-    setItems((list) => list.filter((it) => it.id !== id));
-  }, [release]);
+  const remove = useCallback(
+    (id: string) => {
+      aborts.current.get(id)?.abort();
+      files.current.delete(id);
+      release(id);
+      setItems((list) => list.filter((it) => it.id !== id));
+    },
+    [release],
+  );
 
   const clear = useCallback(() => {
     aborts.current.forEach((a) => a.abort());

@@ -23,7 +23,12 @@ export function HistoryPage() {
       setLoading(true);
       setError(null);
       try {
-        const page = await api.tasks({ cursor: from ?? undefined, limit: 12, type: type || undefined, status: status || undefined });
+        const page = await api.tasks({
+          cursor: from ?? undefined,
+          limit: 12,
+          type: type || undefined,
+          status: status || undefined,
+        });
         setItems((list) => (from ? [...list, ...page.items] : page.items));
         setCursor(page.nextCursor);
       } catch (err) {
@@ -46,21 +51,42 @@ export function HistoryPage() {
         <div className="row wrap">
           <select aria-label={t('create.type')} value={type} onChange={(e) => setType(e.target.value as TaskType | '')}>
             <option value="">{t('history.allTypes')}</option>
-            {TASK_TYPES.map((k) => <option key={k} value={k}>{t(`create.${k}`)}</option>)}
+            {TASK_TYPES.map((k) => (
+              <option key={k} value={k}>
+                {t(`create.${k}`)}
+              </option>
+            ))}
           </select>
           <select aria-label="status" value={status} onChange={(e) => setStatus(e.target.value as TaskStatus | '')}>
             <option value="">{t('history.allStatus')}</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{t(`task.${s}`)}</option>)}
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`task.${s}`)}
+              </option>
+            ))}
           </select>
         </div>
       </div>
-      {error && <p className="error" role="alert">{error} <button type="button" className="link" onClick={() => load(null)}>{t('common.retry')}</button></p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}{' '}
+          <button type="button" className="link" onClick={() => load(null)}>
+            {t('common.retry')}
+          </button>
+        </p>
+      )}
       {!loading && !error && tasks.length === 0 && <p className="muted">{t('history.empty')}</p>}
       <div className="task-grid">
-        {tasks.map((task) => <TaskCard key={task.id} task={task} />)}
+        {tasks.map((task) => (
+          <TaskCard key={task.id} task={task} />
+        ))}
       </div>
       {loading && <p className="muted">{t('common.loading')}</p>}
-      {!loading && cursor && <button type="button" className="secondary" onClick={() => load(cursor)}>{t('history.more')}</button>}
+      {!loading && cursor && (
+        <button type="button" className="secondary" onClick={() => load(cursor)}>
+          {t('history.more')}
+        </button>
+      )}
       {!loading && !cursor && tasks.length > 0 && <p className="muted small center">{t('history.end')}</p>}
     </section>
   );

@@ -68,23 +68,43 @@ export function LoginPage() {
         <label className="field">
           <span>{t('login.phone')}</span>
           <input
-            name="phone" inputMode="numeric" autoComplete="tel" maxLength={11} placeholder={t('login.phonePlaceholder')}
-            value={phone} onChange={(e) => setPhone(e.target.value.replace(/\D/g, ''))}
+            name="phone"
+            inputMode="numeric"
+            autoComplete="tel"
+            maxLength={11}
+            placeholder={t('login.phonePlaceholder')}
+            value={phone}
+            onChange={(e) => setPhone(e.target.value.replace(/\D/g, ''))}
           />
         </label>
         <label className="field">
           <span>{t('login.code')}</span>
           <span className="row">
             <input
-              name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} placeholder={t('login.codePlaceholder')}
-              value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              placeholder={t('login.codePlaceholder')}
+              value={code}
+              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
             />
-            <button type="button" className="secondary nowrap" onClick={sendCode} disabled={busy || cooldown > 0} data-testid="send-code">
+            <button
+              type="button"
+              className="secondary nowrap"
+              onClick={sendCode}
+              disabled={busy || cooldown > 0}
+              data-testid="send-code"
+            >
               {cooldown > 0 ? t('login.resend', { s: cooldown }) : t('login.send')}
             </button>
           </span>
         </label>
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         {notice && !error && <p className="ok">{notice}</p>}
         <button type="submit" className="primary block" disabled={busy}>
           {t('login.submit')}

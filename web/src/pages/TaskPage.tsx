@@ -17,10 +17,18 @@ export function TaskPage({ id }: { id: string }) {
   });
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api.task(id).then((task) => setInitial([task]), (err: unknown) => setError(errorText(err)));
+    api.task(id).then(
+      (task) => setInitial([task]),
+      (err: unknown) => setError(errorText(err)),
+    );
   }, [api, id, errorText]);
 
-  if (error) return <p className="error" role="alert">{error}</p>;
+  if (error)
+    return (
+      <p className="error" role="alert">
+        {error}
+      </p>
+    );
   if (!initial) return <p className="muted">{t('common.loading')}</p>;
   return <TaskDetail initial={initial} />;
 }
@@ -31,11 +39,22 @@ function TaskDetail({ initial }: { initial: Task[] }) {
   const params = [task.params.scene, task.params.category].filter(Boolean).join(' · ');
   return (
     <div className="stack" data-testid="task-page" data-status={task.status}>
-      <a href="/tasks" className="small" onClick={(e) => { e.preventDefault(); navigate('/tasks'); }}>← {t('task.back')}</a>
+      <a
+        href="/tasks"
+        className="small"
+        onClick={(e) => {
+          e.preventDefault();
+          navigate('/tasks');
+        }}
+      >
+        ← {t('task.back')}
+      </a>
       <section className="card">
         <div className="row spread wrap">
           <h1>{typeLabel(task.type, t)}</h1>
-          <span className="small muted">{t('task.createdAt', { time: new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') })}</span>
+          <span className="small muted">
+            {t('task.createdAt', { time: new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') })}
+          </span>
         </div>
         {params && <p className="muted small">{params}</p>}
         <TaskStatus task={task} />

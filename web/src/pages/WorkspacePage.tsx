@@ -13,7 +13,9 @@ export function WorkspacePage() {
         <CreatePanel onCreated={(b) => setBatches((list) => [b, ...list])} />
       </div>
       <div className="stack">
-        {batches.map((b) => <LiveBatch key={b.batchId} batch={b} />)}
+        {batches.map((b) => (
+          <LiveBatch key={b.batchId} batch={b} />
+        ))}
       </div>
     </div>
   );

@@ -86,7 +86,11 @@ export class HttpClient {
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
         method: options.method ?? (hasBody ? 'POST' : 'GET'),
-        headers: { ...this.authHeaders(), ...(hasBody ? { 'content-type': 'application/json' } : {}), ...options.headers },
+        headers: {
+          ...this.authHeaders(),
+          ...(hasBody ? { 'content-type': 'application/json' } : {}),
+          ...options.headers,
+        },
         body: hasBody ? JSON.stringify(options.body) : undefined,
       });
     } catch {
@@ -114,7 +118,11 @@ export class HttpClient {
    * One typed call: `call('get', '/api/v1/tasks/{id}', { path: { id } })` answers the
    * operation's JSON as the backend's schema declares it.
    */
-  call<P extends ApiPath, M extends Method>(method: M, path: P, ...rest: OptionalIfEmpty<CallOptions<P, M>>): Promise<ResponseOf<P, M>> {
+  call<P extends ApiPath, M extends Method>(
+    method: M,
+    path: P,
+    ...rest: OptionalIfEmpty<CallOptions<P, M>>
+  ): Promise<ResponseOf<P, M>> {
     // The tuple type only decides whether the argument may be left out; its value is the options.
     const options = rest[0] as CallOptions<P, M> | undefined;
     const loose = options as LooseOptions | undefined;

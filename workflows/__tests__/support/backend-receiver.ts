@@ -36,7 +36,12 @@ export class BackendReceiver {
           res.statusCode = 404;
           return void res.end();
         }
-        const verdict = verifySignedMessage({ secret: this.secret, rawBody, headers: req.headers, nonceStore: this.nonces });
+        const verdict = verifySignedMessage({
+          secret: this.secret,
+          rawBody,
+          headers: req.headers,
+          nonceStore: this.nonces,
+        });
         res.setHeader('content-type', 'application/json');
         if (!verdict.ok) {
           this.rejected++;
@@ -62,7 +67,9 @@ export class BackendReceiver {
       const found = this.forTask(taskId).find((cb) => cb.event === 'done' || cb.event === 'failed');
       if (found) return found;
       if (Date.now() > deadline) {
-        throw new Error(`no done/failed callback for ${taskId} within ${timeoutMs} ms; got ${JSON.stringify(this.forTask(taskId))}`);
+        throw new Error(
+          `no done/failed callback for ${taskId} within ${timeoutMs} ms; got ${JSON.stringify(this.forTask(taskId))}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

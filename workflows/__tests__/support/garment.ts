@@ -13,7 +13,9 @@ export async function garmentPhoto(): Promise<Buffer> {
 }
 
 /** The four corner pixels (RGB) of an image. */
-export async function cornerPixels(image: Buffer): Promise<{ width: number; height: number; format: string; corners: number[][] }> {
+export async function cornerPixels(
+  image: Buffer,
+): Promise<{ width: number; height: number; format: string; corners: number[][] }> {
   const { data, info } = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const meta = await sharp(image).metadata();
   const at = (x: number, y: number) => {
@@ -21,5 +23,10 @@ export async function cornerPixels(image: Buffer): Promise<{ width: number; heig
     return [data[i], data[i + 1], data[i + 2]];
   };
   const [w, h] = [info.width - 1, info.height - 1];
-  return { width: info.width, height: info.height, format: meta.format ?? '?', corners: [at(0, 0), at(w, 0), at(0, h), at(w, h)] };
+  return {
+    width: info.width,
+    height: info.height,
+    format: meta.format ?? '?',
+    corners: [at(0, 0), at(w, 0), at(0, h), at(w, h)],
+  };
 }

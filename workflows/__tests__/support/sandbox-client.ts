@@ -6,7 +6,13 @@ export interface CosAccess {
   secretKey: string;
 }
 
-function sign(access: CosAccess, method: string, key: string, headers: Record<string, string>, lifetimeSeconds: number): string {
+function sign(
+  access: CosAccess,
+  method: string,
+  key: string,
+  headers: Record<string, string>,
+  lifetimeSeconds: number,
+): string {
   const now = Math.floor(Date.now() / 1000);
   return cosAuthorization({
     secretId: access.secretId,
@@ -25,7 +31,10 @@ export async function putObject(access: CosAccess, key: string, body: Buffer, co
   const host = new URL(access.url).host;
   const res = await fetch(`${access.url}/${key}`, {
     method: 'PUT',
-    headers: { 'content-type': contentType, authorization: sign(access, 'PUT', key, { host, 'content-type': contentType }, 600) },
+    headers: {
+      'content-type': contentType,
+      authorization: sign(access, 'PUT', key, { host, 'content-type': contentType }, 600),
+    },
     body,
   });
   if (!res.ok) throw new Error(`PUT ${key} → ${res.status}: ${await res.text()}`);
@@ -37,7 +46,11 @@ export function signedGetUrl(access: CosAccess, key: string): string {
 }
 
 export async function sandboxControl(url: string, path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`POST ${path} → ${res.status}: ${await res.text()}`);
 }
 

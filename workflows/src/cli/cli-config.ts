@@ -24,7 +24,9 @@ export function publicApiFromEnv(env: Env = process.env): N8nPublicApi {
   if (!apiKey) {
     const file = apiKeyFile(defaultUserFolder(env));
     if (!existsSync(file)) {
-      throw new Error(`No n8n API key: set N8N_API_KEY (n8n → Settings → n8n API) or start the stack once with "npm start" (it saves ${file})`);
+      throw new Error(
+        `No n8n API key: set N8N_API_KEY (n8n → Settings → n8n API) or start the stack once with "npm start" (it saves ${file})`,
+      );
     }
     apiKey = (JSON.parse(readFileSync(file, 'utf8')) as { apiKey: string }).apiKey;
   }

@@ -28,7 +28,10 @@ export async function importWorkflows(argv: string[]): Promise<string[]> {
   const names = new Set(synced.map((wf) => wf.name));
   const others = (await listWorkflows(api)).filter((wf) => !names.has(wf.name)).map((wf) => `"${wf.name}"`);
   return [
-    ...synced.map((wf) => `${wf.action} "${wf.name}" (id ${wf.id}) → ${wf.webhookPaths.map((p) => `/webhook/${p}`).join(', ') || 'no webhook'}`),
+    ...synced.map(
+      (wf) =>
+        `${wf.action} "${wf.name}" (id ${wf.id}) → ${wf.webhookPaths.map((p) => `/webhook/${p}`).join(', ') || 'no webhook'}`,
+    ),
     ...(others.length ? [`left alone (not in ${dir}): ${others.join(', ')}`] : []),
   ];
 }

@@ -9,8 +9,15 @@ export interface CredentialSchema {
  * is present (a JSON-schema `if` on a missing property passes). Sending n8n's own default
  * ("all", as the editor does) satisfies it without restricting anything our nodes do.
  */
-export function completeCredentialData(data: Record<string, unknown>, schema: CredentialSchema): Record<string, unknown> {
-  if (schema.properties && 'allowedHttpRequestDomains' in schema.properties && data.allowedHttpRequestDomains === undefined) {
+export function completeCredentialData(
+  data: Record<string, unknown>,
+  schema: CredentialSchema,
+): Record<string, unknown> {
+  if (
+    schema.properties &&
+    'allowedHttpRequestDomains' in schema.properties &&
+    data.allowedHttpRequestDomains === undefined
+  ) {
     return { ...data, allowedHttpRequestDomains: 'all' };
   }
   return data;

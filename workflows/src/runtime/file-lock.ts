@@ -45,7 +45,11 @@ async function tryAcquire(lockPath: string): Promise<boolean> {
  * A lock left behind by a crashed process (its pid no longer alive) is taken over, so a
  * killed install never blocks the next one forever.
  */
-export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+export async function withFileLock<T>(
+  lockPath: string,
+  fn: () => Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> {
   const pollMs = options.pollMs ?? 1000;
   const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
   await fs.mkdir(path.dirname(lockPath), { recursive: true });

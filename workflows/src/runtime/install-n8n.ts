@@ -78,7 +78,13 @@ export async function ensureN8nInstalled(options: EnsureN8nOptions = {}): Promis
       report('manifest', `installing n8n ${version} into ${dir} (first run only, ~5 min)`);
       await fs.writeFile(path.join(dir, 'package.json'), `${JSON.stringify(runtimeManifest(version), null, 2)}\n`);
       const heartbeat = { everyMs: options.heartbeatMs ?? 15_000, report };
-      await runLogged('npm-install', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], dir, 'install.log', heartbeat);
+      await runLogged(
+        'npm-install',
+        ['install', '--ignore-scripts', '--no-audit', '--no-fund'],
+        dir,
+        'install.log',
+        heartbeat,
+      );
       // Only n8n's SQLite driver needs a native build; every other install script stays off.
       await runLogged('rebuild-sqlite3', ['rebuild', 'sqlite3'], dir, 'rebuild.log', heartbeat);
       if (!existsSync(n8nBinPath(dir))) throw new Error(`n8n install finished but ${n8nBinPath(dir)} is missing`);
@@ -86,7 +92,12 @@ export async function ensureN8nInstalled(options: EnsureN8nOptions = {}): Promis
       report('done', `n8n ${version} installed`);
       return result(false);
     },
-    { onWait: throttle(options.heartbeatMs ?? 15_000, (pid) => report('waiting-for-lock', `another process (pid ${pid ?? '?'}) is installing n8n ${version}`)), pollMs: 2000 },
+    {
+      onWait: throttle(options.heartbeatMs ?? 15_000, (pid) =>
+        report('waiting-for-lock', `another process (pid ${pid ?? '?'}) is installing n8n ${version}`),
+      ),
+      pollMs: 2000,
+    },
   );
 }
 
@@ -106,7 +117,13 @@ interface Heartbeat {
 }
 
 /** Runs npm in `cwd`, output appended to a log file there, with a "still running" heartbeat. */
-async function runLogged(phase: InstallPhase, args: string[], cwd: string, logName: string, heartbeat: Heartbeat): Promise<void> {
+async function runLogged(
+  phase: InstallPhase,
+  args: string[],
+  cwd: string,
+  logName: string,
+  heartbeat: Heartbeat,
+): Promise<void> {
   const logPath = path.join(cwd, logName);
   const log = createWriteStream(logPath, { flags: 'a' });
   heartbeat.report(phase, `npm ${args.join(' ')} (log: ${logPath})`);
@@ -118,7 +135,9 @@ async function runLogged(phase: InstallPhase, args: string[], cwd: string, logNa
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
       // npm_config_* from an outer `npm run` (workspace, prefix) must not leak into this install.
-      const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+      const env = Object.fromEntries(
+        Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')),
+      );
       const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout.pipe(log, { end: false });
       child.stderr.pipe(log, { end: false });

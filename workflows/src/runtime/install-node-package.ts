@@ -47,7 +47,8 @@ export async function collectRuntimeDependencies(packageDir: string): Promise<Ma
     const { name, from } = queue.shift() as { name: string; from: string };
     if (found.has(name)) continue;
     const dir = findInstalledPackage(name, from);
-    if (!dir) throw new Error(`${NODE_PACKAGE_NAME} needs "${name}" at run time but it is not installed (run npm install)`);
+    if (!dir)
+      throw new Error(`${NODE_PACKAGE_NAME} needs "${name}" at run time but it is not installed (run npm install)`);
     found.set(name, dir);
     enqueue(await readPackageJson(dir), dir);
   }
@@ -70,7 +71,10 @@ function typeNames(packageName: string, files: string[] | undefined, suffix: Reg
  * `n8n-nodes-aiphoto.<name>`. The copy replaces the previous one atomically (rename), so a
  * half-copied package is never what n8n loads. Build first: `npm run build -w n8n-nodes-aiphoto`.
  */
-export async function installNodePackage(userFolder: string, packageDir: string = NODE_PACKAGE_DIR): Promise<InstalledNodePackage> {
+export async function installNodePackage(
+  userFolder: string,
+  packageDir: string = NODE_PACKAGE_DIR,
+): Promise<InstalledNodePackage> {
   const pkg = await readPackageJson(packageDir);
   const distDir = path.join(packageDir, 'dist');
   if (!existsSync(distDir)) throw new Error(`${distDir} is missing: run "npm run build -w ${pkg.name}" first`);

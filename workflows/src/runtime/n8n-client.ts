@@ -22,7 +22,11 @@ async function request<T>(url: string, options: RequestOptions = {}): Promise<{ 
   const method = options.method ?? 'GET';
   const res = await fetch(url, {
     method,
-    headers: { accept: 'application/json', ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+    headers: {
+      accept: 'application/json',
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     signal: AbortSignal.timeout(30_000),
   });
@@ -52,7 +56,12 @@ export class N8nSession {
     try {
       const { headers } = await request(`${baseUrl}/rest/owner/setup`, {
         method: 'POST',
-        body: { email: owner.email, password: owner.password, firstName: owner.firstName ?? 'AI Photo', lastName: owner.lastName ?? 'Operator' },
+        body: {
+          email: owner.email,
+          password: owner.password,
+          firstName: owner.firstName ?? 'AI Photo',
+          lastName: owner.lastName ?? 'Operator',
+        },
       });
       return N8nSession.fromResponse(baseUrl, headers);
     } catch (error) {
@@ -74,7 +83,8 @@ export class N8nSession {
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {
-    return (await request<T>(`${this.baseUrl}${path}`, { method: 'POST', body, headers: { cookie: this.cookie } })).data;
+    return (await request<T>(`${this.baseUrl}${path}`, { method: 'POST', body, headers: { cookie: this.cookie } }))
+      .data;
   }
 }
 
@@ -94,7 +104,9 @@ export class N8nPublicApi {
   ) {}
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return (await request<T>(`${this.baseUrl}/api/v1${path}`, { method, body, headers: { 'X-N8N-API-KEY': this.apiKey } })).data;
+    return (
+      await request<T>(`${this.baseUrl}/api/v1${path}`, { method, body, headers: { 'X-N8N-API-KEY': this.apiKey } })
+    ).data;
   }
 
   /** Follows `nextCursor` through every page of a list endpoint. */

@@ -53,7 +53,12 @@ export async function ownerSession(url: string, owner: OwnerAccount): Promise<N8
 }
 
 /** The saved public API key when it still works, otherwise a new one (saved for next time). */
-export async function ensureApiKey(url: string, userFolder: string, session: N8nSession, ownerEmail: string): Promise<string> {
+export async function ensureApiKey(
+  url: string,
+  userFolder: string,
+  session: N8nSession,
+  ownerEmail: string,
+): Promise<string> {
   const saved = await readSavedKey(userFolder, ownerEmail);
   if (saved && (await keyWorks(url, saved))) return saved;
   // Without the API-key-scopes licence n8n grants the role's scopes whatever we ask for; asking
@@ -79,7 +84,9 @@ async function assertNodeTypesLoaded(session: N8nSession, used: Set<string>): Pr
   const loaded = new Set(await session.get<string[]>('/types/node-versions.json'));
   const missing = [...used].filter((typeAtVersion) => !loaded.has(typeAtVersion));
   if (missing.length > 0) {
-    throw new Error(`n8n did not load node types ${missing.join(', ')}: is n8n-nodes-aiphoto built and installed (installNodePackage) before startN8n?`);
+    throw new Error(
+      `n8n did not load node types ${missing.join(', ')}: is n8n-nodes-aiphoto built and installed (installNodePackage) before startN8n?`,
+    );
   }
 }
 
@@ -95,7 +102,10 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
   const api = new N8nPublicApi(options.url, apiKey);
 
   const files = await readWorkflowDir(options.workflowsDir);
-  await assertNodeTypesLoaded(session, new Set(files.flatMap(({ workflow }) => workflow.nodes.map((node) => `${node.type}@${node.typeVersion}`))));
+  await assertNodeTypesLoaded(
+    session,
+    new Set(files.flatMap(({ workflow }) => workflow.nodes.map((node) => `${node.type}@${node.typeVersion}`))),
+  );
 
   const credentials = await syncCredentials(api, options.credentials);
   log(`credentials: ${credentials.map((c) => c.name).join(', ') || 'none'}`);
@@ -104,7 +114,8 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
     files.map((f) => f.workflow),
     credentials,
   );
-  for (const wf of workflows) log(`workflow "${wf.name}" ${wf.action} (id ${wf.id}), webhooks: ${wf.webhookPaths.join(', ') || 'none'}`);
+  for (const wf of workflows)
+    log(`workflow "${wf.name}" ${wf.action} (id ${wf.id}), webhooks: ${wf.webhookPaths.join(', ') || 'none'}`);
   await waitForWebhooks(
     options.url,
     workflows.flatMap((wf) => wf.webhookPaths),

@@ -73,7 +73,12 @@ export async function loadOrCreateEncryptionKey(userFolder: string): Promise<str
 }
 
 /** The headless settings of vendors.md; the caller's `env` wins over every default here. */
-export function headlessEnv(options: { userFolder: string; port: number; encryptionKey: string; brokerPort: number }): Env {
+export function headlessEnv(options: {
+  userFolder: string;
+  port: number;
+  encryptionKey: string;
+  brokerPort: number;
+}): Env {
   const url = `http://127.0.0.1:${options.port}`;
   return {
     // Jest exports NODE_ENV=test, and n8n refuses to load nodes in its own test mode.
@@ -132,13 +137,23 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
   const installDir = options.installDir ?? (await ensureN8nInstalled()).dir;
   const logFile = options.logFile ?? path.join(userFolder, 'n8n.log');
   const encryptionKey = options.env?.N8N_ENCRYPTION_KEY ?? (await loadOrCreateEncryptionKey(userFolder));
-  const brokerPort = options.env?.N8N_RUNNERS_BROKER_PORT ? Number(options.env.N8N_RUNNERS_BROKER_PORT) : await freePort();
-  const env = { ...process.env, ...headlessEnv({ userFolder, port: options.port, encryptionKey, brokerPort }), ...options.env };
+  const brokerPort = options.env?.N8N_RUNNERS_BROKER_PORT
+    ? Number(options.env.N8N_RUNNERS_BROKER_PORT)
+    : await freePort();
+  const env = {
+    ...process.env,
+    ...headlessEnv({ userFolder, port: options.port, encryptionKey, brokerPort }),
+    ...options.env,
+  };
   const url = `http://127.0.0.1:${options.port}`;
 
   const log = createWriteStream(logFile, { flags: 'a' });
   log.write(`\n--- n8n start ${new Date().toISOString()} port ${options.port} ---\n`);
-  const child = spawn(process.execPath, [n8nBinPath(installDir), 'start'], { cwd: userFolder, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [n8nBinPath(installDir), 'start'], {
+    cwd: userFolder,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
 

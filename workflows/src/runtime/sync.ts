@@ -1,6 +1,13 @@
 import { CredentialSchema, completeCredentialData } from './credential-data';
 import { N8nPublicApi } from './n8n-client';
-import { KnownCredential, WorkflowFile, mapCredentialNamesToIds, sameWorkflow, toApiBody, webhookPaths } from './workflow-json';
+import {
+  KnownCredential,
+  WorkflowFile,
+  mapCredentialNamesToIds,
+  sameWorkflow,
+  toApiBody,
+  webhookPaths,
+} from './workflow-json';
 
 export interface CredentialSpec {
   name: string;
@@ -55,7 +62,11 @@ export async function listWorkflows(api: N8nPublicApi): Promise<LiveWorkflow[]> 
  * `POST /workflows/:id/activate` publishes the current version; a `PUT` on an active
  * workflow re-publishes it). Unchanged, active workflows are left alone.
  */
-export async function syncWorkflows(api: N8nPublicApi, workflows: WorkflowFile[], credentials: KnownCredential[]): Promise<SyncedWorkflow[]> {
+export async function syncWorkflows(
+  api: N8nPublicApi,
+  workflows: WorkflowFile[],
+  credentials: KnownCredential[],
+): Promise<SyncedWorkflow[]> {
   const live = await listWorkflows(api);
   const result: SyncedWorkflow[] = [];
   for (const workflow of workflows) {
@@ -92,7 +103,8 @@ export async function waitForWebhooks(baseUrl: string, paths: string[], timeoutM
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       await res.arrayBuffer();
       if (res.status !== 404) break;
-      if (Date.now() > deadline) throw new Error(`${url} still answers 404 after ${timeoutMs} ms: is the workflow active?`);
+      if (Date.now() > deadline)
+        throw new Error(`${url} still answers 404 after ${timeoutMs} ms: is the workflow active?`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

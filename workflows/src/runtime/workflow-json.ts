@@ -29,13 +29,32 @@ export interface WorkflowFile {
 }
 
 /** Node fields the public API accepts besides the core ones (its schema has additionalProperties: false). */
-const NODE_FLAGS = ['disabled', 'notes', 'notesInFlow', 'executeOnce', 'alwaysOutputData', 'retryOnFail', 'maxTries', 'waitBetweenTries', 'onError'];
+const NODE_FLAGS = [
+  'disabled',
+  'notes',
+  'notesInFlow',
+  'executeOnce',
+  'alwaysOutputData',
+  'retryOnFail',
+  'maxTries',
+  'waitBetweenTries',
+  'onError',
+];
 
 /**
  * Settings worth keeping in the repo. `errorWorkflow` and `callerIds` hold ids of one
  * instance, and n8n fills in defaults it adds on save, so neither belongs in the file.
  */
-const KEPT_SETTINGS = ['executionOrder', 'saveExecutionProgress', 'saveManualExecutions', 'saveDataErrorExecution', 'saveDataSuccessExecution', 'executionTimeout', 'timezone', 'callerPolicy'];
+const KEPT_SETTINGS = [
+  'executionOrder',
+  'saveExecutionProgress',
+  'saveManualExecutions',
+  'saveDataErrorExecution',
+  'saveDataSuccessExecution',
+  'executionTimeout',
+  'timezone',
+  'callerPolicy',
+];
 
 /** Values n8n writes into settings by itself; dropping them keeps a round trip stable. */
 const SETTING_DEFAULTS: Record<string, unknown> = { callerPolicy: 'workflowsFromSameOwner' };
@@ -154,7 +173,9 @@ const WEBHOOK_TRIGGER_TYPES = new Set(['n8n-nodes-aiphoto.aiPhotoTrigger', 'n8n-
 
 export function webhookPaths(workflow: WorkflowFile): string[] {
   return workflow.nodes
-    .filter((node) => WEBHOOK_TRIGGER_TYPES.has(node.type) && !node.disabled && typeof node.parameters.path === 'string')
+    .filter(
+      (node) => WEBHOOK_TRIGGER_TYPES.has(node.type) && !node.disabled && typeof node.parameters.path === 'string',
+    )
     .map((node) => String(node.parameters.path).replace(/^\/+/, ''));
 }
 

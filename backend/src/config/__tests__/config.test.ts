@@ -32,14 +32,19 @@ describe('loadConfig', () => {
   });
 
   it('selects MySQL and Redis when their URLs are set', () => {
-    const config = loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/test', REDIS_URL: 'redis://127.0.0.1:6379' });
+    const config = loadConfig({
+      DATABASE_URL: 'mysql://root@127.0.0.1:3306/test',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
     expect(config.database).toEqual({ type: 'mysql', url: 'mysql://root@127.0.0.1:3306/test', poolSize: 10 });
     expect(config.redis?.url).toBe('redis://127.0.0.1:6379');
   });
 
   it('names the variable that is wrong', () => {
     expect(problemsOf({ PORT: 'eighty' })).toEqual([expect.stringMatching(/^PORT: /)]);
-    expect(problemsOf({ DATABASE_URL: 'postgres://x' })).toEqual([expect.stringMatching(/^DATABASE_URL: must be a mysql/)]);
+    expect(problemsOf({ DATABASE_URL: 'postgres://x' })).toEqual([
+      expect.stringMatching(/^DATABASE_URL: must be a mysql/),
+    ]);
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
     expect(problemsOf({ PLAN_MONTHLY_QUOTA: '0' })).toEqual([expect.stringMatching(/^PLAN_MONTHLY_QUOTA: /)]);
   });
@@ -69,14 +74,20 @@ describe('loadConfig', () => {
   it('refuses to start in production when secrets are left unset (they would fall back to defaults)', () => {
     const { JWT_SECRET: _j, N8N_SHARED_SECRET: _n, ...rest } = productionEnv;
     const problems = problemsOf(rest);
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^JWT_SECRET/), expect.stringMatching(/^N8N_SHARED_SECRET/)]));
+    expect(problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^JWT_SECRET/), expect.stringMatching(/^N8N_SHARED_SECRET/)]),
+    );
   });
 
   it('refuses sandbox vendors, SQLite and in-process state in production', () => {
     const { DATABASE_URL: _d, REDIS_URL: _r, ...rest } = productionEnv;
     const problems = problemsOf({ ...rest, VENDOR_MODE: 'sandbox' });
     expect(problems).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^VENDOR_MODE/), expect.stringMatching(/^DATABASE_URL/), expect.stringMatching(/^REDIS_URL/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^VENDOR_MODE/),
+        expect.stringMatching(/^DATABASE_URL/),
+        expect.stringMatching(/^REDIS_URL/),
+      ]),
     );
   });
 

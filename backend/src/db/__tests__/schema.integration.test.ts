@@ -7,8 +7,20 @@ import { createEmptyDatabase, createTestDatabase, drivers, type TestDatabase } f
 import { inspectSchema, type SchemaSummary } from '../../testing/schema-inspector';
 
 const EXPECTED_TABLES = [
-  'admin_users', 'api_keys', 'orders', 'outbox', 'quota_ledger', 'scenes', 'settings',
-  'task_events', 'tasks', 'uploads', 'users', 'verification_codes', 'webhook_deliveries', 'webhook_endpoints',
+  'admin_users',
+  'api_keys',
+  'orders',
+  'outbox',
+  'quota_ledger',
+  'scenes',
+  'settings',
+  'task_events',
+  'tasks',
+  'uploads',
+  'users',
+  'verification_codes',
+  'webhook_deliveries',
+  'webhook_endpoints',
 ];
 
 describe('migrations create the same schema on SQLite and MySQL', () => {
@@ -57,7 +69,12 @@ describe.each(drivers)('constraints are enforced on %s', (driver) => {
   });
   afterAll(() => db.drop());
 
-  const insertUser = (quota: number, phone = `139${Math.floor(Math.random() * 1e8).toString().padStart(8, '0')}`) => {
+  const insertUser = (
+    quota: number,
+    phone = `139${Math.floor(Math.random() * 1e8)
+      .toString()
+      .padStart(8, '0')}`,
+  ) => {
     const now = toDbTime(new Date());
     return db.ds.query(
       'INSERT INTO users (id, phone, is_member, quota_remaining, created_at, updated_at) VALUES (?, ?, 0, ?, ?, ?)',

@@ -12,9 +12,13 @@ describe.each(drivers)('transactions on %s', (driver) => {
 
   const insertUser = (run: (sql: string, params: unknown[]) => Promise<unknown>, phone: string) => {
     const now = toDbTime(new Date());
-    return run('INSERT INTO users (id, phone, is_member, quota_remaining, created_at, updated_at) VALUES (?, ?, 0, 0, ?, ?)', [randomUUID(), phone, now, now]);
+    return run(
+      'INSERT INTO users (id, phone, is_member, quota_remaining, created_at, updated_at) VALUES (?, ?, 0, 0, ?, ?)',
+      [randomUUID(), phone, now, now],
+    );
   };
-  const phones = async () => ((await db.ds.query('SELECT phone FROM users ORDER BY phone')) as Array<{ phone: string }>).map((r) => r.phone);
+  const phones = async () =>
+    ((await db.ds.query('SELECT phone FROM users ORDER BY phone')) as Array<{ phone: string }>).map((r) => r.phone);
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   it('keeps a write made outside a transaction when a concurrent transaction rolls back', async () => {
@@ -38,7 +42,9 @@ describe.each(drivers)('transactions on %s', (driver) => {
 
   it('runs concurrent transactions without losing either commit', async () => {
     await Promise.all(
-      ['13000000010', '13000000011', '13000000012'].map((phone) => inTransaction(db.ds, (tx) => insertUser((sql, p) => tx.query(sql, p), phone))),
+      ['13000000010', '13000000011', '13000000012'].map((phone) =>
+        inTransaction(db.ds, (tx) => insertUser((sql, p) => tx.query(sql, p), phone)),
+      ),
     );
     expect(await phones()).toEqual(expect.arrayContaining(['13000000010', '13000000011', '13000000012']));
   });

@@ -8,7 +8,10 @@ export class AdminUsersDisabledAt1732230200000 implements MigrationInterface {
   name = 'AdminUsersDisabledAt1732230200000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('admin_users', new TableColumn({ name: 'disabled_at', type: 'datetime', precision: 3, isNullable: true }));
+    await queryRunner.addColumn(
+      'admin_users',
+      new TableColumn({ name: 'disabled_at', type: 'datetime', precision: 3, isNullable: true }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -29,7 +29,12 @@ const table = new Table({
     new TableIndex({ name: 'ix_webhook_deliveries_due', columnNames: ['status', 'next_attempt_at'] }),
     new TableIndex({ name: 'ix_webhook_deliveries_endpoint', columnNames: ['endpoint_id', 'created_at'] }),
   ],
-  checks: [new TableCheck({ name: 'ck_webhook_deliveries_status', expression: "status IN ('pending', 'delivered', 'failed')" })],
+  checks: [
+    new TableCheck({
+      name: 'ck_webhook_deliveries_status',
+      expression: "status IN ('pending', 'delivered', 'failed')",
+    }),
+  ],
 });
 
 export class WebhookDeliveries1732230300000 implements MigrationInterface {
@@ -39,7 +44,10 @@ export class WebhookDeliveries1732230300000 implements MigrationInterface {
     await queryRunner.createTable(table, true, false, true);
     // TypeORM's MySQL driver skips CHECK constraints (see the initial schema).
     if (queryRunner.connection.options.type === 'mysql') {
-      for (const check of table.checks) await queryRunner.query(`ALTER TABLE \`${table.name}\` ADD CONSTRAINT \`${check.name}\` CHECK (${check.expression})`);
+      for (const check of table.checks)
+        await queryRunner.query(
+          `ALTER TABLE \`${table.name}\` ADD CONSTRAINT \`${check.name}\` CHECK (${check.expression})`,
+        );
     }
   }
 

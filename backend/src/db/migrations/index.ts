@@ -4,4 +4,9 @@ import { AdminUsersDisabledAt1732230200000 } from './1732230200000-admin-users-d
 import { WebhookDeliveries1732230300000 } from './1732230300000-webhook-deliveries';
 
 /** Every migration, in order. New ones are appended here. */
-export const migrations = [InitialSchema1732230000000, SeedSceneCatalog1732230100000, AdminUsersDisabledAt1732230200000, WebhookDeliveries1732230300000];
+export const migrations = [
+  InitialSchema1732230000000,
+  SeedSceneCatalog1732230100000,
+  AdminUsersDisabledAt1732230200000,
+  WebhookDeliveries1732230300000,
+];

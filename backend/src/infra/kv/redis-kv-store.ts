@@ -11,7 +11,10 @@ export class RedisKeyValueStore implements KeyValueStore {
   private subscriber: Redis | null = null;
   private readonly handlers = new Map<string, Set<(message: string) => void>>();
 
-  constructor(url: string, private readonly prefix = 'aiphoto:') {
+  constructor(
+    url: string,
+    private readonly prefix = 'aiphoto:',
+  ) {
     this.client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
     // Errors surface through the commands that fail; without a listener ioredis would log noise.
     this.client.on('error', () => undefined);

@@ -24,7 +24,13 @@ export interface AdminAccountsDeps {
 }
 
 function toAccount(row: AdminUserRow): AdminAccount {
-  return { id: row.id, username: row.username, role: row.role, createdAt: isoOrNull(row.created_at)!, disabled: row.disabled_at !== null };
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    createdAt: isoOrNull(row.created_at)!,
+    disabled: row.disabled_at !== null,
+  };
 }
 
 const isActiveAdmin = (row: Pick<AdminUserRow, 'role' | 'disabled_at'>) => row.role === 'admin' && !row.disabled_at;
@@ -50,7 +56,12 @@ export class AdminAccountsService {
     const passwordHash = await bcrypt.hash(input.password, this.deps.bcryptRounds);
     let id: string;
     try {
-      id = await admins.insert(db.manager, { username: input.username, passwordHash, role: input.role, now: this.now() });
+      id = await admins.insert(db.manager, {
+        username: input.username,
+        passwordHash,
+        role: input.role,
+        now: this.now(),
+      });
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError('That username is taken', 'USERNAME_TAKEN');
       throw err;
@@ -59,19 +70,29 @@ export class AdminAccountsService {
     return toAccount((await admins.findById(db.manager, id))!);
   }
 
-  async update(actorId: string, id: string, input: { role?: AdminRole; password?: string; disabled?: boolean }): Promise<AdminAccount> {
+  async update(
+    actorId: string,
+    id: string,
+    input: { role?: AdminRole; password?: string; disabled?: boolean },
+  ): Promise<AdminAccount> {
     const { admins } = this.deps;
     // Hashing takes a while on purpose; do it before taking any lock.
-    const passwordHash = input.password === undefined ? undefined : await bcrypt.hash(input.password, this.deps.bcryptRounds);
+    const passwordHash =
+      input.password === undefined ? undefined : await bcrypt.hash(input.password, this.deps.bcryptRounds);
     const updated = await inTransaction(this.deps.db, async (tx) => {
       const activeAdmins = await admins.lockAndCountActiveAdmins(tx);
       const row = await admins.findById(tx, id);
       if (!row) throw new NotFoundError('Console account not found', 'ADMIN_NOT_FOUND');
-      if (input.disabled === true && id === actorId) throw new ConflictError('You cannot disable your own account', 'CANNOT_DISABLE_SELF');
+      if (input.disabled === true && id === actorId)
+        throw new ConflictError('You cannot disable your own account', 'CANNOT_DISABLE_SELF');
       const change: AdminUserChange = { role: input.role, passwordHash };
       // Keep the first disable time when asked again; null switches the account back on.
-      if (input.disabled !== undefined) change.disabledAt = input.disabled ? (row.disabled_at ? undefined : this.now()) : null;
-      const after = { role: input.role ?? row.role, disabled_at: input.disabled === undefined ? row.disabled_at : input.disabled ? 'now' : null };
+      if (input.disabled !== undefined)
+        change.disabledAt = input.disabled ? (row.disabled_at ? undefined : this.now()) : null;
+      const after = {
+        role: input.role ?? row.role,
+        disabled_at: input.disabled === undefined ? row.disabled_at : input.disabled ? 'now' : null,
+      };
       if (isActiveAdmin(row) && !isActiveAdmin(after) && activeAdmins <= 1) {
         throw new ConflictError('The last active admin cannot be demoted or disabled', 'LAST_ADMIN');
       }

@@ -20,11 +20,22 @@ export interface AdminAuthModuleDeps {
  * serves, so the console can be used as soon as the backend answers. Every requireAdmin(jwt)
  * in the app checks the token's account through this module (disabled → 401).
  */
-export async function createAdminAuthModule(ctx: AppContext, deps: AdminAuthModuleDeps): Promise<AppModule & { service: AdminAuthService }> {
+export async function createAdminAuthModule(
+  ctx: AppContext,
+  deps: AdminAuthModuleDeps,
+): Promise<AppModule & { service: AdminAuthService }> {
   const admins = deps.admins ?? new AdminUsersRepository();
   const policy = { ...DEFAULT_ADMIN_AUTH_POLICY, ...deps.policy };
   const logger = ctx.logger.child({ component: 'admin-auth' });
-  const service = new AdminAuthService({ db: ctx.db, kv: ctx.kv, admins, jwt: deps.jwt, logger, bootstrap: ctx.config.adminBootstrap, policy });
+  const service = new AdminAuthService({
+    db: ctx.db,
+    kv: ctx.kv,
+    admins,
+    jwt: deps.jwt,
+    logger,
+    bootstrap: ctx.config.adminBootstrap,
+    policy,
+  });
   const accounts = new AdminAccountsService({ db: ctx.db, admins, logger, bcryptRounds: policy.bcryptRounds });
   await service.ensureBootstrapAdmin();
   bindAdminAccountCheck(deps.jwt, (id) => service.profile(id));

@@ -49,7 +49,10 @@ export class AdminUsersRepository {
    */
   async lockAndCountActiveAdmins(db: Db): Promise<number> {
     await execute(db, "UPDATE admin_users SET role = role WHERE role = 'admin' AND disabled_at IS NULL");
-    const [row] = await rows<{ n: number | string }>(db, "SELECT COUNT(*) AS n FROM admin_users WHERE role = 'admin' AND disabled_at IS NULL");
+    const [row] = await rows<{ n: number | string }>(
+      db,
+      "SELECT COUNT(*) AS n FROM admin_users WHERE role = 'admin' AND disabled_at IS NULL",
+    );
     return Number(row?.n ?? 0);
   }
 
@@ -70,8 +73,12 @@ export class AdminUsersRepository {
     const columns: Array<[string, unknown]> = [];
     if (change.role !== undefined) columns.push(['role', change.role]);
     if (change.passwordHash !== undefined) columns.push(['password_hash', change.passwordHash]);
-    if (change.disabledAt !== undefined) columns.push(['disabled_at', change.disabledAt && toDbTime(change.disabledAt)]);
+    if (change.disabledAt !== undefined)
+      columns.push(['disabled_at', change.disabledAt && toDbTime(change.disabledAt)]);
     if (!columns.length) return;
-    await execute(db, `UPDATE admin_users SET ${columns.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...columns.map(([, v]) => v), id]);
+    await execute(db, `UPDATE admin_users SET ${columns.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [
+      ...columns.map(([, v]) => v),
+      id,
+    ]);
   }
 }

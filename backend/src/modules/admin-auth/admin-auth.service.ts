@@ -20,7 +20,11 @@ export interface AdminAuthPolicy {
   loginsPerUsernamePer15Min: number;
 }
 
-export const DEFAULT_ADMIN_AUTH_POLICY: AdminAuthPolicy = { bcryptRounds: 12, loginsPerIpPer15Min: 30, loginsPerUsernamePer15Min: 10 };
+export const DEFAULT_ADMIN_AUTH_POLICY: AdminAuthPolicy = {
+  bcryptRounds: 12,
+  loginsPerIpPer15Min: 30,
+  loginsPerUsernamePer15Min: 10,
+};
 
 export interface AdminAuthServiceDeps {
   db: DataSource;
@@ -68,8 +72,18 @@ export class AdminAuthService {
 
   async login(username: string, password: string, ip: string): Promise<{ token: string; admin: AdminProfile }> {
     const { policy } = this.deps;
-    await this.limiter.consume(`admin-login:ip:${ip}`, policy.loginsPerIpPer15Min, 900, 'Too many sign-in attempts; try again later');
-    await this.limiter.consume(`admin-login:user:${username.toLowerCase()}`, policy.loginsPerUsernamePer15Min, 900, 'Too many sign-in attempts; try again later');
+    await this.limiter.consume(
+      `admin-login:ip:${ip}`,
+      policy.loginsPerIpPer15Min,
+      900,
+      'Too many sign-in attempts; try again later',
+    );
+    await this.limiter.consume(
+      `admin-login:user:${username.toLowerCase()}`,
+      policy.loginsPerUsernamePer15Min,
+      900,
+      'Too many sign-in attempts; try again later',
+    );
     const row = await this.deps.admins.findByUsername(this.deps.db.manager, username);
     const ok = await bcrypt.compare(password, row?.password_hash ?? this.dummyHash);
     if (!row || !ok) {

@@ -33,13 +33,25 @@ export class AdminTasksRepository {
     const params = conditions.map(([, value]) => value);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const from = `FROM tasks t JOIN users u ON u.id = t.user_id ${clause}`;
-    const items = await rows<AdminTaskRow>(db, `SELECT t.*, u.phone ${from} ORDER BY t.created_at DESC, t.id DESC LIMIT ? OFFSET ?`, [...params, filter.limit, filter.offset]);
+    const items = await rows<AdminTaskRow>(
+      db,
+      `SELECT t.*, u.phone ${from} ORDER BY t.created_at DESC, t.id DESC LIMIT ? OFFSET ?`,
+      [...params, filter.limit, filter.offset],
+    );
     const [{ n }] = await rows<{ n: number | string }>(db, `SELECT COUNT(*) AS n ${from}`, params);
     return { items, total: Number(n) };
   }
 
   async findById(db: Db, id: string): Promise<AdminTaskRow | null> {
-    return (await rows<AdminTaskRow>(db, 'SELECT t.*, u.phone FROM tasks t JOIN users u ON u.id = t.user_id WHERE t.id = ?', [id]))[0] ?? null;
+    return (
+      (
+        await rows<AdminTaskRow>(
+          db,
+          'SELECT t.*, u.phone FROM tasks t JOIN users u ON u.id = t.user_id WHERE t.id = ?',
+          [id],
+        )
+      )[0] ?? null
+    );
   }
 
   async stats(db: Db, now: Date, days: number) {
@@ -53,8 +65,14 @@ export class AdminTasksRepository {
       db,
       "SELECT COUNT(*) AS total, SUM(CASE WHEN status = 'paid' THEN 1 ELSE 0 END) AS paid, SUM(CASE WHEN status = 'paid' THEN amount_fen ELSE 0 END) AS revenue FROM orders",
     );
-    const byTypeStatus = await rows<{ type: string; status: string; n: unknown }>(db, 'SELECT type, status, COUNT(*) AS n FROM tasks GROUP BY type, status');
-    const [refunds] = await rows<Record<string, unknown>>(db, "SELECT COUNT(*) AS n, SUM(delta) AS credits FROM quota_ledger WHERE kind = 'refund'");
+    const byTypeStatus = await rows<{ type: string; status: string; n: unknown }>(
+      db,
+      'SELECT type, status, COUNT(*) AS n FROM tasks GROUP BY type, status',
+    );
+    const [refunds] = await rows<Record<string, unknown>>(
+      db,
+      "SELECT COUNT(*) AS n, SUM(delta) AS credits FROM quota_ledger WHERE kind = 'refund'",
+    );
     const since = toDbTime(new Date(now.getTime() - (days - 1) * 86_400_000)).slice(0, 10);
     const taskDays = await rows<{ day: string; n: unknown; failed: unknown }>(
       db,

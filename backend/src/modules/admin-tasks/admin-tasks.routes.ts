@@ -15,10 +15,23 @@ const STATUSES = ['queued', 'processing', 'done', 'failed', 'canceled'] as const
 
 const AdminTask = z
   .object({
-    id: z.string(), userId: z.string(), phone: z.string(), batchId: z.string(), type: z.enum(TASK_TYPES), status: z.enum(STATUSES),
-    progress: z.number(), params: z.record(z.string(), z.unknown()), inputKey: z.string(), resultKeys: z.array(z.string()),
-    vendorTaskId: z.string().nullable(), errorCode: z.string().nullable(), errorReason: z.string().nullable(),
-    deadlineAt: z.string().nullable(), createdAt: z.string().nullable(), finishedAt: z.string().nullable(), hidden: z.boolean(),
+    id: z.string(),
+    userId: z.string(),
+    phone: z.string(),
+    batchId: z.string(),
+    type: z.enum(TASK_TYPES),
+    status: z.enum(STATUSES),
+    progress: z.number(),
+    params: z.record(z.string(), z.unknown()),
+    inputKey: z.string(),
+    resultKeys: z.array(z.string()),
+    vendorTaskId: z.string().nullable(),
+    errorCode: z.string().nullable(),
+    errorReason: z.string().nullable(),
+    deadlineAt: z.string().nullable(),
+    createdAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    hidden: z.boolean(),
   })
   .openapi('AdminTask');
 
@@ -29,17 +42,38 @@ const Stats = z
     tasks: z.record(z.string(), z.record(z.string(), z.number())),
     successRate: z.number().nullable(),
     refunds: z.object({ count: z.number(), credits: z.number() }),
-    daily: z.array(z.object({ day: z.string(), tasks: z.number(), failed: z.number(), paidOrders: z.number(), revenueFen: z.number() })),
+    daily: z.array(
+      z.object({
+        day: z.string(),
+        tasks: z.number(),
+        failed: z.number(),
+        paidOrders: z.number(),
+        revenueFen: z.number(),
+      }),
+    ),
   })
   .openapi('AdminStats');
 
 function toAdminTask(row: AdminTaskRow) {
   return {
-    id: row.id, userId: row.user_id, phone: row.phone, batchId: row.batch_id, type: row.type, status: row.status, progress: row.progress,
+    id: row.id,
+    userId: row.user_id,
+    phone: row.phone,
+    batchId: row.batch_id,
+    type: row.type,
+    status: row.status,
+    progress: row.progress,
     // Operators see the full params (the prompt is never stored on the task; it is rebuilt at dispatch).
-    params: JSON.parse(row.params) as Record<string, unknown>, inputKey: row.input_key, resultKeys: resultKeysOf(row),
-    vendorTaskId: row.vendor_task_id, errorCode: row.error_code, errorReason: row.error_reason,
-    deadlineAt: isoOrNull(row.deadline_at), createdAt: isoOrNull(row.created_at), finishedAt: isoOrNull(row.finished_at), hidden: Boolean(row.hidden),
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    inputKey: row.input_key,
+    resultKeys: resultKeysOf(row),
+    vendorTaskId: row.vendor_task_id,
+    errorCode: row.error_code,
+    errorReason: row.error_reason,
+    deadlineAt: isoOrNull(row.deadline_at),
+    createdAt: isoOrNull(row.created_at),
+    finishedAt: isoOrNull(row.finished_at),
+    hidden: Boolean(row.hidden),
   };
 }
 
@@ -50,10 +84,18 @@ export function adminTasksRoutes(ctx: AppContext, deps: { jwt: JwtService; urls:
   const staff = { tags: ['admin'], secured: true, errors: [403] };
 
   defineRoute(router, ctx.openapi, {
-    ...staff, method: 'get', path: '/api/v1/admin/tasks', summary: 'All tasks with filters (live status)', before: [requireAdmin(deps.jwt)],
+    ...staff,
+    method: 'get',
+    path: '/api/v1/admin/tasks',
+    summary: 'All tasks with filters (live status)',
+    before: [requireAdmin(deps.jwt)],
     query: z.object({
-      status: z.enum(STATUSES).optional(), type: z.enum(TASK_TYPES).optional(), userId: z.string().max(64).optional(), phone: z.string().max(20).optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).default(0),
+      status: z.enum(STATUSES).optional(),
+      type: z.enum(TASK_TYPES).optional(),
+      userId: z.string().max(64).optional(),
+      phone: z.string().max(20).optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      offset: z.coerce.number().int().min(0).default(0),
     }),
     response: z.object({ items: z.array(AdminTask), total: z.number() }),
     handler: async ({ query }) => {
@@ -63,8 +105,13 @@ export function adminTasksRoutes(ctx: AppContext, deps: { jwt: JwtService; urls:
   });
 
   defineRoute(router, ctx.openapi, {
-    ...staff, method: 'get', path: '/api/v1/admin/tasks/:id', summary: 'One task with input and result URLs', before: [requireAdmin(deps.jwt)],
-    params: z.object({ id: z.string().max(64) }), errors: [403, 404],
+    ...staff,
+    method: 'get',
+    path: '/api/v1/admin/tasks/:id',
+    summary: 'One task with input and result URLs',
+    before: [requireAdmin(deps.jwt)],
+    params: z.object({ id: z.string().max(64) }),
+    errors: [403, 404],
     response: AdminTask.extend({ inputUrl: z.string(), resultUrls: z.array(z.string()) }),
     handler: async ({ params }) => {
       const row = await repo.findById(ctx.db.manager, params.id);
@@ -79,11 +126,19 @@ export function adminTasksRoutes(ctx: AppContext, deps: { jwt: JwtService; urls:
   });
 
   defineRoute(router, ctx.openapi, {
-    ...staff, method: 'get', path: '/api/v1/admin/stats', summary: 'Dashboard: users, members, revenue, tasks by type and status, success rate, refunds, daily series',
-    before: [requireAdmin(deps.jwt, 'admin')], query: z.object({ days: z.coerce.number().int().min(1).max(90).default(14) }), response: Stats,
+    ...staff,
+    method: 'get',
+    path: '/api/v1/admin/stats',
+    summary: 'Dashboard: users, members, revenue, tasks by type and status, success rate, refunds, daily series',
+    before: [requireAdmin(deps.jwt, 'admin')],
+    query: z.object({ days: z.coerce.number().int().min(1).max(90).default(14) }),
+    response: Stats,
     handler: async ({ query }) => {
       const s = await repo.stats(ctx.db.manager, new Date(), query.days);
-      const finished = Object.values(s.tasks).reduce((acc, by) => ({ done: acc.done + (by.done ?? 0), failed: acc.failed + (by.failed ?? 0) }), { done: 0, failed: 0 });
+      const finished = Object.values(s.tasks).reduce(
+        (acc, by) => ({ done: acc.done + (by.done ?? 0), failed: acc.failed + (by.failed ?? 0) }),
+        { done: 0, failed: 0 },
+      );
       const total = finished.done + finished.failed;
       return { ...s, successRate: total ? finished.done / total : null };
     },

@@ -3,11 +3,20 @@ import type { UserRow } from '../users/users.repository';
 
 /** Admin-side reads of merchants (not scoped by user: the admin role is checked by the route). */
 export class AdminUsersRepository {
-  async search(db: Db, phone: string | undefined, limit: number, offset: number): Promise<{ items: UserRow[]; total: number }> {
+  async search(
+    db: Db,
+    phone: string | undefined,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: UserRow[]; total: number }> {
     // Escape LIKE wildcards so a search for "1_3" means those characters, not a pattern.
     const where = phone ? "WHERE phone LIKE ? ESCAPE '!'" : '';
     const params = phone ? [`%${phone.replace(/[!%_]/g, (c) => `!${c}`)}%`] : [];
-    const items = await rows<UserRow>(db, `SELECT * FROM users ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, [...params, limit, offset]);
+    const items = await rows<UserRow>(
+      db,
+      `SELECT * FROM users ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+      [...params, limit, offset],
+    );
     const [count] = await rows<{ n: number | string }>(db, `SELECT COUNT(*) AS n FROM users ${where}`, params);
     return { items, total: Number(count?.n ?? 0) };
   }

@@ -11,19 +11,39 @@ import type { LedgerService } from '../ledger/ledger.service';
 import { toMe, type UserRow, type UsersRepository } from '../users/users.repository';
 import type { AdminUsersRepository } from './admin-users.repository';
 
-const Paging = z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(100).default(20) });
+const Paging = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
 
-const AdminUser = z.object({
-  id: z.string(), phone: z.string(), nickname: z.string().nullable(), isMember: z.boolean(), quotaRemaining: z.number().int(),
-  quotaExpireAt: z.string().nullable(), createdAt: z.string(),
-}).openapi('AdminUser');
+const AdminUser = z
+  .object({
+    id: z.string(),
+    phone: z.string(),
+    nickname: z.string().nullable(),
+    isMember: z.boolean(),
+    quotaRemaining: z.number().int(),
+    quotaExpireAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('AdminUser');
 
-const LedgerEntry = z.object({
-  id: z.string(), kind: z.enum(['grant', 'reserve', 'refund', 'expire', 'adjust']), delta: z.number().int(), balanceAfter: z.number().int(), taskId: z.string().nullable(),
-  orderId: z.string().nullable(), adminId: z.string().nullable(), reason: z.string().nullable(), createdAt: z.string(),
-}).openapi('LedgerEntry');
+const LedgerEntry = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['grant', 'reserve', 'refund', 'expire', 'adjust']),
+    delta: z.number().int(),
+    balanceAfter: z.number().int(),
+    taskId: z.string().nullable(),
+    orderId: z.string().nullable(),
+    adminId: z.string().nullable(),
+    reason: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('LedgerEntry');
 
-const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 
 function toAdminUser(u: UserRow) {
   const me = toMe({ ...u, quota_remaining: Number(u.quota_remaining), is_member: Number(u.is_member) });
@@ -32,8 +52,15 @@ function toAdminUser(u: UserRow) {
 
 export function toLedgerEntry(r: LedgerRow) {
   return {
-    id: r.id, kind: r.kind, delta: Number(r.delta), balanceAfter: Number(r.balance_after), taskId: r.task_id, orderId: r.order_id,
-    adminId: r.admin_id, reason: r.reason, createdAt: isoOrNull(r.created_at)!,
+    id: r.id,
+    kind: r.kind,
+    delta: Number(r.delta),
+    balanceAfter: Number(r.balance_after),
+    taskId: r.task_id,
+    orderId: r.order_id,
+    adminId: r.admin_id,
+    reason: r.reason,
+    createdAt: isoOrNull(r.created_at)!,
   };
 }
 
@@ -57,17 +84,42 @@ export function adminUsersRoutes(ctx: AppContext, deps: AdminUsersDeps): Router 
   };
 
   defineRoute(router, ctx.openapi, {
-    method: 'get', path: '/api/v1/admin/users', summary: 'Merchants, newest first; search by phone', tags, before: anyStaff, secured: true, errors: [403],
-    query: Paging.extend({ phone: z.string().regex(/^\+?\d{1,20}$/).optional() }), response: page(AdminUser),
+    method: 'get',
+    path: '/api/v1/admin/users',
+    summary: 'Merchants, newest first; search by phone',
+    tags,
+    before: anyStaff,
+    secured: true,
+    errors: [403],
+    query: Paging.extend({
+      phone: z
+        .string()
+        .regex(/^\+?\d{1,20}$/)
+        .optional(),
+    }),
+    response: page(AdminUser),
     handler: async ({ query }) => {
-      const { items, total } = await deps.adminUsers.search(ctx.db.manager, query.phone, query.pageSize, (query.page - 1) * query.pageSize);
+      const { items, total } = await deps.adminUsers.search(
+        ctx.db.manager,
+        query.phone,
+        query.pageSize,
+        (query.page - 1) * query.pageSize,
+      );
       return { items: items.map(toAdminUser), total, page: query.page, pageSize: query.pageSize };
     },
   });
 
   defineRoute(router, ctx.openapi, {
-    method: 'get', path: '/api/v1/admin/users/:id/ledger', summary: 'A merchant\'s credit ledger, newest first', tags, before: anyStaff, secured: true, errors: [403, 404],
-    params: UserId, query: Paging, response: page(LedgerEntry),
+    method: 'get',
+    path: '/api/v1/admin/users/:id/ledger',
+    summary: "A merchant's credit ledger, newest first",
+    tags,
+    before: anyStaff,
+    secured: true,
+    errors: [403, 404],
+    params: UserId,
+    query: Paging,
+    response: page(LedgerEntry),
     handler: async ({ params, query }) => {
       await findUser(params.id);
       const { items, total } = await deps.ledger.entries(params.id, query.pageSize, (query.page - 1) * query.pageSize);
@@ -76,13 +128,29 @@ export function adminUsersRoutes(ctx: AppContext, deps: AdminUsersDeps): Router 
   });
 
   defineRoute(router, ctx.openapi, {
-    method: 'post', path: '/api/v1/admin/users/:id/adjust', summary: 'Add or remove credits (ledger `adjust` entry)', tags,
-    before: [requireAdmin(deps.jwt, 'admin')], secured: true, errors: [403, 404, 409],
-    params: UserId, body: z.object({ delta: z.number().int().refine((d) => d !== 0, 'must not be 0').refine((d) => Math.abs(d) <= 100_000, 'too large'), reason: z.string().trim().min(1).max(255) }),
+    method: 'post',
+    path: '/api/v1/admin/users/:id/adjust',
+    summary: 'Add or remove credits (ledger `adjust` entry)',
+    tags,
+    before: [requireAdmin(deps.jwt, 'admin')],
+    secured: true,
+    errors: [403, 404, 409],
+    params: UserId,
+    body: z.object({
+      delta: z
+        .number()
+        .int()
+        .refine((d) => d !== 0, 'must not be 0')
+        .refine((d) => Math.abs(d) <= 100_000, 'too large'),
+      reason: z.string().trim().min(1).max(255),
+    }),
     response: z.object({ user: AdminUser, entry: LedgerEntry }),
     handler: async ({ req, params, body }) => {
       const entry = await deps.ledger.adjust(currentAdmin(req).id, params.id, body.delta, body.reason);
-      ctx.logger.info({ adminId: currentAdmin(req).id, userId: params.id, delta: body.delta }, 'credits adjusted by admin');
+      ctx.logger.info(
+        { adminId: currentAdmin(req).id, userId: params.id, delta: body.delta },
+        'credits adjusted by admin',
+      );
       return { user: toAdminUser(await findUser(params.id)), entry: toLedgerEntry(entry) };
     },
   });

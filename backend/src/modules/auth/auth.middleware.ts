@@ -111,7 +111,9 @@ export function requireAdmin(jwt: JwtService, ...roles: AdminClaims['role'][]): 
       return next(err);
     }
     const check = accountChecks.get(jwt);
-    const account = check ? check(claims.sub) : Promise.resolve({ id: claims.sub, username: claims.username, role: claims.role });
+    const account = check
+      ? check(claims.sub)
+      : Promise.resolve({ id: claims.sub, username: claims.username, role: claims.role });
     account.then(
       (admin) => {
         if (!allowed.includes(admin.role)) return next(new ForbiddenError());

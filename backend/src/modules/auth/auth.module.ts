@@ -44,7 +44,10 @@ export function createAuthModule(ctx: AppContext, deps: AuthModuleDeps): AppModu
   });
 
   const router = Router();
-  router.use('/api/v1', apiRateLimit({ kv: ctx.kv, jwt: deps.jwt, logger: ctx.logger, limit: ctx.config.rateLimit.apiPer15Min }));
+  router.use(
+    '/api/v1',
+    apiRateLimit({ kv: ctx.kv, jwt: deps.jwt, logger: ctx.logger, limit: ctx.config.rateLimit.apiPer15Min }),
+  );
   authRoutes(ctx, service, router);
 
   return {
@@ -54,7 +57,9 @@ export function createAuthModule(ctx: AppContext, deps: AuthModuleDeps): AppModu
     start: () => {
       // Spent codes are useless after a day and hold phone numbers: drop them.
       const sweep = () =>
-        codes.deleteExpiredBefore(ctx.db.manager, new Date(clock().getTime() - 24 * 3600 * 1000)).catch((err: unknown) => ctx.logger.warn({ err }, 'verification code sweep failed'));
+        codes
+          .deleteExpiredBefore(ctx.db.manager, new Date(clock().getTime() - 24 * 3600 * 1000))
+          .catch((err: unknown) => ctx.logger.warn({ err }, 'verification code sweep failed'));
       const timer = setInterval(sweep, SWEEP_INTERVAL_MS);
       timer.unref();
       ctx.onClose(() => clearInterval(timer));

@@ -18,7 +18,10 @@ export interface VerificationCodeRow {
  * racing on one code can never both use it or both spend its last attempt.
  */
 export class VerificationCodesRepository {
-  async insert(db: Db, code: { phone: string; codeHash: string; ip: string; expireAt: Date; now: Date }): Promise<string> {
+  async insert(
+    db: Db,
+    code: { phone: string; codeHash: string; ip: string; expireAt: Date; now: Date },
+  ): Promise<string> {
     const id = randomUUID();
     await db.query(
       'INSERT INTO verification_codes (id, phone, code_hash, ip, attempts, used_at, expire_at, created_at) VALUES (?, ?, ?, ?, 0, NULL, ?, ?)',
@@ -47,7 +50,10 @@ export class VerificationCodesRepository {
 
   /** Retires every unused code of the phone: only the newest code may log in. */
   async supersede(db: Db, phone: string, now: Date): Promise<number> {
-    return execute(db, 'UPDATE verification_codes SET used_at = ? WHERE phone = ? AND used_at IS NULL', [toDbTime(now), phone]);
+    return execute(db, 'UPDATE verification_codes SET used_at = ? WHERE phone = ? AND used_at IS NULL', [
+      toDbTime(now),
+      phone,
+    ]);
   }
 
   /** Spends one attempt if the code is still usable; false when it is used, expired or out of attempts. */
@@ -62,7 +68,12 @@ export class VerificationCodesRepository {
 
   /** Marks the code used; false when another request used it first. */
   async consume(db: Db, id: string, now: Date): Promise<boolean> {
-    return (await execute(db, 'UPDATE verification_codes SET used_at = ? WHERE id = ? AND used_at IS NULL', [toDbTime(now), id])) === 1;
+    return (
+      (await execute(db, 'UPDATE verification_codes SET used_at = ? WHERE id = ? AND used_at IS NULL', [
+        toDbTime(now),
+        id,
+      ])) === 1
+    );
   }
 
   /** Housekeeping: expired codes are worthless, and the rows hold phone numbers. */

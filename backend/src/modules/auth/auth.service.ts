@@ -49,7 +49,8 @@ const failures = {
   invalid: () => new UnauthorizedError('The code is not correct', 'INVALID_CODE'),
   expired: () => new UnauthorizedError('The code has expired; request a new one', 'CODE_EXPIRED'),
   used: () => new UnauthorizedError('The code is no longer valid; request a new one', 'CODE_USED'),
-  exhausted: () => new UnauthorizedError('Too many wrong attempts for this code; request a new one', 'TOO_MANY_ATTEMPTS'),
+  exhausted: () =>
+    new UnauthorizedError('Too many wrong attempts for this code; request a new one', 'TOO_MANY_ATTEMPTS'),
 };
 
 /**
@@ -67,8 +68,18 @@ export class AuthService {
     const { policy, kv, codes, hasher, clock } = this.deps;
     const db = this.deps.db.manager;
     // Every request counts, refused ones included: the limits are there to bound SMS cost.
-    await this.limiter.consume(`sms:ip:${ip}`, policy.sendsPerIpPerHour, 3600, 'Too many codes requested from this network; try again later');
-    await this.limiter.consume(`sms:phone:${phone}`, policy.sendsPerPhonePerMinute, 60, 'Too many codes requested for this number; try again later');
+    await this.limiter.consume(
+      `sms:ip:${ip}`,
+      policy.sendsPerIpPerHour,
+      3600,
+      'Too many codes requested from this network; try again later',
+    );
+    await this.limiter.consume(
+      `sms:phone:${phone}`,
+      policy.sendsPerPhonePerMinute,
+      60,
+      'Too many codes requested for this number; try again later',
+    );
     const cooldownKey = `sms:cooldown:${phone}`;
     if (policy.resendCooldownSeconds > 0 && !(await kv.setIfAbsent(cooldownKey, '1', policy.resendCooldownSeconds))) {
       const left = (await kv.ttl(cooldownKey)) ?? policy.resendCooldownSeconds;
@@ -79,7 +90,13 @@ export class AuthService {
     const now = clock();
     const id = await inTransaction(this.deps.db, async (tx) => {
       await codes.supersede(tx, phone, now);
-      return codes.insert(tx, { phone, codeHash: hasher.hash(phone, code), ip, expireAt: new Date(now.getTime() + policy.codeTtlSeconds * 1000), now });
+      return codes.insert(tx, {
+        phone,
+        codeHash: hasher.hash(phone, code),
+        ip,
+        expireAt: new Date(now.getTime() + policy.codeTtlSeconds * 1000),
+        now,
+      });
     });
     try {
       await this.deps.sms.sendCode(phone, code);
@@ -96,13 +113,19 @@ export class AuthService {
   async login(phone: string, code: string, ip: string): Promise<{ token: string; user: Me }> {
     const { policy, codes, hasher, clock } = this.deps;
     const db = this.deps.db.manager;
-    await this.limiter.consume(`login:ip:${ip}`, policy.loginsPerIpPer15Min, 900, 'Too many sign-in attempts from this network; try again later');
+    await this.limiter.consume(
+      `login:ip:${ip}`,
+      policy.loginsPerIpPer15Min,
+      900,
+      'Too many sign-in attempts from this network; try again later',
+    );
     const now = clock();
     const row = await codes.findActive(db, phone);
     if (!row) throw (await codes.hasAny(db, phone)) ? failures.used() : failures.invalid();
     if (hasExpired(row, now)) throw failures.expired();
     // Spend the attempt before comparing, so concurrent guesses cannot exceed the cap.
-    if (!(await codes.reserveAttempt(db, row.id, policy.maxAttemptsPerCode, now))) throw await this.whyUnusable(row.id, now);
+    if (!(await codes.reserveAttempt(db, row.id, policy.maxAttemptsPerCode, now)))
+      throw await this.whyUnusable(row.id, now);
     if (!hasher.matches(phone, code, row.code_hash)) throw failures.invalid();
     if (!(await codes.consume(db, row.id, now))) throw failures.used();
 

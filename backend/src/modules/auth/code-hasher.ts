@@ -10,7 +10,9 @@ export class CodeHasher {
 
   /** `secret` is AUTH_CODE_SECRET; without it a key is derived from the JWT secret. */
   constructor(secret: string | null, jwtSecret: string) {
-    this.key = secret ? Buffer.from(secret, 'utf8') : createHmac('sha256', jwtSecret).update('aiphoto/verification-code/v1').digest();
+    this.key = secret
+      ? Buffer.from(secret, 'utf8')
+      : createHmac('sha256', jwtSecret).update('aiphoto/verification-code/v1').digest();
   }
 
   hash(phone: string, code: string): string {

@@ -21,13 +21,22 @@ export interface AdminClaims {
  * refused because verification pins the algorithm list.
  */
 export class JwtService {
-  constructor(private readonly secret: string, private readonly ttlSeconds: number) {}
+  constructor(
+    private readonly secret: string,
+    private readonly ttlSeconds: number,
+  ) {}
 
   sign(audience: 'aiphoto-merchant', claims: MerchantClaims): string;
   sign(audience: 'aiphoto-admin', claims: AdminClaims): string;
   sign(audience: Audience, claims: MerchantClaims | AdminClaims): string {
     const { sub, ...rest } = claims;
-    return jwt.sign(rest, this.secret, { algorithm: 'HS256', expiresIn: this.ttlSeconds, issuer: ISSUER, audience, subject: sub });
+    return jwt.sign(rest, this.secret, {
+      algorithm: 'HS256',
+      expiresIn: this.ttlSeconds,
+      issuer: ISSUER,
+      audience,
+      subject: sub,
+    });
   }
 
   verify(audience: 'aiphoto-merchant', token: string): MerchantClaims;

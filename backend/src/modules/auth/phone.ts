@@ -27,9 +27,16 @@ export const PhoneSchema = z
   .transform((value, ctx) => {
     const phone = normalizePhone(value);
     if (!phone) {
-      ctx.addIssue({ code: 'custom', message: 'must be a mainland mobile number (11 digits) or an E.164 number such as +85291234567' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a mainland mobile number (11 digits) or an E.164 number such as +85291234567',
+      });
       return z.NEVER;
     }
     return phone;
   })
-  .openapi({ type: 'string', example: '13800138000', description: 'Mainland 11-digit mobile number, or E.164 (+86… is normalised to 11 digits)' });
+  .openapi({
+    type: 'string',
+    example: '13800138000',
+    description: 'Mainland 11-digit mobile number, or E.164 (+86… is normalised to 11 digits)',
+  });

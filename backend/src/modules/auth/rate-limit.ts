@@ -10,7 +10,12 @@ export class RateLimiter {
   constructor(private readonly kv: KeyValueStore) {}
 
   /** Counts one hit on `key`; throws 429 with Retry-After once the window holds more than `limit`. */
-  async consume(key: string, limit: number, windowSeconds: number, message?: string): Promise<{ remaining: number; resetInSeconds: number }> {
+  async consume(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+    message?: string,
+  ): Promise<{ remaining: number; resetInSeconds: number }> {
     const { count, resetInSeconds } = await this.kv.hit(`rl:${key}`, windowSeconds);
     if (count > limit) throw new RateLimitedError(resetInSeconds, message);
     return { remaining: limit - count, resetInSeconds };

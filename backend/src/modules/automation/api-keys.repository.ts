@@ -13,25 +13,44 @@ export interface ApiKeyRow {
 
 /** Queries on `api_keys`. Only the hash of a key is ever stored or compared. */
 export class ApiKeysRepository {
-  async insert(db: Db, key: { id: string; userId: string; name: string; prefix: string; hash: string }, now: Date): Promise<void> {
-    await db.query('INSERT INTO api_keys (id, user_id, name, key_prefix, key_hash, last_used_at, revoked_at, created_at) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)', [
-      key.id, key.userId, key.name, key.prefix, key.hash, toDbTime(now),
-    ]);
+  async insert(
+    db: Db,
+    key: { id: string; userId: string; name: string; prefix: string; hash: string },
+    now: Date,
+  ): Promise<void> {
+    await db.query(
+      'INSERT INTO api_keys (id, user_id, name, key_prefix, key_hash, last_used_at, revoked_at, created_at) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)',
+      [key.id, key.userId, key.name, key.prefix, key.hash, toDbTime(now)],
+    );
   }
 
   /** Own keys, revoked ones included (they show when they stopped working), newest first. */
   async listOwned(db: Db, userId: string): Promise<ApiKeyRow[]> {
-    return rows<ApiKeyRow>(db, 'SELECT id, user_id, name, key_prefix, last_used_at, revoked_at, created_at FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, id', [userId]);
+    return rows<ApiKeyRow>(
+      db,
+      'SELECT id, user_id, name, key_prefix, last_used_at, revoked_at, created_at FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, id',
+      [userId],
+    );
   }
 
   async countActive(db: Db, userId: string): Promise<number> {
-    const [row] = await rows<{ n: number | string }>(db, 'SELECT COUNT(*) AS n FROM api_keys WHERE user_id = ? AND revoked_at IS NULL', [userId]);
+    const [row] = await rows<{ n: number | string }>(
+      db,
+      'SELECT COUNT(*) AS n FROM api_keys WHERE user_id = ? AND revoked_at IS NULL',
+      [userId],
+    );
     return Number(row?.n ?? 0);
   }
 
   /** True when the caller's key existed and was not yet revoked. */
   async revoke(db: Db, userId: string, id: string, now: Date): Promise<boolean> {
-    return (await execute(db, 'UPDATE api_keys SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL', [toDbTime(now), id, userId])) === 1;
+    return (
+      (await execute(db, 'UPDATE api_keys SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL', [
+        toDbTime(now),
+        id,
+        userId,
+      ])) === 1
+    );
   }
 
   async existsOwned(db: Db, userId: string, id: string): Promise<boolean> {
@@ -52,6 +71,10 @@ export class ApiKeysRepository {
 
   /** Conditional, so concurrent requests within the same minute write it once. */
   async touch(db: Db, id: string, now: Date, olderThan: Date): Promise<void> {
-    await execute(db, 'UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)', [toDbTime(now), id, toDbTime(olderThan)]);
+    await execute(
+      db,
+      'UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)',
+      [toDbTime(now), id, toDbTime(olderThan)],
+    );
   }
 }

@@ -56,7 +56,8 @@ export class ApiKeysService implements ApiKeyResolver {
   /** Revoking twice is fine; someone else's key is "not found" (never revealed). */
   async revoke(userId: string, id: string): Promise<void> {
     const revoked = await inTransaction(this.db, (tx) => this.keys.revoke(tx, userId, id, this.now()));
-    if (!revoked && !(await this.keys.existsOwned(this.db.manager, userId, id))) throw new NotFoundError('API key not found', 'API_KEY_NOT_FOUND');
+    if (!revoked && !(await this.keys.existsOwned(this.db.manager, userId, id)))
+      throw new NotFoundError('API key not found', 'API_KEY_NOT_FOUND');
   }
 
   /** The requireUser hook: the key's owner, or null for unknown and revoked keys. */

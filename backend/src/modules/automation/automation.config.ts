@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { AppConfig } from '../../config/config';
 
-const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (def: number, min: number) => z.coerce.number().int().min(min).default(def);
 
 /** Merchant webhook variables, merged into the one env schema of config/config.ts. */

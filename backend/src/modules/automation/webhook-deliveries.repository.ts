@@ -36,7 +36,12 @@ export interface NewDelivery {
  * row is never picked again.
  */
 export class WebhookDeliveriesRepository {
-  async add(db: Db, d: NewDelivery, now: Date, done?: { status: DeliveryStatus; statusCode: number | null; error: string | null }): Promise<string> {
+  async add(
+    db: Db,
+    d: NewDelivery,
+    now: Date,
+    done?: { status: DeliveryStatus; statusCode: number | null; error: string | null },
+  ): Promise<string> {
     const id = randomUUID();
     const t = toDbTime(now);
     await db.query(
@@ -44,8 +49,20 @@ export class WebhookDeliveriesRepository {
                                        last_status_code, last_error, delivered_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
-        id, d.endpointId, d.userId, d.eventId, d.eventType, d.taskId, done?.status ?? 'pending', done ? 1 : 0, t,
-        done?.statusCode ?? null, done?.error ?? null, done?.status === 'delivered' ? t : null, t, t,
+        id,
+        d.endpointId,
+        d.userId,
+        d.eventId,
+        d.eventType,
+        d.taskId,
+        done?.status ?? 'pending',
+        done ? 1 : 0,
+        t,
+        done?.statusCode ?? null,
+        done?.error ?? null,
+        done?.status === 'delivered' ? t : null,
+        t,
+        t,
       ],
     );
     return id;
@@ -62,11 +79,22 @@ export class WebhookDeliveriesRepository {
 
   async markDelivered(db: Db, id: string, statusCode: number | null, now: Date): Promise<void> {
     const t = toDbTime(now);
-    await execute(db, "UPDATE webhook_deliveries SET status = 'delivered', last_status_code = ?, last_error = NULL, delivered_at = ?, updated_at = ? WHERE id = ?", [statusCode, t, t, id]);
+    await execute(
+      db,
+      "UPDATE webhook_deliveries SET status = 'delivered', last_status_code = ?, last_error = NULL, delivered_at = ?, updated_at = ? WHERE id = ?",
+      [statusCode, t, t, id],
+    );
   }
 
   /** Records the failed attempt; `retryAt` null means the attempts are used up. */
-  async markFailedAttempt(db: Db, id: string, statusCode: number | null, error: string, retryAt: Date | null, now: Date): Promise<void> {
+  async markFailedAttempt(
+    db: Db,
+    id: string,
+    statusCode: number | null,
+    error: string,
+    retryAt: Date | null,
+    now: Date,
+  ): Promise<void> {
     const t = toDbTime(now);
     await execute(
       db,
@@ -76,7 +104,11 @@ export class WebhookDeliveriesRepository {
   }
 
   async listForEndpoint(db: Db, userId: string, endpointId: string, limit: number): Promise<DeliveryRow[]> {
-    return rows<DeliveryRow>(db, 'SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND user_id = ? ORDER BY created_at DESC, id LIMIT ?', [endpointId, userId, limit]);
+    return rows<DeliveryRow>(
+      db,
+      'SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND user_id = ? ORDER BY created_at DESC, id LIMIT ?',
+      [endpointId, userId, limit],
+    );
   }
 
   async findById(db: Db, id: string): Promise<DeliveryRow | null> {

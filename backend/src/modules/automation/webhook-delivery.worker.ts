@@ -62,9 +62,17 @@ export class WebhookDeliveryWorker {
       return true;
     }
     const error = attempt.error ?? 'delivery failed';
-    const retryAt = attempts < this.config.maxAttempts ? new Date(this.now().getTime() + this.config.retryBaseMs * 2 ** (attempts - 1)) : null;
-    await inTransaction(this.db, (tx) => this.deliveries.markFailedAttempt(tx, row.id, attempt.statusCode, error, retryAt, this.now()));
-    this.logger.warn({ deliveryId: row.id, endpointId: row.endpoint_id, attempts, retryAt, error }, retryAt ? 'webhook delivery failed; will retry' : 'webhook delivery gave up');
+    const retryAt =
+      attempts < this.config.maxAttempts
+        ? new Date(this.now().getTime() + this.config.retryBaseMs * 2 ** (attempts - 1))
+        : null;
+    await inTransaction(this.db, (tx) =>
+      this.deliveries.markFailedAttempt(tx, row.id, attempt.statusCode, error, retryAt, this.now()),
+    );
+    this.logger.warn(
+      { deliveryId: row.id, endpointId: row.endpoint_id, attempts, retryAt, error },
+      retryAt ? 'webhook delivery failed; will retry' : 'webhook delivery gave up',
+    );
     return false;
   }
 
@@ -73,10 +81,21 @@ export class WebhookDeliveryWorker {
     if (!endpoint) return { ok: false, statusCode: null, error: 'the endpoint was deleted' };
     const data = row.task_id ? await this.tasks.load(row.user_id, row.task_id) : null;
     if (row.task_id && !data) return { ok: false, statusCode: null, error: 'the task no longer exists' };
-    const body = JSON.stringify({ id: row.event_id, type: row.event_type, createdAt: fromDbTime(row.created_at)!.toISOString(), data });
-    return sendWebhook(endpoint.url, endpoint.secret, body, { eventType: row.event_type, deliveryId: row.id }, {
-      timeoutMs: this.config.timeoutMs,
-      allowPrivate: this.config.allowPrivateUrls,
+    const body = JSON.stringify({
+      id: row.event_id,
+      type: row.event_type,
+      createdAt: fromDbTime(row.created_at)!.toISOString(),
+      data,
     });
+    return sendWebhook(
+      endpoint.url,
+      endpoint.secret,
+      body,
+      { eventType: row.event_type, deliveryId: row.id },
+      {
+        timeoutMs: this.config.timeoutMs,
+        allowPrivate: this.config.allowPrivateUrls,
+      },
+    );
   }
 }

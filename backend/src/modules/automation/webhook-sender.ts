@@ -22,7 +22,13 @@ const USER_AGENT = 'AiPhoto-Webhooks/1';
  * own secret. Redirects are not followed (a 3xx is a failure) so a receiver cannot bounce us to
  * an internal address; the connection itself goes through the SSRF guard. Never throws.
  */
-export function sendWebhook(rawUrl: string, secret: string, body: string, meta: { eventType: string; deliveryId: string }, options: SendOptions): Promise<WebhookAttempt> {
+export function sendWebhook(
+  rawUrl: string,
+  secret: string,
+  body: string,
+  meta: { eventType: string; deliveryId: string },
+  options: SendOptions,
+): Promise<WebhookAttempt> {
   const url = new URL(rawUrl);
   const literal = ipLiteralOf(url);
   if (!options.allowPrivate && literal && isInternalAddress(literal)) {
@@ -63,7 +69,11 @@ export function sendWebhook(rawUrl: string, secret: string, body: string, meta: 
           const status = res.statusCode ?? 0;
           const ok = status >= 200 && status < 300;
           const text = Buffer.concat(chunks).toString('utf8').slice(0, 300);
-          finish({ ok, statusCode: status, error: ok ? null : `receiver answered ${status}${text ? `: ${text}` : ''}` });
+          finish({
+            ok,
+            statusCode: status,
+            error: ok ? null : `receiver answered ${status}${text ? `: ${text}` : ''}`,
+          });
         });
         res.on('error', (err) => finish({ ok: false, statusCode: res.statusCode ?? null, error: err.message }));
       },

@@ -13,14 +13,30 @@ import { AppError, ValidationError } from '../../errors/app-error';
 // ::ffff:0:0/96 rule below would otherwise refuse every IPv4 address.
 const internal4 = new BlockList();
 for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) internal4.addSubnet(net, bits, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  internal4.addSubnet(net, bits, 'ipv4');
 const internal6 = new BlockList();
 for (const [net, bits] of [
   // ::ffff:0:0/96 (IPv4-mapped) and 64:ff9b::/96 (NAT64) can wrap any IPv4 address, private ones included.
-  ['::', 127], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
-] as const) internal6.addSubnet(net, bits, 'ipv6');
+  ['::', 127],
+  ['::ffff:0:0', 96],
+  ['64:ff9b::', 96],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  internal6.addSubnet(net, bits, 'ipv6');
 
 export function isInternalAddress(address: string): boolean {
   const family = isIP(address);
@@ -42,8 +58,10 @@ export function parseWebhookUrl(raw: string): URL {
   } catch {
     throw new ValidationError('url: not a valid URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ValidationError('url: only http and https URLs are accepted');
-  if (url.username || url.password) throw new ValidationError('url: must not carry credentials; the signature authenticates us');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ValidationError('url: only http and https URLs are accepted');
+  if (url.username || url.password)
+    throw new ValidationError('url: must not carry credentials; the signature authenticates us');
   return url;
 }
 
@@ -54,7 +72,8 @@ export function parseWebhookUrl(raw: string): URL {
 export async function assertWebhookUrl(raw: string, allowPrivate: boolean): Promise<URL> {
   const url = parseWebhookUrl(raw);
   if (allowPrivate) return url;
-  const refused = () => new AppError(400, 'WEBHOOK_URL_PRIVATE', 'url: must not point at a loopback, private or link-local address');
+  const refused = () =>
+    new AppError(400, 'WEBHOOK_URL_PRIVATE', 'url: must not point at a loopback, private or link-local address');
   const literal = ipLiteralOf(url);
   if (literal) {
     if (isInternalAddress(literal)) throw refused();

@@ -15,9 +15,17 @@ const CreatedEndpoint = EndpointSchema.extend({
 }).openapi('CreatedWebhookEndpoint');
 const DeliverySchema = z
   .object({
-    id: z.string(), eventId: z.string(), type: z.string(), taskId: z.string().nullable(),
-    status: z.enum(['pending', 'delivered', 'failed']), attempts: z.number().int(), lastStatusCode: z.number().int().nullable(),
-    lastError: z.string().nullable(), nextAttemptAt: z.string().nullable(), deliveredAt: z.string().nullable(), createdAt: z.string(),
+    id: z.string(),
+    eventId: z.string(),
+    type: z.string(),
+    taskId: z.string().nullable(),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    attempts: z.number().int(),
+    lastStatusCode: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    nextAttemptAt: z.string().nullable(),
+    deliveredAt: z.string().nullable(),
+    createdAt: z.string(),
   })
   .openapi('WebhookDelivery');
 const CreateBody = z
@@ -29,25 +37,44 @@ const CreateBody = z
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 
 /** Merchant routes for webhook endpoints and their delivery log (JWT only, like API keys). */
-export function webhooksRoutes(ctx: AppContext, deps: { jwt: JwtService; service: WebhooksService }, router: Router = Router()): Router {
+export function webhooksRoutes(
+  ctx: AppContext,
+  deps: { jwt: JwtService; service: WebhooksService },
+  router: Router = Router(),
+): Router {
   const common = { tags: ['automation'], secured: true, before: [refuseApiKeys(), requireUser(deps.jwt)] };
   const { service } = deps;
 
   defineRoute(router, ctx.openapi, {
-    ...common, method: 'post', path: '/api/v1/webhooks', summary: 'Register a webhook endpoint (the signing secret is shown once)',
-    body: CreateBody, status: 201, response: CreatedEndpoint, errors: [403, 409],
+    ...common,
+    method: 'post',
+    path: '/api/v1/webhooks',
+    summary: 'Register a webhook endpoint (the signing secret is shown once)',
+    body: CreateBody,
+    status: 201,
+    response: CreatedEndpoint,
+    errors: [403, 409],
     handler: ({ body, req }) => service.create(currentUser(req).id, body),
   });
 
   defineRoute(router, ctx.openapi, {
-    ...common, method: 'get', path: '/api/v1/webhooks', summary: 'Own webhook endpoints (never the secret)', errors: [403],
+    ...common,
+    method: 'get',
+    path: '/api/v1/webhooks',
+    summary: 'Own webhook endpoints (never the secret)',
+    errors: [403],
     response: z.object({ items: z.array(EndpointSchema) }).openapi('WebhookEndpointList'),
     handler: async ({ req }) => ({ items: await service.list(currentUser(req).id) }),
   });
 
   defineRoute(router, ctx.openapi, {
-    ...common, method: 'delete', path: '/api/v1/webhooks/:id', summary: 'Remove a webhook endpoint and its delivery log',
-    params: IdParams, status: 204, errors: [403, 404],
+    ...common,
+    method: 'delete',
+    path: '/api/v1/webhooks/:id',
+    summary: 'Remove a webhook endpoint and its delivery log',
+    params: IdParams,
+    status: 204,
+    errors: [403, 404],
     handler: async ({ params, req, res }) => {
       await service.remove(currentUser(req).id, params.id);
       res.status(204).end();
@@ -55,16 +82,28 @@ export function webhooksRoutes(ctx: AppContext, deps: { jwt: JwtService; service
   });
 
   defineRoute(router, ctx.openapi, {
-    ...common, method: 'post', path: '/api/v1/webhooks/:id/test', summary: 'Send a signed ping now and answer how it went (not retried)',
-    params: IdParams, response: DeliverySchema, errors: [403, 404],
+    ...common,
+    method: 'post',
+    path: '/api/v1/webhooks/:id/test',
+    summary: 'Send a signed ping now and answer how it went (not retried)',
+    params: IdParams,
+    response: DeliverySchema,
+    errors: [403, 404],
     handler: ({ params, req }) => service.ping(currentUser(req).id, params.id),
   });
 
   defineRoute(router, ctx.openapi, {
-    ...common, method: 'get', path: '/api/v1/webhooks/:id/deliveries', summary: 'Delivery log of an endpoint, newest first',
-    params: IdParams, query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }), errors: [403, 404],
+    ...common,
+    method: 'get',
+    path: '/api/v1/webhooks/:id/deliveries',
+    summary: 'Delivery log of an endpoint, newest first',
+    params: IdParams,
+    query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }),
+    errors: [403, 404],
     response: z.object({ items: z.array(DeliverySchema) }).openapi('WebhookDeliveryList'),
-    handler: async ({ params, query, req }) => ({ items: await service.deliveriesOf(currentUser(req).id, params.id, query.limit) }),
+    handler: async ({ params, query, req }) => ({
+      items: await service.deliveriesOf(currentUser(req).id, params.id, query.limit),
+    }),
   });
   return router;
 }

@@ -52,13 +52,17 @@ export class WebhooksService implements TaskEventsPort {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async create(userId: string, input: { url: string; events?: WebhookEventType[] }): Promise<EndpointView & { secret: string }> {
+  async create(
+    userId: string,
+    input: { url: string; events?: WebhookEventType[] },
+  ): Promise<EndpointView & { secret: string }> {
     const url = await assertWebhookUrl(input.url, this.config.allowPrivateUrls);
     const events = [...new Set(input.events?.length ? input.events : WEBHOOK_EVENTS)];
     const id = randomUUID();
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     await inTransaction(this.db, async (tx) => {
-      if ((await this.endpoints.countOwned(tx, userId)) >= MAX_ENDPOINTS) throw new ConflictError(`At most ${MAX_ENDPOINTS} webhook endpoints`, 'WEBHOOK_LIMIT');
+      if ((await this.endpoints.countOwned(tx, userId)) >= MAX_ENDPOINTS)
+        throw new ConflictError(`At most ${MAX_ENDPOINTS} webhook endpoints`, 'WEBHOOK_LIMIT');
       await this.endpoints.insert(tx, { id, userId, url: url.toString(), secret, events }, this.now());
     });
     return { ...toEndpointView((await this.endpoints.findOwned(this.db.manager, userId, id))!), secret };
@@ -89,11 +93,24 @@ export class WebhooksService implements TaskEventsPort {
     const eventId = randomUUID();
     const deliveryId = randomUUID();
     const createdAt = this.now();
-    const body = JSON.stringify({ id: eventId, type: 'ping', createdAt: createdAt.toISOString(), data: { endpointId: endpoint.id, message: 'AI Photo webhook test' } });
-    const attempt = await sendWebhook(endpoint.url, endpoint.secret, body, { eventType: 'ping', deliveryId }, { timeoutMs: this.config.timeoutMs, allowPrivate: this.config.allowPrivateUrls });
+    const body = JSON.stringify({
+      id: eventId,
+      type: 'ping',
+      createdAt: createdAt.toISOString(),
+      data: { endpointId: endpoint.id, message: 'AI Photo webhook test' },
+    });
+    const attempt = await sendWebhook(
+      endpoint.url,
+      endpoint.secret,
+      body,
+      { eventType: 'ping', deliveryId },
+      { timeoutMs: this.config.timeoutMs, allowPrivate: this.config.allowPrivateUrls },
+    );
     const stored = await inTransaction(this.db, async (tx) => {
       const rowId = await this.deliveries.add(
-        tx, { endpointId: endpoint.id, userId, eventId, eventType: 'ping', taskId: null }, createdAt,
+        tx,
+        { endpointId: endpoint.id, userId, eventId, eventType: 'ping', taskId: null },
+        createdAt,
         { status: attempt.ok ? 'delivered' : 'failed', statusCode: attempt.statusCode, error: attempt.error },
       );
       return this.deliveries.findById(tx, rowId);
@@ -102,14 +119,21 @@ export class WebhooksService implements TaskEventsPort {
   }
 
   /** TaskEventsPort: runs inside the settling transaction (never opens its own). */
-  async taskFinished(tx: Db, task: { id: string; userId: string; status: 'done' | 'failed' | 'canceled' }): Promise<void> {
+  async taskFinished(
+    tx: Db,
+    task: { id: string; userId: string; status: 'done' | 'failed' | 'canceled' },
+  ): Promise<void> {
     const type: WebhookEventType = `task.${task.status}`;
     const subscribed = (await this.endpoints.activeOf(tx, task.userId)).filter((e) => eventsOf(e).includes(type));
     if (!subscribed.length) return;
     // One event, one id, whichever endpoints receive it: receivers deduplicate on it.
     const eventId = randomUUID();
     for (const endpoint of subscribed) {
-      await this.deliveries.add(tx, { endpointId: endpoint.id, userId: task.userId, eventId, eventType: type, taskId: task.id }, this.now());
+      await this.deliveries.add(
+        tx,
+        { endpointId: endpoint.id, userId: task.userId, eventId, eventType: type, taskId: task.id },
+        this.now(),
+      );
     }
   }
 
@@ -123,7 +147,13 @@ export class WebhooksService implements TaskEventsPort {
 const notFound = () => new NotFoundError('Webhook endpoint not found', 'WEBHOOK_NOT_FOUND');
 
 function toEndpointView(row: WebhookEndpointRow): EndpointView {
-  return { id: row.id, url: row.url, events: eventsOf(row), active: Boolean(row.active), createdAt: isoOrNull(row.created_at)! };
+  return {
+    id: row.id,
+    url: row.url,
+    events: eventsOf(row),
+    active: Boolean(row.active),
+    createdAt: isoOrNull(row.created_at)!,
+  };
 }
 
 function toDeliveryView(row: DeliveryRow): DeliveryView {

@@ -20,13 +20,21 @@ export function healthRoutes(ctx: AppContext, checks: ReadinessCheck[]): Router 
   const service = new HealthService(checks);
 
   defineRoute(router, ctx.openapi, {
-    method: 'get', path: '/health', summary: 'Liveness: the process is up', tags: ['operations'], response: Health,
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness: the process is up',
+    tags: ['operations'],
+    response: Health,
     handler: async () => ({ status: 'ok' as const, uptimeSeconds: Math.round(process.uptime()) }),
   });
 
   defineRoute(router, ctx.openapi, {
-    method: 'get', path: '/ready', summary: 'Readiness: database, Redis and n8n each reported', tags: ['operations'],
-    response: Ready, errors: [503],
+    method: 'get',
+    path: '/ready',
+    summary: 'Readiness: database, Redis and n8n each reported',
+    tags: ['operations'],
+    response: Ready,
+    errors: [503],
     handler: async ({ res }) => {
       const report = await service.readiness();
       res.status(report.status === 'ready' ? 200 : 503).json(report);

@@ -7,7 +7,10 @@ export interface ReadinessReport {
 
 /** Runs every dependency check in parallel, each bounded so /ready answers quickly. */
 export class HealthService {
-  constructor(private readonly checks: ReadinessCheck[], private readonly timeoutMs = 2000) {}
+  constructor(
+    private readonly checks: ReadinessCheck[],
+    private readonly timeoutMs = 2000,
+  ) {}
 
   async readiness(): Promise<ReadinessReport> {
     const results = await Promise.all(
@@ -17,7 +20,10 @@ export class HealthService {
           await withTimeout(check(), this.timeoutMs);
           return [name, { ok: true, ms: Date.now() - started }] as const;
         } catch (err) {
-          return [name, { ok: false, ms: Date.now() - started, error: err instanceof Error ? err.message : String(err) }] as const;
+          return [
+            name,
+            { ok: false, ms: Date.now() - started, error: err instanceof Error ? err.message : String(err) },
+          ] as const;
         }
       }),
     );

@@ -79,8 +79,14 @@ export class LedgerRepository {
   }
 
   async balance(db: Db, userId: string): Promise<BalanceRow | null> {
-    const found = await rows<BalanceRow>(db, 'SELECT quota_remaining, is_member, quota_expire_at FROM users WHERE id = ?', [userId]);
-    return found[0] ? { ...found[0], quota_remaining: Number(found[0].quota_remaining), is_member: Number(found[0].is_member) } : null;
+    const found = await rows<BalanceRow>(
+      db,
+      'SELECT quota_remaining, is_member, quota_expire_at FROM users WHERE id = ?',
+      [userId],
+    );
+    return found[0]
+      ? { ...found[0], quota_remaining: Number(found[0].quota_remaining), is_member: Number(found[0].is_member) }
+      : null;
   }
 
   async addCredits(db: Db, userId: string, delta: number): Promise<void> {
@@ -88,12 +94,11 @@ export class LedgerRepository {
   }
 
   async setMembership(db: Db, userId: string, delta: number, isMember: boolean, expireAt: Date | null): Promise<void> {
-    await execute(db, 'UPDATE users SET quota_remaining = quota_remaining + ?, is_member = ?, quota_expire_at = ? WHERE id = ?', [
-      delta,
-      isMember ? 1 : 0,
-      expireAt ? toDbTime(expireAt) : null,
-      userId,
-    ]);
+    await execute(
+      db,
+      'UPDATE users SET quota_remaining = quota_remaining + ?, is_member = ?, quota_expire_at = ? WHERE id = ?',
+      [delta, isMember ? 1 : 0, expireAt ? toDbTime(expireAt) : null, userId],
+    );
   }
 
   /** Inserts entries in one statement. Throws on a duplicate idempotency key. */
@@ -101,7 +106,17 @@ export class LedgerRepository {
     if (!entries.length) return;
     const t = toDbTime(now);
     const params = entries.flatMap((e) => [
-      randomUUID(), e.userId, e.delta, e.balanceAfter, e.kind, e.taskId ?? null, e.orderId ?? null, e.adminId ?? null, e.reason ?? null, e.key, t,
+      randomUUID(),
+      e.userId,
+      e.delta,
+      e.balanceAfter,
+      e.kind,
+      e.taskId ?? null,
+      e.orderId ?? null,
+      e.adminId ?? null,
+      e.reason ?? null,
+      e.key,
+      t,
     ]);
     await db.query(INSERT_COLUMNS + entries.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', '), params);
   }
@@ -121,14 +136,21 @@ export class LedgerRepository {
     return (await rows<LedgerRow>(db, 'SELECT * FROM quota_ledger WHERE idempotency_key = ?', [key]))[0] ?? null;
   }
 
-  async listForUser(db: Db, userId: string, limit: number, offset: number): Promise<{ items: LedgerRow[]; total: number }> {
+  async listForUser(
+    db: Db,
+    userId: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: LedgerRow[]; total: number }> {
     const items = await rows<LedgerRow>(
       db,
       // created_at ties inside one transaction; balance_after breaks them for reserves of a batch.
       'SELECT * FROM quota_ledger WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
       [userId, limit, offset],
     );
-    const [count] = await rows<{ n: number | string }>(db, 'SELECT COUNT(*) AS n FROM quota_ledger WHERE user_id = ?', [userId]);
+    const [count] = await rows<{ n: number | string }>(db, 'SELECT COUNT(*) AS n FROM quota_ledger WHERE user_id = ?', [
+      userId,
+    ]);
     return { items, total: Number(count?.n ?? 0) };
   }
 

@@ -59,7 +59,11 @@ export class LedgerService {
     await this.repo.insert(
       tx,
       taskIds.map((taskId, i) => ({
-        userId, taskId, kind: 'reserve' as const, delta: -share, key: `reserve:${taskId}`,
+        userId,
+        taskId,
+        kind: 'reserve' as const,
+        delta: -share,
+        key: `reserve:${taskId}`,
         balanceAfter: balance + n - share * (i + 1),
       })),
       now,
@@ -142,11 +146,24 @@ export class LedgerService {
     const expireAt = fromDbTime(user.quota_expire_at)?.toISOString() ?? 'none';
     const inserted = await this.repo.insertOnce(
       tx,
-      { userId, kind: 'expire', delta: -user.quota_remaining, balanceAfter: 0, key: `expire:${userId}:${expireAt}`, reason: 'membership expired' },
+      {
+        userId,
+        kind: 'expire',
+        delta: -user.quota_remaining,
+        balanceAfter: 0,
+        key: `expire:${userId}:${expireAt}`,
+        reason: 'membership expired',
+      },
       now,
     );
     // A key that exists means this period was already closed; still clear the flag it left.
-    await this.repo.setMembership(tx, userId, inserted ? -user.quota_remaining : 0, false, fromDbTime(user.quota_expire_at));
+    await this.repo.setMembership(
+      tx,
+      userId,
+      inserted ? -user.quota_remaining : 0,
+      false,
+      fromDbTime(user.quota_expire_at),
+    );
     return inserted;
   }
 
@@ -158,8 +175,13 @@ export class LedgerService {
       const now = this.clock();
       if (!(await this.repo.lockUser(tx, userId, now))) throw new NotFoundError('User not found');
       const balance = (await this.repo.balance(tx, userId))?.quota_remaining ?? 0;
-      if (balance + delta < 0) throw new ConflictError(`The balance is ${balance}; it cannot go below zero`, 'BALANCE_TOO_LOW');
-      await this.repo.insert(tx, [{ userId, adminId, reason, kind: 'adjust', delta, balanceAfter: balance + delta, key }], now);
+      if (balance + delta < 0)
+        throw new ConflictError(`The balance is ${balance}; it cannot go below zero`, 'BALANCE_TOO_LOW');
+      await this.repo.insert(
+        tx,
+        [{ userId, adminId, reason, kind: 'adjust', delta, balanceAfter: balance + delta, key }],
+        now,
+      );
       await this.repo.addCredits(tx, userId, delta);
       const row = await this.repo.findByKey(tx, key);
       if (!row) throw new Error('ledger row vanished inside its own transaction');

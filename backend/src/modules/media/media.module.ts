@@ -24,11 +24,26 @@ export interface MediaModule {
  * starts even while the sandbox (or COS) is still coming up. Pass `storage` to share one
  * client or to substitute a fake in tests.
  */
-export function createMediaModule(ctx: AppContext, deps: { jwt: JwtService; storage?: StorageService; apiKeys?: ApiKeyResolver }): MediaModule {
+export function createMediaModule(
+  ctx: AppContext,
+  deps: { jwt: JwtService; storage?: StorageService; apiKeys?: ApiKeyResolver },
+): MediaModule {
   const storage = deps.storage ?? createStorageService(ctx.config);
   const media = new MediaService(ctx.db, storage, new UploadsRepository());
-  const sts = new StsService(ctx.config.storage, ctx.config.vendors.mode, ctx.config.vendors.sandboxUrl, ctx.logger.child({ component: 'sts' }));
+  const sts = new StsService(
+    ctx.config.storage,
+    ctx.config.vendors.mode,
+    ctx.config.vendors.sandboxUrl,
+    ctx.logger.child({ component: 'sts' }),
+  );
   const zip = new ZipService(storage, ctx.logger.child({ component: 'zip' }));
-  const router = mediaRoutes(ctx.openapi, { jwt: deps.jwt, apiKeys: deps.apiKeys, media, sts, uploadMaxBytes: ctx.config.storage.uploadMaxBytes, uploadMode: ctx.config.storage.uploadMode });
+  const router = mediaRoutes(ctx.openapi, {
+    jwt: deps.jwt,
+    apiKeys: deps.apiKeys,
+    media,
+    sts,
+    uploadMaxBytes: ctx.config.storage.uploadMaxBytes,
+    uploadMode: ctx.config.storage.uploadMode,
+  });
   return { module: { name: 'media', router }, storage, media, zip };
 }

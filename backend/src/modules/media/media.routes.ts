@@ -30,7 +30,10 @@ const StsResponse = z.object({
 
 const UploadConfigResponse = z
   .object({
-    mode: z.enum(['server', 'direct']).openapi({ description: 'server: POST /uploads; direct: PUT to COS with POST /uploads/sts credentials, then POST /uploads/confirm' }),
+    mode: z.enum(['server', 'direct']).openapi({
+      description:
+        'server: POST /uploads; direct: PUT to COS with POST /uploads/sts credentials, then POST /uploads/confirm',
+    }),
     maxBytes: z.number().int().openapi({ description: 'Largest accepted image in bytes (413 above it)' }),
   })
   .openapi('UploadConfig');
@@ -40,12 +43,16 @@ const UploadConfigResponse = z
  * to the common error shape (413 for size, 400 for anything else malformed).
  */
 function singleFile(maxBytes: number): RequestHandler {
-  const parse = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 20 } }).single('file');
+  const parse = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 20 },
+  }).single('file');
   return (req, res, next) => {
     parse(req, res, (err: unknown) => {
       if (!err) return next();
       if (err instanceof multer.MulterError) {
-        if (err.code === 'LIMIT_FILE_SIZE') return next(new PayloadTooLargeError(`The file is larger than ${maxBytes} bytes`));
+        if (err.code === 'LIMIT_FILE_SIZE')
+          return next(new PayloadTooLargeError(`The file is larger than ${maxBytes} bytes`));
         return next(new ValidationError(`Upload a single image in the multipart field "file" (${err.code})`));
       }
       next(err);
@@ -64,7 +71,10 @@ export interface MediaRouteDeps {
 }
 
 /** 201 with the upload when it is new; 200 with the earlier one when the same bytes were already there. */
-function answerUpload(res: Response, { created, ...upload }: UploadResult & { created: boolean }): UploadResult | undefined {
+function answerUpload(
+  res: Response,
+  { created, ...upload }: UploadResult & { created: boolean },
+): UploadResult | undefined {
   if (created) return upload;
   res.status(200).json(upload);
   return undefined;
@@ -92,7 +102,8 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
   defineRoute(router, registry, {
     method: 'post',
     path: '/api/v1/uploads',
-    summary: 'Upload an image (multipart field "file"; JPEG, PNG or WebP). 201 when stored, 200 when the same bytes were already uploaded.',
+    summary:
+      'Upload an image (multipart field "file"; JPEG, PNG or WebP). 201 when stored, 200 when the same bytes were already uploaded.',
     tags: ['media'],
     secured: true,
     before: [auth, singleFile(deps.uploadMaxBytes)],
@@ -117,7 +128,10 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
     response: UploadResponse,
     errors: [404, 413, 415],
     handler: async ({ body, req, res }) => {
-      return answerUpload(res, await deps.media.confirmDirectUpload(currentUser(req).id, body.key, deps.uploadMaxBytes));
+      return answerUpload(
+        res,
+        await deps.media.confirmDirectUpload(currentUser(req).id, body.key, deps.uploadMaxBytes),
+      );
     },
   });
 

@@ -74,7 +74,13 @@ export class MediaService {
     if (existing) return { ...toResult(existing), created: false };
     const key = await store(image, sha256);
     const { row, created } = await this.uploads.insertOnce(this.ds.manager, {
-      user_id: userId, storage_key: key, sha256, size: bytes.length, mime: image.mime, width: image.width, height: image.height,
+      user_id: userId,
+      storage_key: key,
+      sha256,
+      size: bytes.length,
+      mime: image.mime,
+      width: image.width,
+      height: image.height,
     });
     return { ...toResult(row), created };
   }
@@ -84,7 +90,11 @@ export class MediaService {
    * lie under the caller's prefix, the bytes are read back and sniffed like a server upload, and
    * the same content already registered answers its existing key (`created: false`).
    */
-  async confirmDirectUpload(userId: string, key: string, maxBytes: number): Promise<UploadResult & { created: boolean }> {
+  async confirmDirectUpload(
+    userId: string,
+    key: string,
+    maxBytes: number,
+  ): Promise<UploadResult & { created: boolean }> {
     if (!isPlainKey(key) || !key.startsWith(inputPrefix(userId))) {
       throw new ValidationError('key must be an object you uploaded below your own input/ prefix');
     }
@@ -113,9 +123,19 @@ export class MediaService {
 
 /** No empty, relative or encoded segments: the key is used verbatim in storage paths. */
 function isPlainKey(key: string): boolean {
-  return key.length <= 255 && /^[A-Za-z0-9._/-]+$/.test(key) && !key.split('/').some((s) => s === '' || s === '.' || s === '..');
+  return (
+    key.length <= 255 &&
+    /^[A-Za-z0-9._/-]+$/.test(key) &&
+    !key.split('/').some((s) => s === '' || s === '.' || s === '..')
+  );
 }
 
 function toResult(row: UploadRow): UploadResult {
-  return { key: row.storage_key, width: Number(row.width), height: Number(row.height), size: Number(row.size), mime: row.mime };
+  return {
+    key: row.storage_key,
+    width: Number(row.width),
+    height: Number(row.height),
+    size: Number(row.size),
+    mime: row.mime,
+  };
 }

@@ -75,7 +75,13 @@ export class StorageService {
   /** A short-lived signed GET URL (for browsers, vendors and n8n). */
   signedUrl(key: string, ttlSeconds: number): string {
     return this.cos.getObjectUrl(
-      { Bucket: this.location.bucket, Region: this.location.region, Key: key, Sign: true, Expires: Math.max(1, Math.floor(ttlSeconds)) },
+      {
+        Bucket: this.location.bucket,
+        Region: this.location.region,
+        Key: key,
+        Sign: true,
+        Expires: Math.max(1, Math.floor(ttlSeconds)),
+      },
       () => undefined,
     );
   }
@@ -111,7 +117,9 @@ export function createStorageService(config: AppConfig): StorageService {
     ['COS_SECRET_ID', secretId],
     ['COS_SECRET_KEY', secretKey],
     ['COS_BUCKET', bucket],
-  ].filter(([, v]) => !v).map(([name]) => name);
+  ]
+    .filter(([, v]) => !v)
+    .map(([name]) => name);
   if (missing.length || !secretId || !secretKey || !bucket) {
     throw new Error(`VENDOR_MODE=${config.vendors.mode} needs the object storage settings: ${missing.join(', ')}`);
   }

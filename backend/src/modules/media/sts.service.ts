@@ -57,7 +57,8 @@ export class StsService {
 
   async issue(userId: string, now = new Date()): Promise<UploadCredentials> {
     const { bucket, region, appId, secretId, secretKey, stsDurationSeconds } = this.settings;
-    if (!bucket || !appId || !secretId || !secretKey) throw new ServiceUnavailableError('Object storage is not configured', 'STORAGE_NOT_CONFIGURED');
+    if (!bucket || !appId || !secretId || !secretKey)
+      throw new ServiceUnavailableError('Object storage is not configured', 'STORAGE_NOT_CONFIGURED');
     const allowPrefix = `${inputPrefix(userId)}*`;
     const base = { bucket, region, allowPrefix };
 

@@ -20,15 +20,22 @@ export type NewUpload = Pick<UploadRow, 'user_id' | 'storage_key' | 'sha256' | '
 /** Queries on `uploads`; every lookup is scoped by the owner's id. */
 export class UploadsRepository {
   async findByUserAndSha(db: Db, userId: string, sha256: string): Promise<UploadRow | null> {
-    return (await rows<UploadRow>(db, 'SELECT * FROM uploads WHERE user_id = ? AND sha256 = ?', [userId, sha256]))[0] ?? null;
+    return (
+      (await rows<UploadRow>(db, 'SELECT * FROM uploads WHERE user_id = ? AND sha256 = ?', [userId, sha256]))[0] ?? null
+    );
   }
 
   async findByUserAndKey(db: Db, userId: string, key: string): Promise<UploadRow | null> {
-    return (await rows<UploadRow>(db, 'SELECT * FROM uploads WHERE user_id = ? AND storage_key = ?', [userId, key]))[0] ?? null;
+    return (
+      (await rows<UploadRow>(db, 'SELECT * FROM uploads WHERE user_id = ? AND storage_key = ?', [userId, key]))[0] ??
+      null
+    );
   }
 
   async countByUser(db: Db, userId: string): Promise<number> {
-    const [row] = await rows<{ n: number | string }>(db, 'SELECT COUNT(*) AS n FROM uploads WHERE user_id = ?', [userId]);
+    const [row] = await rows<{ n: number | string }>(db, 'SELECT COUNT(*) AS n FROM uploads WHERE user_id = ?', [
+      userId,
+    ]);
     return Number(row?.n ?? 0);
   }
 
@@ -40,7 +47,17 @@ export class UploadsRepository {
     try {
       await db.query(
         'INSERT INTO uploads (id, user_id, storage_key, sha256, size, mime, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [randomUUID(), upload.user_id, upload.storage_key, upload.sha256, upload.size, upload.mime, upload.width, upload.height, toDbTime(now)],
+        [
+          randomUUID(),
+          upload.user_id,
+          upload.storage_key,
+          upload.sha256,
+          upload.size,
+          upload.mime,
+          upload.width,
+          upload.height,
+          toDbTime(now),
+        ],
       );
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;

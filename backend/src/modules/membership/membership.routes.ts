@@ -26,25 +26,46 @@ export function membershipRoutes(ctx: AppContext, deps: MembershipRouteDeps): Ro
   const tags = ['membership'];
 
   defineRoute(router, ctx.openapi, {
-    method: 'get', path: '/api/v1/me', summary: 'The signed-in merchant (a lapsed membership is downgraded first)', tags: ['users'],
-    before: auth, secured: true, response: MeSchema,
+    method: 'get',
+    path: '/api/v1/me',
+    summary: 'The signed-in merchant (a lapsed membership is downgraded first)',
+    tags: ['users'],
+    before: auth,
+    secured: true,
+    response: MeSchema,
     handler: ({ req }) => deps.membership.status(currentUser(req).id),
   });
 
   defineRoute(router, ctx.openapi, {
-    method: 'get', path: '/api/v1/membership/status', summary: 'Membership state (downgrades a lapsed membership once)', tags,
-    before: auth, secured: true, response: MeSchema,
+    method: 'get',
+    path: '/api/v1/membership/status',
+    summary: 'Membership state (downgrades a lapsed membership once)',
+    tags,
+    before: auth,
+    secured: true,
+    response: MeSchema,
     handler: ({ req }) => deps.membership.status(currentUser(req).id),
   });
 
   defineRoute(router, ctx.openapi, {
-    method: 'get', path: '/api/v1/membership/plans', summary: 'Plans with price (fen), credits and days', tags, response: PlansResponse,
+    method: 'get',
+    path: '/api/v1/membership/plans',
+    summary: 'Plans with price (fen), credits and days',
+    tags,
+    response: PlansResponse,
     handler: async () => ({ plans: await deps.plans.list() }),
   });
 
   defineRoute(router, ctx.openapi, {
-    method: 'post', path: '/api/v1/membership/purchase', summary: 'Create a pending order and the channel pay params', tags,
-    before: auth, secured: true, body: PurchaseBody, response: PurchaseResponse, errors: [503],
+    method: 'post',
+    path: '/api/v1/membership/purchase',
+    summary: 'Create a pending order and the channel pay params',
+    tags,
+    before: auth,
+    secured: true,
+    body: PurchaseBody,
+    response: PurchaseResponse,
+    errors: [503],
     handler: async ({ req, body }) => {
       const { order, outTradeNo, payParams } = await deps.payments.purchase(currentUser(req).id, body);
       return { orderId: order.id, outTradeNo, amountFen: order.amountFen, channel: order.channel, payParams };
@@ -52,12 +73,18 @@ export function membershipRoutes(ctx: AppContext, deps: MembershipRouteDeps): Ro
   });
 
   defineRoute(router, ctx.openapi, {
-    method: 'get', path: '/api/v1/membership/orders/:id', summary: 'One of my orders; refresh=1 asks the channel first', tags,
-    before: auth, secured: true, errors: [404],
+    method: 'get',
+    path: '/api/v1/membership/orders/:id',
+    summary: 'One of my orders; refresh=1 asks the channel first',
+    tags,
+    before: auth,
+    secured: true,
+    errors: [404],
     params: z.object({ id: z.string().min(1).max(64) }),
     query: z.object({ refresh: z.enum(['0', '1', 'true', 'false']).optional() }),
     response: OrderView,
-    handler: ({ req, params, query }) => deps.payments.getOrder(currentUser(req).id, params.id, query.refresh === '1' || query.refresh === 'true'),
+    handler: ({ req, params, query }) =>
+      deps.payments.getOrder(currentUser(req).id, params.id, query.refresh === '1' || query.refresh === 'true'),
   });
 
   return router;

@@ -17,7 +17,12 @@ export function computeSignature(secret: string, timestamp: string, nonce: strin
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${nonce}.`).update(rawBody).digest('hex')}`;
 }
 
-export function signMessage(secret: string, rawBody: string | Buffer, nowMs = Date.now(), nonce = randomBytes(16).toString('hex')): SignedHeaders {
+export function signMessage(
+  secret: string,
+  rawBody: string | Buffer,
+  nowMs = Date.now(),
+  nonce = randomBytes(16).toString('hex'),
+): SignedHeaders {
   const timestamp = String(Math.floor(nowMs / 1000));
   return {
     'X-AiPhoto-Timestamp': timestamp,
@@ -55,12 +60,14 @@ export async function verifySignedMessage(input: {
   const nonce = header(input.headers, 'X-AiPhoto-Nonce');
   const signature = header(input.headers, 'X-AiPhoto-Signature');
   if (!timestamp || !nonce || !signature) throw new UnauthorizedError('The request is not signed', 'SIGNATURE_MISSING');
-  if (!/^\d{1,12}$/.test(timestamp)) throw new UnauthorizedError('The signature timestamp is not a unix time', 'TIMESTAMP_INVALID');
+  if (!/^\d{1,12}$/.test(timestamp))
+    throw new UnauthorizedError('The signature timestamp is not a unix time', 'TIMESTAMP_INVALID');
   const now = Math.floor((input.nowMs ?? Date.now()) / 1000);
   if (Math.abs(now - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
     throw new UnauthorizedError('The signature timestamp is outside the allowed window', 'TIMESTAMP_STALE');
   }
-  if (!/^[0-9a-f]{32,128}$/i.test(nonce)) throw new UnauthorizedError('The nonce must be 16+ random bytes in hex', 'NONCE_INVALID');
+  if (!/^[0-9a-f]{32,128}$/i.test(nonce))
+    throw new UnauthorizedError('The nonce must be 16+ random bytes in hex', 'NONCE_INVALID');
   if (!sameText(computeSignature(input.secret, timestamp, nonce, input.rawBody), signature)) {
     throw new UnauthorizedError('The signature does not match the request', 'SIGNATURE_INVALID');
   }

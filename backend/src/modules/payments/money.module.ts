@@ -32,7 +32,10 @@ export interface Money {
  * Builds ledger, membership, payments and the admin money API, and the background sweeps
  * (lapsed memberships, pending orders) that run after the server listens.
  */
-export function createMoney(ctx: AppContext, deps: { jwt: JwtService; users: UsersRepository; apiKeys?: ApiKeyResolver; settings?: SettingsService }): Money {
+export function createMoney(
+  ctx: AppContext,
+  deps: { jwt: JwtService; users: UsersRepository; apiKeys?: ApiKeyResolver; settings?: SettingsService },
+): Money {
   const ledger = new LedgerService(ctx.db, new LedgerRepository());
   // The settings module owns the tunable plan values (env defaults, overridden by the console).
   const plans = new PlansService(deps.settings ?? new SettingsService(ctx.db, ctx.config));
@@ -56,7 +59,12 @@ export function createMoney(ctx: AppContext, deps: { jwt: JwtService; users: Use
       // Never two passes at once; shutdown waits for the pass in flight.
       const sweeps = [
         new PollingLoop(() => payments.sweepPending(), sweepIntervalSeconds * 1000, ctx.logger, 'pending orders sweep'),
-        new PollingLoop(() => membership.sweepExpired(), membershipSweepIntervalSeconds * 1000, ctx.logger, 'lapsed memberships sweep'),
+        new PollingLoop(
+          () => membership.sweepExpired(),
+          membershipSweepIntervalSeconds * 1000,
+          ctx.logger,
+          'lapsed memberships sweep',
+        ),
       ];
       for (const sweep of sweeps) sweep.start();
       ctx.onClose(async () => {

@@ -19,7 +19,14 @@ const Query = z.object({
 });
 
 const Response = z.object({
-  items: z.array(OrderView.extend({ userId: z.string(), phone: z.string().nullable(), outTradeNo: z.string(), transactionId: z.string().nullable() })),
+  items: z.array(
+    OrderView.extend({
+      userId: z.string(),
+      phone: z.string().nullable(),
+      outTradeNo: z.string(),
+      transactionId: z.string().nullable(),
+    }),
+  ),
   total: z.number().int(),
   page: z.number().int(),
   pageSize: z.number().int(),
@@ -27,16 +34,38 @@ const Response = z.object({
 });
 
 /** `GET /api/v1/admin/orders`: filters, paging and the totals of the filtered set. */
-export function ordersAdminRoutes(ctx: AppContext, jwt: JwtService, orders: OrdersRepository, payments: PaymentsService): Router {
+export function ordersAdminRoutes(
+  ctx: AppContext,
+  jwt: JwtService,
+  orders: OrdersRepository,
+  payments: PaymentsService,
+): Router {
   const router = Router();
   defineRoute(router, ctx.openapi, {
-    method: 'get', path: '/api/v1/admin/orders', summary: 'Orders with filters, paging and totals', tags: ['admin'],
-    before: [requireAdmin(jwt)], secured: true, errors: [403], query: Query, response: Response,
+    method: 'get',
+    path: '/api/v1/admin/orders',
+    summary: 'Orders with filters, paging and totals',
+    tags: ['admin'],
+    before: [requireAdmin(jwt)],
+    secured: true,
+    errors: [403],
+    query: Query,
+    response: Response,
     handler: async ({ query }) => {
-      const filter = { ...query, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined };
+      const filter = {
+        ...query,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+      };
       const r = await orders.list(ctx.db.manager, filter, query.pageSize, (query.page - 1) * query.pageSize);
       return {
-        items: r.items.map((o) => ({ ...toOrderView(o), userId: o.user_id, phone: o.phone, outTradeNo: o.out_trade_no, transactionId: o.transaction_id })),
+        items: r.items.map((o) => ({
+          ...toOrderView(o),
+          userId: o.user_id,
+          phone: o.phone,
+          outTradeNo: o.out_trade_no,
+          transactionId: o.transaction_id,
+        })),
         total: r.total,
         page: query.page,
         pageSize: query.pageSize,
@@ -45,8 +74,13 @@ export function ordersAdminRoutes(ctx: AppContext, jwt: JwtService, orders: Orde
     },
   });
   defineRoute(router, ctx.openapi, {
-    method: 'post', path: '/api/v1/admin/orders/:id/refresh', summary: 'Query the payment channel for a pending order and apply what it says (lost notify)',
-    tags: ['admin'], before: [requireAdmin(jwt, 'admin')], secured: true, errors: [403, 404],
+    method: 'post',
+    path: '/api/v1/admin/orders/:id/refresh',
+    summary: 'Query the payment channel for a pending order and apply what it says (lost notify)',
+    tags: ['admin'],
+    before: [requireAdmin(jwt, 'admin')],
+    secured: true,
+    errors: [403, 404],
     params: z.object({ id: z.string().max(64) }),
     response: OrderView.extend({ userId: z.string(), outTradeNo: z.string(), transactionId: z.string().nullable() }),
     handler: async ({ params }) => {

@@ -31,7 +31,11 @@ const normalize = (r: OrderRow): OrderRow => ({ ...r, amount_fen: Number(r.amoun
 
 /** Queries on `orders`; merchant-facing reads are always scoped by user id. */
 export class OrdersRepository {
-  async create(db: Db, o: { userId: string; planId: string; amountFen: number; channel: ChannelName; outTradeNo: string }, now: Date): Promise<OrderRow> {
+  async create(
+    db: Db,
+    o: { userId: string; planId: string; amountFen: number; channel: ChannelName; outTradeNo: string },
+    now: Date,
+  ): Promise<OrderRow> {
     const id = randomUUID();
     const t = toDbTime(now);
     await db.query(
@@ -64,22 +68,47 @@ export class OrdersRepository {
   async markPaid(db: Db, id: string, transactionId: string | null, now: Date): Promise<boolean> {
     const t = toDbTime(now);
     return (
-      (await execute(db, "UPDATE orders SET status = 'paid', transaction_id = ?, paid_at = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'closed')", [
-        transactionId, t, t, id,
-      ])) === 1
+      (await execute(
+        db,
+        "UPDATE orders SET status = 'paid', transaction_id = ?, paid_at = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'closed')",
+        [transactionId, t, t, id],
+      )) === 1
     );
   }
 
   async setStatus(db: Db, id: string, from: OrderStatus, to: OrderStatus, now: Date): Promise<boolean> {
-    return (await execute(db, 'UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?', [to, toDbTime(now), id, from])) === 1;
+    return (
+      (await execute(db, 'UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?', [
+        to,
+        toDbTime(now),
+        id,
+        from,
+      ])) === 1
+    );
   }
 
   /** Pending orders created before `olderThan`, oldest first. */
   async pendingBefore(db: Db, olderThan: Date, limit: number): Promise<OrderRow[]> {
-    return (await rows<OrderRow>(db, "SELECT * FROM orders WHERE status = 'pending' AND created_at <= ? ORDER BY created_at LIMIT ?", [toDbTime(olderThan), limit])).map(normalize);
+    return (
+      await rows<OrderRow>(
+        db,
+        "SELECT * FROM orders WHERE status = 'pending' AND created_at <= ? ORDER BY created_at LIMIT ?",
+        [toDbTime(olderThan), limit],
+      )
+    ).map(normalize);
   }
 
-  async list(db: Db, f: OrderFilter, limit: number, offset: number): Promise<{ items: Array<OrderRow & { phone: string | null }>; total: number; paidCount: number; paidAmountFen: number }> {
+  async list(
+    db: Db,
+    f: OrderFilter,
+    limit: number,
+    offset: number,
+  ): Promise<{
+    items: Array<OrderRow & { phone: string | null }>;
+    total: number;
+    paidCount: number;
+    paidAmountFen: number;
+  }> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -102,6 +131,11 @@ export class OrdersRepository {
       `SELECT COUNT(*) AS n, SUM(CASE WHEN o.status = 'paid' THEN 1 ELSE 0 END) AS paid, SUM(CASE WHEN o.status = 'paid' THEN o.amount_fen ELSE 0 END) AS amount FROM orders o ${clause}`,
       params,
     );
-    return { items: items.map((r) => ({ ...normalize(r), phone: r.phone })), total: Number(totals?.n ?? 0), paidCount: Number(totals?.paid ?? 0), paidAmountFen: Number(totals?.amount ?? 0) };
+    return {
+      items: items.map((r) => ({ ...normalize(r), phone: r.phone })),
+      total: Number(totals?.n ?? 0),
+      paidCount: Number(totals?.paid ?? 0),
+      paidAmountFen: Number(totals?.amount ?? 0),
+    };
   }
 }

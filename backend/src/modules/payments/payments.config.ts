@@ -18,7 +18,10 @@ export const paymentsEnvShape = {
   WECHATPAY_MERCHANT_SERIAL: z.string().optional(),
   WECHATPAY_MERCHANT_PRIVATE_KEY: z.string().optional(),
   WECHATPAY_PUBLIC_KEY: z.string().optional(),
-  WECHATPAY_PUBLIC_KEY_ID: z.string().regex(/^PUB_KEY_ID_/, 'must be the PUB_KEY_ID_… of the WeChat Pay public key').optional(),
+  WECHATPAY_PUBLIC_KEY_ID: z
+    .string()
+    .regex(/^PUB_KEY_ID_/, 'must be the PUB_KEY_ID_… of the WeChat Pay public key')
+    .optional(),
   WECHATPAY_APIV3_KEY: z.string().length(32, 'must be the 32-character APIv3 key').optional(),
   WECHATPAY_BASE_URL: z.url().default('https://api.mch.weixin.qq.com/'),
   ALIPAY_APP_ID: z.string().optional(),
@@ -74,22 +77,42 @@ const pem = (value: string) => value.replace(/\\n/g, '\n');
 
 export function buildPaymentsConfig(env: PaymentsEnv, dataDir: string): PaymentsConfig {
   const channels = env.PAYMENT_CHANNELS
-    ? (env.PAYMENT_CHANNELS.split(',').map((c) => c.trim()).filter(Boolean) as ChannelName[])
-    : env.VENDOR_MODE === 'sandbox' ? ['sandbox' as const] : [];
+    ? (env.PAYMENT_CHANNELS.split(',')
+        .map((c) => c.trim())
+        .filter(Boolean) as ChannelName[])
+    : env.VENDOR_MODE === 'sandbox'
+      ? ['sandbox' as const]
+      : [];
   const w = env;
   const wechat =
-    w.WECHATPAY_MCHID && w.WECHATPAY_APPID && w.WECHATPAY_MERCHANT_SERIAL && w.WECHATPAY_MERCHANT_PRIVATE_KEY && w.WECHATPAY_PUBLIC_KEY && w.WECHATPAY_PUBLIC_KEY_ID && w.WECHATPAY_APIV3_KEY
+    w.WECHATPAY_MCHID &&
+    w.WECHATPAY_APPID &&
+    w.WECHATPAY_MERCHANT_SERIAL &&
+    w.WECHATPAY_MERCHANT_PRIVATE_KEY &&
+    w.WECHATPAY_PUBLIC_KEY &&
+    w.WECHATPAY_PUBLIC_KEY_ID &&
+    w.WECHATPAY_APIV3_KEY
       ? {
-          mchid: w.WECHATPAY_MCHID, appid: w.WECHATPAY_APPID, merchantSerial: w.WECHATPAY_MERCHANT_SERIAL,
-          merchantPrivateKey: pem(w.WECHATPAY_MERCHANT_PRIVATE_KEY), publicKey: pem(w.WECHATPAY_PUBLIC_KEY),
-          publicKeyId: w.WECHATPAY_PUBLIC_KEY_ID, apiV3Key: w.WECHATPAY_APIV3_KEY, baseUrl: w.WECHATPAY_BASE_URL,
+          mchid: w.WECHATPAY_MCHID,
+          appid: w.WECHATPAY_APPID,
+          merchantSerial: w.WECHATPAY_MERCHANT_SERIAL,
+          merchantPrivateKey: pem(w.WECHATPAY_MERCHANT_PRIVATE_KEY),
+          publicKey: pem(w.WECHATPAY_PUBLIC_KEY),
+          publicKeyId: w.WECHATPAY_PUBLIC_KEY_ID,
+          apiV3Key: w.WECHATPAY_APIV3_KEY,
+          baseUrl: w.WECHATPAY_BASE_URL,
         }
       : null;
   const alipay =
     env.ALIPAY_APP_ID && env.ALIPAY_PRIVATE_KEY && env.ALIPAY_PUBLIC_KEY
       ? {
-          appId: env.ALIPAY_APP_ID, privateKey: pem(env.ALIPAY_PRIVATE_KEY), alipayPublicKey: pem(env.ALIPAY_PUBLIC_KEY),
-          sellerId: env.ALIPAY_SELLER_ID ?? null, gateway: env.ALIPAY_GATEWAY, payMode: env.ALIPAY_PAY_MODE, returnUrl: env.ALIPAY_RETURN_URL ?? null,
+          appId: env.ALIPAY_APP_ID,
+          privateKey: pem(env.ALIPAY_PRIVATE_KEY),
+          alipayPublicKey: pem(env.ALIPAY_PUBLIC_KEY),
+          sellerId: env.ALIPAY_SELLER_ID ?? null,
+          gateway: env.ALIPAY_GATEWAY,
+          payMode: env.ALIPAY_PAY_MODE,
+          returnUrl: env.ALIPAY_RETURN_URL ?? null,
         }
       : null;
   return {
@@ -111,7 +134,9 @@ export function paymentsConfigProblems(env: PaymentsEnv & { NODE_ENV: string }, 
     if (!CHANNELS.includes(c)) problems.push(`PAYMENT_CHANNELS: unknown channel "${c}" (use ${CHANNELS.join(', ')})`);
   }
   if (config.channels.includes('wechat') && !config.wechat) {
-    problems.push('PAYMENT_CHANNELS: "wechat" needs WECHATPAY_MCHID, _APPID, _MERCHANT_SERIAL, _MERCHANT_PRIVATE_KEY, _PUBLIC_KEY, _PUBLIC_KEY_ID and _APIV3_KEY');
+    problems.push(
+      'PAYMENT_CHANNELS: "wechat" needs WECHATPAY_MCHID, _APPID, _MERCHANT_SERIAL, _MERCHANT_PRIVATE_KEY, _PUBLIC_KEY, _PUBLIC_KEY_ID and _APIV3_KEY',
+    );
   }
   if (config.channels.includes('alipay') && !config.alipay) {
     problems.push('PAYMENT_CHANNELS: "alipay" needs ALIPAY_APP_ID, ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY');

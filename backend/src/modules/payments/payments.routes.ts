@@ -10,7 +10,11 @@ type WithRawBody = { rawBody?: Buffer };
  * `POST /api/v1/payments/:channel/notify`: provider → us. Never answers with our error shape:
  * each channel gets the answer it understands (WeChat 204 / `{code:"FAIL"}`, Alipay `success`).
  */
-export function paymentsRoutes(ctx: AppContext, payments: PaymentsService, answerers: Map<string, NotifyAnswerer>): Router {
+export function paymentsRoutes(
+  ctx: AppContext,
+  payments: PaymentsService,
+  answerers: Map<string, NotifyAnswerer>,
+): Router {
   const router = Router();
   // Alipay posts a form; the raw bytes are kept like app.ts does for JSON.
   const form = express.urlencoded({
@@ -21,8 +25,12 @@ export function paymentsRoutes(ctx: AppContext, payments: PaymentsService, answe
     },
   });
   defineRoute(router, ctx.openapi, {
-    method: 'post', path: '/api/v1/payments/:channel/notify', summary: 'Payment channel notify (wechat, alipay, sandbox)', tags: ['payments'],
-    before: [form], params: z.object({ channel: z.string().max(16) }),
+    method: 'post',
+    path: '/api/v1/payments/:channel/notify',
+    summary: 'Payment channel notify (wechat, alipay, sandbox)',
+    tags: ['payments'],
+    before: [form],
+    params: z.object({ channel: z.string().max(16) }),
     handler: async ({ req, res, params }) => {
       const outcome = await payments.handleNotify(params.channel, {
         headers: req.headers,

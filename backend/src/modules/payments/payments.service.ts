@@ -8,7 +8,12 @@ import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } fro
 import type { Logger } from '../../infra/logger';
 import type { Clock, LedgerService } from '../ledger/ledger.service';
 import type { PlansService } from '../membership/plans.service';
-import { NotifyRejectedError, type ChannelPayment, type NotifyRequest, type PaymentChannel } from './channels/payment-channel';
+import {
+  NotifyRejectedError,
+  type ChannelPayment,
+  type NotifyRequest,
+  type PaymentChannel,
+} from './channels/payment-channel';
 import type { OrderRow, OrdersRepository } from './orders.repository';
 import type { ChannelName } from './payments.config';
 
@@ -26,7 +31,15 @@ export type SettleOutcome = 'settled' | 'already_paid' | 'not_paid';
 export type NotifyOutcome = { ok: true; outcome: SettleOutcome } | { ok: false; status: number; message: string };
 
 export function toOrderView(o: OrderRow): OrderView {
-  return { id: o.id, status: o.status, amountFen: o.amount_fen, channel: o.channel, planId: o.plan_id, createdAt: isoOrNull(o.created_at)!, paidAt: isoOrNull(o.paid_at) };
+  return {
+    id: o.id,
+    status: o.status,
+    amountFen: o.amount_fen,
+    channel: o.channel,
+    planId: o.plan_id,
+    createdAt: isoOrNull(o.created_at)!,
+    paidAt: isoOrNull(o.paid_at),
+  };
 }
 
 /**
@@ -45,14 +58,22 @@ export class PaymentsService {
     private readonly clock: Clock = () => new Date(),
   ) {}
 
-  async purchase(userId: string, input: { planId?: string; channel: ChannelName }): Promise<{ order: OrderView; outTradeNo: string; payParams: Record<string, unknown> }> {
+  async purchase(
+    userId: string,
+    input: { planId?: string; channel: ChannelName },
+  ): Promise<{ order: OrderView; outTradeNo: string; payParams: Record<string, unknown> }> {
     const channel = this.channels.get(input.channel);
-    if (!channel) throw new AppError(400, 'CHANNEL_NOT_ENABLED', `The payment channel "${input.channel}" is not enabled`);
+    if (!channel)
+      throw new AppError(400, 'CHANNEL_NOT_ENABLED', `The payment channel "${input.channel}" is not enabled`);
     const plan = await this.plans.find(input.planId);
     if (!plan) throw new ValidationError(`Unknown plan "${input.planId}"`);
     const now = this.clock();
     const outTradeNo = `AP${now.getTime()}${randomBytes(6).toString('hex')}`;
-    const order = await this.orders.create(this.ds.manager, { userId, planId: plan.id, amountFen: plan.priceFen, channel: channel.name, outTradeNo }, now);
+    const order = await this.orders.create(
+      this.ds.manager,
+      { userId, planId: plan.id, amountFen: plan.priceFen, channel: channel.name, outTradeNo },
+      now,
+    );
     try {
       const payParams = await channel.createPayment({
         outTradeNo,
@@ -65,7 +86,10 @@ export class PaymentsService {
     } catch (err) {
       this.logger.error({ err, orderId: order.id, channel: channel.name }, 'payment channel refused the order');
       await this.orders.setStatus(this.ds.manager, order.id, 'pending', 'failed', this.clock());
-      throw new ServiceUnavailableError('The payment channel is not reachable; please try again', 'PAYMENT_CHANNEL_UNAVAILABLE');
+      throw new ServiceUnavailableError(
+        'The payment channel is not reachable; please try again',
+        'PAYMENT_CHANNEL_UNAVAILABLE',
+      );
     }
   }
 
@@ -96,7 +120,8 @@ export class PaymentsService {
       const payment = await channel.parseNotify(req);
       const order = await this.orders.findByOutTradeNo(this.ds.manager, payment.outTradeNo);
       if (!order) throw new NotifyRejectedError(`unknown order ${payment.outTradeNo}`, 404);
-      if (order.channel !== channel.name) throw new NotifyRejectedError(`order ${order.id} belongs to channel ${order.channel}`);
+      if (order.channel !== channel.name)
+        throw new NotifyRejectedError(`order ${order.id} belongs to channel ${order.channel}`);
       return { ok: true, outcome: await this.settle(order, payment) };
     } catch (err) {
       if (err instanceof NotifyRejectedError) {
@@ -115,20 +140,32 @@ export class PaymentsService {
    */
   async settle(order: OrderRow, payment: ChannelPayment): Promise<SettleOutcome> {
     if (payment.amountFen !== order.amount_fen) {
-      throw new NotifyRejectedError(`amount ${payment.amountFen} does not match order ${order.id} (${order.amount_fen})`);
+      throw new NotifyRejectedError(
+        `amount ${payment.amountFen} does not match order ${order.id} (${order.amount_fen})`,
+      );
     }
     if (payment.state !== 'paid') return 'not_paid';
     const plan = await this.plans.find(order.plan_id);
     if (!plan) throw new NotifyRejectedError(`order ${order.id} has unknown plan ${order.plan_id}`);
     try {
       return await inTransaction(this.ds, async (tx) => {
-        if (!(await this.orders.markPaid(tx, order.id, payment.transactionId, this.clock()))) return 'already_paid' as const;
-        await this.ledger.grant(tx, { orderId: order.id, userId: order.user_id, credits: plan.credits, days: plan.days });
-        this.logger.info({ orderId: order.id, userId: order.user_id, credits: plan.credits }, 'order paid, credits granted');
+        if (!(await this.orders.markPaid(tx, order.id, payment.transactionId, this.clock())))
+          return 'already_paid' as const;
+        await this.ledger.grant(tx, {
+          orderId: order.id,
+          userId: order.user_id,
+          credits: plan.credits,
+          days: plan.days,
+        });
+        this.logger.info(
+          { orderId: order.id, userId: order.user_id, credits: plan.credits },
+          'order paid, credits granted',
+        );
         return 'settled' as const;
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new NotifyRejectedError(`transaction ${payment.transactionId} is already recorded on another order`, 409);
+      if (isUniqueViolation(err))
+        throw new NotifyRejectedError(`transaction ${payment.transactionId} is already recorded on another order`, 409);
       throw err;
     }
   }
@@ -155,12 +192,21 @@ export class PaymentsService {
   async sweepPending(limit = 50): Promise<{ checked: number; closed: number }> {
     const now = this.clock();
     const { queryAfterSeconds, closeAfterSeconds } = this.config.payments;
-    const due = await this.orders.pendingBefore(this.ds.manager, new Date(now.getTime() - queryAfterSeconds * 1000), limit);
+    const due = await this.orders.pendingBefore(
+      this.ds.manager,
+      new Date(now.getTime() - queryAfterSeconds * 1000),
+      limit,
+    );
     let closed = 0;
     for (const order of due) {
       const status = await this.reconcile(order);
       const expired = now.getTime() - Date.parse(isoOrNull(order.created_at)!) > closeAfterSeconds * 1000;
-      if (status === 'pending' && expired && (await this.orders.setStatus(this.ds.manager, order.id, 'pending', 'closed', now))) closed++;
+      if (
+        status === 'pending' &&
+        expired &&
+        (await this.orders.setStatus(this.ds.manager, order.id, 'pending', 'closed', now))
+      )
+        closed++;
     }
     return { checked: due.length, closed };
   }

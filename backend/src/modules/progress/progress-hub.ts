@@ -33,7 +33,10 @@ export function progressChannel(userId: string): string {
 export class ProgressHub {
   private readonly users = new Map<string, UserSubscription>();
 
-  constructor(private readonly kv: KeyValueStore, private readonly logger: Logger) {}
+  constructor(
+    private readonly kv: KeyValueStore,
+    private readonly logger: Logger,
+  ) {}
 
   /** Sends the event to the user's sockets on whichever replica holds them. Fire-and-forget for clients. */
   async publish(userId: string, event: ProgressEvent): Promise<void> {
@@ -72,7 +75,9 @@ export class ProgressHub {
       current.listeners.delete(listener);
       if (current.listeners.size > 0 || this.users.get(userId) !== current) return;
       this.users.delete(userId);
-      await (await current.ready)();
+      await (
+        await current.ready
+      )();
     };
   }
 

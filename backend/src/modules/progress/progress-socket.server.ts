@@ -65,12 +65,15 @@ export class ProgressSocketServer {
     this.server = null;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
-    const closed = [...this.clients].map((client) => new Promise<void>((resolve) => {
-      client.socket.once('close', () => resolve());
-      client.socket.close(1001, 'server shutting down');
-      // A peer that never answers the close frame must not hold up shutdown.
-      setTimeout(() => client.socket.terminate(), 1000).unref();
-    }));
+    const closed = [...this.clients].map(
+      (client) =>
+        new Promise<void>((resolve) => {
+          client.socket.once('close', () => resolve());
+          client.socket.close(1001, 'server shutting down');
+          // A peer that never answers the close frame must not hold up shutdown.
+          setTimeout(() => client.socket.terminate(), 1000).unref();
+        }),
+    );
     await Promise.all(closed);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
@@ -143,7 +146,10 @@ function send(socket: WebSocket, message: ProgressMessage): void {
 function tokenOf(req: IncomingMessage, url: URL): string | null {
   const fromQuery = url.searchParams.get('token');
   if (fromQuery) return fromQuery;
-  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const offered = (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   return offered.find((p) => p !== PROGRESS_PROTOCOL && p.split('.').length === 3) ?? null;
 }
 

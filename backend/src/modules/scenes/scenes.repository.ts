@@ -67,7 +67,18 @@ export class ScenesRepository {
     const t = toDbTime(now);
     await db.query(
       'INSERT INTO scenes (id, code, name, category, prompt_fragment, thumbnail_key, active, sort, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, scene.code, scene.name, scene.category, scene.promptFragment, scene.thumbnailKey, scene.active ? 1 : 0, scene.sort, t, t],
+      [
+        id,
+        scene.code,
+        scene.name,
+        scene.category,
+        scene.promptFragment,
+        scene.thumbnailKey,
+        scene.active ? 1 : 0,
+        scene.sort,
+        t,
+        t,
+      ],
     );
     return id;
   }

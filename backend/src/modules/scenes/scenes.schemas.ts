@@ -2,9 +2,7 @@ import { z } from 'zod';
 import '../../openapi/registry';
 
 /** Codes are what clients send in task params and what operators see: short, lowercase, stable. */
-const Code = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, "-" and "_" (max 64)');
+const Code = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, "-" and "_" (max 64)');
 
 /** What merchants see: no prompt text, ever (the fragments are business IP). */
 export const PublicCatalogSchema = z

@@ -60,7 +60,8 @@ export class ScenesService {
     try {
       id = await this.repo.insert(this.ds.manager, input);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ConflictError(`The code "${input.code}" is already used`, 'SCENE_CODE_TAKEN');
+      if (isUniqueViolation(err))
+        throw new ConflictError(`The code "${input.code}" is already used`, 'SCENE_CODE_TAKEN');
       throw err;
     }
     return this.getForAdmin(id);

@@ -19,11 +19,31 @@ const positive = z.coerce.number().int().positive();
  * The membership plan reads `plan.*` on every purchase; task creation reads `task.deadline.*`.
  */
 export const SETTINGS = {
-  'plan.monthly_quota': { description: 'Credits granted by one monthly membership', schema: positive.max(100_000), fallback: (c) => c.plan.monthlyQuota },
-  'plan.price_fen': { description: 'Price of the monthly membership, in fen', schema: positive.max(10_000_000), fallback: (c) => c.plan.priceFen },
-  'plan.days': { description: 'Days one membership period lasts', schema: positive.max(3660), fallback: (c) => c.plan.days },
-  'task.deadline.basic_clean_seconds': { description: 'A basic_clean unfinished after this many seconds fails with TIMEOUT and is refunded', schema: positive.min(5).max(3600), fallback: (c) => c.tasks.basicCleanDeadlineSeconds },
-  'task.deadline.model_pose12_seconds': { description: 'A model_pose12 unfinished after this many seconds fails with TIMEOUT and is refunded', schema: positive.min(5).max(7200), fallback: (c) => c.tasks.modelPose12DeadlineSeconds },
+  'plan.monthly_quota': {
+    description: 'Credits granted by one monthly membership',
+    schema: positive.max(100_000),
+    fallback: (c) => c.plan.monthlyQuota,
+  },
+  'plan.price_fen': {
+    description: 'Price of the monthly membership, in fen',
+    schema: positive.max(10_000_000),
+    fallback: (c) => c.plan.priceFen,
+  },
+  'plan.days': {
+    description: 'Days one membership period lasts',
+    schema: positive.max(3660),
+    fallback: (c) => c.plan.days,
+  },
+  'task.deadline.basic_clean_seconds': {
+    description: 'A basic_clean unfinished after this many seconds fails with TIMEOUT and is refunded',
+    schema: positive.min(5).max(3600),
+    fallback: (c) => c.tasks.basicCleanDeadlineSeconds,
+  },
+  'task.deadline.model_pose12_seconds': {
+    description: 'A model_pose12 unfinished after this many seconds fails with TIMEOUT and is refunded',
+    schema: positive.min(5).max(7200),
+    fallback: (c) => c.tasks.modelPose12DeadlineSeconds,
+  },
 } satisfies Record<string, SettingDefinition>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -37,7 +57,10 @@ export interface SettingView {
 }
 
 export class SettingsService {
-  constructor(private readonly ds: DataSource, private readonly config: AppConfig) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   private async stored(): Promise<Map<string, string>> {
     // `key` and `value` are reserved words in MySQL; backticks also work in SQLite.
@@ -49,7 +72,13 @@ export class SettingsService {
     const def: SettingDefinition = SETTINGS[key];
     const defaultValue = def.fallback(this.config);
     const parsed = raw === undefined ? null : def.schema.safeParse(raw);
-    return { key, value: parsed?.success ? parsed.data : defaultValue, defaultValue, overridden: Boolean(parsed?.success), description: def.description };
+    return {
+      key,
+      value: parsed?.success ? parsed.data : defaultValue,
+      defaultValue,
+      overridden: Boolean(parsed?.success),
+      description: def.description,
+    };
   }
 
   async list(): Promise<SettingView[]> {
@@ -75,8 +104,17 @@ export class SettingsService {
     const now = toDbTime(new Date());
     await inTransaction(this.ds, async (tx) => {
       // Portable upsert: update, and insert when nothing was there.
-      const changed = await execute(tx, 'UPDATE settings SET `value` = ?, updated_at = ? WHERE `key` = ?', [String(parsed.data), now, k]);
-      if (!changed) await tx.query('INSERT INTO settings (`key`, `value`, updated_at) VALUES (?, ?, ?)', [k, String(parsed.data), now]);
+      const changed = await execute(tx, 'UPDATE settings SET `value` = ?, updated_at = ? WHERE `key` = ?', [
+        String(parsed.data),
+        now,
+        k,
+      ]);
+      if (!changed)
+        await tx.query('INSERT INTO settings (`key`, `value`, updated_at) VALUES (?, ?, ?)', [
+          k,
+          String(parsed.data),
+          now,
+        ]);
     });
     return this.view(k, String(parsed.data));
   }

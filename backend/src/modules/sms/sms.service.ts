@@ -52,7 +52,13 @@ export class TencentSmsSender implements SmsSender {
 }
 
 // Placeholders for the sandbox, which checks that a request is TC3-signed but holds no keys.
-const SANDBOX_SMS = { secretId: 'sandbox-sms-secret-id', secretKey: 'sandbox-sms-secret-key', sdkAppId: '1400000000', signName: 'AI Photo', templateId: '100000' };
+const SANDBOX_SMS = {
+  secretId: 'sandbox-sms-secret-id',
+  secretKey: 'sandbox-sms-secret-key',
+  sdkAppId: '1400000000',
+  signName: 'AI Photo',
+  templateId: '100000',
+};
 
 /**
  * Builds the configured sender: Tencent Cloud in live mode (all SMS_* settings required),
@@ -62,7 +68,13 @@ export function createSmsSender(config: AppConfig, logger: Logger, validMinutes:
   const live = config.vendors.mode === 'live';
   const s = config.sms;
   if (live) {
-    const missing = Object.entries({ SMS_SECRET_ID: s.secretId, SMS_SECRET_KEY: s.secretKey, SMS_SDK_APP_ID: s.sdkAppId, SMS_SIGN_NAME: s.signName, SMS_TEMPLATE_ID: s.templateId })
+    const missing = Object.entries({
+      SMS_SECRET_ID: s.secretId,
+      SMS_SECRET_KEY: s.secretKey,
+      SMS_SDK_APP_ID: s.sdkAppId,
+      SMS_SIGN_NAME: s.signName,
+      SMS_TEMPLATE_ID: s.templateId,
+    })
       .filter(([, v]) => !v)
       .map(([k]) => k);
     if (missing.length) throw new Error(`VENDOR_MODE=live needs the Tencent Cloud SMS settings: ${missing.join(', ')}`);

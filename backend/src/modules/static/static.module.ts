@@ -31,12 +31,18 @@ export function staticModule(apps: StaticApps): AppModule {
   if (apps.adminDir) {
     const adminDir = apps.adminDir;
     router.use('/admin', express.static(adminDir, { index: 'index.html', maxAge: '1h' }));
-    router.get(/^\/admin(\/.*)?$/, (req, res, next) => (wantsPage(req) ? res.sendFile(path.join(adminDir, 'index.html'), { dotfiles: 'allow' }) : next()));
+    router.get(/^\/admin(\/.*)?$/, (req, res, next) =>
+      wantsPage(req) ? res.sendFile(path.join(adminDir, 'index.html'), { dotfiles: 'allow' }) : next(),
+    );
   }
   if (apps.webDir) {
     const webDir = apps.webDir;
     router.use(express.static(webDir, { index: 'index.html', maxAge: '1h' }));
-    router.get(/.*/, (req, res, next) => (wantsPage(req) && !req.path.startsWith('/admin') ? res.sendFile(path.join(webDir, 'index.html'), { dotfiles: 'allow' }) : next()));
+    router.get(/.*/, (req, res, next) =>
+      wantsPage(req) && !req.path.startsWith('/admin')
+        ? res.sendFile(path.join(webDir, 'index.html'), { dotfiles: 'allow' })
+        : next(),
+    );
   }
   return { name: 'static', router };
 }

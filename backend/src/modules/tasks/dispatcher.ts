@@ -66,7 +66,9 @@ export class OutboxDispatcher {
   private async deliver(row: OutboxRow): Promise<boolean> {
     // Every write goes through inTransaction: on SQLite's single connection a bare write could
     // otherwise land inside (and be rolled back with) another request's open transaction.
-    const claimed = await inTransaction(this.db, (tx) => this.outbox.claim(tx, row, this.now(), this.options.leaseMs ?? 30_000));
+    const claimed = await inTransaction(this.db, (tx) =>
+      this.outbox.claim(tx, row, this.now(), this.options.leaseMs ?? 30_000),
+    );
     if (!claimed) return false;
     const { taskId } = JSON.parse(row.payload) as { taskId: string };
     const task = await this.tasks.findById(this.db.manager, taskId);
@@ -124,7 +126,10 @@ export class OutboxDispatcher {
       outputPrefix: `output/${task.user_id}/${task.id}/`,
       params: { scene: params.scene, category: params.category },
       ...(def.needsPrompt
-        ? { prompt: await this.ports.scenes.buildPrompt(String(params.scene), String(params.category)), seed: params.seed }
+        ? {
+            prompt: await this.ports.scenes.buildPrompt(String(params.scene), String(params.category)),
+            seed: params.seed,
+          }
         : {}),
       deadlineAt: fromDbTime(task.deadline_at)!.toISOString(),
     });
@@ -135,6 +140,7 @@ export class OutboxDispatcher {
       body,
       signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
     });
-    if (!res.ok) throw new Error(`n8n answered ${res.status} for ${def.webhookPath}: ${(await res.text()).slice(0, 200)}`);
+    if (!res.ok)
+      throw new Error(`n8n answered ${res.status} for ${def.webhookPath}: ${(await res.text()).slice(0, 200)}`);
   }
 }

@@ -39,15 +39,27 @@ export class OutboxRepository {
   }
 
   async markSent(db: Db, id: string, now: Date): Promise<void> {
-    await execute(db, "UPDATE outbox SET status = 'sent', last_error = NULL, updated_at = ? WHERE id = ?", [toDbTime(now), id]);
+    await execute(db, "UPDATE outbox SET status = 'sent', last_error = NULL, updated_at = ? WHERE id = ?", [
+      toDbTime(now),
+      id,
+    ]);
   }
 
   async retryLater(db: Db, id: string, error: string, at: Date, now: Date): Promise<void> {
-    await execute(db, 'UPDATE outbox SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?', [toDbTime(at), error.slice(0, 1000), toDbTime(now), id]);
+    await execute(db, 'UPDATE outbox SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?', [
+      toDbTime(at),
+      error.slice(0, 1000),
+      toDbTime(now),
+      id,
+    ]);
   }
 
   async markDead(db: Db, id: string, error: string, now: Date): Promise<void> {
-    await execute(db, "UPDATE outbox SET status = 'dead', last_error = ?, updated_at = ? WHERE id = ?", [error.slice(0, 1000), toDbTime(now), id]);
+    await execute(db, "UPDATE outbox SET status = 'dead', last_error = ?, updated_at = ? WHERE id = ?", [
+      error.slice(0, 1000),
+      toDbTime(now),
+      id,
+    ]);
   }
 
   async findByTopic(db: Db, topic: string): Promise<OutboxRow[]> {

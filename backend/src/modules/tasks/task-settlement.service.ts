@@ -45,13 +45,27 @@ export class TaskSettlement {
       const task = await this.tasks.findById(tx, event.taskId);
       if (!task) return { outcome: { applied: false, reason: 'unknown task' }, task: null };
       const outcome = await this.applyTo(task, event, tx);
-      await this.tasks.recordEvent(tx, { id: randomUUID(), taskId: task.id, event: event.event, payload: event, outcome: outcome.applied ? 'applied' : 'ignored' }, this.now());
+      await this.tasks.recordEvent(
+        tx,
+        {
+          id: randomUUID(),
+          taskId: task.id,
+          event: event.event,
+          payload: event,
+          outcome: outcome.applied ? 'applied' : 'ignored',
+        },
+        this.now(),
+      );
       const changed = outcome.applied ? await this.tasks.findById(tx, task.id) : null;
       if (changed) await this.announceTerminal(tx, changed);
       return { outcome, task: changed };
     });
     this.metrics?.callbacks.inc({ event: event.event, outcome: result.outcome.applied ? 'applied' : 'ignored' });
-    if (!result.outcome.applied) this.logger.info({ taskId: event.taskId, event: event.event, reason: result.outcome.reason }, 'callback recorded without effect');
+    if (!result.outcome.applied)
+      this.logger.info(
+        { taskId: event.taskId, event: event.event, reason: result.outcome.reason },
+        'callback recorded without effect',
+      );
     if (result.task) await this.publish(result.task);
     return result.outcome;
   }
@@ -60,8 +74,16 @@ export class TaskSettlement {
     const now = this.now();
     switch (event.event) {
       case 'progress': {
-        const changed = await this.tasks.updateProgress(tx, task.id, Math.min(event.progress ?? task.progress, 99), event.vendorTaskId ?? null, now);
-        return changed ? { applied: true } : { applied: false, reason: `task is ${task.status} or progress went backwards` };
+        const changed = await this.tasks.updateProgress(
+          tx,
+          task.id,
+          Math.min(event.progress ?? task.progress, 99),
+          event.vendorTaskId ?? null,
+          now,
+        );
+        return changed
+          ? { applied: true }
+          : { applied: false, reason: `task is ${task.status} or progress went backwards` };
       }
       case 'done': {
         const prefix = `output/${task.user_id}/${task.id}/`;
@@ -69,7 +91,9 @@ export class TaskSettlement {
         // Results must be our own stored objects for this task: never vendor URLs, never other paths.
         if (!keys.length || keys.some((k) => !k.startsWith(prefix) || k.includes('..'))) {
           const failed = await this.failIn(tx, task, 'INVALID_RESULT', `n8n reported results outside ${prefix}`, now);
-          return failed ? { applied: true, reason: 'invalid result keys' } : { applied: false, reason: `task is ${task.status}` };
+          return failed
+            ? { applied: true, reason: 'invalid result keys' }
+            : { applied: false, reason: `task is ${task.status}` };
         }
         const changed = await this.tasks.complete(tx, task.id, keys, event.vendorTaskId ?? null, now);
         return changed ? { applied: true } : { applied: false, reason: `task is already ${task.status}` };
@@ -107,7 +131,8 @@ export class TaskSettlement {
     const overdue = await this.tasks.overdue(this.db.manager, this.now(), limit);
     let failed = 0;
     for (const task of overdue) {
-      if (await this.finish(task.id, 'failed', 'TIMEOUT', 'The generation took too long; the credit was refunded')) failed += 1;
+      if (await this.finish(task.id, 'failed', 'TIMEOUT', 'The generation took too long; the credit was refunded'))
+        failed += 1;
     }
     if (failed) this.logger.warn({ failed }, 'watchdog failed overdue tasks');
     return failed;
@@ -124,7 +149,13 @@ export class TaskSettlement {
     if (['done', 'failed', 'canceled'].includes(task.status)) {
       this.metrics?.tasksFinished.inc({ type: task.type, status: task.status, code: task.error_code ?? '' });
     }
-    const event: ProgressEvent = { taskId: task.id, status: task.status, progress: task.progress, errorCode: task.error_code, errorReason: task.error_reason };
+    const event: ProgressEvent = {
+      taskId: task.id,
+      status: task.status,
+      progress: task.progress,
+      errorCode: task.error_code,
+      errorReason: task.error_reason,
+    };
     try {
       await this.ports.progress.publish(task.user_id, event);
     } catch (err) {

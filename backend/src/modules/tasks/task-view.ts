@@ -40,7 +40,8 @@ export function resultKeysOf(row: TaskRow): string[] {
 
 /** The public Task shape (ARCHITECTURE §7) with short-lived signed result URLs. */
 export async function toTaskDto(row: TaskRow, urls: ObjectUrlPort, ttlSeconds: number): Promise<TaskDto> {
-  const resultUrls = row.status === 'done' ? await Promise.all(resultKeysOf(row).map((k) => urls.signedUrl(k, ttlSeconds))) : [];
+  const resultUrls =
+    row.status === 'done' ? await Promise.all(resultKeysOf(row).map((k) => urls.signedUrl(k, ttlSeconds))) : [];
   return {
     id: row.id,
     batchId: row.batch_id,

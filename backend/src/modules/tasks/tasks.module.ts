@@ -19,13 +19,22 @@ export interface TasksModule extends AppModule {
 }
 
 /** Builds the tasks component: service, settlement, outbox dispatcher, watchdog and routes. */
-export function tasksModule(ctx: AppContext, ports: TaskPorts, requireUser: RequestHandler, zip?: TaskRouteDeps['zip']): TasksModule {
+export function tasksModule(
+  ctx: AppContext,
+  ports: TaskPorts,
+  requireUser: RequestHandler,
+  zip?: TaskRouteDeps['zip'],
+): TasksModule {
   const types = taskTypeRegistry(ctx.config);
   const repository = new TasksRepository();
   const outbox = new OutboxRepository();
   const settlement = new TaskSettlement(ctx.db, repository, ports, ctx.logger, ctx.metrics);
   const dispatcher = new OutboxDispatcher(
-    ctx.db, outbox, repository, types, ports,
+    ctx.db,
+    outbox,
+    repository,
+    types,
+    ports,
     {
       n8nBaseUrl: ctx.config.n8n.baseUrl,
       sharedSecret: ctx.config.n8n.sharedSecret,
@@ -36,9 +45,23 @@ export function tasksModule(ctx: AppContext, ports: TaskPorts, requireUser: Requ
     ctx.logger,
     ctx.metrics,
   );
-  const service = new TasksService(ctx.db, types, ports, repository, outbox, settlement, () => dispatcher.wake(), ctx.metrics);
+  const service = new TasksService(
+    ctx.db,
+    types,
+    ports,
+    repository,
+    outbox,
+    settlement,
+    () => dispatcher.wake(),
+    ctx.metrics,
+  );
   // Never two passes at once, and shutdown waits for the pass in flight.
-  const watchdog = new PollingLoop(() => settlement.failOverdue(), ctx.config.tasks.watchdogIntervalMs, ctx.logger, 'watchdog');
+  const watchdog = new PollingLoop(
+    () => settlement.failOverdue(),
+    ctx.config.tasks.watchdogIntervalMs,
+    ctx.logger,
+    'watchdog',
+  );
   return {
     name: 'tasks',
     service,

@@ -65,15 +65,30 @@ export class TasksRepository {
                           client_key, cache_key, hidden, favorite, finished_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
       [
-        task.id, task.userId, task.batchId, task.type, task.status, task.inputKey, JSON.stringify(task.params),
-        task.resultKeys ? JSON.stringify(task.resultKeys) : null, task.progress, toDbTime(task.deadlineAt),
-        task.clientKey, task.cacheKey, task.status === 'done' ? t : null, t, t,
+        task.id,
+        task.userId,
+        task.batchId,
+        task.type,
+        task.status,
+        task.inputKey,
+        JSON.stringify(task.params),
+        task.resultKeys ? JSON.stringify(task.resultKeys) : null,
+        task.progress,
+        toDbTime(task.deadlineAt),
+        task.clientKey,
+        task.cacheKey,
+        task.status === 'done' ? t : null,
+        t,
+        t,
       ],
     );
   }
 
   async findOwned(db: Db, userId: string, id: string): Promise<TaskRow | null> {
-    return (await rows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ? AND user_id = ? AND hidden = 0', [id, userId]))[0] ?? null;
+    return (
+      (await rows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ? AND user_id = ? AND hidden = 0', [id, userId]))[0] ??
+      null
+    );
   }
 
   /** Internal lookup (callbacks, watchdog, dispatch): not for merchant routes. */
@@ -82,18 +97,31 @@ export class TasksRepository {
   }
 
   async findBatch(db: Db, userId: string, batchId: string): Promise<TaskRow[]> {
-    return rows<TaskRow>(db, 'SELECT * FROM tasks WHERE batch_id = ? AND user_id = ? AND hidden = 0 ORDER BY created_at, id', [batchId, userId]);
+    return rows<TaskRow>(
+      db,
+      'SELECT * FROM tasks WHERE batch_id = ? AND user_id = ? AND hidden = 0 ORDER BY created_at, id',
+      [batchId, userId],
+    );
   }
 
   /** Tasks created earlier with the same Idempotency-Key (stored as `<key>#<index>`). */
   async findByClientKeyPrefix(db: Db, userId: string, key: string): Promise<TaskRow[]> {
-    return rows<TaskRow>(db, 'SELECT * FROM tasks WHERE user_id = ? AND client_key LIKE ? ORDER BY created_at, id', [userId, `${escapeLike(key)}#%`]);
+    return rows<TaskRow>(db, 'SELECT * FROM tasks WHERE user_id = ? AND client_key LIKE ? ORDER BY created_at, id', [
+      userId,
+      `${escapeLike(key)}#%`,
+    ]);
   }
 
   async findCachedResult(db: Db, userId: string, cacheKey: string): Promise<TaskRow | null> {
     return (
-      await rows<TaskRow>(db, "SELECT * FROM tasks WHERE user_id = ? AND cache_key = ? AND status = 'done' ORDER BY created_at DESC LIMIT 1", [userId, cacheKey])
-    )[0] ?? null;
+      (
+        await rows<TaskRow>(
+          db,
+          "SELECT * FROM tasks WHERE user_id = ? AND cache_key = ? AND status = 'done' ORDER BY created_at DESC LIMIT 1",
+          [userId, cacheKey],
+        )
+      )[0] ?? null
+    );
   }
 
   async list(db: Db, filter: TaskListFilter): Promise<TaskRow[]> {
@@ -112,13 +140,23 @@ export class TasksRepository {
       params.push(filter.before.createdAt, filter.before.createdAt, filter.before.id);
     }
     params.push(filter.limit);
-    return rows<TaskRow>(db, `SELECT * FROM tasks WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`, params);
+    return rows<TaskRow>(
+      db,
+      `SELECT * FROM tasks WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      params,
+    );
   }
 
   /** queued → processing once n8n accepted the dispatch; false when the task moved on meanwhile. */
   async markDispatched(db: Db, id: string, now: Date): Promise<boolean> {
     const t = toDbTime(now);
-    return (await execute(db, "UPDATE tasks SET status = 'processing', dispatched_at = ?, updated_at = ? WHERE id = ? AND status = 'queued'", [t, t, id])) === 1;
+    return (
+      (await execute(
+        db,
+        "UPDATE tasks SET status = 'processing', dispatched_at = ?, updated_at = ? WHERE id = ? AND status = 'queued'",
+        [t, t, id],
+      )) === 1
+    );
   }
 
   /** Progress only moves forward and only while the task is active. */
@@ -146,7 +184,14 @@ export class TasksRepository {
   }
 
   /** Moves an active task to failed/canceled; false when it was already terminal. */
-  async finishUnsuccessfully(db: Db, id: string, status: 'failed' | 'canceled', errorCode: string, errorReason: string, now: Date): Promise<boolean> {
+  async finishUnsuccessfully(
+    db: Db,
+    id: string,
+    status: 'failed' | 'canceled',
+    errorCode: string,
+    errorReason: string,
+    now: Date,
+  ): Promise<boolean> {
     const t = toDbTime(now);
     const changed = await execute(
       db,
@@ -158,21 +203,46 @@ export class TasksRepository {
   }
 
   async overdue(db: Db, now: Date, limit: number): Promise<TaskRow[]> {
-    return rows<TaskRow>(db, "SELECT * FROM tasks WHERE status IN ('queued', 'processing') AND deadline_at < ? ORDER BY deadline_at LIMIT ?", [toDbTime(now), limit]);
+    return rows<TaskRow>(
+      db,
+      "SELECT * FROM tasks WHERE status IN ('queued', 'processing') AND deadline_at < ? ORDER BY deadline_at LIMIT ?",
+      [toDbTime(now), limit],
+    );
   }
 
-  async setFlag(db: Db, userId: string, id: string, flag: 'hidden' | 'favorite', value: boolean, now: Date): Promise<boolean> {
-    return (await execute(db, `UPDATE tasks SET ${flag} = ?, updated_at = ? WHERE id = ? AND user_id = ? AND hidden = 0`, [value ? 1 : 0, toDbTime(now), id, userId])) === 1;
+  async setFlag(
+    db: Db,
+    userId: string,
+    id: string,
+    flag: 'hidden' | 'favorite',
+    value: boolean,
+    now: Date,
+  ): Promise<boolean> {
+    return (
+      (await execute(db, `UPDATE tasks SET ${flag} = ?, updated_at = ? WHERE id = ? AND user_id = ? AND hidden = 0`, [
+        value ? 1 : 0,
+        toDbTime(now),
+        id,
+        userId,
+      ])) === 1
+    );
   }
 
-  async recordEvent(db: Db, event: { id: string; taskId: string; event: string; payload: unknown; outcome: 'applied' | 'ignored' }, now: Date): Promise<void> {
-    await db.query('INSERT INTO task_events (id, task_id, event, payload, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-      event.id, event.taskId, event.event, JSON.stringify(event.payload), event.outcome, toDbTime(now),
-    ]);
+  async recordEvent(
+    db: Db,
+    event: { id: string; taskId: string; event: string; payload: unknown; outcome: 'applied' | 'ignored' },
+    now: Date,
+  ): Promise<void> {
+    await db.query(
+      'INSERT INTO task_events (id, task_id, event, payload, outcome, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [event.id, event.taskId, event.event, JSON.stringify(event.payload), event.outcome, toDbTime(now)],
+    );
   }
 
   async events(db: Db, taskId: string): Promise<Array<{ event: string; outcome: string; payload: string }>> {
-    return rows(db, 'SELECT event, outcome, payload FROM task_events WHERE task_id = ? ORDER BY created_at, id', [taskId]);
+    return rows(db, 'SELECT event, outcome, payload FROM task_events WHERE task_id = ? ORDER BY created_at, id', [
+      taskId,
+    ]);
   }
 }
 

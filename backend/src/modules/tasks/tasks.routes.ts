@@ -19,7 +19,9 @@ const CreateTasksBody = z
     inputKeys: z.array(z.string().min(1).max(255)).min(1).max(50).optional(),
     params: z.record(z.string(), z.unknown()).default({}),
   })
-  .refine((b) => (b.inputKey === undefined) !== (b.inputKeys === undefined), { message: 'give exactly one of inputKey or inputKeys (1–50)' })
+  .refine((b) => (b.inputKey === undefined) !== (b.inputKeys === undefined), {
+    message: 'give exactly one of inputKey or inputKeys (1–50)',
+  })
   .openapi('CreateTasks');
 
 const Batch = z.object({ batchId: z.string(), tasks: z.array(TaskSchema) }).openapi('TaskBatch');
@@ -38,7 +40,11 @@ export interface TaskRouteDeps {
   urls: ObjectUrlPort;
   requireUser: RequestHandler;
   /** Streams a ZIP of stored objects (media module). */
-  zip?: (res: Parameters<RequestHandler>[1], fileName: string, entries: Array<{ name: string; key: string }>) => Promise<void>;
+  zip?: (
+    res: Parameters<RequestHandler>[1],
+    fileName: string,
+    entries: Array<{ name: string; key: string }>,
+  ) => Promise<void>;
 }
 
 /** Merchant task routes and the signed n8n callback. */
@@ -50,13 +56,23 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   const common = { tags: ['tasks'], secured: true, before: [deps.requireUser] };
 
   defineRoute(router, ctx.openapi, {
-    ...common, method: 'post', path: '/api/v1/tasks', summary: 'Create one task per input image (batch 1–50); Idempotency-Key header supported',
-    body: CreateTasksBody, status: 201, response: Batch, errors: [402, 404],
+    ...common,
+    method: 'post',
+    path: '/api/v1/tasks',
+    summary: 'Create one task per input image (batch 1–50); Idempotency-Key header supported',
+    body: CreateTasksBody,
+    status: 201,
+    response: Batch,
+    errors: [402, 404],
     handler: async ({ body, req, res }) => {
       const key = req.header('Idempotency-Key');
-      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new ValidationError('Idempotency-Key: 1–100 characters of letters, digits, . : _ -');
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+        throw new ValidationError('Idempotency-Key: 1–100 characters of letters, digits, . : _ -');
       const batch = await service.create(currentUser(req).id, {
-        type: body.type, inputKeys: body.inputKeys ?? [body.inputKey!], params: body.params, idempotencyKey: key,
+        type: body.type,
+        inputKeys: body.inputKeys ?? [body.inputKey!],
+        params: body.params,
+        idempotencyKey: key,
       });
       if (!batch.created) res.setHeader('Idempotent-Replayed', 'true');
       return { batchId: batch.batchId, tasks: await Promise.all(batch.tasks.map(dto)) };
@@ -64,8 +80,12 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   });
 
   defineRoute(router, ctx.openapi, {
-    ...common, method: 'get', path: '/api/v1/tasks', summary: 'Own tasks, newest first, cursor paging',
-    query: ListQuery, response: z.object({ items: z.array(TaskSchema), nextCursor: z.string().nullable() }).openapi('TaskPage'),
+    ...common,
+    method: 'get',
+    path: '/api/v1/tasks',
+    summary: 'Own tasks, newest first, cursor paging',
+    query: ListQuery,
+    response: z.object({ items: z.array(TaskSchema), nextCursor: z.string().nullable() }).openapi('TaskPage'),
     handler: async ({ query, req }) => {
       const page = await service.list(currentUser(req).id, query);
       return { items: await Promise.all(page.items.map(dto)), nextCursor: page.nextCursor };
@@ -73,20 +93,35 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   });
 
   defineRoute(router, ctx.openapi, {
-    ...common, method: 'get', path: '/api/v1/tasks/:id', summary: 'One task with signed result URLs (database only, never a vendor call)',
-    params: IdParams, response: TaskSchema, errors: [404],
+    ...common,
+    method: 'get',
+    path: '/api/v1/tasks/:id',
+    summary: 'One task with signed result URLs (database only, never a vendor call)',
+    params: IdParams,
+    response: TaskSchema,
+    errors: [404],
     handler: async ({ params, req }) => dto(await service.get(currentUser(req).id, params.id)),
   });
 
   defineRoute(router, ctx.openapi, {
-    ...common, method: 'post', path: '/api/v1/tasks/:id/cancel', summary: 'Cancel an unfinished task and refund its credit',
-    params: IdParams, response: TaskSchema, errors: [404, 409],
+    ...common,
+    method: 'post',
+    path: '/api/v1/tasks/:id/cancel',
+    summary: 'Cancel an unfinished task and refund its credit',
+    params: IdParams,
+    response: TaskSchema,
+    errors: [404, 409],
     handler: async ({ params, req }) => dto(await service.cancel(currentUser(req).id, params.id)),
   });
 
   defineRoute(router, ctx.openapi, {
-    ...common, method: 'delete', path: '/api/v1/tasks/:id', summary: 'Hide a task from the history (the ledger keeps its entries)',
-    params: IdParams, status: 204, errors: [404],
+    ...common,
+    method: 'delete',
+    path: '/api/v1/tasks/:id',
+    summary: 'Hide a task from the history (the ledger keeps its entries)',
+    params: IdParams,
+    status: 204,
+    errors: [404],
     handler: async ({ params, req, res }) => {
       await service.hide(currentUser(req).id, params.id);
       res.status(204).end();
@@ -94,14 +129,26 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   });
 
   defineRoute(router, ctx.openapi, {
-    ...common, method: 'post', path: '/api/v1/tasks/:id/favorite', summary: 'Mark or unmark a task as favorite',
-    params: IdParams, body: z.object({ favorite: z.boolean().default(true) }), response: TaskSchema, errors: [404],
-    handler: async ({ params, body, req }) => dto(await service.favorite(currentUser(req).id, params.id, body.favorite)),
+    ...common,
+    method: 'post',
+    path: '/api/v1/tasks/:id/favorite',
+    summary: 'Mark or unmark a task as favorite',
+    params: IdParams,
+    body: z.object({ favorite: z.boolean().default(true) }),
+    response: TaskSchema,
+    errors: [404],
+    handler: async ({ params, body, req }) =>
+      dto(await service.favorite(currentUser(req).id, params.id, body.favorite)),
   });
 
   defineRoute(router, ctx.openapi, {
-    ...common, method: 'get', path: '/api/v1/batches/:id', summary: 'The tasks of one batch',
-    params: IdParams, response: Batch, errors: [404],
+    ...common,
+    method: 'get',
+    path: '/api/v1/batches/:id',
+    summary: 'The tasks of one batch',
+    params: IdParams,
+    response: Batch,
+    errors: [404],
     handler: async ({ params, req }) => {
       const tasks = await service.batch(currentUser(req).id, params.id);
       return { batchId: params.id, tasks: await Promise.all(tasks.map(dto)) };
@@ -111,14 +158,24 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   if (deps.zip) {
     const zip = deps.zip;
     defineRoute(router, ctx.openapi, {
-      ...common, method: 'get', path: '/api/v1/tasks/:id/download', summary: 'ZIP of the task results', params: IdParams, errors: [404, 409],
+      ...common,
+      method: 'get',
+      path: '/api/v1/tasks/:id/download',
+      summary: 'ZIP of the task results',
+      params: IdParams,
+      errors: [404, 409],
       handler: async ({ params, req, res }) => {
         const task = await service.get(currentUser(req).id, params.id);
         await zip(res, `aiphoto-${task.id}.zip`, zipEntries([task]));
       },
     });
     defineRoute(router, ctx.openapi, {
-      ...common, method: 'get', path: '/api/v1/batches/:id/download', summary: 'ZIP of every finished task of a batch', params: IdParams, errors: [404],
+      ...common,
+      method: 'get',
+      path: '/api/v1/batches/:id/download',
+      summary: 'ZIP of every finished task of a batch',
+      params: IdParams,
+      errors: [404],
       handler: async ({ params, req, res }) => {
         const tasks = await service.batch(currentUser(req).id, params.id);
         await zip(res, `aiphoto-batch-${params.id}.zip`, zipEntries(tasks));
@@ -127,8 +184,12 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   }
 
   defineRoute(router, ctx.openapi, {
-    method: 'post', path: '/api/v1/internal/n8n/callback', summary: 'Signed progress/done/failed events from n8n (ARCHITECTURE §6)', tags: ['internal'],
-    body: CallbackSchema, response: z.object({ ok: z.literal(true), applied: z.boolean() }),
+    method: 'post',
+    path: '/api/v1/internal/n8n/callback',
+    summary: 'Signed progress/done/failed events from n8n (ARCHITECTURE §6)',
+    tags: ['internal'],
+    body: CallbackSchema,
+    response: z.object({ ok: z.literal(true), applied: z.boolean() }),
     before: [
       (req, _res, next) => {
         const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
@@ -150,6 +211,9 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
 function zipEntries(tasks: TaskRow[]): Array<{ name: string; key: string }> {
   return tasks.flatMap((t) => {
     const keys: string[] = t.status === 'done' && t.result_keys ? (JSON.parse(t.result_keys) as string[]) : [];
-    return keys.map((key) => ({ name: tasks.length > 1 ? `${t.id}/${key.split('/').pop()}` : key.split('/').pop()!, key }));
+    return keys.map((key) => ({
+      name: tasks.length > 1 ? `${t.id}/${key.split('/').pop()}` : key.split('/').pop()!,
+      key,
+    }));
   });
 }

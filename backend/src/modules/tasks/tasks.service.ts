@@ -58,7 +58,9 @@ export class TasksService {
     const batchId = randomUUID();
     const deadlineSeconds = this.ports.deadlines ? await this.ports.deadlines.seconds(def.type) : def.deadlineSeconds;
     try {
-      const rows = await inTransaction(this.db, (tx) => this.insertBatch(tx, userId, def, deadlineSeconds, params, inputs, batchId, input.idempotencyKey));
+      const rows = await inTransaction(this.db, (tx) =>
+        this.insertBatch(tx, userId, def, deadlineSeconds, params, inputs, batchId, input.idempotencyKey),
+      );
       this.wakeDispatcher();
       this.metrics?.tasksCreated.inc({ type: def.type }, rows.length);
       return { batchId, tasks: rows, created: true };
@@ -89,18 +91,38 @@ export class TasksService {
       const cacheKey = def.cacheable ? cacheKeyOf(def.type, input.sha256, params) : null;
       const cached = cacheKey ? await this.tasks.findCachedResult(tx, userId, cacheKey) : null;
       const taskParams = def.needsPrompt ? { ...params, seed: this.ports.scenes.randomSeed() } : params;
-      planned.push({ id: randomUUID(), input, cacheKey, cached, taskParams, clientKey: idempotencyKey ? `${idempotencyKey}#${index}` : null });
+      planned.push({
+        id: randomUUID(),
+        input,
+        cacheKey,
+        cached,
+        taskParams,
+        clientKey: idempotencyKey ? `${idempotencyKey}#${index}` : null,
+      });
     }
     const charged = planned.filter((p) => !p.cached);
-    if (charged.length) await this.ports.ledger.reserve(tx, userId, charged.length * def.creditsPerImage, charged.map((p) => p.id));
+    if (charged.length)
+      await this.ports.ledger.reserve(
+        tx,
+        userId,
+        charged.length * def.creditsPerImage,
+        charged.map((p) => p.id),
+      );
     for (const [index, p] of planned.entries()) {
       // Stamped 1 ms apart so every listing keeps the order the images were given in.
       const createdAt = new Date(now.getTime() + index);
       await this.tasks.insert(
         tx,
         {
-          id: p.id, userId, batchId, type: def.type, inputKey: p.input.key, params: p.taskParams, deadlineAt,
-          clientKey: p.clientKey, cacheKey: p.cacheKey,
+          id: p.id,
+          userId,
+          batchId,
+          type: def.type,
+          inputKey: p.input.key,
+          params: p.taskParams,
+          deadlineAt,
+          clientKey: p.clientKey,
+          cacheKey: p.cacheKey,
           // A cache hit is answered from stored results at once: free, no vendor call.
           status: p.cached ? 'done' : 'queued',
           resultKeys: p.cached?.result_keys ? (JSON.parse(p.cached.result_keys) as string[]) : null,
@@ -129,9 +151,18 @@ export class TasksService {
     return rows;
   }
 
-  async list(userId: string, query: { cursor?: string; limit: number; type?: TaskType; status?: TaskStatus }): Promise<{ items: TaskRow[]; nextCursor: string | null }> {
+  async list(
+    userId: string,
+    query: { cursor?: string; limit: number; type?: TaskType; status?: TaskStatus },
+  ): Promise<{ items: TaskRow[]; nextCursor: string | null }> {
     const before = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const items = await this.tasks.list(this.db.manager, { userId, type: query.type, status: query.status, limit: query.limit + 1, before });
+    const items = await this.tasks.list(this.db.manager, {
+      userId,
+      type: query.type,
+      status: query.status,
+      limit: query.limit + 1,
+      before,
+    });
     const page = items.slice(0, query.limit);
     const last = page[page.length - 1];
     return { items: page, nextCursor: items.length > query.limit && last ? encodeCursor(last) : null };
@@ -139,18 +170,27 @@ export class TasksService {
 
   async cancel(userId: string, id: string): Promise<TaskRow> {
     const task = await this.get(userId, id);
-    if (!(await this.settlement.finish(task.id, 'canceled', 'CANCELED', 'Canceled by the merchant; the credit was refunded'))) {
+    if (
+      !(await this.settlement.finish(
+        task.id,
+        'canceled',
+        'CANCELED',
+        'Canceled by the merchant; the credit was refunded',
+      ))
+    ) {
       throw new ConflictError(`The task is already ${(await this.get(userId, id)).status}`, 'TASK_ALREADY_FINISHED');
     }
     return this.get(userId, id);
   }
 
   async hide(userId: string, id: string): Promise<void> {
-    if (!(await inTransaction(this.db, (tx) => this.tasks.setFlag(tx, userId, id, 'hidden', true, this.now())))) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
+    if (!(await inTransaction(this.db, (tx) => this.tasks.setFlag(tx, userId, id, 'hidden', true, this.now()))))
+      throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
   }
 
   async favorite(userId: string, id: string, value: boolean): Promise<TaskRow> {
-    if (!(await inTransaction(this.db, (tx) => this.tasks.setFlag(tx, userId, id, 'favorite', value, this.now())))) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
+    if (!(await inTransaction(this.db, (tx) => this.tasks.setFlag(tx, userId, id, 'favorite', value, this.now()))))
+      throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
     return this.get(userId, id);
   }
 
@@ -164,7 +204,11 @@ export class TasksService {
 
 /** Same input bytes, type and params → same result (only for deterministic types). */
 export function cacheKeyOf(type: TaskType, inputSha256: string, params: Record<string, unknown>): string {
-  const canonical = JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(params)
+      .sort()
+      .map((k) => [k, params[k]]),
+  );
   return createHash('sha256').update(`${type}\n${inputSha256}\n${canonical}`).digest('hex');
 }
 

@@ -5,97 +5,118 @@ import { AiPhotoApi, signBackendRequest } from '../AiPhotoApi.credentials';
 import { addRunningHubKey, RunningHubApi } from '../RunningHubApi.credentials';
 import { signCosRequest, TencentCloudApi } from '../TencentCloudApi.credentials';
 
-const cosCredentials = { secretId: 'AKIDtest', secretKey: 'keytest', region: 'ap-guangzhou', bucket: 'aiphoto-125', endpoint: '' };
+const cosCredentials = {
+  secretId: 'AKIDtest',
+  secretKey: 'keytest',
+  region: 'ap-guangzhou',
+  bucket: 'aiphoto-125',
+  endpoint: '',
+};
 
 function authParam(authorization: string, name: string): string {
-	return new URLSearchParams(authorization).get(name) ?? '';
+  return new URLSearchParams(authorization).get(name) ?? '';
 }
 
 describe('TencentCloudApi credential', () => {
-	it('declares the fields the workflows and the installer fill in', () => {
-		const names = new TencentCloudApi().properties.map((property) => property.name);
-		expect(names).toEqual(['secretId', 'secretKey', 'region', 'bucket', 'endpoint']);
-		expect(new TencentCloudApi().name).toBe('tencentCloudApi');
-	});
+  it('declares the fields the workflows and the installer fill in', () => {
+    const names = new TencentCloudApi().properties.map((property) => property.name);
+    expect(names).toEqual(['secretId', 'secretKey', 'region', 'bucket', 'endpoint']);
+    expect(new TencentCloudApi().name).toBe('tencentCloudApi');
+  });
 
-	it('signs host, Pic-Operations and the query exactly as the COS SDK would', async () => {
-		const picOperations = '{"is_pic_info":1,"rules":[]}';
-		const signed = await signCosRequest(
-			cosCredentials,
-			{ method: 'POST', url: 'http://127.0.0.1:9400/input/u1/a.jpg?image_process', headers: { 'Pic-Operations': picOperations } },
-			1_795_000_000,
-		);
-		const authorization = String(signed.headers?.Authorization);
-		expect(authParam(authorization, 'q-sign-time')).toBe('1794999940;1795000900');
-		expect(authParam(authorization, 'q-header-list')).toBe('host;pic-operations');
-		const expected = COS.getAuthorization({
-			SecretId: 'AKIDtest',
-			SecretKey: 'keytest',
-			Method: 'POST',
-			Key: 'input/u1/a.jpg',
-			Query: { image_process: '' },
-			Headers: { host: '127.0.0.1:9400', 'pic-operations': picOperations },
-			KeyTime: '1794999940;1795000900',
-		});
-		expect(authorization).toBe(expected);
-		expect(signed.headers?.['Pic-Operations']).toBe(picOperations);
-	});
+  it('signs host, Pic-Operations and the query exactly as the COS SDK would', async () => {
+    const picOperations = '{"is_pic_info":1,"rules":[]}';
+    const signed = await signCosRequest(
+      cosCredentials,
+      {
+        method: 'POST',
+        url: 'http://127.0.0.1:9400/input/u1/a.jpg?image_process',
+        headers: { 'Pic-Operations': picOperations },
+      },
+      1_795_000_000,
+    );
+    const authorization = String(signed.headers?.Authorization);
+    expect(authParam(authorization, 'q-sign-time')).toBe('1794999940;1795000900');
+    expect(authParam(authorization, 'q-header-list')).toBe('host;pic-operations');
+    const expected = COS.getAuthorization({
+      SecretId: 'AKIDtest',
+      SecretKey: 'keytest',
+      Method: 'POST',
+      Key: 'input/u1/a.jpg',
+      Query: { image_process: '' },
+      Headers: { host: '127.0.0.1:9400', 'pic-operations': picOperations },
+      KeyTime: '1794999940;1795000900',
+    });
+    expect(authorization).toBe(expected);
+    expect(signed.headers?.['Pic-Operations']).toBe(picOperations);
+  });
 
-	it('leaves unsignable headers such as User-Agent out of the header list', async () => {
-		const signed = await signCosRequest(cosCredentials, {
-			method: 'PUT',
-			url: 'https://aiphoto-125.cos.ap-guangzhou.myqcloud.com/o/01.png',
-			headers: { 'Content-Type': 'image/png', 'User-Agent': 'n8n' },
-		});
-		expect(authParam(String(signed.headers?.Authorization), 'q-header-list')).toBe('content-type;host');
-	});
+  it('leaves unsignable headers such as User-Agent out of the header list', async () => {
+    const signed = await signCosRequest(cosCredentials, {
+      method: 'PUT',
+      url: 'https://aiphoto-125.cos.ap-guangzhou.myqcloud.com/o/01.png',
+      headers: { 'Content-Type': 'image/png', 'User-Agent': 'n8n' },
+    });
+    expect(authParam(String(signed.headers?.Authorization), 'q-header-list')).toBe('content-type;host');
+  });
 
-	it('tests the credential with a HEAD on the bucket root', () => {
-		const test = new TencentCloudApi().test;
-		expect(test.request).toMatchObject({ method: 'HEAD', url: '/' });
-		expect(String(test.request.baseURL)).toContain('myqcloud.com');
-	});
+  it('tests the credential with a HEAD on the bucket root', () => {
+    const test = new TencentCloudApi().test;
+    expect(test.request).toMatchObject({ method: 'HEAD', url: '/' });
+    expect(String(test.request.baseURL)).toContain('myqcloud.com');
+  });
 });
 
 describe('AiPhotoApi credential', () => {
-	it('signs the exact JSON string it sends, verifiable by the receiver', async () => {
-		const credentials = { baseUrl: 'http://127.0.0.1:3000', sharedSecret: 'shh' };
-		const signed = await signBackendRequest(credentials, { method: 'POST', url: '/x', body: { taskId: 't1', event: 'done' } });
-		expect(signed.body).toBe('{"taskId":"t1","event":"done"}');
-		expect(signed.json).toBe(false);
-		const headers = signed.headers as Record<string, string>;
-		expect(verifySignedMessage({ secret: 'shh', rawBody: String(signed.body), headers })).toEqual({ ok: true });
-		expect(verifySignedMessage({ secret: 'other', rawBody: String(signed.body), headers })).toMatchObject({ ok: false });
-	});
+  it('signs the exact JSON string it sends, verifiable by the receiver', async () => {
+    const credentials = { baseUrl: 'http://127.0.0.1:3000', sharedSecret: 'shh' };
+    const signed = await signBackendRequest(credentials, {
+      method: 'POST',
+      url: '/x',
+      body: { taskId: 't1', event: 'done' },
+    });
+    expect(signed.body).toBe('{"taskId":"t1","event":"done"}');
+    expect(signed.json).toBe(false);
+    const headers = signed.headers as Record<string, string>;
+    expect(verifySignedMessage({ secret: 'shh', rawBody: String(signed.body), headers })).toEqual({ ok: true });
+    expect(verifySignedMessage({ secret: 'other', rawBody: String(signed.body), headers })).toMatchObject({
+      ok: false,
+    });
+  });
 
-	it('keeps a pre-serialised body byte for byte', async () => {
-		const raw = '{ "taskId" : "t1" }';
-		const signed = await signBackendRequest({ sharedSecret: 'shh' }, { url: '/x', body: raw });
-		expect(signed.body).toBe(raw);
-		expect(verifySignedMessage({ secret: 'shh', rawBody: raw, headers: signed.headers as Record<string, string> })).toEqual({ ok: true });
-	});
+  it('keeps a pre-serialised body byte for byte', async () => {
+    const raw = '{ "taskId" : "t1" }';
+    const signed = await signBackendRequest({ sharedSecret: 'shh' }, { url: '/x', body: raw });
+    expect(signed.body).toBe(raw);
+    expect(
+      verifySignedMessage({ secret: 'shh', rawBody: raw, headers: signed.headers as Record<string, string> }),
+    ).toEqual({ ok: true });
+  });
 
-	it('tests the credential against the backend health endpoint', () => {
-		expect(new AiPhotoApi().test.request).toMatchObject({ method: 'GET', url: '/health' });
-		expect(new AiPhotoApi().properties.map((p) => p.name)).toEqual(['baseUrl', 'sharedSecret']);
-	});
+  it('tests the credential against the backend health endpoint', () => {
+    expect(new AiPhotoApi().test.request).toMatchObject({ method: 'GET', url: '/health' });
+    expect(new AiPhotoApi().properties.map((p) => p.name)).toEqual(['baseUrl', 'sharedSecret']);
+  });
 });
 
 describe('RunningHubApi credential', () => {
-	it('adds apiKey to JSON bodies', async () => {
-		const signed = await addRunningHubKey({ apiKey: 'rh-key' }, { url: '/x', body: { taskId: '1' } });
-		expect(signed.body).toEqual({ taskId: '1', apiKey: 'rh-key' });
-	});
+  it('adds apiKey to JSON bodies', async () => {
+    const signed = await addRunningHubKey({ apiKey: 'rh-key' }, { url: '/x', body: { taskId: '1' } });
+    expect(signed.body).toEqual({ taskId: '1', apiKey: 'rh-key' });
+  });
 
-	it('leaves multipart (Buffer) bodies alone: the upload puts the key in a form field', async () => {
-		const body = Buffer.from('--b--');
-		const signed = await addRunningHubKey({ apiKey: 'rh-key' }, { url: '/x', body });
-		expect(signed.body).toBe(body);
-	});
+  it('leaves multipart (Buffer) bodies alone: the upload puts the key in a form field', async () => {
+    const body = Buffer.from('--b--');
+    const signed = await addRunningHubKey({ apiKey: 'rh-key' }, { url: '/x', body });
+    expect(signed.body).toBe(body);
+  });
 
-	it('defaults the base URL to runninghub.cn and fails the test on code 802', () => {
-		const credential = new RunningHubApi();
-		expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe('https://www.runninghub.cn');
-		expect(credential.test.rules?.[0]).toMatchObject({ type: 'responseSuccessBody', properties: { key: 'code', value: 802 } });
-	});
+  it('defaults the base URL to runninghub.cn and fails the test on code 802', () => {
+    const credential = new RunningHubApi();
+    expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe('https://www.runninghub.cn');
+    expect(credential.test.rules?.[0]).toMatchObject({
+      type: 'responseSuccessBody',
+      properties: { key: 'code', value: 802 },
+    });
+  });
 });

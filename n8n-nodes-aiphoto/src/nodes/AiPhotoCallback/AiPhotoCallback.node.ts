@@ -1,11 +1,11 @@
 import {
-	NodeConnectionTypes,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeType,
-	type INodeTypeDescription,
+  NodeConnectionTypes,
+  NodeOperationError,
+  type IDataObject,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
 } from 'n8n-workflow';
 
 import { retryPolicyOf } from '../../shared/retry';
@@ -16,68 +16,69 @@ import { deliverCallback } from './deliver';
 type CallbackEvent = 'progress' | 'done' | 'failed';
 
 function resultKeyList(ctx: IExecuteFunctions, itemIndex: number): string[] {
-	let value: unknown = ctx.getNodeParameter('resultKeys', itemIndex, []);
-	if (typeof value === 'string') {
-		const text = value.trim();
-		try {
-			value = text.startsWith('[') ? JSON.parse(text) : text.split(/[\n,]+/);
-		} catch {
-			throw new NodeOperationError(ctx.getNode(), 'Result Keys is not a valid JSON array', { itemIndex });
-		}
-	}
-	if (!Array.isArray(value)) throw new NodeOperationError(ctx.getNode(), 'Result Keys must be a list of storage keys', { itemIndex });
-	const keys = value.map((key) => String(key ?? '').trim()).filter((key) => key !== '');
-	if (keys.length === 0) {
-		throw new NodeOperationError(ctx.getNode(), 'A "done" callback needs at least one result key', { itemIndex });
-	}
-	return keys;
+  let value: unknown = ctx.getNodeParameter('resultKeys', itemIndex, []);
+  if (typeof value === 'string') {
+    const text = value.trim();
+    try {
+      value = text.startsWith('[') ? JSON.parse(text) : text.split(/[\n,]+/);
+    } catch {
+      throw new NodeOperationError(ctx.getNode(), 'Result Keys is not a valid JSON array', { itemIndex });
+    }
+  }
+  if (!Array.isArray(value))
+    throw new NodeOperationError(ctx.getNode(), 'Result Keys must be a list of storage keys', { itemIndex });
+  const keys = value.map((key) => String(key ?? '').trim()).filter((key) => key !== '');
+  if (keys.length === 0) {
+    throw new NodeOperationError(ctx.getNode(), 'A "done" callback needs at least one result key', { itemIndex });
+  }
+  return keys;
 }
 
 /** The callback body of ARCHITECTURE §6, with only the fields that belong to the event. */
 export function buildPayload(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
-	const taskId = requiredString(ctx, 'taskId', 'Task ID', itemIndex);
-	const event = ctx.getNodeParameter('event', itemIndex) as CallbackEvent;
-	const payload: IDataObject = { taskId, event };
-	const vendorTaskId = String(ctx.getNodeParameter('vendorTaskId', itemIndex, '') ?? '').trim();
-	if (vendorTaskId) payload.vendorTaskId = vendorTaskId;
-	if (event === 'progress') {
-		const progress = Number(ctx.getNodeParameter('progress', itemIndex, 0));
-		payload.progress = Math.min(100, Math.max(0, Math.round(Number.isFinite(progress) ? progress : 0)));
-	} else if (event === 'done') {
-		payload.resultKeys = resultKeyList(ctx, itemIndex);
-	} else if (event === 'failed') {
-		const code = String(ctx.getNodeParameter('errorCode', itemIndex, '') ?? '').trim() || 'VENDOR_FAILED';
-		const message = String(ctx.getNodeParameter('errorMessage', itemIndex, '') ?? '').trim() || 'The vendor failed';
-		payload.error = { code, message };
-	} else {
-		throw new NodeOperationError(ctx.getNode(), `Unknown event "${String(event)}"`, { itemIndex });
-	}
-	return payload;
+  const taskId = requiredString(ctx, 'taskId', 'Task ID', itemIndex);
+  const event = ctx.getNodeParameter('event', itemIndex) as CallbackEvent;
+  const payload: IDataObject = { taskId, event };
+  const vendorTaskId = String(ctx.getNodeParameter('vendorTaskId', itemIndex, '') ?? '').trim();
+  if (vendorTaskId) payload.vendorTaskId = vendorTaskId;
+  if (event === 'progress') {
+    const progress = Number(ctx.getNodeParameter('progress', itemIndex, 0));
+    payload.progress = Math.min(100, Math.max(0, Math.round(Number.isFinite(progress) ? progress : 0)));
+  } else if (event === 'done') {
+    payload.resultKeys = resultKeyList(ctx, itemIndex);
+  } else if (event === 'failed') {
+    const code = String(ctx.getNodeParameter('errorCode', itemIndex, '') ?? '').trim() || 'VENDOR_FAILED';
+    const message = String(ctx.getNodeParameter('errorMessage', itemIndex, '') ?? '').trim() || 'The vendor failed';
+    payload.error = { code, message };
+  } else {
+    throw new NodeOperationError(ctx.getNode(), `Unknown event "${String(event)}"`, { itemIndex });
+  }
+  return payload;
 }
 
 export class AiPhotoCallback implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'AI Photo Callback',
-		name: 'aiPhotoCallback',
-		icon: 'file:aiPhoto.svg',
-		group: ['output'],
-		version: 1,
-		subtitle: '={{ "event: " + $parameter["event"] }}',
-		description: 'Reports progress, results or failure of a task to the AI Photo backend (signed)',
-		defaults: { name: 'AI Photo Callback' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'aiPhotoApi', required: true }],
-		properties: callbackProperties,
-	};
+  description: INodeTypeDescription = {
+    displayName: 'AI Photo Callback',
+    name: 'aiPhotoCallback',
+    icon: 'file:aiPhoto.svg',
+    group: ['output'],
+    version: 1,
+    subtitle: '={{ "event: " + $parameter["event"] }}',
+    description: 'Reports progress, results or failure of a task to the AI Photo backend (signed)',
+    defaults: { name: 'AI Photo Callback' },
+    usableAsTool: true,
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
+    credentials: [{ name: 'aiPhotoApi', required: true }],
+    properties: callbackProperties,
+  };
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return runPerItem(this, async (itemIndex) => {
-			const payload = buildPayload(this, itemIndex);
-			const retry = retryPolicyOf(this, itemIndex, CALLBACK_RETRY_DELAY_MS);
-			const delivery = await deliverCallback(this, payload, retry, itemIndex);
-			return { ...payload, delivered: true, statusCode: delivery.statusCode, attempts: delivery.attempts };
-		});
-	}
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    return runPerItem(this, async (itemIndex) => {
+      const payload = buildPayload(this, itemIndex);
+      const retry = retryPolicyOf(this, itemIndex, CALLBACK_RETRY_DELAY_MS);
+      const delivery = await deliverCallback(this, payload, retry, itemIndex);
+      return { ...payload, delivered: true, statusCode: delivery.statusCode, attempts: delivery.attempts };
+    });
+  }
 }

@@ -9,8 +9,8 @@ type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']>;
  * would break on any difference in spacing or key order.
  */
 export async function readRawBody(req: WebhookRequest): Promise<Buffer | undefined> {
-	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') {
-		await req.readRawBody();
-	}
-	return Buffer.isBuffer(req.rawBody) ? req.rawBody : undefined;
+  if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') {
+    await req.readRawBody();
+  }
+  return Buffer.isBuffer(req.rawBody) ? req.rawBody : undefined;
 }

@@ -1,9 +1,9 @@
 import {
-	NodeConnectionTypes,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeType,
-	type INodeTypeDescription,
+  NodeConnectionTypes,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
 } from 'n8n-workflow';
 
 import { retryOptions } from './actions/common';
@@ -14,62 +14,62 @@ import * as getStatus from './actions/task/getStatus.operation';
 import * as runAiApp from './actions/task/runAiApp.operation';
 
 export class RunningHub implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'RunningHub',
-		name: 'runningHub',
-		icon: 'file:runningHub.svg',
-		group: ['transform'],
-		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Run RunningHub AI apps (ComfyUI workflows) and collect their outputs',
-		defaults: { name: 'RunningHub' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'runningHubApi', required: true }],
-		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{
-						name: 'Run AI App',
-						value: 'runAiApp',
-						action: 'Run an AI app',
-						description: 'Start a run with prompt, reference image and seed; returns the RunningHub task ID',
-					},
-					{
-						name: 'Get Outputs',
-						value: 'getOutputs',
-						action: 'Get the outputs of a run',
-						description: 'State of a run (queued, running, success, failed) and its output files',
-					},
-					{
-						name: 'Get Status',
-						value: 'getStatus',
-						action: 'Get the status of a run',
-						description: 'RunningHub status (QUEUED, RUNNING, SUCCESS, FAILED); prefer Get Outputs',
-					},
-					{
-						name: 'Upload File',
-						value: 'uploadFile',
-						action: 'Upload a file',
-						description: 'Upload a binary file as an input for AI apps; returns its fileName',
-					},
-				],
-				default: 'runAiApp',
-			},
-			...runAiApp.description,
-			...getOutputs.description,
-			...getStatus.description,
-			...uploadFile.description,
-			retryOptions,
-		],
-	};
+  description: INodeTypeDescription = {
+    displayName: 'RunningHub',
+    name: 'runningHub',
+    icon: 'file:runningHub.svg',
+    group: ['transform'],
+    version: 1,
+    subtitle: '={{ $parameter["operation"] }}',
+    description: 'Run RunningHub AI apps (ComfyUI workflows) and collect their outputs',
+    defaults: { name: 'RunningHub' },
+    usableAsTool: true,
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
+    credentials: [{ name: 'runningHubApi', required: true }],
+    properties: [
+      {
+        displayName: 'Operation',
+        name: 'operation',
+        type: 'options',
+        noDataExpression: true,
+        options: [
+          {
+            name: 'Run AI App',
+            value: 'runAiApp',
+            action: 'Run an AI app',
+            description: 'Start a run with prompt, reference image and seed; returns the RunningHub task ID',
+          },
+          {
+            name: 'Get Outputs',
+            value: 'getOutputs',
+            action: 'Get the outputs of a run',
+            description: 'State of a run (queued, running, success, failed) and its output files',
+          },
+          {
+            name: 'Get Status',
+            value: 'getStatus',
+            action: 'Get the status of a run',
+            description: 'RunningHub status (QUEUED, RUNNING, SUCCESS, FAILED); prefer Get Outputs',
+          },
+          {
+            name: 'Upload File',
+            value: 'uploadFile',
+            action: 'Upload a file',
+            description: 'Upload a binary file as an input for AI apps; returns its fileName',
+          },
+        ],
+        default: 'runAiApp',
+      },
+      ...runAiApp.description,
+      ...getOutputs.description,
+      ...getStatus.description,
+      ...uploadFile.description,
+      retryOptions,
+    ],
+  };
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return router.call(this);
-	}
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    return router.call(this);
+  }
 }

@@ -22,7 +22,13 @@ describe('sandbox CI on real pixels', () => {
   afterAll(() => sandbox.stop());
 
   async function imageProcess(key: string, ops: string) {
-    return cos.request({ ...BUCKET, Method: 'POST', Key: key, Action: 'image_process', Headers: { 'Pic-Operations': ops } });
+    return cos.request({
+      ...BUCKET,
+      Method: 'POST',
+      Key: key,
+      Action: 'image_process',
+      Headers: { 'Pic-Operations': ops },
+    });
   }
 
   async function getBytes(key: string): Promise<Buffer> {
@@ -36,10 +42,21 @@ describe('sandbox CI on real pixels', () => {
 
     const res = await imageProcess('input/u1/shirt.jpg', picOperations('/output/u1/t1/main.jpg'));
 
-    const result = (res as { UploadResult: { OriginalInfo: Record<string, unknown>; ProcessResults: { Object: Record<string, string> } } })
-      .UploadResult;
-    expect(result.OriginalInfo).toMatchObject({ Key: 'input/u1/shirt.jpg', ImageInfo: { Width: '1200', Height: '900' } });
-    expect(result.ProcessResults.Object).toMatchObject({ Key: 'output/u1/t1/main.jpg', Format: 'jpg', Width: '800', Height: '800' });
+    const result = (
+      res as {
+        UploadResult: { OriginalInfo: Record<string, unknown>; ProcessResults: { Object: Record<string, string> } };
+      }
+    ).UploadResult;
+    expect(result.OriginalInfo).toMatchObject({
+      Key: 'input/u1/shirt.jpg',
+      ImageInfo: { Width: '1200', Height: '900' },
+    });
+    expect(result.ProcessResults.Object).toMatchObject({
+      Key: 'output/u1/t1/main.jpg',
+      Format: 'jpg',
+      Width: '800',
+      Height: '800',
+    });
     expect(result.ProcessResults.Object.Location).toBe(`127.0.0.1:${sandbox.port}/output/u1/t1/main.jpg`);
 
     const out = await getBytes('output/u1/t1/main.jpg');
@@ -48,7 +65,14 @@ describe('sandbox CI on real pixels', () => {
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 800, 800]);
 
     const img = await pixels(out);
-    for (const [x, y] of [[0, 0], [799, 0], [0, 799], [799, 799], [40, 400], [760, 400]]) {
+    for (const [x, y] of [
+      [0, 0],
+      [799, 0],
+      [0, 799],
+      [799, 799],
+      [40, 400],
+      [760, 400],
+    ]) {
       const [r, g, b] = img.at(x, y);
       expect(Math.min(r, g, b)).toBeGreaterThanOrEqual(245);
     }
@@ -72,7 +96,13 @@ describe('sandbox CI on real pixels', () => {
 
   it('comes out upright from an EXIF-rotated photo on a coloured backdrop', async () => {
     // Upright: red top half, blue bottom half. Stored turned 90° with EXIF orientation 6.
-    const upright = await garmentJpeg({ width: 600, height: 900, backdrop: '#3aa0a0', top: '#d01818', bottom: '#1830d0' });
+    const upright = await garmentJpeg({
+      width: 600,
+      height: 900,
+      backdrop: '#3aa0a0',
+      top: '#d01818',
+      bottom: '#1830d0',
+    });
     const stored = await sharp(upright).rotate(270).withMetadata({ orientation: 6 }).jpeg({ quality: 92 }).toBuffer();
     expect((await sharp(stored).metadata()).width).toBe(900);
     await cos.putObject({ ...BUCKET, Key: 'input/u1/rotated.jpg', Body: stored });
@@ -98,7 +128,9 @@ describe('sandbox CI on real pixels', () => {
         { fileid: '/output/u1/t3/matte.png', rule: 'ci-process=GoodsMatting' },
       ],
     });
-    const res = (await imageProcess('input/u1/green.jpg', ops)) as { UploadResult: { ProcessResults: { Object: Array<Record<string, string>> } } };
+    const res = (await imageProcess('input/u1/green.jpg', ops)) as {
+      UploadResult: { ProcessResults: { Object: Array<Record<string, string>> } };
+    };
     expect(res.UploadResult.ProcessResults.Object.map((o) => [o.Key, o.Format, o.Width])).toEqual([
       ['input/u1/green-800.jpg', 'jpg', '800'],
       ['output/u1/t3/matte.png', 'png', '500'],
@@ -112,7 +144,12 @@ describe('sandbox CI on real pixels', () => {
     const photo = await garmentJpeg({ width: 640, height: 480, backdrop: '#d8c8a0', top: '#202060', centerX: 0.7 });
     await cos.putObject({ ...BUCKET, Key: 'input/u1/navy.jpg', Body: photo });
     const url = cos.getObjectUrl(
-      { ...BUCKET, Key: 'input/u1/navy.jpg', Sign: true, Query: { 'ci-process': 'GoodsMatting', 'center-layout': '1' } },
+      {
+        ...BUCKET,
+        Key: 'input/u1/navy.jpg',
+        Sign: true,
+        Query: { 'ci-process': 'GoodsMatting', 'center-layout': '1' },
+      },
       () => undefined,
     );
     const res = await fetch(url);
@@ -128,8 +165,17 @@ describe('sandbox CI on real pixels', () => {
   });
 
   it('rejects an unknown rule step with a COS-style 400 and writes nothing', async () => {
-    await cos.putObject({ ...BUCKET, Key: 'input/u1/any.jpg', Body: await garmentJpeg({ width: 100, height: 100, backdrop: '#888', top: '#f00' }) });
-    await expect(imageProcess('input/u1/any.jpg', picOperations('/output/u1/t4/x.jpg', 'imageMogr2/auto-orient|watermark/1/image/abc'))).rejects.toMatchObject({
+    await cos.putObject({
+      ...BUCKET,
+      Key: 'input/u1/any.jpg',
+      Body: await garmentJpeg({ width: 100, height: 100, backdrop: '#888', top: '#f00' }),
+    });
+    await expect(
+      imageProcess(
+        'input/u1/any.jpg',
+        picOperations('/output/u1/t4/x.jpg', 'imageMogr2/auto-orient|watermark/1/image/abc'),
+      ),
+    ).rejects.toMatchObject({
       statusCode: 400,
       code: 'InvalidArgument',
     });

@@ -37,8 +37,19 @@ describe('matting a garment on a plain backdrop', () => {
 
   it('makes the backdrop transparent and keeps the garment opaque', () => {
     const matte = matteBackdrop(photo);
-    for (const [x, y] of [[0, 0], [119, 119], [20, 60], [100, 10]]) expect(alphaAt(matte, x, y)).toBe(0);
-    for (const [x, y] of [[40, 40], [79, 79], [50, 70]]) expect(alphaAt(matte, x, y)).toBe(255);
+    for (const [x, y] of [
+      [0, 0],
+      [119, 119],
+      [20, 60],
+      [100, 10],
+    ])
+      expect(alphaAt(matte, x, y)).toBe(0);
+    for (const [x, y] of [
+      [40, 40],
+      [79, 79],
+      [50, 70],
+    ])
+      expect(alphaAt(matte, x, y)).toBe(255);
   });
 
   it('keeps backdrop-coloured areas enclosed by the garment (a grey print is not punched out)', () => {

@@ -8,13 +8,17 @@ describe('Pic-Operations', () => {
   });
 
   it('parses the header and rejects bad JSON, no rules or more than 5 rules', () => {
-    expect(parsePicOperations('{"is_pic_info":1,"rules":[{"fileid":"/o.jpg","rule":"imageMogr2/auto-orient"}]}')).toEqual({
+    expect(
+      parsePicOperations('{"is_pic_info":1,"rules":[{"fileid":"/o.jpg","rule":"imageMogr2/auto-orient"}]}'),
+    ).toEqual({
       is_pic_info: 1,
       rules: [{ fileid: '/o.jpg', rule: 'imageMogr2/auto-orient' }],
     });
     const rule = { fileid: 'x.jpg', rule: 'imageMogr2/auto-orient' };
     for (const header of [undefined, '{', '{"rules":[]}', JSON.stringify({ rules: Array(6).fill(rule) })]) {
-      expect(() => parsePicOperations(header)).toThrow(expect.objectContaining({ status: 400, code: 'InvalidArgument' }));
+      expect(() => parsePicOperations(header)).toThrow(
+        expect.objectContaining({ status: 400, code: 'InvalidArgument' }),
+      );
     }
   });
 });

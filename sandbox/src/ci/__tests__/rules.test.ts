@@ -4,7 +4,9 @@ import { parseRule } from '../rules';
 describe('parseRule', () => {
   it('parses the basic_clean chain of docs/DEVELOPMENT.md into ordered steps', () => {
     expect(
-      parseRule('imageMogr2/auto-orient|imageView2/1/w/800/h/800/q/90|ci-process=GoodsMatting&center-layout=1|imageMogr2/format/jpg/quality/90'),
+      parseRule(
+        'imageMogr2/auto-orient|imageView2/1/w/800/h/800/q/90|ci-process=GoodsMatting&center-layout=1|imageMogr2/format/jpg/quality/90',
+      ),
     ).toEqual([
       { op: 'auto-orient' },
       { op: 'view', mode: 1, width: 800, height: 800 },

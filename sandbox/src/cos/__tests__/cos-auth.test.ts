@@ -4,7 +4,9 @@ import { isHeaderSigned, verifyCosSignature, type SignedRequest } from '../cos-a
 const creds = { secretId: 'AKIDunit', secretKey: 'unit-secret' };
 const now = 1_800_000_000;
 
-function signedRequest(overrides: { keyTime?: string; secretKey?: string; signedHeaders?: Record<string, string> } = {}): SignedRequest {
+function signedRequest(
+  overrides: { keyTime?: string; secretKey?: string; signedHeaders?: Record<string, string> } = {},
+): SignedRequest {
   const headers = overrides.signedHeaders ?? { host: '127.0.0.1:9400', 'pic-operations': '{"rules":[]}' };
   const authorization = COS.getAuthorization({
     SecretId: creds.secretId,
@@ -34,13 +36,19 @@ describe('verifyCosSignature', () => {
     const changedHeader = signedRequest();
     changedHeader.headers['pic-operations'] = '{"rules":[{"fileid":"x","rule":"y"}]}';
     expect(() => verifyCosSignature(changedHeader, creds, now)).toThrow(mismatch);
-    expect(() => verifyCosSignature({ ...signedRequest(), pathname: '/input/u2/a b.jpg' }, creds, now)).toThrow(mismatch);
+    expect(() => verifyCosSignature({ ...signedRequest(), pathname: '/input/u2/a b.jpg' }, creds, now)).toThrow(
+      mismatch,
+    );
   });
 
   it('rejects expired and not-yet-valid signatures as AccessDenied', () => {
     const denied = expect.objectContaining({ status: 403, code: 'AccessDenied' });
-    expect(() => verifyCosSignature(signedRequest({ keyTime: `${now - 1000};${now - 1}` }), creds, now)).toThrow(denied);
-    expect(() => verifyCosSignature(signedRequest({ keyTime: `${now + 600};${now + 900}` }), creds, now)).toThrow(denied);
+    expect(() => verifyCosSignature(signedRequest({ keyTime: `${now - 1000};${now - 1}` }), creds, now)).toThrow(
+      denied,
+    );
+    expect(() => verifyCosSignature(signedRequest({ keyTime: `${now + 600};${now + 900}` }), creds, now)).toThrow(
+      denied,
+    );
   });
 
   it('rejects unsigned requests and unknown access keys', () => {
@@ -52,7 +60,13 @@ describe('verifyCosSignature', () => {
   });
 
   it('verifies signed-URL query parameters the same way', () => {
-    const auth = COS.getAuthorization({ SecretId: creds.secretId, SecretKey: creds.secretKey, Method: 'get', Pathname: '/o.jpg', KeyTime: `${now};${now + 60}` });
+    const auth = COS.getAuthorization({
+      SecretId: creds.secretId,
+      SecretKey: creds.secretKey,
+      Method: 'get',
+      Pathname: '/o.jpg',
+      KeyTime: `${now};${now + 60}`,
+    });
     const req: SignedRequest = { method: 'GET', pathname: '/o.jpg', headers: {}, query: new URLSearchParams(auth) };
     expect(() => verifyCosSignature(req, creds, now)).not.toThrow();
   });

@@ -13,7 +13,12 @@ describe('sandbox COS with the real cos-nodejs-sdk-v5 client', () => {
 
   it('stores an object with putObject and returns the same bytes and type with getObject', async () => {
     const body = Buffer.from('garment bytes \u00e9');
-    const put = await cos.putObject({ ...BUCKET, Key: 'input/u1/a b+c.txt', Body: body, ContentType: 'text/plain; charset=utf-8' });
+    const put = await cos.putObject({
+      ...BUCKET,
+      Key: 'input/u1/a b+c.txt',
+      Body: body,
+      ContentType: 'text/plain; charset=utf-8',
+    });
     expect(put.statusCode).toBe(200);
     expect(put.ETag).toMatch(/^"[0-9a-f]{32}"$/);
 
@@ -34,8 +39,16 @@ describe('sandbox COS with the real cos-nodejs-sdk-v5 client', () => {
   });
 
   it('serves a getObjectUrl signed URL to a plain fetch', async () => {
-    await cos.putObject({ ...BUCKET, Key: 'output/u1/t1/main.jpg', Body: Buffer.from('jpeg-ish'), ContentType: 'image/jpeg' });
-    const url = cos.getObjectUrl({ ...BUCKET, Key: 'output/u1/t1/main.jpg', Sign: true, Expires: 600 }, () => undefined);
+    await cos.putObject({
+      ...BUCKET,
+      Key: 'output/u1/t1/main.jpg',
+      Body: Buffer.from('jpeg-ish'),
+      ContentType: 'image/jpeg',
+    });
+    const url = cos.getObjectUrl(
+      { ...BUCKET, Key: 'output/u1/t1/main.jpg', Sign: true, Expires: 600 },
+      () => undefined,
+    );
     expect(url).toContain(`http://127.0.0.1:${sandbox.port}/output/u1/t1/main.jpg?`);
     const res = await fetch(url);
     expect(res.status).toBe(200);
@@ -71,25 +84,38 @@ describe('sandbox COS with the real cos-nodejs-sdk-v5 client', () => {
 
   it('rejects a client with the wrong secret key, and one with an unknown SecretId', async () => {
     const wrongKey = sandbox.cosClient({ SecretId: TEST_COS.secretId, SecretKey: 'not-the-key' });
-    await expect(wrongKey.putObject({ ...BUCKET, Key: 'input/u1/x.txt', Body: Buffer.from('x') })).rejects.toMatchObject({
+    await expect(
+      wrongKey.putObject({ ...BUCKET, Key: 'input/u1/x.txt', Body: Buffer.from('x') }),
+    ).rejects.toMatchObject({
       statusCode: 403,
       code: 'SignatureDoesNotMatch',
     });
     const wrongId = sandbox.cosClient({ SecretId: 'AKIDother', SecretKey: TEST_COS.secretKey });
-    await expect(wrongId.getObject({ ...BUCKET, Key: 'input/u1/t.txt' })).rejects.toMatchObject({ statusCode: 403, code: 'InvalidAccessKeyId' });
+    await expect(wrongId.getObject({ ...BUCKET, Key: 'input/u1/t.txt' })).rejects.toMatchObject({
+      statusCode: 403,
+      code: 'InvalidAccessKeyId',
+    });
   });
 
   it('rejects unsigned requests and answers a missing key with NoSuchKey', async () => {
     const unsigned = await fetch(`${sandbox.url}/input/u1/t.txt`);
     expect(unsigned.status).toBe(403);
     expect(await unsigned.text()).toContain('<Code>AccessDenied</Code>');
-    await expect(cos.getObject({ ...BUCKET, Key: 'input/u1/missing.jpg' })).rejects.toMatchObject({ statusCode: 404, code: 'NoSuchKey' });
+    await expect(cos.getObject({ ...BUCKET, Key: 'input/u1/missing.jpg' })).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'NoSuchKey',
+    });
   });
 
   it('accepts path-style requests (/<bucket>/<key>), as older SDKs and other S3-style tools send them', async () => {
     await cos.putObject({ ...BUCKET, Key: 'input/u2/p.txt', Body: Buffer.from('path style') });
     const pathname = `/${TEST_COS.bucket}/input/u2/p.txt`;
-    const auth = COS.getAuthorization({ SecretId: TEST_COS.secretId, SecretKey: TEST_COS.secretKey, Method: 'get', Pathname: pathname });
+    const auth = COS.getAuthorization({
+      SecretId: TEST_COS.secretId,
+      SecretKey: TEST_COS.secretKey,
+      Method: 'get',
+      Pathname: pathname,
+    });
     const res = await fetch(`${sandbox.url}${pathname}`, { headers: { Authorization: auth } });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('path style');
@@ -98,7 +124,11 @@ describe('sandbox COS with the real cos-nodejs-sdk-v5 client', () => {
   it('answers browser CORS preflights without a signature, like a bucket with an open CORS rule', async () => {
     const res = await fetch(`${sandbox.url}/input/u1/x.jpg`, {
       method: 'OPTIONS',
-      headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'authorization,content-type' },
+      headers: {
+        Origin: 'http://localhost:3000',
+        'Access-Control-Request-Method': 'PUT',
+        'Access-Control-Request-Headers': 'authorization,content-type',
+      },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');

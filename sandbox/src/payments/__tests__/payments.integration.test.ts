@@ -33,15 +33,23 @@ function verifyAndDecrypt(sandbox: TestSandbox, req: ReceivedRequest): Record<st
   expect(h['wechatpay-serial']).toBe(sandbox.keys.platform.publicKeyId);
   expect(Math.abs(Date.now() / 1000 - Number(h['wechatpay-timestamp']))).toBeLessThan(300);
   const message = `${String(h['wechatpay-timestamp'])}\n${String(h['wechatpay-nonce'])}\n${req.body}\n`;
-  const verified = createVerify('RSA-SHA256').update(message).verify(sandbox.keys.platform.publicKeyPem, String(h['wechatpay-signature']), 'base64');
+  const verified = createVerify('RSA-SHA256')
+    .update(message)
+    .verify(sandbox.keys.platform.publicKeyPem, String(h['wechatpay-signature']), 'base64');
   expect(verified).toBe(true);
 
   const notify = JSON.parse(req.body) as NotifyBody;
   const raw = Buffer.from(notify.resource.ciphertext, 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', Buffer.from(sandbox.keys.apiV3Key, 'utf8'), Buffer.from(notify.resource.nonce, 'utf8'));
+  const decipher = createDecipheriv(
+    'aes-256-gcm',
+    Buffer.from(sandbox.keys.apiV3Key, 'utf8'),
+    Buffer.from(notify.resource.nonce, 'utf8'),
+  );
   decipher.setAAD(Buffer.from(notify.resource.associated_data, 'utf8'));
   decipher.setAuthTag(raw.subarray(raw.length - 16));
-  return JSON.parse(Buffer.concat([decipher.update(raw.subarray(0, raw.length - 16)), decipher.final()]).toString('utf8')) as Record<string, unknown>;
+  return JSON.parse(
+    Buffer.concat([decipher.update(raw.subarray(0, raw.length - 16)), decipher.final()]).toString('utf8'),
+  ) as Record<string, unknown>;
 }
 
 describe('sandbox payment channel (WeChat Pay v3 shape)', () => {
@@ -77,14 +85,22 @@ describe('sandbox payment channel (WeChat Pay v3 shape)', () => {
   }
 
   const query = async (outTradeNo: string) =>
-    (await wxpay.v3.pay.transactions.outTradeNo.$out_trade_no$.get({ params: { mchid: sandbox.keys.mchid }, out_trade_no: outTradeNo }))
-      .data as Record<string, unknown>;
+    (
+      await wxpay.v3.pay.transactions.outTradeNo.$out_trade_no$.get({
+        params: { mchid: sandbox.keys.mchid },
+        out_trade_no: outTradeNo,
+      })
+    ).data as Record<string, unknown>;
 
   it('places a Native order (signed answer accepted by the SDK) and shows a pay page', async () => {
     const no = newOutTradeNo();
     const codeUrl = await placeOrder(no);
     expect(codeUrl).toBe(`${sandbox.url}/sandbox/pay/${no}`);
-    expect(await query(no)).toMatchObject({ out_trade_no: no, trade_state: 'NOTPAY', amount: { total: 9900, currency: 'CNY' } });
+    expect(await query(no)).toMatchObject({
+      out_trade_no: no,
+      trade_state: 'NOTPAY',
+      amount: { total: 9900, currency: 'CNY' },
+    });
 
     const page = await fetch(codeUrl);
     expect(page.status).toBe(200);
@@ -101,7 +117,11 @@ describe('sandbox payment channel (WeChat Pay v3 shape)', () => {
 
     const pay = await postJson(`${sandbox.url}/sandbox/pay/${no}`, { result: 'success' });
     expect(pay.status).toBe(200);
-    expect(pay.json).toMatchObject({ outTradeNo: no, tradeState: 'SUCCESS', notify: { status: 200, body: '{"code":"SUCCESS"}' } });
+    expect(pay.json).toMatchObject({
+      outTradeNo: no,
+      tradeState: 'SUCCESS',
+      notify: { status: 200, body: '{"code":"SUCCESS"}' },
+    });
 
     const req = merchant.received[before];
     expect(req.url).toBe('/api/v1/payments/sandbox/notify');
@@ -126,8 +146,19 @@ describe('sandbox payment channel (WeChat Pay v3 shape)', () => {
 
     // The same check through wechatpay-axios-plugin's own helpers, as a backend would do it.
     const h = req.headers;
-    expect(Rsa.verify(Formatter.response(String(h['wechatpay-timestamp']), String(h['wechatpay-nonce']), req.body), String(h['wechatpay-signature']), sandbox.keys.platform.publicKeyPem)).toBe(true);
-    const plain = Aes.AesGcm.decrypt(body.resource.ciphertext, sandbox.keys.apiV3Key, body.resource.nonce, body.resource.associated_data);
+    expect(
+      Rsa.verify(
+        Formatter.response(String(h['wechatpay-timestamp']), String(h['wechatpay-nonce']), req.body),
+        String(h['wechatpay-signature']),
+        sandbox.keys.platform.publicKeyPem,
+      ),
+    ).toBe(true);
+    const plain = Aes.AesGcm.decrypt(
+      body.resource.ciphertext,
+      sandbox.keys.apiV3Key,
+      body.resource.nonce,
+      body.resource.associated_data,
+    );
     expect(JSON.parse(plain)).toEqual(transaction);
 
     expect(await query(no)).toMatchObject({ trade_state: 'SUCCESS', transaction_id: transaction.transaction_id });
@@ -140,7 +171,9 @@ describe('sandbox payment channel (WeChat Pay v3 shape)', () => {
     merchantAnswer = { status: 500, body: '{"code":"FAIL","message":"busy"}' };
     const second = await postJson(`${sandbox.url}/sandbox/pay/${no}`, {});
     expect(second.json).toMatchObject({ notify: { status: 500, body: '{"code":"FAIL","message":"busy"}' } });
-    expect((second.json as { transactionId: string }).transactionId).toBe((first.json as { transactionId: string }).transactionId);
+    expect((second.json as { transactionId: string }).transactionId).toBe(
+      (first.json as { transactionId: string }).transactionId,
+    );
     const [a, b] = merchant.received.slice(-2).map((r) => verifyAndDecrypt(sandbox, r));
     expect(b.transaction_id).toBe(a.transaction_id);
   });
@@ -158,17 +191,27 @@ describe('sandbox payment channel (WeChat Pay v3 shape)', () => {
   it('closes an unpaid order; a closed order cannot be paid', async () => {
     const no = newOutTradeNo();
     await placeOrder(no);
-    const closed = await wxpay.v3.pay.transactions.outTradeNo.$out_trade_no$.close.post({ mchid: sandbox.keys.mchid }, { out_trade_no: no });
+    const closed = await wxpay.v3.pay.transactions.outTradeNo.$out_trade_no$.close.post(
+      { mchid: sandbox.keys.mchid },
+      { out_trade_no: no },
+    );
     expect(closed.status).toBe(204);
     expect(await query(no)).toMatchObject({ trade_state: 'CLOSED' });
     expect((await postJson(`${sandbox.url}/sandbox/pay/${no}`, {})).status).toBe(409);
   });
 
   it('rejects a request signed with another merchant key (401 SIGN_ERROR)', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const impostor = merchantClient(sandbox, privateKey);
     await expect(
-      impostor.v3.pay.transactions.outTradeNo.$out_trade_no$.get({ params: { mchid: sandbox.keys.mchid }, out_trade_no: 'AP000000' }),
+      impostor.v3.pay.transactions.outTradeNo.$out_trade_no$.get({
+        params: { mchid: sandbox.keys.mchid },
+        out_trade_no: 'AP000000',
+      }),
     ).rejects.toMatchObject({ response: { status: 401, data: { code: 'SIGN_ERROR' } } });
   });
 
@@ -176,8 +219,12 @@ describe('sandbox payment channel (WeChat Pay v3 shape)', () => {
     const no = newOutTradeNo();
     await placeOrder(no, 100);
     expect(await placeOrder(no, 100)).toContain(no); // same order again: same code_url
-    await expect(placeOrder(no, 200)).rejects.toMatchObject({ response: { status: 400, data: { code: 'INVALID_REQUEST' } } });
-    await expect(query('AP-missing-1')).rejects.toMatchObject({ response: { status: 404, data: { code: 'ORDER_NOT_EXIST' } } });
+    await expect(placeOrder(no, 200)).rejects.toMatchObject({
+      response: { status: 400, data: { code: 'INVALID_REQUEST' } },
+    });
+    await expect(query('AP-missing-1')).rejects.toMatchObject({
+      response: { status: 404, data: { code: 'ORDER_NOT_EXIST' } },
+    });
     expect((await postJson(`${sandbox.url}/sandbox/pay/AP-missing-1`, {})).status).toBe(404);
   });
 });

@@ -1,6 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
-import { chinaTime, encryptResource, parseMerchantAuthorization, requestMessage, responseMessage, rsaSign, rsaVerify } from '../wechatpay-crypto';
+import {
+  chinaTime,
+  encryptResource,
+  parseMerchantAuthorization,
+  requestMessage,
+  responseMessage,
+  rsaSign,
+  rsaVerify,
+} from '../wechatpay-crypto';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -28,11 +36,25 @@ describe('WeChat Pay v3 crypto', () => {
   });
 
   it('parses the merchant Authorization header the SDK builds and verifies its request signature', () => {
-    const message = Formatter.request('GET', '/v3/pay/transactions/out-trade-no/AP1?mchid=1900000001', '1700000000', 'abc', '');
-    expect(message).toBe(requestMessage('GET', '/v3/pay/transactions/out-trade-no/AP1?mchid=1900000001', '1700000000', 'abc', ''));
+    const message = Formatter.request(
+      'GET',
+      '/v3/pay/transactions/out-trade-no/AP1?mchid=1900000001',
+      '1700000000',
+      'abc',
+      '',
+    );
+    expect(message).toBe(
+      requestMessage('GET', '/v3/pay/transactions/out-trade-no/AP1?mchid=1900000001', '1700000000', 'abc', ''),
+    );
     const signature = Rsa.sign(message, privateKey);
     const header = Formatter.authorization('1900000001', 'abc', signature, '1700000000', 'SERIAL1');
-    expect(parseMerchantAuthorization(header)).toEqual({ mchid: '1900000001', nonce: 'abc', signature, timestamp: '1700000000', serial: 'SERIAL1' });
+    expect(parseMerchantAuthorization(header)).toEqual({
+      mchid: '1900000001',
+      nonce: 'abc',
+      signature,
+      timestamp: '1700000000',
+      serial: 'SERIAL1',
+    });
     expect(rsaVerify(message, signature, publicKey)).toBe(true);
     expect(parseMerchantAuthorization('Bearer x')).toBeUndefined();
     expect(parseMerchantAuthorization('WECHATPAY2-SHA256-RSA2048 mchid="1"')).toBeUndefined();

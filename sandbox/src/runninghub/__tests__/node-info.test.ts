@@ -19,7 +19,9 @@ describe('RunningHub inputs', () => {
   });
 
   it('falls back to any URL or uploaded file name when no field is called image', () => {
-    expect(findImageInput([{ nodeId: '7', fieldName: 'ref', fieldValue: `api/${'a'.repeat(64)}.png` }])).toMatchObject({ nodeId: '7' });
+    expect(findImageInput([{ nodeId: '7', fieldName: 'ref', fieldValue: `api/${'a'.repeat(64)}.png` }])).toMatchObject({
+      nodeId: '7',
+    });
     expect(findImageInput([{ nodeId: '7', fieldName: 'text', fieldValue: 'no image here' }])).toBeUndefined();
   });
 
@@ -28,7 +30,13 @@ describe('RunningHub inputs', () => {
     expect(assertFetchable('http://localhost:3000/a.jpg', 'sandbox:9400').hostname).toBe('localhost');
     expect(assertFetchable('http://[::1]:3000/a.jpg', 'sandbox:9400').hostname).toBe('[::1]');
     expect(assertFetchable('http://sandbox:9400/a.jpg', 'sandbox:9400').host).toBe('sandbox:9400');
-    for (const url of ['http://example.com/a.jpg', 'http://10.0.0.1/a.jpg', 'file:///etc/passwd', 'http://127.0.0.1.nip.io/a.jpg', 'nonsense']) {
+    for (const url of [
+      'http://example.com/a.jpg',
+      'http://10.0.0.1/a.jpg',
+      'file:///etc/passwd',
+      'http://127.0.0.1.nip.io/a.jpg',
+      'nonsense',
+    ]) {
       expect(() => assertFetchable(url, '127.0.0.1:9400')).toThrow(InputRefusedError);
     }
   });

@@ -39,11 +39,16 @@ describe('RunningHub task clock', () => {
   it('answers /outputs with the vendor codes', () => {
     expect(outputsResponse(task(), 1000)).toEqual({ code: 813, msg: 'APIKEY_TASK_IS_QUEUED', data: null });
     expect(outputsResponse(task(), 1150)).toEqual({ code: 804, msg: 'APIKEY_TASK_IS_RUNNING', data: null });
-    expect(outputsResponse(task({ outcome: 'fail' }), 2000)).toMatchObject({ code: 805, data: { failedReason: { node_name: expect.any(String) } } });
+    expect(outputsResponse(task({ outcome: 'fail' }), 2000)).toMatchObject({
+      code: 805,
+      data: { failedReason: { node_name: expect.any(String) } },
+    });
     expect(outputsResponse(task(), 2000)).toEqual({
       code: 0,
       msg: 'success',
-      data: [{ fileUrl: 'http://127.0.0.1:9400/runninghub/files/1/1.png', fileType: 'png', taskCostTime: '1', nodeId: '9' }],
+      data: [
+        { fileUrl: 'http://127.0.0.1:9400/runninghub/files/1/1.png', fileType: 'png', taskCostTime: '1', nodeId: '9' },
+      ],
     });
   });
 });

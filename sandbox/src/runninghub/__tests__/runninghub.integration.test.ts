@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { garmentJpeg, pixels } from '../../__tests__/images';
 import { startReceiver } from '../../__tests__/receiver';
-import { BUCKET, postJson, startTestSandbox, TEST_RUNNINGHUB_KEY, type TestSandbox } from '../../__tests__/test-sandbox';
+import {
+  BUCKET,
+  postJson,
+  startTestSandbox,
+  TEST_RUNNINGHUB_KEY,
+  type TestSandbox,
+} from '../../__tests__/test-sandbox';
 
 interface RhResponse {
   code: number;
@@ -25,7 +31,8 @@ describe('sandbox RunningHub AI app', () => {
   afterAll(() => sandbox.stop());
   beforeEach(() => postJson(`${sandbox.url}/sandbox/reset`, {}));
 
-  const call = async (path: string, body: unknown) => (await postJson(`${sandbox.url}/task/openapi/${path}`, body)).json as RhResponse;
+  const call = async (path: string, body: unknown) =>
+    (await postJson(`${sandbox.url}/task/openapi/${path}`, body)).json as RhResponse;
 
   function nodeInfoList(image = imageUrl) {
     return [
@@ -36,7 +43,12 @@ describe('sandbox RunningHub AI app', () => {
   }
 
   async function run(extra: Record<string, unknown> = {}): Promise<string> {
-    const res = await call('ai-app/run', { apiKey: TEST_RUNNINGHUB_KEY, webappId: '1877265245566922753', nodeInfoList: nodeInfoList(), ...extra });
+    const res = await call('ai-app/run', {
+      apiKey: TEST_RUNNINGHUB_KEY,
+      webappId: '1877265245566922753',
+      nodeInfoList: nodeInfoList(),
+      ...extra,
+    });
     expect(res.code).toBe(0);
     return (res.data as { taskId: string }).taskId;
   }
@@ -51,8 +63,16 @@ describe('sandbox RunningHub AI app', () => {
   }
 
   it('runs the app and returns 12 distinct PNGs derived from the reference image', async () => {
-    const runRes = await call('ai-app/run', { apiKey: TEST_RUNNINGHUB_KEY, webappId: '1877265245566922753', nodeInfoList: nodeInfoList() });
-    expect(runRes).toMatchObject({ code: 0, msg: 'success', data: { taskStatus: expect.stringMatching(/QUEUED|RUNNING/) } });
+    const runRes = await call('ai-app/run', {
+      apiKey: TEST_RUNNINGHUB_KEY,
+      webappId: '1877265245566922753',
+      nodeInfoList: nodeInfoList(),
+    });
+    expect(runRes).toMatchObject({
+      code: 0,
+      msg: 'success',
+      data: { taskStatus: expect.stringMatching(/QUEUED|RUNNING/) },
+    });
     const data = runRes.data as { taskId: string; promptTips: string };
     expect(data.taskId).toMatch(/^\d{15,}$/);
     expect(JSON.parse(data.promptTips)).toMatchObject({ node_errors: {} });
@@ -61,7 +81,10 @@ describe('sandbox RunningHub AI app', () => {
     expect(out.code).toBe(0);
     const files = out.data as Array<{ fileUrl: string; fileType: string; nodeId: string; taskCostTime: string }>;
     expect(files).toHaveLength(12);
-    expect(files[0]).toMatchObject({ fileType: 'png', fileUrl: `${sandbox.url}/runninghub/files/${data.taskId}/1.png` });
+    expect(files[0]).toMatchObject({
+      fileType: 'png',
+      fileUrl: `${sandbox.url}/runninghub/files/${data.taskId}/1.png`,
+    });
 
     const bodies = await Promise.all(files.map(async (f) => Buffer.from(await (await fetch(f.fileUrl)).arrayBuffer())));
     const hashes = new Set(bodies.map((b) => createHash('sha256').update(b).digest('hex')));
@@ -80,10 +103,17 @@ describe('sandbox RunningHub AI app', () => {
   it('reports QUEUED (813) then RUNNING (804) on the clock', async () => {
     const slow = await startTestSandbox({ runninghub: { apiKey: TEST_RUNNINGHUB_KEY, queueMs: 300, runMs: 300 } });
     try {
-      const res = (await postJson(`${slow.url}/task/openapi/ai-app/run`, { apiKey: TEST_RUNNINGHUB_KEY, webappId: '1', nodeInfoList: nodeInfoList() }))
-        .json as RhResponse;
+      const res = (
+        await postJson(`${slow.url}/task/openapi/ai-app/run`, {
+          apiKey: TEST_RUNNINGHUB_KEY,
+          webappId: '1',
+          nodeInfoList: nodeInfoList(),
+        })
+      ).json as RhResponse;
       const taskId = (res.data as { taskId: string }).taskId;
-      const outputs = async () => (await postJson(`${slow.url}/task/openapi/outputs`, { apiKey: TEST_RUNNINGHUB_KEY, taskId })).json as RhResponse;
+      const outputs = async () =>
+        (await postJson(`${slow.url}/task/openapi/outputs`, { apiKey: TEST_RUNNINGHUB_KEY, taskId }))
+          .json as RhResponse;
       expect(await outputs()).toEqual({ code: 813, msg: 'APIKEY_TASK_IS_QUEUED', data: null });
       await new Promise((r) => setTimeout(r, 350));
       expect(await outputs()).toEqual({ code: 804, msg: 'APIKEY_TASK_IS_RUNNING', data: null });
@@ -93,13 +123,22 @@ describe('sandbox RunningHub AI app', () => {
   });
 
   it('rejects a wrong apiKey (802) and invalid parameters (301)', async () => {
-    expect(await call('ai-app/run', { apiKey: 'nope', webappId: '1', nodeInfoList: nodeInfoList() })).toMatchObject({ code: 802, data: null });
+    expect(await call('ai-app/run', { apiKey: 'nope', webappId: '1', nodeInfoList: nodeInfoList() })).toMatchObject({
+      code: 802,
+      data: null,
+    });
     expect(await call('outputs', { apiKey: 'nope', taskId: '1' })).toMatchObject({ code: 802 });
-    expect(await call('ai-app/run', { apiKey: TEST_RUNNINGHUB_KEY, webappId: '1', nodeInfoList: 'x' })).toMatchObject({ code: 301 });
+    expect(await call('ai-app/run', { apiKey: TEST_RUNNINGHUB_KEY, webappId: '1', nodeInfoList: 'x' })).toMatchObject({
+      code: 301,
+    });
   });
 
   it('refuses to download a reference image from a non-loopback host', async () => {
-    const res = await call('ai-app/run', { apiKey: TEST_RUNNINGHUB_KEY, webappId: '1', nodeInfoList: nodeInfoList('http://example.com/a.jpg') });
+    const res = await call('ai-app/run', {
+      apiKey: TEST_RUNNINGHUB_KEY,
+      webappId: '1',
+      nodeInfoList: nodeInfoList('http://example.com/a.jpg'),
+    });
     expect(res.code).toBe(301);
     expect(res.msg).toContain('loopback');
   });
@@ -110,7 +149,10 @@ describe('sandbox RunningHub AI app', () => {
       await postJson(`${sandbox.url}/sandbox/runninghub/script`, { outcome: 'fail' });
       const taskId = await run({ webhookUrl: `${hook.url}/webhook-waiting/42` });
       const out = await outputsWhenSettled(taskId);
-      expect(out).toMatchObject({ code: 805, data: { failedReason: { exception_message: expect.stringContaining('scripted') } } });
+      expect(out).toMatchObject({
+        code: 805,
+        data: { failedReason: { exception_message: expect.stringContaining('scripted') } },
+      });
 
       await hook.waitFor(1);
       const sent = JSON.parse(hook.received[0].body) as { taskId: string; eventData: string };
@@ -153,8 +195,13 @@ describe('sandbox RunningHub AI app', () => {
     form.set('fileType', 'input');
     const photo = await garmentJpeg({ width: 300, height: 400, backdrop: '#eee', top: '#1830d0' });
     form.set('file', new Blob([new Uint8Array(photo)]), 'shirt.jpg');
-    const up = (await (await fetch(`${sandbox.url}/task/openapi/upload`, { method: 'POST', body: form })).json()) as RhResponse;
-    expect(up).toMatchObject({ code: 0, data: { fileName: expect.stringMatching(/^api\/[0-9a-f]{64}\.jpg$/), fileType: 'input' } });
+    const up = (await (
+      await fetch(`${sandbox.url}/task/openapi/upload`, { method: 'POST', body: form })
+    ).json()) as RhResponse;
+    expect(up).toMatchObject({
+      code: 0,
+      data: { fileName: expect.stringMatching(/^api\/[0-9a-f]{64}\.jpg$/), fileType: 'input' },
+    });
 
     const fileName = (up.data as { fileName: string }).fileName;
     const taskId = await run({ nodeInfoList: nodeInfoList(fileName) });

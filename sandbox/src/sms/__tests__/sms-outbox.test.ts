@@ -1,7 +1,16 @@
 import { normalizePhone, SmsOutbox, type OutboxMessage } from '../sms-outbox';
 
 function message(phone: string, code: string): OutboxMessage {
-  return { phone, code, templateParams: [code], templateId: '1', signName: 'AI Photo', smsSdkAppId: '1400', serialNo: code, sentAt: '' };
+  return {
+    phone,
+    code,
+    templateParams: [code],
+    templateId: '1',
+    signName: 'AI Photo',
+    smsSdkAppId: '1400',
+    serialNo: code,
+    sentAt: '',
+  };
 }
 
 describe('SMS outbox', () => {
@@ -11,7 +20,7 @@ describe('SMS outbox', () => {
     expect(normalizePhone('138 0013 8000')).toBe('13800138000');
   });
 
-  it('lists a phone\'s messages newest first and keeps a bounded history', () => {
+  it("lists a phone's messages newest first and keeps a bounded history", () => {
     const outbox = new SmsOutbox(3);
     outbox.add(message('+8613800138000', '1'));
     outbox.add(message('+8613900139000', '2'));

@@ -26,21 +26,29 @@ describe('sandbox SMS with the real tencentcloud-sdk-nodejs-sms client', () => {
         TemplateParamSet: [code, '5'],
       });
     const first = await send('111111');
-    expect(first.SendStatusSet).toEqual([expect.objectContaining({ PhoneNumber: '+8613800138000', Code: 'Ok', Fee: 1 })]);
+    expect(first.SendStatusSet).toEqual([
+      expect.objectContaining({ PhoneNumber: '+8613800138000', Code: 'Ok', Fee: 1 }),
+    ]);
     expect(first.RequestId).toEqual(expect.any(String));
     await send('222222');
 
     const res = await fetch(`${sandbox.url}/sandbox/sms/outbox?phone=13800138000`);
-    const { items } = (await res.json()) as { items: Array<{ phone: string; code: string; templateId: string; templateParams: string[] }> };
+    const { items } = (await res.json()) as {
+      items: Array<{ phone: string; code: string; templateId: string; templateParams: string[] }>;
+    };
     expect(items.map((m) => m.code)).toEqual(['222222', '111111']);
     expect(items[0]).toMatchObject({ phone: '+8613800138000', templateId: '1234567', templateParams: ['222222', '5'] });
 
-    const other = (await (await fetch(`${sandbox.url}/sandbox/sms/outbox?phone=%2B8613900000000`)).json()) as { items: unknown[] };
+    const other = (await (await fetch(`${sandbox.url}/sandbox/sms/outbox?phone=%2B8613900000000`)).json()) as {
+      items: unknown[];
+    };
     expect(other.items).toEqual([]);
   });
 
   it('returns a Tencent Cloud error the SDK throws for a malformed request', async () => {
-    await expect(client.SendSms({ PhoneNumberSet: [], SmsSdkAppId: '1400000000', TemplateId: '1' })).rejects.toMatchObject({
+    await expect(
+      client.SendSms({ PhoneNumberSet: [], SmsSdkAppId: '1400000000', TemplateId: '1' }),
+    ).rejects.toMatchObject({
       code: 'InvalidParameter',
     });
   });

@@ -10,7 +10,10 @@ import { ConfirmButton } from './ConfirmButton';
 export function ApiKeysCard({ reveal }: { reveal: Dispatch<RevealAction> }) {
   const { api } = useSignedIn();
   const { t, errorText } = useI18n();
-  const keys = useRemoteList(useCallback(() => api.apiKeys(), [api]), errorText);
+  const keys = useRemoteList(
+    useCallback(() => api.apiKeys(), [api]),
+    errorText,
+  );
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -47,17 +50,35 @@ export function ApiKeysCard({ reveal }: { reveal: Dispatch<RevealAction> }) {
       <form className="row wrap align-end" onSubmit={create} data-testid="api-key-form">
         <label className="field">
           <span>{t('dev.keys.name')}</span>
-          <input name="keyName" value={name} maxLength={64} required placeholder={t('dev.keys.namePlaceholder')} onChange={(e) => setName(e.target.value)} />
+          <input
+            name="keyName"
+            value={name}
+            maxLength={64}
+            required
+            placeholder={t('dev.keys.namePlaceholder')}
+            onChange={(e) => setName(e.target.value)}
+          />
         </label>
-        <button type="submit" className="primary form-button" disabled={busy || !name.trim()} data-testid="api-key-create">
+        <button
+          type="submit"
+          className="primary form-button"
+          disabled={busy || !name.trim()}
+          data-testid="api-key-create"
+        >
           {t('dev.keys.create')}
         </button>
       </form>
       <p className="muted small">{t('dev.keys.limit')}</p>
-      {(error ?? keys.error) && <p className="error" role="alert" data-testid="api-key-error">{error ?? keys.error}</p>}
+      {(error ?? keys.error) && (
+        <p className="error" role="alert" data-testid="api-key-error">
+          {error ?? keys.error}
+        </p>
+      )}
       {!keys.loading && !keys.error && keys.items.length === 0 && <p className="muted">{t('dev.keys.empty')}</p>}
       <ul className="dev-list">
-        {keys.items.map((key) => <ApiKeyRow key={key.id} apiKey={key} onRevoke={() => revoke(key)} />)}
+        {keys.items.map((key) => (
+          <ApiKeyRow key={key.id} apiKey={key} onRevoke={() => revoke(key)} />
+        ))}
       </ul>
     </section>
   );
@@ -86,7 +107,12 @@ function ApiKeyRow({ apiKey, onRevoke }: { apiKey: ApiKey; onRevoke: () => void 
       </dl>
       {!revoked && (
         <div className="actions">
-          <ConfirmButton label={t('dev.keys.revoke')} question={t('dev.keys.revokeConfirm')} onConfirm={onRevoke} testId="api-key-revoke" />
+          <ConfirmButton
+            label={t('dev.keys.revoke')}
+            question={t('dev.keys.revokeConfirm')}
+            onConfirm={onRevoke}
+            testId="api-key-revoke"
+          />
         </div>
       )}
     </li>

@@ -6,7 +6,13 @@ import { useI18n } from '../../lib/i18n';
  * 确认 / 取消 next to the row it concerns (clearer on a phone than a browser confirm box,
  * which also names no row).
  */
-export function ConfirmButton({ label, question, onConfirm, disabled, testId }: {
+export function ConfirmButton({
+  label,
+  question,
+  onConfirm,
+  disabled,
+  testId,
+}: {
   label: string;
   question: string;
   onConfirm: () => void;
@@ -17,7 +23,13 @@ export function ConfirmButton({ label, question, onConfirm, disabled, testId }: 
   const [asking, setAsking] = useState(false);
   if (!asking) {
     return (
-      <button type="button" className="secondary danger" disabled={disabled} onClick={() => setAsking(true)} data-testid={testId}>
+      <button
+        type="button"
+        className="secondary danger"
+        disabled={disabled}
+        onClick={() => setAsking(true)}
+        data-testid={testId}
+      >
         {label}
       </button>
     );

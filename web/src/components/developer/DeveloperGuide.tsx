@@ -11,9 +11,19 @@ export function DeveloperGuide() {
       <pre className="code">{'Authorization: Bearer ak_…\nX-API-Key: ak_…'}</pre>
       <p className="muted small">{t('dev.guide.authScope')}</p>
       <p>{t('dev.guide.curl')}</p>
-      <pre className="code" data-testid="curl-example">{curlCreateTask(window.location.origin)}</pre>
+      <pre className="code" data-testid="curl-example">
+        {curlCreateTask(window.location.origin)}
+      </pre>
       <p>{t('dev.guide.webhook')}</p>
-      <pre className="code">{['X-AiPhoto-Event: task.done', 'X-AiPhoto-Delivery: <id>', 'X-AiPhoto-Timestamp: <unix seconds>', 'X-AiPhoto-Nonce: <hex>', SIGNATURE_SCHEME].join('\n')}</pre>
+      <pre className="code">
+        {[
+          'X-AiPhoto-Event: task.done',
+          'X-AiPhoto-Delivery: <id>',
+          'X-AiPhoto-Timestamp: <unix seconds>',
+          'X-AiPhoto-Nonce: <hex>',
+          SIGNATURE_SCHEME,
+        ].join('\n')}
+      </pre>
       <p className="muted small">{t('dev.guide.verify')}</p>
     </section>
   );

@@ -33,23 +33,48 @@ export function SecretDialog({ reveal, dispatch }: { reveal: Reveal; dispatch: D
   }, [open]);
   if (!reveal.open) return null;
 
-  const title = reveal.kind === 'apiKey' ? t('dev.secret.keyTitle', { name: reveal.label }) : t('dev.secret.hookTitle', { name: reveal.label });
+  const title =
+    reveal.kind === 'apiKey'
+      ? t('dev.secret.keyTitle', { name: reveal.label })
+      : t('dev.secret.hookTitle', { name: reveal.label });
   const copy = async () => dispatch({ type: (await copyText(reveal.secret, field.current)) ? 'copied' : 'copyFailed' });
   return (
-    <div className="modal" role="dialog" aria-modal="true" aria-labelledby="secret-title" data-testid="secret-dialog" data-kind={reveal.kind}>
+    <div
+      className="modal"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="secret-title"
+      data-testid="secret-dialog"
+      data-kind={reveal.kind}
+    >
       <div className="modal-body card stack">
-        <h2 id="secret-title" className="break">{title}</h2>
+        <h2 id="secret-title" className="break">
+          {title}
+        </h2>
         <p className="notice warn" role="alert">
           <strong>{t('dev.secret.once')}</strong>
         </p>
         <div className="row secret-row">
-          <input ref={field} className="mono" readOnly value={reveal.secret} aria-label={title} data-testid="secret-value" onFocus={(e) => e.currentTarget.select()} />
+          <input
+            ref={field}
+            className="mono"
+            readOnly
+            value={reveal.secret}
+            aria-label={title}
+            data-testid="secret-value"
+            onFocus={(e) => e.currentTarget.select()}
+          />
           <button type="button" className="secondary" onClick={copy} data-testid="secret-copy">
             {reveal.copy === 'copied' ? t('dev.secret.copied') : t('dev.secret.copy')}
           </button>
         </div>
         {reveal.copy === 'failed' && <p className="warn small">{t('dev.secret.copyFailed')}</p>}
-        <button type="button" className="primary" onClick={() => dispatch({ type: 'close' })} data-testid="secret-close">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => dispatch({ type: 'close' })}
+          data-testid="secret-close"
+        >
           {t('dev.secret.done')}
         </button>
       </div>

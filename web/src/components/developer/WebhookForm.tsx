@@ -5,7 +5,11 @@ import { useI18n } from '../../lib/i18n';
 import { useSignedIn } from '../../lib/session-context';
 
 /** URL plus event checkboxes; hands the created endpoint (with its one-time secret) up. */
-export function WebhookForm({ onCreated }: { onCreated: (created: WebhookEndpoint & { secret: string }) => Promise<void> }) {
+export function WebhookForm({
+  onCreated,
+}: {
+  onCreated: (created: WebhookEndpoint & { secret: string }) => Promise<void>;
+}) {
   const { api } = useSignedIn();
   const { t, errorText } = useI18n();
   const [url, setUrl] = useState('');
@@ -36,20 +40,42 @@ export function WebhookForm({ onCreated }: { onCreated: (created: WebhookEndpoin
     <form onSubmit={submit} noValidate data-testid="webhook-form">
       <label className="field">
         <span>{t('dev.hooks.url')}</span>
-        <input name="webhookUrl" type="url" inputMode="url" maxLength={512} value={url} placeholder={t('dev.hooks.urlPlaceholder')} onChange={(e) => setUrl(e.target.value)} />
+        <input
+          name="webhookUrl"
+          type="url"
+          inputMode="url"
+          maxLength={512}
+          value={url}
+          placeholder={t('dev.hooks.urlPlaceholder')}
+          onChange={(e) => setUrl(e.target.value)}
+        />
       </label>
       <fieldset className="events">
         <legend>{t('dev.hooks.events')}</legend>
         {WEBHOOK_EVENTS.map((event) => (
           <label key={event} className="row">
-            <input type="checkbox" name="event" value={event} checked={events.includes(event)} onChange={() => setEvents((list) => toggleEvent(list, event))} />
+            <input
+              type="checkbox"
+              name="event"
+              value={event}
+              checked={events.includes(event)}
+              onChange={() => setEvents((list) => toggleEvent(list, event))}
+            />
             <span>{t(`dev.hooks.event.${event}`)}</span>
             <code className="muted small">{event}</code>
           </label>
         ))}
       </fieldset>
-      {tried && problem && <p className="error small" role="alert">{t(problem === 'url' ? 'dev.hooks.badUrl' : 'dev.hooks.noEvents')}</p>}
-      {error && <p className="error" role="alert" data-testid="webhook-error">{error}</p>}
+      {tried && problem && (
+        <p className="error small" role="alert">
+          {t(problem === 'url' ? 'dev.hooks.badUrl' : 'dev.hooks.noEvents')}
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert" data-testid="webhook-error">
+          {error}
+        </p>
+      )}
       <div className="row wrap">
         <button type="submit" className="primary" disabled={busy} data-testid="webhook-create">
           {t('dev.hooks.create')}

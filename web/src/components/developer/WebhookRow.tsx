@@ -6,7 +6,11 @@ import { useSignedIn } from '../../lib/session-context';
 import { ConfirmButton } from './ConfirmButton';
 import { DeliveryLog } from './DeliveryLog';
 
-type TestState = { kind: 'idle' } | { kind: 'sending' } | { kind: 'done'; delivery: WebhookDelivery } | { kind: 'error'; message: string };
+type TestState =
+  | { kind: 'idle' }
+  | { kind: 'sending' }
+  | { kind: 'done'; delivery: WebhookDelivery }
+  | { kind: 'error'; message: string };
 
 /** One endpoint: what it receives, a signed test ping with its outcome, its log, delete. */
 export function WebhookRow({ endpoint, onDelete }: { endpoint: WebhookEndpoint; onDelete: () => void }) {
@@ -31,20 +35,45 @@ export function WebhookRow({ endpoint, onDelete }: { endpoint: WebhookEndpoint; 
     <li className="dev-item" data-testid="webhook-row" data-url={endpoint.url}>
       <div className="dev-item-main">
         <strong className="mono break">{endpoint.url}</strong>
-        <span className={endpoint.active ? 'badge ok' : 'badge'}>{t(endpoint.active ? 'dev.hooks.active' : 'dev.hooks.inactive')}</span>
+        <span className={endpoint.active ? 'badge ok' : 'badge'}>
+          {t(endpoint.active ? 'dev.hooks.active' : 'dev.hooks.inactive')}
+        </span>
       </div>
       <div className="row wrap small">
-        {endpoint.events.map((event) => <code key={event} className="chip">{event}</code>)}
-        <span className="muted">{t('dev.created')} {formatTime(endpoint.createdAt, lang)}</span>
+        {endpoint.events.map((event) => (
+          <code key={event} className="chip">
+            {event}
+          </code>
+        ))}
+        <span className="muted">
+          {t('dev.created')} {formatTime(endpoint.createdAt, lang)}
+        </span>
       </div>
       <div className="actions">
-        <button type="button" className="secondary" onClick={sendTest} disabled={test.kind === 'sending'} data-testid="webhook-test">
+        <button
+          type="button"
+          className="secondary"
+          onClick={sendTest}
+          disabled={test.kind === 'sending'}
+          data-testid="webhook-test"
+        >
           {test.kind === 'sending' ? t('dev.hooks.testing') : t('dev.hooks.test')}
         </button>
-        <button type="button" className="secondary" aria-expanded={showLog} onClick={() => setShowLog((v) => !v)} data-testid="webhook-log-toggle">
+        <button
+          type="button"
+          className="secondary"
+          aria-expanded={showLog}
+          onClick={() => setShowLog((v) => !v)}
+          data-testid="webhook-log-toggle"
+        >
           {showLog ? t('dev.hooks.hideLog') : t('dev.hooks.log')}
         </button>
-        <ConfirmButton label={t('dev.hooks.delete')} question={t('dev.hooks.deleteConfirm')} onConfirm={onDelete} testId="webhook-delete" />
+        <ConfirmButton
+          label={t('dev.hooks.delete')}
+          question={t('dev.hooks.deleteConfirm')}
+          onConfirm={onDelete}
+          testId="webhook-delete"
+        />
       </div>
       <TestOutcome test={test} />
       {showLog && <DeliveryLog key={logVersion} endpointId={endpoint.id} />}
@@ -54,13 +83,24 @@ export function WebhookRow({ endpoint, onDelete }: { endpoint: WebhookEndpoint; 
 
 function TestOutcome({ test }: { test: TestState }) {
   const { t } = useI18n();
-  if (test.kind === 'error') return <p className="error small" role="alert">{test.message}</p>;
+  if (test.kind === 'error')
+    return (
+      <p className="error small" role="alert">
+        {test.message}
+      </p>
+    );
   if (test.kind !== 'done') return null;
   const d = test.delivery;
   const ok = d.status === 'delivered';
-  const reason = d.lastError ?? (d.lastStatusCode !== null ? t('dev.delivery.code', { code: d.lastStatusCode }) : d.status);
+  const reason =
+    d.lastError ?? (d.lastStatusCode !== null ? t('dev.delivery.code', { code: d.lastStatusCode }) : d.status);
   return (
-    <p className={ok ? 'ok small' : 'error small'} role="status" data-testid="webhook-test-result" data-status={d.status}>
+    <p
+      className={ok ? 'ok small' : 'error small'}
+      role="status"
+      data-testid="webhook-test-result"
+      data-status={d.status}
+    >
       {ok ? t('dev.delivery.testOk', { code: d.lastStatusCode ?? 200 }) : t('dev.delivery.testFailed', { reason })}
     </p>
   );

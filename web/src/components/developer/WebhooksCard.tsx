@@ -11,7 +11,10 @@ import { WebhookRow } from './WebhookRow';
 export function WebhooksCard({ reveal }: { reveal: Dispatch<RevealAction> }) {
   const { api } = useSignedIn();
   const { t, errorText } = useI18n();
-  const hooks = useRemoteList(useCallback(() => api.webhooks(), [api]), errorText);
+  const hooks = useRemoteList(
+    useCallback(() => api.webhooks(), [api]),
+    errorText,
+  );
   const [error, setError] = useState<string | null>(null);
 
   const created = async (endpoint: WebhookEndpoint & { secret: string }) => {
@@ -33,10 +36,16 @@ export function WebhooksCard({ reveal }: { reveal: Dispatch<RevealAction> }) {
     <section className="card" data-testid="webhooks">
       <h2>{t('dev.hooks.title')}</h2>
       <WebhookForm onCreated={created} />
-      {(error ?? hooks.error) && <p className="error" role="alert">{error ?? hooks.error}</p>}
+      {(error ?? hooks.error) && (
+        <p className="error" role="alert">
+          {error ?? hooks.error}
+        </p>
+      )}
       {!hooks.loading && !hooks.error && hooks.items.length === 0 && <p className="muted">{t('dev.hooks.empty')}</p>}
       <ul className="dev-list">
-        {hooks.items.map((endpoint) => <WebhookRow key={endpoint.id} endpoint={endpoint} onDelete={() => remove(endpoint)} />)}
+        {hooks.items.map((endpoint) => (
+          <WebhookRow key={endpoint.id} endpoint={endpoint} onDelete={() => remove(endpoint)} />
+        ))}
       </ul>
     </section>
   );

@@ -20,7 +20,8 @@ describe.each(drivers)('console account management on %s', (driver) => {
   const login = (username: string, password: string) =>
     api().post('/api/v1/admin/login').set('X-Forwarded-For', freshClient().ip).send({ username, password });
   const create = (body: object, token = rootToken) => api().post('/api/v1/admin/admins').set(bearer(token)).send(body);
-  const patch = (id: string, body: object, token = rootToken) => api().patch(`/api/v1/admin/admins/${id}`).set(bearer(token)).send(body);
+  const patch = (id: string, body: object, token = rootToken) =>
+    api().patch(`/api/v1/admin/admins/${id}`).set(bearer(token)).send(body);
   /** Creates an account through the API and signs it in. */
   const account = async (username: string, role: Account['role'], password = 'Account-pass-1') => {
     const created = (await create({ username, password, role }).expect(201)).body as Account;
@@ -37,15 +38,27 @@ describe.each(drivers)('console account management on %s', (driver) => {
   afterAll(() => t.close());
 
   it('lists accounts with role, creation time and state', async () => {
-    expect(root).toEqual({ id: expect.any(String), username: 'root', role: 'admin', createdAt: expect.stringMatching(/Z$/), disabled: false });
+    expect(root).toEqual({
+      id: expect.any(String),
+      username: 'root',
+      role: 'admin',
+      createdAt: expect.stringMatching(/Z$/),
+      disabled: false,
+    });
   });
 
   it('creates an operator with a bcrypt hash who can sign in, and refuses a taken username', async () => {
     const res = await create({ username: 'op.create', password: 'Operator-pass-1', role: 'operator' }).expect(201);
     expect(res.body).toMatchObject({ username: 'op.create', role: 'operator', disabled: false });
-    const [row] = (await t.backend.ctx.db.query('SELECT password_hash FROM admin_users WHERE id = ?', [res.body.id])) as Array<{ password_hash: string }>;
+    const [row] = (await t.backend.ctx.db.query('SELECT password_hash FROM admin_users WHERE id = ?', [
+      res.body.id,
+    ])) as Array<{ password_hash: string }>;
     expect(await bcrypt.compare('Operator-pass-1', row.password_hash)).toBe(true);
-    expect((await login('op.create', 'Operator-pass-1').expect(200)).body.admin).toEqual({ id: res.body.id, username: 'op.create', role: 'operator' });
+    expect((await login('op.create', 'Operator-pass-1').expect(200)).body.admin).toEqual({
+      id: res.body.id,
+      username: 'op.create',
+      role: 'operator',
+    });
     const taken = await create({ username: 'op.create', password: 'Another-pass-2', role: 'admin' }).expect(409);
     expect(taken.body.error.code).toBe('USERNAME_TAKEN');
   });
@@ -72,7 +85,9 @@ describe.each(drivers)('console account management on %s', (driver) => {
     const op = await account('op-promoted', 'operator');
     await api().get('/api/v1/admin/test/admin-only').set(bearer(op.token)).expect(403);
     expect((await patch(op.id, { role: 'admin' }).expect(200)).body.role).toBe('admin');
-    expect((await api().get('/api/v1/admin/test/admin-only').set(bearer(op.token)).expect(200)).body.role).toBe('admin');
+    expect((await api().get('/api/v1/admin/test/admin-only').set(bearer(op.token)).expect(200)).body.role).toBe(
+      'admin',
+    );
     expect((await api().get('/api/v1/admin/me').set(bearer(op.token)).expect(200)).body.role).toBe('admin');
     await patch(op.id, { role: 'operator' }).expect(200);
     await api().get('/api/v1/admin/test/admin-only').set(bearer(op.token)).expect(403);
@@ -88,8 +103,12 @@ describe.each(drivers)('console account management on %s', (driver) => {
   it('disables an account: no sign-in, its tokens refused everywhere; enabling restores both', async () => {
     const op = await account('op-disabled', 'operator');
     expect((await patch(op.id, { disabled: true }).expect(200)).body.disabled).toBe(true);
-    expect((await api().get('/api/v1/admin/me').set(bearer(op.token)).expect(401)).body.error.code).toBe('ACCOUNT_DISABLED');
-    expect((await api().get('/api/v1/admin/test/admin-only').set(bearer(op.token)).expect(401)).body.error.code).toBe('ACCOUNT_DISABLED');
+    expect((await api().get('/api/v1/admin/me').set(bearer(op.token)).expect(401)).body.error.code).toBe(
+      'ACCOUNT_DISABLED',
+    );
+    expect((await api().get('/api/v1/admin/test/admin-only').set(bearer(op.token)).expect(401)).body.error.code).toBe(
+      'ACCOUNT_DISABLED',
+    );
     // Only the right password learns that the account is disabled.
     expect((await login('op-disabled', 'Account-pass-1').expect(401)).body.error.code).toBe('ACCOUNT_DISABLED');
     expect((await login('op-disabled', 'Wrong-pass-9').expect(401)).body.error.code).toBe('INVALID_CREDENTIALS');
@@ -121,7 +140,10 @@ describe.each(drivers)('console account management on %s', (driver) => {
     await patch(root.id, { role: 'operator' }).expect(200);
     await api().get('/api/v1/admin/admins').set(bearer(rootToken)).expect(403);
     try {
-      const results = await Promise.all([patch(b.id, { role: 'operator' }, a.token), patch(a.id, { role: 'operator' }, b.token)]);
+      const results = await Promise.all([
+        patch(b.id, { role: 'operator' }, a.token),
+        patch(a.id, { role: 'operator' }, b.token),
+      ]);
       // The loser is refused either by the last-admin rule (409) or, when the winner committed
       // before its request was authorised, because it is an operator already (403).
       const [won, lost] = results.map((r) => r.status).sort();

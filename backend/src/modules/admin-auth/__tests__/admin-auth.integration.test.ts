@@ -25,7 +25,12 @@ describe.each(drivers)('admin accounts on %s', (driver) => {
     api().post('/api/v1/admin/login').set('X-Forwarded-For', ip).send({ username, password });
   const repo = new AdminUsersRepository();
   const addOperator = async (username: string, password: string) =>
-    repo.insert(t.backend.ctx.db.manager, { username, passwordHash: await bcrypt.hash(password, 4), role: 'operator', now: new Date() });
+    repo.insert(t.backend.ctx.db.manager, {
+      username,
+      passwordHash: await bcrypt.hash(password, 4),
+      role: 'operator',
+      now: new Date(),
+    });
 
   beforeAll(async () => {
     t = await startIdentityApp(driver);
@@ -48,8 +53,13 @@ describe.each(drivers)('admin accounts on %s', (driver) => {
         return {
           ds,
           service: new AdminAuthService({
-            db: ds, kv: new MemoryKeyValueStore(), admins: repo, jwt: t.jwt, logger: createLogger('silent'),
-            bootstrap: { username: 'root', password: 'Bootstrap-Pass-1' }, policy: { ...DEFAULT_ADMIN_AUTH_POLICY, bcryptRounds: 4 },
+            db: ds,
+            kv: new MemoryKeyValueStore(),
+            admins: repo,
+            jwt: t.jwt,
+            logger: createLogger('silent'),
+            bootstrap: { username: 'root', password: 'Bootstrap-Pass-1' },
+            policy: { ...DEFAULT_ADMIN_AUTH_POLICY, bcryptRounds: 4 },
           }),
         };
       }),
@@ -70,7 +80,11 @@ describe.each(drivers)('admin accounts on %s', (driver) => {
     const [root] = await admins();
     const res = await adminLogin('root', 'Bootstrap-Pass-1').expect(200);
     expect(res.body.admin).toEqual({ id: root.id, username: 'root', role: 'admin' });
-    expect(t.jwt.verify('aiphoto-admin', res.body.token)).toMatchObject({ sub: root.id, username: 'root', role: 'admin' });
+    expect(t.jwt.verify('aiphoto-admin', res.body.token)).toMatchObject({
+      sub: root.id,
+      username: 'root',
+      role: 'admin',
+    });
     const me = await api().get('/api/v1/admin/me').set('Authorization', `Bearer ${res.body.token}`).expect(200);
     expect(me.body).toEqual({ id: root.id, username: 'root', role: 'admin' });
   });
@@ -88,7 +102,10 @@ describe.each(drivers)('admin accounts on %s', (driver) => {
     const op = await adminLogin('op-role', 'Operator-Pass-1').expect(200);
     expect(op.body.admin.role).toBe('operator');
     await api().get('/api/v1/admin/me').set('Authorization', `Bearer ${op.body.token}`).expect(200);
-    const denied = await api().get('/api/v1/admin/test/admin-only').set('Authorization', `Bearer ${op.body.token}`).expect(403);
+    const denied = await api()
+      .get('/api/v1/admin/test/admin-only')
+      .set('Authorization', `Bearer ${op.body.token}`)
+      .expect(403);
     expect(denied.body.error.code).toBe('FORBIDDEN');
     const adminToken = t.jwt.sign('aiphoto-admin', { sub: (await admins())[0].id, username: 'root', role: 'admin' });
     await api().get('/api/v1/admin/test/admin-only').set('Authorization', `Bearer ${adminToken}`).expect(200);
@@ -120,8 +137,14 @@ describe.each(drivers)('admin accounts on %s', (driver) => {
     const adminToken = () => t.jwt.sign('aiphoto-admin', { sub: 'admin-x', username: 'root', role: 'admin' });
 
     it('refuses a merchant token on admin routes and an admin token on merchant routes', async () => {
-      expect((await api().get('/api/v1/admin/me').set('Authorization', `Bearer ${merchantToken()}`).expect(401)).body.error.code).toBe('INVALID_TOKEN');
-      expect((await api().get('/api/v1/test/whoami').set('Authorization', `Bearer ${adminToken()}`).expect(401)).body.error.code).toBe('INVALID_TOKEN');
+      expect(
+        (await api().get('/api/v1/admin/me').set('Authorization', `Bearer ${merchantToken()}`).expect(401)).body.error
+          .code,
+      ).toBe('INVALID_TOKEN');
+      expect(
+        (await api().get('/api/v1/test/whoami').set('Authorization', `Bearer ${adminToken()}`).expect(401)).body.error
+          .code,
+      ).toBe('INVALID_TOKEN');
     });
 
     it('refuses a changed payload, a foreign secret, alg none, an expired token and no token', async () => {
@@ -129,11 +152,21 @@ describe.each(drivers)('admin accounts on %s', (driver) => {
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
       const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
       const tampered = `${header}.${b64({ ...claims, sub: 'user-y' })}.${signature}`;
-      const foreign = new JwtService('a-different-secret-0123456789', 3600).sign('aiphoto-merchant', { sub: 'user-x', phone: '13800138000' });
+      const foreign = new JwtService('a-different-secret-0123456789', 3600).sign('aiphoto-merchant', {
+        sub: 'user-x',
+        phone: '13800138000',
+      });
       const none = `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`;
-      const expired = jwt.sign({ phone: '13800138000', exp: Math.floor(Date.now() / 1000) - 1 }, JWT_SECRET, { algorithm: 'HS256', issuer: 'aiphoto', audience: 'aiphoto-merchant', subject: 'user-x' });
+      const expired = jwt.sign({ phone: '13800138000', exp: Math.floor(Date.now() / 1000) - 1 }, JWT_SECRET, {
+        algorithm: 'HS256',
+        issuer: 'aiphoto',
+        audience: 'aiphoto-merchant',
+        subject: 'user-x',
+      });
       for (const token of [tampered, foreign, none, expired]) {
-        expect((await api().get('/api/v1/test/whoami').set('Authorization', `Bearer ${token}`).expect(401)).body.error.code).toBe('INVALID_TOKEN');
+        expect(
+          (await api().get('/api/v1/test/whoami').set('Authorization', `Bearer ${token}`).expect(401)).body.error.code,
+        ).toBe('INVALID_TOKEN');
       }
       expect((await api().get('/api/v1/test/whoami').expect(401)).body.error.code).toBe('UNAUTHORIZED');
       await api().get('/api/v1/test/whoami').set('Authorization', `Bearer ${merchantToken()}`).expect(200);

@@ -27,19 +27,47 @@ describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
   beforeAll(async () => {
     db = await createTestDatabase(driver);
     const ctx = {
-      config: testConfig({}, db.config), logger: createLogger('silent'), db: db.ds, kv: new MemoryKeyValueStore(),
-      metrics: new Metrics(), openapi: createOpenApiRegistry(), onClose: () => undefined,
+      config: testConfig({}, db.config),
+      logger: createLogger('silent'),
+      db: db.ds,
+      kv: new MemoryKeyValueStore(),
+      metrics: new Metrics(),
+      openapi: createOpenApiRegistry(),
+      onClose: () => undefined,
     } satisfies AppContext;
-    app = express().use(adminTasksRoutes(ctx, { jwt, urls: { signedUrl: (k) => `http://signed/${k}` } })).use(errorHandler);
+    app = express()
+      .use(adminTasksRoutes(ctx, { jwt, urls: { signedUrl: (k) => `http://signed/${k}` } }))
+      .use(errorHandler);
     const user = await new UsersRepository().findOrCreateByPhone(db.ds.manager, '13800000042');
     userId = user.id;
     const tasks = new TasksRepository();
     const now = new Date();
-    const base = { userId, batchId: randomUUID(), inputKey: `input/${userId}/a.jpg`, params: { scene: 'studio' }, deadlineAt: now, clientKey: null, cacheKey: null, progress: 0 };
+    const base = {
+      userId,
+      batchId: randomUUID(),
+      inputKey: `input/${userId}/a.jpg`,
+      params: { scene: 'studio' },
+      deadlineAt: now,
+      clientKey: null,
+      cacheKey: null,
+      progress: 0,
+    };
     doneId = randomUUID();
-    await tasks.insert(db.ds.manager, { ...base, id: doneId, type: 'basic_clean', status: 'done', resultKeys: [`output/${userId}/${doneId}/main.jpg`] }, now);
-    await tasks.insert(db.ds.manager, { ...base, id: randomUUID(), type: 'model_pose12', status: 'failed', resultKeys: null }, now);
-    await tasks.insert(db.ds.manager, { ...base, id: randomUUID(), type: 'model_pose12', status: 'done', resultKeys: [] }, now);
+    await tasks.insert(
+      db.ds.manager,
+      { ...base, id: doneId, type: 'basic_clean', status: 'done', resultKeys: [`output/${userId}/${doneId}/main.jpg`] },
+      now,
+    );
+    await tasks.insert(
+      db.ds.manager,
+      { ...base, id: randomUUID(), type: 'model_pose12', status: 'failed', resultKeys: null },
+      now,
+    );
+    await tasks.insert(
+      db.ds.manager,
+      { ...base, id: randomUUID(), type: 'model_pose12', status: 'done', resultKeys: [] },
+      now,
+    );
     await db.ds.query(
       "INSERT INTO orders (id, user_id, plan_id, amount_fen, channel, status, out_trade_no, transaction_id, created_at, paid_at, updated_at) VALUES (?, ?, 'monthly', 9900, 'sandbox', 'paid', ?, ?, ?, ?, ?)",
       [randomUUID(), userId, 'OTN1', 'TX1', toDbTime(now), toDbTime(now), toDbTime(now)],
@@ -51,9 +79,16 @@ describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
     const all = await request(app).get('/api/v1/admin/tasks').set('Authorization', `Bearer ${operator}`).expect(200);
     expect(all.body.total).toBe(3);
     expect(all.body.items[0]).toMatchObject({ phone: '13800000042', userId });
-    const failed = await request(app).get('/api/v1/admin/tasks').query({ status: 'failed', phone: '0042' }).set('Authorization', `Bearer ${admin}`).expect(200);
+    const failed = await request(app)
+      .get('/api/v1/admin/tasks')
+      .query({ status: 'failed', phone: '0042' })
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(200);
     expect(failed.body.items.map((t: { type: string }) => t.type)).toEqual(['model_pose12']);
-    const detail = await request(app).get(`/api/v1/admin/tasks/${doneId}`).set('Authorization', `Bearer ${admin}`).expect(200);
+    const detail = await request(app)
+      .get(`/api/v1/admin/tasks/${doneId}`)
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(200);
     expect(detail.body.resultUrls).toEqual([`http://signed/output/${userId}/${doneId}/main.jpg`]);
     await request(app).get('/api/v1/admin/tasks/nope').set('Authorization', `Bearer ${admin}`).expect(404);
   });
@@ -65,7 +100,13 @@ describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
     expect(res.body.tasks).toEqual({ basic_clean: { done: 1 }, model_pose12: { failed: 1, done: 1 } });
     expect(res.body.successRate).toBeCloseTo(2 / 3);
     expect(res.body.daily).toHaveLength(14);
-    expect(res.body.daily[13]).toMatchObject({ day: new Date().toISOString().slice(0, 10), tasks: 3, failed: 1, paidOrders: 1, revenueFen: 9900 });
+    expect(res.body.daily[13]).toMatchObject({
+      day: new Date().toISOString().slice(0, 10),
+      tasks: 3,
+      failed: 1,
+      paidOrders: 1,
+      revenueFen: 9900,
+    });
     await request(app).get('/api/v1/admin/stats').set('Authorization', `Bearer ${operator}`).expect(403);
     await request(app).get('/api/v1/admin/tasks').expect(401);
   });

@@ -6,7 +6,13 @@ describe.each(drivers)('SMS send limits on %s', (driver) => {
   let t: IdentityApp;
   let noCooldown: IdentityApp;
   const countCodes = async (app: IdentityApp, where: string, value: string) =>
-    Number(((await app.backend.ctx.db.query(`SELECT COUNT(*) AS n FROM verification_codes WHERE ${where} = ?`, [value])) as Array<{ n: number | string }>)[0].n);
+    Number(
+      (
+        (await app.backend.ctx.db.query(`SELECT COUNT(*) AS n FROM verification_codes WHERE ${where} = ?`, [
+          value,
+        ])) as Array<{ n: number | string }>
+      )[0].n,
+    );
   const sendCode = (app: IdentityApp, phone: string, ip: string) =>
     request(app.backend.app).post('/api/v1/auth/send-code').set('X-Forwarded-For', ip).send({ phone });
 
@@ -70,8 +76,17 @@ describe.each(drivers)('SMS send limits on %s', (driver) => {
     const limited = await startIdentityApp(driver, { policy: { loginsPerIpPer15Min: 3 } });
     try {
       const { phone, ip } = freshClient();
-      for (let i = 0; i < 3; i++) await request(limited.backend.app).post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ phone, code: '000000' }).expect(401);
-      const res = await request(limited.backend.app).post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ phone, code: '000000' }).expect(429);
+      for (let i = 0; i < 3; i++)
+        await request(limited.backend.app)
+          .post('/api/v1/auth/login')
+          .set('X-Forwarded-For', ip)
+          .send({ phone, code: '000000' })
+          .expect(401);
+      const res = await request(limited.backend.app)
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ phone, code: '000000' })
+        .expect(429);
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
       await limited.close();

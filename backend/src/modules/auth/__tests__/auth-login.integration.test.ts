@@ -17,10 +17,15 @@ describe.each(drivers)('SMS login on %s', (driver) => {
   let t: IdentityApp;
   const api = () => request(t.backend.app);
   const codesOf = (phone: string) =>
-    t.backend.ctx.db.query('SELECT * FROM verification_codes WHERE phone = ? ORDER BY created_at', [phone]) as Promise<CodeRow[]>;
-  const usersWith = (phone: string) => t.backend.ctx.db.query('SELECT * FROM users WHERE phone = ?', [phone]) as Promise<Array<{ id: string }>>;
-  const sendCode = (phone: string, ip: string) => api().post('/api/v1/auth/send-code').set('X-Forwarded-For', ip).send({ phone });
-  const login = (phone: string, code: string, ip: string) => api().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ phone, code });
+    t.backend.ctx.db.query('SELECT * FROM verification_codes WHERE phone = ? ORDER BY created_at', [phone]) as Promise<
+      CodeRow[]
+    >;
+  const usersWith = (phone: string) =>
+    t.backend.ctx.db.query('SELECT * FROM users WHERE phone = ?', [phone]) as Promise<Array<{ id: string }>>;
+  const sendCode = (phone: string, ip: string) =>
+    api().post('/api/v1/auth/send-code').set('X-Forwarded-For', ip).send({ phone });
+  const login = (phone: string, code: string, ip: string) =>
+    api().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ phone, code });
   // Stands in for waiting out the 60 s resend cooldown (a Redis TTL cannot be moved by a fake clock).
   const passCooldown = (phone: string) => t.backend.ctx.kv.del(`sms:cooldown:${phone}`);
   const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
@@ -40,10 +45,20 @@ describe.each(drivers)('SMS login on %s', (driver) => {
     expect(JSON.stringify(sent.body)).not.toContain(code);
 
     const res = await login(phone, code, ip).expect(200);
-    expect(res.body.user).toEqual({ id: expect.any(String), phone, nickname: null, isMember: false, quotaRemaining: 0, quotaExpireAt: null });
+    expect(res.body.user).toEqual({
+      id: expect.any(String),
+      phone,
+      nickname: null,
+      isMember: false,
+      quotaRemaining: 0,
+      quotaExpireAt: null,
+    });
     const claims = t.jwt.verify('aiphoto-merchant', res.body.token);
     expect(claims).toMatchObject({ sub: res.body.user.id, phone });
-    const { exp, iat } = JSON.parse(Buffer.from(res.body.token.split('.')[1], 'base64url').toString()) as { exp: number; iat: number };
+    const { exp, iat } = JSON.parse(Buffer.from(res.body.token.split('.')[1], 'base64url').toString()) as {
+      exp: number;
+      iat: number;
+    };
     expect(exp - iat).toBe(7 * 24 * 3600);
 
     expect(await usersWith(phone)).toEqual([expect.objectContaining({ id: res.body.user.id })]);
@@ -52,7 +67,10 @@ describe.each(drivers)('SMS login on %s', (driver) => {
     expect(row.used_at).not.toBeNull();
     expect(row.code_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.code_hash).not.toContain(code);
-    await api().get('/api/v1/test/whoami').set('Authorization', `Bearer ${res.body.token}`).expect(200, { id: res.body.user.id, phone });
+    await api()
+      .get('/api/v1/test/whoami')
+      .set('Authorization', `Bearer ${res.body.token}`)
+      .expect(200, { id: res.body.user.id, phone });
   });
 
   it('signs an existing phone into the same account, whether typed as 11 digits or +86', async () => {
@@ -126,7 +144,10 @@ describe.each(drivers)('SMS login on %s', (driver) => {
     const { phone, ip } = freshClient();
     await sendCode(phone, ip).expect(200);
     const [row] = await codesOf(phone);
-    expect(new Date(`${row.expire_at.replace(' ', 'T')}Z`).getTime() - new Date(`${row.created_at.replace(' ', 'T')}Z`).getTime()).toBe(300_000);
+    expect(
+      new Date(`${row.expire_at.replace(' ', 'T')}Z`).getTime() -
+        new Date(`${row.created_at.replace(' ', 'T')}Z`).getTime(),
+    ).toBe(300_000);
     t.clock.advanceSeconds(299);
     const code = t.sms.lastCode(phone);
     await login(phone, wrong(code), ip).expect(401);
@@ -163,14 +184,20 @@ describe.each(drivers)('SMS login on %s', (driver) => {
     await login(phone, t.sms.lastCode(phone), ip).expect(200);
   });
 
-  it.each([['12345678901'], ['1380013800'], ['+86123'], ['+8612800138000'], ['abc'], [''], ['+0123456789'], ['+1234567890123456']])(
-    'refuses the phone %p with 400 VALIDATION_FAILED',
-    async (phone) => {
-      const res = await sendCode(phone, freshClient().ip).expect(400);
-      expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/^phone: /) });
-      expect(await codesOf(phone)).toEqual([]);
-    },
-  );
+  it.each([
+    ['12345678901'],
+    ['1380013800'],
+    ['+86123'],
+    ['+8612800138000'],
+    ['abc'],
+    [''],
+    ['+0123456789'],
+    ['+1234567890123456'],
+  ])('refuses the phone %p with 400 VALIDATION_FAILED', async (phone) => {
+    const res = await sendCode(phone, freshClient().ip).expect(400);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/^phone: /) });
+    expect(await codesOf(phone)).toEqual([]);
+  });
 
   it('accepts other countries in E.164 and stores them as such', async () => {
     const phone = '+85291234567';
@@ -180,8 +207,12 @@ describe.each(drivers)('SMS login on %s', (driver) => {
   });
 
   it('documents the identity routes in the OpenAPI document', async () => {
-    const doc = (await api().get('/api/docs.json').expect(200)).body as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
-    for (const path of ['/api/v1/auth/send-code', '/api/v1/auth/login', '/api/v1/admin/login']) expect(doc.paths[path]).toHaveProperty('post');
+    const doc = (await api().get('/api/docs.json').expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    for (const path of ['/api/v1/auth/send-code', '/api/v1/auth/login', '/api/v1/admin/login'])
+      expect(doc.paths[path]).toHaveProperty('post');
     expect(doc.paths['/api/v1/admin/me']).toHaveProperty('get');
     expect(doc.components.schemas).toHaveProperty('LoginResponse');
     expect(JSON.stringify(doc.components.schemas.SendCodeRequest)).toContain('13800138000');

@@ -40,9 +40,29 @@ export interface IdentityApp {
 /** Routes other modules would own, guarded the way they will guard them. */
 function probeModule(registry: OpenAPIRegistry, jwt: JwtService): AppModule {
   const router = Router();
-  defineRoute(router, registry, { method: 'get', path: '/api/v1/test/whoami', summary: '', tags: [], before: [requireUser(jwt)], handler: async ({ req }) => currentUser(req) });
-  defineRoute(router, registry, { method: 'get', path: '/api/v1/admin/test/admin-only', summary: '', tags: [], before: [requireAdmin(jwt, 'admin')], handler: async ({ req }) => currentAdmin(req) });
-  defineRoute(router, registry, { method: 'post', path: '/api/v1/internal/test/ping', summary: '', tags: [], handler: async () => ({ ok: true }) });
+  defineRoute(router, registry, {
+    method: 'get',
+    path: '/api/v1/test/whoami',
+    summary: '',
+    tags: [],
+    before: [requireUser(jwt)],
+    handler: async ({ req }) => currentUser(req),
+  });
+  defineRoute(router, registry, {
+    method: 'get',
+    path: '/api/v1/admin/test/admin-only',
+    summary: '',
+    tags: [],
+    before: [requireAdmin(jwt, 'admin')],
+    handler: async ({ req }) => currentAdmin(req),
+  });
+  defineRoute(router, registry, {
+    method: 'post',
+    path: '/api/v1/internal/test/ping',
+    summary: '',
+    tags: [],
+    handler: async () => ({ ok: true }),
+  });
   return { name: 'probe', router };
 }
 
@@ -51,11 +71,27 @@ function probeModule(registry: OpenAPIRegistry, jwt: JwtService): AppModule {
  * the in-process store), with the SMS fake and a movable clock. TRUST_PROXY is on so each
  * test can act from its own address through X-Forwarded-For.
  */
-export async function startIdentityApp(driver: DriverName, options: { env?: Record<string, string>; policy?: Partial<AuthPolicy> } = {}): Promise<IdentityApp> {
+export async function startIdentityApp(
+  driver: DriverName,
+  options: { env?: Record<string, string>; policy?: Partial<AuthPolicy> } = {},
+): Promise<IdentityApp> {
   const db = await createTestDatabase(driver);
   await db.ds.destroy(); // the app opens its own connection to the migrated database
-  const redis: Record<string, string> = driver === 'mysql' ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:identity:${process.pid}:${Date.now()}:${Math.random()}:` } : {};
-  const config = testConfig({ JWT_SECRET, TRUST_PROXY: 'true', ADMIN_BOOTSTRAP_USERNAME: 'root', ADMIN_BOOTSTRAP_PASSWORD: 'Bootstrap-Pass-1', ...redis, ...options.env }, db.config);
+  const redis: Record<string, string> =
+    driver === 'mysql'
+      ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:identity:${process.pid}:${Date.now()}:${Math.random()}:` }
+      : {};
+  const config = testConfig(
+    {
+      JWT_SECRET,
+      TRUST_PROXY: 'true',
+      ADMIN_BOOTSTRAP_USERNAME: 'root',
+      ADMIN_BOOTSTRAP_PASSWORD: 'Bootstrap-Pass-1',
+      ...redis,
+      ...options.env,
+    },
+    db.config,
+  );
   const sms = new RecordingSmsSender();
   const clock = new TestClock();
   const jwt = new JwtService(config.auth.jwtSecret, config.auth.jwtTtlSeconds);
@@ -67,7 +103,11 @@ export async function startIdentityApp(driver: DriverName, options: { env?: Reco
     ],
   });
   return {
-    backend, db, sms, clock, jwt,
+    backend,
+    db,
+    sms,
+    clock,
+    jwt,
     close: async () => {
       await backend.close();
       await db.drop();

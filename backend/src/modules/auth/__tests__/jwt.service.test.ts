@@ -12,9 +12,9 @@ function parts(token: string): [Record<string, unknown>, Record<string, unknown>
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 function expectRejected(audience: 'aiphoto-merchant' | 'aiphoto-admin', token: string): void {
-  expect(() => (audience === 'aiphoto-merchant' ? service.verify(audience, token) : service.verify(audience, token))).toThrow(
-    expect.objectContaining({ status: 401, code: 'INVALID_TOKEN' }),
-  );
+  expect(() =>
+    audience === 'aiphoto-merchant' ? service.verify(audience, token) : service.verify(audience, token),
+  ).toThrow(expect.objectContaining({ status: 401, code: 'INVALID_TOKEN' }));
 }
 
 describe('JwtService', () => {
@@ -34,7 +34,10 @@ describe('JwtService', () => {
   });
 
   it('rejects a token signed with another secret', () => {
-    expectRejected('aiphoto-merchant', new JwtService('some-other-secret-0123456789', 3600).sign('aiphoto-merchant', merchant));
+    expectRejected(
+      'aiphoto-merchant',
+      new JwtService('some-other-secret-0123456789', 3600).sign('aiphoto-merchant', merchant),
+    );
   });
 
   it('rejects alg "none"', () => {
@@ -43,18 +46,31 @@ describe('JwtService', () => {
   });
 
   it('rejects another algorithm even with the right secret', () => {
-    const token = jwt.sign({ phone: merchant.phone }, SECRET, { algorithm: 'HS512', issuer: 'aiphoto', audience: 'aiphoto-merchant', subject: 'user-1' });
+    const token = jwt.sign({ phone: merchant.phone }, SECRET, {
+      algorithm: 'HS512',
+      issuer: 'aiphoto',
+      audience: 'aiphoto-merchant',
+      subject: 'user-1',
+    });
     expectRejected('aiphoto-merchant', token);
   });
 
   it('rejects an expired token', () => {
-    const token = jwt.sign({ phone: merchant.phone, exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, { algorithm: 'HS256', issuer: 'aiphoto', audience: 'aiphoto-merchant', subject: 'user-1' });
+    const token = jwt.sign({ phone: merchant.phone, exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, {
+      algorithm: 'HS256',
+      issuer: 'aiphoto',
+      audience: 'aiphoto-merchant',
+      subject: 'user-1',
+    });
     expectRejected('aiphoto-merchant', token);
   });
 
   it('keeps merchant and admin tokens apart', () => {
     expectRejected('aiphoto-admin', service.sign('aiphoto-merchant', merchant));
-    expectRejected('aiphoto-merchant', service.sign('aiphoto-admin', { sub: 'admin-1', username: 'root', role: 'admin' }));
+    expectRejected(
+      'aiphoto-merchant',
+      service.sign('aiphoto-admin', { sub: 'admin-1', username: 'root', role: 'admin' }),
+    );
   });
 
   it('rejects garbage', () => {

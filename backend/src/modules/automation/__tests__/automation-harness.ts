@@ -53,9 +53,17 @@ export async function startAutomationApp(driver: DriverName, env: Record<string,
   let automationModule!: ReturnType<Automation['module']>;
   const config = testConfig(
     {
-      N8N_BASE_URL: n8n.url, N8N_SHARED_SECRET: N8N_SECRET, OUTBOX_POLL_INTERVAL_MS: '50', TASK_WATCHDOG_INTERVAL_MS: '3600000',
-      WEBHOOK_POLL_INTERVAL_MS: '50', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_TIMEOUT_MS: '2000',
-      ...(driver === 'mysql' ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:automation:${randomUUID()}:` } : {}),
+      N8N_BASE_URL: n8n.url,
+      N8N_SHARED_SECRET: N8N_SECRET,
+      OUTBOX_POLL_INTERVAL_MS: '50',
+      TASK_WATCHDOG_INTERVAL_MS: '3600000',
+      WEBHOOK_POLL_INTERVAL_MS: '50',
+      WEBHOOK_RETRY_BASE_MS: '50',
+      WEBHOOK_MAX_ATTEMPTS: '3',
+      WEBHOOK_TIMEOUT_MS: '2000',
+      ...(driver === 'mysql'
+        ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:automation:${randomUUID()}:` }
+        : {}),
       ...env,
     },
     db.config,
@@ -81,18 +89,30 @@ export async function startAutomationApp(driver: DriverName, env: Record<string,
   });
   const api = () => request(backend.url);
   return {
-    backend, automation, tasks, n8n, api,
+    backend,
+    automation,
+    tasks,
+    n8n,
+    api,
     ledger,
     worker: automationModule.worker,
     member: async (credits) => {
-      const phone = `13${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}`;
+      const phone = `13${Math.floor(Math.random() * 1e9)
+        .toString()
+        .padStart(9, '0')}`;
       const user = await new UsersRepository().findOrCreateByPhone(backend.ctx.db.manager, phone);
-      await inTransaction(backend.ctx.db, (tx) => ledger.grant(tx, { orderId: randomUUID(), userId: user.id, credits, days: 30 }));
+      await inTransaction(backend.ctx.db, (tx) =>
+        ledger.grant(tx, { orderId: randomUUID(), userId: user.id, credits, days: 30 }),
+      );
       return { id: user.id, token: jwt.sign('aiphoto-merchant', { sub: user.id, phone }) };
     },
     callback: (body) => {
       const raw = JSON.stringify(body);
-      return api().post('/api/v1/internal/n8n/callback').set('Content-Type', 'application/json').set(signMessage(N8N_SECRET, raw)).send(raw);
+      return api()
+        .post('/api/v1/internal/n8n/callback')
+        .set('Content-Type', 'application/json')
+        .set(signMessage(N8N_SECRET, raw))
+        .send(raw);
     },
     dispatched: async (taskId) => {
       await eventually(() => n8n.received.some((d) => d.body.taskId === taskId), Boolean);
@@ -127,14 +147,26 @@ export async function startReceiver() {
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const path = req.url ?? '';
-      verifySignedMessage({ secret: secrets.get(path) ?? 'unknown-secret-unknown', rawBody: raw, headers: req.headers, kv: nonces }).then(
-        () => true,
-        () => false,
-      ).then((signatureOk) => {
-        received.push({ path, headers: req.headers, body: JSON.parse(raw.toString('utf8')) as ReceivedWebhook['body'], signatureOk });
-        const status = scripts.get(path)?.shift() ?? 200;
-        res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status < 300 ? 'ok' : 'receiver broke');
-      });
+      verifySignedMessage({
+        secret: secrets.get(path) ?? 'unknown-secret-unknown',
+        rawBody: raw,
+        headers: req.headers,
+        kv: nonces,
+      })
+        .then(
+          () => true,
+          () => false,
+        )
+        .then((signatureOk) => {
+          received.push({
+            path,
+            headers: req.headers,
+            body: JSON.parse(raw.toString('utf8')) as ReceivedWebhook['body'],
+            signatureOk,
+          });
+          const status = scripts.get(path)?.shift() ?? 200;
+          res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status < 300 ? 'ok' : 'receiver broke');
+        });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

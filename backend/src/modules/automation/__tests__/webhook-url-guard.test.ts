@@ -3,16 +3,32 @@ import { assertWebhookUrl, isInternalAddress } from '../webhook-url-guard';
 
 describe('webhook SSRF guard', () => {
   it.each([
-    ['127.0.0.1', true], ['10.0.0.5', true], ['172.20.1.1', true], ['192.168.1.1', true], ['169.254.169.254', true], ['100.64.0.1', true],
-    ['0.0.0.0', true], ['::1', true], ['::', true], ['fd00::1', true], ['fe80::1', true], ['::ffff:7f00:1', true], ['not-an-ip', true],
-    ['93.184.216.34', false], ['8.8.8.8', false], ['172.32.0.1', false], ['2606:4700::1111', false],
+    ['127.0.0.1', true],
+    ['10.0.0.5', true],
+    ['172.20.1.1', true],
+    ['192.168.1.1', true],
+    ['169.254.169.254', true],
+    ['100.64.0.1', true],
+    ['0.0.0.0', true],
+    ['::1', true],
+    ['::', true],
+    ['fd00::1', true],
+    ['fe80::1', true],
+    ['::ffff:7f00:1', true],
+    ['not-an-ip', true],
+    ['93.184.216.34', false],
+    ['8.8.8.8', false],
+    ['172.32.0.1', false],
+    ['2606:4700::1111', false],
   ])('%s is internal: %s', (address, internal) => {
     expect(isInternalAddress(address)).toBe(internal);
   });
 
   it('accepts only http(s) URLs without credentials, whatever the private-address setting', async () => {
     await expect(assertWebhookUrl('ftp://example.com/', true)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(assertWebhookUrl('https://user:pw@example.com/', true)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(assertWebhookUrl('https://user:pw@example.com/', true)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
     await expect(assertWebhookUrl('not a url', true)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(assertWebhookUrl('http://2130706433/', false)).rejects.toMatchObject({ code: 'WEBHOOK_URL_PRIVATE' });
     await expect(assertWebhookUrl('http://127.0.0.1:3000/hook', true)).resolves.toBeInstanceOf(URL);

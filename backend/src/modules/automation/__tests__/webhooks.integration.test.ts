@@ -25,16 +25,33 @@ describe.each(drivers)('webhooks on %s', (driver) => {
   const endpoint = async (user: { token: string }, events?: string[], statuses: number[] = []) => {
     const path = receiver.newPath();
     receiver.script(path, statuses);
-    const res = await app.api().post('/api/v1/webhooks').set(bearer(user.token)).send({ url: receiver.url(path), ...(events ? { events } : {}) }).expect(201);
+    const res = await app
+      .api()
+      .post('/api/v1/webhooks')
+      .set(bearer(user.token))
+      .send({ url: receiver.url(path), ...(events ? { events } : {}) })
+      .expect(201);
     receiver.trust(path, res.body.secret);
     return { ...res.body, path } as { id: string; secret: string; events: string[]; path: string };
   };
   const deliveries = async (user: { token: string }, id: string) =>
-    (await app.api().get(`/api/v1/webhooks/${id}/deliveries`).set(bearer(user.token)).expect(200)).body.items as Array<Record<string, unknown>>;
+    (await app.api().get(`/api/v1/webhooks/${id}/deliveries`).set(bearer(user.token)).expect(200)).body.items as Array<
+      Record<string, unknown>
+    >;
   const finishedTask = async (user: { id: string; token: string }, outcome: 'done' | 'failed') => {
-    const task = (await app.api().post('/api/v1/tasks').set(bearer(user.token)).send({ type: 'basic_clean', inputKey: `input/${user.id}/${randomUUID()}.jpg` }).expect(201)).body.tasks[0];
+    const task = (
+      await app
+        .api()
+        .post('/api/v1/tasks')
+        .set(bearer(user.token))
+        .send({ type: 'basic_clean', inputKey: `input/${user.id}/${randomUUID()}.jpg` })
+        .expect(201)
+    ).body.tasks[0];
     await app.dispatched(task.id);
-    const body = outcome === 'done' ? { resultKeys: [`output/${user.id}/${task.id}/main.jpg`] } : { error: { code: 'VENDOR_FAILED', message: 'no garment' } };
+    const body =
+      outcome === 'done'
+        ? { resultKeys: [`output/${user.id}/${task.id}/main.jpg`] }
+        : { error: { code: 'VENDOR_FAILED', message: 'no garment' } };
     await app.callback({ taskId: task.id, event: outcome, ...body }).expect(200);
     return task as { id: string };
   };
@@ -48,21 +65,39 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     expect(list.body.items).toHaveLength(1);
     expect(JSON.stringify(list.body)).not.toContain(created.secret);
     await app.api().post('/api/v1/webhooks').set(bearer(user.token)).send({ url: 'ftp://example.com/x' }).expect(400);
-    await app.api().post('/api/v1/webhooks').set(bearer(user.token)).send({ url: receiver.url('/x'), events: ['task.started'] }).expect(400);
+    await app
+      .api()
+      .post('/api/v1/webhooks')
+      .set(bearer(user.token))
+      .send({ url: receiver.url('/x'), events: ['task.started'] })
+      .expect(400);
   });
 
   it('delivers exactly one signed task.done after a done callback', async () => {
     const user = await app.member(1);
     const hook = await endpoint(user);
     const task = await finishedTask(user, 'done');
-    const [log] = await eventually(() => deliveries(user, hook.id), (items) => items[0]?.status === 'delivered');
-    expect(log).toMatchObject({ type: 'task.done', taskId: task.id, attempts: 1, lastStatusCode: 200, lastError: null });
+    const [log] = await eventually(
+      () => deliveries(user, hook.id),
+      (items) => items[0]?.status === 'delivered',
+    );
+    expect(log).toMatchObject({
+      type: 'task.done',
+      taskId: task.id,
+      attempts: 1,
+      lastStatusCode: 200,
+      lastError: null,
+    });
     await app.worker.runOnce(); // another pass finds nothing more to send
     const got = receiver.at(hook.path);
     expect(got).toHaveLength(1);
     expect(got[0].signatureOk).toBe(true);
     expect(got[0].headers).toMatchObject({ 'x-aiphoto-event': 'task.done', 'x-aiphoto-delivery': log.id });
-    expect(got[0].body).toMatchObject({ id: log.eventId, type: 'task.done', data: { id: task.id, status: 'done', resultUrls: [expect.stringContaining('main.jpg')] } });
+    expect(got[0].body).toMatchObject({
+      id: log.eventId,
+      type: 'task.done',
+      data: { id: task.id, status: 'done', resultUrls: [expect.stringContaining('main.jpg')] },
+    });
     expect(Date.parse(got[0].body.createdAt)).not.toBeNaN();
   });
 
@@ -72,8 +107,14 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     const all = await endpoint(user);
     await finishedTask(user, 'done');
     const failed = await finishedTask(user, 'failed');
-    await eventually(() => deliveries(user, all.id), (items) => items.length === 2 && items.every((d) => d.status === 'delivered'));
-    const [only] = await eventually(() => deliveries(user, failuresOnly.id), (items) => items[0]?.status === 'delivered');
+    await eventually(
+      () => deliveries(user, all.id),
+      (items) => items.length === 2 && items.every((d) => d.status === 'delivered'),
+    );
+    const [only] = await eventually(
+      () => deliveries(user, failuresOnly.id),
+      (items) => items[0]?.status === 'delivered',
+    );
     expect(only).toMatchObject({ type: 'task.failed', taskId: failed.id });
     expect(receiver.at(failuresOnly.path).map((r) => r.body.data?.errorCode)).toEqual(['VENDOR_FAILED']);
   });
@@ -82,12 +123,21 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     const user = await app.member(1);
     const hook = await endpoint(user);
     const inputKey = `input/${user.id}/same-bytes.jpg`;
-    const first = (await app.api().post('/api/v1/tasks').set(bearer(user.token)).send({ type: 'basic_clean', inputKey }).expect(201)).body.tasks[0];
+    const first = (
+      await app.api().post('/api/v1/tasks').set(bearer(user.token)).send({ type: 'basic_clean', inputKey }).expect(201)
+    ).body.tasks[0];
     await app.dispatched(first.id);
-    await app.callback({ taskId: first.id, event: 'done', resultKeys: [`output/${user.id}/${first.id}/main.jpg`] }).expect(200);
-    const cached = (await app.api().post('/api/v1/tasks').set(bearer(user.token)).send({ type: 'basic_clean', inputKey }).expect(201)).body.tasks[0];
+    await app
+      .callback({ taskId: first.id, event: 'done', resultKeys: [`output/${user.id}/${first.id}/main.jpg`] })
+      .expect(200);
+    const cached = (
+      await app.api().post('/api/v1/tasks').set(bearer(user.token)).send({ type: 'basic_clean', inputKey }).expect(201)
+    ).body.tasks[0];
     expect(cached.status).toBe('done');
-    const items = await eventually(() => deliveries(user, hook.id), (list) => list.length === 2 && list.every((d) => d.status === 'delivered'));
+    const items = await eventually(
+      () => deliveries(user, hook.id),
+      (list) => list.length === 2 && list.every((d) => d.status === 'delivered'),
+    );
     expect(items.map((d) => d.taskId).sort()).toEqual([first.id, cached.id].sort());
   });
 
@@ -95,7 +145,10 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     const user = await app.member(1);
     const hook = await endpoint(user, undefined, [500]);
     await finishedTask(user, 'done');
-    const [log] = await eventually(() => deliveries(user, hook.id), (items) => items[0]?.status === 'delivered');
+    const [log] = await eventually(
+      () => deliveries(user, hook.id),
+      (items) => items[0]?.status === 'delivered',
+    );
     expect(log).toMatchObject({ attempts: 2, lastStatusCode: 200 });
     const got = receiver.at(hook.path);
     expect(got.map((r) => r.body.id)).toEqual([log.eventId, log.eventId]);
@@ -106,7 +159,10 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     const user = await app.member(1);
     const hook = await endpoint(user, undefined, [500, 502, 503, 200]);
     await finishedTask(user, 'done');
-    const [log] = await eventually(() => deliveries(user, hook.id), (items) => items[0]?.status === 'failed');
+    const [log] = await eventually(
+      () => deliveries(user, hook.id),
+      (items) => items[0]?.status === 'failed',
+    );
     expect(log).toMatchObject({ attempts: 3, lastStatusCode: 503, nextAttemptAt: null });
     expect(log.lastError).toMatch(/503/);
     await app.worker.runOnce();
@@ -116,12 +172,23 @@ describe.each(drivers)('webhooks on %s', (driver) => {
   it('announces a cancel made with an API key', async () => {
     const user = await app.member(1);
     const hook = await endpoint(user, ['task.canceled']);
-    const { key } = (await app.api().post('/api/v1/api-keys').set(bearer(user.token)).send({ name: 'erp' }).expect(201)).body;
+    const { key } = (await app.api().post('/api/v1/api-keys').set(bearer(user.token)).send({ name: 'erp' }).expect(201))
+      .body;
     app.n8n.setDown(true);
     try {
-      const task = (await app.api().post('/api/v1/tasks').set(bearer(key)).send({ type: 'basic_clean', inputKey: `input/${user.id}/c.jpg` }).expect(201)).body.tasks[0];
+      const task = (
+        await app
+          .api()
+          .post('/api/v1/tasks')
+          .set(bearer(key))
+          .send({ type: 'basic_clean', inputKey: `input/${user.id}/c.jpg` })
+          .expect(201)
+      ).body.tasks[0];
       await app.api().post(`/api/v1/tasks/${task.id}/cancel`).set('X-API-Key', key).expect(200);
-      const [log] = await eventually(() => deliveries(user, hook.id), (items) => items[0]?.status === 'delivered');
+      const [log] = await eventually(
+        () => deliveries(user, hook.id),
+        (items) => items[0]?.status === 'delivered',
+      );
       expect(log).toMatchObject({ type: 'task.canceled', taskId: task.id });
     } finally {
       app.n8n.setDown(false);
@@ -136,7 +203,10 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     const broken = await app.api().post(`/api/v1/webhooks/${hook.id}/test`).set(bearer(user.token)).expect(200);
     expect(broken.body).toMatchObject({ type: 'ping', status: 'failed', lastStatusCode: 500 });
     const got = receiver.at(hook.path);
-    expect(got.map((r) => [r.body.type, r.signatureOk])).toEqual([['ping', true], ['ping', true]]);
+    expect(got.map((r) => [r.body.type, r.signatureOk])).toEqual([
+      ['ping', true],
+      ['ping', true],
+    ]);
     expect(got[0].body.data).toEqual({ endpointId: hook.id, message: 'AI Photo webhook test' });
     expect((await deliveries(user, hook.id)).map((d) => d.status)).toEqual(['failed', 'delivered']);
   });
@@ -160,13 +230,27 @@ describe.each(drivers)('webhooks on %s', (driver) => {
 
   it('refuses loopback and private addresses when they are not allowed', async () => {
     const user = await app.member(0);
-    const strict = new WebhooksService(app.backend.ctx.db, new WebhookEndpointsRepository(), new WebhookDeliveriesRepository(), {
-      ...automationConfig(app.backend.ctx.config),
-      allowPrivateUrls: false,
-    });
-    for (const url of ['http://10.1.2.3/hook', 'http://127.0.0.1:8080/', 'http://[::1]/', 'http://169.254.169.254/latest', 'http://localhost/x', 'http://[::ffff:192.168.0.1]/']) {
+    const strict = new WebhooksService(
+      app.backend.ctx.db,
+      new WebhookEndpointsRepository(),
+      new WebhookDeliveriesRepository(),
+      {
+        ...automationConfig(app.backend.ctx.config),
+        allowPrivateUrls: false,
+      },
+    );
+    for (const url of [
+      'http://10.1.2.3/hook',
+      'http://127.0.0.1:8080/',
+      'http://[::1]/',
+      'http://169.254.169.254/latest',
+      'http://localhost/x',
+      'http://[::ffff:192.168.0.1]/',
+    ]) {
       await expect(strict.create(user.id, { url })).rejects.toMatchObject({ status: 400, code: 'WEBHOOK_URL_PRIVATE' });
     }
-    await expect(strict.create(user.id, { url: 'http://93.184.216.34/hook' })).resolves.toMatchObject({ url: 'http://93.184.216.34/hook' });
+    await expect(strict.create(user.id, { url: 'http://93.184.216.34/hook' })).resolves.toMatchObject({
+      url: 'http://93.184.216.34/hook',
+    });
   });
 });

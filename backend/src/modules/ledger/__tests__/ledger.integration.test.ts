@@ -17,7 +17,8 @@ describe.each(drivers)('ledger on %s', (driver) => {
   });
   afterAll(async () => db.drop());
 
-  const reserveOne = (userId: string, taskId = randomUUID()) => inTransaction(db.ds, (tx) => ledger.reserve(tx, userId, 1, [taskId]));
+  const reserveOne = (userId: string, taskId = randomUUID()) =>
+    inTransaction(db.ds, (tx) => ledger.reserve(tx, userId, 1, [taskId]));
   const balanceOf = async (userId: string) => (await ledger.checkInvariant(userId)).balance;
 
   it('lets exactly 10 of 200 parallel reserves through on 10 credits', async () => {
@@ -38,12 +39,18 @@ describe.each(drivers)('ledger on %s', (driver) => {
     const results = await Promise.all(Array.from({ length: 200 }, () => ledger.refund(null, taskId)));
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await ledger.checkInvariant(userId)).toMatchObject({ ok: true, balance: 5 });
-    const refunds = await db.ds.query("SELECT COUNT(*) AS n FROM quota_ledger WHERE idempotency_key = ?", [`refund:${taskId}`]);
+    const refunds = await db.ds.query('SELECT COUNT(*) AS n FROM quota_ledger WHERE idempotency_key = ?', [
+      `refund:${taskId}`,
+    ]);
     expect(Number(refunds[0].n)).toBe(1);
   });
 
   it('refuses a reserve without an active membership with 402 MEMBERSHIP_REQUIRED', async () => {
-    const lapsed = await createTestUser(db.ds.manager, { quota: 3, isMember: true, expireAt: new Date(Date.now() - 1000) });
+    const lapsed = await createTestUser(db.ds.manager, {
+      quota: 3,
+      isMember: true,
+      expireAt: new Date(Date.now() - 1000),
+    });
     await expect(reserveOne(lapsed)).rejects.toMatchObject({ status: 402, code: 'MEMBERSHIP_REQUIRED' });
     const never = await createTestUser(db.ds.manager, { quota: 0, isMember: false });
     await expect(reserveOne(never)).rejects.toMatchObject({ status: 402, code: 'MEMBERSHIP_REQUIRED' });
@@ -54,7 +61,10 @@ describe.each(drivers)('ledger on %s', (driver) => {
     const userId = await createTestUser(db.ds.manager, { quota: 4 });
     const tasks = [randomUUID(), randomUUID(), randomUUID()];
     await inTransaction(db.ds, (tx) => ledger.reserve(tx, userId, 3, tasks));
-    const rowsAfter = await db.ds.query('SELECT balance_after FROM quota_ledger WHERE user_id = ? AND kind = ? ORDER BY balance_after DESC', [userId, 'reserve']);
+    const rowsAfter = await db.ds.query(
+      'SELECT balance_after FROM quota_ledger WHERE user_id = ? AND kind = ? ORDER BY balance_after DESC',
+      [userId, 'reserve'],
+    );
     expect(rowsAfter.map((r: { balance_after: number }) => Number(r.balance_after))).toEqual([3, 2, 1]);
     await expect(
       inTransaction(db.ds, async (tx) => {
@@ -63,7 +73,9 @@ describe.each(drivers)('ledger on %s', (driver) => {
       }),
     ).rejects.toThrow('task insert failed');
     expect(await ledger.checkInvariant(userId)).toMatchObject({ ok: true, balance: 1 });
-    await expect(inTransaction(db.ds, (tx) => ledger.reserve(tx, userId, 2, [randomUUID(), randomUUID()]))).rejects.toMatchObject({ code: 'QUOTA_EXHAUSTED' });
+    await expect(
+      inTransaction(db.ds, (tx) => ledger.reserve(tx, userId, 2, [randomUUID(), randomUUID()])),
+    ).rejects.toMatchObject({ code: 'QUOTA_EXHAUSTED' });
   });
 
   it('refunds nothing for a task that never reserved', async () => {
@@ -87,10 +99,17 @@ describe.each(drivers)('ledger on %s', (driver) => {
     const userId = await createTestUser(db.ds.manager, { quota: 9, isMember: true, expireAt });
     const results = await Promise.all(Array.from({ length: 10 }, () => ledger.expire(userId)));
     expect(results.filter(Boolean)).toHaveLength(1);
-    const expiries = await db.ds.query('SELECT delta, balance_after FROM quota_ledger WHERE user_id = ? AND kind = ?', [userId, 'expire']);
-    expect(expiries.map((r: { delta: number; balance_after: number }) => [Number(r.delta), Number(r.balance_after)])).toEqual([[-9, 0]]);
+    const expiries = await db.ds.query('SELECT delta, balance_after FROM quota_ledger WHERE user_id = ? AND kind = ?', [
+      userId,
+      'expire',
+    ]);
+    expect(
+      expiries.map((r: { delta: number; balance_after: number }) => [Number(r.delta), Number(r.balance_after)]),
+    ).toEqual([[-9, 0]]);
     const before = Date.now();
-    const grant = await inTransaction(db.ds, (tx) => ledger.grant(tx, { orderId: randomUUID(), userId, credits: 100, days: 30 }));
+    const grant = await inTransaction(db.ds, (tx) =>
+      ledger.grant(tx, { orderId: randomUUID(), userId, credits: 100, days: 30 }),
+    );
     expect(grant.balanceAfter).toBe(100);
     expect(grant.quotaExpireAt!.getTime()).toBeGreaterThanOrEqual(before + 30 * 86_400_000);
     expect(await ledger.checkInvariant(userId)).toMatchObject({ ok: true, balance: 100 });
@@ -100,10 +119,18 @@ describe.each(drivers)('ledger on %s', (driver) => {
     const userId = await createTestUser(db.ds.manager, { quota: 2 });
     const adminId = randomUUID();
     const row = await ledger.adjust(adminId, userId, 5, 'compensation for a failed batch');
-    expect(row).toMatchObject({ kind: 'adjust', admin_id: adminId, reason: 'compensation for a failed batch', user_id: userId });
+    expect(row).toMatchObject({
+      kind: 'adjust',
+      admin_id: adminId,
+      reason: 'compensation for a failed batch',
+      user_id: userId,
+    });
     expect(Number(row.delta)).toBe(5);
     expect(Number(row.balance_after)).toBe(7);
-    await expect(ledger.adjust(adminId, userId, -8, 'too much')).rejects.toMatchObject({ status: 409, code: 'BALANCE_TOO_LOW' });
+    await expect(ledger.adjust(adminId, userId, -8, 'too much')).rejects.toMatchObject({
+      status: 409,
+      code: 'BALANCE_TOO_LOW',
+    });
     expect(await ledger.checkInvariant(userId)).toMatchObject({ ok: true, balance: 7 });
   });
 });

@@ -6,7 +6,9 @@ import { createStorageService } from '../storage.service';
 import { attachmentHeader, safeEntryName } from '../zip.service';
 
 const image = (format: 'jpeg' | 'png' | 'webp' | 'gif', width = 40, height = 20) =>
-  sharp({ create: { width, height, channels: 3, background: '#3366cc' } }).toFormat(format).toBuffer();
+  sharp({ create: { width, height, channels: 3, background: '#3366cc' } })
+    .toFormat(format)
+    .toBuffer();
 
 describe('sniffImage', () => {
   it.each([
@@ -59,7 +61,9 @@ describe('ZIP naming', () => {
   });
 
   it('sends an ASCII fallback and the UTF-8 file name', () => {
-    expect(attachmentHeader('批次 "1".zip')).toBe(`attachment; filename="__ _1_.zip"; filename*=UTF-8''${encodeURIComponent('批次 "1".zip')}`);
+    expect(attachmentHeader('批次 "1".zip')).toBe(
+      `attachment; filename="__ _1_.zip"; filename*=UTF-8''${encodeURIComponent('批次 "1".zip')}`,
+    );
     expect(attachmentHeader("it's.zip")).toContain("filename*=UTF-8''it%27s.zip");
   });
 });
@@ -89,6 +93,8 @@ describe('storage configuration', () => {
   });
 
   it('names the missing settings when live storage is not configured', () => {
-    expect(() => createStorageService(loadConfig({ VENDOR_MODE: 'live', COS_BUCKET: 'p-1250000000' }))).toThrow(/COS_SECRET_ID, COS_SECRET_KEY/);
+    expect(() => createStorageService(loadConfig({ VENDOR_MODE: 'live', COS_BUCKET: 'p-1250000000' }))).toThrow(
+      /COS_SECRET_ID, COS_SECRET_KEY/,
+    );
   });
 });

@@ -34,7 +34,10 @@ const jpeg = (seed: string) =>
   sharp({ create: { width: 64, height: 48, channels: 3, background: `#${seed}` } })
     .jpeg()
     .toBuffer();
-const png = () => sharp({ create: { width: 30, height: 70, channels: 4, background: '#00ff0080' } }).png().toBuffer();
+const png = () =>
+  sharp({ create: { width: 30, height: 70, channels: 4, background: '#00ff0080' } })
+    .png()
+    .toBuffer();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
@@ -45,7 +48,10 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
   let media: MediaModule;
   let zipEntries: Array<{ name: string; key: string }> = [];
   const users = new UsersRepository();
-  const phones = { alice: `1380000${Math.floor(Math.random() * 9000 + 1000)}`, bob: `1390000${Math.floor(Math.random() * 9000 + 1000)}` };
+  const phones = {
+    alice: `1380000${Math.floor(Math.random() * 9000 + 1000)}`,
+    bob: `1390000${Math.floor(Math.random() * 9000 + 1000)}`,
+  };
   let alice: { id: string; token: string };
   let bob: { id: string; token: string };
 
@@ -59,18 +65,29 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-media-'));
     const { createSandbox } = (await import(SANDBOX_SOURCES)) as SandboxApi;
-    sandbox = await createSandbox({ dataDir, port: 0, cos: { ...SANDBOX_COS_DEFAULTS }, runninghub: { apiKey: 'test-rh-key' } });
+    sandbox = await createSandbox({
+      dataDir,
+      port: 0,
+      cos: { ...SANDBOX_COS_DEFAULTS },
+      runninghub: { apiKey: 'test-rh-key' },
+    });
 
     db = await createTestDatabase(driver);
     await db.ds.destroy(); // the app opens its own connection to the migrated database
-    const redis: Record<string, string> = driver === 'mysql' ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:media:${Date.now()}:` } : {};
-    const config = testConfig({ ...redis, SANDBOX_URL: sandbox.url, UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES) }, db.config);
+    const redis: Record<string, string> =
+      driver === 'mysql' ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:media:${Date.now()}:` } : {};
+    const config = testConfig(
+      { ...redis, SANDBOX_URL: sandbox.url, UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES) },
+      db.config,
+    );
     const jwt = new JwtService(config.auth.jwtSecret, config.auth.jwtTtlSeconds);
     backend = await buildBackend(config, {
       modules: async (ctx) => {
         media = createMediaModule(ctx, { jwt });
         // Stands in for the tasks download routes, which call zip.stream the same way.
-        const zipRouter = express.Router().get('/test/zip', (_req, res) => media.zip.stream(res, '作品 batch.zip', zipEntries));
+        const zipRouter = express
+          .Router()
+          .get('/test/zip', (_req, res) => media.zip.stream(res, '作品 batch.zip', zipEntries));
         return [media.module, { name: 'zip-test', router: zipRouter }];
       },
     });
@@ -92,10 +109,18 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
   it('stores a JPEG under the owner prefix by content hash and records it', async () => {
     const bytes = await jpeg('aa3300');
     const res = await upload(alice.token, bytes).expect(201);
-    expect(res.body).toEqual({ key: expect.stringMatching(new RegExp(`^input/${alice.id}/[0-9a-f]{64}\\.jpg$`)), width: 64, height: 48, size: bytes.length, mime: 'image/jpeg' });
+    expect(res.body).toEqual({
+      key: expect.stringMatching(new RegExp(`^input/${alice.id}/[0-9a-f]{64}\\.jpg$`)),
+      width: 64,
+      height: 48,
+      size: bytes.length,
+      mime: 'image/jpeg',
+    });
     const head = await media.storage.head(res.body.key);
     expect(head).toMatchObject({ size: bytes.length, contentType: 'image/jpeg' });
-    const [row] = (await backend.ctx.db.query('SELECT * FROM uploads WHERE storage_key = ?', [res.body.key])) as Array<Record<string, unknown>>;
+    const [row] = (await backend.ctx.db.query('SELECT * FROM uploads WHERE storage_key = ?', [res.body.key])) as Array<
+      Record<string, unknown>
+    >;
     expect(row).toMatchObject({ user_id: alice.id, mime: 'image/jpeg' });
     expect(Number(row.size)).toBe(bytes.length);
   });
@@ -125,7 +150,9 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
     const second = await upload(alice.token, bytes, 'again.jpg').expect(200);
     expect(second.body).toEqual(first.body);
     expect(await putCalls()).toBe(puts);
-    const [{ n }] = (await backend.ctx.db.query('SELECT COUNT(*) AS n FROM uploads WHERE storage_key = ?', [first.body.key])) as Array<{ n: number | string }>;
+    const [{ n }] = (await backend.ctx.db.query('SELECT COUNT(*) AS n FROM uploads WHERE storage_key = ?', [
+      first.body.key,
+    ])) as Array<{ n: number | string }>;
     expect(Number(n)).toBe(1);
   });
 
@@ -136,19 +163,38 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
   });
 
   it('requires a signed-in merchant and a file', async () => {
-    await request(backend.app).post('/api/v1/uploads').attach('file', await jpeg('111111'), 'a.jpg').expect(401);
-    const res = await request(backend.app).post('/api/v1/uploads').set('Authorization', `Bearer ${alice.token}`).field('other', 'x').expect(400);
+    await request(backend.app)
+      .post('/api/v1/uploads')
+      .attach('file', await jpeg('111111'), 'a.jpg')
+      .expect(401);
+    const res = await request(backend.app)
+      .post('/api/v1/uploads')
+      .set('Authorization', `Bearer ${alice.token}`)
+      .field('other', 'x')
+      .expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
   });
 
   it("accepts only the caller's own recorded uploads as task inputs", async () => {
     const own = (await upload(alice.token, await jpeg('222222')).expect(201)).body.key as string;
     const bobs = (await upload(bob.token, await jpeg('333333')).expect(201)).body.key as string;
-    await expect(media.media.assertOwnedInput(alice.id, own)).resolves.toMatchObject({ storage_key: own, user_id: alice.id });
-    await expect(media.media.assertOwnedInput(alice.id, bobs)).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
-    await expect(media.media.assertOwnedInput(alice.id, `${sandbox.url}/${own}`)).rejects.toMatchObject({ status: 400 });
-    await expect(media.media.assertOwnedInput(alice.id, `input/${alice.id}/../${bob.id}/x.jpg`)).rejects.toMatchObject({ status: 400 });
-    await expect(media.media.assertOwnedInput(alice.id, `input/${alice.id}/${'0'.repeat(64)}.jpg`)).rejects.toMatchObject({ status: 404 });
+    await expect(media.media.assertOwnedInput(alice.id, own)).resolves.toMatchObject({
+      storage_key: own,
+      user_id: alice.id,
+    });
+    await expect(media.media.assertOwnedInput(alice.id, bobs)).rejects.toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(media.media.assertOwnedInput(alice.id, `${sandbox.url}/${own}`)).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(media.media.assertOwnedInput(alice.id, `input/${alice.id}/../${bob.id}/x.jpg`)).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(
+      media.media.assertOwnedInput(alice.id, `input/${alice.id}/${'0'.repeat(64)}.jpg`),
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   it('signs short-lived GET URLs that the storage honours until they expire', async () => {
@@ -193,26 +239,64 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
   });
 
   it('issues upload credentials that the sandbox accepts for the user prefix', async () => {
-    const res = await request(backend.app).post('/api/v1/uploads/sts').set('Authorization', `Bearer ${alice.token}`).expect(200);
-    expect(res.body).toMatchObject({ bucket: 'aiphoto-1250000000', region: 'ap-guangzhou', allowPrefix: `input/${alice.id}/*`, endpoint: sandbox.url });
+    const res = await request(backend.app)
+      .post('/api/v1/uploads/sts')
+      .set('Authorization', `Bearer ${alice.token}`)
+      .expect(200);
+    expect(res.body).toMatchObject({
+      bucket: 'aiphoto-1250000000',
+      region: 'ap-guangzhou',
+      allowPrefix: `input/${alice.id}/*`,
+      endpoint: sandbox.url,
+    });
     expect(res.body.expiredTime - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(1800);
     const { tmpSecretId, tmpSecretKey, sessionToken } = res.body.credentials as Record<string, string>;
-    const browser = new COS({ SecretId: tmpSecretId, SecretKey: tmpSecretKey, SecurityToken: sessionToken, Domain: new URL(sandbox.url).host, Protocol: 'http:' });
-    const put = await browser.putObject({ Bucket: res.body.bucket, Region: res.body.region, Key: `input/${alice.id}/direct.jpg`, Body: await jpeg('666666') });
+    const browser = new COS({
+      SecretId: tmpSecretId,
+      SecretKey: tmpSecretKey,
+      SecurityToken: sessionToken,
+      Domain: new URL(sandbox.url).host,
+      Protocol: 'http:',
+    });
+    const put = await browser.putObject({
+      Bucket: res.body.bucket,
+      Region: res.body.region,
+      Key: `input/${alice.id}/direct.jpg`,
+      Body: await jpeg('666666'),
+    });
     expect(put.statusCode).toBe(200);
     expect(await media.storage.exists(`input/${alice.id}/direct.jpg`)).toBe(true);
     await request(backend.app).post('/api/v1/uploads/sts').expect(401);
 
     // The direct upload becomes a task input only once confirmed (read back and sniffed).
-    const confirm = (key: string, token = alice.token) => request(backend.app).post('/api/v1/uploads/confirm').set('Authorization', `Bearer ${token}`).send({ key });
-    await expect(media.media.assertOwnedInput(alice.id, `input/${alice.id}/direct.jpg`)).rejects.toMatchObject({ status: 404 });
+    const confirm = (key: string, token = alice.token) =>
+      request(backend.app).post('/api/v1/uploads/confirm').set('Authorization', `Bearer ${token}`).send({ key });
+    await expect(media.media.assertOwnedInput(alice.id, `input/${alice.id}/direct.jpg`)).rejects.toMatchObject({
+      status: 404,
+    });
     const confirmed = await confirm(`input/${alice.id}/direct.jpg`).expect(201);
-    expect(confirmed.body).toMatchObject({ key: `input/${alice.id}/direct.jpg`, mime: 'image/jpeg', width: 64, height: 48 });
-    await expect(media.media.assertOwnedInput(alice.id, `input/${alice.id}/direct.jpg`)).resolves.toMatchObject({ storage_key: `input/${alice.id}/direct.jpg` });
+    expect(confirmed.body).toMatchObject({
+      key: `input/${alice.id}/direct.jpg`,
+      mime: 'image/jpeg',
+      width: 64,
+      height: 48,
+    });
+    await expect(media.media.assertOwnedInput(alice.id, `input/${alice.id}/direct.jpg`)).resolves.toMatchObject({
+      storage_key: `input/${alice.id}/direct.jpg`,
+    });
     expect((await confirm(`input/${alice.id}/direct.jpg`).expect(200)).body.key).toBe(`input/${alice.id}/direct.jpg`);
-    expect((await confirm(`input/${alice.id}/direct.jpg`, bob.token).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
-    expect((await confirm(`input/${alice.id}/never-uploaded.jpg`).expect(404)).body.error.code).toBe('OBJECT_NOT_FOUND');
-    await browser.putObject({ Bucket: res.body.bucket, Region: res.body.region, Key: `input/${alice.id}/notes.jpg`, Body: Buffer.from('not an image') });
+    expect((await confirm(`input/${alice.id}/direct.jpg`, bob.token).expect(400)).body.error.code).toBe(
+      'VALIDATION_FAILED',
+    );
+    expect((await confirm(`input/${alice.id}/never-uploaded.jpg`).expect(404)).body.error.code).toBe(
+      'OBJECT_NOT_FOUND',
+    );
+    await browser.putObject({
+      Bucket: res.body.bucket,
+      Region: res.body.region,
+      Key: `input/${alice.id}/notes.jpg`,
+      Body: Buffer.from('not an image'),
+    });
     expect((await confirm(`input/${alice.id}/notes.jpg`).expect(415)).body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 });

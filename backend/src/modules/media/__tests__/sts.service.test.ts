@@ -24,7 +24,8 @@ function liveService(overrides: Record<string, string> = {}): StsService {
  * nock hands a matcher the form already decoded into an object.
  */
 function parseStsForm(body: unknown): { params: URLSearchParams; policy: StsPolicy } {
-  const params = typeof body === 'string' ? new URLSearchParams(body) : new URLSearchParams(body as Record<string, string>);
+  const params =
+    typeof body === 'string' ? new URLSearchParams(body) : new URLSearchParams(body as Record<string, string>);
   return { params, policy: JSON.parse(decodeURIComponent(params.get('Policy') ?? '')) as StsPolicy };
 }
 
@@ -98,8 +99,14 @@ describe('StsService (live mode, Tencent STS mocked)', () => {
   it('answers 503 STS_UNAVAILABLE when STS refuses, without passing its message on', async () => {
     nock(STS_HOST)
       .post('/')
-      .reply(200, { Response: { Error: { Code: 'AuthFailure.SignatureFailure', Message: 'secret account detail' }, RequestId: 'r' } });
-    await expect(liveService().issue(USER)).rejects.toMatchObject({ status: 503, code: 'STS_UNAVAILABLE', message: expect.not.stringContaining('secret') });
+      .reply(200, {
+        Response: { Error: { Code: 'AuthFailure.SignatureFailure', Message: 'secret account detail' }, RequestId: 'r' },
+      });
+    await expect(liveService().issue(USER)).rejects.toMatchObject({
+      status: 503,
+      code: 'STS_UNAVAILABLE',
+      message: expect.not.stringContaining('secret'),
+    });
   });
 
   it('answers 503 when STS cannot be reached', async () => {
@@ -120,11 +127,20 @@ describe('StsService (sandbox mode)', () => {
     nock.disableNetConnect();
     try {
       const config = testConfig({ SANDBOX_URL: 'http://127.0.0.1:9401' });
-      const sts = new StsService(config.storage, config.vendors.mode, config.vendors.sandboxUrl, createLogger('silent'));
+      const sts = new StsService(
+        config.storage,
+        config.vendors.mode,
+        config.vendors.sandboxUrl,
+        createLogger('silent'),
+      );
       const now = new Date('2026-11-22T10:00:00Z');
       const issued = await sts.issue(USER, now);
       expect(issued).toEqual({
-        credentials: { tmpSecretId: 'AKIDsandboxLocalOnly', tmpSecretKey: 'sandbox-local-only-secret-key', sessionToken: '' },
+        credentials: {
+          tmpSecretId: 'AKIDsandboxLocalOnly',
+          tmpSecretKey: 'sandbox-local-only-secret-key',
+          sessionToken: '',
+        },
         startTime: now.getTime() / 1000,
         expiredTime: now.getTime() / 1000 + 1800,
         bucket: 'aiphoto-1250000000',

@@ -40,14 +40,20 @@ describe.each(drivers)('upload mode on %s', (driver) => {
 
   it('answers server by default with the sandbox, with the size limit', async () => {
     const { backend, token } = await start({});
-    const res = await request(backend.app).get('/api/v1/uploads/config').set('Authorization', `Bearer ${token}`).expect(200);
+    const res = await request(backend.app)
+      .get('/api/v1/uploads/config')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
     expect(res.body).toEqual({ mode: 'server', maxBytes: 5_000_000 });
     await request(backend.app).get('/api/v1/uploads/config').expect(401);
   });
 
   it('answers direct when UPLOAD_MODE=direct, and documents the route', async () => {
     const { backend, token } = await start({ UPLOAD_MODE: 'direct' });
-    const res = await request(backend.app).get('/api/v1/uploads/config').set('Authorization', `Bearer ${token}`).expect(200);
+    const res = await request(backend.app)
+      .get('/api/v1/uploads/config')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
     expect(res.body).toEqual({ mode: 'direct', maxBytes: 5_000_000 });
 
     const doc = (await request(backend.app).get('/api/docs.json').expect(200)).body as {

@@ -26,7 +26,11 @@ function fakeStorage(objects: Record<string, Buffer>, opened: PassThrough[]): St
   return fake as StorageService;
 }
 
-function serve(zip: ZipService, entries: Array<{ name: string; key: string }>, done: (p: Promise<void>) => void): Promise<Server> {
+function serve(
+  zip: ZipService,
+  entries: Array<{ name: string; key: string }>,
+  done: (p: Promise<void>) => void,
+): Promise<Server> {
   const app = express().get('/zip', (_req, res) => {
     done(zip.stream(res, 'x.zip', entries));
   });
@@ -37,9 +41,20 @@ function serve(zip: ZipService, entries: Array<{ name: string; key: string }>, d
 describe('ZipService', () => {
   it('writes objects in order, keeps duplicate names apart and notes missing ones', async () => {
     const opened: PassThrough[] = [];
-    const zip = new ZipService(fakeStorage({ a: Buffer.from('A'), b: Buffer.from('BB') }, opened), createLogger('silent'));
+    const zip = new ZipService(
+      fakeStorage({ a: Buffer.from('A'), b: Buffer.from('BB') }, opened),
+      createLogger('silent'),
+    );
     let finished: Promise<void> = Promise.resolve();
-    const server = await serve(zip, [{ name: 'one/a.txt', key: 'a' }, { name: 'one/a.txt', key: 'b' }, { name: 'x', key: 'nope' }], (p) => (finished = p));
+    const server = await serve(
+      zip,
+      [
+        { name: 'one/a.txt', key: 'a' },
+        { name: 'one/a.txt', key: 'b' },
+        { name: 'x', key: 'nope' },
+      ],
+      (p) => (finished = p),
+    );
     try {
       const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/zip`);
       const files = readZip(Buffer.from(await res.arrayBuffer()));
@@ -59,7 +74,14 @@ describe('ZipService', () => {
     const opened: PassThrough[] = [];
     const zip = new ZipService(fakeStorage({}, opened), createLogger('silent'));
     let finished: Promise<void> = Promise.resolve();
-    const server = await serve(zip, [{ name: 'big.bin', key: 'slow/1' }, { name: 'next.bin', key: 'slow/2' }], (p) => (finished = p));
+    const server = await serve(
+      zip,
+      [
+        { name: 'big.bin', key: 'slow/1' },
+        { name: 'next.bin', key: 'slow/2' },
+      ],
+      (p) => (finished = p),
+    );
     try {
       await new Promise<void>((resolve) => {
         const req = get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/zip`, (res) => {

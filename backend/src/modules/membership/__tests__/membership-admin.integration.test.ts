@@ -15,9 +15,16 @@ describe.each(drivers)('membership and admin money API on %s', (driver) => {
 
   it('lists the plan from config, overridden by the settings table', async () => {
     const before = await request(t.backend.app).get('/api/v1/membership/plans').expect(200);
-    expect(before.body).toEqual({ plans: [{ id: 'monthly', name: 'Monthly membership', priceFen: 9900, credits: 100, days: 30 }] });
+    expect(before.body).toEqual({
+      plans: [{ id: 'monthly', name: 'Monthly membership', priceFen: 9900, credits: 100, days: 30 }],
+    });
     await t.ds.query('INSERT INTO settings (`key`, `value`, updated_at) VALUES (?, ?, ?), (?, ?, ?)', [
-      'plan.price_fen', '4900', '2026-01-01 00:00:00.000', 'plan.monthly_quota', '60', '2026-01-01 00:00:00.000',
+      'plan.price_fen',
+      '4900',
+      '2026-01-01 00:00:00.000',
+      'plan.monthly_quota',
+      '60',
+      '2026-01-01 00:00:00.000',
     ]);
     const after = await request(t.backend.app).get('/api/v1/membership/plans').expect(200);
     expect(after.body.plans[0]).toMatchObject({ priceFen: 4900, credits: 60, days: 30 });
@@ -25,7 +32,11 @@ describe.each(drivers)('membership and admin money API on %s', (driver) => {
   });
 
   it('downgrades a lapsed membership once, whoever looks first', async () => {
-    const userId = await createTestUser(t.ds.manager, { quota: 12, isMember: true, expireAt: new Date(Date.now() - 1000) });
+    const userId = await createTestUser(t.ds.manager, {
+      quota: 12,
+      isMember: true,
+      expireAt: new Date(Date.now() - 1000),
+    });
     const answers = await Promise.all([
       request(t.backend.app).get('/api/v1/me').set(as(userId)),
       request(t.backend.app).get('/api/v1/membership/status').set(as(userId)),
@@ -50,25 +61,64 @@ describe.each(drivers)('membership and admin money API on %s', (driver) => {
     it('searches merchants by phone with paging (any staff role)', async () => {
       const phone = `1378${String(Date.now()).slice(-7)}`;
       const userId = await createTestUser(t.ds.manager, { phone, quota: 3 });
-      const res = await request(t.backend.app).get(`/api/v1/admin/users?phone=${phone.slice(0, 8)}&pageSize=5`).set('Authorization', `Bearer ${t.adminToken('operator')}`).expect(200);
+      const res = await request(t.backend.app)
+        .get(`/api/v1/admin/users?phone=${phone.slice(0, 8)}&pageSize=5`)
+        .set('Authorization', `Bearer ${t.adminToken('operator')}`)
+        .expect(200);
       expect(res.body).toMatchObject({ page: 1, pageSize: 5, total: expect.any(Number) });
-      expect(res.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: userId, phone, quotaRemaining: 3, isMember: true })]));
+      expect(res.body.items).toEqual(
+        expect.arrayContaining([expect.objectContaining({ id: userId, phone, quotaRemaining: 3, isMember: true })]),
+      );
       await request(t.backend.app).get('/api/v1/admin/users').set(as(userId)).expect(401);
     });
 
     it('adjusts credits through a ledger row (admin role only) and shows it in the ledger', async () => {
       const userId = await createTestUser(t.ds.manager, { quota: 3 });
-      await request(t.backend.app).post(`/api/v1/admin/users/${userId}/adjust`).set('Authorization', `Bearer ${t.adminToken('operator')}`).send({ delta: 5, reason: 'x' }).expect(403);
-      const res = await request(t.backend.app).post(`/api/v1/admin/users/${userId}/adjust`).set('Authorization', `Bearer ${t.adminToken()}`).send({ delta: 5, reason: 'goodwill' }).expect(200);
+      await request(t.backend.app)
+        .post(`/api/v1/admin/users/${userId}/adjust`)
+        .set('Authorization', `Bearer ${t.adminToken('operator')}`)
+        .send({ delta: 5, reason: 'x' })
+        .expect(403);
+      const res = await request(t.backend.app)
+        .post(`/api/v1/admin/users/${userId}/adjust`)
+        .set('Authorization', `Bearer ${t.adminToken()}`)
+        .send({ delta: 5, reason: 'goodwill' })
+        .expect(200);
       expect(res.body.user).toMatchObject({ id: userId, quotaRemaining: 8 });
-      expect(res.body.entry).toMatchObject({ kind: 'adjust', delta: 5, balanceAfter: 8, adminId: 'admin-1', reason: 'goodwill' });
-      const tooMuch = await request(t.backend.app).post(`/api/v1/admin/users/${userId}/adjust`).set('Authorization', `Bearer ${t.adminToken()}`).send({ delta: -9, reason: 'oops' }).expect(409);
+      expect(res.body.entry).toMatchObject({
+        kind: 'adjust',
+        delta: 5,
+        balanceAfter: 8,
+        adminId: 'admin-1',
+        reason: 'goodwill',
+      });
+      const tooMuch = await request(t.backend.app)
+        .post(`/api/v1/admin/users/${userId}/adjust`)
+        .set('Authorization', `Bearer ${t.adminToken()}`)
+        .send({ delta: -9, reason: 'oops' })
+        .expect(409);
       expect(tooMuch.body.error.code).toBe('BALANCE_TOO_LOW');
-      await request(t.backend.app).post(`/api/v1/admin/users/${userId}/adjust`).set('Authorization', `Bearer ${t.adminToken()}`).send({ delta: 0, reason: 'noop' }).expect(400);
-      await request(t.backend.app).post('/api/v1/admin/users/nobody/adjust').set('Authorization', `Bearer ${t.adminToken()}`).send({ delta: 1, reason: 'r' }).expect(404);
-      const ledger = await request(t.backend.app).get(`/api/v1/admin/users/${userId}/ledger`).set('Authorization', `Bearer ${t.adminToken()}`).expect(200);
+      await request(t.backend.app)
+        .post(`/api/v1/admin/users/${userId}/adjust`)
+        .set('Authorization', `Bearer ${t.adminToken()}`)
+        .send({ delta: 0, reason: 'noop' })
+        .expect(400);
+      await request(t.backend.app)
+        .post('/api/v1/admin/users/nobody/adjust')
+        .set('Authorization', `Bearer ${t.adminToken()}`)
+        .send({ delta: 1, reason: 'r' })
+        .expect(404);
+      const ledger = await request(t.backend.app)
+        .get(`/api/v1/admin/users/${userId}/ledger`)
+        .set('Authorization', `Bearer ${t.adminToken()}`)
+        .expect(200);
       expect(ledger.body.total).toBe(2);
-      expect(ledger.body.items.map((e: { kind: string; delta: number }) => [e.kind, e.delta])).toEqual(expect.arrayContaining([['adjust', 5], ['adjust', 3]]));
+      expect(ledger.body.items.map((e: { kind: string; delta: number }) => [e.kind, e.delta])).toEqual(
+        expect.arrayContaining([
+          ['adjust', 5],
+          ['adjust', 3],
+        ]),
+      );
       expect(await t.money.ledger.checkInvariant(userId)).toMatchObject({ ok: true, balance: 8 });
     });
 
@@ -82,11 +132,17 @@ describe.each(drivers)('membership and admin money API on %s', (driver) => {
         );
       }
       const auth = { Authorization: `Bearer ${t.adminToken('operator')}` };
-      const all = await request(t.backend.app).get(`/api/v1/admin/orders?userId=${userId}&pageSize=2`).set(auth).expect(200);
+      const all = await request(t.backend.app)
+        .get(`/api/v1/admin/orders?userId=${userId}&pageSize=2`)
+        .set(auth)
+        .expect(200);
       expect(all.body.items).toHaveLength(2);
       expect(all.body.totals).toEqual({ count: 3, paidCount: 2, paidAmountFen: 19800 });
       expect(all.body.items[0]).toMatchObject({ userId, channel: 'sandbox', phone: expect.any(String) });
-      const paid = await request(t.backend.app).get(`/api/v1/admin/orders?userId=${userId}&status=pending`).set(auth).expect(200);
+      const paid = await request(t.backend.app)
+        .get(`/api/v1/admin/orders?userId=${userId}&status=pending`)
+        .set(auth)
+        .expect(200);
       expect(paid.body.total).toBe(1);
       await request(t.backend.app).get('/api/v1/admin/orders?status=bogus').set(auth).expect(400);
     });

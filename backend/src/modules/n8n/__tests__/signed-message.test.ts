@@ -29,14 +29,40 @@ describe('signed messages between backend and n8n', () => {
     const kv = new MemoryKeyValueStore();
     const headers = signMessage(secret, body);
     await expect(verifySignedMessage({ secret, rawBody: body, headers, kv })).resolves.toBeUndefined();
-    await expect(verifySignedMessage({ secret, rawBody: body, headers, kv })).rejects.toMatchObject({ status: 401, code: 'NONCE_REPLAYED' });
+    await expect(verifySignedMessage({ secret, rawBody: body, headers, kv })).rejects.toMatchObject({
+      status: 401,
+      code: 'NONCE_REPLAYED',
+    });
     await kv.close();
   });
 
   it.each([
-    ['a tampered body', (h: Record<string, string>) => ({ headers: h, rawBody: body.replace('done', 'failed') }), 'SIGNATURE_INVALID'],
-    ['a wrong secret', (h: Record<string, string>) => ({ headers: { ...h, 'X-AiPhoto-Signature': computeSignature('other-secret-000000', h['X-AiPhoto-Timestamp'], h['X-AiPhoto-Nonce'], body) }, rawBody: body }), 'SIGNATURE_INVALID'],
-    ['a missing signature', (h: Record<string, string>) => ({ headers: { 'X-AiPhoto-Timestamp': h['X-AiPhoto-Timestamp'] }, rawBody: body }), 'SIGNATURE_MISSING'],
+    [
+      'a tampered body',
+      (h: Record<string, string>) => ({ headers: h, rawBody: body.replace('done', 'failed') }),
+      'SIGNATURE_INVALID',
+    ],
+    [
+      'a wrong secret',
+      (h: Record<string, string>) => ({
+        headers: {
+          ...h,
+          'X-AiPhoto-Signature': computeSignature(
+            'other-secret-000000',
+            h['X-AiPhoto-Timestamp'],
+            h['X-AiPhoto-Nonce'],
+            body,
+          ),
+        },
+        rawBody: body,
+      }),
+      'SIGNATURE_INVALID',
+    ],
+    [
+      'a missing signature',
+      (h: Record<string, string>) => ({ headers: { 'X-AiPhoto-Timestamp': h['X-AiPhoto-Timestamp'] }, rawBody: body }),
+      'SIGNATURE_MISSING',
+    ],
   ])('refuses %s', async (_name, mutate, code) => {
     const kv = new MemoryKeyValueStore();
     const { headers, rawBody } = mutate(signMessage(secret, body));
@@ -49,9 +75,13 @@ describe('signed messages between backend and n8n', () => {
     const now = 1_800_000_000_000;
     for (const skew of [-301_000, 301_000]) {
       const headers = signMessage(secret, body, now + skew);
-      await expect(verifySignedMessage({ secret, rawBody: body, headers, kv, nowMs: now })).rejects.toMatchObject({ code: 'TIMESTAMP_STALE' });
+      await expect(verifySignedMessage({ secret, rawBody: body, headers, kv, nowMs: now })).rejects.toMatchObject({
+        code: 'TIMESTAMP_STALE',
+      });
     }
-    await expect(verifySignedMessage({ secret, rawBody: body, headers: signMessage(secret, body, now + 299_000), kv, nowMs: now })).resolves.toBeUndefined();
+    await expect(
+      verifySignedMessage({ secret, rawBody: body, headers: signMessage(secret, body, now + 299_000), kv, nowMs: now }),
+    ).resolves.toBeUndefined();
     await kv.close();
   });
 
@@ -59,7 +89,9 @@ describe('signed messages between backend and n8n', () => {
     const kv = new MemoryKeyValueStore();
     const good = signMessage(secret, body);
     const forged = { ...good, 'X-AiPhoto-Signature': 'v1=' + '0'.repeat(64) };
-    await expect(verifySignedMessage({ secret, rawBody: body, headers: forged, kv })).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+    await expect(verifySignedMessage({ secret, rawBody: body, headers: forged, kv })).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+    });
     await expect(verifySignedMessage({ secret, rawBody: body, headers: good, kv })).resolves.toBeUndefined();
     await kv.close();
   });

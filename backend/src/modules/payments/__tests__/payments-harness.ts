@@ -35,9 +35,13 @@ export type WechatVendorKeys = ReturnType<typeof wechatVendorKeys>;
 export function wechatEnv(k: WechatVendorKeys): Record<string, string> {
   const oneLine = (pem: string) => pem.replace(/\n/g, '\\n');
   return {
-    WECHATPAY_MCHID: k.mchid, WECHATPAY_APPID: k.appid, WECHATPAY_MERCHANT_SERIAL: k.merchant.serial,
-    WECHATPAY_MERCHANT_PRIVATE_KEY: oneLine(k.merchant.privateKeyPem), WECHATPAY_PUBLIC_KEY: oneLine(k.platform.publicKeyPem),
-    WECHATPAY_PUBLIC_KEY_ID: k.publicKeyId, WECHATPAY_APIV3_KEY: k.apiV3Key,
+    WECHATPAY_MCHID: k.mchid,
+    WECHATPAY_APPID: k.appid,
+    WECHATPAY_MERCHANT_SERIAL: k.merchant.serial,
+    WECHATPAY_MERCHANT_PRIVATE_KEY: oneLine(k.merchant.privateKeyPem),
+    WECHATPAY_PUBLIC_KEY: oneLine(k.platform.publicKeyPem),
+    WECHATPAY_PUBLIC_KEY_ID: k.publicKeyId,
+    WECHATPAY_APIV3_KEY: k.apiV3Key,
   };
 }
 
@@ -46,14 +50,32 @@ export function wechatEnv(k: WechatVendorKeys): Record<string, string> {
  * (ciphertext || tag, base64), body signed SHA256-RSA over `ts\nnonce\nbody\n` with the
  * platform private key (through the library's Rsa.sign).
  */
-export function wechatNotify(k: WechatVendorKeys, transaction: Record<string, unknown>, opts: { timestamp?: number; signWith?: string } = {}) {
+export function wechatNotify(
+  k: WechatVendorKeys,
+  transaction: Record<string, unknown>,
+  opts: { timestamp?: number; signWith?: string } = {},
+) {
   const nonce = randomBytes(6).toString('hex');
   const cipher = createCipheriv('aes-256-gcm', Buffer.from(k.apiV3Key), Buffer.from(nonce));
   cipher.setAAD(Buffer.from('transaction'));
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(transaction)), cipher.final(), cipher.getAuthTag()]).toString('base64');
+  const ciphertext = Buffer.concat([
+    cipher.update(JSON.stringify(transaction)),
+    cipher.final(),
+    cipher.getAuthTag(),
+  ]).toString('base64');
   const body = JSON.stringify({
-    id: randomBytes(8).toString('hex'), create_time: new Date().toISOString(), resource_type: 'encrypt-resource', event_type: 'TRANSACTION.SUCCESS',
-    summary: '支付成功', resource: { original_type: 'transaction', algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: 'transaction', nonce },
+    id: randomBytes(8).toString('hex'),
+    create_time: new Date().toISOString(),
+    resource_type: 'encrypt-resource',
+    event_type: 'TRANSACTION.SUCCESS',
+    summary: '支付成功',
+    resource: {
+      original_type: 'transaction',
+      algorithm: 'AEAD_AES_256_GCM',
+      ciphertext,
+      associated_data: 'transaction',
+      nonce,
+    },
   });
   return signWechat(k, body, opts);
 }
@@ -64,21 +86,41 @@ export function signWechat(k: WechatVendorKeys, body: string, opts: { timestamp?
   const signature = Rsa.sign(`${timestamp}\n${nonce}\n${body}\n`, opts.signWith ?? k.platform.privateKeyPem);
   return {
     body,
-    headers: { 'Content-Type': 'application/json', 'Wechatpay-Serial': k.publicKeyId, 'Wechatpay-Signature': signature, 'Wechatpay-Timestamp': timestamp, 'Wechatpay-Nonce': nonce },
+    headers: {
+      'Content-Type': 'application/json',
+      'Wechatpay-Serial': k.publicKeyId,
+      'Wechatpay-Signature': signature,
+      'Wechatpay-Timestamp': timestamp,
+      'Wechatpay-Nonce': nonce,
+    },
   };
 }
 
-export function wechatTransaction(k: WechatVendorKeys, outTradeNo: string, totalFen: number, overrides: Record<string, unknown> = {}) {
+export function wechatTransaction(
+  k: WechatVendorKeys,
+  outTradeNo: string,
+  totalFen: number,
+  overrides: Record<string, unknown> = {},
+) {
   return {
-    appid: k.appid, mchid: k.mchid, out_trade_no: outTradeNo, transaction_id: `4200${randomBytes(12).toString('hex').replace(/\D/g, '7').slice(0, 24)}`,
-    trade_type: 'NATIVE', trade_state: 'SUCCESS', success_time: new Date().toISOString(),
-    amount: { total: totalFen, payer_total: totalFen, currency: 'CNY', payer_currency: 'CNY' }, ...overrides,
+    appid: k.appid,
+    mchid: k.mchid,
+    out_trade_no: outTradeNo,
+    transaction_id: `4200${randomBytes(12).toString('hex').replace(/\D/g, '7').slice(0, 24)}`,
+    trade_type: 'NATIVE',
+    trade_state: 'SUCCESS',
+    success_time: new Date().toISOString(),
+    amount: { total: totalFen, payer_total: totalFen, currency: 'CNY', payer_currency: 'CNY' },
+    ...overrides,
   };
 }
 
 /** An Alipay async notify: RSA2 (SHA256withRSA) over the sorted params without sign/sign_type. */
 export function alipayNotify(privateKeyPem: string, params: Record<string, string>): Record<string, string> {
-  const content = Object.keys(params).sort().map((key) => `${key}=${params[key]}`).join('&');
+  const content = Object.keys(params)
+    .sort()
+    .map((key) => `${key}=${params[key]}`)
+    .join('&');
   const sign = createSign('RSA-SHA256').update(content, 'utf8').sign(privateKeyPem, 'base64');
   return { ...params, sign, sign_type: 'RSA2' };
 }
@@ -111,7 +153,8 @@ export async function moneyBackend(driver: DriverName, env: Record<string, strin
     money: money!,
     ds: backend.ctx.db,
     token: (userId: string) => jwt.sign('aiphoto-merchant', { sub: userId, phone: '13900000000' }),
-    adminToken: (role: 'admin' | 'operator' = 'admin') => jwt.sign('aiphoto-admin', { sub: 'admin-1', username: 'root', role }),
+    adminToken: (role: 'admin' | 'operator' = 'admin') =>
+      jwt.sign('aiphoto-admin', { sub: 'admin-1', username: 'root', role }),
     close: async () => {
       await backend.close();
       await db.drop();

@@ -2,8 +2,13 @@ import { ConfigError, loadConfig } from '../../../config/config';
 import { fenToYuan, yuanToFen } from '../channels/alipay.channel';
 
 const prod = {
-  NODE_ENV: 'production', VENDOR_MODE: 'live', DATABASE_URL: 'mysql://u@db/aiphoto', REDIS_URL: 'redis://cache:6379',
-  PUBLIC_BASE_URL: 'https://aiphoto.example', JWT_SECRET: 'a-production-secret-value', N8N_SHARED_SECRET: 'another-production-secret',
+  NODE_ENV: 'production',
+  VENDOR_MODE: 'live',
+  DATABASE_URL: 'mysql://u@db/aiphoto',
+  REDIS_URL: 'redis://cache:6379',
+  PUBLIC_BASE_URL: 'https://aiphoto.example',
+  JWT_SECRET: 'a-production-secret-value',
+  N8N_SHARED_SECRET: 'another-production-secret',
   ADMIN_BOOTSTRAP_PASSWORD: 'Str0ngAdminPass',
 };
 
@@ -11,11 +16,15 @@ describe('payment configuration', () => {
   it('enables the sandbox channel by default in sandbox mode and none in live mode', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).payments.channels).toEqual(['sandbox']);
     expect(loadConfig({ NODE_ENV: 'test', VENDOR_MODE: 'live' }).payments.channels).toEqual([]);
-    expect(loadConfig({ NODE_ENV: 'test', DATA_DIR: '/srv/aiphoto' }).payments.sandboxKeysFile).toBe('/srv/aiphoto/sandbox-keys.json');
+    expect(loadConfig({ NODE_ENV: 'test', DATA_DIR: '/srv/aiphoto' }).payments.sandboxKeysFile).toBe(
+      '/srv/aiphoto/sandbox-keys.json',
+    );
   });
 
   it('refuses the sandbox channel in production', () => {
-    expect(() => loadConfig({ ...prod, PAYMENT_CHANNELS: 'sandbox' })).toThrow(/sandbox channel is not allowed in production/);
+    expect(() => loadConfig({ ...prod, PAYMENT_CHANNELS: 'sandbox' })).toThrow(
+      /sandbox channel is not allowed in production/,
+    );
   });
 
   it('names what an enabled channel is missing, and unknown channels', () => {

@@ -2,10 +2,19 @@ import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import type { Response } from 'express';
 import type { AlipaySdk } from 'alipay-sdk';
 import type { AlipayConfig } from '../payments.config';
-import { NotifyRejectedError, type ChannelPayment, type CreatePaymentInput, type NotifyRequest, type PaymentChannel } from './payment-channel';
+import {
+  NotifyRejectedError,
+  type ChannelPayment,
+  type CreatePaymentInput,
+  type NotifyRequest,
+  type PaymentChannel,
+} from './payment-channel';
 
 const STATES: Record<string, ChannelPayment['state']> = {
-  TRADE_SUCCESS: 'paid', TRADE_FINISHED: 'paid', WAIT_BUYER_PAY: 'pending', TRADE_CLOSED: 'closed',
+  TRADE_SUCCESS: 'paid',
+  TRADE_FINISHED: 'paid',
+  WAIT_BUYER_PAY: 'pending',
+  TRADE_CLOSED: 'closed',
 };
 
 /** "99.00" → 9900 without floating point; null when it is not a money amount. */
@@ -50,7 +59,9 @@ export class AlipayChannel implements PaymentChannel {
   private readonly alipayKey: KeyObject;
 
   constructor(private readonly config: AlipayConfig) {
-    this.alipayKey = createPublicKey(config.alipayPublicKey.includes('BEGIN') ? config.alipayPublicKey : toPem(config.alipayPublicKey));
+    this.alipayKey = createPublicKey(
+      config.alipayPublicKey.includes('BEGIN') ? config.alipayPublicKey : toPem(config.alipayPublicKey),
+    );
   }
 
   private async client(): Promise<AlipaySdk> {
@@ -78,7 +89,8 @@ export class AlipayChannel implements PaymentChannel {
     const sdk = await this.client();
     if (this.config.payMode === 'precreate') {
       const result = await sdk.exec('alipay.trade.precreate', { notify_url: input.notifyUrl, bizContent });
-      if (result.code !== '10000') throw new Error(`alipay.trade.precreate failed: ${result.code} ${result.subMsg ?? result.msg}`);
+      if (result.code !== '10000')
+        throw new Error(`alipay.trade.precreate failed: ${result.code} ${result.subMsg ?? result.msg}`);
       return { outTradeNo: input.outTradeNo, qrCode: result.qrCode as string };
     }
     const payUrl = sdk.pageExec('alipay.trade.page.pay', 'GET', {
@@ -93,7 +105,8 @@ export class AlipayChannel implements PaymentChannel {
     const form = (req.body ?? {}) as Record<string, string>;
     if (!verifyAlipayNotify(form, this.alipayKey)) throw new NotifyRejectedError('signature verification failed', 401);
     if (form.app_id !== this.config.appId) throw new NotifyRejectedError(`app_id ${form.app_id} is not ours`);
-    if (this.config.sellerId && form.seller_id !== this.config.sellerId) throw new NotifyRejectedError(`seller_id ${form.seller_id} is not ours`);
+    if (this.config.sellerId && form.seller_id !== this.config.sellerId)
+      throw new NotifyRejectedError(`seller_id ${form.seller_id} is not ours`);
     return this.toPayment(form.out_trade_no, form.trade_no, form.trade_status, form.total_amount);
   }
 
@@ -117,7 +130,8 @@ export class AlipayChannel implements PaymentChannel {
 
   private toPayment(outTradeNo: unknown, tradeNo: unknown, status: unknown, totalAmount: unknown): ChannelPayment {
     const amountFen = yuanToFen(totalAmount);
-    if (typeof outTradeNo !== 'string' || !outTradeNo || amountFen === null) throw new NotifyRejectedError('notify without out_trade_no or amount');
+    if (typeof outTradeNo !== 'string' || !outTradeNo || amountFen === null)
+      throw new NotifyRejectedError('notify without out_trade_no or amount');
     return {
       outTradeNo,
       transactionId: typeof tradeNo === 'string' && tradeNo ? tradeNo : null,

@@ -14,7 +14,8 @@ export function createChannels(config: AppConfig): Map<ChannelName, PaymentChann
   for (const name of payments.channels) {
     if (name === 'wechat' && payments.wechat) channels.set(name, new WechatPayChannel('wechat', payments.wechat));
     if (name === 'alipay' && payments.alipay) channels.set(name, new AlipayChannel(payments.alipay));
-    if (name === 'sandbox' && !config.isProduction) channels.set(name, new SandboxPayChannel(payments.sandboxKeysFile, config.vendors.sandboxUrl));
+    if (name === 'sandbox' && !config.isProduction)
+      channels.set(name, new SandboxPayChannel(payments.sandboxKeysFile, config.vendors.sandboxUrl));
   }
   return channels;
 }

@@ -29,7 +29,10 @@ export interface NotifyRequest {
 
 /** A notify that must not be acted on; `status` is what the channel is answered. */
 export class NotifyRejectedError extends Error {
-  constructor(message: string, readonly status = 400) {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
     this.name = 'NotifyRejectedError';
   }

@@ -36,7 +36,10 @@ export class SandboxPayChannel implements PaymentChannel {
   readonly name = 'sandbox' as const;
   private inner: WechatPayChannel | null = null;
 
-  constructor(private readonly keysFile: string, private readonly sandboxUrl: string) {}
+  constructor(
+    private readonly keysFile: string,
+    private readonly sandboxUrl: string,
+  ) {}
 
   private wechat(): WechatPayChannel {
     this.inner ??= new WechatPayChannel('sandbox', sandboxWechatConfig(this.keysFile, this.sandboxUrl));

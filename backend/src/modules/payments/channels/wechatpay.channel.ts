@@ -2,7 +2,13 @@ import type { KeyObject } from 'node:crypto';
 import type { Response } from 'express';
 import { Aes, Formatter, Rsa, Wechatpay } from 'wechatpay-axios-plugin';
 import type { ChannelName, WechatPayConfig } from '../payments.config';
-import { NotifyRejectedError, type ChannelPayment, type CreatePaymentInput, type NotifyRequest, type PaymentChannel } from './payment-channel';
+import {
+  NotifyRejectedError,
+  type ChannelPayment,
+  type CreatePaymentInput,
+  type NotifyRequest,
+  type PaymentChannel,
+} from './payment-channel';
 
 /** WeChat Pay rejects notifies and answers whose timestamp is further off than this. */
 const MAX_CLOCK_SKEW_SECONDS = 300;
@@ -23,7 +29,13 @@ interface NotifyEnvelope {
 }
 
 const STATES: Record<string, ChannelPayment['state']> = {
-  SUCCESS: 'paid', NOTPAY: 'pending', USERPAYING: 'pending', CLOSED: 'closed', REVOKED: 'closed', REFUND: 'closed', PAYERROR: 'failed',
+  SUCCESS: 'paid',
+  NOTPAY: 'pending',
+  USERPAYING: 'pending',
+  CLOSED: 'closed',
+  REVOKED: 'closed',
+  REFUND: 'closed',
+  PAYERROR: 'failed',
 };
 
 function header(req: NotifyRequest, name: string): string {
@@ -92,10 +104,13 @@ export class WechatPayChannel implements PaymentChannel {
 
     const envelope = JSON.parse(body) as NotifyEnvelope;
     const r = envelope.resource;
-    if (r?.algorithm !== 'AEAD_AES_256_GCM' || !r.ciphertext || !r.nonce) throw new NotifyRejectedError('unsupported notify resource');
+    if (r?.algorithm !== 'AEAD_AES_256_GCM' || !r.ciphertext || !r.nonce)
+      throw new NotifyRejectedError('unsupported notify resource');
     let transaction: WechatTransaction;
     try {
-      transaction = JSON.parse(Aes.AesGcm.decrypt(r.ciphertext, this.config.apiV3Key, r.nonce, r.associated_data ?? '')) as WechatTransaction;
+      transaction = JSON.parse(
+        Aes.AesGcm.decrypt(r.ciphertext, this.config.apiV3Key, r.nonce, r.associated_data ?? ''),
+      ) as WechatTransaction;
     } catch {
       throw new NotifyRejectedError('resource decryption failed');
     }
@@ -128,7 +143,8 @@ export class WechatPayChannel implements PaymentChannel {
   private toPayment(t: WechatTransaction): ChannelPayment {
     if (t.mchid !== this.config.mchid) throw new NotifyRejectedError(`mchid ${t.mchid} is not ours`);
     if (t.appid !== this.config.appid) throw new NotifyRejectedError(`appid ${t.appid} is not ours`);
-    if (!t.out_trade_no || typeof t.amount?.total !== 'number') throw new NotifyRejectedError('transaction without out_trade_no or amount');
+    if (!t.out_trade_no || typeof t.amount?.total !== 'number')
+      throw new NotifyRejectedError('transaction without out_trade_no or amount');
     return {
       outTradeNo: t.out_trade_no,
       transactionId: t.transaction_id ?? null,

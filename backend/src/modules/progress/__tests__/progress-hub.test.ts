@@ -29,7 +29,7 @@ describe('ProgressHub', () => {
 
   afterEach(() => kv.close());
 
-  it('delivers a user\'s events to every listener of that user and to no one else', async () => {
+  it("delivers a user's events to every listener of that user and to no one else", async () => {
     const tabA: ProgressEvent[] = [];
     const tabB: ProgressEvent[] = [];
     const other: ProgressEvent[] = [];
@@ -76,7 +76,9 @@ describe('ProgressHub', () => {
   it('refuses malformed events on publish and drops malformed ones from the wire', async () => {
     const received: ProgressEvent[] = [];
     await hub.subscribe('u1', (e) => received.push(e));
-    await expect(hub.publish('u1', { taskId: 't1', status: 'exploded', progress: 5 } as unknown as ProgressEvent)).rejects.toThrow();
+    await expect(
+      hub.publish('u1', { taskId: 't1', status: 'exploded', progress: 5 } as unknown as ProgressEvent),
+    ).rejects.toThrow();
     await expect(hub.publish('u1', event('t1', 101))).rejects.toThrow();
     await kv.publish('progress:u1', 'not json');
     await kv.publish('progress:u1', JSON.stringify({ taskId: 't1' }));

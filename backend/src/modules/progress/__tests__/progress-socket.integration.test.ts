@@ -44,7 +44,10 @@ describe('progress over /ws across two replicas (MariaDB + Redis)', () => {
     db = await createTestDatabase('mysql');
     await db.ds.destroy();
     // Same database and same Redis prefix: two replicas of one deployment.
-    config = testConfig({ REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:ws:${process.pid}:${Date.now()}:` }, db.config);
+    config = testConfig(
+      { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:ws:${process.pid}:${Date.now()}:` },
+      db.config,
+    );
     a = await startReplica(config);
     b = await startReplica(config);
   });
@@ -62,14 +65,36 @@ describe('progress over /ws across two replicas (MariaDB + Redis)', () => {
       expect(owner.messages[0]).toEqual({ type: 'ready', userId: 'user-a' });
       expect(stranger.socket.protocol).toBe('aiphoto-progress');
 
-      await b.hub.publish('user-a', { taskId: 't-1', status: 'done', progress: 100, resultUrls: ['https://cdn.test/01.png'] });
+      await b.hub.publish('user-a', {
+        taskId: 't-1',
+        status: 'done',
+        progress: 100,
+        resultUrls: ['https://cdn.test/01.png'],
+      });
       // Published after the first event on the same connection, so Redis delivers it later:
       // if the stranger's first task message is this one, the owner's event never reached them.
-      await b.hub.publish('user-b', { taskId: 't-2', status: 'failed', progress: 40, errorCode: 'VENDOR_FAILED', errorReason: 'timeout' });
+      await b.hub.publish('user-b', {
+        taskId: 't-2',
+        status: 'failed',
+        progress: 40,
+        errorCode: 'VENDOR_FAILED',
+        errorReason: 'timeout',
+      });
 
-      expect(await owner.next('task')).toEqual({ type: 'task', taskId: 't-1', status: 'done', progress: 100, resultUrls: ['https://cdn.test/01.png'] });
+      expect(await owner.next('task')).toEqual({
+        type: 'task',
+        taskId: 't-1',
+        status: 'done',
+        progress: 100,
+        resultUrls: ['https://cdn.test/01.png'],
+      });
       expect(await stranger.next('task')).toEqual({
-        type: 'task', taskId: 't-2', status: 'failed', progress: 40, errorCode: 'VENDOR_FAILED', errorReason: 'timeout',
+        type: 'task',
+        taskId: 't-2',
+        status: 'failed',
+        progress: 40,
+        errorCode: 'VENDOR_FAILED',
+        errorReason: 'timeout',
       });
       expect(owner.messages.filter((m) => m.type === 'task')).toHaveLength(1);
     } finally {
@@ -79,8 +104,15 @@ describe('progress over /ws across two replicas (MariaDB + Redis)', () => {
   });
 
   it('refuses a missing, forged or admin token with 401 on upgrade', async () => {
-    const adminToken = new JwtService(config.auth.jwtSecret, 3600).sign('aiphoto-admin', { sub: 'adm', username: 'root', role: 'admin' });
-    const forged = new JwtService('another-secret-of-16-chars', 3600).sign('aiphoto-merchant', { sub: 'user-a', phone: '1' });
+    const adminToken = new JwtService(config.auth.jwtSecret, 3600).sign('aiphoto-admin', {
+      sub: 'adm',
+      username: 'root',
+      role: 'admin',
+    });
+    const forged = new JwtService('another-secret-of-16-chars', 3600).sign('aiphoto-merchant', {
+      sub: 'user-a',
+      phone: '1',
+    });
     expect(await refusedStatus(a.backend.url)).toBe(401);
     expect(await refusedStatus(a.backend.url, '/ws?token=garbage')).toBe(401);
     expect(await refusedStatus(a.backend.url, `/ws?token=${forged}`)).toBe(401);
@@ -125,7 +157,10 @@ describe('progress over /ws in one process (SQLite, no Redis)', () => {
 
   it('delivers events through the in-process store', async () => {
     expect(replica.backend.ctx.kv.kind).toBe('memory');
-    const client = await connectProgress(replica.backend.url, { token: merchantToken(config, 'solo'), via: 'protocol' });
+    const client = await connectProgress(replica.backend.url, {
+      token: merchantToken(config, 'solo'),
+      via: 'protocol',
+    });
     try {
       await replica.hub.publish('solo', { taskId: 't-4', status: 'queued', progress: 0 });
       await replica.hub.publish('solo', { taskId: 't-4', status: 'processing', progress: 60 });

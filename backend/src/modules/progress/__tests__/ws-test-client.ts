@@ -20,7 +20,10 @@ export interface TestSocket {
 }
 
 /** Connects and resolves once the server announced `ready` (its subscription is live). */
-export async function connectProgress(baseUrl: string, auth: { token: string; via: 'query' | 'protocol' }): Promise<TestSocket> {
+export async function connectProgress(
+  baseUrl: string,
+  auth: { token: string; via: 'query' | 'protocol' },
+): Promise<TestSocket> {
   const url = new URL('/ws', baseUrl.replace(/^http/, 'ws'));
   if (auth.via === 'query') url.searchParams.set('token', auth.token);
   const socket = new WebSocket(url, auth.via === 'protocol' ? ['aiphoto-progress', auth.token] : []);
@@ -29,7 +32,8 @@ export async function connectProgress(baseUrl: string, auth: { token: string; vi
   const client: TestSocket = {
     socket,
     messages,
-    next: (type, index = 0) => waitFor(() => messages.filter((m) => m.type === type)[index], `"${type}" message #${index}`),
+    next: (type, index = 0) =>
+      waitFor(() => messages.filter((m) => m.type === type)[index], `"${type}" message #${index}`),
     close: async () => {
       if (socket.readyState === WebSocket.CLOSED) return;
       const closed = new Promise((resolve) => socket.once('close', resolve));

@@ -26,7 +26,17 @@ describe('the model_pose12 prompt', () => {
   });
 
   it('names every pose of the product documents', () => {
-    expect([...MODEL_POSE12_POSES]).toEqual(['front view', 'side view', 'back view', '3/4 view', 'walking', 'standing', 'sitting', 'dynamic poses', '12 shots']);
+    expect([...MODEL_POSE12_POSES]).toEqual([
+      'front view',
+      'side view',
+      'back view',
+      '3/4 view',
+      'walking',
+      'standing',
+      'sitting',
+      'dynamic poses',
+      '12 shots',
+    ]);
   });
 
   it('drops trailing punctuation and blanks operators leave in fragments', () => {

@@ -9,7 +9,15 @@ import { scenesModule } from '../scenes.routes';
 import { ScenesService } from '../scenes.service';
 
 type Backend = Awaited<ReturnType<typeof buildBackend>>;
-interface AdminRow { id: string; code: string; name: string; category: string; promptFragment: string; active: boolean; sort: number }
+interface AdminRow {
+  id: string;
+  code: string;
+  name: string;
+  category: string;
+  promptFragment: string;
+  active: boolean;
+  sort: number;
+}
 
 describe.each(drivers)('the scene catalog on %s', (driver) => {
   let db: TestDatabase;
@@ -39,7 +47,8 @@ describe.each(drivers)('the scene catalog on %s', (driver) => {
   });
 
   const adminList = async (): Promise<AdminRow[]> =>
-    (await request(backend.app).get('/api/v1/admin/scenes').set('Authorization', `Bearer ${adminToken}`).expect(200)).body.items;
+    (await request(backend.app).get('/api/v1/admin/scenes').set('Authorization', `Bearer ${adminToken}`).expect(200))
+      .body.items;
 
   it('is seeded with the four scenes and the garment categories, sorted, without prompt text', async () => {
     const res = await request(backend.app).get('/api/v1/scenes').expect(200);
@@ -79,33 +88,66 @@ describe.each(drivers)('the scene catalog on %s', (driver) => {
     const merchant = jwt.sign('aiphoto-merchant', { sub: 'user-1', phone: '13800000000' });
     await request(backend.app).get('/api/v1/admin/scenes').expect(401);
     await request(backend.app).get('/api/v1/admin/scenes').set('Authorization', `Bearer ${merchant}`).expect(401);
-    const res = await request(backend.app).get('/api/v1/admin/scenes?category=garment').set('Authorization', `Bearer ${operator}`).expect(200);
+    const res = await request(backend.app)
+      .get('/api/v1/admin/scenes?category=garment')
+      .set('Authorization', `Bearer ${operator}`)
+      .expect(200);
     expect(res.body.items.length).toBeGreaterThan(0);
-    expect(res.body.items.every((row: AdminRow) => row.category === 'garment' && row.promptFragment.length > 0)).toBe(true);
+    expect(res.body.items.every((row: AdminRow) => row.category === 'garment' && row.promptFragment.length > 0)).toBe(
+      true,
+    );
   });
 
   it('creates, edits, deactivates and deletes a scene, and the public catalog follows', async () => {
     const auth = { Authorization: `Bearer ${adminToken}` };
-    const created = await request(backend.app).post('/api/v1/admin/scenes').set(auth)
-      .send({ code: 'beach', name: '海滩', category: 'scene', promptFragment: 'sunny beach, golden hour', thumbnailKey: 'scenes/beach.jpg', sort: 50 })
+    const created = await request(backend.app)
+      .post('/api/v1/admin/scenes')
+      .set(auth)
+      .send({
+        code: 'beach',
+        name: '海滩',
+        category: 'scene',
+        promptFragment: 'sunny beach, golden hour',
+        thumbnailKey: 'scenes/beach.jpg',
+        sort: 50,
+      })
       .expect(201);
-    expect(created.body).toMatchObject({ code: 'beach', category: 'scene', active: true, sort: 50, promptFragment: 'sunny beach, golden hour' });
+    expect(created.body).toMatchObject({
+      code: 'beach',
+      category: 'scene',
+      active: true,
+      sort: 50,
+      promptFragment: 'sunny beach, golden hour',
+    });
     const stored = await backend.ctx.db.query('SELECT prompt_fragment, active FROM scenes WHERE code = ?', ['beach']);
     expect(stored).toEqual([{ prompt_fragment: 'sunny beach, golden hour', active: 1 }]);
 
     let catalog = (await request(backend.app).get('/api/v1/scenes').expect(200)).body;
-    expect(catalog.scenes.at(-1)).toEqual({ code: 'beach', name: '海滩', thumbnailUrl: 'https://cdn.test/scenes/beach.jpg' });
+    expect(catalog.scenes.at(-1)).toEqual({
+      code: 'beach',
+      name: '海滩',
+      thumbnailUrl: 'https://cdn.test/scenes/beach.jpg',
+    });
     await expect(scenes.assertValid('beach', 'dress')).resolves.toBeUndefined();
 
-    await request(backend.app).post('/api/v1/admin/scenes').set(auth)
-      .send({ code: 'beach', name: 'again', category: 'scene', promptFragment: 'x' }).expect(409);
+    await request(backend.app)
+      .post('/api/v1/admin/scenes')
+      .set(auth)
+      .send({ code: 'beach', name: 'again', category: 'scene', promptFragment: 'x' })
+      .expect(409);
 
-    const edited = await request(backend.app).patch(`/api/v1/admin/scenes/${created.body.id}`).set(auth)
-      .send({ name: '沙滩', promptFragment: 'tropical beach', active: false }).expect(200);
+    const edited = await request(backend.app)
+      .patch(`/api/v1/admin/scenes/${created.body.id}`)
+      .set(auth)
+      .send({ name: '沙滩', promptFragment: 'tropical beach', active: false })
+      .expect(200);
     expect(edited.body).toMatchObject({ name: '沙滩', promptFragment: 'tropical beach', active: false });
     catalog = (await request(backend.app).get('/api/v1/scenes').expect(200)).body;
     expect(catalog.scenes.map((s: { code: string }) => s.code)).not.toContain('beach');
-    await expect(scenes.assertValid('beach', 'dress')).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    await expect(scenes.assertValid('beach', 'dress')).rejects.toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
 
     await request(backend.app).delete(`/api/v1/admin/scenes/${created.body.id}`).set(auth).expect(204);
     await request(backend.app).delete(`/api/v1/admin/scenes/${created.body.id}`).set(auth).expect(404);
@@ -131,8 +173,16 @@ describe.each(drivers)('the scene catalog on %s', (driver) => {
 
   it('validates selections: unknown codes, swapped kinds and inactive entries are refused', async () => {
     await expect(scenes.assertValid('studio', 'dress')).resolves.toBeUndefined();
-    for (const [scene, category] of [['moon', 'dress'], ['studio', 'spacesuit'], ['dress', 'studio'], ['studio', 'studio']]) {
-      await expect(scenes.assertValid(scene, category)).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    for (const [scene, category] of [
+      ['moon', 'dress'],
+      ['studio', 'spacesuit'],
+      ['dress', 'studio'],
+      ['studio', 'studio'],
+    ]) {
+      await expect(scenes.assertValid(scene, category)).rejects.toMatchObject({
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
     }
     const hoodie = (await adminList()).find((r) => r.code === 'hoodie')!;
     await scenes.update(hoodie.id, { active: false });

@@ -18,19 +18,36 @@ describe.each(drivers)('runtime settings on %s', (driver) => {
     const jwt = new JwtService(backend.ctx.config.auth.jwtSecret, 3600);
     // requireAdmin checks that the token's account exists and is active, so the tokens name real accounts.
     const account = (username: string, role: 'admin' | 'operator') =>
-      new AdminUsersRepository().insert(backend.ctx.db.manager, { username, passwordHash: 'unused', role, now: new Date() });
-    admin = jwt.sign('aiphoto-admin', { sub: await account('settings-admin', 'admin'), username: 'settings-admin', role: 'admin' });
-    operator = jwt.sign('aiphoto-admin', { sub: await account('settings-op', 'operator'), username: 'settings-op', role: 'operator' });
+      new AdminUsersRepository().insert(backend.ctx.db.manager, {
+        username,
+        passwordHash: 'unused',
+        role,
+        now: new Date(),
+      });
+    admin = jwt.sign('aiphoto-admin', {
+      sub: await account('settings-admin', 'admin'),
+      username: 'settings-admin',
+      role: 'admin',
+    });
+    operator = jwt.sign('aiphoto-admin', {
+      sub: await account('settings-op', 'operator'),
+      username: 'settings-op',
+      role: 'operator',
+    });
   });
   afterAll(async () => {
     await backend.close();
     await db.drop();
   });
 
-  const put = (key: string, value: unknown, token = admin) => request(backend.app).put(`/api/v1/admin/settings/${key}`).set('Authorization', `Bearer ${token}`).send({ value });
+  const put = (key: string, value: unknown, token = admin) =>
+    request(backend.app).put(`/api/v1/admin/settings/${key}`).set('Authorization', `Bearer ${token}`).send({ value });
 
   it('lists every setting with its env default', async () => {
-    const res = await request(backend.app).get('/api/v1/admin/settings').set('Authorization', `Bearer ${admin}`).expect(200);
+    const res = await request(backend.app)
+      .get('/api/v1/admin/settings')
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(200);
     expect(res.body.items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ key: 'plan.price_fen', value: 9900, defaultValue: 9900, overridden: false }),

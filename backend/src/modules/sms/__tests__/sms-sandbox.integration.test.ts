@@ -40,7 +40,11 @@ describe.each(drivers)('SMS login through the vendor sandbox on %s', (driver) =>
   let backend: Awaited<ReturnType<typeof buildBackend>>;
 
   const outbox = async (phone: string): Promise<OutboxItem[]> =>
-    ((await (await fetch(`${sandbox.url}/sandbox/sms/outbox?phone=${encodeURIComponent(phone)}`)).json()) as { items: OutboxItem[] }).items;
+    (
+      (await (await fetch(`${sandbox.url}/sandbox/sms/outbox?phone=${encodeURIComponent(phone)}`)).json()) as {
+        items: OutboxItem[];
+      }
+    ).items;
 
   beforeAll(async () => {
     const { createSandbox } = (await import(SANDBOX_ENTRY)) as { createSandbox: CreateSandbox };
@@ -52,11 +56,25 @@ describe.each(drivers)('SMS login through the vendor sandbox on %s', (driver) =>
     });
     db = await createTestDatabase(driver);
     await db.ds.destroy();
-    const redis: Record<string, string> = driver === 'mysql' ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:sms:${process.pid}:${Date.now()}:` } : {};
-    const config = testConfig({ VENDOR_MODE: 'sandbox', SANDBOX_URL: sandbox.url, SMS_TEMPLATE_ID: '2345678', SMS_SIGN_NAME: 'AI Photo Test', ...redis }, db.config);
+    const redis: Record<string, string> =
+      driver === 'mysql'
+        ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:sms:${process.pid}:${Date.now()}:` }
+        : {};
+    const config = testConfig(
+      {
+        VENDOR_MODE: 'sandbox',
+        SANDBOX_URL: sandbox.url,
+        SMS_TEMPLATE_ID: '2345678',
+        SMS_SIGN_NAME: 'AI Photo Test',
+        ...redis,
+      },
+      db.config,
+    );
     const jwt = new JwtService(config.auth.jwtSecret, config.auth.jwtTtlSeconds);
     // No SMS fake: the module builds its configured sender, the Tencent Cloud SDK aimed at the sandbox.
-    backend = await buildBackend(config, { modules: async (ctx) => [createAuthModule(ctx, { jwt, users: new UsersRepository() })] });
+    backend = await buildBackend(config, {
+      modules: async (ctx) => [createAuthModule(ctx, { jwt, users: new UsersRepository() })],
+    });
   });
 
   afterAll(async () => {
@@ -72,13 +90,20 @@ describe.each(drivers)('SMS login through the vendor sandbox on %s', (driver) =>
 
     const items = await outbox(phone);
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ phone: '+8613700000001', templateId: '2345678', signName: 'AI Photo Test', templateParams: [items[0].code, '5'] });
+    expect(items[0]).toMatchObject({
+      phone: '+8613700000001',
+      templateId: '2345678',
+      signName: 'AI Photo Test',
+      templateParams: [items[0].code, '5'],
+    });
     expect(items[0].code).toMatch(/^\d{6}$/);
     expect(JSON.stringify(sent.body)).not.toContain(items[0].code);
 
     const res = await request(backend.app).post('/api/v1/auth/login').send({ phone, code: items[0].code }).expect(200);
     expect(res.body.user).toMatchObject({ phone, isMember: false, quotaRemaining: 0 });
-    const [user] = (await backend.ctx.db.query('SELECT id FROM users WHERE phone = ?', [phone])) as Array<{ id: string }>;
+    const [user] = (await backend.ctx.db.query('SELECT id FROM users WHERE phone = ?', [phone])) as Array<{
+      id: string;
+    }>;
     expect(user.id).toBe(res.body.user.id);
   });
 

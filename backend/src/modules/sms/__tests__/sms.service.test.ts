@@ -58,7 +58,15 @@ function capturingLogger(): { logger: pino.Logger; lines: string[] } {
 }
 
 function sendSmsReply(status: Record<string, unknown>) {
-  return { status: 200, json: { Response: { SendStatusSet: [{ SerialNo: 's-1', PhoneNumber: '+8613800138000', Fee: 1, ...status }], RequestId: 'req-1' } } };
+  return {
+    status: 200,
+    json: {
+      Response: {
+        SendStatusSet: [{ SerialNo: 's-1', PhoneNumber: '+8613800138000', Fee: 1, ...status }],
+        RequestId: 'req-1',
+      },
+    },
+  };
 }
 
 describe('the Tencent Cloud SMS sender', () => {
@@ -67,7 +75,13 @@ describe('the Tencent Cloud SMS sender', () => {
 
   beforeAll(async () => {
     const url = await vendor.start();
-    config = testConfig({ VENDOR_MODE: 'sandbox', SANDBOX_URL: url, SMS_SDK_APP_ID: '1400123456', SMS_TEMPLATE_ID: '998877', SMS_SIGN_NAME: 'AI Photo' });
+    config = testConfig({
+      VENDOR_MODE: 'sandbox',
+      SANDBOX_URL: url,
+      SMS_SDK_APP_ID: '1400123456',
+      SMS_TEMPLATE_ID: '998877',
+      SMS_SIGN_NAME: 'AI Photo',
+    });
   });
   afterEach(() => vendor.reset());
   afterAll(() => vendor.stop());
@@ -95,9 +109,19 @@ describe('the Tencent Cloud SMS sender', () => {
   });
 
   it('maps an API error to 502 SMS_FAILED and logs the vendor code without the SMS code', async () => {
-    vendor.replyWith({ status: 200, json: { Response: { Error: { Code: 'LimitExceeded.PhoneNumberDailyLimit', Message: 'daily limit' }, RequestId: 'req-2' } } });
+    vendor.replyWith({
+      status: 200,
+      json: {
+        Response: {
+          Error: { Code: 'LimitExceeded.PhoneNumberDailyLimit', Message: 'daily limit' },
+          RequestId: 'req-2',
+        },
+      },
+    });
     const { logger, lines } = capturingLogger();
-    const err = await createSmsSender(config, logger, 5).sendCode('13800138000', '555123').catch((e: unknown) => e);
+    const err = await createSmsSender(config, logger, 5)
+      .sendCode('13800138000', '555123')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SmsFailedError);
     expect(err).toMatchObject({ status: 502, code: 'SMS_FAILED' });
     expect(lines.join('')).toContain('LimitExceeded.PhoneNumberDailyLimit');
@@ -107,7 +131,9 @@ describe('the Tencent Cloud SMS sender', () => {
   it('treats a per-number refusal inside a successful call as SMS_FAILED', async () => {
     vendor.replyWith(sendSmsReply({ Code: 'InvalidParameterValue.IncorrectPhoneNumber', Message: 'bad number' }));
     const { logger } = capturingLogger();
-    await expect(createSmsSender(config, logger, 5).sendCode('13800138000', '111111')).rejects.toMatchObject({ code: 'SMS_FAILED' });
+    await expect(createSmsSender(config, logger, 5).sendCode('13800138000', '111111')).rejects.toMatchObject({
+      code: 'SMS_FAILED',
+    });
   });
 
   it('maps a dropped connection and HTTP errors to SMS_FAILED', async () => {
@@ -119,7 +145,9 @@ describe('the Tencent Cloud SMS sender', () => {
 
   it('refuses to start in live mode without the Tencent Cloud settings, naming them', () => {
     const live = testConfig({ VENDOR_MODE: 'live', SMS_SECRET_ID: 'AKIDx' });
-    expect(() => createSmsSender(live, capturingLogger().logger, 5)).toThrow(/SMS_SECRET_KEY, SMS_SDK_APP_ID, SMS_SIGN_NAME, SMS_TEMPLATE_ID/);
+    expect(() => createSmsSender(live, capturingLogger().logger, 5)).toThrow(
+      /SMS_SECRET_KEY, SMS_SDK_APP_ID, SMS_SIGN_NAME, SMS_TEMPLATE_ID/,
+    );
   });
 
   it('formats and masks numbers for the vendor and the logs', () => {

@@ -34,32 +34,40 @@ describe.each(drivers)('tasks on %s', (driver) => {
     await db.ds.destroy();
     n8n = await startFakeN8n(SECRET);
     const overrides: Record<string, string> = {
-      N8N_BASE_URL: n8n.url, N8N_SHARED_SECRET: SECRET, OUTBOX_POLL_INTERVAL_MS: '50', OUTBOX_MAX_BACKOFF_MS: '200',
-      TASK_WATCHDOG_INTERVAL_MS: '3600000', DATABASE_POOL_SIZE: '20',
+      N8N_BASE_URL: n8n.url,
+      N8N_SHARED_SECRET: SECRET,
+      OUTBOX_POLL_INTERVAL_MS: '50',
+      OUTBOX_MAX_BACKOFF_MS: '200',
+      TASK_WATCHDOG_INTERVAL_MS: '3600000',
+      DATABASE_POOL_SIZE: '20',
       ...(driver === 'mysql' ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:${randomUUID()}:` } : {}),
     };
-    backend = await startBackend(testConfig(overrides, { ...db.config, ...(db.config.type === 'mysql' ? { poolSize: 20 } : {}) }), {
-      modules: async (ctx) => {
-        jwt = new JwtService(ctx.config.auth.jwtSecret, 3600);
-        ledger = new LedgerService(ctx.db);
-        const ports: TaskPorts = {
-          ledger,
-          membership: { ensureCurrent: (userId) => ledger.expire(userId) },
-          media: ownPrefixMedia,
-          urls: readableUrls,
-          scenes: {
-            assertValid: async (scene, category) => {
-              if (!SCENES.has(scene) || !CATEGORIES.has(category)) throw new ValidationError('unknown scene or category');
+    backend = await startBackend(
+      testConfig(overrides, { ...db.config, ...(db.config.type === 'mysql' ? { poolSize: 20 } : {}) }),
+      {
+        modules: async (ctx) => {
+          jwt = new JwtService(ctx.config.auth.jwtSecret, 3600);
+          ledger = new LedgerService(ctx.db);
+          const ports: TaskPorts = {
+            ledger,
+            membership: { ensureCurrent: (userId) => ledger.expire(userId) },
+            media: ownPrefixMedia,
+            urls: readableUrls,
+            scenes: {
+              assertValid: async (scene, category) => {
+                if (!SCENES.has(scene) || !CATEGORIES.has(category))
+                  throw new ValidationError('unknown scene or category');
+              },
+              buildPrompt: async (scene, category) => `SECRET-PROMPT ${scene} ${category}`,
+              randomSeed: () => 123456789,
             },
-            buildPrompt: async (scene, category) => `SECRET-PROMPT ${scene} ${category}`,
-            randomSeed: () => 123456789,
-          },
-          progress: { publish: async (userId, event) => void published.push({ userId, event }) },
-        };
-        tasks = tasksModule(ctx, ports, requireUser(jwt));
-        return [tasks];
+            progress: { publish: async (userId, event) => void published.push({ userId, event }) },
+          };
+          tasks = tasksModule(ctx, ports, requireUser(jwt));
+          return [tasks];
+        },
       },
-    });
+    );
   });
 
   afterAll(async () => {
@@ -69,9 +77,13 @@ describe.each(drivers)('tasks on %s', (driver) => {
   });
 
   async function member(credits: number): Promise<{ id: string; token: string }> {
-    const phone = `13${Math.floor(Math.random() * 1e9).toString().padStart(9, '0')}`;
+    const phone = `13${Math.floor(Math.random() * 1e9)
+      .toString()
+      .padStart(9, '0')}`;
     const user = await new UsersRepository().findOrCreateByPhone(backend.ctx.db.manager, phone);
-    await inTransaction(backend.ctx.db, (tx) => ledger.grant(tx, { orderId: randomUUID(), userId: user.id, credits, days: 30 }));
+    await inTransaction(backend.ctx.db, (tx) =>
+      ledger.grant(tx, { orderId: randomUUID(), userId: user.id, credits, days: 30 }),
+    );
     return { id: user.id, token: jwt.sign('aiphoto-merchant', { sub: user.id, phone }) };
   }
 
@@ -83,61 +95,111 @@ describe.each(drivers)('tasks on %s', (driver) => {
   const balance = async (userId: string) => (await ledger.checkInvariant(userId)).balance;
   const callback = (body: object, secret = SECRET) => {
     const raw = JSON.stringify(body);
-    return api().post('/api/v1/internal/n8n/callback').set('Content-Type', 'application/json').set(signMessage(secret, raw)).send(raw);
+    return api()
+      .post('/api/v1/internal/n8n/callback')
+      .set('Content-Type', 'application/json')
+      .set(signMessage(secret, raw))
+      .send(raw);
   };
-  const dispatchOf = async (taskId: string) => (await eventually(() => n8n.received.find((d) => d.body.taskId === taskId), (d) => d !== undefined))!;
+  const dispatchOf = async (taskId: string) =>
+    (await eventually(
+      () => n8n.received.find((d) => d.body.taskId === taskId),
+      (d) => d !== undefined,
+    ))!;
 
   it('creates a basic_clean task, reserves one credit and dispatches it signed to the workflow', async () => {
     const user = await member(10);
     const res = await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/aaa.jpg` }).expect(201);
     const task = res.body.tasks[0];
     expect(task).toMatchObject({
-      type: 'basic_clean', status: 'queued', progress: 0, resultUrls: [], batchId: res.body.batchId,
-      inputKey: `input/${user.id}/aaa.jpg`, inputUrl: `http://storage.test/input/${user.id}/aaa.jpg?expires=1800`,
+      type: 'basic_clean',
+      status: 'queued',
+      progress: 0,
+      resultUrls: [],
+      batchId: res.body.batchId,
+      inputKey: `input/${user.id}/aaa.jpg`,
+      inputUrl: `http://storage.test/input/${user.id}/aaa.jpg?expires=1800`,
     });
     expect(await balance(user.id)).toBe(9);
     const dispatch = await dispatchOf(task.id);
     expect(dispatch.path).toBe('/webhook/aiphoto-basic-clean');
-    expect(dispatch.body).toMatchObject({ taskId: task.id, userId: user.id, inputKey: `input/${user.id}/aaa.jpg`, outputPrefix: `output/${user.id}/${task.id}/` });
+    expect(dispatch.body).toMatchObject({
+      taskId: task.id,
+      userId: user.id,
+      inputKey: `input/${user.id}/aaa.jpg`,
+      outputPrefix: `output/${user.id}/${task.id}/`,
+    });
     expect(dispatch.body.inputUrl).toMatch(/^http:\/\/storage\.test\/input\//);
     expect(dispatch.body.prompt).toBeUndefined();
-    await eventually(() => api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`), (r) => r.body.status === 'processing');
+    await eventually(
+      () => api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`),
+      (r) => r.body.status === 'processing',
+    );
   });
 
   it('stores results from a signed done callback; duplicates, late failures and forgeries change nothing', async () => {
     const user = await member(5);
-    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/bbb.jpg` }).expect(201)).body.tasks[0];
+    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/bbb.jpg` }).expect(201))
+      .body.tasks[0];
     await dispatchOf(task.id);
     const key = `output/${user.id}/${task.id}/main.jpg`;
-    expect((await callback({ taskId: task.id, event: 'progress', progress: 40 }).expect(200)).body).toEqual({ ok: true, applied: true });
+    expect((await callback({ taskId: task.id, event: 'progress', progress: 40 }).expect(200)).body).toEqual({
+      ok: true,
+      applied: true,
+    });
     expect((await callback({ taskId: task.id, event: 'done', resultKeys: [key] }).expect(200)).body.applied).toBe(true);
-    expect((await callback({ taskId: task.id, event: 'done', resultKeys: [key] }).expect(200)).body.applied).toBe(false);
-    expect((await callback({ taskId: task.id, event: 'failed', error: { message: 'late' } }).expect(200)).body.applied).toBe(false);
+    expect((await callback({ taskId: task.id, event: 'done', resultKeys: [key] }).expect(200)).body.applied).toBe(
+      false,
+    );
+    expect(
+      (await callback({ taskId: task.id, event: 'failed', error: { message: 'late' } }).expect(200)).body.applied,
+    ).toBe(false);
     await callback({ taskId: task.id, event: 'failed' }, 'forged-secret-xxxxxxxx').expect(401);
     const got = await api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`).expect(200);
-    expect(got.body).toMatchObject({ status: 'done', progress: 100, resultUrls: [`http://storage.test/${key}?expires=1800`] });
+    expect(got.body).toMatchObject({
+      status: 'done',
+      progress: 100,
+      resultUrls: [`http://storage.test/${key}?expires=1800`],
+    });
     expect(await balance(user.id)).toBe(4);
     const events = await tasks.repository.events(backend.ctx.db.manager, task.id);
-    expect(events.map((e) => `${e.event}:${e.outcome}`)).toEqual(['progress:applied', 'done:applied', 'done:ignored', 'failed:ignored']);
-    expect(published.some((p) => p.userId === user.id && p.event.taskId === task.id && p.event.status === 'done')).toBe(true);
+    expect(events.map((e) => `${e.event}:${e.outcome}`)).toEqual([
+      'progress:applied',
+      'done:applied',
+      'done:ignored',
+      'failed:ignored',
+    ]);
+    expect(published.some((p) => p.userId === user.id && p.event.taskId === task.id && p.event.status === 'done')).toBe(
+      true,
+    );
   });
 
   it('refunds once when the failure callback arrives twice', async () => {
     const user = await member(3);
-    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/ccc.jpg` }).expect(201)).body.tasks[0];
+    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/ccc.jpg` }).expect(201))
+      .body.tasks[0];
     await dispatchOf(task.id);
     expect(await balance(user.id)).toBe(2);
-    const failure = { taskId: task.id, event: 'failed', error: { code: 'VENDOR_FAILED', message: 'CI could not find the garment' } };
+    const failure = {
+      taskId: task.id,
+      event: 'failed',
+      error: { code: 'VENDOR_FAILED', message: 'CI could not find the garment' },
+    };
     await Promise.all([callback(failure), callback(failure), callback(failure)]);
     const got = await api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`).expect(200);
-    expect(got.body).toMatchObject({ status: 'failed', errorCode: 'VENDOR_FAILED', errorReason: 'CI could not find the garment' });
+    expect(got.body).toMatchObject({
+      status: 'failed',
+      errorCode: 'VENDOR_FAILED',
+      errorReason: 'CI could not find the garment',
+    });
     const report = await ledger.checkInvariant(user.id);
     expect(report).toMatchObject({ ok: true, balance: 3 });
   });
 
   it('refuses done results outside the task folder and refunds', async () => {
     const user = await member(1);
-    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/ddd.jpg` }).expect(201)).body.tasks[0];
+    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/ddd.jpg` }).expect(201))
+      .body.tasks[0];
     await callback({ taskId: task.id, event: 'done', resultKeys: ['https://vendor.example/tmp/1.png'] }).expect(200);
     const got = await api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`).expect(200);
     expect(got.body).toMatchObject({ status: 'failed', errorCode: 'INVALID_RESULT' });
@@ -146,16 +208,32 @@ describe.each(drivers)('tasks on %s', (driver) => {
 
   it('sends model_pose12 with a server-built prompt and seed that clients never see', async () => {
     const user = await member(2);
-    const res = await create(user.token, { type: 'model_pose12', inputKey: `input/${user.id}/eee.jpg`, params: { scene: 'studio', category: 'dress' } }).expect(201);
+    const res = await create(user.token, {
+      type: 'model_pose12',
+      inputKey: `input/${user.id}/eee.jpg`,
+      params: { scene: 'studio', category: 'dress' },
+    }).expect(201);
     const task = res.body.tasks[0];
     const dispatch = await dispatchOf(task.id);
     expect(dispatch.path).toBe('/webhook/aiphoto-model-pose12');
-    expect(dispatch.body).toMatchObject({ prompt: 'SECRET-PROMPT studio dress', seed: 123456789, params: { scene: 'studio', category: 'dress' } });
+    expect(dispatch.body).toMatchObject({
+      prompt: 'SECRET-PROMPT studio dress',
+      seed: 123456789,
+      params: { scene: 'studio', category: 'dress' },
+    });
     const got = await api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`).expect(200);
     expect(JSON.stringify(got.body)).not.toContain('SECRET-PROMPT');
     expect(got.body.params).toEqual({ scene: 'studio', category: 'dress', seed: 123456789 });
-    await create(user.token, { type: 'model_pose12', inputKey: `input/${user.id}/eee.jpg`, params: { scene: 'moon', category: 'dress' } }).expect(400);
-    await create(user.token, { type: 'model_pose12', inputKey: `input/${user.id}/eee.jpg`, params: { scene: 'studio', category: 'dress', prompt: 'x' } }).expect(400);
+    await create(user.token, {
+      type: 'model_pose12',
+      inputKey: `input/${user.id}/eee.jpg`,
+      params: { scene: 'moon', category: 'dress' },
+    }).expect(400);
+    await create(user.token, {
+      type: 'model_pose12',
+      inputKey: `input/${user.id}/eee.jpg`,
+      params: { scene: 'studio', category: 'dress', prompt: 'x' },
+    }).expect(400);
   });
 
   it('returns the same tasks for a repeated Idempotency-Key without a second charge', async () => {
@@ -176,9 +254,13 @@ describe.each(drivers)('tasks on %s', (driver) => {
     await create(user.token, { type: 'nope', inputKey: `input/${user.id}/x.jpg` }).expect(400);
     await create(user.token, { type: 'basic_clean' }).expect(400);
     const tooMany = Array.from({ length: 51 }, (_, i) => `input/${user.id}/${i}.jpg`);
-    expect((await create(user.token, { type: 'basic_clean', inputKeys: tooMany }).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await create(user.token, { type: 'basic_clean', inputKeys: tooMany }).expect(400)).body.error.code).toBe(
+      'VALIDATION_FAILED',
+    );
     await create(user.token, { type: 'basic_clean', inputKey: 'input/someone-else/x.jpg' }).expect(404);
-    await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/x.jpg` }, 'bad key with spaces').expect(400);
+    await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/x.jpg` }, 'bad key with spaces').expect(
+      400,
+    );
     await api().post('/api/v1/tasks').send({ type: 'basic_clean', inputKey: 'x' }).expect(401);
     expect(await balance(user.id)).toBe(60);
   });
@@ -187,13 +269,24 @@ describe.each(drivers)('tasks on %s', (driver) => {
     n8n.setDown(true);
     try {
       const user = await member(2);
-      const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/g.jpg` }).expect(201)).body.tasks[0];
-      const canceled = await api().post(`/api/v1/tasks/${task.id}/cancel`).set('Authorization', `Bearer ${user.token}`).expect(200);
+      const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/g.jpg` }).expect(201))
+        .body.tasks[0];
+      const canceled = await api()
+        .post(`/api/v1/tasks/${task.id}/cancel`)
+        .set('Authorization', `Bearer ${user.token}`)
+        .expect(200);
       expect(canceled.body).toMatchObject({ status: 'canceled', errorCode: 'CANCELED' });
       expect(await balance(user.id)).toBe(2);
-      await callback({ taskId: task.id, event: 'done', resultKeys: [`output/${user.id}/${task.id}/main.jpg`] }).expect(200);
-      expect((await api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`)).body.status).toBe('canceled');
-      expect((await api().post(`/api/v1/tasks/${task.id}/cancel`).set('Authorization', `Bearer ${user.token}`).expect(409)).body.error.code).toBe('TASK_ALREADY_FINISHED');
+      await callback({ taskId: task.id, event: 'done', resultKeys: [`output/${user.id}/${task.id}/main.jpg`] }).expect(
+        200,
+      );
+      expect(
+        (await api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`)).body.status,
+      ).toBe('canceled');
+      expect(
+        (await api().post(`/api/v1/tasks/${task.id}/cancel`).set('Authorization', `Bearer ${user.token}`).expect(409))
+          .body.error.code,
+      ).toBe('TASK_ALREADY_FINISHED');
     } finally {
       n8n.setDown(false);
     }
@@ -202,14 +295,17 @@ describe.each(drivers)('tasks on %s', (driver) => {
   it("never shows one merchant another merchant's task", async () => {
     const owner = await member(1);
     const other = await member(1);
-    const task = (await create(owner.token, { type: 'basic_clean', inputKey: `input/${owner.id}/h.jpg` }).expect(201)).body.tasks[0];
+    const task = (await create(owner.token, { type: 'basic_clean', inputKey: `input/${owner.id}/h.jpg` }).expect(201))
+      .body.tasks[0];
     for (const call of [
       api().get(`/api/v1/tasks/${task.id}`),
       api().post(`/api/v1/tasks/${task.id}/cancel`),
       api().delete(`/api/v1/tasks/${task.id}`),
       api().get(`/api/v1/batches/${task.batchId}`),
     ]) {
-      expect((await call.set('Authorization', `Bearer ${other.token}`).expect(404)).body.error.code).toMatch(/NOT_FOUND/);
+      expect((await call.set('Authorization', `Bearer ${other.token}`).expect(404)).body.error.code).toMatch(
+        /NOT_FOUND/,
+      );
     }
     const list = await api().get('/api/v1/tasks').set('Authorization', `Bearer ${other.token}`).expect(200);
     expect(list.body.items).toEqual([]);
@@ -218,26 +314,46 @@ describe.each(drivers)('tasks on %s', (driver) => {
   it('keeps tasks while n8n is down and delivers them once it is back', async () => {
     n8n.setDown(true);
     const user = await member(1);
-    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/i.jpg` }).expect(201)).body.tasks[0];
-    const rows = await eventually(() => backend.ctx.db.query('SELECT attempts, last_error FROM outbox WHERE payload LIKE ?', [`%${task.id}%`]) as Promise<Array<{ attempts: number; last_error: string | null }>>, (r) => r[0]?.attempts >= 2);
+    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/i.jpg` }).expect(201))
+      .body.tasks[0];
+    const rows = await eventually(
+      () =>
+        backend.ctx.db.query('SELECT attempts, last_error FROM outbox WHERE payload LIKE ?', [
+          `%${task.id}%`,
+        ]) as Promise<Array<{ attempts: number; last_error: string | null }>>,
+      (r) => r[0]?.attempts >= 2,
+    );
     expect(rows[0].last_error).toMatch(/503/);
-    expect((await api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`)).body.status).toBe('queued');
+    expect((await api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`)).body.status).toBe(
+      'queued',
+    );
     n8n.setDown(false);
     await dispatchOf(task.id);
-    await eventually(() => api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`), (r) => r.body.status === 'processing');
+    await eventually(
+      () => api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`),
+      (r) => r.body.status === 'processing',
+    );
     expect(n8n.received.filter((d) => d.body.taskId === task.id)).toHaveLength(1);
   });
 
   it('fails overdue tasks with TIMEOUT and a refund, even if n8n never answers', async () => {
     const user = await member(1);
-    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/j.jpg` }).expect(201)).body.tasks[0];
-    await backend.ctx.db.query('UPDATE tasks SET deadline_at = ? WHERE id = ?', [toDbTime(new Date(Date.now() - 1000)), task.id]);
+    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/j.jpg` }).expect(201))
+      .body.tasks[0];
+    await backend.ctx.db.query('UPDATE tasks SET deadline_at = ? WHERE id = ?', [
+      toDbTime(new Date(Date.now() - 1000)),
+      task.id,
+    ]);
     expect(await tasks.settlement.failOverdue()).toBeGreaterThanOrEqual(1);
     const got = await api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`).expect(200);
     expect(got.body).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT' });
     expect(await balance(user.id)).toBe(1);
-    await callback({ taskId: task.id, event: 'done', resultKeys: [`output/${user.id}/${task.id}/main.jpg`] }).expect(200);
-    expect((await api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`)).body.status).toBe('failed');
+    await callback({ taskId: task.id, event: 'done', resultKeys: [`output/${user.id}/${task.id}/main.jpg`] }).expect(
+      200,
+    );
+    expect((await api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`)).body.status).toBe(
+      'failed',
+    );
   });
 
   it('answers the same basic_clean input from stored results without a vendor call or a charge', async () => {
@@ -249,7 +365,11 @@ describe.each(drivers)('tasks on %s', (driver) => {
     await callback({ taskId: first.id, event: 'done', resultKeys: [key] }).expect(200);
     const dispatchesBefore = n8n.received.length;
     const second = (await create(user.token, { type: 'basic_clean', inputKey }).expect(201)).body.tasks[0];
-    expect(second).toMatchObject({ status: 'done', progress: 100, resultUrls: [`http://storage.test/${key}?expires=1800`] });
+    expect(second).toMatchObject({
+      status: 'done',
+      progress: 100,
+      resultUrls: [`http://storage.test/${key}?expires=1800`],
+    });
     expect(second.id).not.toBe(first.id);
     expect(await balance(user.id)).toBe(1);
     await new Promise((r) => setTimeout(r, 300)); // a dispatch would have gone out by now (50 ms poll)
@@ -259,18 +379,33 @@ describe.each(drivers)('tasks on %s', (driver) => {
   it('marks and unmarks favorites on own tasks only', async () => {
     const user = await member(1);
     const other = await member(1);
-    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/fav.jpg` }).expect(201)).body.tasks[0];
-    const marked = await api().post(`/api/v1/tasks/${task.id}/favorite`).set('Authorization', `Bearer ${user.token}`).send({}).expect(200);
+    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/fav.jpg` }).expect(201))
+      .body.tasks[0];
+    const marked = await api()
+      .post(`/api/v1/tasks/${task.id}/favorite`)
+      .set('Authorization', `Bearer ${user.token}`)
+      .send({})
+      .expect(200);
     expect(marked.body.favorite).toBe(true);
-    const unmarked = await api().post(`/api/v1/tasks/${task.id}/favorite`).set('Authorization', `Bearer ${user.token}`).send({ favorite: false }).expect(200);
+    const unmarked = await api()
+      .post(`/api/v1/tasks/${task.id}/favorite`)
+      .set('Authorization', `Bearer ${user.token}`)
+      .send({ favorite: false })
+      .expect(200);
     expect(unmarked.body.favorite).toBe(false);
-    await api().post(`/api/v1/tasks/${task.id}/favorite`).set('Authorization', `Bearer ${other.token}`).send({}).expect(404);
+    await api()
+      .post(`/api/v1/tasks/${task.id}/favorite`)
+      .set('Authorization', `Bearer ${other.token}`)
+      .send({})
+      .expect(404);
   });
 
   it('accepts exactly as many of 200 parallel creates as there are credits', async () => {
     const user = await member(10);
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/p${i}.jpg` })),
+      Array.from({ length: 200 }, (_, i) =>
+        create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/p${i}.jpg` }),
+      ),
     );
     const codes = results.map((r) => r.status);
     expect(codes.filter((c) => c === 201)).toHaveLength(10);
@@ -283,12 +418,17 @@ describe.each(drivers)('tasks on %s', (driver) => {
 
   it('counts tasks, dispatches and callbacks in /metrics', async () => {
     const text = (await api().get('/metrics').expect(200)).text;
-    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const value = (series: string) =>
+      Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
     expect(value('aiphoto_tasks_created_total{type="basic_clean"}')).toBeGreaterThan(10);
     expect(value('aiphoto_tasks_created_total{type="model_pose12"}')).toBeGreaterThanOrEqual(1);
     expect(value('aiphoto_tasks_finished_total{type="basic_clean",status="failed",code="VENDOR_FAILED"}')).toBe(1);
-    expect(value('aiphoto_tasks_finished_total{type="basic_clean",status="failed",code="TIMEOUT"}')).toBeGreaterThanOrEqual(1);
-    expect(value('aiphoto_tasks_finished_total{type="basic_clean",status="canceled",code="CANCELED"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      value('aiphoto_tasks_finished_total{type="basic_clean",status="failed",code="TIMEOUT"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value('aiphoto_tasks_finished_total{type="basic_clean",status="canceled",code="CANCELED"}'),
+    ).toBeGreaterThanOrEqual(1);
     expect(value('aiphoto_dispatch_attempts_total{outcome="sent"}')).toBeGreaterThan(10);
     expect(value('aiphoto_dispatch_attempts_total{outcome="retry"}')).toBeGreaterThanOrEqual(2);
     expect(value('aiphoto_n8n_callbacks_total{event="done",outcome="ignored"}')).toBeGreaterThanOrEqual(1);
@@ -298,20 +438,40 @@ describe.each(drivers)('tasks on %s', (driver) => {
   it('pages the history newest first with filters', async () => {
     const user = await member(5);
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/l${i}.jpg` }).expect(201)).body.tasks[0].id);
+    for (let i = 0; i < 5; i++)
+      ids.push(
+        (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/l${i}.jpg` }).expect(201)).body
+          .tasks[0].id,
+      );
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: request.Response = await api().get('/api/v1/tasks').query({ limit: 2, ...(cursor ? { cursor } : {}) }).set('Authorization', `Bearer ${user.token}`).expect(200);
+      const page: request.Response = await api()
+        .get('/api/v1/tasks')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .set('Authorization', `Bearer ${user.token}`)
+        .expect(200);
       seen.push(...page.body.items.map((t: { id: string }) => t.id));
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
-    const none = await api().get('/api/v1/tasks').query({ type: 'model_pose12' }).set('Authorization', `Bearer ${user.token}`).expect(200);
+    const none = await api()
+      .get('/api/v1/tasks')
+      .query({ type: 'model_pose12' })
+      .set('Authorization', `Bearer ${user.token}`)
+      .expect(200);
     expect(none.body.items).toEqual([]);
-    await api().get('/api/v1/tasks').query({ cursor: 'garbage' }).set('Authorization', `Bearer ${user.token}`).expect(400);
+    await api()
+      .get('/api/v1/tasks')
+      .query({ cursor: 'garbage' })
+      .set('Authorization', `Bearer ${user.token}`)
+      .expect(400);
     await api().delete(`/api/v1/tasks/${ids[0]}`).set('Authorization', `Bearer ${user.token}`).expect(204);
-    const after = await api().get('/api/v1/tasks').query({ limit: 10 }).set('Authorization', `Bearer ${user.token}`).expect(200);
+    const after = await api()
+      .get('/api/v1/tasks')
+      .query({ limit: 10 })
+      .set('Authorization', `Bearer ${user.token}`)
+      .expect(200);
     expect(after.body.items.map((t: { id: string }) => t.id)).not.toContain(ids[0]);
   });
 });

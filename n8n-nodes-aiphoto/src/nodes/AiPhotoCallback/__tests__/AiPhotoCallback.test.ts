@@ -11,88 +11,129 @@ const aiPhotoApi = { baseUrl: `${BACKEND}/`, sharedSecret: 'cb-secret' };
 const fast = { options: { maxTries: 3, retryDelayMs: 0 } };
 
 function run(parameters: IDataObject, continueOnFail = false) {
-	const context = fakeExecuteContext({ parameters: { ...fast, ...parameters }, credentials: { aiPhotoApi }, continueOnFail });
-	return new AiPhotoCallback().execute.call(context);
+  const context = fakeExecuteContext({
+    parameters: { ...fast, ...parameters },
+    credentials: { aiPhotoApi },
+    continueOnFail,
+  });
+  return new AiPhotoCallback().execute.call(context);
 }
 
 describe('AI Photo Callback node', () => {
-	beforeAll(() => nock.disableNetConnect());
-	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  afterAll(() => nock.enableNetConnect());
 
-	it('posts a signed progress event with only the progress field', async () => {
-		let body: IDataObject = {};
-		const headers: Record<string, string> = {};
-		nock(BACKEND)
-			.post(PATH, (sent: IDataObject) => Boolean((body = sent)))
-			.matchHeader('x-aiphoto-signature', captureHeader(headers, 'x-aiphoto-signature'))
-			.matchHeader('x-aiphoto-timestamp', captureHeader(headers, 'x-aiphoto-timestamp'))
-			.matchHeader('x-aiphoto-nonce', captureHeader(headers, 'x-aiphoto-nonce'))
-			.matchHeader('content-type', 'application/json')
-			.reply(200, { ok: true });
-		const [[item]] = await run({ taskId: 't1', event: 'progress', progress: 140, vendorTaskId: '1911' });
-		expect(body).toEqual({ taskId: 't1', event: 'progress', vendorTaskId: '1911', progress: 100 });
-		expect(verifySignedMessage({ secret: 'cb-secret', rawBody: JSON.stringify(body), headers })).toEqual({ ok: true });
-		expect(item.json).toMatchObject({ delivered: true, statusCode: 200, attempts: 1 });
-	});
+  it('posts a signed progress event with only the progress field', async () => {
+    let body: IDataObject = {};
+    const headers: Record<string, string> = {};
+    nock(BACKEND)
+      .post(PATH, (sent: IDataObject) => Boolean((body = sent)))
+      .matchHeader('x-aiphoto-signature', captureHeader(headers, 'x-aiphoto-signature'))
+      .matchHeader('x-aiphoto-timestamp', captureHeader(headers, 'x-aiphoto-timestamp'))
+      .matchHeader('x-aiphoto-nonce', captureHeader(headers, 'x-aiphoto-nonce'))
+      .matchHeader('content-type', 'application/json')
+      .reply(200, { ok: true });
+    const [[item]] = await run({ taskId: 't1', event: 'progress', progress: 140, vendorTaskId: '1911' });
+    expect(body).toEqual({ taskId: 't1', event: 'progress', vendorTaskId: '1911', progress: 100 });
+    expect(verifySignedMessage({ secret: 'cb-secret', rawBody: JSON.stringify(body), headers })).toEqual({ ok: true });
+    expect(item.json).toMatchObject({ delivered: true, statusCode: 200, attempts: 1 });
+  });
 
-	it('sends done with the result keys from an expression (array or JSON text)', async () => {
-		let body: IDataObject = {};
-		nock(BACKEND).post(PATH, (sent: IDataObject) => Boolean((body = sent))).reply(200, { ok: true });
-		await run({ taskId: 't1', event: 'done', resultKeys: '["output/u/t1/01.png","output/u/t1/02.png"]', vendorTaskId: '' });
-		expect(body).toEqual({ taskId: 't1', event: 'done', resultKeys: ['output/u/t1/01.png', 'output/u/t1/02.png'] });
-	});
+  it('sends done with the result keys from an expression (array or JSON text)', async () => {
+    let body: IDataObject = {};
+    nock(BACKEND)
+      .post(PATH, (sent: IDataObject) => Boolean((body = sent)))
+      .reply(200, { ok: true });
+    await run({
+      taskId: 't1',
+      event: 'done',
+      resultKeys: '["output/u/t1/01.png","output/u/t1/02.png"]',
+      vendorTaskId: '',
+    });
+    expect(body).toEqual({ taskId: 't1', event: 'done', resultKeys: ['output/u/t1/01.png', 'output/u/t1/02.png'] });
+  });
 
-	it('sends failed with an error code and message', async () => {
-		let body: IDataObject = {};
-		nock(BACKEND).post(PATH, (sent: IDataObject) => Boolean((body = sent))).reply(200, { ok: true });
-		await run({ taskId: 't1', event: 'failed', errorCode: 'VENDOR_FAILED', errorMessage: 'KSampler: CUDA out of memory' });
-		expect(body).toEqual({ taskId: 't1', event: 'failed', error: { code: 'VENDOR_FAILED', message: 'KSampler: CUDA out of memory' } });
-	});
+  it('sends failed with an error code and message', async () => {
+    let body: IDataObject = {};
+    nock(BACKEND)
+      .post(PATH, (sent: IDataObject) => Boolean((body = sent)))
+      .reply(200, { ok: true });
+    await run({
+      taskId: 't1',
+      event: 'failed',
+      errorCode: 'VENDOR_FAILED',
+      errorMessage: 'KSampler: CUDA out of memory',
+    });
+    expect(body).toEqual({
+      taskId: 't1',
+      event: 'failed',
+      error: { code: 'VENDOR_FAILED', message: 'KSampler: CUDA out of memory' },
+    });
+  });
 
-	it('retries 503 and a dropped connection, each try freshly signed, then succeeds', async () => {
-		const nonces: string[] = [];
-		const record = (value: string | null) => Boolean(nonces.push(value ?? ''));
-		nock(BACKEND).post(PATH).matchHeader('x-aiphoto-nonce', record).reply(503, { error: { code: 'DOWN', message: 'restarting' } });
-		nock(BACKEND).post(PATH).matchHeader('x-aiphoto-nonce', record).replyWithError('socket hang up');
-		nock(BACKEND).post(PATH).matchHeader('x-aiphoto-nonce', record).reply(200, { ok: true });
-		const [[item]] = await run({ taskId: 't1', event: 'done', resultKeys: ['k'] });
-		expect(item.json).toMatchObject({ delivered: true, attempts: 3 });
-		expect(new Set(nonces).size).toBe(3);
-	});
+  it('retries 503 and a dropped connection, each try freshly signed, then succeeds', async () => {
+    const nonces: string[] = [];
+    const record = (value: string | null) => Boolean(nonces.push(value ?? ''));
+    nock(BACKEND)
+      .post(PATH)
+      .matchHeader('x-aiphoto-nonce', record)
+      .reply(503, { error: { code: 'DOWN', message: 'restarting' } });
+    nock(BACKEND).post(PATH).matchHeader('x-aiphoto-nonce', record).replyWithError('socket hang up');
+    nock(BACKEND).post(PATH).matchHeader('x-aiphoto-nonce', record).reply(200, { ok: true });
+    const [[item]] = await run({ taskId: 't1', event: 'done', resultKeys: ['k'] });
+    expect(item.json).toMatchObject({ delivered: true, attempts: 3 });
+    expect(new Set(nonces).size).toBe(3);
+  });
 
-	it('gives up after the configured tries with a message about the watchdog', async () => {
-		const scope = nock(BACKEND).post(PATH).times(2).reply(502, 'bad gateway');
-		const error = await run({ taskId: 't1', event: 'done', resultKeys: ['k'], options: { maxTries: 2, retryDelayMs: 0 } }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect((error as Error).message).toBe('The backend did not accept the callback after 2 tries (HTTP 502)');
-		expect(scope.isDone()).toBe(true);
-	});
+  it('gives up after the configured tries with a message about the watchdog', async () => {
+    const scope = nock(BACKEND).post(PATH).times(2).reply(502, 'bad gateway');
+    const error = await run({
+      taskId: 't1',
+      event: 'done',
+      resultKeys: ['k'],
+      options: { maxTries: 2, retryDelayMs: 0 },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NodeApiError);
+    expect((error as Error).message).toBe('The backend did not accept the callback after 2 tries (HTTP 502)');
+    expect(scope.isDone()).toBe(true);
+  });
 
-	it('does not retry a 401 and explains the shared secret', async () => {
-		const scope = nock(BACKEND).post(PATH).once().reply(401, { error: { code: 'SIGNATURE_INVALID', message: 'bad' } });
-		const error = (await run({ taskId: 't1', event: 'done', resultKeys: ['k'] }).catch((e: unknown) => e)) as NodeApiError;
-		expect(error.message).toBe('The backend rejected the callback signature');
-		expect(error.description).toContain('N8N_SHARED_SECRET');
-		expect(scope.isDone()).toBe(true);
-	});
+  it('does not retry a 401 and explains the shared secret', async () => {
+    const scope = nock(BACKEND)
+      .post(PATH)
+      .once()
+      .reply(401, { error: { code: 'SIGNATURE_INVALID', message: 'bad' } });
+    const error = (await run({ taskId: 't1', event: 'done', resultKeys: ['k'] }).catch(
+      (e: unknown) => e,
+    )) as NodeApiError;
+    expect(error.message).toBe('The backend rejected the callback signature');
+    expect(error.description).toContain('N8N_SHARED_SECRET');
+    expect(scope.isDone()).toBe(true);
+  });
 
-	it('reports a 400 with the backend’s own message, without retrying', async () => {
-		nock(BACKEND).post(PATH).once().reply(400, { error: { code: 'VALIDATION_FAILED', message: 'resultKeys must not be empty' } });
-		await expect(run({ taskId: 't1', event: 'done', resultKeys: ['k'] })).rejects.toThrow(
-			'The backend refused the callback (HTTP 400): resultKeys must not be empty',
-		);
-	});
+  it('reports a 400 with the backend’s own message, without retrying', async () => {
+    nock(BACKEND)
+      .post(PATH)
+      .once()
+      .reply(400, { error: { code: 'VALIDATION_FAILED', message: 'resultKeys must not be empty' } });
+    await expect(run({ taskId: 't1', event: 'done', resultKeys: ['k'] })).rejects.toThrow(
+      'The backend refused the callback (HTTP 400): resultKeys must not be empty',
+    );
+  });
 
-	it('refuses a done event without result keys before sending anything', async () => {
-		const error = await run({ taskId: 't1', event: 'done', resultKeys: [] }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as Error).message).toContain('at least one result key');
-	});
+  it('refuses a done event without result keys before sending anything', async () => {
+    const error = await run({ taskId: 't1', event: 'done', resultKeys: [] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect((error as Error).message).toContain('at least one result key');
+  });
 
-	it('with Continue On Fail, outputs the error paired with its item', async () => {
-		nock(BACKEND).post(PATH).reply(401, {});
-		const [[item]] = await run({ taskId: 't1', event: 'progress', progress: 10 }, true);
-		expect(item).toEqual({ json: { error: 'The backend rejected the callback signature', message: expect.any(String) }, pairedItem: { item: 0 } });
-	});
+  it('with Continue On Fail, outputs the error paired with its item', async () => {
+    nock(BACKEND).post(PATH).reply(401, {});
+    const [[item]] = await run({ taskId: 't1', event: 'progress', progress: 10 }, true);
+    expect(item).toEqual({
+      json: { error: 'The backend rejected the callback signature', message: expect.any(String) },
+      pairedItem: { item: 0 },
+    });
+  });
 });

@@ -9,190 +9,218 @@ const credentials = { apiKey: 'rh-key', baseUrl: BASE, webappId: '19000000000000
 const noDelay = { options: { maxTries: 3, retryDelayMs: 0 } };
 
 function run(parameters: IDataObject, extra: { continueOnFail?: boolean; creds?: IDataObject; binary?: Buffer } = {}) {
-	const context = fakeExecuteContext({
-		parameters: { ...noDelay, ...parameters },
-		credentials: { runningHubApi: { ...credentials, ...extra.creds } },
-		continueOnFail: extra.continueOnFail,
-		binary: extra.binary
-			? { data: extra.binary, meta: { data: '', mimeType: 'image/png', fileName: 'garment.png' } }
-			: undefined,
-	});
-	return new RunningHub().execute.call(context);
+  const context = fakeExecuteContext({
+    parameters: { ...noDelay, ...parameters },
+    credentials: { runningHubApi: { ...credentials, ...extra.creds } },
+    continueOnFail: extra.continueOnFail,
+    binary: extra.binary
+      ? { data: extra.binary, meta: { data: '', mimeType: 'image/png', fileName: 'garment.png' } }
+      : undefined,
+  });
+  return new RunningHub().execute.call(context);
 }
 
-const runParams = { operation: 'runAiApp', prompt: 'studio, dress', imageUrl: 'http://127.0.0.1:9400/input/u1/a.jpg?sign=x', seed: 123456789 };
-const started = { code: 0, msg: 'success', data: { taskId: '1911', taskStatus: 'QUEUED', promptTips: '{"node_errors":{}}' } };
+const runParams = {
+  operation: 'runAiApp',
+  prompt: 'studio, dress',
+  imageUrl: 'http://127.0.0.1:9400/input/u1/a.jpg?sign=x',
+  seed: 123456789,
+};
+const started = {
+  code: 0,
+  msg: 'success',
+  data: { taskId: '1911', taskStatus: 'QUEUED', promptTips: '{"node_errors":{}}' },
+};
 
 describe('RunningHub node', () => {
-	beforeAll(() => nock.disableNetConnect());
-	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  afterAll(() => nock.enableNetConnect());
 
-	describe('Run AI App', () => {
-		it('sends apiKey, webappId and the default node ids 6/text, 10/image, 3/seed', async () => {
-			let body: IDataObject = {};
-			nock(BASE)
-				.post('/task/openapi/ai-app/run', (sent: IDataObject) => Boolean((body = sent)))
-				.reply(200, started);
-			const [[item]] = await run({ ...runParams, webappId: '' });
-			expect(body).toEqual({
-				apiKey: 'rh-key',
-				webappId: '1900000000000000001',
-				nodeInfoList: [
-					{ nodeId: '6', fieldName: 'text', fieldValue: 'studio, dress' },
-					{ nodeId: '10', fieldName: 'image', fieldValue: 'http://127.0.0.1:9400/input/u1/a.jpg?sign=x' },
-					{ nodeId: '3', fieldName: 'seed', fieldValue: '123456789' },
-				],
-			});
-			expect(item.json).toEqual({ vendorTaskId: '1911', taskStatus: 'QUEUED', webappId: '1900000000000000001' });
-		});
+  describe('Run AI App', () => {
+    it('sends apiKey, webappId and the default node ids 6/text, 10/image, 3/seed', async () => {
+      let body: IDataObject = {};
+      nock(BASE)
+        .post('/task/openapi/ai-app/run', (sent: IDataObject) => Boolean((body = sent)))
+        .reply(200, started);
+      const [[item]] = await run({ ...runParams, webappId: '' });
+      expect(body).toEqual({
+        apiKey: 'rh-key',
+        webappId: '1900000000000000001',
+        nodeInfoList: [
+          { nodeId: '6', fieldName: 'text', fieldValue: 'studio, dress' },
+          { nodeId: '10', fieldName: 'image', fieldValue: 'http://127.0.0.1:9400/input/u1/a.jpg?sign=x' },
+          { nodeId: '3', fieldName: 'seed', fieldValue: '123456789' },
+        ],
+      });
+      expect(item.json).toEqual({ vendorTaskId: '1911', taskStatus: 'QUEUED', webappId: '1900000000000000001' });
+    });
 
-		it('uses the node’s webapp id, custom node ids and the webhook URL when given', async () => {
-			let body: IDataObject = {};
-			nock(BASE)
-				.post('/task/openapi/ai-app/run', (sent: IDataObject) => Boolean((body = sent)))
-				.reply(200, started);
-			await run({
-				...runParams,
-				webappId: '42',
-				inputNodes: { promptNodeId: '12', promptFieldName: 'prompt', imageNodeId: '7', seedNodeId: '9', seedFieldName: 'noise_seed' },
-				webhookUrl: 'http://127.0.0.1:5678/webhook-waiting/77',
-			});
-			expect(body.webappId).toBe('42');
-			expect(body.webhookUrl).toBe('http://127.0.0.1:5678/webhook-waiting/77');
-			expect(body.nodeInfoList).toEqual([
-				{ nodeId: '12', fieldName: 'prompt', fieldValue: 'studio, dress' },
-				{ nodeId: '7', fieldName: 'image', fieldValue: runParams.imageUrl },
-				{ nodeId: '9', fieldName: 'noise_seed', fieldValue: '123456789' },
-			]);
-		});
+    it('uses the node’s webapp id, custom node ids and the webhook URL when given', async () => {
+      let body: IDataObject = {};
+      nock(BASE)
+        .post('/task/openapi/ai-app/run', (sent: IDataObject) => Boolean((body = sent)))
+        .reply(200, started);
+      await run({
+        ...runParams,
+        webappId: '42',
+        inputNodes: {
+          promptNodeId: '12',
+          promptFieldName: 'prompt',
+          imageNodeId: '7',
+          seedNodeId: '9',
+          seedFieldName: 'noise_seed',
+        },
+        webhookUrl: 'http://127.0.0.1:5678/webhook-waiting/77',
+      });
+      expect(body.webappId).toBe('42');
+      expect(body.webhookUrl).toBe('http://127.0.0.1:5678/webhook-waiting/77');
+      expect(body.nodeInfoList).toEqual([
+        { nodeId: '12', fieldName: 'prompt', fieldValue: 'studio, dress' },
+        { nodeId: '7', fieldName: 'image', fieldValue: runParams.imageUrl },
+        { nodeId: '9', fieldName: 'noise_seed', fieldValue: '123456789' },
+      ]);
+    });
 
-		it('fails clearly when neither node nor credential names a webapp', async () => {
-			const error = await run({ ...runParams, webappId: '' }, { creds: { webappId: '' } }).catch((e: unknown) => e);
-			expect(error).toBeInstanceOf(NodeOperationError);
-			expect((error as Error).message).toBe('No webapp ID');
-		});
+    it('fails clearly when neither node nor credential names a webapp', async () => {
+      const error = await run({ ...runParams, webappId: '' }, { creds: { webappId: '' } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NodeOperationError);
+      expect((error as Error).message).toBe('No webapp ID');
+    });
 
-		it('retries "queue full" (421) and "no instance" (415) and succeeds on the third try', async () => {
-			const scope = nock(BASE)
-				.post('/task/openapi/ai-app/run')
-				.reply(200, { code: 421, msg: 'TASK_QUEUE_MAXED' })
-				.post('/task/openapi/ai-app/run')
-				.reply(200, { code: 415, msg: 'TASK_INSTANCE_MAXED' })
-				.post('/task/openapi/ai-app/run')
-				.reply(200, started);
-			const [[item]] = await run(runParams);
-			expect(item.json.vendorTaskId).toBe('1911');
-			expect(scope.isDone()).toBe(true);
-		});
+    it('retries "queue full" (421) and "no instance" (415) and succeeds on the third try', async () => {
+      const scope = nock(BASE)
+        .post('/task/openapi/ai-app/run')
+        .reply(200, { code: 421, msg: 'TASK_QUEUE_MAXED' })
+        .post('/task/openapi/ai-app/run')
+        .reply(200, { code: 415, msg: 'TASK_INSTANCE_MAXED' })
+        .post('/task/openapi/ai-app/run')
+        .reply(200, started);
+      const [[item]] = await run(runParams);
+      expect(item.json.vendorTaskId).toBe('1911');
+      expect(scope.isDone()).toBe(true);
+    });
 
-		it('gives up after the configured number of tries with a readable message', async () => {
-			const scope = nock(BASE).post('/task/openapi/ai-app/run').times(2).reply(200, { code: 421, msg: 'TASK_QUEUE_MAXED' });
-			const error = (await run({ ...runParams, options: { maxTries: 2, retryDelayMs: 0 } }).catch((e: unknown) => e)) as NodeApiError;
-			expect(error).toBeInstanceOf(NodeApiError);
-			expect(error.message).toBe("RunningHub's task queue is full (code 421) after 2 tries");
-			expect(scope.isDone()).toBe(true);
-		});
+    it('gives up after the configured number of tries with a readable message', async () => {
+      const scope = nock(BASE)
+        .post('/task/openapi/ai-app/run')
+        .times(2)
+        .reply(200, { code: 421, msg: 'TASK_QUEUE_MAXED' });
+      const error = (await run({ ...runParams, options: { maxTries: 2, retryDelayMs: 0 } }).catch(
+        (e: unknown) => e,
+      )) as NodeApiError;
+      expect(error).toBeInstanceOf(NodeApiError);
+      expect(error.message).toBe("RunningHub's task queue is full (code 421) after 2 tries");
+      expect(scope.isDone()).toBe(true);
+    });
 
-		it.each([
-			[802, 'RunningHub rejected the API key (check the RunningHub credential) (code 802)'],
-			[901, 'RunningHub does not know this webapp ID (check the AI app ID) (code 901)'],
-			[812, 'The RunningHub account has insufficient funds (code 812)'],
-			[999, 'RunningHub answered code 999: odd'],
-		])('maps code %i without retrying', async (code, message) => {
-			const scope = nock(BASE).post('/task/openapi/ai-app/run').once().reply(200, { code, msg: 'odd' });
-			await expect(run(runParams)).rejects.toThrow(message);
-			expect(scope.isDone()).toBe(true);
-		});
+    it.each([
+      [802, 'RunningHub rejected the API key (check the RunningHub credential) (code 802)'],
+      [901, 'RunningHub does not know this webapp ID (check the AI app ID) (code 901)'],
+      [812, 'The RunningHub account has insufficient funds (code 812)'],
+      [999, 'RunningHub answered code 999: odd'],
+    ])('maps code %i without retrying', async (code, message) => {
+      const scope = nock(BASE).post('/task/openapi/ai-app/run').once().reply(200, { code, msg: 'odd' });
+      await expect(run(runParams)).rejects.toThrow(message);
+      expect(scope.isDone()).toBe(true);
+    });
 
-		it('treats non-empty node_errors in promptTips as an error', async () => {
-			nock(BASE)
-				.post('/task/openapi/ai-app/run')
-				.reply(200, { code: 0, data: { taskId: '1', promptTips: '{"node_errors":{"10":{"errors":["bad image"]}}}' } });
-			const error = (await run(runParams).catch((e: unknown) => e)) as NodeApiError;
-			expect(error.message).toContain('node errors');
-			expect(error.description).toContain('bad image');
-		});
-	});
+    it('treats non-empty node_errors in promptTips as an error', async () => {
+      nock(BASE)
+        .post('/task/openapi/ai-app/run')
+        .reply(200, { code: 0, data: { taskId: '1', promptTips: '{"node_errors":{"10":{"errors":["bad image"]}}}' } });
+      const error = (await run(runParams).catch((e: unknown) => e)) as NodeApiError;
+      expect(error.message).toContain('node errors');
+      expect(error.description).toContain('bad image');
+    });
+  });
 
-	describe('Get Outputs', () => {
-		const outputs = (code: number, data: unknown) => nock(BASE).post('/task/openapi/outputs', { apiKey: 'rh-key', taskId: '1911' }).reply(200, { code, msg: '', data });
+  describe('Get Outputs', () => {
+    const outputs = (code: number, data: unknown) =>
+      nock(BASE)
+        .post('/task/openapi/outputs', { apiKey: 'rh-key', taskId: '1911' })
+        .reply(200, { code, msg: '', data });
 
-		it('returns state success with the files in order', async () => {
-			outputs(0, [
-				{ fileUrl: 'https://rh-images.example/1.png', fileType: 'png', taskCostTime: '61', nodeId: '20' },
-				{ fileUrl: 'https://rh-images.example/2.png', fileType: 'png', taskCostTime: '61', nodeId: '20' },
-			]);
-			const [[item]] = await run({ operation: 'getOutputs', vendorTaskId: '1911' });
-			expect(item.json).toEqual({
-				vendorTaskId: '1911',
-				state: 'success',
-				files: [
-					{ fileUrl: 'https://rh-images.example/1.png', fileType: 'png', nodeId: '20', taskCostTime: '61' },
-					{ fileUrl: 'https://rh-images.example/2.png', fileType: 'png', nodeId: '20', taskCostTime: '61' },
-				],
-				fileUrls: ['https://rh-images.example/1.png', 'https://rh-images.example/2.png'],
-				failedReason: null,
-			});
-		});
+    it('returns state success with the files in order', async () => {
+      outputs(0, [
+        { fileUrl: 'https://rh-images.example/1.png', fileType: 'png', taskCostTime: '61', nodeId: '20' },
+        { fileUrl: 'https://rh-images.example/2.png', fileType: 'png', taskCostTime: '61', nodeId: '20' },
+      ]);
+      const [[item]] = await run({ operation: 'getOutputs', vendorTaskId: '1911' });
+      expect(item.json).toEqual({
+        vendorTaskId: '1911',
+        state: 'success',
+        files: [
+          { fileUrl: 'https://rh-images.example/1.png', fileType: 'png', nodeId: '20', taskCostTime: '61' },
+          { fileUrl: 'https://rh-images.example/2.png', fileType: 'png', nodeId: '20', taskCostTime: '61' },
+        ],
+        fileUrls: ['https://rh-images.example/1.png', 'https://rh-images.example/2.png'],
+        failedReason: null,
+      });
+    });
 
-		it.each([
-			[804, 'running'],
-			[813, 'queued'],
-		])('code %i means %s, not an error', async (code, state) => {
-			outputs(code, null);
-			const [[item]] = await run({ operation: 'getOutputs', vendorTaskId: '1911' });
-			expect(item.json).toMatchObject({ state, files: [], fileUrls: [], failedReason: null });
-		});
+    it.each([
+      [804, 'running'],
+      [813, 'queued'],
+    ])('code %i means %s, not an error', async (code, state) => {
+      outputs(code, null);
+      const [[item]] = await run({ operation: 'getOutputs', vendorTaskId: '1911' });
+      expect(item.json).toMatchObject({ state, files: [], fileUrls: [], failedReason: null });
+    });
 
-		it('code 805 is state failed with the node and exception as reason', async () => {
-			outputs(805, { failedReason: { node_name: 'KSampler', exception_message: 'CUDA out of memory', node_id: '3' } });
-			const [[item]] = await run({ operation: 'getOutputs', vendorTaskId: '1911' });
-			expect(item.json).toMatchObject({ state: 'failed', failedReason: 'KSampler: CUDA out of memory' });
-		});
+    it('code 805 is state failed with the node and exception as reason', async () => {
+      outputs(805, { failedReason: { node_name: 'KSampler', exception_message: 'CUDA out of memory', node_id: '3' } });
+      const [[item]] = await run({ operation: 'getOutputs', vendorTaskId: '1911' });
+      expect(item.json).toMatchObject({ state: 'failed', failedReason: 'KSampler: CUDA out of memory' });
+    });
 
-		it('an HTTP 500 without a RunningHub body is retried, then reported', async () => {
-			nock(BASE).post('/task/openapi/outputs').times(3).reply(500, 'oops');
-			await expect(run({ operation: 'getOutputs', vendorTaskId: '1911' })).rejects.toThrow(/answered HTTP 500/);
-		});
-	});
+    it('an HTTP 500 without a RunningHub body is retried, then reported', async () => {
+      nock(BASE).post('/task/openapi/outputs').times(3).reply(500, 'oops');
+      await expect(run({ operation: 'getOutputs', vendorTaskId: '1911' })).rejects.toThrow(/answered HTTP 500/);
+    });
+  });
 
-	it('Get Status returns the vendor status and a lower-case state', async () => {
-		nock(BASE).post('/task/openapi/status', { apiKey: 'rh-key', taskId: '1911' }).reply(200, { code: 0, data: 'RUNNING' });
-		const [[item]] = await run({ operation: 'getStatus', vendorTaskId: '1911' });
-		expect(item.json).toEqual({ vendorTaskId: '1911', status: 'RUNNING', state: 'running' });
-	});
+  it('Get Status returns the vendor status and a lower-case state', async () => {
+    nock(BASE)
+      .post('/task/openapi/status', { apiKey: 'rh-key', taskId: '1911' })
+      .reply(200, { code: 0, data: 'RUNNING' });
+    const [[item]] = await run({ operation: 'getStatus', vendorTaskId: '1911' });
+    expect(item.json).toEqual({ vendorTaskId: '1911', status: 'RUNNING', state: 'running' });
+  });
 
-	it('Upload File sends multipart with apiKey, fileType=input and the file', async () => {
-		let contentType = '';
-		let raw = '';
-		nock(BASE)
-			.post('/task/openapi/upload', (body: string) => Boolean((raw = body)))
-			.matchHeader('content-type', (value: string | null) => Boolean((contentType = value ?? '')))
-			.reply(200, { code: 0, data: { fileName: 'api/abc.png', fileType: 'input' } });
-		const [[item]] = await run({ operation: 'uploadFile', binaryPropertyName: 'data' }, { binary: Buffer.from('PNGDATA') });
-		expect(item.json).toEqual({ fileName: 'api/abc.png', size: 7 });
-		const boundary = /boundary=(.+)$/.exec(contentType)?.[1] ?? '';
-		expect(boundary).not.toBe('');
-		expect(raw).toContain(`--${boundary}\r\nContent-Disposition: form-data; name="apiKey"\r\n\r\nrh-key\r\n`);
-		expect(raw).toContain('name="fileType"\r\n\r\ninput\r\n');
-		expect(raw).toContain('name="file"; filename="garment.png"\r\nContent-Type: image/png\r\n\r\nPNGDATA\r\n');
-		expect(raw.endsWith(`--${boundary}--\r\n`)).toBe(true);
-	});
+  it('Upload File sends multipart with apiKey, fileType=input and the file', async () => {
+    let contentType = '';
+    let raw = '';
+    nock(BASE)
+      .post('/task/openapi/upload', (body: string) => Boolean((raw = body)))
+      .matchHeader('content-type', (value: string | null) => Boolean((contentType = value ?? '')))
+      .reply(200, { code: 0, data: { fileName: 'api/abc.png', fileType: 'input' } });
+    const [[item]] = await run(
+      { operation: 'uploadFile', binaryPropertyName: 'data' },
+      { binary: Buffer.from('PNGDATA') },
+    );
+    expect(item.json).toEqual({ fileName: 'api/abc.png', size: 7 });
+    const boundary = /boundary=(.+)$/.exec(contentType)?.[1] ?? '';
+    expect(boundary).not.toBe('');
+    expect(raw).toContain(`--${boundary}\r\nContent-Disposition: form-data; name="apiKey"\r\n\r\nrh-key\r\n`);
+    expect(raw).toContain('name="fileType"\r\n\r\ninput\r\n');
+    expect(raw).toContain('name="file"; filename="garment.png"\r\nContent-Type: image/png\r\n\r\nPNGDATA\r\n');
+    expect(raw.endsWith(`--${boundary}--\r\n`)).toBe(true);
+  });
 
-	it('with Continue On Fail, keeps going and pairs each output with its item', async () => {
-		nock(BASE).post('/task/openapi/status').reply(200, { code: 802, msg: 'APIKEY_UNAUTHORIZED' });
-		nock(BASE).post('/task/openapi/status').reply(200, { code: 0, data: 'SUCCESS' });
-		const context = fakeExecuteContext({
-			parameters: { ...noDelay, operation: 'getStatus' },
-			perItem: [{ vendorTaskId: 'a' }, { vendorTaskId: 'b' }],
-			items: [{ json: {} }, { json: {} }],
-			credentials: { runningHubApi: credentials },
-			continueOnFail: true,
-		});
-		const [items] = await new RunningHub().execute.call(context);
-		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(items[0].json.error).toContain('rejected the API key');
-		expect(items[1].json.state).toBe('success');
-	});
+  it('with Continue On Fail, keeps going and pairs each output with its item', async () => {
+    nock(BASE).post('/task/openapi/status').reply(200, { code: 802, msg: 'APIKEY_UNAUTHORIZED' });
+    nock(BASE).post('/task/openapi/status').reply(200, { code: 0, data: 'SUCCESS' });
+    const context = fakeExecuteContext({
+      parameters: { ...noDelay, operation: 'getStatus' },
+      perItem: [{ vendorTaskId: 'a' }, { vendorTaskId: 'b' }],
+      items: [{ json: {} }, { json: {} }],
+      credentials: { runningHubApi: credentials },
+      continueOnFail: true,
+    });
+    const [items] = await new RunningHub().execute.call(context);
+    expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+    expect(items[0].json.error).toContain('rejected the API key');
+    expect(items[1].json.state).toBe('success');
+  });
 });

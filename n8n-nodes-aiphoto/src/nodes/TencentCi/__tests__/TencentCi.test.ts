@@ -7,135 +7,174 @@ import { BASIC_CLEAN_RULE } from '../actions/image/basicClean.operation';
 import { TencentCi } from '../TencentCi.node';
 
 const SANDBOX = 'http://127.0.0.1:9400';
-const credentials = { secretId: 'AKIDci', secretKey: 'ci-secret', region: 'ap-guangzhou', bucket: 'aiphoto-125', endpoint: SANDBOX };
+const credentials = {
+  secretId: 'AKIDci',
+  secretKey: 'ci-secret',
+  region: 'ap-guangzhou',
+  bucket: 'aiphoto-125',
+  endpoint: SANDBOX,
+};
 
 const uploadResult = (objects: string) =>
-	`<?xml version="1.0" encoding="UTF-8"?><UploadResult><OriginalInfo><Key>input/u1/abc.jpg</Key><ImageInfo><Width>3000</Width></ImageInfo></OriginalInfo><ProcessResults>${objects}</ProcessResults></UploadResult>`;
+  `<?xml version="1.0" encoding="UTF-8"?><UploadResult><OriginalInfo><Key>input/u1/abc.jpg</Key><ImageInfo><Width>3000</Width></ImageInfo></OriginalInfo><ProcessResults>${objects}</ProcessResults></UploadResult>`;
 const object = (key: string, w: number, h: number, size: number) =>
-	`<Object><Key>${key}</Key><Location>bucket/${key}</Location><Format>jpg</Format><Width>${w}</Width><Height>${h}</Height><Size>${size}</Size></Object>`;
+  `<Object><Key>${key}</Key><Location>bucket/${key}</Location><Format>jpg</Format><Width>${w}</Width><Height>${h}</Height><Size>${size}</Size></Object>`;
 
 function run(parameters: IDataObject, options: { continueOnFail?: boolean; creds?: typeof credentials } = {}) {
-	const context = fakeExecuteContext({
-		parameters,
-		credentials: { tencentCloudApi: options.creds ?? credentials },
-		continueOnFail: options.continueOnFail,
-	});
-	return new TencentCi().execute.call(context);
+  const context = fakeExecuteContext({
+    parameters,
+    credentials: { tencentCloudApi: options.creds ?? credentials },
+    continueOnFail: options.continueOnFail,
+  });
+  return new TencentCi().execute.call(context);
 }
 
 function expectedAuthorization(authorization: string, picOperations: string, host: string, key: string) {
-	const keyTime = new URLSearchParams(authorization).get('q-key-time') ?? '';
-	return COS.getAuthorization({
-		SecretId: credentials.secretId,
-		SecretKey: credentials.secretKey,
-		Method: 'POST',
-		Key: key,
-		Query: { image_process: '' },
-		Headers: { host, 'pic-operations': picOperations },
-		KeyTime: keyTime,
-	});
+  const keyTime = new URLSearchParams(authorization).get('q-key-time') ?? '';
+  return COS.getAuthorization({
+    SecretId: credentials.secretId,
+    SecretKey: credentials.secretKey,
+    Method: 'POST',
+    Key: key,
+    Query: { image_process: '' },
+    Headers: { host, 'pic-operations': picOperations },
+    KeyTime: keyTime,
+  });
 }
 
 describe('Tencent CI node', () => {
-	beforeAll(() => nock.disableNetConnect());
-	afterEach(() => nock.cleanAll());
-	afterAll(() => nock.enableNetConnect());
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  afterAll(() => nock.enableNetConnect());
 
-	it('basic_clean sends one signed persistent-processing request and returns the result key and size', async () => {
-		const seen = { auth: '', pic: '' };
-		nock(SANDBOX)
-			.post('/input/u1/abc.jpg')
-			.query((query) => Object.keys(query).join() === 'image_process')
-			.matchHeader('authorization', captureHeader(seen, 'auth'))
-			.matchHeader('pic-operations', captureHeader(seen, 'pic'))
-			.reply(200, uploadResult(object('output/u1/t1/main.jpg', 800, 800, 51234)), { 'Content-Type': 'application/xml' });
+  it('basic_clean sends one signed persistent-processing request and returns the result key and size', async () => {
+    const seen = { auth: '', pic: '' };
+    nock(SANDBOX)
+      .post('/input/u1/abc.jpg')
+      .query((query) => Object.keys(query).join() === 'image_process')
+      .matchHeader('authorization', captureHeader(seen, 'auth'))
+      .matchHeader('pic-operations', captureHeader(seen, 'pic'))
+      .reply(200, uploadResult(object('output/u1/t1/main.jpg', 800, 800, 51234)), {
+        'Content-Type': 'application/xml',
+      });
 
-		const [[item]] = await run({ operation: 'basicClean', inputKey: 'input/u1/abc.jpg', outputPrefix: 'output/u1/t1/' });
+    const [[item]] = await run({
+      operation: 'basicClean',
+      inputKey: 'input/u1/abc.jpg',
+      outputPrefix: 'output/u1/t1/',
+    });
 
-		expect(item.json).toEqual({ resultKeys: ['output/u1/t1/main.jpg'], width: 800, height: 800, size: 51234 });
-		expect(item.pairedItem).toEqual({ item: 0 });
-		expect(seen.pic).toBe(
-			'{"is_pic_info":1,"rules":[{"fileid":"/output/u1/t1/main.jpg","rule":"imageMogr2/auto-orient|imageView2/1/w/800/h/800/q/90|ci-process=GoodsMatting&center-layout=1|imageMogr2/format/jpg/quality/90"}]}',
-		);
-		expect(seen.auth).toBe(expectedAuthorization(seen.auth ?? '', seen.pic ?? '', '127.0.0.1:9400', 'input/u1/abc.jpg'));
-		expect(new URLSearchParams(seen.auth).get('q-header-list')).toBe('host;pic-operations');
-	});
+    expect(item.json).toEqual({ resultKeys: ['output/u1/t1/main.jpg'], width: 800, height: 800, size: 51234 });
+    expect(item.pairedItem).toEqual({ item: 0 });
+    expect(seen.pic).toBe(
+      '{"is_pic_info":1,"rules":[{"fileid":"/output/u1/t1/main.jpg","rule":"imageMogr2/auto-orient|imageView2/1/w/800/h/800/q/90|ci-process=GoodsMatting&center-layout=1|imageMogr2/format/jpg/quality/90"}]}',
+    );
+    expect(seen.auth).toBe(
+      expectedAuthorization(seen.auth ?? '', seen.pic ?? '', '127.0.0.1:9400', 'input/u1/abc.jpg'),
+    );
+    expect(new URLSearchParams(seen.auth).get('q-header-list')).toBe('host;pic-operations');
+  });
 
-	it('adds the missing slash to an output prefix and goes to the bucket domain without an endpoint', async () => {
-		const host = 'aiphoto-125.cos.ap-guangzhou.myqcloud.com';
-		const seen = { auth: '', pic: '' };
-		nock(`https://${host}`)
-			.post('/input/u1/abc.jpg')
-			.query(true)
-			.matchHeader('authorization', captureHeader(seen, 'auth'))
-			.matchHeader('pic-operations', captureHeader(seen, 'pic'))
-			.reply(200, uploadResult(object('output/u1/t2/main.jpg', 800, 600, 10)));
-		const [[item]] = await run(
-			{ operation: 'basicClean', inputKey: 'input/u1/abc.jpg', outputPrefix: 'output/u1/t2' },
-			{ creds: { ...credentials, endpoint: '' } },
-		);
-		expect(item.json.resultKeys).toEqual(['output/u1/t2/main.jpg']);
-		expect(JSON.parse(seen.pic).rules[0]).toEqual({ fileid: '/output/u1/t2/main.jpg', rule: BASIC_CLEAN_RULE });
-		expect(seen.auth).toBe(expectedAuthorization(seen.auth, seen.pic, host, 'input/u1/abc.jpg'));
-	});
+  it('adds the missing slash to an output prefix and goes to the bucket domain without an endpoint', async () => {
+    const host = 'aiphoto-125.cos.ap-guangzhou.myqcloud.com';
+    const seen = { auth: '', pic: '' };
+    nock(`https://${host}`)
+      .post('/input/u1/abc.jpg')
+      .query(true)
+      .matchHeader('authorization', captureHeader(seen, 'auth'))
+      .matchHeader('pic-operations', captureHeader(seen, 'pic'))
+      .reply(200, uploadResult(object('output/u1/t2/main.jpg', 800, 600, 10)));
+    const [[item]] = await run(
+      { operation: 'basicClean', inputKey: 'input/u1/abc.jpg', outputPrefix: 'output/u1/t2' },
+      { creds: { ...credentials, endpoint: '' } },
+    );
+    expect(item.json.resultKeys).toEqual(['output/u1/t2/main.jpg']);
+    expect(JSON.parse(seen.pic).rules[0]).toEqual({ fileid: '/output/u1/t2/main.jpg', rule: BASIC_CLEAN_RULE });
+    expect(seen.auth).toBe(expectedAuthorization(seen.auth, seen.pic, host, 'input/u1/abc.jpg'));
+  });
 
-	it('apply rule returns every processed object when CI answers with several', async () => {
-		nock(SANDBOX)
-			.post('/input/u1/abc.jpg')
-			.query(true)
-			.reply(200, uploadResult(object('/o/a.jpg', 100, 50, 7) + object('o/b.jpg', 10, 5, 3)));
-		const [[item]] = await run({ operation: 'applyRule', inputKey: 'input/u1/abc.jpg', outputKey: 'o/a.jpg', rule: 'imageMogr2/thumbnail/100x' });
-		expect(item.json).toEqual({ resultKeys: ['o/a.jpg', 'o/b.jpg'], width: 100, height: 50, size: 7, format: 'jpg' });
-	});
+  it('apply rule returns every processed object when CI answers with several', async () => {
+    nock(SANDBOX)
+      .post('/input/u1/abc.jpg')
+      .query(true)
+      .reply(200, uploadResult(object('/o/a.jpg', 100, 50, 7) + object('o/b.jpg', 10, 5, 3)));
+    const [[item]] = await run({
+      operation: 'applyRule',
+      inputKey: 'input/u1/abc.jpg',
+      outputKey: 'o/a.jpg',
+      rule: 'imageMogr2/thumbnail/100x',
+    });
+    expect(item.json).toEqual({ resultKeys: ['o/a.jpg', 'o/b.jpg'], width: 100, height: 50, size: 7, format: 'jpg' });
+  });
 
-	it('throws a NodeApiError (not a generic error) for a COS error answer', async () => {
-		nock(SANDBOX)
-			.post('/input/u1/missing.jpg')
-			.query(true)
-			.reply(404, '<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>req-1</RequestId></Error>');
-		const promise = run({ operation: 'basicClean', inputKey: 'input/u1/missing.jpg', outputPrefix: 'output/u1/t1/' });
-		await expect(promise).rejects.toBeInstanceOf(NodeApiError);
-	});
+  it('throws a NodeApiError (not a generic error) for a COS error answer', async () => {
+    nock(SANDBOX)
+      .post('/input/u1/missing.jpg')
+      .query(true)
+      .reply(
+        404,
+        '<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>req-1</RequestId></Error>',
+      );
+    const promise = run({ operation: 'basicClean', inputKey: 'input/u1/missing.jpg', outputPrefix: 'output/u1/t1/' });
+    await expect(promise).rejects.toBeInstanceOf(NodeApiError);
+  });
 
-	it('names the object and the cause in the error message', async () => {
-		nock(SANDBOX)
-			.post('/input/u1/missing.jpg')
-			.query(true)
-			.reply(404, '<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>req-1</RequestId></Error>');
-		const error = (await run({ operation: 'basicClean', inputKey: 'input/u1/missing.jpg', outputPrefix: 'o/' }).catch((e: unknown) => e)) as NodeApiError;
-		expect(error.message).toBe('Tencent CI processing of input/u1/missing.jpg failed: The object does not exist in the bucket (check the input key)');
-		expect(error.description).toContain('NoSuchKey');
-		expect(error.description).toContain('req-1');
-		expect(error.httpCode).toBe('404');
-	});
+  it('names the object and the cause in the error message', async () => {
+    nock(SANDBOX)
+      .post('/input/u1/missing.jpg')
+      .query(true)
+      .reply(
+        404,
+        '<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>req-1</RequestId></Error>',
+      );
+    const error = (await run({ operation: 'basicClean', inputKey: 'input/u1/missing.jpg', outputPrefix: 'o/' }).catch(
+      (e: unknown) => e,
+    )) as NodeApiError;
+    expect(error.message).toBe(
+      'Tencent CI processing of input/u1/missing.jpg failed: The object does not exist in the bucket (check the input key)',
+    );
+    expect(error.description).toContain('NoSuchKey');
+    expect(error.description).toContain('req-1');
+    expect(error.httpCode).toBe('404');
+  });
 
-	it('maps a signature error to a hint about the SecretKey', async () => {
-		nock(SANDBOX)
-			.post('/input/u1/abc.jpg')
-			.query(true)
-			.reply(403, '<Error><Code>SignatureDoesNotMatch</Code><Message>sig</Message></Error>');
-		const error = (await run({ operation: 'basicClean', inputKey: 'input/u1/abc.jpg', outputPrefix: 'o/' }).catch((e: unknown) => e)) as Error;
-		expect(error.message).toContain('check the SecretKey');
-	});
+  it('maps a signature error to a hint about the SecretKey', async () => {
+    nock(SANDBOX)
+      .post('/input/u1/abc.jpg')
+      .query(true)
+      .reply(403, '<Error><Code>SignatureDoesNotMatch</Code><Message>sig</Message></Error>');
+    const error = (await run({ operation: 'basicClean', inputKey: 'input/u1/abc.jpg', outputPrefix: 'o/' }).catch(
+      (e: unknown) => e,
+    )) as Error;
+    expect(error.message).toContain('check the SecretKey');
+  });
 
-	it('reports a 200 answer without processed objects as an error', async () => {
-		nock(SANDBOX).post('/input/u1/abc.jpg').query(true).reply(200, '<UploadResult><OriginalInfo/></UploadResult>');
-		await expect(run({ operation: 'basicClean', inputKey: 'input/u1/abc.jpg', outputPrefix: 'o/' })).rejects.toThrow(
-			/reported no processed image/,
-		);
-	});
+  it('reports a 200 answer without processed objects as an error', async () => {
+    nock(SANDBOX).post('/input/u1/abc.jpg').query(true).reply(200, '<UploadResult><OriginalInfo/></UploadResult>');
+    await expect(run({ operation: 'basicClean', inputKey: 'input/u1/abc.jpg', outputPrefix: 'o/' })).rejects.toThrow(
+      /reported no processed image/,
+    );
+  });
 
-	it('with Continue On Fail, outputs the error for the item instead of stopping', async () => {
-		nock(SANDBOX).post('/input/u1/abc.jpg').query(true).reply(500, '<Error><Code>InternalError</Code><Message>boom</Message></Error>');
-		const [[item]] = await run({ operation: 'basicClean', inputKey: 'input/u1/abc.jpg', outputPrefix: 'o/' }, { continueOnFail: true });
-		expect(item.json.error).toContain('Tencent Cloud had an internal error');
-		expect(item.pairedItem).toEqual({ item: 0 });
-	});
+  it('with Continue On Fail, outputs the error for the item instead of stopping', async () => {
+    nock(SANDBOX)
+      .post('/input/u1/abc.jpg')
+      .query(true)
+      .reply(500, '<Error><Code>InternalError</Code><Message>boom</Message></Error>');
+    const [[item]] = await run(
+      { operation: 'basicClean', inputKey: 'input/u1/abc.jpg', outputPrefix: 'o/' },
+      { continueOnFail: true },
+    );
+    expect(item.json.error).toContain('Tencent Cloud had an internal error');
+    expect(item.pairedItem).toEqual({ item: 0 });
+  });
 
-	it('rejects an empty input key with a NodeOperationError for that item, before any request', async () => {
-		const error = (await run({ operation: 'basicClean', inputKey: ' ', outputPrefix: 'o/' }).catch((e: unknown) => e)) as NodeOperationError;
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('Input Key is empty');
-		expect(error.context.itemIndex).toBe(0);
-	});
+  it('rejects an empty input key with a NodeOperationError for that item, before any request', async () => {
+    const error = (await run({ operation: 'basicClean', inputKey: ' ', outputPrefix: 'o/' }).catch(
+      (e: unknown) => e,
+    )) as NodeOperationError;
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect(error.message).toBe('Input Key is empty');
+    expect(error.context.itemIndex).toBe(0);
+  });
 });

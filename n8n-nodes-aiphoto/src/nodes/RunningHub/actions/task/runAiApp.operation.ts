@@ -1,10 +1,10 @@
 import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeProperties,
-	type JsonObject,
+  NodeApiError,
+  NodeOperationError,
+  type IDataObject,
+  type IExecuteFunctions,
+  type INodeProperties,
+  type JsonObject,
 } from 'n8n-workflow';
 
 import { requiredString } from '../../../../shared/run-items';
@@ -14,145 +14,148 @@ import { retryPolicy } from '../common';
 const show = { show: { operation: ['runAiApp'] } };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Webapp ID',
-		name: 'webappId',
-		type: 'string',
-		default: '',
-		displayOptions: show,
-		description: 'The AI app to run; empty uses the default webapp ID of the RunningHub credential',
-	},
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		default: '={{ $json.prompt }}',
-		displayOptions: show,
-		description: 'Prompt text, built by the backend for model_pose12',
-	},
-	{
-		displayName: 'Image URL',
-		name: 'imageUrl',
-		type: 'string',
-		default: '={{ $json.inputUrl }}',
-		displayOptions: show,
-		description: 'Reference image: a signed URL valid about an hour, or a fileName from "Upload File"',
-	},
-	{
-		displayName: 'Seed',
-		name: 'seed',
-		type: 'string',
-		default: '={{ $json.seed }}',
-		displayOptions: show,
-		description: 'Random seed; leave empty to let the AI app choose',
-	},
-	{
-		displayName: 'Input Nodes',
-		name: 'inputNodes',
-		type: 'collection',
-		placeholder: 'Change Node IDs',
-		default: {},
-		displayOptions: show,
-		description: 'Which nodes of the AI app receive prompt, image and seed; change them when the app changes',
-		options: [
-			{ displayName: 'Prompt Node ID', name: 'promptNodeId', type: 'string', default: '6' },
-			{ displayName: 'Prompt Field Name', name: 'promptFieldName', type: 'string', default: 'text' },
-			{ displayName: 'Image Node ID', name: 'imageNodeId', type: 'string', default: '10' },
-			{ displayName: 'Image Field Name', name: 'imageFieldName', type: 'string', default: 'image' },
-			{ displayName: 'Seed Node ID', name: 'seedNodeId', type: 'string', default: '3' },
-			{ displayName: 'Seed Field Name', name: 'seedFieldName', type: 'string', default: 'seed' },
-		],
-	},
-	{
-		displayName: 'Webhook URL',
-		name: 'webhookUrl',
-		type: 'string',
-		default: '',
-		displayOptions: show,
-		description: 'Optional: RunningHub POSTs the result here when the run ends (e.g. a Wait node’s {{ $execution.resumeUrl }})',
-	},
+  {
+    displayName: 'Webapp ID',
+    name: 'webappId',
+    type: 'string',
+    default: '',
+    displayOptions: show,
+    description: 'The AI app to run; empty uses the default webapp ID of the RunningHub credential',
+  },
+  {
+    displayName: 'Prompt',
+    name: 'prompt',
+    type: 'string',
+    typeOptions: { rows: 3 },
+    default: '={{ $json.prompt }}',
+    displayOptions: show,
+    description: 'Prompt text, built by the backend for model_pose12',
+  },
+  {
+    displayName: 'Image URL',
+    name: 'imageUrl',
+    type: 'string',
+    default: '={{ $json.inputUrl }}',
+    displayOptions: show,
+    description: 'Reference image: a signed URL valid about an hour, or a fileName from "Upload File"',
+  },
+  {
+    displayName: 'Seed',
+    name: 'seed',
+    type: 'string',
+    default: '={{ $json.seed }}',
+    displayOptions: show,
+    description: 'Random seed; leave empty to let the AI app choose',
+  },
+  {
+    displayName: 'Input Nodes',
+    name: 'inputNodes',
+    type: 'collection',
+    placeholder: 'Change Node IDs',
+    default: {},
+    displayOptions: show,
+    description: 'Which nodes of the AI app receive prompt, image and seed; change them when the app changes',
+    options: [
+      { displayName: 'Prompt Node ID', name: 'promptNodeId', type: 'string', default: '6' },
+      { displayName: 'Prompt Field Name', name: 'promptFieldName', type: 'string', default: 'text' },
+      { displayName: 'Image Node ID', name: 'imageNodeId', type: 'string', default: '10' },
+      { displayName: 'Image Field Name', name: 'imageFieldName', type: 'string', default: 'image' },
+      { displayName: 'Seed Node ID', name: 'seedNodeId', type: 'string', default: '3' },
+      { displayName: 'Seed Field Name', name: 'seedFieldName', type: 'string', default: 'seed' },
+    ],
+  },
+  {
+    displayName: 'Webhook URL',
+    name: 'webhookUrl',
+    type: 'string',
+    default: '',
+    displayOptions: show,
+    description:
+      'Optional: RunningHub POSTs the result here when the run ends (e.g. a Wait node’s {{ $execution.resumeUrl }})',
+  },
 ];
 
 interface InputNodes {
-	promptNodeId?: string;
-	promptFieldName?: string;
-	imageNodeId?: string;
-	imageFieldName?: string;
-	seedNodeId?: string;
-	seedFieldName?: string;
+  promptNodeId?: string;
+  promptFieldName?: string;
+  imageNodeId?: string;
+  imageFieldName?: string;
+  seedNodeId?: string;
+  seedFieldName?: string;
 }
 
 export interface NodeInfo {
-	nodeId: string;
-	fieldName: string;
-	fieldValue: string;
+  nodeId: string;
+  fieldName: string;
+  fieldValue: string;
 }
 
 export function buildNodeInfoList(nodes: InputNodes, prompt: string, imageUrl: string, seed: string): NodeInfo[] {
-	const list: NodeInfo[] = [];
-	if (prompt) list.push({ nodeId: nodes.promptNodeId || '6', fieldName: nodes.promptFieldName || 'text', fieldValue: prompt });
-	if (imageUrl) list.push({ nodeId: nodes.imageNodeId || '10', fieldName: nodes.imageFieldName || 'image', fieldValue: imageUrl });
-	if (seed) list.push({ nodeId: nodes.seedNodeId || '3', fieldName: nodes.seedFieldName || 'seed', fieldValue: seed });
-	return list;
+  const list: NodeInfo[] = [];
+  if (prompt)
+    list.push({ nodeId: nodes.promptNodeId || '6', fieldName: nodes.promptFieldName || 'text', fieldValue: prompt });
+  if (imageUrl)
+    list.push({ nodeId: nodes.imageNodeId || '10', fieldName: nodes.imageFieldName || 'image', fieldValue: imageUrl });
+  if (seed) list.push({ nodeId: nodes.seedNodeId || '3', fieldName: nodes.seedFieldName || 'seed', fieldValue: seed });
+  return list;
 }
 
 /** promptTips is a JSON string; a non-empty node_errors means the app's graph rejected our inputs. */
 export function promptNodeErrors(promptTips: unknown): string | undefined {
-	if (typeof promptTips !== 'string' || !promptTips.trim()) return undefined;
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(promptTips);
-	} catch {
-		return undefined;
-	}
-	const errors = (parsed as IDataObject | null)?.node_errors;
-	if (!errors || typeof errors !== 'object' || Object.keys(errors).length === 0) return undefined;
-	return JSON.stringify(errors);
+  if (typeof promptTips !== 'string' || !promptTips.trim()) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(promptTips);
+  } catch {
+    return undefined;
+  }
+  const errors = (parsed as IDataObject | null)?.node_errors;
+  if (!errors || typeof errors !== 'object' || Object.keys(errors).length === 0) return undefined;
+  return JSON.stringify(errors);
 }
 
 async function webappIdFor(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
-	const fromNode = String(ctx.getNodeParameter('webappId', itemIndex, '') ?? '').trim();
-	if (fromNode) return fromNode;
-	const credentials = await ctx.getCredentials('runningHubApi');
-	const fromCredential = String(credentials.webappId ?? '').trim();
-	if (fromCredential) return fromCredential;
-	throw new NodeOperationError(ctx.getNode(), 'No webapp ID', {
-		itemIndex,
-		description: 'Set "Webapp ID" on the node or a default webapp ID in the RunningHub credential.',
-	});
+  const fromNode = String(ctx.getNodeParameter('webappId', itemIndex, '') ?? '').trim();
+  if (fromNode) return fromNode;
+  const credentials = await ctx.getCredentials('runningHubApi');
+  const fromCredential = String(credentials.webappId ?? '').trim();
+  if (fromCredential) return fromCredential;
+  throw new NodeOperationError(ctx.getNode(), 'No webapp ID', {
+    itemIndex,
+    description: 'Set "Webapp ID" on the node or a default webapp ID in the RunningHub credential.',
+  });
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const webappId = await webappIdFor(this, itemIndex);
-	const prompt = String(this.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
-	const imageUrl = requiredString(this, 'imageUrl', 'Image URL', itemIndex);
-	const seedValue = this.getNodeParameter('seed', itemIndex, '');
-	const seed = seedValue === undefined || seedValue === null ? '' : String(seedValue).trim();
-	const inputNodes = this.getNodeParameter('inputNodes', itemIndex, {}) as InputNodes;
-	const webhookUrl = String(this.getNodeParameter('webhookUrl', itemIndex, '') ?? '').trim();
+  const webappId = await webappIdFor(this, itemIndex);
+  const prompt = String(this.getNodeParameter('prompt', itemIndex, '') ?? '').trim();
+  const imageUrl = requiredString(this, 'imageUrl', 'Image URL', itemIndex);
+  const seedValue = this.getNodeParameter('seed', itemIndex, '');
+  const seed = seedValue === undefined || seedValue === null ? '' : String(seedValue).trim();
+  const inputNodes = this.getNodeParameter('inputNodes', itemIndex, {}) as InputNodes;
+  const webhookUrl = String(this.getNodeParameter('webhookUrl', itemIndex, '') ?? '').trim();
 
-	const body: IDataObject = { webappId, nodeInfoList: buildNodeInfoList(inputNodes, prompt, imageUrl, seed) };
-	if (webhookUrl) body.webhookUrl = webhookUrl;
+  const body: IDataObject = { webappId, nodeInfoList: buildNodeInfoList(inputNodes, prompt, imageUrl, seed) };
+  if (webhookUrl) body.webhookUrl = webhookUrl;
 
-	const envelope = await runningHubCall(this, '/task/openapi/ai-app/run', body, {
-		itemIndex,
-		retry: retryPolicy(this, itemIndex),
-	});
-	const data = (envelope.data ?? {}) as IDataObject;
-	const nodeErrors = promptNodeErrors(data.promptTips);
-	if (nodeErrors) {
-		throw new NodeApiError(this.getNode(), data as JsonObject, {
-			message: 'RunningHub rejected the AI app inputs (node errors); check node IDs and field names',
-			description: nodeErrors,
-			itemIndex,
-		});
-	}
-	if (!data.taskId) {
-		throw new NodeApiError(this.getNode(), envelope as unknown as JsonObject, {
-			message: 'RunningHub started no task (no taskId in the answer)',
-			itemIndex,
-		});
-	}
-	return { vendorTaskId: String(data.taskId), taskStatus: String(data.taskStatus ?? 'CREATE'), webappId };
+  const envelope = await runningHubCall(this, '/task/openapi/ai-app/run', body, {
+    itemIndex,
+    retry: retryPolicy(this, itemIndex),
+  });
+  const data = (envelope.data ?? {}) as IDataObject;
+  const nodeErrors = promptNodeErrors(data.promptTips);
+  if (nodeErrors) {
+    throw new NodeApiError(this.getNode(), data as JsonObject, {
+      message: 'RunningHub rejected the AI app inputs (node errors); check node IDs and field names',
+      description: nodeErrors,
+      itemIndex,
+    });
+  }
+  if (!data.taskId) {
+    throw new NodeApiError(this.getNode(), envelope as unknown as JsonObject, {
+      message: 'RunningHub started no task (no taskId in the answer)',
+      itemIndex,
+    });
+  }
+  return { vendorTaskId: String(data.taskId), taskStatus: String(data.taskStatus ?? 'CREATE'), webappId };
 }
