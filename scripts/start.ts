@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole system on this machine in the embedded default (ARCHITECTURE §2, §8) —
+ * `npm start`: the whole system on this machine in the embedded default (docs/architecture.md §2, §8) —
  * the vendor sandbox, the backend on SQLite (serving the portal and the console) and the pinned
  * real n8n with our nodes, credentials and workflows — then waits for /ready and prints the URLs.
  * Settings come from the environment or a `.env` file at the repo root (see .env.example).

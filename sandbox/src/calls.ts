@@ -1,6 +1,6 @@
 /**
  * Counts vendor calls by endpoint name (e.g. `cos:PutObject`, `runninghub:outputs`), so
- * tests can prove that nothing polls a vendor needlessly (ARCHITECTURE §8 `/sandbox/calls`).
+ * tests can prove that nothing polls a vendor needlessly (docs/architecture.md §8 `/sandbox/calls`).
  */
 export class CallCounter {
   private counts = new Map<string, number>();

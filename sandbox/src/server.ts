@@ -39,7 +39,7 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** Starts the vendor sandbox. Refuses to run with NODE_ENV=production (ARCHITECTURE §2). */
+/** Starts the vendor sandbox. Refuses to run with NODE_ENV=production (docs/architecture.md §2). */
 export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   if (process.env.NODE_ENV === 'production') throw new Error('The vendor sandbox never runs with NODE_ENV=production');
   const dataDir = resolve(options.dataDir);

@@ -9,7 +9,7 @@ import type {
 import { signMessage } from '../shared/signature';
 
 /**
- * Signs a request to the backend with the shared secret (ARCHITECTURE §6). The body is
+ * Signs a request to the backend with the shared secret (docs/architecture.md §6). The body is
  * serialised here, once, and sent as that exact string: the signature covers raw bytes.
  * Every call makes a fresh timestamp and nonce, so a retried request is never a "replay".
  */

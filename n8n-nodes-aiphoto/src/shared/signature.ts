@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
 
 /**
- * The one signing scheme for messages between the backend and n8n (ARCHITECTURE §6):
+ * The one signing scheme for messages between the backend and n8n (docs/architecture.md §6):
  *
  *   X-AiPhoto-Timestamp: <unix seconds>
  *   X-AiPhoto-Nonce:     <16 random bytes, hex>

@@ -20,7 +20,7 @@ function validationError(res: Response, error: z.ZodError): void {
   });
 }
 
-/** Control paths of ARCHITECTURE §8 (local use and tests only): scripts, call counts, reset. */
+/** Control paths of docs/architecture.md §8 (local use and tests only): scripts, call counts, reset. */
 export function controlRouter(ctx: SandboxContext): Router {
   const router = express.Router();
   router.use('/sandbox', express.json());

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 
-/** The 12 shots of model_pose12 (ARCHITECTURE §9 pose list). */
+/** The 12 shots of model_pose12 (docs/architecture.md §9 pose list). */
 export const POSE_LABELS = [
   'front view',
   '3/4 view left',

@@ -15,7 +15,7 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /**
  * Polls an order until it is paid or ends (closed/failed), every 2 s for up to 30 s by default
- * (ARCHITECTURE §9). A read that fails (network) is simply tried again on the next tick.
+ * (docs/architecture.md §9). A read that fails (network) is simply tried again on the next tick.
  */
 export async function watchOrder(read: () => Promise<Order>, options: WatchOptions = {}): Promise<PaymentOutcome> {
   const { intervalMs = 2000, timeoutMs = 30_000, signal, sleep = defaultSleep, now = Date.now } = options;

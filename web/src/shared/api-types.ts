@@ -2843,7 +2843,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Signed progress/done/failed events from n8n (ARCHITECTURE §6) */
+        /** Signed progress/done/failed events from n8n (docs/architecture.md §6) */
         post: {
             parameters: {
                 query?: never;

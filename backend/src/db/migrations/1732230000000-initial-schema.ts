@@ -9,7 +9,7 @@ import {
 } from 'typeorm';
 
 /**
- * The whole data model of ARCHITECTURE §3, written once with TypeORM's schema builder so
+ * The whole data model of docs/architecture.md §3, written once with TypeORM's schema builder so
  * MySQL/MariaDB and SQLite get the same tables, keys and checks.
  *
  * Conventions: ids are UUID strings; times are DATETIME(3) in UTC written by the

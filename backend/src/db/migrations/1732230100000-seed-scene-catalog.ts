@@ -11,7 +11,7 @@ interface SeedEntry {
 }
 
 /**
- * The starting catalog of ARCHITECTURE §9: four scenes and the garment categories. Operators
+ * The starting catalog of docs/architecture.md §9: four scenes and the garment categories. Operators
  * edit it afterwards in the admin console, so this only inserts codes that are missing and
  * never overwrites an edited row. Fragments are written for an image model (English), names
  * for merchants.

@@ -16,7 +16,7 @@ export const LoginBody = z
   .openapi('LoginRequest');
 export const LoginResponse = z.object({ token: z.string(), user: MeSchema }).openapi('LoginResponse');
 
-/** `POST /api/v1/auth/send-code` and `POST /api/v1/auth/login` (ARCHITECTURE §7). */
+/** `POST /api/v1/auth/send-code` and `POST /api/v1/auth/login` (docs/architecture.md §7). */
 export function authRoutes(ctx: AppContext, service: AuthService, router: Router = Router()): Router {
   defineRoute(router, ctx.openapi, {
     method: 'post',

@@ -63,7 +63,7 @@ function clientKey(req: Request, jwt: JwtService): string {
 }
 
 /**
- * The merchant-wide API limit (ARCHITECTURE §9: 1000 requests / 15 min per client by default).
+ * The merchant-wide API limit (docs/architecture.md §9: 1000 requests / 15 min per client by default).
  * Mount on `/api/v1`. When the store is unreachable requests pass: an outage of Redis should
  * not take the whole API down (the SMS limits, which guard money, fail closed instead).
  */

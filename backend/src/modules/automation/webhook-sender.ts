@@ -18,7 +18,7 @@ export interface SendOptions {
 const USER_AGENT = 'AiPhoto-Webhooks/1';
 
 /**
- * POSTs one event, signed like every AI Photo message (ARCHITECTURE §6) but with the endpoint's
+ * POSTs one event, signed like every AI Photo message (docs/architecture.md §6) but with the endpoint's
  * own secret. Redirects are not followed (a 3xx is a failure) so a receiver cannot bounce us to
  * an internal address; the connection itself goes through the SSRF guard. Never throws.
  */

@@ -81,7 +81,7 @@ function answerUpload(
 }
 
 /**
- * `POST /api/v1/uploads` and `POST /api/v1/uploads/sts` (ARCHITECTURE §7), plus the direct-upload
+ * `POST /api/v1/uploads` and `POST /api/v1/uploads/sts` (docs/architecture.md §7), plus the direct-upload
  * confirmation and the setting that tells the portal which of the two ways to use.
  */
 export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Router {

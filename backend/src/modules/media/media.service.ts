@@ -7,7 +7,7 @@ import { ACCEPTED_FORMATS, inputKey, inputPrefix, isAcceptedFormat, type Accepte
 import type { StorageService } from './storage.service';
 import type { UploadRow, UploadsRepository } from './uploads.repository';
 
-/** The `POST /uploads` answer (ARCHITECTURE §7 promises `key`; the rest helps the portal). */
+/** The `POST /uploads` answer (docs/architecture.md §7 promises `key`; the rest helps the portal). */
 export interface UploadResult {
   key: string;
   width: number;

@@ -3,7 +3,7 @@ import { UnauthorizedError } from '../../errors/app-error';
 import type { KeyValueStore } from '../../infra/kv';
 
 /**
- * The backend side of the signed-message scheme shared with n8n (ARCHITECTURE §6):
+ * The backend side of the signed-message scheme shared with n8n (docs/architecture.md §6):
  * `v1=hex(HMAC-SHA256(secret, timestamp + "." + nonce + "." + rawBody))`. The node package
  * implements the same scheme; both test against `n8n-nodes-aiphoto/fixtures/signature-vectors.json`.
  * Here nonces live in the KeyValueStore (Redis in production) so every replica sees them.

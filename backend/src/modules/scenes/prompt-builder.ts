@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Db } from '../../db/transaction';
 import type { ScenesService } from './scenes.service';
 
-/** The fixed shot list of a model_pose12 run (ARCHITECTURE §9). */
+/** The fixed shot list of a model_pose12 run (docs/architecture.md §9). */
 export const MODEL_POSE12_POSES = [
   'front view',
   'side view',

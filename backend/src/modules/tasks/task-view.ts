@@ -38,7 +38,7 @@ export function resultKeysOf(row: TaskRow): string[] {
   return row.result_keys ? (JSON.parse(row.result_keys) as string[]) : [];
 }
 
-/** The public Task shape (ARCHITECTURE §7) with short-lived signed result URLs. */
+/** The public Task shape (docs/architecture.md §7) with short-lived signed result URLs. */
 export async function toTaskDto(row: TaskRow, urls: ObjectUrlPort, ttlSeconds: number): Promise<TaskDto> {
   const resultUrls =
     row.status === 'done' ? await Promise.all(resultKeysOf(row).map((k) => urls.signedUrl(k, ttlSeconds))) : [];

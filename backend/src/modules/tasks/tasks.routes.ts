@@ -186,7 +186,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   defineRoute(router, ctx.openapi, {
     method: 'post',
     path: '/api/v1/internal/n8n/callback',
-    summary: 'Signed progress/done/failed events from n8n (ARCHITECTURE §6)',
+    summary: 'Signed progress/done/failed events from n8n (docs/architecture.md §6)',
     tags: ['internal'],
     body: CallbackSchema,
     response: z.object({ ok: z.literal(true), applied: z.boolean() }),

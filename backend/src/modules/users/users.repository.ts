@@ -46,7 +46,7 @@ export class UsersRepository {
   }
 }
 
-/** The `Me` shape of ARCHITECTURE §7. */
+/** The `Me` shape of docs/architecture.md §7. */
 export interface Me {
   id: string;
   phone: string;

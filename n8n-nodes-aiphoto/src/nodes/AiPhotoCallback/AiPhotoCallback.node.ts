@@ -34,7 +34,7 @@ function resultKeyList(ctx: IExecuteFunctions, itemIndex: number): string[] {
   return keys;
 }
 
-/** The callback body of ARCHITECTURE §6, with only the fields that belong to the event. */
+/** The callback body of docs/architecture.md §6, with only the fields that belong to the event. */
 export function buildPayload(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
   const taskId = requiredString(ctx, 'taskId', 'Task ID', itemIndex);
   const event = ctx.getNodeParameter('event', itemIndex) as CallbackEvent;
