@@ -19,6 +19,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Stack } from '../../scripts/stack';
 import { randomPhone, requestJson, signInMerchant } from '../../scripts/stack-client';
+import { Webhook } from 'standardwebhooks';
 import { computeSignature, signMessage } from '../../backend/src/modules/n8n/signed-message';
 import { garment, horizontalOverflow, imagesLoaded, screenshot, SCREENSHOTS, watchErrors } from './support/browser';
 import { startUiStack, type UiStack } from './support/ui-stack';
@@ -288,6 +289,12 @@ describe('developer page', () => {
 
     expect(received).toHaveLength(1);
     const { headers, body } = received[0];
+    // Standard Webhooks: the reference library verifies the ping with the secret the page showed.
+    expect(new Webhook(secret).verify(body, headers as Record<string, string>)).toMatchObject({ type: 'ping' });
+    expect(() => new Webhook(secret).verify(`${body} `, headers as Record<string, string>)).toThrow();
+    expect(headers['webhook-id']).toBe(JSON.parse(body).id);
+    expect(await page.textContent('[data-testid=webhook-headers]')).toContain('webhook-signature: v1,');
+    // The deprecated headers are still sent, signed as before.
     const ts = String(headers['x-aiphoto-timestamp']);
     const nonce = String(headers['x-aiphoto-nonce']);
     expect(headers['x-aiphoto-event']).toBe('ping');

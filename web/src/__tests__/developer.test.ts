@@ -2,6 +2,9 @@ import { ApiError } from '../api';
 import {
   automationErrorKey,
   curlCreateTask,
+  DEPRECATED_HEADERS,
+  STANDARD_WEBHOOK_HEADERS,
+  VERIFY_SNIPPET,
   HIDDEN,
   revealReducer,
   toggleEvent,
@@ -101,5 +104,14 @@ describe('developer page wiring', () => {
     expect(curl).toMatch(/Authorization: Bearer ak_/);
     expect(curl).toMatch(/X-API-Key: ak_/);
     expect(curl).toMatch(/Idempotency-Key: /);
+  });
+
+  it('teaches Standard Webhooks verification and lists the deprecated headers apart', () => {
+    for (const name of ['webhook-id:', 'webhook-timestamp:', 'webhook-signature: v1,'])
+      expect(STANDARD_WEBHOOK_HEADERS).toContain(name);
+    expect(STANDARD_WEBHOOK_HEADERS).not.toMatch(/X-AiPhoto/);
+    expect(VERIFY_SNIPPET).toContain("from 'standardwebhooks'");
+    expect(VERIFY_SNIPPET).toContain('wh.verify(rawBody, req.headers)');
+    expect(DEPRECATED_HEADERS).toContain('X-AiPhoto-Signature');
   });
 });

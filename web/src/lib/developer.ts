@@ -96,9 +96,30 @@ export function curlCreateTask(origin: string): string {
   ].join('\n');
 }
 
-/** The signature line of the how-to, exactly as the receiver should compute it. */
-export const SIGNATURE_SCHEME =
-  'X-AiPhoto-Signature: v1=hex(HMAC-SHA256(secret, timestamp + "." + nonce + "." + rawBody))';
+/**
+ * The headers of every delivery (Standard Webhooks 1.0): the merchant verifies them with the
+ * Standard Webhooks library of their language, or by hand exactly as the last line says.
+ */
+export const STANDARD_WEBHOOK_HEADERS = [
+  'webhook-id: <event id, the same on every retry>',
+  'webhook-timestamp: <unix seconds>',
+  'webhook-signature: v1,base64(HMAC-SHA256(base64decode(secret without "whsec_"), id + "." + timestamp + "." + rawBody))',
+].join('\n');
+
+/** Verifying a delivery in Node.js with the reference library (`npm install standardwebhooks`). */
+export const VERIFY_SNIPPET = [
+  "import { Webhook } from 'standardwebhooks';",
+  '',
+  'const wh = new Webhook(process.env.AIPHOTO_WEBHOOK_SECRET); // whsec_…',
+  '// rawBody: the request body exactly as received (a string or Buffer, before JSON.parse)',
+  'const event = wh.verify(rawBody, req.headers); // throws when forged or older than 5 minutes',
+].join('\n');
+
+/** Headers of the scheme used before Standard Webhooks, still sent for one release. */
+export const DEPRECATED_HEADERS = [
+  'X-AiPhoto-Event, X-AiPhoto-Delivery, X-AiPhoto-Timestamp, X-AiPhoto-Nonce,',
+  'X-AiPhoto-Signature: v1=hex(HMAC-SHA256(secret, timestamp + "." + nonce + "." + rawBody))',
+].join('\n');
 
 /** Date and time as the merchant reads them in the chosen language. */
 export function formatTime(iso: string, lang: 'zh' | 'en'): string {

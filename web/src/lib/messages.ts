@@ -178,9 +178,12 @@ export const zh = {
   'dev.guide.authScope':
     '密钥可调用任务、上传和会员接口，权限与您登录门户相同；管理密钥和 Webhook 只能在本页登录后操作。',
   'dev.guide.curl': '示例：上传一张照片并生成白底主图',
-  'dev.guide.webhook': 'Webhook：每次投递为 POST JSON {id, type, createdAt, data}，带以下请求头：',
+  'dev.guide.webhook': 'Webhook：每次投递为 POST JSON {id, type, createdAt, data}，签名遵循开放标准',
+  'dev.guide.verifyLibrary':
+    '用 Standard Webhooks 官方库校验（Node.js、Python、Go、Java、PHP、Ruby、Rust、C# 等语言都有），密钥即创建时显示的 whsec_…：',
   'dev.guide.verify':
-    '校验：用原始请求体计算签名并做常量时间比较；拒绝时间戳相差超过 300 秒或 10 分钟内重复的 nonce；按 id 去重。任何 2xx 视为成功，否则约 1 小时内重试 8 次。',
+    '校验：用原始请求体验签并做常量时间比较；拒绝时间戳相差超过 5 分钟的请求；按 webhook-id 去重（重试时不变）。任何 2xx 视为成功，否则约 1 小时内重试 8 次。在此之前创建的 Webhook，若密钥含 - 或 _，交给官方库前请换成 + 和 /（末尾补 =）。',
+  'dev.guide.deprecated': '旧的签名请求头仍会随每次投递发送一个版本，已弃用，请改用上面的校验方式：',
 
   'dev.error.API_KEY_LIMIT': '有效密钥已达上限（20 个），请先吊销不用的密钥',
   'dev.error.WEBHOOK_LIMIT': 'Webhook 已达上限（10 个），请先删除不用的地址',
@@ -368,9 +371,14 @@ export const en: Record<MessageKey, string> = {
   'dev.guide.authScope':
     'A key can call the task, upload and membership routes with the same rights as your portal sign-in; keys and webhooks are managed only on this page while signed in.',
   'dev.guide.curl': 'Example: upload a photo and make a white-background image',
-  'dev.guide.webhook': 'Webhooks: each delivery is a JSON POST {id, type, createdAt, data} with these headers:',
+  'dev.guide.webhook':
+    'Webhooks: each delivery is a JSON POST {id, type, createdAt, data}, signed per the open standard',
+  'dev.guide.verifyLibrary':
+    'Verify with the Standard Webhooks library (available for Node.js, Python, Go, Java, PHP, Ruby, Rust, C# and more) and the whsec_… secret shown when you created the webhook:',
   'dev.guide.verify':
-    'Verify: compute the signature over the raw body and compare in constant time; reject a timestamp more than 300 s away or a nonce seen in the last 10 minutes; deduplicate on id. Any 2xx counts; otherwise we retry 8 times over about an hour.',
+    'Verify over the raw body with a constant-time compare; reject a timestamp more than 5 minutes away; deduplicate on webhook-id (it stays the same on retries). Any 2xx counts; otherwise we retry 8 times over about an hour. Webhooks created before this scheme: if the secret holds - or _, replace them with + and / (and pad with =) before giving it to a library.',
+  'dev.guide.deprecated':
+    'The headers of the earlier scheme are still sent with every delivery for one release; they are deprecated, move to the check above:',
 
   'dev.error.API_KEY_LIMIT': 'You have 20 active keys, the most allowed: revoke one you no longer use first',
   'dev.error.WEBHOOK_LIMIT': 'You have 10 webhooks, the most allowed: delete one you no longer use first',

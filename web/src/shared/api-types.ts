@@ -4319,7 +4319,7 @@ export interface components {
             items: components["schemas"]["ApiKey"][];
         };
         CreatedWebhookEndpoint: components["schemas"]["WebhookEndpoint"] & {
-            /** @description Signs every delivery (X-AiPhoto-Signature); shown only in this answer */
+            /** @description Standard Webhooks secret (whsec_…) that signs every delivery (webhook-signature); shown only in this answer */
             secret: string;
         };
         WebhookEndpoint: {

@@ -91,7 +91,7 @@ export class WebhookDeliveryWorker {
       endpoint.url,
       endpoint.secret,
       body,
-      { eventType: row.event_type, deliveryId: row.id },
+      { eventId: row.event_id, eventType: row.event_type, deliveryId: row.id },
       {
         timeoutMs: this.config.timeoutMs,
         allowPrivate: this.config.allowPrivateUrls,

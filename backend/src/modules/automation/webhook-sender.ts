@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { signMessage } from '../n8n/signed-message';
+import { standardWebhookHeaders } from './standard-webhooks';
 import { guardedLookup, ipLiteralOf, isInternalAddress } from './webhook-url-guard';
 
 export interface WebhookAttempt {
@@ -18,15 +19,16 @@ export interface SendOptions {
 const USER_AGENT = 'AiPhoto-Webhooks/1';
 
 /**
- * POSTs one event, signed like every AI Photo message (docs/architecture.md §6) but with the endpoint's
- * own secret. Redirects are not followed (a 3xx is a failure) so a receiver cannot bounce us to
+ * POSTs one event signed with the endpoint's secret per Standard Webhooks (`webhook-*` headers,
+ * standard-webhooks.ts), plus the deprecated `X-AiPhoto-*` headers of the scheme used before
+ * (docs/architecture.md §6 with the endpoint secret), kept for one release. Redirects are not followed (a 3xx is a failure) so a receiver cannot bounce us to
  * an internal address; the connection itself goes through the SSRF guard. Never throws.
  */
 export function sendWebhook(
   rawUrl: string,
   secret: string,
   body: string,
-  meta: { eventType: string; deliveryId: string },
+  meta: { eventId: string; eventType: string; deliveryId: string },
   options: SendOptions,
 ): Promise<WebhookAttempt> {
   const url = new URL(rawUrl);
@@ -52,6 +54,8 @@ export function sendWebhook(
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': USER_AGENT,
+          ...standardWebhookHeaders(secret, meta.eventId, body),
+          // Deprecated: the headers of the scheme used before Standard Webhooks, for one release.
           'X-AiPhoto-Event': meta.eventType,
           'X-AiPhoto-Delivery': meta.deliveryId,
           ...signMessage(secret, body),

@@ -11,7 +11,10 @@ const EndpointSchema = z
   .object({ id: z.string(), url: z.string(), events: z.array(z.string()), active: z.boolean(), createdAt: z.string() })
   .openapi('WebhookEndpoint');
 const CreatedEndpoint = EndpointSchema.extend({
-  secret: z.string().openapi({ description: 'Signs every delivery (X-AiPhoto-Signature); shown only in this answer' }),
+  secret: z.string().openapi({
+    description:
+      'Standard Webhooks secret (whsec_…) that signs every delivery (webhook-signature); shown only in this answer',
+  }),
 }).openapi('CreatedWebhookEndpoint');
 const DeliverySchema = z
   .object({

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { isoOrNull } from '../../db/time';
 import { inTransaction, type Db } from '../../db/transaction';
@@ -7,6 +7,7 @@ import type { TaskEventsPort } from '../tasks/task-ports';
 import type { AutomationConfig } from './automation.config';
 import type { DeliveryRow, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { eventsOf, type WebhookEndpointRow, type WebhookEndpointsRepository } from './webhook-endpoints.repository';
+import { newEndpointSecret } from './standard-webhooks';
 import { sendWebhook } from './webhook-sender';
 import { assertWebhookUrl } from './webhook-url-guard';
 
@@ -59,7 +60,7 @@ export class WebhooksService implements TaskEventsPort {
     const url = await assertWebhookUrl(input.url, this.config.allowPrivateUrls);
     const events = [...new Set(input.events?.length ? input.events : WEBHOOK_EVENTS)];
     const id = randomUUID();
-    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const secret = newEndpointSecret();
     await inTransaction(this.db, async (tx) => {
       if ((await this.endpoints.countOwned(tx, userId)) >= MAX_ENDPOINTS)
         throw new ConflictError(`At most ${MAX_ENDPOINTS} webhook endpoints`, 'WEBHOOK_LIMIT');
@@ -103,7 +104,7 @@ export class WebhooksService implements TaskEventsPort {
       endpoint.url,
       endpoint.secret,
       body,
-      { eventType: 'ping', deliveryId },
+      { eventId, eventType: 'ping', deliveryId },
       { timeoutMs: this.config.timeoutMs, allowPrivate: this.config.allowPrivateUrls },
     );
     const stored = await inTransaction(this.db, async (tx) => {

@@ -1,4 +1,4 @@
-import { curlCreateTask, SIGNATURE_SCHEME } from '../../lib/developer';
+import { curlCreateTask, DEPRECATED_HEADERS, STANDARD_WEBHOOK_HEADERS, VERIFY_SNIPPET } from '../../lib/developer';
 import { useI18n } from '../../lib/i18n';
 
 /** How to call the API with a key and how to verify a webhook; code stays in English. */
@@ -14,17 +14,24 @@ export function DeveloperGuide() {
       <pre className="code" data-testid="curl-example">
         {curlCreateTask(window.location.origin)}
       </pre>
-      <p>{t('dev.guide.webhook')}</p>
-      <pre className="code">
-        {[
-          'X-AiPhoto-Event: task.done',
-          'X-AiPhoto-Delivery: <id>',
-          'X-AiPhoto-Timestamp: <unix seconds>',
-          'X-AiPhoto-Nonce: <hex>',
-          SIGNATURE_SCHEME,
-        ].join('\n')}
+      <p>
+        {t('dev.guide.webhook')}{' '}
+        <a href="https://www.standardwebhooks.com" target="_blank" rel="noreferrer">
+          Standard Webhooks
+        </a>
+      </p>
+      <pre className="code" data-testid="webhook-headers">
+        {STANDARD_WEBHOOK_HEADERS}
+      </pre>
+      <p>{t('dev.guide.verifyLibrary')}</p>
+      <pre className="code" data-testid="verify-snippet">
+        {VERIFY_SNIPPET}
       </pre>
       <p className="muted small">{t('dev.guide.verify')}</p>
+      <p className="muted small">{t('dev.guide.deprecated')}</p>
+      <pre className="code muted small" data-testid="deprecated-headers">
+        {DEPRECATED_HEADERS}
+      </pre>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { startBackend, type RunningBackend } from '../../../bootstrap';
 import type { DriverName } from '../../../db/data-source';
@@ -129,12 +130,26 @@ export interface ReceivedWebhook {
   path: string;
   headers: IncomingHttpHeaders;
   body: { id: string; type: string; createdAt: string; data: Record<string, unknown> | null };
-  signatureOk: boolean;
+  /** Verified by the Standard Webhooks reference library with the endpoint secret. */
+  standardOk: boolean;
+  /** The deprecated X-AiPhoto-* signature, verified as before. */
+  legacyOk: boolean;
+}
+
+/** What a merchant's receiver does with the Standard Webhooks library for JavaScript. */
+function standardVerified(secret: string | undefined, raw: Buffer, headers: IncomingHttpHeaders): boolean {
+  try {
+    new Webhook(secret ?? '').verify(raw.toString('utf8'), headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * A merchant's webhook receiver: verifies each request with the endpoint's secret (as a
- * merchant would, with the same scheme) and answers the scripted statuses, then 200.
+ * A merchant's webhook receiver: verifies each request with the endpoint's secret (with the
+ * Standard Webhooks library, and the deprecated X-AiPhoto-* scheme as before) and answers the
+ * scripted statuses, then 200.
  */
 export async function startReceiver() {
   const received: ReceivedWebhook[] = [];
@@ -157,12 +172,13 @@ export async function startReceiver() {
           () => true,
           () => false,
         )
-        .then((signatureOk) => {
+        .then((legacyOk) => {
           received.push({
             path,
             headers: req.headers,
             body: JSON.parse(raw.toString('utf8')) as ReceivedWebhook['body'],
-            signatureOk,
+            standardOk: standardVerified(secrets.get(path), raw, req.headers),
+            legacyOk,
           });
           const status = scripts.get(path)?.shift() ?? 200;
           res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status < 300 ? 'ok' : 'receiver broke');

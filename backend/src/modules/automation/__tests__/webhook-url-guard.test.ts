@@ -36,7 +36,7 @@ describe('webhook SSRF guard', () => {
 
   it('refuses internal targets again at send time (addresses and names that resolve to them)', async () => {
     const options = { timeoutMs: 2000, allowPrivate: false };
-    const meta = { eventType: 'ping', deliveryId: 'd1' };
+    const meta = { eventId: 'e1', eventType: 'ping', deliveryId: 'd1' };
     const literal = await sendWebhook('http://127.0.0.1:9/hook', 'secret', '{}', meta, options);
     expect(literal).toMatchObject({ ok: false, statusCode: null, error: expect.stringMatching(/internal address/) });
     const named = await sendWebhook('http://localhost:9/hook', 'secret', '{}', meta, options);

@@ -60,7 +60,7 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     const user = await app.member(0);
     const created = await endpoint(user);
     expect(created.events).toEqual(['task.done', 'task.failed', 'task.canceled']);
-    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const list = await app.api().get('/api/v1/webhooks').set(bearer(user.token)).expect(200);
     expect(list.body.items).toHaveLength(1);
     expect(JSON.stringify(list.body)).not.toContain(created.secret);
@@ -91,8 +91,13 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     await app.worker.runOnce(); // another pass finds nothing more to send
     const got = receiver.at(hook.path);
     expect(got).toHaveLength(1);
-    expect(got[0].signatureOk).toBe(true);
-    expect(got[0].headers).toMatchObject({ 'x-aiphoto-event': 'task.done', 'x-aiphoto-delivery': log.id });
+    expect(got[0]).toMatchObject({ standardOk: true, legacyOk: true });
+    expect(got[0].headers).toMatchObject({
+      'webhook-id': log.eventId,
+      'webhook-signature': expect.stringMatching(/^v1,[A-Za-z0-9+/]{43}=$/),
+      'x-aiphoto-event': 'task.done',
+      'x-aiphoto-delivery': log.id,
+    });
     expect(got[0].body).toMatchObject({
       id: log.eventId,
       type: 'task.done',
@@ -152,7 +157,9 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     expect(log).toMatchObject({ attempts: 2, lastStatusCode: 200 });
     const got = receiver.at(hook.path);
     expect(got.map((r) => r.body.id)).toEqual([log.eventId, log.eventId]);
-    expect(got.every((r) => r.signatureOk)).toBe(true);
+    // Standard Webhooks: the same webhook-id on every attempt (the receiver's idempotency key).
+    expect(got.map((r) => r.headers['webhook-id'])).toEqual([log.eventId, log.eventId]);
+    expect(got.every((r) => r.standardOk && r.legacyOk)).toBe(true);
   });
 
   it('gives up after the last attempt and keeps the last error', async () => {
@@ -203,10 +210,11 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     const broken = await app.api().post(`/api/v1/webhooks/${hook.id}/test`).set(bearer(user.token)).expect(200);
     expect(broken.body).toMatchObject({ type: 'ping', status: 'failed', lastStatusCode: 500 });
     const got = receiver.at(hook.path);
-    expect(got.map((r) => [r.body.type, r.signatureOk])).toEqual([
-      ['ping', true],
-      ['ping', true],
+    expect(got.map((r) => [r.body.type, r.standardOk, r.legacyOk])).toEqual([
+      ['ping', true, true],
+      ['ping', true, true],
     ]);
+    expect(got[0].headers['webhook-id']).toBe(got[0].body.id);
     expect(got[0].body.data).toEqual({ endpointId: hook.id, message: 'AI Photo webhook test' });
     expect((await deliveries(user, hook.id)).map((d) => d.status)).toEqual(['failed', 'delivered']);
   });
