@@ -1,6 +1,7 @@
 /**
- * The whole system in one process tree: the vendor sandbox, the backend (in-process) and the
- * pinned real n8n (child process) provisioned with our nodes, credentials and workflows.
+ * The whole system in one process tree: the vendor sandbox (child process), the backend
+ * (in-process) and the pinned real n8n (child process) provisioned with our nodes, credentials
+ * and workflows.
  * `npm start` runs it with the embedded defaults; the system e2e suite runs it on MariaDB + Redis.
  */
 import { execFileSync } from 'node:child_process';
@@ -9,7 +10,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startBackend, type RunningBackend } from '../backend/src/bootstrap';
 import { DEFAULT_SECRETS, loadConfig, type AppConfig } from '../backend/src/config/config';
-import { createSandbox, type Sandbox } from '../sandbox/src';
+import type { CiMode } from '../sandbox/src';
+import { REPO_ROOT } from './child-service';
+import { startSandboxProcess, type SandboxProcess } from './sandbox-process';
 import {
   credentialSpecs,
   ensureN8nInstalled,
@@ -21,7 +24,7 @@ import {
   type RunningN8n,
 } from '../workflows/src/runtime';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
+export { REPO_ROOT };
 
 type Env = Record<string, string | undefined>;
 
@@ -32,6 +35,8 @@ export interface StackOptions {
   /** 0 picks a free port. */
   ports: { backend: number; n8n: number; sandbox: number };
   sandboxTiming?: { queueMs: number; runMs: number };
+  /** CI results of the sandbox; default `SANDBOX_CI_MODE` from env, else `pixels`. */
+  sandboxCiMode?: CiMode;
   onStep?: (message: string) => void;
 }
 
@@ -43,7 +48,7 @@ export interface Owner {
 export interface Stack {
   config: AppConfig;
   backend: RunningBackend;
-  sandbox: Sandbox;
+  sandbox: SandboxProcess;
   n8n: RunningN8n;
   owner: Owner;
   /** Stops n8n only (to prove tasks wait for it); `startN8n` brings the same instance back. */
@@ -105,13 +110,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   step('n8n runtime: checking the pinned install (the first run installs it, a few minutes)');
   const install = await ensureN8nInstalled({ onProgress: (p) => step(`n8n runtime: ${formatProgress(p)}`) });
 
-  const sandbox = await createSandbox({
+  const sandbox = await startSandboxProcess({
+    env,
     dataDir,
     port: options.ports.sandbox,
     cos,
-    runninghub: { apiKey: runningHubKey, ...(options.sandboxTiming ?? { queueMs: 2000, runMs: 8000 }) },
+    runningHubKey,
+    timing: options.sandboxTiming ?? { queueMs: 2000, runMs: 8000 },
+    ciMode: options.sandboxCiMode,
   });
-  step(`sandbox vendors at ${sandbox.url}`);
+  step(`sandbox vendors at ${sandbox.url} (pid ${sandbox.pid}, log ${sandbox.logFile})`);
 
   // Real ports up front: the backend's public URL (payment notify_url, n8n callbacks) must name them.
   const n8nPort = options.ports.n8n || (await freePort());

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CallCounter } from './calls';
 import { CiService, type CiOutcome } from './ci/ci.service';
+import type { CiMode } from './ci/precomputed';
 import type { CosSettings, RunningHubOutcome, RunningHubSettings, SandboxContext } from './context';
 import { controlRouter } from './control/control.routes';
 import { cosRouter } from './cos/cos.routes';
@@ -30,6 +31,8 @@ export interface SandboxOptions {
   host?: string;
   /** How others reach the sandbox (result URLs, code_url, COS Location); default `http://<host>:<port>`. */
   publicUrl?: string;
+  /** `pixels` (default) or `precomputed` CI results (see `CiMode`). */
+  ciMode?: CiMode;
 }
 
 export interface Sandbox {
@@ -68,7 +71,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.use(runningHubRouter(ctx, runningHub));
   app.use(wechatPayRouter(ctx, orders));
   app.use(payRouter(ctx, orders));
-  app.use(cosRouter(ctx, store, new CiService(store, ctx.ciScript, () => new URL(publicUrl).host)));
+  app.use(cosRouter(ctx, store, new CiService(store, ctx.ciScript, () => new URL(publicUrl).host, options.ciMode)));
 
   const server = app.listen(options.port ?? 9400, host);
   await new Promise<void>((ok, fail) => {

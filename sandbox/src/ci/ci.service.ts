@@ -4,7 +4,8 @@ import type { OutcomeScript } from '../script';
 import type { XmlNode } from '../xml';
 import { parsePicOperations, resolveFileId } from './pic-operations';
 import { describeImage, runSteps, type ProcessedImage } from './pipeline';
-import { parseGoodsMatting, parseRule } from './rules';
+import { PrecomputedResults, type CiMode } from './precomputed';
+import { parseGoodsMatting, parseRule, type RuleStep } from './rules';
 
 export type CiOutcome = 'success' | 'fail';
 
@@ -13,12 +14,22 @@ export type CiOutcome = 'success' | 'fail';
  * carrying Pic-Operations) and download-time GoodsMatting.
  */
 export class CiService {
+  private readonly precomputed: PrecomputedResults | null;
+
   constructor(
     private readonly store: ObjectStore,
     private readonly script: OutcomeScript<CiOutcome>,
     /** `host[:port]` used in `Location` values, as COS reports `<bucket host>/<key>`. */
     private readonly locationHost: () => string,
-  ) {}
+    mode: CiMode = 'pixels',
+  ) {
+    this.precomputed = mode === 'precomputed' ? new PrecomputedResults() : null;
+  }
+
+  /** The rule's result: on the source's pixels, or the precomputed one (see `CiMode`). */
+  private run(source: Buffer, steps: RuleStep[]): Promise<ProcessedImage> {
+    return this.precomputed ? this.precomputed.resultOf(steps) : runSteps(source, steps);
+  }
 
   /** A scripted failure looks like CI refusing the image, which callers must not retry. */
   private checkScript(): void {
@@ -35,7 +46,7 @@ export class CiService {
     this.checkScript();
     const results: XmlNode[] = [];
     for (const plan of plans) {
-      const out = await runSteps(source.body, plan.steps);
+      const out = await this.run(source.body, plan.steps);
       const meta = await this.store.put(plan.key, out.body, out.contentType);
       results.push(this.resultObject(plan.key, out, meta.etag));
     }
@@ -73,7 +84,7 @@ export class CiService {
     const step = parseGoodsMatting(params.toString());
     const source = await this.store.require(key);
     this.checkScript();
-    return runSteps(source.body, [step]);
+    return this.run(source.body, [step]);
   }
 
   private resultObject(key: string, out: ProcessedImage, etag: string): XmlNode {

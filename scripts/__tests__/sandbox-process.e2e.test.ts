@@ -1,0 +1,81 @@
+/**
+ * The vendor sandbox runs in a process of its own (never on the backend's event loop), and does
+ * not outlive whoever launched it, even when the launcher is killed without cleaning up.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSandboxProcess, type SandboxProcess } from '../sandbox-process';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+describe('sandbox process', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-sandbox-process-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('serves the vendor paths from its own process, writes its keys and log, and stops', async () => {
+    let sandbox: SandboxProcess | undefined;
+    try {
+      sandbox = await startSandboxProcess({
+        env: { ...process.env, NODE_ENV: 'test' },
+        dataDir,
+        port: 0,
+        cos: { secretId: 'AKIDtest', secretKey: 'test-secret', bucket: 'aiphoto-1250000000' },
+        runningHubKey: 'test-key',
+        timing: { queueMs: 0, runMs: 0 },
+        ciMode: 'precomputed',
+      });
+      expect(sandbox.pid).not.toBe(process.pid);
+      const health = (await (await fetch(`${sandbox.url}/sandbox/health`)).json()) as { publicUrl: string };
+      expect(health.publicUrl).toBe(sandbox.url);
+      // The backend reads the payment keys the sandbox process wrote into the shared data folder.
+      expect(JSON.parse(readFileSync(path.join(dataDir, 'sandbox-keys.json'), 'utf8'))).toHaveProperty('mchid');
+      expect(readFileSync(sandbox.logFile, 'utf8')).toContain('CI: precomputed');
+      const pid = sandbox.pid;
+      await sandbox.close();
+      sandbox = undefined;
+      expect(alive(pid)).toBe(false);
+    } finally {
+      await sandbox?.close();
+    }
+  }, 60_000);
+
+  it('exits by itself when its launcher is killed', async () => {
+    const launcher = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'fixtures/launch-sandbox.ts'), dataDir],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const started = await new Promise<{ pid: number; url: string }>((resolve, reject) => {
+      let out = '';
+      launcher.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]) as { pid: number; url: string });
+      });
+      launcher.once('exit', (code) => reject(new Error(`launcher exited with ${code}`)));
+    });
+    try {
+      expect((await fetch(`${started.url}/sandbox/health`)).status).toBe(200);
+      launcher.kill('SIGKILL');
+      await until(() => !alive(started.pid));
+    } finally {
+      if (alive(started.pid)) process.kill(started.pid, 'SIGKILL');
+      launcher.kill('SIGKILL');
+    }
+  }, 60_000);
+});
