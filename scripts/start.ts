@@ -7,18 +7,36 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../backend/src/config/config';
-import { buildArtifacts, REPO_ROOT, startStack, waitReady } from './stack';
+import { createLogger } from '../backend/src/infra/logger';
+import { installProcessGuards } from '../backend/src/infra/process-guards';
+import { buildArtifacts, REPO_ROOT, startStack, waitReady, type Stack } from './stack';
 
 const step = (message: string) => console.log(`[start] ${message}`);
+
+let stack: Stack | null = null;
+let stopping = false;
+/** Stops everything once (signal or fatal error) and exits with `exitCode`. */
+async function shutdown(reason: string, exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  step(`${reason}: stopping`);
+  await stack?.close();
+  process.exit(exitCode);
+}
 
 async function main(): Promise<void> {
   const envFile = path.join(REPO_ROOT, '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   const env = process.env;
+  // The backend runs in this process: the same last-resort handlers as `npm start -w backend`.
+  installProcessGuards({
+    logger: createLogger(env.LOG_LEVEL || 'info', 'aiphoto-start'),
+    fatal: (reason) => void shutdown(reason, 1),
+  });
   const started = Date.now();
   buildArtifacts(step, { rebuildUi: env.AIPHOTO_REBUILD_UI === 'true' });
   const port = (name: string, def: number) => Number(env[name] || def);
-  const stack = await startStack({
+  stack = await startStack({
     env,
     dataDir: path.resolve(REPO_ROOT, env.DATA_DIR || '.data'),
     ports: { backend: port('PORT', 3000), n8n: port('N8N_PORT', 5678), sandbox: port('SANDBOX_PORT', 9400) },
@@ -39,16 +57,8 @@ AI Photo is running (${((Date.now() - started) / 1000).toFixed(1)} s; readiness 
   sandbox        ${sandbox.url}   (SMS codes: ${sandbox.url}/sandbox/sms/outbox?phone=<phone>)
 Ctrl+C stops everything.`);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    step(`${signal}: stopping`);
-    await stack.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT', 0));
+  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
 }
 
 main().catch((err: unknown) => {

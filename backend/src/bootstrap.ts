@@ -32,7 +32,7 @@ export async function buildBackend(
 ): Promise<{ app: Express; ctx: AppContext; modules: AppModule[]; close(): Promise<void> }> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = await openDatabase(config.database);
-  const kv = createKeyValueStore(config.redis);
+  const kv = createKeyValueStore(config.redis, logger);
   const closers: Array<() => Promise<void> | void> = [];
   const ctx: AppContext = {
     config,

@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from './config/config';
-import { startBackend } from './bootstrap';
+import { startBackend, type RunningBackend } from './bootstrap';
+import { createLogger } from './infra/logger';
+import { installProcessGuards } from './infra/process-guards';
 
 /** `npm start -w backend`: the backend alone, configured from the environment. */
 async function main(): Promise<void> {
@@ -15,19 +17,26 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const backend = await startBackend(config);
-  const shutdown = (signal: string) => {
-    backend.ctx.logger.info({ signal }, 'shutting down');
+  const logger = createLogger(config.logLevel);
+  let backend: RunningBackend | null = null;
+  let stopping = false;
+  const shutdown = (reason: string, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    if (!backend) process.exit(exitCode);
     backend.close().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (err: unknown) => {
-        backend.ctx.logger.error({ err }, 'shutdown failed');
+        logger.error({ err }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  installProcessGuards({ logger, fatal: (reason) => shutdown(reason, 1) });
+  backend = await startBackend(config, { logger });
+  process.once('SIGINT', () => shutdown('SIGINT', 0));
+  process.once('SIGTERM', () => shutdown('SIGTERM', 0));
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,10 @@
 import { Redis } from 'ioredis';
+import type { Logger } from '../logger';
+import { throttled } from '../throttled-log';
 import type { KeyValueStore, Unsubscribe, WindowCount } from './kv-store';
+
+/** A Redis that is down makes the client emit an error per reconnect attempt: log one per window. */
+const ERROR_LOG_INTERVAL_MS = 30_000;
 
 /**
  * Redis-backed KeyValueStore. Keys carry a prefix so several deployments (or test runs)
@@ -11,13 +16,21 @@ export class RedisKeyValueStore implements KeyValueStore {
   private subscriber: Redis | null = null;
   private readonly handlers = new Map<string, Set<(message: string) => void>>();
 
+  private readonly logError: (err: Error) => void;
+
   constructor(
     url: string,
     private readonly prefix = 'aiphoto:',
+    logger?: Logger,
   ) {
     this.client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
-    // Errors surface through the commands that fail; without a listener ioredis would log noise.
-    this.client.on('error', () => undefined);
+    // Commands that fail also reject to their callers; the log says why the connection is down
+    // (refused, auth, DNS), rate-limited because a client that cannot connect retries in a loop.
+    this.logError = throttled<Error>(
+      (err, suppressed) => logger?.error({ err, suppressed }, 'Redis client error'),
+      ERROR_LOG_INTERVAL_MS,
+    );
+    this.client.on('error', this.logError);
   }
 
   private k(key: string): string {
@@ -64,7 +77,7 @@ export class RedisKeyValueStore implements KeyValueStore {
     const full = this.k(channel);
     if (!this.subscriber) {
       this.subscriber = this.client.duplicate();
-      this.subscriber.on('error', () => undefined);
+      this.subscriber.on('error', this.logError);
       this.subscriber.on('message', (ch: string, message: string) => {
         for (const handler of this.handlers.get(ch) ?? []) handler(message);
       });

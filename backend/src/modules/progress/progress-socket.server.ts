@@ -78,11 +78,29 @@ export class ProgressSocketServer {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
+  /**
+   * The `upgrade` listener. Node removed its own `error` listener from this socket before the
+   * event, so a reset would crash the process without ours; and nothing may throw out of here
+   * (an exception in an event listener takes the whole process down).
+   */
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== this.path) {
+    socket.on('error', (err) => this.logger.debug({ err }, 'upgrade socket error'));
+    try {
+      this.route(req, socket, head);
+    } catch (err) {
+      this.logger.warn({ err, url: req.url }, 'upgrade failed');
+      refuse(socket, 400, 'Bad Request');
+    }
+  }
+
+  private route(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = originFormTarget(req.url);
+    if (url?.pathname !== this.path) {
       // Other upgrade listeners may own that path; answer only when nobody else can.
-      if (this.server && this.server.listenerCount('upgrade') === 1) refuse(socket, 404, 'Not Found');
+      if (this.server && this.server.listenerCount('upgrade') === 1) {
+        if (url) refuse(socket, 404, 'Not Found');
+        else refuse(socket, 400, 'Bad Request');
+      }
       return;
     }
     const token = tokenOf(req, url);
@@ -94,7 +112,12 @@ export class ProgressSocketServer {
       refuse(socket, 401, 'Unauthorized');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.connected(ws, userId));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.connected(ws, userId).catch((err: unknown) => {
+        this.logger.error({ err, userId }, 'progress socket setup failed');
+        ws.terminate();
+      });
+    });
   }
 
   private async connected(socket: WebSocket, userId: string): Promise<void> {
@@ -107,10 +130,12 @@ export class ProgressSocketServer {
     socket.on('error', (err) => this.logger.debug({ err, userId }, 'progress socket error'));
     let release: (() => Promise<void>) | null = null;
     let gone = false;
+    const releaseQuietly = () =>
+      release?.().catch((err: unknown) => this.logger.warn({ err, userId }, 'progress unsubscribe failed'));
     socket.once('close', () => {
       gone = true;
       this.clients.delete(client);
-      void release?.().catch((err: unknown) => this.logger.warn({ err, userId }, 'progress unsubscribe failed'));
+      void releaseQuietly();
     });
     try {
       release = await this.hub.subscribe(userId, (event) => send(socket, { type: 'task', ...event }));
@@ -119,8 +144,9 @@ export class ProgressSocketServer {
       socket.close(1011, 'subscription failed');
       return;
     }
+    // Closed while subscribing: the close handler ran before `release` existed.
     if (gone) {
-      await release();
+      await releaseQuietly();
       return;
     }
     send(socket, { type: 'ready', userId });
@@ -128,12 +154,16 @@ export class ProgressSocketServer {
 
   private beat(): void {
     for (const client of this.clients) {
-      if (!client.alive) {
-        client.socket.terminate();
-        continue;
+      try {
+        if (!client.alive) {
+          client.socket.terminate();
+          continue;
+        }
+        client.alive = false;
+        client.socket.ping();
+      } catch (err) {
+        this.logger.debug({ err }, 'progress heartbeat failed');
       }
-      client.alive = false;
-      client.socket.ping();
     }
   }
 }
@@ -160,8 +190,26 @@ function chooseProtocol(offered: Set<string>): string | false {
   return first ?? false;
 }
 
+/**
+ * The request-target as a URL when it is in origin form (`/path?query`), the only form a
+ * WebSocket client sends; null for anything else (`//`, `*`, absolute or unparsable targets).
+ */
+function originFormTarget(target: string | undefined): URL | null {
+  if (!target?.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+const REFUSAL_CODES: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND' };
+
+/** Answers the upgrade with an HTTP error, then destroys the socket (a half-open one would linger). */
 function refuse(socket: Duplex, status: number, reason: string): void {
-  const body = JSON.stringify({ error: { code: status === 401 ? 'UNAUTHORIZED' : 'NOT_FOUND', message: reason } });
+  if (socket.destroyed) return;
+  const body = JSON.stringify({ error: { code: REFUSAL_CODES[status] ?? 'BAD_REQUEST', message: reason } });
+  socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { MemoryKeyValueStore, RedisKeyValueStore, type KeyValueStore } from '..';
+import { capturingLogger } from '../../../testing/capturing-logger';
 import { testRedisUrl } from '../../../testing/test-config';
 
 const stores: Array<[string, () => KeyValueStore]> = [
@@ -75,3 +77,23 @@ async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('redis key-value store without a reachable Redis', () => {
+  it('logs why the client cannot connect, once per window however often it retries', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { logger, lines } = capturingLogger();
+    const kv = new RedisKeyValueStore(`redis://127.0.0.1:${port}/15`, 'test:down:', logger);
+    try {
+      await expect(kv.get('anything')).rejects.toThrow();
+      const errors = lines.map((l) => JSON.parse(l) as { msg: string; err?: { code?: string } });
+      expect(errors.filter((e) => e.msg === 'Redis client error')).toEqual([
+        expect.objectContaining({ err: expect.objectContaining({ code: 'ECONNREFUSED' }) }),
+      ]);
+    } finally {
+      await kv.close();
+    }
+  });
+});

@@ -1,12 +1,16 @@
+import { WebSocket } from 'ws';
+import type { AppContext } from '../../../app-context';
 import type { AppConfig } from '../../../config/config';
+import type { Logger } from '../../../infra/logger';
 import { startBackend, type RunningBackend } from '../../../bootstrap';
+import { capturingLogger } from '../../../testing/capturing-logger';
 import { createTestDatabase, type TestDatabase } from '../../../testing/test-db';
 import { testConfig, testRedisUrl } from '../../../testing/test-config';
 import { JwtService } from '../../auth/jwt.service';
 import { ProgressHub } from '../progress-hub';
 import { progressModule } from '../progress.module';
 import type { ProgressSocketServer } from '../progress-socket.server';
-import { connectProgress, refusedStatus, waitFor } from './ws-test-client';
+import { connectProgress, rawUpgrade, refusedStatus, waitFor } from './ws-test-client';
 
 interface Replica {
   backend: RunningBackend;
@@ -15,12 +19,17 @@ interface Replica {
 }
 
 /** A backend with only the progress module, so the test reaches its hub and socket server. */
-async function startReplica(config: AppConfig, heartbeatMs?: number): Promise<Replica> {
+async function startReplica(
+  config: AppConfig,
+  heartbeatMs?: number,
+  options: { hub?: (ctx: AppContext) => ProgressHub; logger?: Logger } = {},
+): Promise<Replica> {
   let hub: ProgressHub | undefined;
   let sockets: ProgressSocketServer | undefined;
   const backend = await startBackend(config, {
+    logger: options.logger,
     modules: async (ctx) => {
-      hub = new ProgressHub(ctx.kv, ctx.logger);
+      hub = options.hub?.(ctx) ?? new ProgressHub(ctx.kv, ctx.logger);
       const jwt = new JwtService(ctx.config.auth.jwtSecret, ctx.config.auth.jwtTtlSeconds);
       const module = progressModule(ctx, { hub, jwt, socket: { heartbeatMs } });
       sockets = module.sockets;
@@ -197,4 +206,64 @@ describe('progress over /ws in one process (SQLite, no Redis)', () => {
     expect(await closed).toBe(1001);
     expect(own.hub.subscribedUsers()).toBe(0);
   });
+  it('destroys the socket of a refused upgrade instead of leaving it half-open', async () => {
+    const answer = await rawUpgrade(replica.backend.url, '//', { keepOurSide: true });
+    try {
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.raw.slice(answer.raw.indexOf('\r\n\r\n') + 4))).toEqual({
+        error: { code: 'BAD_REQUEST', message: 'Bad Request' },
+      });
+      // Our side is still open: only the server letting go brings its count to zero.
+      await waitFor(async () => ((await connections(replica)) === 0 ? true : undefined), 'the server to drop it');
+    } finally {
+      answer.socket.destroy();
+    }
+  });
+
+  it('releases (and logs a failed release of) a subscription whose socket closed while it was opening', async () => {
+    let opened!: () => void;
+    const subscribing = new Promise<void>((resolve) => (opened = resolve));
+    /** Subscribes only when the test says so, and fails to release: the early-close path. */
+    class SlowHub extends ProgressHub {
+      released = 0;
+      override async subscribe(): Promise<() => Promise<void>> {
+        await subscribing;
+        return async () => {
+          this.released++;
+          throw new Error('redis went away');
+        };
+      }
+    }
+    const { logger, lines } = capturingLogger();
+    let slow: SlowHub | undefined;
+    const own = await startReplica(testConfig({}, db.config), undefined, {
+      logger,
+      hub: (ctx) => (slow = new SlowHub(ctx.kv, ctx.logger)),
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const socket = new WebSocket(`${own.backend.url.replace(/^http/, 'ws')}/ws`, [
+        'aiphoto-progress',
+        merchantToken(config, 'early'),
+      ]);
+      await new Promise((resolve) => socket.once('open', resolve));
+      socket.close();
+      await waitFor(() => (own.sockets.connectionCount() === 0 ? true : undefined), 'the server to see the close');
+      opened();
+      await waitFor(() => (lines.some((l) => l.includes('progress unsubscribe failed')) ? true : undefined), 'the log');
+      expect(slow!.released).toBe(1);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await own.backend.close();
+    }
+  });
 });
+
+function connections(replica: Replica): Promise<number> {
+  return new Promise((resolve, reject) =>
+    replica.backend.server.getConnections((err, count) => (err ? reject(err) : resolve(count))),
+  );
+}

@@ -1,10 +1,15 @@
+import net from 'node:net';
 import { WebSocket } from 'ws';
 
 /** Polls `check` until it returns a value other than undefined, failing after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -60,5 +65,58 @@ export function refusedStatus(baseUrl: string, target = '/ws', protocols: string
     });
     socket.once('open', () => reject(new Error('the upgrade was accepted')));
     socket.once('error', () => undefined);
+  });
+}
+
+export interface RawAnswer {
+  /** The status line's code, or 0 when the server answered nothing before closing. */
+  status: number;
+  raw: string;
+  /** Our end of the connection (already destroyed unless `keepOurSide`). */
+  socket: net.Socket;
+}
+
+/**
+ * Sends one hand-written upgrade request over a plain TCP socket (a WebSocket client would
+ * refuse to send a hostile request-target) and collects the answer until the server ends the
+ * connection (our side stays half-open until then, so only the server can end the wait).
+ * `keepOurSide` leaves our side open afterwards, to see whether the server let go of it.
+ */
+export function rawUpgrade(
+  baseUrl: string,
+  target: string,
+  options: { method?: string; headers?: Record<string, string>; timeoutMs?: number; keepOurSide?: boolean } = {},
+): Promise<RawAnswer> {
+  const { hostname, port } = new URL(baseUrl);
+  const headers = {
+    Host: 'x',
+    Upgrade: 'websocket',
+    Connection: 'Upgrade',
+    'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    'Sec-WebSocket-Version': '13',
+    ...options.headers,
+  };
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  const socket = net.connect({ host: hostname, port: Number(port), allowHalfOpen: true });
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server kept ${target} open: ${Buffer.concat(chunks).toString()}`));
+    }, options.timeoutMs ?? 5000);
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.on('end', () => {
+      clearTimeout(timer);
+      if (!options.keepOurSide) socket.destroy();
+      const raw = Buffer.concat(chunks).toString('latin1');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0), raw, socket });
+    });
+    socket.write(`${options.method ?? 'GET'} ${target} HTTP/1.1\r\n${head}\r\n`);
   });
 }

@@ -1,7 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import pino from 'pino';
+import { capturingLogger } from '../../../testing/capturing-logger';
 import { testConfig } from '../../../testing/test-config';
 import { createSmsSender } from '../sms.service';
 import { SmsFailedError, maskPhone, toE164 } from '../sms-sender';
@@ -43,18 +42,6 @@ class FakeTencentCloud {
     this.server.closeAllConnections();
     return new Promise((ok) => this.server.close(() => ok()));
   }
-}
-
-/** A logger whose lines the test can read back, to prove codes never reach the logs. */
-function capturingLogger(): { logger: pino.Logger; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
 }
 
 function sendSmsReply(status: Record<string, unknown>) {
