@@ -264,9 +264,25 @@ describe('developer page', () => {
     expect((await tasks({ authorization: `Bearer ${key}` })).status).toBe(200);
     expect((await tasks({ 'x-api-key': key })).status).toBe(200);
 
+    // A webhook registered with the key (as the n8n events trigger does) is marked with the key…
+    const viaKey = `${hookUrl}?by=key`;
+    const made = await fetch(`${stack.backend.url}/api/v1/webhooks`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: viaKey, events: ['task.done'] }),
+    });
+    expect(made.status).toBe(201);
+    await page.reload();
+    const keyHook = `[data-testid=webhook-row][data-url="${viaKey}"]`;
+    expect(await page.textContent(`${keyHook} [data-testid=webhook-by-key]`)).toContain(`${key.slice(0, 11)}_…`);
+
     await page.click(`${row} [data-testid=api-key-revoke]`);
     await page.click(`${row} [data-testid=api-key-revoke-yes]`);
     await page.waitForSelector(`${row}[data-revoked=true]`);
+    // …and goes with it.
+    await page.reload();
+    await page.waitForSelector(`${row}[data-revoked=true]`);
+    expect(await page.$(keyHook)).toBeNull();
     const refused = await tasks({ authorization: `Bearer ${key}` });
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('INVALID_API_KEY');

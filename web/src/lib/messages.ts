@@ -155,6 +155,8 @@ export const zh = {
   'dev.hooks.badUrl': '请输入 http:// 或 https:// 开头的地址',
   'dev.hooks.noEvents': '请至少选择一个事件',
   'dev.hooks.limit': '最多 10 个 Webhook',
+  'dev.hooks.byKey': '由 API 密钥创建',
+  'dev.hooks.byKeyHint': '例如 n8n 的 AI Photo 事件触发器在启用时自动创建；吊销该密钥会一并删除此 Webhook',
 
   'dev.delivery.pending': '等待重试',
   'dev.delivery.delivered': '已送达',
@@ -176,7 +178,7 @@ export const zh = {
   'dev.guide.title': '接入说明',
   'dev.guide.auth': '认证：在请求头中带上密钥，任选其一：',
   'dev.guide.authScope':
-    '密钥可调用任务、上传和会员接口，权限与您登录门户相同；管理密钥和 Webhook 只能在本页登录后操作。',
+    '密钥可调用任务、上传和会员接口，权限与您登录门户相同；密钥只能管理它自己创建的 Webhook（如 n8n 触发器），管理密钥和其他 Webhook 只能在本页登录后操作。',
   'dev.guide.curl': '示例：上传一张照片并生成白底主图',
   'dev.guide.webhook': 'Webhook：每次投递为 POST JSON {id, type, createdAt, data}，签名遵循开放标准',
   'dev.guide.verifyLibrary':
@@ -347,6 +349,9 @@ export const en: Record<MessageKey, string> = {
   'dev.hooks.badUrl': 'Enter an address starting with http:// or https://',
   'dev.hooks.noEvents': 'Choose at least one event',
   'dev.hooks.limit': 'At most 10 webhooks',
+  'dev.hooks.byKey': 'Created with API key',
+  'dev.hooks.byKeyHint':
+    'For example by the n8n AI Photo events trigger when its workflow is activated; revoking that key deletes this webhook too',
 
   'dev.delivery.pending': 'Retrying',
   'dev.delivery.delivered': 'Delivered',
@@ -369,7 +374,7 @@ export const en: Record<MessageKey, string> = {
   'dev.guide.title': 'How to connect',
   'dev.guide.auth': 'Authentication: send the key in a request header, either one:',
   'dev.guide.authScope':
-    'A key can call the task, upload and membership routes with the same rights as your portal sign-in; keys and webhooks are managed only on this page while signed in.',
+    'A key can call the task, upload and membership routes with the same rights as your portal sign-in, and manage only the webhooks it registered itself (such as an n8n trigger); keys and all other webhooks are managed only on this page while signed in.',
   'dev.guide.curl': 'Example: upload a photo and make a white-background image',
   'dev.guide.webhook':
     'Webhooks: each delivery is a JSON POST {id, type, createdAt, data}, signed per the open standard',

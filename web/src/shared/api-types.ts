@@ -3136,7 +3136,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Own webhook endpoints (never the secret) */
+        /** Own webhook endpoints (never the secret); an API key sees only those it registered */
         get: {
             parameters: {
                 query?: never;
@@ -3174,15 +3174,6 @@ export interface paths {
                     };
                 };
                 /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -3194,7 +3185,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Register a webhook endpoint (the signing secret is shown once) */
+        /** Register a webhook endpoint (the signing secret is shown once); an API key owns what it registers */
         post: {
             parameters: {
                 query?: never;
@@ -3236,15 +3227,6 @@ export interface paths {
                     };
                 };
                 /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3277,7 +3259,65 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One own webhook endpoint (never the secret) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         /** Remove a webhook endpoint and its delivery log */
@@ -3310,15 +3350,6 @@ export interface paths {
                 };
                 /** @description Error */
                 401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error */
-                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3400,15 +3431,6 @@ export interface paths {
                     };
                 };
                 /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3475,15 +3497,6 @@ export interface paths {
                 };
                 /** @description Error */
                 401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error */
-                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4327,6 +4340,8 @@ export interface components {
             url: string;
             events: string[];
             active: boolean;
+            /** @description Prefix of the API key that registered it (such as an n8n trigger); null when made in the portal */
+            apiKeyPrefix: string | null;
             createdAt: string;
         };
         CreateWebhookEndpoint: {

@@ -2,6 +2,7 @@ import { InitialSchema1732230000000 } from './1732230000000-initial-schema';
 import { SeedSceneCatalog1732230100000 } from './1732230100000-seed-scene-catalog';
 import { AdminUsersDisabledAt1732230200000 } from './1732230200000-admin-users-disabled-at';
 import { WebhookDeliveries1732230300000 } from './1732230300000-webhook-deliveries';
+import { WebhookEndpointsApiKey1732230400000 } from './1732230400000-webhook-endpoints-api-key';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   SeedSceneCatalog1732230100000,
   AdminUsersDisabledAt1732230200000,
   WebhookDeliveries1732230300000,
+  WebhookEndpointsApiKey1732230400000,
 ];

@@ -5,6 +5,8 @@ import type { AdminClaims, JwtService, MerchantClaims } from './jwt.service';
 export interface AuthUser {
   id: string;
   phone: string;
+  /** Set when the request authenticated with an API key: what that key may touch is narrower. */
+  apiKeyId?: string;
 }
 
 export interface AuthAdmin {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { fromDbTime, isoOrNull } from '../../db/time';
-import { inTransaction } from '../../db/transaction';
+import { inTransaction, type Db } from '../../db/transaction';
 import { ConflictError, NotFoundError } from '../../errors/app-error';
 import type { Logger } from '../../infra/logger';
 import { API_KEY_PREFIX, type ApiKeyResolver, type AuthUser } from '../auth/auth.middleware';
@@ -27,13 +27,23 @@ export const MAX_ACTIVE_KEYS = 20;
  * brute-forced, and an unsalted hash can be looked up by its unique index on every request.
  * The prefix (not secret) lets a merchant tell keys apart in the list.
  */
+export interface ApiKeyHooks {
+  /** Runs inside the revoking transaction when a key stops working (its webhook endpoints go). */
+  onRevoke?: (tx: Db, userId: string, keyId: string) => Promise<void>;
+  now?: () => Date;
+}
+
 export class ApiKeysService implements ApiKeyResolver {
+  private readonly now: () => Date;
+
   constructor(
     private readonly db: DataSource,
     private readonly keys: ApiKeysRepository,
     private readonly logger: Logger,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    private readonly hooks: ApiKeyHooks = {},
+  ) {
+    this.now = hooks.now ?? (() => new Date());
+  }
 
   async create(userId: string, name: string): Promise<ApiKeyView & { key: string }> {
     const prefix = randomBytes(4).toString('hex');
@@ -55,7 +65,11 @@ export class ApiKeysService implements ApiKeyResolver {
 
   /** Revoking twice is fine; someone else's key is "not found" (never revealed). */
   async revoke(userId: string, id: string): Promise<void> {
-    const revoked = await inTransaction(this.db, (tx) => this.keys.revoke(tx, userId, id, this.now()));
+    const revoked = await inTransaction(this.db, async (tx) => {
+      if (!(await this.keys.revoke(tx, userId, id, this.now()))) return false;
+      await this.hooks.onRevoke?.(tx, userId, id);
+      return true;
+    });
     if (!revoked && !(await this.keys.existsOwned(this.db.manager, userId, id)))
       throw new NotFoundError('API key not found', 'API_KEY_NOT_FOUND');
   }
@@ -74,7 +88,7 @@ export class ApiKeysService implements ApiKeyResolver {
         this.logger.warn({ err, apiKeyId: found.id }, 'could not record API key use'),
       );
     }
-    return { id: found.user_id, phone: found.phone };
+    return { id: found.user_id, phone: found.phone, apiKeyId: found.id };
   }
 }
 

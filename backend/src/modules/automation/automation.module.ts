@@ -31,10 +31,12 @@ export interface Automation {
 export function createAutomation(ctx: AppContext, deps: { jwt: JwtService }): Automation {
   const config = automationConfig(ctx.config);
   const logger = ctx.logger.child({ component: 'automation' });
-  const apiKeys = new ApiKeysService(ctx.db, new ApiKeysRepository(), logger);
   const endpoints = new WebhookEndpointsRepository();
   const deliveries = new WebhookDeliveriesRepository();
   const webhooks = new WebhooksService(ctx.db, endpoints, deliveries, config);
+  const apiKeys = new ApiKeysService(ctx.db, new ApiKeysRepository(), logger, {
+    onRevoke: (tx, userId, keyId) => webhooks.removeForKey(tx, userId, keyId),
+  });
   return {
     apiKeys,
     webhooks,
@@ -42,7 +44,7 @@ export function createAutomation(ctx: AppContext, deps: { jwt: JwtService }): Au
       const worker = new WebhookDeliveryWorker(ctx.db, endpoints, deliveries, tasks, config, logger);
       const router = Router();
       apiKeysRoutes(ctx, { jwt: deps.jwt, service: apiKeys }, router);
-      webhooksRoutes(ctx, { jwt: deps.jwt, service: webhooks }, router);
+      webhooksRoutes(ctx, { jwt: deps.jwt, apiKeys, service: webhooks }, router);
       return {
         name: 'automation',
         router,

@@ -6,7 +6,12 @@ import { ConflictError, NotFoundError } from '../../errors/app-error';
 import type { TaskEventsPort } from '../tasks/task-ports';
 import type { AutomationConfig } from './automation.config';
 import type { DeliveryRow, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
-import { eventsOf, type WebhookEndpointRow, type WebhookEndpointsRepository } from './webhook-endpoints.repository';
+import {
+  eventsOf,
+  type EndpointScope,
+  type WebhookEndpointRow,
+  type WebhookEndpointsRepository,
+} from './webhook-endpoints.repository';
 import { newEndpointSecret } from './standard-webhooks';
 import { sendWebhook } from './webhook-sender';
 import { assertWebhookUrl } from './webhook-url-guard';
@@ -16,11 +21,15 @@ export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 /** Enough for a shop's systems; a bound keeps one account from fanning every event out widely. */
 export const MAX_ENDPOINTS = 10;
 
+export type { EndpointScope } from './webhook-endpoints.repository';
+
 export interface EndpointView {
   id: string;
   url: string;
   events: string[];
   active: boolean;
+  /** Prefix of the API key that registered it (e.g. an n8n trigger); null when made in the portal. */
+  apiKeyPrefix: string | null;
   createdAt: string;
 }
 
@@ -43,6 +52,7 @@ export interface DeliveryView {
  * and stored in clear because every delivery is signed with it (HMAC needs the key itself; a
  * hash, unlike an API key's, would be useless). Also the tasks' events port: a finished task
  * enqueues one delivery per subscribed endpoint inside the settling transaction.
+ * Every merchant-facing method takes an EndpointScope: an API key reaches only its own endpoints.
  */
 export class WebhooksService implements TaskEventsPort {
   constructor(
@@ -54,9 +64,10 @@ export class WebhooksService implements TaskEventsPort {
   ) {}
 
   async create(
-    userId: string,
+    scope: EndpointScope,
     input: { url: string; events?: WebhookEventType[] },
   ): Promise<EndpointView & { secret: string }> {
+    const { userId } = scope;
     const url = await assertWebhookUrl(input.url, this.config.allowPrivateUrls);
     const events = [...new Set(input.events?.length ? input.events : WEBHOOK_EVENTS)];
     const id = randomUUID();
@@ -64,33 +75,50 @@ export class WebhooksService implements TaskEventsPort {
     await inTransaction(this.db, async (tx) => {
       if ((await this.endpoints.countOwned(tx, userId)) >= MAX_ENDPOINTS)
         throw new ConflictError(`At most ${MAX_ENDPOINTS} webhook endpoints`, 'WEBHOOK_LIMIT');
-      await this.endpoints.insert(tx, { id, userId, url: url.toString(), secret, events }, this.now());
+      const apiKeyId = scope.apiKeyId ?? null;
+      await this.endpoints.insert(tx, { id, userId, url: url.toString(), secret, events, apiKeyId }, this.now());
     });
-    return { ...toEndpointView((await this.endpoints.findOwned(this.db.manager, userId, id))!), secret };
+    return { ...(await this.get(scope, id)), secret };
   }
 
-  async list(userId: string): Promise<EndpointView[]> {
-    return (await this.endpoints.listOwned(this.db.manager, userId)).map(toEndpointView);
+  async list(scope: EndpointScope): Promise<EndpointView[]> {
+    return (await this.endpoints.listOwned(this.db.manager, scope)).map(toEndpointView);
+  }
+
+  async get(scope: EndpointScope, id: string): Promise<EndpointView> {
+    return toEndpointView(await this.owned(scope, id));
   }
 
   /** Removes the endpoint and its log; pending deliveries to it stop with it. */
-  async remove(userId: string, id: string): Promise<void> {
+  async remove(scope: EndpointScope, id: string): Promise<void> {
     const removed = await inTransaction(this.db, async (tx) => {
-      if (!(await this.endpoints.deleteOwned(tx, userId, id))) return false;
+      if (!(await this.endpoints.deleteOwned(tx, scope, id))) return false;
       await this.deliveries.deleteForEndpoint(tx, id);
       return true;
     });
     if (!removed) throw notFound();
   }
 
-  async deliveriesOf(userId: string, id: string, limit: number): Promise<DeliveryView[]> {
-    await this.owned(userId, id);
-    return (await this.deliveries.listForEndpoint(this.db.manager, userId, id, limit)).map(toDeliveryView);
+  /**
+   * Removes the endpoints an API key registered, inside the transaction that revokes the key:
+   * their owner (an n8n trigger, say) can no longer delete them, and must not keep receiving.
+   */
+  async removeForKey(tx: Db, userId: string, apiKeyId: string): Promise<void> {
+    for (const id of await this.endpoints.idsOfKey(tx, userId, apiKeyId)) {
+      await this.endpoints.deleteOwned(tx, { userId, apiKeyId }, id);
+      await this.deliveries.deleteForEndpoint(tx, id);
+    }
+  }
+
+  async deliveriesOf(scope: EndpointScope, id: string, limit: number): Promise<DeliveryView[]> {
+    await this.owned(scope, id);
+    return (await this.deliveries.listForEndpoint(this.db.manager, scope.userId, id, limit)).map(toDeliveryView);
   }
 
   /** Sends a `ping` once, now, and logs it; not retried (the merchant is watching the answer). */
-  async ping(userId: string, id: string): Promise<DeliveryView> {
-    const endpoint = await this.owned(userId, id);
+  async ping(scope: EndpointScope, id: string): Promise<DeliveryView> {
+    const { userId } = scope;
+    const endpoint = await this.owned(scope, id);
     const eventId = randomUUID();
     const deliveryId = randomUUID();
     const createdAt = this.now();
@@ -138,8 +166,8 @@ export class WebhooksService implements TaskEventsPort {
     }
   }
 
-  private async owned(userId: string, id: string): Promise<WebhookEndpointRow> {
-    const endpoint = await this.endpoints.findOwned(this.db.manager, userId, id);
+  private async owned(scope: EndpointScope, id: string): Promise<WebhookEndpointRow> {
+    const endpoint = await this.endpoints.findOwned(this.db.manager, scope, id);
     if (!endpoint) throw notFound();
     return endpoint;
   }
@@ -153,6 +181,7 @@ function toEndpointView(row: WebhookEndpointRow): EndpointView {
     url: row.url,
     events: eventsOf(row),
     active: Boolean(row.active),
+    apiKeyPrefix: row.api_key_prefix ?? null,
     createdAt: isoOrNull(row.created_at)!,
   };
 }

@@ -48,6 +48,11 @@ export function WebhookRow({ endpoint, onDelete }: { endpoint: WebhookEndpoint; 
         <span className="muted">
           {t('dev.created')} {formatTime(endpoint.createdAt, lang)}
         </span>
+        {endpoint.apiKeyPrefix && (
+          <span className="muted" data-testid="webhook-by-key" title={t('dev.hooks.byKeyHint')}>
+            {t('dev.hooks.byKey')} <code className="mono">ak_{endpoint.apiKeyPrefix}_…</code>
+          </span>
+        )}
       </div>
       <div className="actions">
         <button

@@ -236,6 +236,61 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     await app.api().get(`/api/v1/webhooks/${hook.id}/deliveries`).set(bearer(owner.token)).expect(404);
   });
 
+  it('lets an API key register, read and remove only its own endpoints; revoking the key removes them', async () => {
+    const user = await app.member(1);
+    const portal = await endpoint(user);
+    const key = async (name: string) =>
+      (await app.api().post('/api/v1/api-keys').set(bearer(user.token)).send({ name }).expect(201)).body as {
+        id: string;
+        key: string;
+        prefix: string;
+      };
+    const [n8n, erp] = [await key('n8n'), await key('erp')];
+    const path = receiver.newPath();
+    const made = await app
+      .api()
+      .post('/api/v1/webhooks')
+      .set('X-API-Key', n8n.key)
+      .send({ url: receiver.url(path), events: ['task.done'] })
+      .expect(201);
+    receiver.trust(path, made.body.secret);
+    expect(made.body).toMatchObject({ apiKeyPrefix: n8n.prefix, events: ['task.done'] });
+    const own = await app.api().get('/api/v1/webhooks').set(bearer(n8n.key)).expect(200);
+    expect(own.body.items.map((e: { id: string }) => e.id)).toEqual([made.body.id]);
+    await app.api().get(`/api/v1/webhooks/${made.body.id}`).set(bearer(n8n.key)).expect(200);
+    // The portal's endpoint and another key's are out of this key's reach.
+    for (const call of [
+      app.api().get(`/api/v1/webhooks/${portal.id}`),
+      app.api().delete(`/api/v1/webhooks/${portal.id}`),
+      app.api().post(`/api/v1/webhooks/${portal.id}/test`),
+      app.api().get(`/api/v1/webhooks/${portal.id}/deliveries`),
+    ])
+      expect((await call.set(bearer(n8n.key)).expect(404)).body.error.code).toBe('WEBHOOK_NOT_FOUND');
+    expect((await app.api().get('/api/v1/webhooks').set(bearer(erp.key)).expect(200)).body.items).toEqual([]);
+    await app.api().get(`/api/v1/webhooks/${made.body.id}`).set(bearer(erp.key)).expect(404);
+    const all = await app.api().get('/api/v1/webhooks').set(bearer(user.token)).expect(200);
+    expect(all.body.items.map((e: { apiKeyPrefix: string | null }) => e.apiKeyPrefix).sort()).toEqual(
+      [n8n.prefix, null].sort(),
+    );
+
+    await finishedTask(user, 'done');
+    await eventually(
+      () => receiver.at(path),
+      (got) => got.length === 1,
+    );
+    expect(receiver.at(path)[0]).toMatchObject({ standardOk: true, body: { type: 'task.done' } });
+
+    await app.api().delete(`/api/v1/api-keys/${n8n.id}`).set(bearer(user.token)).expect(204);
+    const left = await app.api().get('/api/v1/webhooks').set(bearer(user.token)).expect(200);
+    expect(left.body.items.map((e: { id: string }) => e.id)).toEqual([portal.id]);
+    const logRows = (await app.backend.ctx.db.query(
+      'SELECT COUNT(*) AS n FROM webhook_deliveries WHERE endpoint_id = ?',
+      [made.body.id],
+    )) as Array<{ n: number | string }>;
+    expect(Number(logRows[0].n)).toBe(0);
+    await app.api().delete(`/api/v1/webhooks/${made.body.id}`).set(bearer(n8n.key)).expect(401);
+  });
+
   it('refuses loopback and private addresses when they are not allowed', async () => {
     const user = await app.member(0);
     const strict = new WebhooksService(
@@ -255,9 +310,12 @@ describe.each(drivers)('webhooks on %s', (driver) => {
       'http://localhost/x',
       'http://[::ffff:192.168.0.1]/',
     ]) {
-      await expect(strict.create(user.id, { url })).rejects.toMatchObject({ status: 400, code: 'WEBHOOK_URL_PRIVATE' });
+      await expect(strict.create({ userId: user.id }, { url })).rejects.toMatchObject({
+        status: 400,
+        code: 'WEBHOOK_URL_PRIVATE',
+      });
     }
-    await expect(strict.create(user.id, { url: 'http://93.184.216.34/hook' })).resolves.toMatchObject({
+    await expect(strict.create({ userId: user.id }, { url: 'http://93.184.216.34/hook' })).resolves.toMatchObject({
       url: 'http://93.184.216.34/hook',
     });
   });
