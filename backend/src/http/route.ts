@@ -1,7 +1,21 @@
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
+import { NotFoundError } from '../errors/app-error';
 import { ErrorResponse } from '../openapi/registry';
+
+/**
+ * Names every plain object answers (`__proto__`, `constructor`, `toString`…). No id, key or name
+ * in this API is one, and code that looks a parameter up in an object would find the prototype's
+ * member instead of nothing: such a path parameter answers 404 before any handler sees it.
+ */
+const PROTOTYPE_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+function assertNoPrototypeKeys(params: Record<string, unknown>): void {
+  for (const value of Object.values(params)) {
+    if (typeof value === 'string' && PROTOTYPE_KEYS.has(value)) throw new NotFoundError(`Nothing is named ${value}`);
+  }
+}
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -73,6 +87,7 @@ export function defineRoute<
 
   const handler: RequestHandler = async (req, res, next) => {
     try {
+      assertNoPrototypeKeys(req.params);
       const input = {
         body: (spec.body ? spec.body.parse(req.body ?? {}) : req.body) as z.output<B>,
         query: (spec.query ? spec.query.parse(req.query) : req.query) as z.output<Q>,

@@ -5,7 +5,14 @@ extendZodWithOpenApi(z);
 
 /** Schemas shared by many routes. */
 export const ErrorResponse = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.unknown().optional(),
+      detailCount: z.number().int().optional(),
+    }),
+  })
   .openapi('Error');
 
 export function createOpenApiRegistry(): OpenAPIRegistry {

@@ -1318,7 +1318,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/payments/{channel}/notify": {
+    "/api/v1/payments/sandbox/notify": {
         parameters: {
             query?: never;
             header?: never;
@@ -1327,14 +1327,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Payment channel notify (wechat, alipay, sandbox) */
+        /** Payment notify from the sandbox channel */
         post: {
             parameters: {
                 query?: never;
                 header?: never;
-                path: {
-                    channel: string;
-                };
+                path?: never;
                 cookie?: never;
             };
             requestBody?: never;
@@ -4092,6 +4090,7 @@ export interface components {
                 code: string;
                 message: string;
                 details?: unknown;
+                detailCount?: number;
             };
         };
         AdminSceneList: {

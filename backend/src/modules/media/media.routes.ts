@@ -1,8 +1,8 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import express, { type RequestHandler, type Response, type Router } from 'express';
-import multer from 'multer';
+import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
-import { PayloadTooLargeError, ValidationError } from '../../errors/app-error';
+import { ValidationError } from '../../errors/app-error';
+import { singleFile } from '../../http/multipart';
 import { defineRoute } from '../../http/route';
 import type { JwtService } from '../auth/jwt.service';
 import { currentUser, requireUser, type ApiKeyResolver } from '../auth/auth.middleware';
@@ -37,28 +37,6 @@ const UploadConfigResponse = z
     maxBytes: z.number().int().openapi({ description: 'Largest accepted image in bytes (413 above it)' }),
   })
   .openapi('UploadConfig');
-
-/**
- * Parses one multipart `file` into memory, capped at `maxBytes`, and maps multer's errors
- * to the common error shape (413 for size, 400 for anything else malformed).
- */
-function singleFile(maxBytes: number): RequestHandler {
-  const parse = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 20 },
-  }).single('file');
-  return (req, res, next) => {
-    parse(req, res, (err: unknown) => {
-      if (!err) return next();
-      if (err instanceof multer.MulterError) {
-        if (err.code === 'LIMIT_FILE_SIZE')
-          return next(new PayloadTooLargeError(`The file is larger than ${maxBytes} bytes`));
-        return next(new ValidationError(`Upload a single image in the multipart field "file" (${err.code})`));
-      }
-      next(err);
-    });
-  };
-}
 
 export interface MediaRouteDeps {
   jwt: JwtService;
@@ -106,7 +84,7 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
       'Upload an image (multipart field "file"; JPEG, PNG or WebP). 201 when stored, 200 when the same bytes were already uploaded.',
     tags: ['media'],
     secured: true,
-    before: [auth, singleFile(deps.uploadMaxBytes)],
+    before: [auth, singleFile('file', deps.uploadMaxBytes)],
     status: 201,
     response: UploadResponse,
     errors: [413, 415],

@@ -28,8 +28,9 @@ export interface SniffedImage {
  * Only the header is parsed; no pixels are decoded here.
  */
 export async function sniffImage(bytes: Buffer): Promise<SniffedImage> {
-  const meta = await sharp(bytes)
-    .metadata()
+  // sharp() itself throws (not rejects) on some inputs, e.g. an empty buffer.
+  const meta = await Promise.resolve()
+    .then(() => sharp(bytes).metadata())
     .catch(() => null);
   const format: string | undefined = meta?.format;
   if (!meta || !isAcceptedFormat(format) || !meta.width || !meta.height) throw new UnsupportedMediaError();

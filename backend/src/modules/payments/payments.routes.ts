@@ -1,5 +1,4 @@
 import express, { Router } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../../app-context';
 import { defineRoute } from '../../http/route';
 import type { PaymentsService } from './payments.service';
@@ -7,8 +6,9 @@ import type { PaymentsService } from './payments.service';
 type WithRawBody = { rawBody?: Buffer };
 
 /**
- * `POST /api/v1/payments/:channel/notify`: provider → us. Never answers with our error shape:
- * each channel gets the answer it understands (WeChat 204 / `{code:"FAIL"}`, Alipay `success`).
+ * `POST /api/v1/payments/<channel>/notify`: provider → us. A notify that reaches its handler is
+ * answered in the form its channel understands (WeChat 204 / `{code:"FAIL"}`, Alipay `success`);
+ * a body that cannot be read (too many parameters, bad encoding) gets our 4xx error shape.
  */
 export function paymentsRoutes(
   ctx: AppContext,
@@ -24,25 +24,26 @@ export function paymentsRoutes(
       (req as unknown as WithRawBody).rawBody = buf;
     },
   });
-  defineRoute(router, ctx.openapi, {
-    method: 'post',
-    path: '/api/v1/payments/:channel/notify',
-    summary: 'Payment channel notify (wechat, alipay, sandbox)',
-    tags: ['payments'],
-    before: [form],
-    params: z.object({ channel: z.string().max(16) }),
-    handler: async ({ req, res, params }) => {
-      const outcome = await payments.handleNotify(params.channel, {
-        headers: req.headers,
-        rawBody: (req as unknown as WithRawBody).rawBody ?? Buffer.alloc(0),
-        body: req.body,
-      });
-      const answer = answerers.get(params.channel);
-      if (!answer) return void res.status(404).json({ code: 'FAIL', message: 'channel not enabled' });
-      if (outcome.ok) answer.answerSuccess(res);
-      else answer.answerFailure(res, outcome.status, outcome.message);
-    },
-  });
+  // One route per enabled channel, not `/:channel/notify`: any other name (`%`, `__proto__`,
+  // a disabled channel) matches no route and answers 404 in our error shape.
+  for (const [channel, answer] of answerers) {
+    defineRoute(router, ctx.openapi, {
+      method: 'post',
+      path: `/api/v1/payments/${channel}/notify`,
+      summary: `Payment notify from the ${channel} channel`,
+      tags: ['payments'],
+      before: [form],
+      handler: async ({ req, res }) => {
+        const outcome = await payments.handleNotify(channel, {
+          headers: req.headers,
+          rawBody: (req as unknown as WithRawBody).rawBody ?? Buffer.alloc(0),
+          body: req.body,
+        });
+        if (outcome.ok) answer.answerSuccess(res);
+        else answer.answerFailure(res, outcome.status, outcome.message);
+      },
+    });
+  }
   return router;
 }
 

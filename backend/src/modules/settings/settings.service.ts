@@ -93,7 +93,8 @@ export class SettingsService {
 
   /** Sets (or with `null`, resets to the env default) one value. */
   async set(key: string, value: unknown): Promise<SettingView> {
-    if (!(key in SETTINGS)) throw new NotFoundError(`No setting named ${key}`, 'SETTING_NOT_FOUND');
+    // Own keys only: `in` would also find `__proto__`, `constructor`, `toString`…
+    if (!Object.hasOwn(SETTINGS, key)) throw new NotFoundError(`No setting named ${key}`, 'SETTING_NOT_FOUND');
     const k = key as SettingKey;
     if (value === null) {
       await inTransaction(this.ds, (tx) => execute(tx, 'DELETE FROM settings WHERE `key` = ?', [k]));

@@ -1,0 +1,26 @@
+import type { RequestHandler } from 'express';
+import multer from 'multer';
+import { AppError, PayloadTooLargeError } from '../errors/app-error';
+import { multipartError } from './error-translation';
+
+/**
+ * Parses one multipart file field into memory, capped at `maxBytes` (413 above it). Whatever
+ * the parser throws is the client's malformed body (400, see multipartError), and an empty
+ * file is refused here (400 EMPTY_FILE) before any image library sees it.
+ */
+export function singleFile(field: string, maxBytes: number): RequestHandler {
+  const parse = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 20 },
+  }).single(field);
+  return (req, res, next) => {
+    parse(req, res, (err: unknown) => {
+      if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
+        return next(new PayloadTooLargeError(`The file is larger than ${maxBytes} bytes`));
+      }
+      if (err) return next(multipartError(err));
+      if (req.file && req.file.size === 0) return next(new AppError(400, 'EMPTY_FILE', 'The uploaded file is empty'));
+      next();
+    });
+  };
+}

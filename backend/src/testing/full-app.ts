@@ -1,0 +1,41 @@
+import request from 'supertest';
+import { buildBackend } from '../bootstrap';
+import { JwtService } from '../modules/auth/jwt.service';
+import { createTestUser } from './money-factories';
+import { createTestDatabase } from './test-db';
+import { testConfig } from './test-config';
+
+export type FullApp = Awaited<ReturnType<typeof fullApp>>;
+
+/**
+ * The whole backend as `npm start` assembles it (every module, on a fresh SQLite database, no
+ * server listening: drive it with supertest), with a merchant who has credits and the
+ * bootstrap admin signed in, so authenticated routes are reached too.
+ */
+export async function fullApp(env: Record<string, string> = {}) {
+  const db = await createTestDatabase('sqlite');
+  await db.ds.destroy();
+  const config = testConfig(env, db.config);
+  const backend = await buildBackend(config);
+  const userId = await createTestUser(backend.ctx.db.manager, { quota: 50 });
+  const merchantToken = new JwtService(config.auth.jwtSecret, 3600).sign('aiphoto-merchant', {
+    sub: userId,
+    phone: '13900000000',
+  });
+  const login = await request(backend.app)
+    .post('/api/v1/admin/login')
+    .send({ username: config.adminBootstrap.username, password: config.adminBootstrap.password })
+    .expect(200);
+  return {
+    app: backend.app,
+    backend,
+    config,
+    userId,
+    merchantToken,
+    adminToken: login.body.token as string,
+    close: async () => {
+      await backend.close();
+      await db.drop();
+    },
+  };
+}
