@@ -303,14 +303,13 @@ describe('under pressure and failure', () => {
     const s = await login();
     await buyMembership(s);
     const key = await upload(s, await garment(9));
-    // The 10-minute deadline, shortened at runtime through the console's settings API.
+    // The 10-minute deadline, shortened at runtime on the task type through the console's API.
     const admin = await call('POST', '/api/v1/admin/login', undefined, {
       username: stack.config.adminBootstrap.username,
       password: stack.config.adminBootstrap.password,
     });
     expect(
-      (await call('PUT', '/api/v1/admin/settings/task.deadline.model_pose12_seconds', admin.body.token, { value: 5 }))
-        .status,
+      (await call('PATCH', '/api/v1/admin/task-types/model_pose12', admin.body.token, { deadlineSeconds: 5 })).status,
     ).toBe(200);
     try {
       await fetch(`${stack.sandbox.url}/sandbox/runninghub/script`, {
@@ -332,7 +331,7 @@ describe('under pressure and failure', () => {
       expect(await finished(s, id, 30_000)).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT' });
       expect(await quota(s)).toBe(100);
     } finally {
-      await call('PUT', '/api/v1/admin/settings/task.deadline.model_pose12_seconds', admin.body.token, { value: null });
+      await call('PATCH', '/api/v1/admin/task-types/model_pose12', admin.body.token, { deadlineSeconds: 600 });
     }
   });
 });

@@ -23,10 +23,9 @@ export type ApiKey = Schemas['ApiKey'];
 export type WebhookEndpoint = Schemas['WebhookEndpoint'];
 export type WebhookDelivery = Schemas['WebhookDelivery'];
 type TaskQuery = QueryOf<'/api/v1/tasks', 'get'>;
-/** The kinds of task the server runs: `Task.type` is a plain string, the list filter names them. */
-export type TaskType = NonNullable<TaskQuery['type']>;
-
-export const TASK_TYPES: readonly TaskType[] = ['basic_clean', 'model_pose12'];
+/** The kinds of task this build has texts for; the server's list is `GET /api/v1/task-types`. */
+export const TASK_TYPES = ['basic_clean', 'model_pose12'] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
 
 export function isTaskType(type: string): type is TaskType {
   return (TASK_TYPES as readonly string[]).includes(type);

@@ -9,8 +9,6 @@ const FIELDS: Record<string, { label: string; unit: string; fen?: true }> = {
   'plan.price_fen': { label: '会员价格', unit: '元', fen: true },
   'plan.monthly_quota': { label: '每期额度', unit: '点' },
   'plan.days': { label: '会员有效天数', unit: '天' },
-  'task.deadline.basic_clean_seconds': { label: '白底主图超时', unit: '秒' },
-  'task.deadline.model_pose12_seconds': { label: '模特图超时', unit: '秒' },
 };
 
 const fieldOf = (key: string) => FIELDS[key] ?? { label: key, unit: '' };

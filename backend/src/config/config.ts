@@ -96,8 +96,6 @@ const envSchema = z.object({
   // Payments (modules/payments/payments.config.ts documents each).
   ...paymentsEnvShape,
 
-  TASK_DEADLINE_BASIC_CLEAN_SECONDS: int(120, 5),
-  TASK_DEADLINE_MODEL_POSE12_SECONDS: int(600, 5),
   TASK_WATCHDOG_INTERVAL_MS: int(5000, 50),
   OUTBOX_POLL_INTERVAL_MS: int(500, 10),
   OUTBOX_MAX_BACKOFF_MS: int(30000, 100),
@@ -146,8 +144,6 @@ export interface AppConfig {
   payments: PaymentsConfig;
   rateLimit: { apiPer15Min: number };
   tasks: {
-    basicCleanDeadlineSeconds: number;
-    modelPose12DeadlineSeconds: number;
     watchdogIntervalMs: number;
     outboxPollIntervalMs: number;
     outboxMaxBackoffMs: number;
@@ -214,8 +210,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     payments,
     rateLimit: { apiPer15Min: env.RATE_LIMIT_API_PER_15MIN },
     tasks: {
-      basicCleanDeadlineSeconds: env.TASK_DEADLINE_BASIC_CLEAN_SECONDS,
-      modelPose12DeadlineSeconds: env.TASK_DEADLINE_MODEL_POSE12_SECONDS,
       watchdogIntervalMs: env.TASK_WATCHDOG_INTERVAL_MS,
       outboxPollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
       outboxMaxBackoffMs: env.OUTBOX_MAX_BACKOFF_MS,

@@ -16,6 +16,7 @@ import { ScenesService } from './scenes/scenes.service';
 import { settingsRoutes } from './settings/settings.routes';
 import { SettingsService } from './settings/settings.service';
 import { defaultStaticApps, staticModule } from './static/static.module';
+import { adminTaskTypeRoutes } from './task-types/task-types.routes';
 import { tasksModule } from './tasks/tasks.module';
 import { UsersRepository } from './users/users.repository';
 
@@ -61,12 +62,6 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
       scenes: prompts,
       progress,
       events: automation.webhooks,
-      deadlines: {
-        seconds: (type) =>
-          settings.get(
-            type === 'basic_clean' ? 'task.deadline.basic_clean_seconds' : 'task.deadline.model_pose12_seconds',
-          ),
-      },
     },
     requireUser(jwt, apiKeys),
     (res, fileName, entries) => media.zip.stream(res, fileName, entries),
@@ -74,6 +69,11 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   const automationModule = automation.module(taskView(ctx, tasks.repository, media.storage));
   const adminTasks: AppModule = { name: 'admin-tasks', router: adminTasksRoutes(ctx, { jwt, urls: media.storage }) };
   const adminSettings: AppModule = { name: 'settings', router: settingsRoutes(ctx, { jwt, settings }) };
+  // Task types as data: the console registers products (the public list is on the tasks router).
+  const adminTaskTypes: AppModule = {
+    name: 'admin-task-types',
+    router: adminTaskTypeRoutes(ctx, { jwt, types: tasks.types }),
+  };
   // Last: the built portal and console, with client-side route fallback.
   return [
     ...identity,
@@ -84,6 +84,7 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
     automationModule,
     adminTasks,
     adminSettings,
+    adminTaskTypes,
     staticModule(defaultStaticApps()),
   ];
 }

@@ -10,6 +10,7 @@ const task = (over: Partial<Task> = {}): Task => ({
   params: {},
   inputKey: 'input/u1/abc.jpg',
   inputUrl: 'http://storage.test/input/u1/abc.jpg',
+  inputUrls: { garment: ['http://storage.test/input/u1/abc.jpg'] },
   resultUrls: [],
   errorCode: null,
   errorReason: null,

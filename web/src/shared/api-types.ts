@@ -2174,6 +2174,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/task-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Enabled task types: names, inputs, parameters, credits and outputs (no workflow internals) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskTypeList"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -2187,7 +2250,7 @@ export interface paths {
                 query?: {
                     cursor?: string;
                     limit?: number;
-                    type?: "basic_clean" | "model_pose12";
+                    type?: string;
                     status?: "queued" | "processing" | "done" | "failed" | "canceled";
                 };
                 header?: never;
@@ -3542,7 +3605,7 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: "queued" | "processing" | "done" | "failed" | "canceled";
-                    type?: "basic_clean" | "model_pose12";
+                    type?: string;
                     userId?: string;
                     phone?: string;
                     limit?: number;
@@ -3935,6 +3998,303 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/task-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every task type, disabled ones included, with workflow path, deadline and prompt template */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AdminTaskType"][];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a task type (its workflow must exist in n8n under webhookPath) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateTaskType"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminTaskType"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/task-types/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One task type */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminTaskType"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a task type (tasks already created keep the definition they were made with) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["UpdateTaskType"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminTaskType"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -4262,6 +4622,56 @@ export interface components {
             /** @description Largest accepted image in bytes (413 above it) */
             maxBytes: number;
         };
+        TaskTypeList: {
+            items: components["schemas"]["TaskType"][];
+        };
+        TaskType: {
+            key: string;
+            name: {
+                zh: string;
+                en: string;
+            };
+            description: {
+                zh: string;
+                en: string;
+            };
+            sampleImageUrl: string | null;
+            credits: number;
+            outputs: number;
+            cacheable: boolean;
+            inputs: components["schemas"]["TaskTypeInput"][];
+            params: components["schemas"]["TaskTypeParam"][];
+        };
+        TaskTypeInput: {
+            name: string;
+            /** @enum {string} */
+            kind: "image" | "task";
+            label: {
+                zh: string;
+                en: string;
+            };
+            minResults?: number;
+        };
+        TaskTypeParam: {
+            name: string;
+            /** @enum {string} */
+            kind: "scene" | "category" | "choice" | "text";
+            label: {
+                zh: string;
+                en: string;
+            };
+            /** @default true */
+            required: boolean;
+            options?: {
+                value: string;
+                label: {
+                    zh: string;
+                    en: string;
+                };
+            }[];
+            maxLength?: number;
+            default?: string;
+        };
         TaskBatch: {
             batchId: string;
             tasks: components["schemas"]["Task"][];
@@ -4269,8 +4679,7 @@ export interface components {
         Task: {
             id: string;
             batchId: string;
-            /** @enum {string} */
-            type: "basic_clean" | "model_pose12";
+            type: string;
             /** @enum {string} */
             status: "queued" | "processing" | "done" | "failed" | "canceled";
             progress: number;
@@ -4279,6 +4688,9 @@ export interface components {
             };
             inputKey: string;
             inputUrl: string;
+            inputUrls: {
+                [key: string]: string[];
+            };
             resultUrls: string[];
             errorCode: string | null;
             errorReason: string | null;
@@ -4288,12 +4700,22 @@ export interface components {
         };
         CreateTasks: {
             /**
-             * @description one of basic_clean, model_pose12
+             * @description a key of GET /api/v1/task-types
              * @example basic_clean
              */
             type: string;
             inputKey?: string;
+            /** @description one task per key, in the type's first input slot */
             inputKeys?: string[];
+            /**
+             * @description slot name → upload key (a task id for `task` slots); slots after the first are shared by the batch
+             * @example {
+             *       "model": "input/…/model.jpg"
+             *     }
+             */
+            inputs?: {
+                [key: string]: string;
+            };
             /** @default {} */
             params: {
                 [key: string]: unknown;
@@ -4373,8 +4795,7 @@ export interface components {
             userId: string;
             phone: string;
             batchId: string;
-            /** @enum {string} */
-            type: "basic_clean" | "model_pose12";
+            type: string;
             /** @enum {string} */
             status: "queued" | "processing" | "done" | "failed" | "canceled";
             progress: number;
@@ -4425,6 +4846,70 @@ export interface components {
             defaultValue: number;
             overridden: boolean;
             description: string;
+        };
+        AdminTaskType: components["schemas"]["TaskType"] & {
+            webhookPath: string;
+            deadlineSeconds: number;
+            enabled: boolean;
+            sort: number;
+            promptTemplate: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        CreateTaskType: {
+            name: {
+                zh: string;
+                en: string;
+            };
+            /**
+             * @default {
+             *       "zh": "",
+             *       "en": ""
+             *     }
+             */
+            description: {
+                zh: string;
+                en: string;
+            };
+            /** @default null */
+            sampleImageUrl: string | null;
+            webhookPath: string;
+            credits: number;
+            deadlineSeconds: number;
+            inputs: components["schemas"]["TaskTypeInput"][];
+            /** @default [] */
+            params: components["schemas"]["TaskTypeParam"][];
+            outputs: number;
+            /** @default false */
+            cacheable: boolean;
+            /** @default true */
+            enabled: boolean;
+            /** @default 0 */
+            sort: number;
+            /** @default null */
+            promptTemplate: string | null;
+            key: string;
+        };
+        UpdateTaskType: {
+            name?: {
+                zh: string;
+                en: string;
+            };
+            description?: {
+                zh: string;
+                en: string;
+            };
+            sampleImageUrl?: string | null;
+            webhookPath?: string;
+            credits?: number;
+            deadlineSeconds?: number;
+            inputs?: components["schemas"]["TaskTypeInput"][];
+            params?: components["schemas"]["TaskTypeParam"][];
+            outputs?: number;
+            cacheable?: boolean;
+            enabled?: boolean;
+            sort?: number;
+            promptTemplate?: string | null;
         };
         Health: {
             /** @enum {string} */

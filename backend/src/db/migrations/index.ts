@@ -3,6 +3,7 @@ import { SeedSceneCatalog1732230100000 } from './1732230100000-seed-scene-catalo
 import { AdminUsersDisabledAt1732230200000 } from './1732230200000-admin-users-disabled-at';
 import { WebhookDeliveries1732230300000 } from './1732230300000-webhook-deliveries';
 import { WebhookEndpointsApiKey1732230400000 } from './1732230400000-webhook-endpoints-api-key';
+import { TaskTypes1732230500000 } from './1732230500000-task-types';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   AdminUsersDisabledAt1732230200000,
   WebhookDeliveries1732230300000,
   WebhookEndpointsApiKey1732230400000,
+  TaskTypes1732230500000,
 ];

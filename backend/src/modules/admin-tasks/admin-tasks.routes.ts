@@ -7,7 +7,6 @@ import { defineRoute } from '../../http/route';
 import { requireAdmin } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
 import type { ObjectUrlPort } from '../tasks/task-ports';
-import { TASK_TYPES } from '../tasks/task-types';
 import { resultKeysOf } from '../tasks/task-view';
 import { AdminTasksRepository, type AdminTaskRow } from './admin-tasks.repository';
 
@@ -19,7 +18,7 @@ const AdminTask = z
     userId: z.string(),
     phone: z.string(),
     batchId: z.string(),
-    type: z.enum(TASK_TYPES),
+    type: z.string(),
     status: z.enum(STATUSES),
     progress: z.number(),
     params: z.record(z.string(), z.unknown()),
@@ -91,7 +90,7 @@ export function adminTasksRoutes(ctx: AppContext, deps: { jwt: JwtService; urls:
     before: [requireAdmin(deps.jwt)],
     query: z.object({
       status: z.enum(STATUSES).optional(),
-      type: z.enum(TASK_TYPES).optional(),
+      type: z.string().max(32).optional(),
       userId: z.string().max(64).optional(),
       phone: z.string().max(20).optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -25,12 +25,27 @@ export function randomSeed(): number {
   return randomInt(1, SEED_LIMIT);
 }
 
-/** Joins the parts with ", ", trimming each and dropping trailing punctuation operators may type. */
-export function composeModelPose12Prompt(sceneFragment: string, categoryFragment: string): string {
+/** The model_pose12 prompt as a template (the seeded `task_types.prompt_template` of that type). */
+export const MODEL_POSE12_TEMPLATE = `{scene}, {category}, ${MODEL_POSE12_POSES.join(', ')}, ${MODEL_POSE12_QUALITY}`;
+
+/**
+ * Fills `{scene}` and `{category}` with the catalog's fragments, trimming each and dropping the
+ * trailing punctuation operators may type, and joins the comma-separated parts with ", " without
+ * empty ones.
+ */
+export function fillPromptTemplate(template: string, fragments: { scene?: string; category?: string }): string {
   const clean = (part: string) => part.trim().replace(/[\s,.;，。；]+$/u, '');
-  return [clean(sceneFragment), clean(categoryFragment), MODEL_POSE12_POSES.join(', '), MODEL_POSE12_QUALITY]
+  return template
+    .replace(/\{(scene|category)\}/g, (_, name: 'scene' | 'category') => clean(fragments[name] ?? ''))
+    .split(',')
+    .map((part) => part.trim())
     .filter(Boolean)
     .join(', ');
+}
+
+/** Scene fragment, category fragment, the fixed pose list, then the quality terms. */
+export function composeModelPose12Prompt(sceneFragment: string, categoryFragment: string): string {
+  return fillPromptTemplate(MODEL_POSE12_TEMPLATE, { scene: sceneFragment, category: categoryFragment });
 }
 
 /**
@@ -42,14 +57,18 @@ export class PromptBuilder {
   constructor(private readonly scenes: Pick<ScenesService, 'fragmentsFor' | 'assertValid'>) {}
 
   /** 400 VALIDATION_FAILED when the scene or the garment category is unknown or inactive. */
-  assertValid(scene: string, category: string, db?: Db): Promise<void> {
+  assertValid(scene: string | undefined, category: string | undefined, db?: Db): Promise<void> {
     return this.scenes.assertValid(scene, category, db);
   }
 
-  /** The model_pose12 prompt of a selection, validated like `assertValid`. */
-  async buildPrompt(scene: string, category: string, db?: Db): Promise<string> {
-    const fragments = await this.scenes.fragmentsFor(scene, category, db);
-    return composeModelPose12Prompt(fragments.scene, fragments.category);
+  /** A task type's prompt (model_pose12's by default) for a selection, validated like `assertValid`. */
+  async buildPrompt(
+    scene: string | undefined,
+    category: string | undefined,
+    template: string = MODEL_POSE12_TEMPLATE,
+    db?: Db,
+  ): Promise<string> {
+    return fillPromptTemplate(template, await this.scenes.fragmentsFor(scene, category, db));
   }
 
   randomSeed(): number {

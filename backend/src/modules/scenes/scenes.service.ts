@@ -88,23 +88,31 @@ export class ScenesService {
     return this.toAdmin(row);
   }
 
-  /** Refuses (400 VALIDATION_FAILED) a scene or category code that is unknown, inactive or of the wrong kind. */
-  async assertValid(scene: string, category: string, db: Db = this.ds.manager): Promise<void> {
+  /**
+   * Refuses (400 VALIDATION_FAILED) a scene or category code that is unknown, inactive or of the
+   * wrong kind. A code left undefined is not asked for (a task type may take only one of them).
+   */
+  async assertValid(scene: string | undefined, category: string | undefined, db: Db = this.ds.manager): Promise<void> {
     await this.fragmentsFor(scene, category, db);
   }
 
   /** The prompt fragments of a valid selection (validated exactly like `assertValid`). */
-  async fragmentsFor(scene: string, category: string, db: Db = this.ds.manager): Promise<SelectionFragments> {
-    const found = await this.repo.findByCodes(db, [...new Set([scene, category])]);
+  async fragmentsFor(
+    scene: string | undefined,
+    category: string | undefined,
+    db: Db = this.ds.manager,
+  ): Promise<Partial<SelectionFragments>> {
+    const asked = [scene, category].filter((c): c is string => c !== undefined);
+    const found = asked.length ? await this.repo.findByCodes(db, [...new Set(asked)]) : [];
     const pick = (code: string, kind: CatalogKind): SceneRow | undefined =>
       found.find((row) => row.code === code && row.category === kind && Boolean(Number(row.active)));
-    const sceneRow = pick(scene, 'scene');
-    const categoryRow = pick(category, 'garment');
+    const sceneRow = scene === undefined ? undefined : pick(scene, 'scene');
+    const categoryRow = category === undefined ? undefined : pick(category, 'garment');
     const problems: Record<string, string> = {};
-    if (!sceneRow) problems.scene = `unknown or inactive scene "${scene}"`;
-    if (!categoryRow) problems.category = `unknown or inactive category "${category}"`;
-    if (!sceneRow || !categoryRow) throw new ValidationError('Unknown or inactive scene or category', problems);
-    return { scene: sceneRow.prompt_fragment, category: categoryRow.prompt_fragment };
+    if (scene !== undefined && !sceneRow) problems.scene = `unknown or inactive scene "${scene}"`;
+    if (category !== undefined && !categoryRow) problems.category = `unknown or inactive category "${category}"`;
+    if (Object.keys(problems).length) throw new ValidationError('Unknown or inactive scene or category', problems);
+    return { scene: sceneRow?.prompt_fragment, category: categoryRow?.prompt_fragment };
   }
 
   private async toAdmin(row: SceneRow): Promise<AdminScene> {

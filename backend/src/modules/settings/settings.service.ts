@@ -16,7 +16,7 @@ const positive = z.coerce.number().int().positive();
 
 /**
  * The settings an admin may change at runtime (the `settings` table overrides the env defaults).
- * The membership plan reads `plan.*` on every purchase; task creation reads `task.deadline.*`.
+ * The membership plan reads `plan.*` on every purchase (task deadlines live in `task_types`).
  */
 export const SETTINGS = {
   'plan.monthly_quota': {
@@ -33,16 +33,6 @@ export const SETTINGS = {
     description: 'Days one membership period lasts',
     schema: positive.max(3660),
     fallback: (c) => c.plan.days,
-  },
-  'task.deadline.basic_clean_seconds': {
-    description: 'A basic_clean unfinished after this many seconds fails with TIMEOUT and is refunded',
-    schema: positive.min(5).max(3600),
-    fallback: (c) => c.tasks.basicCleanDeadlineSeconds,
-  },
-  'task.deadline.model_pose12_seconds': {
-    description: 'A model_pose12 unfinished after this many seconds fails with TIMEOUT and is refunded',
-    schema: positive.min(5).max(7200),
-    fallback: (c) => c.tasks.modelPose12DeadlineSeconds,
   },
 } satisfies Record<string, SettingDefinition>;
 

@@ -6,7 +6,7 @@ import { PollingLoop } from '../../infra/polling-loop';
 import type { Metrics } from '../../infra/metrics';
 import { signMessage } from '../n8n/signed-message';
 import type { TaskPorts } from './task-ports';
-import type { TaskType, TaskTypeDefinition } from './task-types';
+import { definitionOfTask, inputsOfTask, selectionOf, type StoredInput } from './task-request';
 import type { OutboxRepository, OutboxRow } from './outbox.repository';
 import type { TaskRow, TasksRepository } from './tasks.repository';
 
@@ -33,7 +33,6 @@ export class OutboxDispatcher {
     private readonly db: DataSource,
     private readonly outbox: OutboxRepository,
     private readonly tasks: TasksRepository,
-    private readonly types: Record<TaskType, TaskTypeDefinition>,
     private readonly ports: Pick<TaskPorts, 'urls' | 'scenes' | 'progress'>,
     private readonly options: DispatcherOptions,
     private readonly logger: Logger,
@@ -115,21 +114,24 @@ export class OutboxDispatcher {
   /** The signed dispatch of docs/DEVELOPMENT.md; throws on anything but 2xx. */
   private async post(task: TaskRow): Promise<void> {
     if (!this.options.n8nBaseUrl) throw new Error('N8N_BASE_URL is not configured');
-    const def = this.types[task.type];
-    const params = JSON.parse(task.params) as Record<string, unknown>;
+    // The definition frozen at creation: editing the type later never changes where this task goes.
+    const def = definitionOfTask(task);
+    const { seed, ...params } = JSON.parse(task.params) as Record<string, unknown>;
+    const inputs: Record<string, unknown> = {};
+    for (const [name, input] of Object.entries(inputsOfTask(task, def))) inputs[name] = await this.signInput(input);
+    const selection = selectionOf(def, params);
     const body = JSON.stringify({
       taskId: task.id,
       userId: task.user_id,
       type: task.type,
       inputKey: task.input_key,
-      inputUrl: await this.ports.urls.signedUrl(task.input_key, this.options.inputUrlTtlSeconds),
+      inputUrl: await this.sign(task.input_key),
+      inputs,
       outputPrefix: `output/${task.user_id}/${task.id}/`,
-      params: { scene: params.scene, category: params.category },
-      ...(def.needsPrompt
-        ? {
-            prompt: await this.ports.scenes.buildPrompt(String(params.scene), String(params.category)),
-            seed: params.seed,
-          }
+      outputs: def.outputs,
+      params,
+      ...(def.promptTemplate
+        ? { prompt: await this.ports.scenes.buildPrompt(selection.scene, selection.category, def.promptTemplate), seed }
         : {}),
       deadlineAt: fromDbTime(task.deadline_at)!.toISOString(),
     });
@@ -142,5 +144,17 @@ export class OutboxDispatcher {
     });
     if (!res.ok)
       throw new Error(`n8n answered ${res.status} for ${def.webhookPath}: ${(await res.text()).slice(0, 200)}`);
+  }
+
+  private async sign(key: string): Promise<string> {
+    return this.ports.urls.signedUrl(key, this.options.inputUrlTtlSeconds);
+  }
+
+  /** An upload → `{ key, url }`; a source task → `{ taskId, items: [{ key, url }] }`. */
+  private async signInput(input: StoredInput): Promise<unknown> {
+    if ('key' in input) return { key: input.key, url: await this.sign(input.key) };
+    const items = [];
+    for (const key of input.keys) items.push({ key, url: await this.sign(key) });
+    return { taskId: input.taskId, items };
   }
 }

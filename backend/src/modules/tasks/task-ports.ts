@@ -26,9 +26,12 @@ export interface ObjectUrlPort {
   signedUrl(key: string, ttlSeconds: number): Promise<string> | string;
 }
 
+/** The scene catalog: codes a `scene`/`category` parameter may take and the prompt behind them. */
 export interface ScenePort {
-  assertValid(scene: string, category: string): Promise<void>;
-  buildPrompt(scene: string, category: string): Promise<string>;
+  /** Throws 400 for an unknown or inactive code; an undefined code is not checked. */
+  assertValid(scene: string | undefined, category: string | undefined): Promise<void>;
+  /** Fills a task type's prompt template with the catalog fragments of the selection. */
+  buildPrompt(scene: string | undefined, category: string | undefined, template: string): Promise<string>;
   randomSeed(): number;
 }
 
@@ -42,11 +45,6 @@ export interface ProgressEvent {
 
 export interface ProgressPort {
   publish(userId: string, event: ProgressEvent): Promise<void>;
-}
-
-export interface DeadlinePort {
-  /** Seconds a task of this type may take (runtime settings override the registry default). */
-  seconds(type: 'basic_clean' | 'model_pose12'): Promise<number>;
 }
 
 /**
@@ -64,6 +62,5 @@ export interface TaskPorts {
   urls: ObjectUrlPort;
   scenes: ScenePort;
   progress: ProgressPort;
-  deadlines?: DeadlinePort;
   events?: TaskEventsPort;
 }

@@ -1,20 +1,22 @@
 import { z } from 'zod';
-import { TASK_TYPES } from './task-types';
 import { isoOrNull } from '../../db/time';
 import type { ObjectUrlPort } from './task-ports';
+import { definitionOfTask, inputsOfTask } from './task-request';
 import type { TaskRow } from './tasks.repository';
 
 export const TaskSchema = z
   .object({
     id: z.string(),
     batchId: z.string(),
-    type: z.enum(TASK_TYPES),
+    type: z.string(),
     status: z.enum(['queued', 'processing', 'done', 'failed', 'canceled']),
     progress: z.number().int(),
     params: z.record(z.string(), z.unknown()),
     /** The merchant's own input (for retry and before/after), with a short-lived signed URL. */
     inputKey: z.string(),
     inputUrl: z.string(),
+    /** Every input slot's signed URLs (one for an upload, the results of a source task). */
+    inputUrls: z.record(z.string(), z.array(z.string())),
     resultUrls: z.array(z.string()),
     errorCode: z.string().nullable(),
     errorReason: z.string().nullable(),
@@ -26,12 +28,14 @@ export const TaskSchema = z
 
 export type TaskDto = z.infer<typeof TaskSchema>;
 
-/** Keys the client may see in `params`; anything else (never a prompt) stays on the server. */
-const PUBLIC_PARAMS = new Set(['scene', 'category', 'seed']);
-
-export function publicParams(raw: string): Record<string, unknown> {
+/**
+ * Keys the client may see in `params`: the type's declared parameters and the seed; anything else
+ * (never a prompt) stays on the server.
+ */
+export function publicParams(raw: string, declared: string[] = ['scene', 'category']): Record<string, unknown> {
+  const allowed = new Set([...declared, 'seed']);
   const parsed = JSON.parse(raw) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(parsed).filter(([k]) => PUBLIC_PARAMS.has(k)));
+  return Object.fromEntries(Object.entries(parsed).filter(([k]) => allowed.has(k)));
 }
 
 export function resultKeysOf(row: TaskRow): string[] {
@@ -40,17 +44,25 @@ export function resultKeysOf(row: TaskRow): string[] {
 
 /** The public Task shape (docs/architecture.md §7) with short-lived signed result URLs. */
 export async function toTaskDto(row: TaskRow, urls: ObjectUrlPort, ttlSeconds: number): Promise<TaskDto> {
-  const resultUrls =
-    row.status === 'done' ? await Promise.all(resultKeysOf(row).map((k) => urls.signedUrl(k, ttlSeconds))) : [];
+  const sign = (keys: string[]) => Promise.all(keys.map((k) => urls.signedUrl(k, ttlSeconds)));
+  const resultUrls = row.status === 'done' ? await sign(resultKeysOf(row)) : [];
+  const def = definitionOfTask(row);
+  const inputUrls: Record<string, string[]> = {};
+  for (const [name, input] of Object.entries(inputsOfTask(row, def)))
+    inputUrls[name] = await sign('key' in input ? [input.key] : input.keys);
   return {
     id: row.id,
     batchId: row.batch_id,
     type: row.type,
     status: row.status,
     progress: row.progress,
-    params: publicParams(row.params),
+    params: publicParams(
+      row.params,
+      def.params.map((p) => p.name),
+    ),
     inputKey: row.input_key,
     inputUrl: await urls.signedUrl(row.input_key, ttlSeconds),
+    inputUrls,
     resultUrls,
     errorCode: row.error_code,
     errorReason: row.error_reason,

@@ -5,7 +5,7 @@ import { PollingLoop } from '../../infra/polling-loop';
 import { OutboxDispatcher } from './dispatcher';
 import { OutboxRepository } from './outbox.repository';
 import type { TaskPorts } from './task-ports';
-import { taskTypeRegistry } from './task-types';
+import { TaskTypesService } from '../task-types/task-types.service';
 import { TaskSettlement } from './task-settlement.service';
 import { tasksRoutes, type TaskRouteDeps } from './tasks.routes';
 import { TasksRepository } from './tasks.repository';
@@ -16,6 +16,7 @@ export interface TasksModule extends AppModule {
   settlement: TaskSettlement;
   dispatcher: OutboxDispatcher;
   repository: TasksRepository;
+  types: TaskTypesService;
 }
 
 /** Builds the tasks component: service, settlement, outbox dispatcher, watchdog and routes. */
@@ -25,7 +26,7 @@ export function tasksModule(
   requireUser: RequestHandler,
   zip?: TaskRouteDeps['zip'],
 ): TasksModule {
-  const types = taskTypeRegistry(ctx.config);
+  const types = new TaskTypesService(ctx.db);
   const repository = new TasksRepository();
   const outbox = new OutboxRepository();
   const settlement = new TaskSettlement(ctx.db, repository, ports, ctx.logger, ctx.metrics);
@@ -33,7 +34,6 @@ export function tasksModule(
     ctx.db,
     outbox,
     repository,
-    types,
     ports,
     {
       n8nBaseUrl: ctx.config.n8n.baseUrl,
@@ -68,7 +68,8 @@ export function tasksModule(
     settlement,
     dispatcher,
     repository,
-    router: tasksRoutes(ctx, { service, settlement, urls: ports.urls, requireUser, zip }),
+    types,
+    router: tasksRoutes(ctx, { service, settlement, urls: ports.urls, requireUser, types, zip }),
     start: () => {
       dispatcher.start();
       watchdog.start();

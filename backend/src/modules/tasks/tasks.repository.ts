@@ -1,6 +1,7 @@
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
-import type { TaskType } from './task-types';
+import type { TaskTypeDefinition } from '../task-types/task-type.schema';
+import type { StoredInput } from './task-request';
 
 export type TaskStatus = 'queued' | 'processing' | 'done' | 'failed' | 'canceled';
 export const ACTIVE_STATUSES: TaskStatus[] = ['queued', 'processing'];
@@ -9,9 +10,13 @@ export interface TaskRow {
   id: string;
   user_id: string;
   batch_id: string;
-  type: TaskType;
+  type: string;
   status: TaskStatus;
   input_key: string;
+  /** Every input slot (JSON `Record<slot, StoredInput>`); null on rows older than task types as data. */
+  inputs: string | null;
+  /** The task type's definition at creation (JSON), so later edits never change this task. */
+  type_def: string | null;
   params: string;
   result_keys: string | null;
   vendor_task_id: string | null;
@@ -33,9 +38,11 @@ export interface NewTask {
   id: string;
   userId: string;
   batchId: string;
-  type: TaskType;
+  type: string;
+  typeDef: TaskTypeDefinition;
   status: TaskStatus;
   inputKey: string;
+  inputs: Record<string, StoredInput>;
   params: Record<string, unknown>;
   resultKeys: string[] | null;
   progress: number;
@@ -46,7 +53,7 @@ export interface NewTask {
 
 export interface TaskListFilter {
   userId: string;
-  type?: TaskType;
+  type?: string;
   status?: TaskStatus;
   limit: number;
   /** Exclusive position: tasks strictly older than (createdAt, id). */
@@ -61,16 +68,18 @@ export class TasksRepository {
   async insert(db: Db, task: NewTask, now: Date): Promise<void> {
     const t = toDbTime(now);
     await db.query(
-      `INSERT INTO tasks (id, user_id, batch_id, type, status, input_key, params, result_keys, progress, deadline_at,
-                          client_key, cache_key, hidden, favorite, finished_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
+      `INSERT INTO tasks (id, user_id, batch_id, type, type_def, status, input_key, inputs, params, result_keys, progress,
+                          deadline_at, client_key, cache_key, hidden, favorite, finished_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
       [
         task.id,
         task.userId,
         task.batchId,
         task.type,
+        JSON.stringify(task.typeDef),
         task.status,
         task.inputKey,
+        JSON.stringify(task.inputs),
         JSON.stringify(task.params),
         task.resultKeys ? JSON.stringify(task.resultKeys) : null,
         task.progress,

@@ -6,7 +6,8 @@ import { defineRoute } from '../../http/route';
 import { currentUser } from '../auth/auth.middleware';
 import { verifySignedMessage } from '../n8n/signed-message';
 import type { ObjectUrlPort } from './task-ports';
-import { TASK_TYPES } from './task-types';
+import type { TaskTypesService } from '../task-types/task-types.service';
+import { publicTaskTypeRoutes } from '../task-types/task-types.routes';
 import { CallbackSchema, type TaskSettlement } from './task-settlement.service';
 import { TaskSchema, toTaskDto } from './task-view';
 import type { TasksService } from './tasks.service';
@@ -14,13 +15,29 @@ import type { TaskRow } from './tasks.repository';
 
 const CreateTasksBody = z
   .object({
-    type: z.string().openapi({ example: 'basic_clean', description: `one of ${TASK_TYPES.join(', ')}` }),
+    type: z.string().max(32).openapi({ example: 'basic_clean', description: 'a key of GET /api/v1/task-types' }),
     inputKey: z.string().min(1).max(255).optional(),
-    inputKeys: z.array(z.string().min(1).max(255)).min(1).max(50).optional(),
+    inputKeys: z
+      .array(z.string().min(1).max(255))
+      .min(1)
+      .max(50)
+      .optional()
+      .openapi({ description: "one task per key, in the type's first input slot" }),
+    inputs: z
+      .record(z.string().max(32), z.string().min(1).max(255))
+      .optional()
+      .openapi({
+        description:
+          'slot name → upload key (a task id for `task` slots); slots after the first are shared by the batch',
+        example: { model: 'input/…/model.jpg' },
+      }),
     params: z.record(z.string(), z.unknown()).default({}),
   })
-  .refine((b) => (b.inputKey === undefined) !== (b.inputKeys === undefined), {
-    message: 'give exactly one of inputKey or inputKeys (1–50)',
+  .refine((b) => b.inputKey === undefined || b.inputKeys === undefined, {
+    message: 'give inputKey or inputKeys (1–50), not both',
+  })
+  .refine((b) => b.inputKey !== undefined || b.inputKeys !== undefined || b.inputs !== undefined, {
+    message: 'give inputKey, inputKeys (1–50) or inputs',
   })
   .openapi('CreateTasks');
 
@@ -29,7 +46,7 @@ const IdParams = z.object({ id: z.string().min(1).max(64) });
 const ListQuery = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  type: z.enum(TASK_TYPES).optional(),
+  type: z.string().max(32).optional(),
   status: z.enum(['queued', 'processing', 'done', 'failed', 'canceled']).optional(),
 });
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,100}$/;
@@ -39,6 +56,7 @@ export interface TaskRouteDeps {
   settlement: TaskSettlement;
   urls: ObjectUrlPort;
   requireUser: RequestHandler;
+  types: TaskTypesService;
   /** Streams a ZIP of stored objects (media module). */
   zip?: (
     res: Parameters<RequestHandler>[1],
@@ -50,6 +68,7 @@ export interface TaskRouteDeps {
 /** Merchant task routes and the signed n8n callback. */
 export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   const router = Router();
+  router.use(publicTaskTypeRoutes(ctx, deps.types));
   const { service } = deps;
   const ttl = ctx.config.tasks.resultUrlTtlSeconds;
   const dto = (row: TaskRow) => toTaskDto(row, deps.urls, ttl);
@@ -70,7 +89,8 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
         throw new ValidationError('Idempotency-Key: 1–100 characters of letters, digits, . : _ -');
       const batch = await service.create(currentUser(req).id, {
         type: body.type,
-        inputKeys: body.inputKeys ?? [body.inputKey!],
+        inputKeys: body.inputKeys ?? (body.inputKey !== undefined ? [body.inputKey] : undefined),
+        inputs: body.inputs,
         params: body.params,
         idempotencyKey: key,
       });

@@ -5,7 +5,16 @@ import { inTransaction, type Db } from '../../db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-error';
 import type { Metrics } from '../../infra/metrics';
 import type { TaskPorts } from './task-ports';
-import { TASK_TYPES, type TaskType, type TaskTypeDefinition } from './task-types';
+import type { InputSlot, TaskTypeDefinition } from '../task-types/task-type.schema';
+import type { TaskTypesService } from '../task-types/task-types.service';
+import {
+  fingerprintOf,
+  planInputs,
+  primaryKeyOf,
+  resolveParams,
+  type ResolvedInput,
+  type StoredInput,
+} from './task-request';
 import type { TaskSettlement } from './task-settlement.service';
 import { TasksRepository, type TaskRow, type TaskStatus } from './tasks.repository';
 import type { OutboxRepository } from './outbox.repository';
@@ -14,7 +23,10 @@ export const DISPATCH_TOPIC = 'task.dispatch';
 
 export interface CreateTasksInput {
   type: string;
-  inputKeys: string[];
+  /** One task per key, in the type's first input slot. */
+  inputKeys?: string[];
+  /** Slot name → upload key (or task id for `task` slots); the non-first slots are shared by the batch. */
+  inputs?: Record<string, string>;
   params: Record<string, unknown>;
   idempotencyKey?: string;
 }
@@ -33,7 +45,7 @@ export interface CreatedBatch {
 export class TasksService {
   constructor(
     private readonly db: DataSource,
-    private readonly types: Record<TaskType, TaskTypeDefinition>,
+    private readonly types: Pick<TaskTypesService, 'forCreate'>,
     private readonly ports: TaskPorts,
     private readonly tasks: TasksRepository,
     private readonly outbox: OutboxRepository,
@@ -44,25 +56,23 @@ export class TasksService {
   ) {}
 
   async create(userId: string, input: CreateTasksInput): Promise<CreatedBatch> {
-    const def = this.typeOf(input.type);
-    const params = def.params.parse(input.params ?? {});
-    if (def.needsPrompt) await this.ports.scenes.assertValid(String(params.scene), String(params.category));
+    // The stored definition of this moment is validated against and frozen into every task.
+    const def = await this.types.forCreate(input.type);
+    const params = await resolveParams(def, input.params ?? {}, this.ports.scenes);
     if (input.idempotencyKey) {
       const earlier = await this.tasks.findByClientKeyPrefix(this.db.manager, userId, input.idempotencyKey);
       if (earlier.length) return { batchId: earlier[0].batch_id, tasks: earlier, created: false };
     }
-    const inputs: Array<{ key: string; sha256: string }> = [];
-    for (const key of input.inputKeys) inputs.push({ key, ...(await this.ports.media.assertOwnedInput(userId, key)) });
+    const inputs = await planInputs(def, input, (slot, value) => this.resolveInput(userId, slot, value));
     await this.ports.membership.ensureCurrent(userId);
 
     const batchId = randomUUID();
-    const deadlineSeconds = this.ports.deadlines ? await this.ports.deadlines.seconds(def.type) : def.deadlineSeconds;
     try {
       const rows = await inTransaction(this.db, (tx) =>
-        this.insertBatch(tx, userId, def, deadlineSeconds, params, inputs, batchId, input.idempotencyKey),
+        this.insertBatch(tx, userId, def, params, inputs, batchId, input.idempotencyKey),
       );
       this.wakeDispatcher();
-      this.metrics?.tasksCreated.inc({ type: def.type }, rows.length);
+      this.metrics?.tasksCreated.inc({ type: def.key }, rows.length);
       return { batchId, tasks: rows, created: true };
     } catch (err) {
       // Two requests with the same key raced: the loser answers with the winner's tasks.
@@ -74,26 +84,46 @@ export class TasksService {
     }
   }
 
+  /** An owned upload, or (for `task` slots) an own finished task with enough results. */
+  private async resolveInput(userId: string, slot: InputSlot, value: string): Promise<ResolvedInput> {
+    if (slot.kind === 'image') {
+      const { sha256 } = await this.ports.media.assertOwnedInput(userId, value);
+      return { stored: { key: value }, fingerprint: sha256 };
+    }
+    const source = await this.tasks.findOwned(this.db.manager, userId, value);
+    if (!source) throw new NotFoundError(`inputs.${slot.name}: task not found`, 'TASK_NOT_FOUND');
+    const keys = source.status === 'done' && source.result_keys ? (JSON.parse(source.result_keys) as string[]) : [];
+    const min = slot.minResults ?? 1;
+    if (keys.length < min)
+      throw new ValidationError(`inputs.${slot.name}: needs a finished task with at least ${min} results`, {
+        [`inputs.${slot.name}`]: 'not a finished task with enough results',
+      });
+    return { stored: { taskId: source.id, keys }, fingerprint: `task:${source.id}` };
+  }
+
   private async insertBatch(
     tx: Db,
     userId: string,
     def: TaskTypeDefinition,
-    deadlineSeconds: number,
-    params: Record<string, unknown>,
-    inputs: Array<{ key: string; sha256: string }>,
+    params: Record<string, string>,
+    inputs: Array<Record<string, ResolvedInput>>,
     batchId: string,
     idempotencyKey: string | undefined,
   ): Promise<TaskRow[]> {
     const now = this.now();
-    const deadlineAt = new Date(now.getTime() + deadlineSeconds * 1000);
+    const deadlineAt = new Date(now.getTime() + def.deadlineSeconds * 1000);
     const planned = [];
-    for (const [index, input] of inputs.entries()) {
-      const cacheKey = def.cacheable ? cacheKeyOf(def.type, input.sha256, params) : null;
+    for (const [index, resolved] of inputs.entries()) {
+      const cacheKey = def.cacheable ? cacheKeyOf(def.key, fingerprintOf(def, resolved), params) : null;
       const cached = cacheKey ? await this.tasks.findCachedResult(tx, userId, cacheKey) : null;
-      const taskParams = def.needsPrompt ? { ...params, seed: this.ports.scenes.randomSeed() } : params;
+      // A type with a server-built prompt also gets a random seed, so every run differs.
+      const taskParams = def.promptTemplate ? { ...params, seed: this.ports.scenes.randomSeed() } : params;
+      const stored: Record<string, StoredInput> = Object.fromEntries(
+        Object.entries(resolved).map(([name, r]) => [name, r.stored]),
+      );
       planned.push({
         id: randomUUID(),
-        input,
+        inputs: stored,
         cacheKey,
         cached,
         taskParams,
@@ -105,7 +135,7 @@ export class TasksService {
       await this.ports.ledger.reserve(
         tx,
         userId,
-        charged.length * def.creditsPerImage,
+        charged.length * def.credits,
         charged.map((p) => p.id),
       );
     for (const [index, p] of planned.entries()) {
@@ -117,8 +147,10 @@ export class TasksService {
           id: p.id,
           userId,
           batchId,
-          type: def.type,
-          inputKey: p.input.key,
+          type: def.key,
+          typeDef: def,
+          inputKey: primaryKeyOf(def, p.inputs),
+          inputs: p.inputs,
           params: p.taskParams,
           deadlineAt,
           clientKey: p.clientKey,
@@ -153,7 +185,7 @@ export class TasksService {
 
   async list(
     userId: string,
-    query: { cursor?: string; limit: number; type?: TaskType; status?: TaskStatus },
+    query: { cursor?: string; limit: number; type?: string; status?: TaskStatus },
   ): Promise<{ items: TaskRow[]; nextCursor: string | null }> {
     const before = query.cursor ? decodeCursor(query.cursor) : undefined;
     const items = await this.tasks.list(this.db.manager, {
@@ -193,17 +225,10 @@ export class TasksService {
       throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
     return this.get(userId, id);
   }
-
-  private typeOf(type: string): TaskTypeDefinition {
-    if (!(TASK_TYPES as readonly string[]).includes(type)) {
-      throw new ValidationError(`type: must be one of ${TASK_TYPES.join(', ')}`);
-    }
-    return this.types[type as TaskType];
-  }
 }
 
-/** Same input bytes, type and params → same result (only for deterministic types). */
-export function cacheKeyOf(type: TaskType, inputSha256: string, params: Record<string, unknown>): string {
+/** Same input bytes (every slot's), type and params → same result (only for cacheable types). */
+export function cacheKeyOf(type: string, inputSha256: string, params: Record<string, unknown>): string {
   const canonical = JSON.stringify(
     Object.keys(params)
       .sort()

@@ -11,6 +11,7 @@ import { createTestDatabase, drivers, type TestDatabase } from '../../../testing
 import { testConfig } from '../../../testing/test-config';
 import type { AppContext } from '../../../app-context';
 import { JwtService } from '../../auth/jwt.service';
+import { TaskTypesService } from '../../task-types/task-types.service';
 import { TasksRepository } from '../../tasks/tasks.repository';
 import { UsersRepository } from '../../users/users.repository';
 import { adminTasksRoutes } from '../admin-tasks.routes';
@@ -41,9 +42,11 @@ describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
     const user = await new UsersRepository().findOrCreateByPhone(db.ds.manager, '13800000042');
     userId = user.id;
     const tasks = new TasksRepository();
+    const types = new TaskTypesService(db.ds);
     const now = new Date();
     const base = {
       userId,
+      inputs: { garment: { key: `input/${userId}/a.jpg` } },
       batchId: randomUUID(),
       inputKey: `input/${userId}/a.jpg`,
       params: { scene: 'studio' },
@@ -55,17 +58,38 @@ describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
     doneId = randomUUID();
     await tasks.insert(
       db.ds.manager,
-      { ...base, id: doneId, type: 'basic_clean', status: 'done', resultKeys: [`output/${userId}/${doneId}/main.jpg`] },
+      {
+        ...base,
+        id: doneId,
+        type: 'basic_clean',
+        typeDef: await types.forCreate('basic_clean'),
+        status: 'done',
+        resultKeys: [`output/${userId}/${doneId}/main.jpg`],
+      },
       now,
     );
     await tasks.insert(
       db.ds.manager,
-      { ...base, id: randomUUID(), type: 'model_pose12', status: 'failed', resultKeys: null },
+      {
+        ...base,
+        id: randomUUID(),
+        type: 'model_pose12',
+        typeDef: await types.forCreate('model_pose12'),
+        status: 'failed',
+        resultKeys: null,
+      },
       now,
     );
     await tasks.insert(
       db.ds.manager,
-      { ...base, id: randomUUID(), type: 'model_pose12', status: 'done', resultKeys: [] },
+      {
+        ...base,
+        id: randomUUID(),
+        type: 'model_pose12',
+        typeDef: await types.forCreate('model_pose12'),
+        status: 'done',
+        resultKeys: [],
+      },
       now,
     );
     await db.ds.query(

@@ -51,7 +51,7 @@ describe.each(drivers)('runtime settings on %s', (driver) => {
     expect(res.body.items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ key: 'plan.price_fen', value: 9900, defaultValue: 9900, overridden: false }),
-        expect.objectContaining({ key: 'task.deadline.model_pose12_seconds', value: 600, overridden: false }),
+        expect.objectContaining({ key: 'plan.days', value: 30, overridden: false }),
       ]),
     );
   });
@@ -69,7 +69,7 @@ describe.each(drivers)('runtime settings on %s', (driver) => {
 
   it('refuses bad values, unknown keys and non-admins', async () => {
     expect((await put('plan.price_fen', -5).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
-    expect((await put('task.deadline.basic_clean_seconds', 1).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await put('plan.days', 0).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
     expect((await put('no.such.key', 5).expect(404)).body.error.code).toBe('SETTING_NOT_FOUND');
     await put('plan.days', 31, operator).expect(403);
     await request(backend.app).get('/api/v1/admin/settings').expect(401);

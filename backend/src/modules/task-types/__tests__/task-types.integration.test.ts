@@ -1,0 +1,368 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { startBackend, type RunningBackend } from '../../../bootstrap';
+import { createDataSource } from '../../../db/data-source';
+import { inTransaction } from '../../../db/transaction';
+import { toDbTime } from '../../../db/time';
+import { ValidationError } from '../../../errors/app-error';
+import { createEmptyDatabase, createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
+import { testConfig } from '../../../testing/test-config';
+import { ownPrefixMedia, readableUrls } from '../../../testing/fake-task-ports';
+import { eventually, startFakeN8n } from '../../../testing/fake-n8n';
+import { AdminUsersRepository } from '../../admin-auth/admin-auth.repository';
+import { requireUser } from '../../auth/auth.middleware';
+import { JwtService } from '../../auth/jwt.service';
+import { LedgerService } from '../../ledger/ledger.service';
+import { composeModelPose12Prompt, fillPromptTemplate } from '../../scenes/prompt-builder';
+import { UsersRepository } from '../../users/users.repository';
+import { tasksModule } from '../../tasks/tasks.module';
+import { adminTaskTypeRoutes } from '../task-types.routes';
+
+const SECRET = 'task-types-integration-secret';
+
+/** A two-slot product like virtual try-on, with a choice and a short text parameter. */
+const TRY_ON = {
+  key: 'try_on_test',
+  name: { zh: '试衣测试', en: 'Try-on test' },
+  description: { zh: '服装 + 模特照', en: 'Garment + model photo' },
+  webhookPath: 'aiphoto-try-on-test',
+  credits: 3,
+  deadlineSeconds: 300,
+  inputs: [
+    { name: 'garment', kind: 'image', label: { zh: '服装', en: 'Garment' } },
+    { name: 'model', kind: 'image', label: { zh: '模特', en: 'Model' } },
+  ],
+  params: [
+    {
+      name: 'count',
+      kind: 'choice',
+      label: { zh: '张数', en: 'Images' },
+      options: [
+        { value: '1', label: { zh: '1 张', en: '1' } },
+        { value: '2', label: { zh: '2 张', en: '2' } },
+      ],
+      required: false,
+      default: '1',
+    },
+    { name: 'note', kind: 'text', label: { zh: '备注', en: 'Note' }, required: false, maxLength: 10 },
+  ],
+  outputs: 2,
+};
+
+describe.each(drivers)('task types as data on %s', (driver) => {
+  let db: TestDatabase;
+  let n8n: Awaited<ReturnType<typeof startFakeN8n>>;
+  let backend: RunningBackend;
+  let ledger: LedgerService;
+  let jwt: JwtService;
+  let admin = '';
+
+  beforeAll(async () => {
+    db = await createTestDatabase(driver);
+    await db.ds.destroy();
+    n8n = await startFakeN8n(SECRET);
+    backend = await startBackend(
+      testConfig(
+        {
+          N8N_BASE_URL: n8n.url,
+          N8N_SHARED_SECRET: SECRET,
+          OUTBOX_POLL_INTERVAL_MS: '50',
+          OUTBOX_MAX_BACKOFF_MS: '100',
+          TASK_WATCHDOG_INTERVAL_MS: '3600000',
+        },
+        db.config,
+      ),
+      {
+        modules: async (ctx) => {
+          jwt = new JwtService(ctx.config.auth.jwtSecret, 3600);
+          ledger = new LedgerService(ctx.db);
+          const tasks = tasksModule(
+            ctx,
+            {
+              ledger,
+              membership: { ensureCurrent: (userId) => ledger.expire(userId) },
+              media: ownPrefixMedia,
+              urls: readableUrls,
+              scenes: {
+                assertValid: async (scene) => {
+                  if (scene !== undefined && scene !== 'studio') throw new ValidationError('unknown scene');
+                },
+                buildPrompt: async (scene, category, template) => `PROMPT(${template}|${scene}|${category})`,
+                randomSeed: () => 7,
+              },
+              progress: { publish: async () => undefined },
+            },
+            requireUser(jwt),
+          );
+          return [tasks, { name: 'admin-task-types', router: adminTaskTypeRoutes(ctx, { jwt, types: tasks.types }) }];
+        },
+      },
+    );
+    const id = await new AdminUsersRepository().insert(backend.ctx.db.manager, {
+      username: 'types-admin',
+      passwordHash: 'unused',
+      role: 'admin',
+      now: new Date(),
+    });
+    admin = jwt.sign('aiphoto-admin', { sub: id, username: 'types-admin', role: 'admin' });
+  });
+
+  afterAll(async () => {
+    await backend?.close();
+    await n8n?.close();
+    await db?.drop();
+  });
+
+  const api = () => request(backend.url);
+  const asAdmin = (method: 'get' | 'post' | 'patch', path: string, token = admin) =>
+    api()[method](path).set('Authorization', `Bearer ${token}`);
+
+  async function member(credits: number): Promise<{ id: string; token: string }> {
+    const phone = `13${Math.floor(Math.random() * 1e9)
+      .toString()
+      .padStart(9, '0')}`;
+    const user = await new UsersRepository().findOrCreateByPhone(backend.ctx.db.manager, phone);
+    await inTransaction(backend.ctx.db, (tx) =>
+      ledger.grant(tx, { orderId: randomUUID(), userId: user.id, credits, days: 30 }),
+    );
+    return { id: user.id, token: jwt.sign('aiphoto-merchant', { sub: user.id, phone }) };
+  }
+  const create = (token: string, body: object) =>
+    api().post('/api/v1/tasks').set('Authorization', `Bearer ${token}`).send(body);
+  const dispatchOf = async (taskId: string) =>
+    (await eventually(
+      () => n8n.received.find((d) => d.body.taskId === taskId),
+      (d) => d !== undefined,
+    ))!;
+
+  it('seeds the two original types; the public list hides workflow path, deadline and prompt', async () => {
+    const res = await api().get('/api/v1/task-types').expect(200);
+    expect(res.body.items.map((t: { key: string }) => t.key)).toEqual(['basic_clean', 'model_pose12']);
+    expect(res.body.items[0]).toEqual({
+      key: 'basic_clean',
+      name: { zh: '白底主图', en: 'White-background image' },
+      description: { zh: '自动抠图，800×800 白底', en: 'Cut out, 800×800 on white' },
+      sampleImageUrl: null,
+      credits: 1,
+      outputs: 1,
+      cacheable: true,
+      inputs: [{ name: 'garment', kind: 'image', label: { zh: '服装图', en: 'Garment photo' } }],
+      params: [],
+    });
+    expect(res.body.items[1]).toMatchObject({
+      key: 'model_pose12',
+      credits: 1,
+      outputs: 12,
+      cacheable: false,
+      params: [
+        { name: 'scene', kind: 'scene', required: true },
+        { name: 'category', kind: 'category', required: true },
+      ],
+    });
+    for (const secret of ['webhookPath', 'deadlineSeconds', 'promptTemplate', 'aiphoto-', 'front view'])
+      expect(JSON.stringify(res.body)).not.toContain(secret);
+  });
+
+  it("keeps model_pose12's prompt exactly as it was built in code", async () => {
+    const row = (await asAdmin('get', '/api/v1/admin/task-types/model_pose12').expect(200)).body;
+    expect(row).toMatchObject({ webhookPath: 'aiphoto-model-pose12', deadlineSeconds: 600, enabled: true });
+    const fragments = { scene: 'urban street, natural light,', category: '模特穿着外套。' };
+    expect(fillPromptTemplate(row.promptTemplate, fragments)).toBe(
+      composeModelPose12Prompt(fragments.scene, fragments.category),
+    );
+  });
+
+  it('lets admins only register and edit types, and refuses malformed definitions', async () => {
+    await api().get('/api/v1/admin/task-types').expect(401);
+    await api().post('/api/v1/admin/task-types').send(TRY_ON).expect(401);
+    const created = await asAdmin('post', '/api/v1/admin/task-types').send(TRY_ON).expect(201);
+    expect(created.body).toMatchObject({ key: 'try_on_test', enabled: true, cacheable: false, sort: 0 });
+    expect((await asAdmin('post', '/api/v1/admin/task-types').send(TRY_ON).expect(409)).body.error.code).toBe(
+      'TASK_TYPE_TAKEN',
+    );
+    const bad = [
+      { ...TRY_ON, key: 'Bad Key' },
+      { ...TRY_ON, key: 'no_inputs', inputs: [] },
+      { ...TRY_ON, key: 'dupe_inputs', inputs: [TRY_ON.inputs[0], TRY_ON.inputs[0]] },
+      { ...TRY_ON, key: 'choice_no_options', params: [{ name: 'c', kind: 'choice', label: TRY_ON.name }] },
+      { ...TRY_ON, key: 'bad_placeholder', promptTemplate: '{scene} on the moon' },
+      { ...TRY_ON, key: 'bad_path', webhookPath: '../admin' },
+      { ...TRY_ON, key: 'seed_param', params: [{ name: 'seed', kind: 'text', label: TRY_ON.name }] },
+    ];
+    for (const body of bad) {
+      const res = await asAdmin('post', '/api/v1/admin/task-types').send(body);
+      expect([body.key, res.status, res.body.error?.code]).toEqual([body.key, 400, 'VALIDATION_FAILED']);
+    }
+    expect(
+      (await asAdmin('patch', '/api/v1/admin/task-types/try_on_test').send({ promptTemplate: '{scene}' }).expect(400))
+        .body.error.code,
+    ).toBe('VALIDATION_FAILED');
+    await asAdmin('patch', '/api/v1/admin/task-types/nope').send({ credits: 2 }).expect(404);
+    const listed = (await api().get('/api/v1/task-types').expect(200)).body.items.map((t: { key: string }) => t.key);
+    expect(listed).toEqual(['try_on_test', 'basic_clean', 'model_pose12']);
+  });
+
+  it('validates a create against the stored definition and dispatches every input to its workflow', async () => {
+    const user = await member(20);
+    const garment = (n: string) => `input/${user.id}/${n}.jpg`;
+    const refused = [
+      { inputKey: garment('g1') },
+      { inputKey: garment('g1'), inputs: { model: garment('m'), extra: garment('x') } },
+      { inputKey: garment('g1'), inputs: { model: garment('m') }, params: { count: '3' } },
+      { inputKey: garment('g1'), inputs: { model: garment('m') }, params: { note: 'far too long a note' } },
+      { inputKey: garment('g1'), inputs: { model: garment('m') }, params: { scene: 'studio' } },
+      { inputKey: garment('g1'), inputs: { model: garment('m'), garment: garment('g2') } },
+    ];
+    for (const body of refused) {
+      const res = await create(user.token, { type: 'try_on_test', ...body });
+      expect([JSON.stringify(body), res.status]).toEqual([JSON.stringify(body), 400]);
+    }
+    await create(user.token, {
+      type: 'try_on_test',
+      inputKey: garment('g1'),
+      inputs: { model: 'input/other/m.jpg' },
+    }).expect(404);
+    expect((await ledger.checkInvariant(user.id)).balance).toBe(20);
+
+    // Two garments on one model photo: two tasks, 3 credits each, the model slot shared.
+    const res = await create(user.token, {
+      type: 'try_on_test',
+      inputKeys: [garment('g1'), garment('g2')],
+      inputs: { model: garment('m') },
+      params: { note: ' summer ' },
+    }).expect(201);
+    expect((await ledger.checkInvariant(user.id)).balance).toBe(14);
+    const [first, second] = res.body.tasks;
+    expect(first).toMatchObject({
+      type: 'try_on_test',
+      inputKey: garment('g1'),
+      params: { count: '1', note: 'summer' },
+      inputUrls: {
+        garment: [`http://storage.test/${garment('g1')}?expires=1800`],
+        model: [`http://storage.test/${garment('m')}?expires=1800`],
+      },
+    });
+    const dispatch = await dispatchOf(first.id);
+    expect(dispatch.path).toBe('/webhook/aiphoto-try-on-test');
+    expect(dispatch.body).toMatchObject({
+      type: 'try_on_test',
+      outputs: 2,
+      params: { count: '1', note: 'summer' },
+      inputs: {
+        garment: { key: garment('g1'), url: expect.stringContaining(garment('g1')) },
+        model: { key: garment('m'), url: expect.stringContaining(garment('m')) },
+      },
+    });
+    expect(dispatch.body.prompt).toBeUndefined();
+    expect((await dispatchOf(second.id)).body.inputs).toMatchObject({ garment: { key: garment('g2') } });
+  });
+
+  it('never changes a created task when its type is edited or disabled', async () => {
+    const user = await member(10);
+    n8n.setDown(true);
+    let taskId = '';
+    try {
+      const res = await create(user.token, {
+        type: 'try_on_test',
+        inputs: { garment: `input/${user.id}/a.jpg`, model: `input/${user.id}/b.jpg` },
+      }).expect(201);
+      taskId = res.body.tasks[0].id;
+      expect((await ledger.checkInvariant(user.id)).balance).toBe(7);
+      await asAdmin('patch', '/api/v1/admin/task-types/try_on_test')
+        .send({ webhookPath: 'aiphoto-elsewhere', credits: 9, outputs: 4, enabled: false })
+        .expect(200);
+    } finally {
+      n8n.setDown(false);
+    }
+    const dispatch = await dispatchOf(taskId);
+    expect(dispatch.path).toBe('/webhook/aiphoto-try-on-test');
+    expect(dispatch.body.outputs).toBe(2);
+    // Disabled: gone from the public list and refused for new tasks, while the old one lives on.
+    const listed = (await api().get('/api/v1/task-types').expect(200)).body.items.map((t: { key: string }) => t.key);
+    expect(listed).not.toContain('try_on_test');
+    await create(user.token, {
+      type: 'try_on_test',
+      inputs: { garment: `input/${user.id}/a.jpg`, model: `input/${user.id}/b.jpg` },
+    }).expect(400);
+    await api().post(`/api/v1/tasks/${taskId}/cancel`).set('Authorization', `Bearer ${user.token}`).expect(200);
+    // The refund is what was reserved (3), not the new price.
+    expect(await ledger.checkInvariant(user.id)).toMatchObject({ ok: true, balance: 10 });
+  });
+
+  it('sends a type with a prompt template its own prompt and a seed', async () => {
+    const definition = {
+      ...TRY_ON,
+      key: 'travel_test',
+      webhookPath: 'aiphoto-travel-test',
+      inputs: [TRY_ON.inputs[0]],
+      params: [{ name: 'where', kind: 'scene', label: { zh: '场景', en: 'Scene' } }],
+      promptTemplate: 'travelling, {scene}',
+    };
+    await asAdmin('post', '/api/v1/admin/task-types').send(definition).expect(201);
+    const user = await member(3);
+    await create(user.token, {
+      type: 'travel_test',
+      inputKey: `input/${user.id}/t.jpg`,
+      params: { where: 'moon' },
+    }).expect(400);
+    const task = (
+      await create(user.token, {
+        type: 'travel_test',
+        inputKey: `input/${user.id}/t.jpg`,
+        params: { where: 'studio' },
+      }).expect(201)
+    ).body.tasks[0];
+    expect(task.params).toEqual({ where: 'studio', seed: 7 });
+    expect((await dispatchOf(task.id)).body).toMatchObject({
+      prompt: 'PROMPT(travelling, {scene}|studio|undefined)',
+      seed: 7,
+      params: { where: 'studio' },
+    });
+  });
+});
+
+describe.each(drivers)('the task-types migration on %s', (driver) => {
+  it('moves an overridden deadline into the seeded row and freezes existing tasks', async () => {
+    const empty = await createEmptyDatabase(driver);
+    const ds = createDataSource(empty.config);
+    await ds.initialize();
+    try {
+      await ds.runMigrations();
+      await ds.undoLastMigration();
+      const now = toDbTime(new Date());
+      await ds.query('INSERT INTO settings (`key`, `value`, updated_at) VALUES (?, ?, ?)', [
+        'task.deadline.model_pose12_seconds',
+        '900',
+        now,
+      ]);
+      const taskId = randomUUID();
+      await ds.query(
+        `INSERT INTO tasks (id, user_id, batch_id, type, status, input_key, params, progress, deadline_at, hidden,
+                            favorite, created_at, updated_at)
+         VALUES (?, ?, ?, 'model_pose12', 'done', 'input/u/a.jpg', '{}', 100, ?, 0, 0, ?, ?)`,
+        [taskId, randomUUID(), randomUUID(), now, now, now],
+      );
+      await ds.runMigrations();
+      const [row] = (await ds.query('SELECT deadline_seconds FROM task_types WHERE code = ?', [
+        'model_pose12',
+      ])) as Array<{
+        deadline_seconds: number;
+      }>;
+      expect(Number(row.deadline_seconds)).toBe(900);
+      expect(await ds.query('SELECT `key` FROM settings')).toEqual([]);
+      const [task] = (await ds.query('SELECT type_def FROM tasks WHERE id = ?', [taskId])) as Array<{
+        type_def: string;
+      }>;
+      expect(JSON.parse(task.type_def)).toMatchObject({
+        key: 'model_pose12',
+        webhookPath: 'aiphoto-model-pose12',
+        deadlineSeconds: 900,
+        outputs: 12,
+        inputs: [{ name: 'garment', kind: 'image' }],
+      });
+    } finally {
+      await ds.destroy();
+      await empty.drop();
+    }
+  });
+});

@@ -1,0 +1,116 @@
+import { toDbTime, isoOrNull } from '../../db/time';
+import { execute, rows, type Db } from '../../db/transaction';
+import type { AdminTaskType, TaskTypeDefinition } from './task-type.schema';
+
+interface TaskTypeRow {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  description_zh: string;
+  description_en: string;
+  sample_image_url: string | null;
+  webhook_path: string;
+  credits: number;
+  deadline_seconds: number;
+  inputs: string;
+  params: string;
+  outputs: number;
+  cacheable: number;
+  enabled: number;
+  sort: number;
+  prompt_template: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = [
+  'name_zh',
+  'name_en',
+  'description_zh',
+  'description_en',
+  'sample_image_url',
+  'webhook_path',
+  'credits',
+  'deadline_seconds',
+  'inputs',
+  'params',
+  'outputs',
+  'cacheable',
+  'enabled',
+  'sort',
+  'prompt_template',
+];
+
+function values(def: TaskTypeDefinition): unknown[] {
+  return [
+    def.name.zh,
+    def.name.en,
+    def.description.zh,
+    def.description.en,
+    def.sampleImageUrl,
+    def.webhookPath,
+    def.credits,
+    def.deadlineSeconds,
+    JSON.stringify(def.inputs),
+    JSON.stringify(def.params),
+    def.outputs,
+    def.cacheable ? 1 : 0,
+    def.enabled ? 1 : 0,
+    def.sort,
+    def.promptTemplate,
+  ];
+}
+
+function toDefinition(row: TaskTypeRow): AdminTaskType {
+  return {
+    key: row.code,
+    name: { zh: row.name_zh, en: row.name_en },
+    description: { zh: row.description_zh, en: row.description_en },
+    sampleImageUrl: row.sample_image_url,
+    webhookPath: row.webhook_path,
+    credits: Number(row.credits),
+    deadlineSeconds: Number(row.deadline_seconds),
+    inputs: JSON.parse(row.inputs) as AdminTaskType['inputs'],
+    params: JSON.parse(row.params) as AdminTaskType['params'],
+    outputs: Number(row.outputs),
+    cacheable: Boolean(Number(row.cacheable)),
+    enabled: Boolean(Number(row.enabled)),
+    sort: Number(row.sort),
+    promptTemplate: row.prompt_template,
+    createdAt: isoOrNull(row.created_at)!,
+    updatedAt: isoOrNull(row.updated_at)!,
+  };
+}
+
+/** Queries on `task_types` (the key is stored as `code`: `key` is a reserved word in MySQL). */
+export class TaskTypesRepository {
+  async list(db: Db, enabledOnly: boolean): Promise<AdminTaskType[]> {
+    const found = await rows<TaskTypeRow>(
+      db,
+      `SELECT * FROM task_types ${enabledOnly ? 'WHERE enabled = 1' : ''} ORDER BY sort, code`,
+    );
+    return found.map(toDefinition);
+  }
+
+  async find(db: Db, key: string): Promise<AdminTaskType | null> {
+    const found = await rows<TaskTypeRow>(db, 'SELECT * FROM task_types WHERE code = ?', [key]);
+    return found[0] ? toDefinition(found[0]) : null;
+  }
+
+  async insert(db: Db, def: TaskTypeDefinition, now: Date): Promise<void> {
+    const t = toDbTime(now);
+    await db.query(
+      `INSERT INTO task_types (code, ${COLUMNS.join(', ')}, created_at, updated_at)
+       VALUES (${['?', ...COLUMNS.map(() => '?'), '?', '?'].join(', ')})`,
+      [def.key, ...values(def), t, t],
+    );
+  }
+
+  async update(db: Db, def: TaskTypeDefinition, now: Date): Promise<void> {
+    await execute(
+      db,
+      `UPDATE task_types SET ${COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE code = ?`,
+      [...values(def), toDbTime(now), def.key],
+    );
+  }
+}
