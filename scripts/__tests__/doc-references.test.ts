@@ -1,7 +1,7 @@
 /**
  * The repo explains itself: no file points at documents outside it (the old design notes, a
  * machine's folders), every `docs/architecture.md §N` names a section that exists, and every
- * relative Markdown link lands on a file of the repo. A clone must be enough to follow any
+ * relative Markdown link lands on a file (and heading) of the repo. A clone must be enough to follow any
  * reference.
  */
 import { execFileSync } from 'node:child_process';
@@ -24,6 +24,8 @@ interface DocIndex {
   vendorsText: string;
   /** Whether a repo-relative path (file or folder) exists. */
   exists: (repoPath: string) => boolean;
+  /** The text of a repo-relative Markdown file (for `#anchor` checks). */
+  read: (repoPath: string) => string;
 }
 
 /** Text that names something outside the repo, whatever file it is in. */
@@ -50,6 +52,22 @@ const VENDORS_SECTION_REF = /docs\/vendors\.md\s+"([^"]+)"/g;
 /** Inline Markdown links and images: `[text](target)`. */
 const MD_LINK = /!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 
+/** GitHub's heading anchors: lower case, punctuation (also `§`, `.`, backticks) dropped, spaces → `-`. */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  for (const m of markdown.matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = m[1]
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-');
+    let anchor = base;
+    for (let n = 1; anchors.has(anchor); n++) anchor = `${base}-${n}`;
+    anchors.add(anchor);
+  }
+  return anchors;
+}
+
 function lineOf(text: string, index: number): number {
   return text.slice(0, index).split('\n').length;
 }
@@ -60,12 +78,15 @@ function checkLinks(file: string, text: string, index: DocIndex, out: Finding[])
   for (const match of text.matchAll(MD_LINK)) {
     const target = match[1];
     if (/^(?:[a-z][a-z0-9+.-]*:|#|\/\/)/i.test(target)) continue; // URL, mailto:, in-page anchor
-    const bare = decodeURI(target.split('#')[0]);
+    const [bare, anchor] = decodeURI(target).split('#');
     const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(file), bare));
+    const line = lineOf(text, match.index);
     if (bare.startsWith('/') || resolved.startsWith('..')) {
-      out.push({ file, line: lineOf(text, match.index), problem: `link leaves the repo: ${target}` });
+      out.push({ file, line, problem: `link leaves the repo: ${target}` });
     } else if (!index.exists(resolved)) {
-      out.push({ file, line: lineOf(text, match.index), problem: `link to a missing file: ${target}` });
+      out.push({ file, line, problem: `link to a missing file: ${target}` });
+    } else if (anchor && resolved.endsWith('.md') && !anchorsOf(index.read(resolved)).has(anchor)) {
+      out.push({ file, line, problem: `link to a missing heading: ${target}` });
     }
     // A checked link target is fine even when it is a bare name like `vendors.md` beside it.
     rest = rest.replace(`](${target}`, `](${' '.repeat(target.length)}`);
@@ -119,6 +140,11 @@ const sample: DocIndex = {
   sections: new Set([1, 2, 6]),
   vendorsText: '## sms\ncommon practice: 6 digits',
   exists: (p) => ['docs/vendors.md', 'docs/architecture.md', 'README.md', 'backend'].includes(p),
+  read: (p) =>
+    ({
+      'docs/architecture.md': '# T\n## §6 Signed messages (and webhooks)\n## `npm start`, ports\n',
+      'README.md': '# AI Photo\n## Folders\n',
+    })[p] ?? '',
 };
 
 describe('references stay inside the repo', () => {
@@ -169,6 +195,16 @@ describe('references stay inside the repo', () => {
     expect(problems('docs/a.md', '[gone](missing.md)')).toEqual(['link to a missing file: missing.md']);
   });
 
+  it('checks #anchors of Markdown links against the headings GitHub renders', () => {
+    const problems = (text: string) => findProblems('docs/a.md', text, sample).map((f) => f.problem);
+    expect(
+      problems('[§6](architecture.md#6-signed-messages-and-webhooks) [x](architecture.md#npm-start-ports)'),
+    ).toEqual([]);
+    expect(problems('[§7](architecture.md#7-http-api)')).toEqual([
+      'link to a missing heading: architecture.md#7-http-api',
+    ]);
+  });
+
   it('reads ## §N headings as the sections', () => {
     expect(sectionsOf('# T\n## §1 Parts\ntext §9\n## §2 Modes\n### §3 not a section\n')).toEqual([1, 2]);
   });
@@ -179,6 +215,7 @@ describe('references stay inside the repo', () => {
       sections: new Set(sectionsOf(architecture)),
       vendorsText: read('docs/vendors.md').toLowerCase(),
       exists: (p) => existsSync(path.join(ROOT, p)),
+      read,
     };
 
     it('numbers the sections of docs/architecture.md 1, 2, 3 … without gaps', () => {
