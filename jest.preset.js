@@ -32,6 +32,9 @@ module.exports = {
   setupFilesAfterEnv: [path.join(__dirname, 'jest/nock-after-env.js')],
   // Only *.test.ts(x): a file named plain test.ts (a runner script) must never be collected.
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  // A generous ceiling, not a measurement: CI shares 2 cores with MariaDB, Redis and n8n, and
+  // a hook that opens a database or starts a sandbox can take several seconds there.
+  testTimeout: 30_000,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'json'],
 };
