@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { automationEnvShape } from '../modules/automation/automation.config';
+import { fromUrlEnvShape } from '../modules/media/from-url.config';
 import {
   buildPaymentsConfig,
   paymentsConfigProblems,
@@ -83,6 +84,8 @@ const envSchema = z.object({
   // How the portal uploads: through POST /uploads, or straight to COS with STS credentials.
   // Default: server with the sandbox, direct with live vendors.
   UPLOAD_MODE: z.enum(['server', 'direct']).optional(),
+  // Images fetched by URL (modules/media/from-url.config.ts documents each).
+  ...fromUrlEnvShape,
 
   ADMIN_BOOTSTRAP_USERNAME: z.string().min(3).default('admin'),
   ADMIN_BOOTSTRAP_PASSWORD: z.string().min(8).default(DEFAULT_SECRETS.ADMIN_BOOTSTRAP_PASSWORD),

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { signMessage } from '../n8n/signed-message';
 import { standardWebhookHeaders } from './standard-webhooks';
-import { guardedLookup, ipLiteralOf, isInternalAddress } from './webhook-url-guard';
+import { guardedLookup, ipLiteralOf, isInternalAddress } from '../../infra/public-url-guard';
 
 export interface WebhookAttempt {
   ok: boolean;

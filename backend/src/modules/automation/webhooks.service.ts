@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { isoOrNull } from '../../db/time';
+import { assertPublicUrl } from '../../infra/public-url-guard';
 import { inTransaction, type Db } from '../../db/transaction';
 import { ConflictError, NotFoundError } from '../../errors/app-error';
 import type { TaskEventsPort } from '../tasks/task-ports';
@@ -14,7 +15,6 @@ import {
 } from './webhook-endpoints.repository';
 import { newEndpointSecret } from './standard-webhooks';
 import { sendWebhook } from './webhook-sender';
-import { assertWebhookUrl } from './webhook-url-guard';
 
 export const WEBHOOK_EVENTS = ['task.done', 'task.failed', 'task.canceled'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
@@ -68,7 +68,10 @@ export class WebhooksService implements TaskEventsPort {
     input: { url: string; events?: WebhookEventType[] },
   ): Promise<EndpointView & { secret: string }> {
     const { userId } = scope;
-    const url = await assertWebhookUrl(input.url, this.config.allowPrivateUrls);
+    const url = await assertPublicUrl(input.url, {
+      allowPrivate: this.config.allowPrivateUrls,
+      code: 'WEBHOOK_URL_PRIVATE',
+    });
     const events = [...new Set(input.events?.length ? input.events : WEBHOOK_EVENTS)];
     const id = randomUUID();
     const secret = newEndpointSecret();

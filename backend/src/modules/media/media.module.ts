@@ -2,10 +2,13 @@ import type { AppModule } from '../../app';
 import type { AppContext } from '../../app-context';
 import type { ApiKeyResolver } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
+import { RateLimiter } from '../auth/rate-limit';
+import { fromUrlConfig } from './from-url.config';
 import { MediaService } from './media.service';
 import { mediaRoutes } from './media.routes';
 import { createStorageService, type StorageService } from './storage.service';
 import { StsService } from './sts.service';
+import { UrlUploads } from './upload-from-url';
 import { UploadsRepository } from './uploads.repository';
 import { ZipService } from './zip.service';
 
@@ -42,6 +45,7 @@ export function createMediaModule(
     apiKeys: deps.apiKeys,
     media,
     sts,
+    urlUploads: new UrlUploads(media, new RateLimiter(ctx.kv), fromUrlConfig(ctx.config)),
     uploadMaxBytes: ctx.config.storage.uploadMaxBytes,
     uploadMode: ctx.config.storage.uploadMode,
   });

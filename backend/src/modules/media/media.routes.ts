@@ -8,6 +8,7 @@ import type { JwtService } from '../auth/jwt.service';
 import { currentUser, requireUser, type ApiKeyResolver } from '../auth/auth.middleware';
 import type { MediaService, UploadResult } from './media.service';
 import type { StsService } from './sts.service';
+import type { UrlUploads } from './upload-from-url';
 
 const UploadResponse = z.object({
   key: z.string(),
@@ -44,6 +45,7 @@ export interface MediaRouteDeps {
   apiKeys?: ApiKeyResolver;
   media: MediaService;
   sts: StsService;
+  urlUploads: UrlUploads;
   uploadMaxBytes: number;
   uploadMode: 'server' | 'direct';
 }
@@ -92,6 +94,22 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
       if (!req.file) throw new ValidationError('Upload an image in the multipart field "file"');
       return answerUpload(res, await deps.media.upload(currentUser(req).id, req.file.buffer));
     },
+  });
+
+  defineRoute(router, registry, {
+    method: 'post',
+    path: '/api/v1/uploads/from-url',
+    summary:
+      'Fetch a public http(s) image and store it like POST /uploads (same answer; private addresses refused, at most 3 redirects, size cap, per-merchant rate limit)',
+    tags: ['media'],
+    secured: true,
+    before: [auth],
+    body: z.object({ url: z.string().min(1).max(2048) }).openapi('UploadFromUrl'),
+    status: 201,
+    response: UploadResponse,
+    errors: [413, 415, 429],
+    handler: async ({ body, req, res }) =>
+      answerUpload(res, await deps.urlUploads.upload(currentUser(req).id, body.url)),
   });
 
   defineRoute(router, registry, {

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import COS from 'cos-nodejs-sdk-v5';
@@ -154,6 +156,39 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
       first.body.key,
     ])) as Array<{ n: number | string }>;
     expect(Number(n)).toBe(1);
+  });
+
+  it('stores an image fetched by URL as the same upload record a file upload makes', async () => {
+    const bytes = await jpeg('11aa77');
+    // The merchant's shop, on loopback (allowed outside production), claiming a wrong type.
+    const shop = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(bytes));
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(shop.address() as AddressInfo).port}/products/42/main`;
+      const fetched = await request(backend.app)
+        .post('/api/v1/uploads/from-url')
+        .set('Authorization', `Bearer ${alice.token}`)
+        .send({ url })
+        .expect(201);
+      expect(fetched.body).toEqual({
+        key: expect.stringMatching(new RegExp(`^input/${alice.id}/[0-9a-f]{64}\\.jpg$`)),
+        width: 64,
+        height: 48,
+        size: bytes.length,
+        mime: 'image/jpeg',
+      });
+      expect(await media.storage.head(fetched.body.key)).toMatchObject({ size: bytes.length });
+      // The same bytes as a file: the same record (200), and the key is a task input like any upload.
+      expect((await upload(alice.token, bytes).expect(200)).body).toEqual(fetched.body);
+      await expect(media.media.assertOwnedInput(alice.id, fetched.body.key)).resolves.toBeDefined();
+      await request(backend.app)
+        .post('/api/v1/uploads/from-url')
+        .set('Authorization', `Bearer ${alice.token}`)
+        .send({ url })
+        .expect(200);
+    } finally {
+      await new Promise((resolve) => shop.close(resolve));
+    }
   });
 
   it('keeps the same bytes from another user under that user’s own prefix', async () => {

@@ -1,7 +1,10 @@
-import { sendWebhook } from '../webhook-sender';
-import { assertWebhookUrl, isInternalAddress } from '../webhook-url-guard';
+import { sendWebhook } from '../../modules/automation/webhook-sender';
+import { assertPublicUrl, isInternalAddress } from '../public-url-guard';
 
-describe('webhook SSRF guard', () => {
+const assertWebhookUrl = (raw: string, allowPrivate: boolean) =>
+  assertPublicUrl(raw, { allowPrivate, code: 'WEBHOOK_URL_PRIVATE' });
+
+describe('SSRF guard for merchant-chosen URLs', () => {
   it.each([
     ['127.0.0.1', true],
     ['10.0.0.5', true],

@@ -1,13 +1,13 @@
 import dns from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { AppError, ValidationError } from '../../errors/app-error';
+import { AppError, ValidationError } from '../errors/app-error';
 
 /**
- * The SSRF guard for merchant webhook URLs: a merchant chooses where our servers send
- * requests, so in production those must not reach loopback, private, link-local (cloud
- * metadata) or other internal ranges. Checked when an endpoint is registered (a clear 400) and
- * again on every connection through `guardedLookup`, because a name can resolve differently
- * later (DNS rebinding).
+ * The SSRF guard for every URL a merchant chooses and our servers then request (webhook
+ * endpoints, images fetched by URL): in production those must not reach loopback, private,
+ * link-local (cloud metadata) or other internal ranges. Checked when the URL is given (a clear
+ * 400) and again on every connection through `guardedLookup`, because a name can resolve
+ * differently later (DNS rebinding).
  */
 // Two lists: a BlockList matches IPv4 addresses against IPv4-mapped IPv6 rules too, so the
 // ::ffff:0:0/96 rule below would otherwise refuse every IPv4 address.
@@ -51,7 +51,7 @@ export function ipLiteralOf(url: URL): string | null {
 }
 
 /** Parses and checks the URL's form: http(s), no credentials, a host. Throws 400. */
-export function parseWebhookUrl(raw: string): URL {
+export function parseHttpUrl(raw: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -60,20 +60,20 @@ export function parseWebhookUrl(raw: string): URL {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ValidationError('url: only http and https URLs are accepted');
-  if (url.username || url.password)
-    throw new ValidationError('url: must not carry credentials; the signature authenticates us');
+  if (url.username || url.password) throw new ValidationError('url: must not carry credentials');
   return url;
 }
 
 /**
  * Refuses URLs that name or resolve to an internal address unless `allowPrivate` (development,
- * tests, or an operator who deliberately runs receivers on the private network).
+ * tests, or an operator who deliberately runs servers on the private network). `code` names
+ * the refusal for the caller's API (`WEBHOOK_URL_PRIVATE`, `URL_PRIVATE`).
  */
-export async function assertWebhookUrl(raw: string, allowPrivate: boolean): Promise<URL> {
-  const url = parseWebhookUrl(raw);
-  if (allowPrivate) return url;
+export async function assertPublicUrl(raw: string, options: { allowPrivate: boolean; code: string }): Promise<URL> {
+  const url = parseHttpUrl(raw);
+  if (options.allowPrivate) return url;
   const refused = () =>
-    new AppError(400, 'WEBHOOK_URL_PRIVATE', 'url: must not point at a loopback, private or link-local address');
+    new AppError(400, options.code, 'url: must not point at a loopback, private or link-local address');
   const literal = ipLiteralOf(url);
   if (literal) {
     if (isInternalAddress(literal)) throw refused();
@@ -90,6 +90,9 @@ export async function assertWebhookUrl(raw: string, allowPrivate: boolean): Prom
   return url;
 }
 
+/** The error code `guardedLookup` fails a connection with. */
+export const PRIVATE_ADDRESS_REFUSED = 'EPRIVATEADDRESS';
+
 /** A `lookup` for http.request that refuses internal addresses at connection time. */
 export const guardedLookup: LookupFunction = (hostname, options, callback) => {
   dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
@@ -97,7 +100,7 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
     const usable = addresses.filter((a) => !isInternalAddress(a.address));
     if (usable.length < addresses.length || !usable.length) {
       const refused: NodeJS.ErrnoException = new Error(`${hostname} resolves to an internal address; refused`);
-      refused.code = 'EWEBHOOKPRIVATE';
+      refused.code = PRIVATE_ADDRESS_REFUSED;
       return callback(refused, '', 0);
     }
     if (options.all) return callback(null, usable);
