@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -16,6 +16,23 @@ export interface SandboxKeys {
   apiV3Key: string;
   platform: { publicKeyId: string; privateKeyPem: string; publicKeyPem: string };
   merchant: { serial: string; privateKeyPem: string; publicKeyPem: string };
+  /**
+   * Alipay (RSA2): the backend signs requests with `appPrivateKeyPem` and verifies answers,
+   * returns and notifies with `alipayPublicKeyPem`; the sandbox holds the other halves.
+   */
+  alipay: {
+    appId: string;
+    sellerId: string;
+    appPrivateKeyPem: string;
+    appPublicKeyPem: string;
+    alipayPrivateKeyPem: string;
+    alipayPublicKeyPem: string;
+  };
+  /**
+   * WeChat sign-in apps: the Open Platform website app (QR login, `snsapi_login`) and the
+   * mini-program (`jscode2session`); the mini-program is the app bound to `mchid` (`appid`).
+   */
+  wechatLogin: { webAppId: string; webSecret: string; miniSecret: string };
 }
 
 export const SANDBOX_KEYS_FILE = 'sandbox-keys.json';
@@ -39,18 +56,45 @@ function rsaPair(): { privateKeyPem: string; publicKeyPem: string } {
   return { privateKeyPem: privateKey, publicKeyPem: publicKey };
 }
 
+const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
+
+function alipayKeys(): SandboxKeys['alipay'] {
+  const app = rsaPair();
+  const alipay = rsaPair();
+  return {
+    appId: `2021${digits(12)}`,
+    sellerId: `2088${digits(12)}`,
+    appPrivateKeyPem: app.privateKeyPem,
+    appPublicKeyPem: app.publicKeyPem,
+    alipayPrivateKeyPem: alipay.privateKeyPem,
+    alipayPublicKeyPem: alipay.publicKeyPem,
+  };
+}
+
+function wechatLoginKeys(): SandboxKeys['wechatLogin'] {
+  return {
+    webAppId: `wxweb${randomBytes(6).toString('hex')}`,
+    webSecret: randomBytes(16).toString('hex'),
+    miniSecret: randomBytes(16).toString('hex'),
+  };
+}
+
 export function generateSandboxKeys(): SandboxKeys {
-  const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
   return {
     mchid: `19${digits(8)}`,
     appid: `wxsandbox${randomBytes(5).toString('hex')}`,
     apiV3Key: randomAlnum(32),
     platform: { publicKeyId: `PUB_KEY_ID_01${digits(30)}`, ...rsaPair() },
     merchant: { serial: randomBytes(20).toString('hex').toUpperCase(), ...rsaPair() },
+    alipay: alipayKeys(),
+    wechatLogin: wechatLoginKeys(),
   };
 }
 
-function isSandboxKeys(value: unknown): value is SandboxKeys {
+/** The WeChat Pay part every key file has had since the first version. */
+type WechatPart = Omit<SandboxKeys, 'alipay' | 'wechatLogin'>;
+
+function isSandboxKeys(value: unknown): value is WechatPart & Partial<SandboxKeys> {
   const v = value as Partial<SandboxKeys> | null;
   return (
     !!v &&
@@ -73,7 +117,7 @@ function isSandboxKeys(value: unknown): value is SandboxKeys {
 export function loadOrCreateSandboxKeys(dataDir: string): SandboxKeys {
   const file = join(dataDir, SANDBOX_KEYS_FILE);
   try {
-    return parseKeys(readFileSync(file, 'utf8'), file);
+    return completeKeys(parseKeys(readFileSync(file, 'utf8'), file), file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
@@ -86,14 +130,32 @@ export function loadOrCreateSandboxKeys(dataDir: string): SandboxKeys {
     return keys;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return parseKeys(readFileSync(file, 'utf8'), file);
+    return completeKeys(parseKeys(readFileSync(file, 'utf8'), file), file);
   } finally {
     unlinkSync(tmp);
   }
 }
 
-function parseKeys(text: string, file: string): SandboxKeys {
+function parseKeys(text: string, file: string): WechatPart & Partial<SandboxKeys> {
   const parsed: unknown = JSON.parse(text);
   if (!isSandboxKeys(parsed)) throw new Error(`${file} is not a sandbox key file; delete it to regenerate`);
   return parsed;
+}
+
+/**
+ * A key file written before Alipay and WeChat sign-in existed keeps its WeChat Pay keys (the
+ * sandbox's stored orders were signed with them) and gains the missing parts, written back
+ * with an atomic rename. Only the sandbox writes the file; the backend reads it.
+ */
+function completeKeys(keys: WechatPart & Partial<SandboxKeys>, file: string): SandboxKeys {
+  if (keys.alipay && keys.wechatLogin) return keys as SandboxKeys;
+  const complete: SandboxKeys = {
+    ...keys,
+    alipay: keys.alipay ?? alipayKeys(),
+    wechatLogin: keys.wechatLogin ?? wechatLoginKeys(),
+  };
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, JSON.stringify(complete, null, 2) + '\n', { mode: 0o600 });
+  renameSync(tmp, file);
+  return complete;
 }

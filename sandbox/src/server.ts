@@ -9,6 +9,8 @@ import { controlRouter } from './control/control.routes';
 import { cosRouter } from './cos/cos.routes';
 import { ObjectStore } from './cos/object-store';
 import { loadOrCreateSandboxKeys, type SandboxKeys } from './keys';
+import { alipayRouter } from './payments/alipay/alipay.routes';
+import { AlipayTradeBook } from './payments/alipay/alipay-trades';
 import { OrderBook } from './payments/order-book';
 import { payRouter } from './payments/pay.routes';
 import { wechatPayRouter } from './payments/wechatpay.routes';
@@ -71,6 +73,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.use(runningHubRouter(ctx, runningHub));
   app.use(wechatPayRouter(ctx, orders));
   app.use(payRouter(ctx, orders));
+  app.use(alipayRouter(ctx, new AlipayTradeBook(join(root, 'payments', 'alipay-trades.json'))));
   app.use(cosRouter(ctx, store, new CiService(store, ctx.ciScript, () => new URL(publicUrl).host, options.ciMode)));
 
   const server = app.listen(options.port ?? 9400, host);

@@ -95,7 +95,8 @@ describe('merchant portal', () => {
   });
 
   it('buys a membership on the sandbox pay page and sees the credits', async () => {
-    const [payPage] = await Promise.all([context.waitForEvent('page'), page.click('[data-testid=buy]')]);
+    await page.click('[data-testid=buy]');
+    const [payPage] = await Promise.all([context.waitForEvent('page'), page.click('[data-testid=pay-sandbox]')]);
     await page.waitForSelector('[data-testid=pay-waiting]');
     await payPage.waitForSelector('#pay');
     await payPage.click('#pay'); // the sandbox page POSTs /sandbox/pay/<outTradeNo>, which notifies the backend

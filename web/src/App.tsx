@@ -10,6 +10,10 @@ import { WorkspacePage } from './pages/WorkspacePage';
 
 // Few merchants open the developer page, so its code is a separate chunk fetched on first visit.
 const DeveloperPage = lazy(() => import('./pages/DeveloperPage').then((m) => ({ default: m.DeveloperPage })));
+// Bills are read now and then: their pages are one chunk of their own too.
+const BillingPage = lazy(() => import('./pages/BillingPage').then((m) => ({ default: m.BillingPage })));
+const ReceiptPage = lazy(() => import('./pages/ReceiptPage').then((m) => ({ default: m.ReceiptPage })));
+const PayReturnPage = lazy(() => import('./pages/PayReturnPage').then((m) => ({ default: m.PayReturnPage })));
 
 export function App() {
   const { token, me } = useSession();
@@ -24,11 +28,12 @@ export function App() {
         {route.name === 'workspace' && <WorkspacePage />}
         {route.name === 'history' && <HistoryPage />}
         {route.name === 'task' && <TaskPage key={route.id} id={route.id} />}
-        {route.name === 'developer' && (
-          <Suspense fallback={<p className="center muted">{t('common.loading')}</p>}>
-            <DeveloperPage />
-          </Suspense>
-        )}
+        <Suspense fallback={<p className="center muted">{t('common.loading')}</p>}>
+          {route.name === 'developer' && <DeveloperPage />}
+          {route.name === 'billing' && <BillingPage />}
+          {route.name === 'receipt' && <ReceiptPage key={route.id} id={route.id} />}
+          {route.name === 'payReturn' && <PayReturnPage />}
+        </Suspense>
       </main>
     </>
   );

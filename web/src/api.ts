@@ -11,6 +11,9 @@ export { ApiError, errorFromBody };
 export type Me = Schemas['Me'];
 export type Plan = Schemas['Plan'];
 export type Order = Schemas['Order'];
+export type PurchaseAnswer = Schemas['PurchaseResponse'];
+export type Receipt = Schemas['Receipt'];
+export type LedgerEntry = Schemas['MyLedgerEntry'];
 export type Task = Schemas['Task'];
 export type TaskStatus = Task['status'];
 export type TaskBatch = Schemas['TaskBatch'];
@@ -55,10 +58,16 @@ export class ApiClient extends HttpClient {
   login = (phone: string, code: string) => this.call('post', '/api/v1/auth/login', { body: { phone, code } });
   me = () => this.call('get', '/api/v1/me');
   plans = () => this.call('get', '/api/v1/membership/plans');
-  purchase = (channel: Schemas['PurchaseRequest']['channel'], planId?: string) =>
-    this.call('post', '/api/v1/membership/purchase', { body: { channel, planId } });
+  channels = () => this.call('get', '/api/v1/payments/channels');
+  purchase = (body: Schemas['PurchaseRequest']) => this.call('post', '/api/v1/membership/purchase', { body });
   order = (id: string, refresh = false) =>
     this.call('get', '/api/v1/membership/orders/{id}', { path: { id }, query: refresh ? { refresh: '1' } : {} });
+  closeOrder = (id: string) => this.call('post', '/api/v1/membership/orders/{id}/close', byId(id));
+
+  // --- billing: my orders (receipts) and my ledger
+  myOrders = (page: number, pageSize = 20) => this.call('get', '/api/v1/me/orders', { query: { page, pageSize } });
+  receipt = (id: string) => this.call('get', '/api/v1/me/orders/{id}', byId(id));
+  myLedger = (page: number, pageSize = 20) => this.call('get', '/api/v1/me/ledger', { query: { page, pageSize } });
 
   // --- catalog and tasks
   scenes = () => this.call('get', '/api/v1/scenes');

@@ -32,6 +32,16 @@ describe('loadOrCreateSandboxKeys', () => {
     expect(keys.platform.privateKeyPem).not.toBe(keys.merchant.privateKeyPem);
   });
 
+  it('completes a key file from before Alipay and WeChat sign-in, keeping its WeChat Pay keys', () => {
+    const { alipay: _a, wechatLogin: _w, ...old } = loadOrCreateSandboxKeys(dir);
+    writeFileSync(join(dir, SANDBOX_KEYS_FILE), JSON.stringify(old));
+    const upgraded = loadOrCreateSandboxKeys(dir);
+    expect(upgraded).toMatchObject(old);
+    expect(upgraded.alipay.appId).toMatch(/^2021\d{12}$/);
+    expect(upgraded.wechatLogin.webAppId).toMatch(/^wxweb/);
+    expect(loadOrCreateSandboxKeys(dir)).toEqual(upgraded);
+  });
+
   it('refuses a file that is not a sandbox key file instead of overwriting it', () => {
     writeFileSync(join(dir, SANDBOX_KEYS_FILE), '{"hello":1}');
     expect(() => loadOrCreateSandboxKeys(dir)).toThrow(/not a sandbox key file/);

@@ -4,9 +4,18 @@ import { dirname } from 'node:path';
 import { chinaTime } from './wechatpay-crypto';
 
 export type TradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR';
+export type TradeType = 'NATIVE' | 'MWEB' | 'JSAPI';
 
-/** A Native-pay order as the sandbox channel keeps it. */
+/** A WeChat Pay order (Native, H5 or JSAPI) as the sandbox keeps it. */
 export interface SandboxOrder {
+  /** Absent on orders stored before H5/JSAPI existed: those were Native. */
+  trade_type?: TradeType;
+  /** The token inside a Native `code_url` (`weixin://wxpay/bizpayurl?pr=…`). */
+  code_pr?: string;
+  /** H5 and JSAPI: the prepay session the payer's client opens. */
+  prepay_id?: string;
+  /** RFC 3339; after it the order can no longer be paid. */
+  time_expire?: string;
   appid: string;
   mchid: string;
   out_trade_no: string;
@@ -36,7 +45,7 @@ export function transactionOf(order: SandboxOrder): Record<string, unknown> {
     mchid: order.mchid,
     out_trade_no: order.out_trade_no,
     transaction_id: order.transaction_id,
-    trade_type: 'NATIVE',
+    trade_type: order.trade_type ?? 'NATIVE',
     trade_state: order.trade_state,
     trade_state_desc: STATE_DESC[order.trade_state],
     bank_type: paid ? 'OTHERS' : undefined,
@@ -77,6 +86,15 @@ export class OrderBook {
     return this.orders.get(outTradeNo);
   }
 
+  /** The order a Native `code_url` or an H5/JSAPI prepay id stands for. */
+  find(match: { codePr?: string; prepayId?: string }): SandboxOrder | undefined {
+    for (const order of this.orders.values()) {
+      if (match.codePr && order.code_pr === match.codePr) return order;
+      if (match.prepayId && order.prepay_id === match.prepayId) return order;
+    }
+    return undefined;
+  }
+
   add(order: SandboxOrder): void {
     this.orders.set(order.out_trade_no, order);
     this.save();
@@ -89,7 +107,8 @@ export class OrderBook {
       order.trade_state = 'SUCCESS';
       order.transaction_id = newTransactionId(now);
       order.success_time = chinaTime(now);
-      order.payer_openid = `oSandbox${randomBytes(10).toString('hex')}`;
+      // A JSAPI order names its payer up front; Native and H5 payers are whoever scanned.
+      order.payer_openid ??= `oSandbox${randomBytes(10).toString('hex')}`;
     }
     this.save();
   }

@@ -9,6 +9,7 @@ const order = (status: Order['status']): Order => ({
   planId: 'monthly',
   createdAt: '',
   paidAt: null,
+  expiresAt: '',
 });
 
 /** A clock that advances only when the watcher sleeps, so 30 s pass instantly. */

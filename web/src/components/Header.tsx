@@ -25,6 +25,7 @@ export function Header() {
       <nav className="nav">
         {link('/', t('nav.workspace'), route.name === 'workspace')}
         {link('/tasks', t('nav.history'), route.name === 'history' || route.name === 'task')}
+        {link('/billing', t('nav.billing'), ['billing', 'receipt', 'payReturn'].includes(route.name))}
         {link('/developer', t('nav.developer'), route.name === 'developer')}
       </nav>
       <span className="topbar-end">

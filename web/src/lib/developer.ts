@@ -121,7 +121,4 @@ export const DEPRECATED_HEADERS = [
   'X-AiPhoto-Signature: v1=hex(HMAC-SHA256(secret, timestamp + "." + nonce + "." + rawBody))',
 ].join('\n');
 
-/** Date and time as the merchant reads them in the chosen language. */
-export function formatTime(iso: string, lang: 'zh' | 'en'): string {
-  return new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB');
-}
+export { formatTime } from '../format';

@@ -7,7 +7,8 @@ import type { JwtService } from '../auth/jwt.service';
 import type { PaymentsService } from '../payments/payments.service';
 import { MeSchema } from '../users/users.schemas';
 import type { MembershipService } from './membership.service';
-import { OrderView, PlansResponse, PurchaseBody, PurchaseResponse } from './membership.schemas';
+import { clientIp } from '../auth/rate-limit';
+import { ChannelsResponse, OrderView, PlansResponse, PurchaseBody, PurchaseResponse } from './membership.schemas';
 import type { PlansService } from './plans.service';
 
 export interface MembershipRouteDeps {
@@ -57,6 +58,18 @@ export function membershipRoutes(ctx: AppContext, deps: MembershipRouteDeps): Ro
   });
 
   defineRoute(router, ctx.openapi, {
+    method: 'get',
+    path: '/api/v1/payments/channels',
+    summary: 'The enabled payment channels, each with its scenes, and how long a payer has to pay',
+    tags,
+    response: ChannelsResponse,
+    handler: async () => ({
+      channels: deps.payments.enabledChannels(),
+      payTimeoutSeconds: ctx.config.payments.payTimeoutSeconds,
+    }),
+  });
+
+  defineRoute(router, ctx.openapi, {
     method: 'post',
     path: '/api/v1/membership/purchase',
     summary: 'Create a pending order and the channel pay params',
@@ -67,7 +80,10 @@ export function membershipRoutes(ctx: AppContext, deps: MembershipRouteDeps): Ro
     response: PurchaseResponse,
     errors: [503],
     handler: async ({ req, body }) => {
-      const { order, outTradeNo, payParams } = await deps.payments.purchase(currentUser(req).id, body);
+      const { order, outTradeNo, payParams } = await deps.payments.purchase(currentUser(req).id, {
+        ...body,
+        clientIp: clientIp(req),
+      });
       return { orderId: order.id, outTradeNo, amountFen: order.amountFen, channel: order.channel, payParams };
     },
   });
@@ -85,6 +101,19 @@ export function membershipRoutes(ctx: AppContext, deps: MembershipRouteDeps): Ro
     response: OrderView,
     handler: ({ req, params, query }) =>
       deps.payments.getOrder(currentUser(req).id, params.id, query.refresh === '1' || query.refresh === 'true'),
+  });
+
+  defineRoute(router, ctx.openapi, {
+    method: 'post',
+    path: '/api/v1/membership/orders/:id/close',
+    summary: 'Give up paying one of my pending orders (a payment that already arrived is settled instead)',
+    tags,
+    before: auth,
+    secured: true,
+    errors: [404],
+    params: z.object({ id: z.string().min(1).max(64) }),
+    response: OrderView,
+    handler: ({ req, params }) => deps.payments.closeOrder(currentUser(req).id, params.id),
   });
 
   return router;

@@ -14,10 +14,25 @@ export const PlanSchema = z
 export const PlansResponse = z.object({ plans: z.array(PlanSchema) }).openapi('Plans');
 
 export const ChannelSchema = z.enum(['wechat', 'alipay', 'sandbox']);
+export const SceneSchema = z.enum(['native', 'h5', 'jsapi', 'page', 'wap', 'qr']);
 
-export const PurchaseBody = z
-  .object({ planId: z.string().max(32).optional(), channel: ChannelSchema })
-  .openapi('PurchaseRequest');
+export const ChannelsResponse = z
+  .object({
+    channels: z.array(z.object({ channel: ChannelSchema, scenes: z.array(SceneSchema) })),
+    payTimeoutSeconds: z.number().int(),
+  })
+  .openapi('PaymentChannels');
+
+/** What every purchase (membership or credit pack) names: how to pay. */
+export const PayWith = z.object({
+  channel: ChannelSchema,
+  scene: SceneSchema.optional().openapi({
+    description: 'wechat: native (QR) | h5 (phone browser) | jsapi (WeChat client); alipay: page | wap | qr',
+  }),
+  openid: z.string().min(1).max(128).optional().openapi({ description: 'jsapi: the payer openid' }),
+});
+
+export const PurchaseBody = PayWith.extend({ planId: z.string().max(32).optional() }).openapi('PurchaseRequest');
 
 export const PurchaseResponse = z
   .object({
@@ -38,5 +53,6 @@ export const OrderView = z
     planId: z.string(),
     createdAt: z.string(),
     paidAt: z.string().nullable(),
+    expiresAt: z.string(),
   })
   .openapi('Order');

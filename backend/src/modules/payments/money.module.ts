@@ -4,6 +4,8 @@ import type { AppContext } from '../../app-context';
 import { PollingLoop } from '../../infra/polling-loop';
 import { AdminUsersRepository } from '../admin-users/admin-users.repository';
 import { adminUsersRoutes } from '../admin-users/admin-users.routes';
+import { billingRoutes } from '../billing/billing.routes';
+import { BillingService } from '../billing/billing.service';
 import type { ApiKeyResolver } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -48,6 +50,11 @@ export function createMoney(
   router.use(
     membershipRoutes(ctx, { jwt: deps.jwt, apiKeys: deps.apiKeys, membership, plans, payments }),
     paymentsRoutes(ctx, payments, new Map([...channels])),
+    billingRoutes(ctx, {
+      jwt: deps.jwt,
+      apiKeys: deps.apiKeys,
+      billing: new BillingService(ctx.db, orders, payments, ledger),
+    }),
     adminUsersRoutes(ctx, { jwt: deps.jwt, users: deps.users, adminUsers: new AdminUsersRepository(), ledger }),
     ordersAdminRoutes(ctx, deps.jwt, orders, payments),
   );

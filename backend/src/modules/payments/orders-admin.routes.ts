@@ -6,7 +6,7 @@ import { requireAdmin } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
 import { ChannelSchema, OrderView } from '../membership/membership.schemas';
 import type { OrdersRepository } from './orders.repository';
-import { toOrderView, type PaymentsService } from './payments.service';
+import type { PaymentsService } from './payments.service';
 
 const Query = z.object({
   status: z.enum(['pending', 'paid', 'closed', 'failed']).optional(),
@@ -60,7 +60,7 @@ export function ordersAdminRoutes(
       const r = await orders.list(ctx.db.manager, filter, query.pageSize, (query.page - 1) * query.pageSize);
       return {
         items: r.items.map((o) => ({
-          ...toOrderView(o),
+          ...payments.view(o),
           userId: o.user_id,
           phone: o.phone,
           outTradeNo: o.out_trade_no,
@@ -85,7 +85,7 @@ export function ordersAdminRoutes(
     response: OrderView.extend({ userId: z.string(), outTradeNo: z.string(), transactionId: z.string().nullable() }),
     handler: async ({ params }) => {
       const o = await payments.refreshOrder(params.id);
-      return { ...toOrderView(o), userId: o.user_id, outTradeNo: o.out_trade_no, transactionId: o.transaction_id };
+      return { ...payments.view(o), userId: o.user_id, outTradeNo: o.out_trade_no, transactionId: o.transaction_id };
     },
   });
   return router;

@@ -4,6 +4,13 @@ import { z } from 'zod';
 export type ChannelName = 'wechat' | 'alipay' | 'sandbox';
 const CHANNELS: readonly ChannelName[] = ['wechat', 'alipay', 'sandbox'];
 
+/** How the payer pays: WeChat Native QR / H5 / JSAPI, Alipay page / WAP / precreate QR. */
+export type WechatScene = 'native' | 'h5' | 'jsapi';
+export type AlipayScene = 'page' | 'wap' | 'qr';
+export type PayScene = WechatScene | AlipayScene;
+export const WECHAT_SCENES: readonly WechatScene[] = ['native', 'h5', 'jsapi'];
+export const ALIPAY_SCENES: readonly AlipayScene[] = ['page', 'wap', 'qr'];
+
 const seconds = (def: number) => z.coerce.number().int().min(1).default(def);
 
 /**
@@ -11,8 +18,15 @@ const seconds = (def: number) => z.coerce.number().int().min(1).default(def);
  * (`\n` escapes allowed, for one-line .env values) or `file:///absolute/path.pem`.
  */
 export const paymentsEnvShape = {
-  /** Comma list; default `sandbox` with VENDOR_MODE=sandbox, none in live mode. */
+  /** Comma list; default `wechat,alipay,sandbox` with VENDOR_MODE=sandbox (all against the sandbox), none live. */
   PAYMENT_CHANNELS: z.string().optional(),
+  /** Comma lists of the scenes offered; defaults: every scene against the sandbox, `native,jsapi` / `page,wap` live. */
+  WECHATPAY_SCENES: z.string().optional(),
+  ALIPAY_SCENES: z.string().optional(),
+  /** Where Alipay's return_url and WeChat H5's redirect_url send the payer (default <PUBLIC_BASE_URL>/billing/return). */
+  PAYMENT_RETURN_URL: z.url().optional(),
+  /** How long the payer has to pay (sent as the channel's time_expire; the portal counts down). */
+  ORDER_PAY_TIMEOUT_SECONDS: seconds(900),
   WECHATPAY_MCHID: z.string().optional(),
   WECHATPAY_APPID: z.string().optional(),
   WECHATPAY_MERCHANT_SERIAL: z.string().optional(),
@@ -29,8 +43,6 @@ export const paymentsEnvShape = {
   ALIPAY_PUBLIC_KEY: z.string().optional(),
   ALIPAY_SELLER_ID: z.string().optional(),
   ALIPAY_GATEWAY: z.url().default('https://openapi.alipay.com/gateway.do'),
-  ALIPAY_PAY_MODE: z.enum(['page', 'precreate']).default('page'),
-  ALIPAY_RETURN_URL: z.url().optional(),
   /** Key file written by the sandbox (`loadOrCreateSandboxKeys`); default `<DATA_DIR>/sandbox-keys.json`. */
   SANDBOX_PAY_KEYS_FILE: z.string().optional(),
   ORDER_QUERY_AFTER_SECONDS: seconds(120),
@@ -39,7 +51,12 @@ export const paymentsEnvShape = {
   MEMBERSHIP_SWEEP_INTERVAL_SECONDS: seconds(300),
 };
 
-type PaymentsEnv = z.output<z.ZodObject<typeof paymentsEnvShape>> & { VENDOR_MODE: 'sandbox' | 'live' };
+type PaymentsEnv = z.output<z.ZodObject<typeof paymentsEnvShape>> & {
+  VENDOR_MODE: 'sandbox' | 'live';
+  PUBLIC_BASE_URL?: string;
+  HOST: string;
+  PORT: number;
+};
 
 export interface WechatPayConfig {
   mchid: string;
@@ -58,14 +75,20 @@ export interface AlipayConfig {
   alipayPublicKey: string;
   sellerId: string | null;
   gateway: string;
-  payMode: 'page' | 'precreate';
-  returnUrl: string | null;
 }
 
 export interface PaymentsConfig {
   channels: ChannelName[];
+  /** Null when not configured: then, in sandbox vendor mode, the sandbox's generated keys are used. */
   wechat: WechatPayConfig | null;
   alipay: AlipayConfig | null;
+  /** VENDOR_MODE=sandbox: unconfigured wechat/alipay talk to the sandbox with its key file. */
+  useSandboxVendors: boolean;
+  wechatScenes: WechatScene[];
+  alipayScenes: AlipayScene[];
+  /** Base of the payer's way back (`?orderId=` is appended). */
+  returnUrl: string;
+  payTimeoutSeconds: number;
   sandboxKeysFile: string;
   queryAfterSeconds: number;
   closeAfterSeconds: number;
@@ -74,14 +97,18 @@ export interface PaymentsConfig {
 }
 
 const pem = (value: string) => value.replace(/\\n/g, '\n');
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
 
 export function buildPaymentsConfig(env: PaymentsEnv, dataDir: string): PaymentsConfig {
+  const sandbox = env.VENDOR_MODE === 'sandbox';
   const channels = env.PAYMENT_CHANNELS
-    ? (env.PAYMENT_CHANNELS.split(',')
-        .map((c) => c.trim())
-        .filter(Boolean) as ChannelName[])
-    : env.VENDOR_MODE === 'sandbox'
-      ? ['sandbox' as const]
+    ? (list(env.PAYMENT_CHANNELS) as ChannelName[])
+    : sandbox
+      ? (['wechat', 'alipay', 'sandbox'] as const).slice()
       : [];
   const w = env;
   const wechat =
@@ -111,14 +138,26 @@ export function buildPaymentsConfig(env: PaymentsEnv, dataDir: string): Payments
           alipayPublicKey: pem(env.ALIPAY_PUBLIC_KEY),
           sellerId: env.ALIPAY_SELLER_ID ?? null,
           gateway: env.ALIPAY_GATEWAY,
-          payMode: env.ALIPAY_PAY_MODE,
-          returnUrl: env.ALIPAY_RETURN_URL ?? null,
         }
       : null;
+  const publicBase = (env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   return {
     channels,
     wechat,
     alipay,
+    useSandboxVendors: sandbox,
+    wechatScenes: (env.WECHATPAY_SCENES
+      ? list(env.WECHATPAY_SCENES)
+      : sandbox
+        ? WECHAT_SCENES
+        : ['native', 'jsapi']) as WechatScene[],
+    alipayScenes: (env.ALIPAY_SCENES
+      ? list(env.ALIPAY_SCENES)
+      : sandbox
+        ? ALIPAY_SCENES
+        : ['page', 'wap']) as AlipayScene[],
+    returnUrl: env.PAYMENT_RETURN_URL ?? `${publicBase}/billing/return`,
+    payTimeoutSeconds: env.ORDER_PAY_TIMEOUT_SECONDS,
     sandboxKeysFile: path.resolve(dataDir, env.SANDBOX_PAY_KEYS_FILE ?? 'sandbox-keys.json'),
     queryAfterSeconds: env.ORDER_QUERY_AFTER_SECONDS,
     closeAfterSeconds: env.ORDER_CLOSE_AFTER_SECONDS,
@@ -133,12 +172,23 @@ export function paymentsConfigProblems(env: PaymentsEnv & { NODE_ENV: string }, 
   for (const c of config.channels) {
     if (!CHANNELS.includes(c)) problems.push(`PAYMENT_CHANNELS: unknown channel "${c}" (use ${CHANNELS.join(', ')})`);
   }
-  if (config.channels.includes('wechat') && !config.wechat) {
+  for (const scene of config.wechatScenes) {
+    if (!WECHAT_SCENES.includes(scene))
+      problems.push(`WECHATPAY_SCENES: unknown scene "${scene}" (use ${WECHAT_SCENES.join(', ')})`);
+  }
+  for (const scene of config.alipayScenes) {
+    if (!ALIPAY_SCENES.includes(scene))
+      problems.push(`ALIPAY_SCENES: unknown scene "${scene}" (use ${ALIPAY_SCENES.join(', ')})`);
+  }
+  if (config.closeAfterSeconds < config.payTimeoutSeconds) {
+    problems.push('ORDER_CLOSE_AFTER_SECONDS: must not be shorter than ORDER_PAY_TIMEOUT_SECONDS');
+  }
+  if (config.channels.includes('wechat') && !config.wechat && !config.useSandboxVendors) {
     problems.push(
       'PAYMENT_CHANNELS: "wechat" needs WECHATPAY_MCHID, _APPID, _MERCHANT_SERIAL, _MERCHANT_PRIVATE_KEY, _PUBLIC_KEY, _PUBLIC_KEY_ID and _APIV3_KEY',
     );
   }
-  if (config.channels.includes('alipay') && !config.alipay) {
+  if (config.channels.includes('alipay') && !config.alipay && !config.useSandboxVendors) {
     problems.push('PAYMENT_CHANNELS: "alipay" needs ALIPAY_APP_ID, ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY');
   }
   if (env.NODE_ENV === 'production' && config.channels.includes('sandbox')) {

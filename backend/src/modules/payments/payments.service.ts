@@ -15,7 +15,7 @@ import {
   type PaymentChannel,
 } from './channels/payment-channel';
 import type { OrderRow, OrdersRepository } from './orders.repository';
-import type { ChannelName } from './payments.config';
+import type { ChannelName, PayScene } from './payments.config';
 
 export interface OrderView {
   id: string;
@@ -25,20 +25,34 @@ export interface OrderView {
   planId: string;
   createdAt: string;
   paidAt: string | null;
+  /** Until when the payer may pay (the channel's time_expire). */
+  expiresAt: string;
+}
+
+export interface PurchaseInput {
+  planId?: string;
+  channel: ChannelName;
+  /** Default: the channel's first scene. */
+  scene?: PayScene;
+  /** WeChat JSAPI: the payer's openid under the paying app. */
+  openid?: string;
+  clientIp: string;
 }
 
 export type SettleOutcome = 'settled' | 'already_paid' | 'not_paid';
 export type NotifyOutcome = { ok: true; outcome: SettleOutcome } | { ok: false; status: number; message: string };
 
-export function toOrderView(o: OrderRow): OrderView {
+export function toOrderView(o: OrderRow, payTimeoutSeconds: number): OrderView {
+  const createdAt = isoOrNull(o.created_at)!;
   return {
     id: o.id,
     status: o.status,
     amountFen: o.amount_fen,
     channel: o.channel,
     planId: o.plan_id,
-    createdAt: isoOrNull(o.created_at)!,
+    createdAt,
     paidAt: isoOrNull(o.paid_at),
+    expiresAt: new Date(Date.parse(createdAt) + payTimeoutSeconds * 1000).toISOString(),
   };
 }
 
@@ -58,13 +72,26 @@ export class PaymentsService {
     private readonly clock: Clock = () => new Date(),
   ) {}
 
+  /** The channels the portal may offer, each with its scenes. */
+  enabledChannels(): Array<{ channel: ChannelName; scenes: PayScene[] }> {
+    return [...this.channels.values()].map((c) => ({ channel: c.name, scenes: [...c.scenes] }));
+  }
+
+  view(order: OrderRow): OrderView {
+    return toOrderView(order, this.config.payments.payTimeoutSeconds);
+  }
+
   async purchase(
     userId: string,
-    input: { planId?: string; channel: ChannelName },
+    input: PurchaseInput,
   ): Promise<{ order: OrderView; outTradeNo: string; payParams: Record<string, unknown> }> {
     const channel = this.channels.get(input.channel);
     if (!channel)
       throw new AppError(400, 'CHANNEL_NOT_ENABLED', `The payment channel "${input.channel}" is not enabled`);
+    const scene = input.scene ?? channel.scenes[0];
+    if (!scene || !channel.scenes.includes(scene))
+      throw new AppError(400, 'SCENE_NOT_ENABLED', `"${input.channel}" does not offer the scene "${input.scene}"`);
+    if (scene === 'jsapi' && !input.openid) throw new ValidationError('openid: required for the jsapi scene');
     const plan = await this.plans.find(input.planId);
     if (!plan) throw new ValidationError(`Unknown plan "${input.planId}"`);
     const now = this.clock();
@@ -74,15 +101,21 @@ export class PaymentsService {
       { userId, planId: plan.id, amountFen: plan.priceFen, channel: channel.name, outTradeNo },
       now,
     );
+    const { returnUrl, payTimeoutSeconds } = this.config.payments;
     try {
       const payParams = await channel.createPayment({
         outTradeNo,
         amountFen: plan.priceFen,
         description: `AI Photo ${plan.name}`,
         notifyUrl: `${this.config.http.publicBaseUrl.replace(/\/$/, '')}/api/v1/payments/${channel.name}/notify`,
-        expiresAt: new Date(now.getTime() + this.config.payments.closeAfterSeconds * 1000),
+        expiresAt: new Date(now.getTime() + payTimeoutSeconds * 1000),
+        scene,
+        returnUrl: `${returnUrl}${returnUrl.includes('?') ? '&' : '?'}orderId=${encodeURIComponent(order.id)}`,
+        quitUrl: new URL('/billing', returnUrl).toString(),
+        clientIp: input.clientIp,
+        openid: input.openid,
       });
-      return { order: toOrderView(order), outTradeNo, payParams };
+      return { order: this.view(order), outTradeNo, payParams };
     } catch (err) {
       this.logger.error({ err, orderId: order.id, channel: channel.name }, 'payment channel refused the order');
       await this.orders.setStatus(this.ds.manager, order.id, 'pending', 'failed', this.clock());
@@ -101,7 +134,27 @@ export class PaymentsService {
       await this.reconcile(order);
       order = (await this.orders.findById(this.ds.manager, orderId)) ?? order;
     }
-    return toOrderView(order);
+    return this.view(order);
+  }
+
+  /**
+   * The payer gave up (or the countdown ran out): asks the channel first (a payment that
+   * arrived meanwhile is settled, not closed), then closes the order at the channel and here.
+   * A channel that cannot be reached is only logged: a notify that still comes settles the
+   * closed order, because the money arrived.
+   */
+  async closeOrder(userId: string, orderId: string): Promise<OrderView> {
+    const order = await this.orders.findForUser(this.ds.manager, userId, orderId);
+    if (!order) throw new NotFoundError('Order not found');
+    if (order.status === 'pending' && (await this.reconcile(order)) === 'pending') {
+      try {
+        await this.channels.get(order.channel)?.close(order.out_trade_no);
+      } catch (err) {
+        this.logger.warn({ err, orderId, channel: order.channel }, 'closing the order at the channel failed');
+      }
+      await this.orders.setStatus(this.ds.manager, order.id, 'pending', 'closed', this.clock());
+    }
+    return this.view((await this.orders.findById(this.ds.manager, orderId)) ?? order);
   }
 
   /** The admin console's "query channel": any order, reconciled with its channel when pending. */

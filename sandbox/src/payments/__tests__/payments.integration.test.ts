@@ -92,17 +92,21 @@ describe('sandbox payment channel (WeChat Pay v3 shape)', () => {
       })
     ).data as Record<string, unknown>;
 
-  it('places a Native order (signed answer accepted by the SDK) and shows a pay page', async () => {
+  it('places a Native order (signed answer accepted by the SDK) whose code_url the WeChat scan page opens', async () => {
     const no = newOutTradeNo();
     const codeUrl = await placeOrder(no);
-    expect(codeUrl).toBe(`${sandbox.url}/sandbox/pay/${no}`);
+    expect(codeUrl).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=[A-Za-z0-9]{16}$/);
+    const scanned = await fetch(`${sandbox.url}/sandbox/wechat/scan?code_url=${encodeURIComponent(codeUrl)}`);
+    expect(scanned.status).toBe(200);
+    expect(await scanned.text()).toContain(`/sandbox/pay/${no}`);
+    expect((await fetch(`${sandbox.url}/sandbox/wechat/scan?code_url=weixin%3A%2F%2Fnope`)).status).toBe(404);
     expect(await query(no)).toMatchObject({
       out_trade_no: no,
       trade_state: 'NOTPAY',
       amount: { total: 9900, currency: 'CNY' },
     });
 
-    const page = await fetch(codeUrl);
+    const page = await fetch(`${sandbox.url}/sandbox/pay/${no}`);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(no);
@@ -217,8 +221,8 @@ describe('sandbox payment channel (WeChat Pay v3 shape)', () => {
 
   it('rejects a reused out_trade_no with different content and unknown orders', async () => {
     const no = newOutTradeNo();
-    await placeOrder(no, 100);
-    expect(await placeOrder(no, 100)).toContain(no); // same order again: same code_url
+    const first = await placeOrder(no, 100);
+    expect(await placeOrder(no, 100)).toBe(first); // same order again: same code_url
     await expect(placeOrder(no, 200)).rejects.toMatchObject({
       response: { status: 400, data: { code: 'INVALID_REQUEST' } },
     });

@@ -191,6 +191,7 @@ describe.each(drivers)('payment notifies on %s', (driver) => {
       planId: 'monthly',
       createdAt: expect.any(String),
       paidAt: null,
+      expiresAt: new Date(Date.parse(mine.body.createdAt) + 900_000).toISOString(),
     });
     await request(t.backend.app)
       .get(`/api/v1/membership/orders/${order.id}`)

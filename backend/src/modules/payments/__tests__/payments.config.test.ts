@@ -13,8 +13,16 @@ const prod = {
 };
 
 describe('payment configuration', () => {
-  it('enables the sandbox channel by default in sandbox mode and none in live mode', () => {
-    expect(loadConfig({ NODE_ENV: 'test' }).payments.channels).toEqual(['sandbox']);
+  it('enables every channel against the sandbox by default in sandbox mode and none in live mode', () => {
+    const sandbox = loadConfig({ NODE_ENV: 'test', PORT: '3100' }).payments;
+    expect(sandbox).toMatchObject({
+      channels: ['wechat', 'alipay', 'sandbox'],
+      useSandboxVendors: true,
+      wechatScenes: ['native', 'h5', 'jsapi'],
+      alipayScenes: ['page', 'wap', 'qr'],
+      returnUrl: 'http://127.0.0.1:3100/billing/return',
+      payTimeoutSeconds: 900,
+    });
     expect(loadConfig({ NODE_ENV: 'test', VENDOR_MODE: 'live' }).payments.channels).toEqual([]);
     expect(loadConfig({ NODE_ENV: 'test', DATA_DIR: '/srv/aiphoto' }).payments.sandboxKeysFile).toBe(
       '/srv/aiphoto/sandbox-keys.json',
@@ -30,7 +38,13 @@ describe('payment configuration', () => {
   it('names what an enabled channel is missing, and unknown channels', () => {
     const err = (() => {
       try {
-        loadConfig({ NODE_ENV: 'test', PAYMENT_CHANNELS: 'wechat,alipay,paypal' });
+        loadConfig({
+          NODE_ENV: 'test',
+          VENDOR_MODE: 'live',
+          PAYMENT_CHANNELS: 'wechat,alipay,paypal',
+          ALIPAY_SCENES: 'page,barcode',
+          ORDER_PAY_TIMEOUT_SECONDS: '9000',
+        });
       } catch (e) {
         return e as ConfigError;
       }
@@ -39,6 +53,17 @@ describe('payment configuration', () => {
     expect(err.problems.join('\n')).toMatch(/"wechat" needs WECHATPAY_MCHID/);
     expect(err.problems.join('\n')).toMatch(/"alipay" needs ALIPAY_APP_ID/);
     expect(err.problems.join('\n')).toMatch(/unknown channel "paypal"/);
+    expect(err.problems.join('\n')).toMatch(/ALIPAY_SCENES: unknown scene "barcode"/);
+    expect(err.problems.join('\n')).toMatch(/ORDER_CLOSE_AFTER_SECONDS: must not be shorter/);
+  });
+
+  it('offers the scenes a live merchant usually has, and the return URL from PUBLIC_BASE_URL', () => {
+    const live = loadConfig({ ...prod, PAYMENT_CHANNELS: '' }).payments;
+    expect(live).toMatchObject({
+      wechatScenes: ['native', 'jsapi'],
+      alipayScenes: ['page', 'wap'],
+      returnUrl: 'https://aiphoto.example/billing/return',
+    });
   });
 
   it('converts Alipay yuan strings without floating point', () => {

@@ -1,7 +1,7 @@
 import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import type { Response } from 'express';
 import type { AlipaySdk } from 'alipay-sdk';
-import type { AlipayConfig } from '../payments.config';
+import type { AlipayConfig, AlipayScene } from '../payments.config';
 import {
   NotifyRejectedError,
   type ChannelPayment,
@@ -47,18 +47,29 @@ export function verifyAlipayNotify(form: Record<string, unknown>, alipayPublicKe
   }
 }
 
+/** The page methods, by scene: a desktop cashier, a phone cashier. */
+const PAGE_PAY = {
+  page: { method: 'alipay.trade.page.pay', productCode: 'FAST_INSTANT_TRADE_PAY' },
+  wap: { method: 'alipay.trade.wap.pay', productCode: 'QUICK_WAP_WAY' },
+} as const;
+
 /**
- * Alipay. Pay params (page-pay URL or precreate QR code) and order queries go through the
- * official alipay-sdk, loaded on first use: it brings urllib, which patches `net.Socket`
- * process-wide, so processes without the Alipay channel never load it. Notifies are verified
- * here with node:crypto (`verifyAlipayNotify`, the same algorithm as the SDK's checkNotifySignV2).
+ * Alipay. Pay params (page or WAP cashier URL, or a precreate QR code), queries and closes go
+ * through the official alipay-sdk, which signs each request and verifies each answer's
+ * signature (`validateSign`). It is loaded on first use: it brings urllib, which patches
+ * `net.Socket` process-wide, so processes without the Alipay channel never load it. Notifies
+ * are verified here with node:crypto (`verifyAlipayNotify`, the same algorithm as the SDK's
+ * checkNotifySignV2).
  */
 export class AlipayChannel implements PaymentChannel {
   readonly name = 'alipay' as const;
   private sdk: AlipaySdk | null = null;
   private readonly alipayKey: KeyObject;
 
-  constructor(private readonly config: AlipayConfig) {
+  constructor(
+    private readonly config: AlipayConfig,
+    readonly scenes: readonly AlipayScene[] = ['page'],
+  ) {
     this.alipayKey = createPublicKey(
       config.alipayPublicKey.includes('BEGIN') ? config.alipayPublicKey : toPem(config.alipayPublicKey),
     );
@@ -87,18 +98,36 @@ export class AlipayChannel implements PaymentChannel {
       time_expire: toChinaTime(input.expiresAt),
     };
     const sdk = await this.client();
-    if (this.config.payMode === 'precreate') {
-      const result = await sdk.exec('alipay.trade.precreate', { notify_url: input.notifyUrl, bizContent });
+    if (input.scene === 'qr') {
+      const result = await sdk.exec(
+        'alipay.trade.precreate',
+        { notify_url: input.notifyUrl, bizContent },
+        { validateSign: true },
+      );
       if (result.code !== '10000')
         throw new Error(`alipay.trade.precreate failed: ${result.code} ${result.subMsg ?? result.msg}`);
       return { outTradeNo: input.outTradeNo, qrCode: result.qrCode as string };
     }
-    const payUrl = sdk.pageExec('alipay.trade.page.pay', 'GET', {
+    const page = PAGE_PAY[input.scene === 'wap' ? 'wap' : 'page'];
+    const payUrl = sdk.pageExec(page.method, 'GET', {
       notify_url: input.notifyUrl,
-      ...(this.config.returnUrl ? { return_url: this.config.returnUrl } : {}),
-      bizContent: { ...bizContent, product_code: 'FAST_INSTANT_TRADE_PAY' },
+      return_url: input.returnUrl,
+      bizContent: {
+        ...bizContent,
+        product_code: page.productCode,
+        ...(input.scene === 'wap' ? { quit_url: input.quitUrl } : {}),
+      },
     });
     return { outTradeNo: input.outTradeNo, payUrl };
+  }
+
+  async close(outTradeNo: string): Promise<void> {
+    const result = await (
+      await this.client()
+    ).exec('alipay.trade.close', { bizContent: { out_trade_no: outTradeNo } }, { validateSign: true });
+    // A trade the payer never opened does not exist at Alipay yet: nothing to close.
+    if (result.code !== '10000' && result.subCode !== 'ACQ.TRADE_NOT_EXIST')
+      throw new Error(`alipay.trade.close failed: ${result.code} ${result.subMsg ?? result.msg}`);
   }
 
   async parseNotify(req: NotifyRequest): Promise<ChannelPayment> {
@@ -111,7 +140,9 @@ export class AlipayChannel implements PaymentChannel {
   }
 
   async query(outTradeNo: string): Promise<ChannelPayment | null> {
-    const result = await (await this.client()).exec('alipay.trade.query', { bizContent: { out_trade_no: outTradeNo } });
+    const result = await (
+      await this.client()
+    ).exec('alipay.trade.query', { bizContent: { out_trade_no: outTradeNo } }, { validateSign: true });
     if (result.code !== '10000') {
       if (result.subCode === 'ACQ.TRADE_NOT_EXIST') return null;
       throw new Error(`alipay.trade.query failed: ${result.code} ${result.subMsg ?? result.msg}`);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Response } from 'express';
-import type { WechatPayConfig } from '../payments.config';
+import type { AlipayConfig, PayScene, WechatPayConfig } from '../payments.config';
 import type { ChannelPayment, CreatePaymentInput, NotifyRequest, PaymentChannel } from './payment-channel';
 import { WechatPayChannel } from './wechatpay.channel';
 
@@ -11,10 +11,14 @@ interface SandboxKeyFile {
   apiV3Key: string;
   platform: { publicKeyId: string; publicKeyPem: string };
   merchant: { serial: string; privateKeyPem: string };
+  alipay?: { appId: string; sellerId: string; appPrivateKeyPem: string; alipayPublicKeyPem: string };
 }
 
+const readKeys = (keysFile: string) => JSON.parse(readFileSync(keysFile, 'utf8')) as SandboxKeyFile;
+const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+
 export function sandboxWechatConfig(keysFile: string, sandboxUrl: string): WechatPayConfig {
-  const keys = JSON.parse(readFileSync(keysFile, 'utf8')) as SandboxKeyFile;
+  const keys = readKeys(keysFile);
   return {
     mchid: keys.mchid,
     appid: keys.appid,
@@ -23,48 +27,82 @@ export function sandboxWechatConfig(keysFile: string, sandboxUrl: string): Wecha
     publicKeyId: keys.platform.publicKeyId,
     merchantSerial: keys.merchant.serial,
     merchantPrivateKey: keys.merchant.privateKeyPem,
-    baseUrl: sandboxUrl.endsWith('/') ? sandboxUrl : `${sandboxUrl}/`,
+    baseUrl: withSlash(sandboxUrl),
+  };
+}
+
+/** Alipay pointed at the sandbox's gateway with the app key the sandbox generated. */
+export function sandboxAlipayConfig(keysFile: string, sandboxUrl: string): AlipayConfig {
+  const keys = readKeys(keysFile).alipay;
+  if (!keys) throw new Error(`${keysFile} has no Alipay keys; start the sandbox once to complete it`);
+  return {
+    appId: keys.appId,
+    sellerId: keys.sellerId,
+    privateKey: keys.appPrivateKeyPem,
+    alipayPublicKey: keys.alipayPublicKeyPem,
+    gateway: `${withSlash(sandboxUrl)}gateway.do`,
   };
 }
 
 /**
- * Channel `sandbox`: the real WeChat Pay v3 code, talking to the local sandbox with the keys the
- * sandbox generated. The key file is read on first use because the sandbox may start (and write
- * it) after the backend; `payUrl` is the sandbox's "act as the payer" endpoint.
+ * A channel built on first use: the sandbox may start (and write its key file) after the
+ * backend, so channels that read that file cannot be built at start-up.
  */
-export class SandboxPayChannel implements PaymentChannel {
-  readonly name = 'sandbox' as const;
-  private inner: WechatPayChannel | null = null;
+export class LazyChannel implements PaymentChannel {
+  private inner: PaymentChannel | null = null;
 
   constructor(
-    private readonly keysFile: string,
-    private readonly sandboxUrl: string,
+    readonly name: PaymentChannel['name'],
+    readonly scenes: readonly PayScene[],
+    private readonly build: () => PaymentChannel,
   ) {}
 
-  private wechat(): WechatPayChannel {
-    this.inner ??= new WechatPayChannel('sandbox', sandboxWechatConfig(this.keysFile, this.sandboxUrl));
+  protected channel(): PaymentChannel {
+    this.inner ??= this.build();
     return this.inner;
   }
 
-  async createPayment(input: CreatePaymentInput): Promise<Record<string, unknown>> {
-    const params = await this.wechat().createPayment(input);
-    const payUrl = `${this.sandboxUrl.replace(/\/$/, '')}/sandbox/pay/${encodeURIComponent(input.outTradeNo)}`;
-    return { ...params, payUrl };
+  createPayment(input: CreatePaymentInput): Promise<Record<string, unknown>> {
+    return this.channel().createPayment(input);
   }
 
   parseNotify(req: NotifyRequest): Promise<ChannelPayment> {
-    return this.wechat().parseNotify(req);
+    return this.channel().parseNotify(req);
   }
 
   query(outTradeNo: string): Promise<ChannelPayment | null> {
-    return this.wechat().query(outTradeNo);
+    return this.channel().query(outTradeNo);
+  }
+
+  close(outTradeNo: string): Promise<void> {
+    return this.channel().close(outTradeNo);
   }
 
   answerSuccess(res: Response): void {
-    res.status(204).end();
+    this.channel().answerSuccess(res);
   }
 
   answerFailure(res: Response, status: number, message: string): void {
-    res.status(status).json({ code: 'FAIL', message });
+    this.channel().answerFailure(res, status, message);
+  }
+}
+
+/**
+ * Channel `sandbox`: the real WeChat Pay v3 code (Native), talking to the local sandbox with the
+ * keys the sandbox generated, plus `payUrl`, the sandbox's "act as the payer" page, so a
+ * developer can pay without scanning anything.
+ */
+export class SandboxPayChannel extends LazyChannel {
+  constructor(
+    keysFile: string,
+    private readonly sandboxUrl: string,
+  ) {
+    super('sandbox', ['native'], () => new WechatPayChannel('sandbox', sandboxWechatConfig(keysFile, sandboxUrl)));
+  }
+
+  override async createPayment(input: CreatePaymentInput): Promise<Record<string, unknown>> {
+    const params = await this.channel().createPayment({ ...input, scene: 'native' });
+    const payUrl = `${this.sandboxUrl.replace(/\/$/, '')}/sandbox/pay/${encodeURIComponent(input.outTradeNo)}`;
+    return { ...params, payUrl };
   }
 }

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Response } from 'express';
 import { Aes, Formatter, Rsa, Wechatpay } from 'wechatpay-axios-plugin';
-import type { ChannelName, WechatPayConfig } from '../payments.config';
+import type { ChannelName, WechatPayConfig, WechatScene } from '../payments.config';
 import {
   NotifyRejectedError,
   type ChannelPayment,
@@ -52,13 +52,16 @@ function header(req: NotifyRequest, name: string): string {
 export class WechatPayChannel implements PaymentChannel {
   private readonly client: Wechatpay;
   private readonly publicKey: KeyObject;
+  private readonly merchantKey: KeyObject;
 
   constructor(
     readonly name: ChannelName,
     private readonly config: WechatPayConfig,
+    readonly scenes: readonly WechatScene[] = ['native'],
     private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
   ) {
     this.publicKey = Rsa.from(config.publicKey, Rsa.KEY_TYPE_PUBLIC);
+    this.merchantKey = Rsa.from(config.merchantPrivateKey, Rsa.KEY_TYPE_PRIVATE);
     this.client = new Wechatpay({
       mchid: config.mchid,
       serial: config.merchantSerial,
@@ -70,8 +73,13 @@ export class WechatPayChannel implements PaymentChannel {
     });
   }
 
+  /**
+   * Native answers a `code_url` for a QR code; H5 an `h5_url` the phone browser opens (with our
+   * `redirect_url` appended, where the payer returns); JSAPI the `getBrandWCPayRequest`
+   * parameters, signed with the merchant key, for the WeChat client of `openid`.
+   */
   async createPayment(input: CreatePaymentInput): Promise<Record<string, unknown>> {
-    const { data } = await this.client.v3.pay.transactions.native.post({
+    const order = {
       appid: this.config.appid,
       mchid: this.config.mchid,
       description: input.description,
@@ -79,8 +87,42 @@ export class WechatPayChannel implements PaymentChannel {
       notify_url: input.notifyUrl,
       time_expire: input.expiresAt.toISOString().replace(/\.\d{3}Z$/, '+00:00'),
       amount: { total: input.amountFen, currency: 'CNY' },
-    });
-    return { outTradeNo: input.outTradeNo, codeUrl: (data as { code_url?: string }).code_url ?? null };
+    };
+    const base = { outTradeNo: input.outTradeNo };
+    const pay = this.client.v3.pay.transactions;
+    if (input.scene === 'h5') {
+      const { data } = await pay.h5.post({
+        ...order,
+        scene_info: { payer_client_ip: input.clientIp, h5_info: { type: 'Wap' } },
+      });
+      const h5Url = (data as { h5_url?: string }).h5_url;
+      if (!h5Url) throw new Error('WeChat Pay answered no h5_url');
+      return { ...base, h5Url: `${h5Url}&redirect_url=${encodeURIComponent(input.returnUrl)}` };
+    }
+    if (input.scene === 'jsapi') {
+      if (!input.openid) throw new Error('JSAPI needs the payer openid');
+      const { data } = await pay.jsapi.post({ ...order, payer: { openid: input.openid } });
+      const prepayId = (data as { prepay_id?: string }).prepay_id;
+      if (!prepayId) throw new Error('WeChat Pay answered no prepay_id');
+      const params = {
+        appId: this.config.appid,
+        timeStamp: String(Formatter.timestamp()),
+        nonceStr: Formatter.nonce(),
+        package: `prepay_id=${prepayId}`,
+        signType: 'RSA',
+      };
+      const message = Formatter.joinedByLineFeed(params.appId, params.timeStamp, params.nonceStr, params.package);
+      return { ...base, jsapi: { ...params, paySign: Rsa.sign(message, this.merchantKey) } };
+    }
+    const { data } = await pay.native.post(order);
+    return { ...base, codeUrl: (data as { code_url?: string }).code_url ?? null };
+  }
+
+  async close(outTradeNo: string): Promise<void> {
+    await this.client.v3.pay.transactions['out-trade-no']['{out_trade_no}'].close.post(
+      { mchid: this.config.mchid },
+      { out_trade_no: outTradeNo },
+    );
   }
 
   async parseNotify(req: NotifyRequest): Promise<ChannelPayment> {

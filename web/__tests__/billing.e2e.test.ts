@@ -1,0 +1,194 @@
+/**
+ * Paying in the portal with every channel against the sandbox, which speaks WeChat Pay and Alipay:
+ * on a desktop a WeChat Pay QR code (decoded from the picture, "scanned" on the sandbox's WeChat
+ * page, paid twice → granted once), a failed and a cancelled payment shown as such, and Alipay's
+ * desktop cashier returning to /billing/return; on a 375 px phone WeChat H5, Alipay WAP and the
+ * sandbox pay page. Billing lists the orders and the ledger; a receipt shows the trade numbers.
+ * Screenshots go to test-artifacts/screenshots/.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Stack } from '../../scripts/stack';
+import { randomPhone, signInMerchant } from '../../scripts/stack-client';
+import { horizontalOverflow, screenshot, watchErrors } from './support/browser';
+import { readQr } from './support/qr';
+import { startUiStack, type UiStack } from './support/ui-stack';
+
+jest.setTimeout(120_000);
+
+let ui: UiStack;
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  ui = await startUiStack('billing');
+  ({ stack, browser } = ui);
+}, 15 * 60_000);
+afterAll(() => ui?.close(), 60_000);
+
+/** A browser context signed in as a fresh merchant (token put where the portal keeps it). */
+async function signedIn(options: Parameters<Browser['newContext']>[0]) {
+  const merchant = await signInMerchant(stack, randomPhone('136'));
+  const context = await browser.newContext(options);
+  await context.addInitScript((token) => window.localStorage.setItem('aiphoto.token', token), merchant.token);
+  const errors = watchErrors(context, stack.backend.url);
+  const page = await context.newPage();
+  return { context, page, errors };
+}
+
+const credits = (page: Page) => page.textContent('[data-testid=header-credits]');
+
+async function openBilling(page: Page) {
+  await page.goto(`${stack.backend.url}/billing`);
+  await page.waitForSelector('[data-testid=billing] [data-testid=buy]:not([disabled])');
+}
+
+/** Starts a purchase with `channel` from the Billing page's membership card. */
+async function buyWith(page: Page, channel: 'wechat' | 'alipay' | 'sandbox') {
+  await page.click('[data-testid=buy]');
+  await page.click(`[data-testid=pay-${channel}]`);
+}
+
+describe('paying on a desktop', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    ({ context, page, errors } = await signedIn({ viewport: { width: 1280, height: 900 } }));
+    await openBilling(page);
+  });
+  afterAll(() => context?.close());
+  afterEach(() => expect(errors).toEqual([]));
+
+  it('WeChat Pay: shows a QR code with amount and countdown; scanning and paying twice grants once', async () => {
+    await buyWith(page, 'wechat');
+    const codeUrl = await readQr(page, '[data-testid=pay-qr]');
+    expect(codeUrl).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/);
+    expect(await page.textContent('[data-testid=pay-qr-panel]')).toContain('¥99');
+    expect(await page.textContent('[data-testid=pay-countdown]')).toMatch(/^1[45]:\d\d$/);
+    await screenshot(page, 'billing-wechat-qr');
+
+    const phone = await context.newPage(); // the payer's WeChat, after scanning
+    await phone.goto(`${stack.sandbox.url}/sandbox/wechat/scan?code_url=${encodeURIComponent(codeUrl)}`);
+    await phone.click('#pay');
+    await phone.waitForSelector('#state >> text=SUCCESS');
+    await phone.click('#pay'); // paid again: WeChat resends the notify
+    await phone.waitForFunction(() => document.getElementById('out')?.textContent?.includes('"status": 204'));
+    await phone.close();
+
+    await page.waitForSelector('[data-testid=pay-paid]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=header-credits]')?.textContent === '100 点');
+    await page.waitForSelector('[data-testid=order-row][data-status=paid][data-channel=wechat]');
+    expect(await page.locator('[data-testid=ledger-row][data-source=membership]').count()).toBe(1);
+  });
+
+  it('a failed WeChat payment and a cancelled one are shown as such, and charge nothing', async () => {
+    await openBilling(page);
+    await buyWith(page, 'wechat');
+    const codeUrl = await readQr(page, '[data-testid=pay-qr]');
+    const phone = await context.newPage();
+    await phone.goto(`${stack.sandbox.url}/sandbox/wechat/scan?code_url=${encodeURIComponent(codeUrl)}`);
+    await phone.click('#fail');
+    await phone.waitForSelector('#state >> text=PAYERROR');
+    await phone.close();
+    await page.waitForSelector('[data-testid=pay-ended][data-status=failed]', { timeout: 20_000 });
+    await screenshot(page, 'billing-payment-failed');
+
+    await page.click('[data-testid=pay-ended] button');
+    await page.click('[data-testid=pay-wechat]');
+    await readQr(page, '[data-testid=pay-qr]');
+    await page.click('[data-testid=pay-cancel]');
+    await page.waitForSelector('[data-testid=pay-ended][data-status=closed]');
+    await openBilling(page);
+    await page.waitForSelector('[data-testid=order-row][data-status=failed]');
+    await page.waitForSelector('[data-testid=order-row][data-status=closed]');
+    expect(await credits(page)).toBe('100 点');
+  });
+
+  it('Alipay: the desktop cashier pays and returns to the portal, which asks the server, not the URL', async () => {
+    await buyWith(page, 'alipay');
+    await page.waitForURL(/\/gateway\.do\?/);
+    await page.waitForSelector('text=Alipay cashier');
+    await screenshot(page, 'billing-alipay-cashier');
+    await page.click('#pay');
+    await page.waitForURL(/\/billing\/return\?orderId=/);
+    await page.waitForSelector('[data-testid=pay-return][data-status=paid]');
+    await screenshot(page, 'billing-return-paid');
+    await page.waitForFunction(() => document.querySelector('[data-testid=header-credits]')?.textContent === '200 点');
+
+    await page.click('[data-testid=pay-return] >> text=账单');
+    await page.waitForSelector('[data-testid=order-row][data-status=paid][data-channel=alipay]');
+    expect(await page.locator('[data-testid=order-row][data-status=paid]').count()).toBe(2);
+    expect(await page.locator('[data-testid=ledger-row][data-source=membership]').count()).toBe(2);
+    await screenshot(page, 'billing-desktop');
+
+    await page.click('[data-testid=order-row][data-channel=alipay] >> text=收据');
+    await page.waitForSelector('[data-testid=receipt][data-status=paid]');
+    const receipt = await page.textContent('[data-testid=receipt]');
+    expect(receipt).toMatch(/支付流水号\d{28}/);
+    expect(receipt).toContain('支付宝');
+    await screenshot(page, 'billing-receipt');
+  });
+});
+
+describe('paying on a 375 px phone', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    ({ context, page, errors } = await signedIn({
+      viewport: { width: 375, height: 812 },
+      isMobile: true,
+      hasTouch: true,
+      userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148',
+    }));
+    await openBilling(page);
+  });
+  afterAll(() => context?.close());
+  afterEach(() => expect(errors).toEqual([]));
+
+  it('WeChat Pay H5: the phone cashier returns to the order', async () => {
+    await buyWith(page, 'wechat');
+    await page.waitForURL(/\/sandbox\/wechat\/h5\?prepay_id=/);
+    await page.click('#pay');
+    await page.waitForURL(/\/billing\/return\?orderId=/);
+    await page.waitForSelector('[data-testid=pay-return][data-status=paid]');
+    expect({ overflow: await horizontalOverflow(page) }).toEqual({ overflow: 0 });
+    await screenshot(page, 'mobile-billing-return');
+  });
+
+  it('Alipay WAP: the phone cashier pays and returns; giving up there leaves the order closed', async () => {
+    await openBilling(page);
+    await buyWith(page, 'alipay');
+    await page.waitForURL(/method=alipay\.trade\.wap\.pay/);
+    await page.click('#pay');
+    await page.waitForSelector('[data-testid=pay-return][data-status=paid]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=header-credits]')?.textContent === '200 点');
+
+    await openBilling(page);
+    await buyWith(page, 'alipay');
+    await page.waitForURL(/method=alipay\.trade\.wap\.pay/);
+    await page.click('#fail'); // the payer gives up: Alipay closes the trade and goes to quit_url
+    await page.waitForURL(/\/billing$/);
+    await page.waitForSelector('[data-testid=order-row][data-status=pending][data-channel=alipay]');
+  });
+
+  it('the sandbox pay page beside the portal, and Billing fits the screen', async () => {
+    await openBilling(page);
+    await page.click('[data-testid=buy]');
+    const [payPage] = await Promise.all([context.waitForEvent('page'), page.click('[data-testid=pay-sandbox]')]);
+    await payPage.waitForSelector('#pay');
+    await payPage.click('#pay');
+    await page.waitForSelector('[data-testid=pay-paid]');
+    await payPage.close();
+    await page.waitForFunction(() => document.querySelector('[data-testid=header-credits]')?.textContent === '300 点');
+    expect(await page.locator('[data-testid=order-row][data-status=paid]').count()).toBe(3);
+    expect({ route: '/billing', overflow: await horizontalOverflow(page) }).toEqual({ route: '/billing', overflow: 0 });
+    await screenshot(page, 'mobile-billing');
+    await page.click('[data-testid=order-row] >> nth=0 >> text=收据');
+    await page.waitForSelector('[data-testid=receipt][data-status=paid]');
+    expect({ route: 'receipt', overflow: await horizontalOverflow(page) }).toEqual({ route: 'receipt', overflow: 0 });
+    await screenshot(page, 'mobile-receipt');
+  });
+});
