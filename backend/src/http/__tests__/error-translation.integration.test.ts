@@ -6,6 +6,8 @@ import { fullApp, type FullApp } from '../../testing/full-app';
  * Each malformed request the fuzzing run of the hardening issue answered with 500, against the
  * whole app: every one must be a 4xx in the error shape, with the code that says what was wrong.
  */
+jest.setTimeout(60_000);
+
 describe('client errors are answered 4xx in the error shape (whole app, SQLite)', () => {
   let t: FullApp;
   beforeAll(async () => {

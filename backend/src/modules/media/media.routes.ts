@@ -2,7 +2,6 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../../errors/app-error';
-import { singleFile } from '../../http/multipart';
 import { defineRoute } from '../../http/route';
 import type { JwtService } from '../auth/jwt.service';
 import { currentUser, requireUser, type ApiKeyResolver } from '../auth/auth.middleware';
@@ -86,7 +85,8 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
       'Upload an image (multipart field "file"; JPEG, PNG or WebP). 201 when stored, 200 when the same bytes were already uploaded.',
     tags: ['media'],
     secured: true,
-    before: [auth, singleFile('file', deps.uploadMaxBytes)],
+    before: [auth],
+    upload: { field: 'file', maxBytes: deps.uploadMaxBytes },
     status: 201,
     response: UploadResponse,
     errors: [413, 415],

@@ -8,28 +8,13 @@ import express from 'express';
 import sharp from 'sharp';
 import request from 'supertest';
 import { buildBackend } from '../../../bootstrap';
-import { SANDBOX_COS_DEFAULTS } from '../../../config/config';
 import { createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
 import { testConfig, testRedisUrl } from '../../../testing/test-config';
+import { startTestSandbox, type TestSandbox } from '../../../testing/test-sandbox';
 import { JwtService } from '../../auth/jwt.service';
 import { UsersRepository } from '../../users/users.repository';
 import { createMediaModule, type MediaModule } from '../media.module';
 import { readZip } from './zip-reader';
-
-/**
- * The real vendor sandbox, loaded from its sources: its package points `main` at a build
- * output that tests do not produce, and a literal import would pull the sandbox's files into
- * the backend's type-check. Only the part used here is typed.
- */
-interface SandboxApi {
-  createSandbox(options: {
-    dataDir: string;
-    port: number;
-    cos: { secretId: string; secretKey: string; bucket: string };
-    runninghub: { apiKey: string };
-  }): Promise<{ url: string; close(): Promise<void> }>;
-}
-const SANDBOX_SOURCES = '@aiphoto/sandbox/src/index';
 
 const UPLOAD_MAX_BYTES = 300_000;
 const jpeg = (seed: string) =>
@@ -45,7 +30,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
   let db: TestDatabase;
   let dataDir: string;
-  let sandbox: Awaited<ReturnType<SandboxApi['createSandbox']>>;
+  let sandbox: TestSandbox;
   let backend: Awaited<ReturnType<typeof buildBackend>>;
   let media: MediaModule;
   let zipEntries: Array<{ name: string; key: string }> = [];
@@ -66,13 +51,7 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-media-'));
-    const { createSandbox } = (await import(SANDBOX_SOURCES)) as SandboxApi;
-    sandbox = await createSandbox({
-      dataDir,
-      port: 0,
-      cos: { ...SANDBOX_COS_DEFAULTS },
-      runninghub: { apiKey: 'test-rh-key' },
-    });
+    sandbox = await startTestSandbox({ dataDir });
 
     db = await createTestDatabase(driver);
     await db.ds.destroy(); // the app opens its own connection to the migrated database

@@ -4,39 +4,19 @@ import path from 'node:path';
 import request from 'supertest';
 import { createTestUser } from '../../../testing/money-factories';
 import { drivers } from '../../../testing/test-db';
+import { startTestSandbox, type TestSandbox } from '../../../testing/test-sandbox';
 import { freePort, moneyBackend, type MoneyBackend } from './payments-harness';
 
 jest.setTimeout(60_000);
 
-interface SandboxLike {
-  url: string;
-  close(): Promise<void>;
-}
-type CreateSandbox = (o: {
-  dataDir: string;
-  port: number;
-  cos: Record<string, string>;
-  runninghub: { apiKey: string };
-}) => Promise<SandboxLike>;
-
-// The sandbox is another workspace; loaded by path at run time so the backend's type-check
-// (rootDir = backend/) does not pull its sources in.
-const SANDBOX_ENTRY = path.join(__dirname, '../../../../../sandbox/src/index.ts');
-
 describe.each(drivers)('sandbox payment flow on %s', (driver) => {
-  let sandbox: SandboxLike;
+  let sandbox: TestSandbox;
   let t: MoneyBackend;
   let server: import('node:http').Server;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-pay-'));
 
   beforeAll(async () => {
-    const { createSandbox } = (await import(SANDBOX_ENTRY)) as { createSandbox: CreateSandbox };
-    sandbox = await createSandbox({
-      dataDir,
-      port: 0,
-      runninghub: { apiKey: 'test-runninghub-key' },
-      cos: { secretId: 'AKIDtestOnly', secretKey: 'test-only-secret', bucket: 'aiphoto-1250000000' },
-    });
+    sandbox = await startTestSandbox({ dataDir });
     const port = await freePort();
     t = await moneyBackend(driver, {
       DATA_DIR: dataDir,

@@ -5,25 +5,10 @@ import request from 'supertest';
 import { buildBackend } from '../../../bootstrap';
 import { createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
 import { testConfig, testRedisUrl } from '../../../testing/test-config';
+import { startTestSandbox, type TestSandbox } from '../../../testing/test-sandbox';
 import { createAuthModule } from '../../auth/auth.module';
 import { JwtService } from '../../auth/jwt.service';
 import { UsersRepository } from '../../users/users.repository';
-
-/**
- * The vendor sandbox is another workspace, outside backend's tsconfig rootDir, so it is loaded
- * by path at run time (Jest transforms its TypeScript) and typed by the little used here.
- */
-const SANDBOX_ENTRY = path.resolve(__dirname, '../../../../../sandbox/src/index.ts');
-interface Sandbox {
-  url: string;
-  close(): Promise<void>;
-}
-type CreateSandbox = (options: {
-  dataDir: string;
-  port: number;
-  cos: { secretId: string; secretKey: string; bucket: string };
-  runninghub: { apiKey: string };
-}) => Promise<Sandbox>;
 
 interface OutboxItem {
   phone: string;
@@ -34,8 +19,11 @@ interface OutboxItem {
   smsSdkAppId: string;
 }
 
+// Starting the sandbox generates its payment keys (RSA): slow on a busy machine.
+jest.setTimeout(30_000);
+
 describe.each(drivers)('SMS login through the vendor sandbox on %s', (driver) => {
-  let sandbox: Sandbox;
+  let sandbox: TestSandbox;
   let db: TestDatabase;
   let backend: Awaited<ReturnType<typeof buildBackend>>;
 
@@ -47,13 +35,7 @@ describe.each(drivers)('SMS login through the vendor sandbox on %s', (driver) =>
     ).items;
 
   beforeAll(async () => {
-    const { createSandbox } = (await import(SANDBOX_ENTRY)) as { createSandbox: CreateSandbox };
-    sandbox = await createSandbox({
-      dataDir: mkdtempSync(path.join(os.tmpdir(), 'aiphoto-sms-sandbox-')),
-      port: 0,
-      cos: { secretId: 'AKIDsmsTest', secretKey: 'sms-test-cos-key', bucket: 'aiphoto-1250000000' },
-      runninghub: { apiKey: 'sms-test-runninghub' },
-    });
+    sandbox = await startTestSandbox({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'aiphoto-sms-sandbox-')) });
     db = await createTestDatabase(driver);
     await db.ds.destroy();
     const redis: Record<string, string> =
