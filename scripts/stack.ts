@@ -95,28 +95,138 @@ function n8nOwner(env: Env, dataDir: string): Owner {
   return owner;
 }
 
+/** Vendor credentials shared by the sandbox, the backend and n8n: from env, else the sandbox's development values. */
+export function vendorSettings(env: Env) {
+  return {
+    sharedSecret: env.N8N_SHARED_SECRET || DEFAULT_SECRETS.N8N_SHARED_SECRET,
+    cos: {
+      secretId: env.SANDBOX_COS_SECRET_ID || 'AKIDsandboxLocalOnly',
+      secretKey: env.SANDBOX_COS_SECRET_KEY || 'sandbox-local-only-secret-key',
+      bucket: env.COS_BUCKET || 'aiphoto-1250000000',
+    },
+    region: env.COS_REGION || 'ap-guangzhou',
+    runningHubKey: env.RUNNINGHUB_API_KEY || 'sandbox-runninghub-key',
+    webappId: env.RUNNINGHUB_WEBAPP_ID || '1900000000000000001',
+  };
+}
+
+/** The backend's settings for this stack: its data folder and port, the sandbox and n8n it talks to. */
+export function stackBackendEnv(
+  env: Env,
+  where: { dataDir: string; port: number; n8nUrl: string; sandboxUrl: string },
+): Env {
+  const vendor = vendorSettings(env);
+  return {
+    ...env,
+    DATA_DIR: where.dataDir,
+    PORT: String(where.port),
+    N8N_BASE_URL: env.N8N_BASE_URL || where.n8nUrl,
+    N8N_SHARED_SECRET: vendor.sharedSecret,
+    SANDBOX_URL: where.sandboxUrl,
+    SANDBOX_COS_SECRET_ID: vendor.cos.secretId,
+    SANDBOX_COS_SECRET_KEY: vendor.cos.secretKey,
+    COS_BUCKET: vendor.cos.bucket,
+  };
+}
+
+/** The stack's sandbox in its own process, with the stack's vendor credentials. */
+export function startStackSandbox(options: {
+  env: Env;
+  dataDir: string;
+  port: number;
+  timing?: { queueMs: number; runMs: number };
+  ciMode?: CiMode;
+}): Promise<SandboxProcess> {
+  const vendor = vendorSettings(options.env);
+  return startSandboxProcess({
+    env: options.env,
+    dataDir: options.dataDir,
+    port: options.port,
+    cos: vendor.cos,
+    runningHubKey: vendor.runningHubKey,
+    timing: options.timing ?? { queueMs: 2000, runMs: 8000 },
+    ciMode: options.ciMode,
+  });
+}
+
+/** The pinned n8n of a stack: started, stopped and (re)provisioned against a backend URL. */
+export interface StackN8n {
+  readonly url: string;
+  readonly owner: Owner;
+  /** The running process; throws while stopped. */
+  readonly running: RunningN8n;
+  /** Starts n8n and provisions it against the current backend URL. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /**
+   * Points the credentials at `backendUrl` and syncs the workflows of `workflowsDir` (default:
+   * the repo's), activating them; other workflows already in n8n stay as they are.
+   */
+  provision(backendUrl: string, workflowsDir?: string): Promise<void>;
+}
+
+export async function prepareStackN8n(options: {
+  env: Env;
+  dataDir: string;
+  port: number;
+  sandboxUrl: string;
+  backendUrl: string;
+  onStep?: (message: string) => void;
+}): Promise<StackN8n> {
+  const { env, dataDir } = options;
+  const step = options.onStep ?? (() => undefined);
+  step('n8n runtime: checking the pinned install (the first run installs it, a few minutes)');
+  const install = await ensureN8nInstalled({ onProgress: (p) => step(`n8n runtime: ${formatProgress(p)}`) });
+  const vendor = vendorSettings(env);
+  const userFolder = path.join(dataDir, 'n8n');
+  const owner = n8nOwner(env, dataDir);
+  const url = `http://127.0.0.1:${options.port}`;
+  let backendUrl = options.backendUrl;
+  let n8n: RunningN8n | null = null;
+  await installNodePackage(userFolder);
+
+  const provisionAgainst = async (target: string, workflowsDir?: string) => {
+    backendUrl = target;
+    const credentials = credentialSpecs({
+      backend: { baseUrl: target, sharedSecret: vendor.sharedSecret },
+      tencentCloud: { ...vendor.cos, region: vendor.region, endpoint: options.sandboxUrl },
+      runningHub: { apiKey: vendor.runningHubKey, baseUrl: options.sandboxUrl, webappId: vendor.webappId },
+    });
+    const p = Date.now();
+    await provision({ url, userFolder, owner, credentials, workflowsDir, onProgress: (m) => step(`n8n: ${m}`) });
+    step(`n8n provisioned: owner, API key, credentials, workflows active (${elapsed(p)})`);
+  };
+  return {
+    url,
+    owner,
+    get running() {
+      if (!n8n) throw new Error('n8n is stopped');
+      return n8n;
+    },
+    start: async () => {
+      const t = Date.now();
+      n8n = await startN8n({ userFolder, port: options.port, installDir: install.dir });
+      step(`n8n ${n8n.url} up (${elapsed(t)})`);
+      await provisionAgainst(backendUrl);
+    },
+    stop: async () => {
+      await n8n?.stop();
+      n8n = null;
+    },
+    provision: provisionAgainst,
+  };
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { env, dataDir } = options;
   const step = options.onStep ?? (() => undefined);
   mkdirSync(dataDir, { recursive: true });
-  const sharedSecret = env.N8N_SHARED_SECRET || DEFAULT_SECRETS.N8N_SHARED_SECRET;
-  const cos = {
-    secretId: env.SANDBOX_COS_SECRET_ID || 'AKIDsandboxLocalOnly',
-    secretKey: env.SANDBOX_COS_SECRET_KEY || 'sandbox-local-only-secret-key',
-    bucket: env.COS_BUCKET || 'aiphoto-1250000000',
-  };
-  const runningHubKey = env.RUNNINGHUB_API_KEY || 'sandbox-runninghub-key';
 
-  step('n8n runtime: checking the pinned install (the first run installs it, a few minutes)');
-  const install = await ensureN8nInstalled({ onProgress: (p) => step(`n8n runtime: ${formatProgress(p)}`) });
-
-  const sandbox = await startSandboxProcess({
+  const sandbox = await startStackSandbox({
     env,
     dataDir,
     port: options.ports.sandbox,
-    cos,
-    runningHubKey,
-    timing: options.sandboxTiming ?? { queueMs: 2000, runMs: 8000 },
+    timing: options.sandboxTiming,
     ciMode: options.sandboxCiMode,
   });
   step(`sandbox vendors at ${sandbox.url} (pid ${sandbox.pid}, log ${sandbox.logFile})`);
@@ -124,77 +234,55 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // Real ports up front: the backend's public URL (payment notify_url, n8n callbacks) must name them.
   const n8nPort = options.ports.n8n || (await freePort());
   const backendPort = options.ports.backend || (await freePort());
-  const config = loadConfig({
-    ...env,
-    DATA_DIR: dataDir,
-    PORT: String(backendPort),
-    N8N_BASE_URL: env.N8N_BASE_URL || `http://127.0.0.1:${n8nPort}`,
-    N8N_SHARED_SECRET: sharedSecret,
-    SANDBOX_URL: sandbox.url,
-    SANDBOX_COS_SECRET_ID: cos.secretId,
-    SANDBOX_COS_SECRET_KEY: cos.secretKey,
-    COS_BUCKET: cos.bucket,
-  });
+  const config = loadConfig(
+    stackBackendEnv(env, {
+      dataDir,
+      port: backendPort,
+      n8nUrl: `http://127.0.0.1:${n8nPort}`,
+      sandboxUrl: sandbox.url,
+    }),
+  );
   let backend: RunningBackend;
+  let n8n: StackN8n;
   try {
+    n8n = await prepareStackN8n({
+      env,
+      dataDir,
+      port: n8nPort,
+      sandboxUrl: sandbox.url,
+      backendUrl: `http://${config.http.host}:${backendPort}`,
+      onStep: step,
+    });
     backend = await startBackend(config);
   } catch (err) {
     await sandbox.close();
     throw err;
   }
   step(`backend at ${backend.url} (${config.database.type}${config.redis ? ' + Redis' : ''})`);
-
-  const userFolder = path.join(dataDir, 'n8n');
-  const owner = n8nOwner(env, dataDir);
-  const credentials = credentialSpecs({
-    backend: { baseUrl: backend.url, sharedSecret },
-    tencentCloud: { ...cos, region: env.COS_REGION || 'ap-guangzhou', endpoint: sandbox.url },
-    runningHub: {
-      apiKey: runningHubKey,
-      baseUrl: sandbox.url,
-      webappId: env.RUNNINGHUB_WEBAPP_ID || '1900000000000000001',
-    },
-  });
-  await installNodePackage(userFolder);
-
-  let n8n: RunningN8n | null = null;
-  const bringUpN8n = async () => {
-    const t = Date.now();
-    n8n = await startN8n({ userFolder, port: n8nPort, installDir: install.dir });
-    step(`n8n ${n8n.url} up (${elapsed(t)})`);
-    const p = Date.now();
-    await provision({ url: n8n.url, userFolder, owner, credentials, onProgress: (m) => step(`n8n: ${m}`) });
-    step(`n8n provisioned: owner, API key, credentials, workflows active (${elapsed(p)})`);
-  };
   try {
-    await bringUpN8n();
+    await n8n.start();
   } catch (err) {
     await backend.close();
     await sandbox.close();
     throw err;
   }
 
-  const stack: Stack = {
+  return {
     config,
     backend,
     sandbox,
     get n8n() {
-      if (!n8n) throw new Error('n8n is stopped');
-      return n8n;
+      return n8n.running;
     },
-    owner,
-    stopN8n: async () => {
-      await n8n?.stop();
-      n8n = null;
-    },
-    startN8n: bringUpN8n,
+    owner: n8n.owner,
+    stopN8n: () => n8n.stop(),
+    startN8n: () => n8n.start(),
     close: async () => {
       await backend.close().catch((err: unknown) => console.error('backend stop failed', err));
-      await n8n?.stop().catch((err: unknown) => console.error('n8n stop failed', err));
+      await n8n.stop().catch((err: unknown) => console.error('n8n stop failed', err));
       await sandbox.close().catch((err: unknown) => console.error('sandbox stop failed', err));
     },
   };
-  return stack;
 }
 
 /** Polls /ready until every dependency is green. */

@@ -37,6 +37,9 @@ async function main(): Promise<void> {
   backend = await startBackend(config, { logger });
   process.once('SIGINT', () => shutdown('SIGINT', 0));
   process.once('SIGTERM', () => shutdown('SIGTERM', 0));
+  // Started by a launcher with an IPC channel (scripts/child-service.ts): when the launcher is
+  // gone, even killed, the channel closes and the backend must not live on by itself.
+  if (process.send) process.once('disconnect', () => shutdown('disconnect', 0));
 }
 
 main().catch((err: unknown) => {

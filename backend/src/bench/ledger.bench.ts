@@ -9,47 +9,48 @@ import { createTestDatabase } from '../testing/test-db';
 /**
  * Reserves per second on MariaDB/MySQL (MYSQL_URL): our ledger (TypeORM transaction +
  * LedgerService.reserve) against a raw mysql2 baseline running the same statements in one
- * transaction. Same pool size, concurrency and users for both; prints both rates and the ratio.
+ * transaction. Same pool size, concurrency and users for both; `npm run bench` prints the ratio
+ * (scripts/bench/cases/ledger.ts) and fails if the invariant breaks.
  */
-const TOTAL = Number(process.env.BENCH_RESERVES ?? 3000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
-const USERS = Number(process.env.BENCH_USERS ?? 20);
+export interface LedgerBenchOptions {
+  total: number;
+  concurrency: number;
+  users: number;
+}
 
 async function run(
-  label: string,
   total: number,
+  concurrency: number,
   one: (userId: string) => Promise<void>,
   users: string[],
 ): Promise<number> {
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (next < total) {
         const i = next++;
         await one(users[i % users.length]);
       }
     }),
   );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const rate = total / seconds;
-  if (label)
-    console.log(`${label.padEnd(28)} ${total} reserves in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} reserves/s`);
-  return rate;
+  return total / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
-async function main(): Promise<void> {
-  const db = await createTestDatabase('mysql', { poolSize: CONCURRENCY });
+/** Reserves per second through our ledger and through the raw baseline. */
+export async function ledgerReserveRates(options: LedgerBenchOptions): Promise<{ ours: number; baseline: number }> {
+  const { total, concurrency } = options;
+  const db = await createTestDatabase('mysql', { poolSize: concurrency });
   const raw = mysql.createPool({
     uri: db.config.type === 'mysql' ? db.config.url : '',
-    connectionLimit: CONCURRENCY,
+    connectionLimit: concurrency,
     dateStrings: true,
     timezone: 'Z',
   });
   try {
     const ledger = new LedgerService(db.ds);
     const users = await Promise.all(
-      Array.from({ length: USERS }, () => createTestUser(db.ds.manager, { quota: 1_000_000 })),
+      Array.from({ length: options.users }, () => createTestUser(db.ds.manager, { quota: 1_000_000 })),
     );
 
     const ours = async (userId: string) => {
@@ -97,24 +98,17 @@ async function main(): Promise<void> {
     };
 
     // Warm both paths (connections, statement caches, buffer pool) before measuring.
-    await run('', 300, ours, users);
-    await run('', 300, baseline, users);
-    console.log(`MariaDB/MySQL, ${USERS} users, pool ${CONCURRENCY}, concurrency ${CONCURRENCY}`);
-    const base = await run('raw mysql2 baseline', TOTAL, baseline, users);
-    const mine = await run('ledger (TypeORM + service)', TOTAL, ours, users);
-    console.log(`ratio ledger / baseline = ${(mine / base).toFixed(2)}x (goal >= 0.5x)`);
+    await run(300, concurrency, ours, users);
+    await run(300, concurrency, baseline, users);
+    const base = await run(total, concurrency, baseline, users);
+    const mine = await run(total, concurrency, ours, users);
     for (const u of users) {
       const report = await ledger.checkInvariant(u);
       if (!report.ok) throw new Error(`invariant broken for ${u}: ${report.problems.join('; ')}`);
     }
-    console.log('invariant holds for every user (balance == SUM(delta), never negative)');
+    return { ours: mine, baseline: base };
   } finally {
     await raw.end();
     await db.drop();
   }
 }
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});

@@ -1,11 +1,13 @@
 /**
- * The vendor sandbox runs in a process of its own (never on the backend's event loop), and does
- * not outlive whoever launched it, even when the launcher is killed without cleaning up.
+ * The vendor sandbox and the bench's backends run in processes of their own (never on each
+ * other's event loop), and do not outlive whoever launched them, even when the launcher is killed
+ * without cleaning up.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startBackendProcess } from '../backend-process';
 import { startSandboxProcess, type SandboxProcess } from '../sandbox-process';
 
 const alive = (pid: number): boolean => {
@@ -77,5 +79,21 @@ describe('sandbox process', () => {
       if (alive(started.pid)) process.kill(started.pid, 'SIGKILL');
       launcher.kill('SIGKILL');
     }
+  }, 60_000);
+
+  it('runs a backend from its environment alone, in its own process', async () => {
+    const backend = await startBackendProcess({
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '' },
+    });
+    try {
+      expect(backend.pid).not.toBe(process.pid);
+      expect(backend.config.database).toEqual({ type: 'sqlite', file: path.join(dataDir, 'aiphoto.sqlite') });
+      const ready = (await (await fetch(`${backend.url}/ready`)).json()) as { checks: Record<string, unknown> };
+      expect(ready.checks).toHaveProperty('database');
+      expect(readFileSync(backend.logFile, 'utf8')).toContain('backend listening');
+    } finally {
+      await backend.close();
+    }
+    expect(alive(backend.pid)).toBe(false);
   }, 60_000);
 });

@@ -1,0 +1,125 @@
+/**
+ * basic_clean end to end (create → n8n → sandbox CI, precomputed → signed callbacks → done)
+ * against n8n's own ceiling on the same n8n: a trivial workflow (Webhook answering at once → one
+ * HTTP Request to a local receiver). Also the CPU each process spends per task.
+ */
+import { fromDbTime } from '../../../backend/src/db/time';
+import type { BenchContext } from '../context';
+import { latencyOf, runLoad } from '../load';
+import { cpuMeter } from '../proc';
+import type { BenchCase } from '../registry';
+import { garmentPhotos, uploadAll } from '../seed';
+import { TRIVIAL_WEBHOOK_PATH } from '../system';
+
+const BATCH = 50;
+
+async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** n8n's executions per second and CPU per execution for the trivial workflow, `count` fired 50 at a time. */
+async function trivialCeiling(ctx: BenchContext, n8nUrl: string, n8nPid: number, count: number) {
+  const hits = async () => ((await (await fetch(`${ctx.system.bare.url}/hits`)).json()) as { hits: number }).hits;
+  const fire = (amount: number) =>
+    runLoad({
+      url: `${n8nUrl}/webhook/${TRIVIAL_WEBHOOK_PATH}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"bench":true}',
+      connections: BATCH,
+      amount,
+    });
+  // Warm-up: n8n loads the workflow and its nodes on first use.
+  const warm = (await hits()) + 10;
+  await fire(10);
+  await until('trivial warm-up', 60_000, async () => (await hits()) >= warm);
+  const target = (await hits()) + count;
+  const cpu = cpuMeter({ n8n: n8nPid });
+  const started = performance.now();
+  await fire(count);
+  await until('trivial workflow executions', 300_000, async () => (await hits()) >= target);
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: count / seconds, n8nCpuMs: (cpu.stop().n8n * 1000) / count };
+}
+
+const basicClean: BenchCase = {
+  name: 'basic_clean end to end',
+  phase: 'flow',
+  order: 10,
+  async run(ctx) {
+    const count = ctx.quick ? BATCH : 3 * BATCH;
+    const n8n = await ctx.system.n8n(ctx.backend.url);
+    const ceiling = await trivialCeiling(ctx, n8n.url, n8n.running.pid, count);
+
+    const merchant = await ctx.merchant(count);
+    const inputKeys = await uploadAll(ctx, merchant.token, await garmentPhotos(count, 5000));
+    const cpu = cpuMeter({ backend: ctx.backend.pid, n8n: n8n.running.pid, sandbox: ctx.system.sandbox.pid });
+    const rssBefore = ctx.backendRss();
+    const started = performance.now();
+    const batches = await Promise.all(
+      Array.from({ length: count / BATCH }, (_, i) =>
+        ctx.api<{ batchId: string }>('POST', '/api/v1/tasks', {
+          token: merchant.token,
+          body: { type: 'basic_clean', inputKeys: inputKeys.slice(i * BATCH, (i + 1) * BATCH) },
+        }),
+      ),
+    );
+    const ids = batches.map((b) => b.batchId);
+    const marks = ids.map(() => '?').join(', ');
+    await until('basic_clean tasks finished', 600_000, async () => {
+      const [row] = (await ctx.ds.query(
+        `SELECT COUNT(*) AS n FROM tasks WHERE batch_id IN (${marks}) AND status IN ('done', 'failed', 'canceled')`,
+        ids,
+      )) as Array<{ n: number | string }>;
+      return Number(row.n) >= count;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const used = cpu.stop();
+    const tasks = (await ctx.ds.query(
+      `SELECT status, created_at, finished_at FROM tasks WHERE batch_id IN (${marks})`,
+      ids,
+    )) as Array<{
+      status: string;
+      created_at: string;
+      finished_at: string;
+    }>;
+    const done = tasks.filter((t) => t.status === 'done').length;
+    const latency = latencyOf(
+      tasks.map((t) => (fromDbTime(t.finished_at)?.getTime() ?? 0) - (fromDbTime(t.created_at)?.getTime() ?? 0)),
+    );
+    const perTask = (s: number) => (s * 1000) / count;
+    const value = count / seconds;
+    const rssMiB = { before: rssBefore, after: ctx.backendRss() };
+    const cpuNote =
+      `CPU per task: backend ${perTask(used.backend).toFixed(1)} ms, n8n ${perTask(used.n8n).toFixed(1)} ms, ` +
+      `sandbox ${perTask(used.sandbox).toFixed(1)} ms (trivial workflow: n8n ${ceiling.n8nCpuMs.toFixed(1)} ms per execution)`;
+    return [
+      {
+        name: `basic_clean end to end, ${count} images in ${count / BATCH} batches of ${BATCH}`,
+        value,
+        unit: 'tasks/s',
+        ceiling: { name: 'n8n trivial workflow (exec/s)', value: ceiling.perSecond },
+        ratio: value / ceiling.perSecond,
+        target: { text: '≥ 0.6', met: value / ceiling.perSecond >= 0.6 && done === count },
+        latency,
+        rssMiB,
+        notes: [`${done} of ${count} done; create → done latency in the percentiles`, cpuNote],
+      },
+      {
+        name: 'backend CPU per basic_clean task',
+        value: perTask(used.backend),
+        unit: 'ms',
+        ceiling: { name: 'n8n CPU per trivial execution (ms)', value: ceiling.n8nCpuMs },
+        ratio: ceiling.n8nCpuMs / perTask(used.backend),
+        target: { text: '≤ 15 ms', met: perTask(used.backend) <= 15 },
+        rssMiB,
+      },
+    ];
+  },
+};
+
+export default basicClean;
