@@ -17,8 +17,11 @@ export default tseslint.config(
     rules: { '@n8n/community-nodes/no-credential-reuse': 'off' },
   },
   {
-    // A webhook trigger starts workflows; it cannot serve as an AI agent tool.
-    files: ['src/nodes/AiPhotoTrigger/AiPhotoTrigger.node.ts'],
+    // Webhook triggers start workflows; they cannot serve as AI agent tools.
+    files: [
+      'src/nodes/AiPhotoTrigger/AiPhotoTrigger.node.ts',
+      'src/nodes/AiPhotoEventTrigger/AiPhotoEventTrigger.node.ts',
+    ],
     rules: { '@n8n/community-nodes/node-usable-as-tool': 'off' },
   },
   {

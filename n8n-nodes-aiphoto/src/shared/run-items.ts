@@ -7,39 +7,58 @@ import {
 } from 'n8n-workflow';
 
 export type ItemHandler = (itemIndex: number) => Promise<IDataObject>;
+/** A handler whose item may produce several outputs (a list, one item per file). */
+export type MultiItemHandler = (itemIndex: number) => Promise<INodeExecutionData[]>;
+
+/** Any error as the NodeApiError/NodeOperationError n8n shows, tied to its item. */
+export function itemError(
+  ctx: IExecuteFunctions,
+  error: unknown,
+  itemIndex: number,
+): NodeApiError | NodeOperationError {
+  return error instanceof NodeApiError || error instanceof NodeOperationError
+    ? error
+    : new NodeOperationError(ctx.getNode(), error as Error, { itemIndex, message: (error as Error).message });
+}
 
 /**
- * The per-item loop every node shares: each item in its own try/catch, output paired with
- * its input, and with "Continue On Fail" an item's error becomes that item's output instead
+ * With "Continue On Fail", an item's error becomes that item's output. n8n 2.8 sends an item to
+ * the node's error output ("Continue (using error output)") only when its json is exactly
+ * { error } or { error, message }: keep to that shape.
+ */
+export function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+  return {
+    json: error.description ? { error: error.message, message: error.description } : { error: error.message },
+    pairedItem: { item: itemIndex },
+  };
+}
+
+/**
+ * The per-item loop every node shares: each item in its own try/catch, outputs paired with
+ * their input, and with "Continue On Fail" an item's error becomes that item's output instead
  * of stopping the workflow (so one bad image does not fail a whole batch).
  */
-export async function runPerItem(ctx: IExecuteFunctions, handler: ItemHandler): Promise<INodeExecutionData[][]> {
+export async function runPerItemMulti(
+  ctx: IExecuteFunctions,
+  handler: MultiItemHandler,
+): Promise<INodeExecutionData[][]> {
   const items = ctx.getInputData();
   const output: INodeExecutionData[] = [];
   for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
     try {
-      const json = await handler(itemIndex);
-      output.push({ json, pairedItem: { item: itemIndex } });
+      for (const out of await handler(itemIndex)) output.push({ ...out, pairedItem: { item: itemIndex } });
     } catch (error) {
-      const nodeError =
-        error instanceof NodeApiError || error instanceof NodeOperationError
-          ? error
-          : new NodeOperationError(ctx.getNode(), error as Error, { itemIndex, message: (error as Error).message });
-      if (ctx.continueOnFail()) {
-        // n8n 2.8 sends an item to the node's error output ("Continue (using error output)")
-        // only when its json is exactly { error } or { error, message }: keep to that shape.
-        output.push({
-          json: nodeError.description
-            ? { error: nodeError.message, message: nodeError.description }
-            : { error: nodeError.message },
-          pairedItem: { item: itemIndex },
-        });
-        continue;
-      }
-      throw nodeError;
+      const nodeError = itemError(ctx, error, itemIndex);
+      if (!ctx.continueOnFail()) throw nodeError;
+      output.push(errorItem(nodeError, itemIndex));
     }
   }
   return [output];
+}
+
+/** runPerItemMulti for handlers that make exactly one output per item. */
+export async function runPerItem(ctx: IExecuteFunctions, handler: ItemHandler): Promise<INodeExecutionData[][]> {
+  return runPerItemMulti(ctx, async (itemIndex) => [{ json: await handler(itemIndex) }]);
 }
 
 /** A required string parameter, trimmed; an empty value is the operator's mistake, so say which. */

@@ -11,6 +11,7 @@ import type {
   IWebhookFunctions,
 } from 'n8n-workflow';
 
+import { AiPhotoAccountApi } from '../credentials/AiPhotoAccountApi.credentials';
 import { AiPhotoApi } from '../credentials/AiPhotoApi.credentials';
 import { RunningHubApi } from '../credentials/RunningHubApi.credentials';
 import { TencentCloudApi } from '../credentials/TencentCloudApi.credentials';
@@ -22,6 +23,7 @@ import { TencentCloudApi } from '../credentials/TencentCloudApi.credentials';
  */
 
 const credentialTypes = {
+  aiPhotoAccountApi: new AiPhotoAccountApi(),
   aiPhotoApi: new AiPhotoApi(),
   runningHubApi: new RunningHubApi(),
   tencentCloudApi: new TencentCloudApi(),
@@ -113,6 +115,18 @@ export async function fakeHttpRequest(options: IHttpRequestOptions): Promise<unk
   return { statusCode: response.status, headers: response.headers, body: parsed };
 }
 
+/** httpRequestWithAuthentication as n8n runs it: the credential's own `authenticate`, then the request. */
+export function fakeAuthenticatedRequest(
+  credentials: Record<string, ICredentialDataDecryptedObject> | undefined,
+): (type: string, request: IHttpRequestOptions) => Promise<unknown> {
+  return async (type, request) => {
+    const credentialType = credentialTypes[type as keyof typeof credentialTypes];
+    const values = credentials?.[type];
+    if (!credentialType || !values) throw new Error(`Test did not set credentials "${type}"`);
+    return fakeHttpRequest(await credentialType.authenticate(values, request));
+  };
+}
+
 export interface FakeExecuteOptions {
   /** Parameters for every item; `perItem[i]` overrides them for item i. */
   parameters: IDataObject;
@@ -121,12 +135,15 @@ export interface FakeExecuteOptions {
   credentials?: Record<string, ICredentialDataDecryptedObject>;
   continueOnFail?: boolean;
   binary?: { data: Buffer; meta: IBinaryData };
+  /** The node's type, e.g. `n8n-nodes-aiphoto.aiPhotoTool` when it runs as an AI tool. */
+  nodeType?: string;
 }
 
 export function fakeExecuteContext(options: FakeExecuteOptions): IExecuteFunctions {
   const items = options.items ?? [{ json: {} }];
+  const node = options.nodeType ? { ...testNode, type: options.nodeType } : testNode;
   const context = {
-    getNode: () => testNode,
+    getNode: () => node,
     getInputData: () => items,
     continueOnFail: () => options.continueOnFail ?? false,
     getNodeParameter(name: string, itemIndex: number, fallback?: unknown): unknown {
@@ -142,11 +159,9 @@ export function fakeExecuteContext(options: FakeExecuteOptions): IExecuteFunctio
     },
     helpers: {
       httpRequest: fakeHttpRequest,
-      async httpRequestWithAuthentication(type: string, request: IHttpRequestOptions): Promise<unknown> {
-        const credentialType = credentialTypes[type as keyof typeof credentialTypes];
-        const credentials = options.credentials?.[type];
-        if (!credentialType || !credentials) throw new Error(`Test did not set credentials "${type}"`);
-        return fakeHttpRequest(await credentialType.authenticate(credentials, request));
+      httpRequestWithAuthentication: fakeAuthenticatedRequest(options.credentials),
+      async prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> {
+        return { data: data.toString('base64'), fileName, mimeType: mimeType ?? 'application/octet-stream' };
       },
       assertBinaryData(_itemIndex: number, property: string): IBinaryData {
         if (!options.binary || property !== 'data') throw new Error(`No binary data in "${property}"`);

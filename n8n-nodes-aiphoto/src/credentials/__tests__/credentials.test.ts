@@ -1,6 +1,7 @@
 import COS from 'cos-nodejs-sdk-v5';
 
 import { verifySignedMessage } from '../../shared/signature';
+import { addApiKey, AiPhotoAccountApi } from '../AiPhotoAccountApi.credentials';
 import { AiPhotoApi, signBackendRequest } from '../AiPhotoApi.credentials';
 import { addRunningHubKey, RunningHubApi } from '../RunningHubApi.credentials';
 import { signCosRequest, TencentCloudApi } from '../TencentCloudApi.credentials';
@@ -118,5 +119,18 @@ describe('RunningHubApi credential', () => {
       type: 'responseSuccessBody',
       properties: { key: 'code', value: 802 },
     });
+  });
+});
+
+describe('AiPhotoAccountApi credential (merchant nodes)', () => {
+  it('sends the API key as a bearer token and tests it on a route that needs a valid key', async () => {
+    const credential = new AiPhotoAccountApi();
+    expect(credential.name).toBe('aiPhotoAccountApi');
+    expect(credential.displayName).toBe('AI Photo account');
+    expect(credential.properties.map((p) => p.name)).toEqual(['baseUrl', 'apiKey']);
+    expect(credential.properties[1].typeOptions).toEqual({ password: true });
+    const signed = await addApiKey({ apiKey: ' ak_abc_def ' }, { url: '/api/v1/me', headers: { Accept: 'x' } });
+    expect(signed.headers).toEqual({ Accept: 'x', Authorization: 'Bearer ak_abc_def' });
+    expect(credential.test.request).toMatchObject({ method: 'GET', url: '/api/v1/me' });
   });
 });

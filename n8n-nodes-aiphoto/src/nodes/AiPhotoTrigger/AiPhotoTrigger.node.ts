@@ -9,7 +9,7 @@ import {
 
 import { MemoryNonceStore } from '../../shared/nonce-store';
 import { verifySignedMessage } from '../../shared/signature';
-import { readRawBody } from './read-raw-body';
+import { readRawBody } from '../../shared/read-raw-body';
 
 /** One store per n8n process: nonces must outlive a single execution to catch replays. */
 export const dispatchNonces = new MemoryNonceStore();
