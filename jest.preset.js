@@ -26,10 +26,11 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
-  // Every project: nock's Node 20 polyfill, and nock undone after each file (one worker runs
-  // files of several projects in turn; a stale interceptor would break the next file's HTTP).
+  // Every project: nock's Node 20 polyfill; each unit test file starts with only loopback
+  // reachable (jest/network.ts) and ends with nock undone (one worker runs files of several
+  // projects in turn; a stale interceptor would break the next file's HTTP).
   setupFiles: [path.join(__dirname, 'jest/nock-setup.js')],
-  setupFilesAfterEnv: [path.join(__dirname, 'jest/nock-after-env.js')],
+  setupFilesAfterEnv: [path.join(__dirname, 'jest/after-env.js')],
   // Only *.test.ts(x): a file named plain test.ts (a runner script) must never be collected.
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   // A generous ceiling, not a measurement: CI shares 2 cores with MariaDB, Redis and n8n, and

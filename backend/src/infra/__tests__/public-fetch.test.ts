@@ -1,6 +1,7 @@
 import dns from 'node:dns';
 import { Readable } from 'node:stream';
 import nock from 'nock';
+import { allowLoopbackOnly } from '../../../../jest/network';
 import { fetchPublic, type PublicFetchOptions } from '../public-fetch';
 
 // A public address as an IP literal: checked without DNS, and nock answers for it.
@@ -13,12 +14,11 @@ const options: PublicFetchOptions = {
 };
 
 describe('fetchPublic: the SSRF-guarded download of a merchant-given URL', () => {
-  beforeAll(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();
+    allowLoopbackOnly();
     jest.restoreAllMocks();
   });
-  afterAll(() => nock.enableNetConnect());
 
   it('answers the body and the claimed content type', async () => {
     nock(PUBLIC).get('/a.jpg').reply(200, Buffer.from('image bytes'), { 'Content-Type': 'image/jpeg' });
@@ -68,7 +68,6 @@ describe('fetchPublic: the SSRF-guarded download of a merchant-given URL', () =>
         cb(null, [{ address: '127.0.0.1', family: 4 }])) as never);
     nock.enableNetConnect('rebind.test'); // let the request reach the socket layer, where lookup runs
     await expect(fetchPublic('http://rebind.test/a.jpg', options)).rejects.toMatchObject({ code: 'URL_PRIVATE' });
-    nock.disableNetConnect();
   });
 
   it('answers a failing server as 400 URL_FETCH_FAILED with its status', async () => {

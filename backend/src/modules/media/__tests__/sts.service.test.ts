@@ -41,12 +41,7 @@ function stsSuccess(expiredTime: number) {
 }
 
 describe('StsService (live mode, Tencent STS mocked)', () => {
-  beforeAll(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
 
   it("asks STS for upload-only rights on the user's input prefix and nothing else", async () => {
     let sent: { params: URLSearchParams; policy: StsPolicy } | undefined;
@@ -124,33 +119,24 @@ describe('StsService (live mode, Tencent STS mocked)', () => {
 
 describe('StsService (sandbox mode)', () => {
   it('hands out the sandbox key pair in the same shape, without calling STS', async () => {
-    nock.disableNetConnect();
-    try {
-      const config = testConfig({ SANDBOX_URL: 'http://127.0.0.1:9401' });
-      const sts = new StsService(
-        config.storage,
-        config.vendors.mode,
-        config.vendors.sandboxUrl,
-        createLogger('silent'),
-      );
-      const now = new Date('2026-11-22T10:00:00Z');
-      const issued = await sts.issue(USER, now);
-      expect(issued).toEqual({
-        credentials: {
-          tmpSecretId: 'AKIDsandboxLocalOnly',
-          tmpSecretKey: 'sandbox-local-only-secret-key',
-          sessionToken: '',
-        },
-        startTime: now.getTime() / 1000,
-        expiredTime: now.getTime() / 1000 + 1800,
-        bucket: 'aiphoto-1250000000',
-        region: 'ap-guangzhou',
-        allowPrefix: `input/${USER}/*`,
-        endpoint: 'http://127.0.0.1:9401',
-        note: expect.stringContaining('sandbox'),
-      });
-    } finally {
-      nock.enableNetConnect();
-    }
+    // STS is not nocked here: a call to it would fail (tests reach loopback only).
+    const config = testConfig({ SANDBOX_URL: 'http://127.0.0.1:9401' });
+    const sts = new StsService(config.storage, config.vendors.mode, config.vendors.sandboxUrl, createLogger('silent'));
+    const now = new Date('2026-11-22T10:00:00Z');
+    const issued = await sts.issue(USER, now);
+    expect(issued).toEqual({
+      credentials: {
+        tmpSecretId: 'AKIDsandboxLocalOnly',
+        tmpSecretKey: 'sandbox-local-only-secret-key',
+        sessionToken: '',
+      },
+      startTime: now.getTime() / 1000,
+      expiredTime: now.getTime() / 1000 + 1800,
+      bucket: 'aiphoto-1250000000',
+      region: 'ap-guangzhou',
+      allowPrefix: `input/${USER}/*`,
+      endpoint: 'http://127.0.0.1:9401',
+      note: expect.stringContaining('sandbox'),
+    });
   });
 });

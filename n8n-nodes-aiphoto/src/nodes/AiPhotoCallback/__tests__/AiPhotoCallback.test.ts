@@ -20,9 +20,7 @@ function run(parameters: IDataObject, continueOnFail = false) {
 }
 
 describe('AI Photo Callback node', () => {
-  beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
 
   it('posts a signed progress event with only the progress field', async () => {
     let body: IDataObject = {};

@@ -42,9 +42,7 @@ async function deliverToTrigger(captured: Captured, body: string = captured.rawB
 }
 
 describe('signed messages: callback signer → trigger verifier', () => {
-  beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
 
   const done = { taskId: 'tsk_rt', event: 'done', resultKeys: ['output/u1/tsk_rt/main.jpg'] };
 

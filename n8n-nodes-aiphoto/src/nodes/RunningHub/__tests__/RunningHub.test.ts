@@ -33,9 +33,7 @@ const started = {
 };
 
 describe('RunningHub node', () => {
-  beforeAll(() => nock.disableNetConnect());
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
 
   describe('Run AI App', () => {
     it('sends apiKey, webappId and the default node ids 6/text, 10/image, 3/seed', async () => {
