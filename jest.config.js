@@ -3,4 +3,7 @@ const workspaces = ['backend', 'sandbox', 'n8n-nodes-aiphoto', 'workflows', 'web
 
 module.exports = {
   projects: workspaces.map((dir) => `<rootDir>/${dir}`),
+  // testTimeout is a global option: Jest ignores it in the projects' configs (jest.preset.js),
+  // so a run from the root needs it here too.
+  testTimeout: 30_000,
 };

@@ -45,16 +45,16 @@ export class Metrics {
     ]);
   }
 
-  /** Records every request under its route pattern (not the raw URL, to bound cardinality). */
+  /**
+   * Records every request under its route pattern, or `unmatched` when no route answered it
+   * (unknown paths, static files, a body or rate-limit error before routing): never the raw
+   * URL, which would make one series per distinct path a client sends.
+   */
   middleware(): RequestHandler {
     return (req, res, next) => {
       const end = this.httpDuration.startTimer();
       res.on('finish', () => {
-        const route = req.route?.path
-          ? `${req.baseUrl}${String(req.route.path)}`
-          : res.statusCode === 404
-            ? 'unmatched'
-            : req.baseUrl || req.path;
+        const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
         const labels = { method: req.method, route, status: String(res.statusCode) };
         this.httpRequests.inc(labels);
         end(labels);
