@@ -3,6 +3,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import COS from 'cos-nodejs-sdk-v5';
 import type { AppConfig } from '../../config/config';
 import { NotFoundError } from '../../errors/app-error';
+import { SignedUrlCache } from './signed-url-cache';
 
 export interface StoredObject {
   key: string;
@@ -35,6 +36,8 @@ function statusOf(err: unknown): number | undefined {
  * so signatures are exercised identically in both modes.
  */
 export class StorageService {
+  private readonly signed = new SignedUrlCache();
+
   constructor(
     private readonly cos: COS,
     readonly location: StorageLocation,
@@ -72,17 +75,14 @@ export class StorageService {
     return (await this.head(key)) !== null;
   }
 
-  /** A short-lived signed GET URL (for browsers, vendors and n8n). */
+  /** A short-lived signed GET URL (for browsers, vendors and n8n); see SignedUrlCache for reuse. */
   signedUrl(key: string, ttlSeconds: number): string {
-    return this.cos.getObjectUrl(
-      {
-        Bucket: this.location.bucket,
-        Region: this.location.region,
-        Key: key,
-        Sign: true,
-        Expires: Math.max(1, Math.floor(ttlSeconds)),
-      },
-      () => undefined,
+    const expires = Math.max(1, Math.floor(ttlSeconds));
+    return this.signed.get(key, expires, () =>
+      this.cos.getObjectUrl(
+        { Bucket: this.location.bucket, Region: this.location.region, Key: key, Sign: true, Expires: expires },
+        () => undefined,
+      ),
     );
   }
 
