@@ -69,7 +69,10 @@ export function summarise(profile: Profile, top = 25): string {
       ...[...map.entries()]
         .sort((a, b) => b[1] - a[1])
         .slice(0, top)
-        .map(([k, us]) => `  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`),
+        .map(
+          ([k, us]) =>
+            `  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`,
+        ),
     ].join('\n');
   return [
     `${(total / 1e6).toFixed(1)} s sampled`,
