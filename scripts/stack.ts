@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startBackend, type RunningBackend } from '../backend/src/bootstrap';
-import { DEFAULT_SECRETS, loadConfig, type AppConfig } from '../backend/src/config/config';
+import { loadConfig, type AppConfig } from '../backend/src/config/config';
+import { loadOrCreateLocalSecrets } from '../backend/src/config/secrets';
 import type { CiMode } from '../sandbox/src';
 import { REPO_ROOT } from './child-service';
 import { startSandboxProcess, type SandboxProcess } from './sandbox-process';
@@ -47,6 +48,11 @@ export interface Owner {
 
 export interface Stack {
   config: AppConfig;
+  /**
+   * The first console account: its password is ADMIN_BOOTSTRAP_PASSWORD when set, the one
+   * generated on this start when the account was created now, else null (shown at first start).
+   */
+  admin: { username: string; password: string | null; generatedNow: boolean };
   backend: RunningBackend;
   sandbox: SandboxProcess;
   n8n: RunningN8n;
@@ -95,10 +101,14 @@ function n8nOwner(env: Env, dataDir: string): Owner {
   return owner;
 }
 
-/** Vendor credentials shared by the sandbox, the backend and n8n: from env, else the sandbox's development values. */
-export function vendorSettings(env: Env) {
+/**
+ * Vendor credentials shared by the sandbox, the backend and n8n: from env, else the sandbox's
+ * development values; the backend <-> n8n secret from env, else the one generated into the data
+ * folder on first start (the backend reads the same file, so both sides agree).
+ */
+export function vendorSettings(env: Env, dataDir: string) {
   return {
-    sharedSecret: env.N8N_SHARED_SECRET || DEFAULT_SECRETS.N8N_SHARED_SECRET,
+    sharedSecret: env.N8N_SHARED_SECRET || loadOrCreateLocalSecrets(dataDir).N8N_SHARED_SECRET,
     cos: {
       secretId: env.SANDBOX_COS_SECRET_ID || 'AKIDsandboxLocalOnly',
       secretKey: env.SANDBOX_COS_SECRET_KEY || 'sandbox-local-only-secret-key',
@@ -115,7 +125,7 @@ export function stackBackendEnv(
   env: Env,
   where: { dataDir: string; port: number; n8nUrl: string; sandboxUrl: string },
 ): Env {
-  const vendor = vendorSettings(env);
+  const vendor = vendorSettings(env, where.dataDir);
   return {
     ...env,
     DATA_DIR: where.dataDir,
@@ -137,7 +147,7 @@ export function startStackSandbox(options: {
   timing?: { queueMs: number; runMs: number };
   ciMode?: CiMode;
 }): Promise<SandboxProcess> {
-  const vendor = vendorSettings(options.env);
+  const vendor = vendorSettings(options.env, options.dataDir);
   return startSandboxProcess({
     env: options.env,
     dataDir: options.dataDir,
@@ -177,7 +187,7 @@ export async function prepareStackN8n(options: {
   const step = options.onStep ?? (() => undefined);
   step('n8n runtime: checking the pinned install (the first run installs it, a few minutes)');
   const install = await ensureN8nInstalled({ onProgress: (p) => step(`n8n runtime: ${formatProgress(p)}`) });
-  const vendor = vendorSettings(env);
+  const vendor = vendorSettings(env, dataDir);
   const userFolder = path.join(dataDir, 'n8n');
   const owner = n8nOwner(env, dataDir);
   const url = `http://127.0.0.1:${options.port}`;
@@ -267,8 +277,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw err;
   }
 
+  const generated = backend.ctx.firstStart.adminCredentials;
   return {
     config,
+    admin: {
+      username: config.adminBootstrap.username,
+      password: generated?.password ?? config.adminBootstrap.password,
+      generatedNow: Boolean(generated),
+    },
     backend,
     sandbox,
     get n8n() {
@@ -283,6 +299,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await sandbox.close().catch((err: unknown) => console.error('sandbox stop failed', err));
     },
   };
+}
+
+/** The console login of a stack, for suites that sign in as the first admin. */
+export function adminLogin(stack: Stack): { username: string; password: string } {
+  const { username, password } = stack.admin;
+  if (!password) {
+    throw new Error('the first admin password was shown at the first start; set ADMIN_BOOTSTRAP_PASSWORD to sign in');
+  }
+  return { username, password };
 }
 
 /** Polls /ready until every dependency is green. */

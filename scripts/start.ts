@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../backend/src/config/config';
+import { firstStartNotice } from '../backend/src/first-start';
 import { createLogger } from '../backend/src/infra/logger';
 import { installProcessGuards } from '../backend/src/infra/process-guards';
 import { buildArtifacts, REPO_ROOT, startStack, waitReady, type Stack } from './stack';
@@ -47,11 +48,18 @@ async function main(): Promise<void> {
     onStep: step,
   });
   const ready = await waitReady(stack.backend.url, 60_000);
-  const { backend, n8n, sandbox, owner, config } = stack;
-  console.log(`
+  const { backend, n8n, sandbox, owner, admin } = stack;
+  // The generated password is shown on this terminal once, at the start that created the account.
+  const adminLogin = env.ADMIN_BOOTSTRAP_PASSWORD
+    ? '<ADMIN_BOOTSTRAP_PASSWORD>'
+    : admin.generatedNow
+      ? `${admin.password}, shown only now`
+      : 'password shown at the first start';
+  const notice = firstStartNotice(backend.ctx.firstStart, `${backend.url}/admin`);
+  console.log(`${notice ? `\n${notice}\n` : ''}
 AI Photo is running (${((Date.now() - started) / 1000).toFixed(1)} s; readiness ${JSON.stringify(ready.checks)})
   portal         ${backend.url}/
-  admin console  ${backend.url}/admin   (${config.adminBootstrap.username} / ${env.ADMIN_BOOTSTRAP_PASSWORD ? '<ADMIN_BOOTSTRAP_PASSWORD>' : config.adminBootstrap.password})
+  admin console  ${backend.url}/admin   (${admin.username} / ${adminLogin})
   API docs       ${backend.url}/api/docs
   n8n editor     ${n8n.url}   (${owner.email} / ${owner.password})
   sandbox        ${sandbox.url}   (SMS codes: ${sandbox.url}/sandbox/sms/outbox?phone=<phone>)

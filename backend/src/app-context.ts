@@ -16,6 +16,11 @@ export interface AppContext {
   kv: KeyValueStore;
   metrics: Metrics;
   openapi: OpenAPIRegistry;
+  /**
+   * What the person who started this process must be told once, on the terminal and never in
+   * the log: the generated first admin password when the account was created on this start.
+   */
+  firstStart: { adminCredentials?: { username: string; password: string } };
   /** Background loops (sweeps, outbox, watchdog) stopped on shutdown. */
   onClose(fn: () => Promise<void> | void): void;
 }

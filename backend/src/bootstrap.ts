@@ -41,6 +41,7 @@ export async function buildBackend(
     kv,
     metrics: new Metrics(),
     openapi: createOpenApiRegistry(),
+    firstStart: {},
     onClose: (fn) => closers.push(fn),
   };
   const modules = await (options.modules ?? buildModules)(ctx);

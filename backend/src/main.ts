@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config/config';
 import { startBackend, type RunningBackend } from './bootstrap';
+import { firstStartNotice } from './first-start';
 import { createLogger } from './infra/logger';
 import { installProcessGuards } from './infra/process-guards';
 
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   };
   installProcessGuards({ logger, fatal: (reason) => shutdown(reason, 1) });
   backend = await startBackend(config, { logger });
+  const notice = firstStartNotice(backend.ctx.firstStart, `${config.http.publicBaseUrl}/admin`);
+  if (notice) process.stderr.write(`\n${notice}\n\n`);
   process.once('SIGINT', () => shutdown('SIGINT', 0));
   process.once('SIGTERM', () => shutdown('SIGTERM', 0));
   // Started by a launcher with an IPC channel (scripts/child-service.ts): when the launcher is

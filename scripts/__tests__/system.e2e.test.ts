@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import { createEmptyDatabase } from '../../backend/src/testing/test-db';
 import { eventually } from '../../backend/src/testing/fake-n8n';
 import { signMessage } from '../../backend/src/modules/n8n/signed-message';
-import { buildArtifacts, startStack, type Stack } from '../stack';
+import { adminLogin, buildArtifacts, startStack, type Stack } from '../stack';
 import { payMembership, signInMerchant, type Merchant } from '../stack-client';
 
 jest.setTimeout(120_000);
@@ -255,10 +255,7 @@ describe('under pressure and failure', () => {
     const s = await login();
     await buyMembership(s);
     // Down to 10 credits through the admin console's ledger adjustment (an `adjust` ledger row).
-    const admin = await call('POST', '/api/v1/admin/login', undefined, {
-      username: stack.config.adminBootstrap.username,
-      password: stack.config.adminBootstrap.password,
-    });
+    const admin = await call('POST', '/api/v1/admin/login', undefined, adminLogin(stack));
     expect(
       (
         await call('POST', `/api/v1/admin/users/${s.userId}/adjust`, admin.body.token, {
@@ -304,10 +301,7 @@ describe('under pressure and failure', () => {
     await buyMembership(s);
     const key = await upload(s, await garment(9));
     // The 10-minute deadline, shortened at runtime on the task type through the console's API.
-    const admin = await call('POST', '/api/v1/admin/login', undefined, {
-      username: stack.config.adminBootstrap.username,
-      password: stack.config.adminBootstrap.password,
-    });
+    const admin = await call('POST', '/api/v1/admin/login', undefined, adminLogin(stack));
     expect(
       (await call('PATCH', '/api/v1/admin/task-types/model_pose12', admin.body.token, { deadlineSeconds: 5 })).status,
     ).toBe(200);

@@ -98,9 +98,10 @@ export async function openEnvironment(system: BenchSystem, db: DbKind, quick: bo
     adminToken: async () => {
       adminToken ??= (
         await api<{ token: string }>('POST', '/api/v1/admin/login', {
+          // The bench sets the first admin's password for the run (scripts/bench/system.ts).
           body: {
             username: ctx.backend.config.adminBootstrap.username,
-            password: ctx.backend.config.adminBootstrap.password,
+            password: ctx.backendEnv.ADMIN_BOOTSTRAP_PASSWORD,
           },
         })
       ).token;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * What the whole bench run shares, each in its own process: the vendor sandbox (precomputed CI,
  * zero-delay RunningHub), the bare node:http server, and the pinned n8n (started on first use,
@@ -70,6 +71,9 @@ export async function startBenchSystem(options: { profileDir?: string } = {}): P
     DATA_DIR: dataDir,
     // The API limit still runs (its store round trip is measured), it just never refuses here.
     RATE_LIMIT_API_PER_15MIN: '100000000',
+    // Set once for the run: every backend process (each in its own data folder) and n8n share them.
+    N8N_SHARED_SECRET: process.env.N8N_SHARED_SECRET || randomBytes(32).toString('base64url'),
+    ADMIN_BOOTSTRAP_PASSWORD: process.env.ADMIN_BOOTSTRAP_PASSWORD || `Bench${randomBytes(12).toString('base64url')}1`,
   };
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {

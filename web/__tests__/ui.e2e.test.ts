@@ -17,7 +17,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Stack } from '../../scripts/stack';
+import { adminLogin, type Stack } from '../../scripts/stack';
 import { randomPhone, requestJson, signInMerchant } from '../../scripts/stack-client';
 import { Webhook } from 'standardwebhooks';
 import { computeSignature, signMessage } from '../../backend/src/modules/n8n/signed-message';
@@ -353,8 +353,8 @@ describe('admin console', () => {
 
   it('logs in and shows the dashboard with the daily chart', async () => {
     await page.goto(`${stack.backend.url}/admin`);
-    await page.fill('input[name=username]', stack.config.adminBootstrap.username);
-    await page.fill('input[name=password]', stack.config.adminBootstrap.password);
+    await page.fill('input[name=username]', adminLogin(stack).username);
+    await page.fill('input[name=password]', adminLogin(stack).password);
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-testid=daily-chart] rect', { state: 'attached' });
     expect(await page.textContent('[data-testid=dashboard]')).toContain('¥99.00');
@@ -490,8 +490,8 @@ describe('console accounts and the operator role', () => {
     adminErrors = watchErrors(admin, stack.backend.url);
     adminPage = await admin.newPage();
     await adminPage.goto(`${stack.backend.url}/admin/accounts`);
-    await adminPage.fill('input[name=username]', stack.config.adminBootstrap.username);
-    await adminPage.fill('input[name=password]', stack.config.adminBootstrap.password);
+    await adminPage.fill('input[name=username]', adminLogin(stack).username);
+    await adminPage.fill('input[name=password]', adminLogin(stack).password);
     await adminPage.click('button[type=submit]');
     await adminPage.waitForSelector('[data-testid=account-row]');
   });
@@ -504,7 +504,7 @@ describe('console accounts and the operator role', () => {
   const row = (name: string) => `[data-testid=account-row][data-username="${name}"]`;
 
   it('the admin creates an operator on the accounts page', async () => {
-    expect(await adminPage.getAttribute(row(stack.config.adminBootstrap.username), 'data-role')).toBe('admin');
+    expect(await adminPage.getAttribute(row(adminLogin(stack).username), 'data-role')).toBe('admin');
     await adminPage.click('text=新建账号');
     await adminPage.fill('[data-testid=account-form] input[name=username]', username);
     await adminPage.fill('[data-testid=account-form] input[name=password]', password);

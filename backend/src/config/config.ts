@@ -8,19 +8,13 @@ import {
   paymentsEnvShape,
   type PaymentsConfig,
 } from '../modules/payments/payments.config';
+import { loadOrCreateLocalSecrets, weakSecretProblem, type LocalSecretName } from './secrets';
 
 /**
  * The one typed configuration object, built once at start-up from the environment
  * (and, for runtime-tunable values, overridden later by the `settings` table).
  * Every variable is documented in `.env.example`.
  */
-
-/** Development defaults that production must never run with. */
-export const DEFAULT_SECRETS = {
-  JWT_SECRET: 'dev-only-jwt-secret-change-me',
-  N8N_SHARED_SECRET: 'dev-only-n8n-shared-secret-change-me',
-  ADMIN_BOOTSTRAP_PASSWORD: 'Admin12345',
-} as const;
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -49,11 +43,12 @@ const envSchema = z.object({
     .optional(),
   REDIS_KEY_PREFIX: z.string().default('aiphoto:'),
 
-  JWT_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SECRETS.JWT_SECRET),
+  // Unset outside production: generated once into $DATA_DIR/secrets.json (config/secrets.ts).
+  JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   JWT_TTL_SECONDS: int(7 * 24 * 3600, 60),
   // Keys the HMAC of stored SMS codes; derived from JWT_SECRET when unset.
   AUTH_CODE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  N8N_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEFAULT_SECRETS.N8N_SHARED_SECRET),
+  N8N_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   N8N_BASE_URL: z.url().optional(),
 
   VENDOR_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
@@ -88,7 +83,13 @@ const envSchema = z.object({
   ...fromUrlEnvShape,
 
   ADMIN_BOOTSTRAP_USERNAME: z.string().min(3).default('admin'),
-  ADMIN_BOOTSTRAP_PASSWORD: z.string().min(8).default(DEFAULT_SECRETS.ADMIN_BOOTSTRAP_PASSWORD),
+  // Unset: a random one is generated when the first admin is created and printed once.
+  ADMIN_BOOTSTRAP_PASSWORD: z
+    .string()
+    .min(10, 'must be at least 10 characters')
+    .regex(/[A-Za-z]/, 'needs a letter')
+    .regex(/\d/, 'needs a digit')
+    .optional(),
 
   PLAN_MONTHLY_QUOTA: int(100, 1),
   MEMBERSHIP_PRICE: int(9900, 1),
@@ -142,7 +143,13 @@ export interface AppConfig {
     /** What the portal is told to use (`GET /api/v1/uploads/config`). */
     uploadMode: 'server' | 'direct';
   };
-  adminBootstrap: { username: string; password: string };
+  /**
+   * The first console account. `password` is null when ADMIN_BOOTSTRAP_PASSWORD is unset: a
+   * random one is generated if the account is created now and shown once, never a fixed value.
+   */
+  adminBootstrap: { username: string; password: string | null };
+  /** True with NODE_ENV=production or VENDOR_MODE=live (real vendors and payment gateways). */
+  deployed: boolean;
   plan: { monthlyQuota: number; priceFen: number; days: number };
   payments: PaymentsConfig;
   rateLimit: { apiPer15Min: number };
@@ -173,16 +180,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const env = parsed.data;
-  const problems = productionProblems(env);
-  if (problems.length) throw new ConfigError(problems);
-
   const dataDir = path.resolve(env.DATA_DIR);
   const payments = buildPaymentsConfig(env, dataDir);
+  const deployed = isDeployed(env);
+  const problems = [...productionProblems(env), ...secretProblems(env, deployed)];
+  if (problems.length) throw new ConfigError(problems);
   const paymentProblems = paymentsConfigProblems(env, payments);
   if (paymentProblems.length) throw new ConfigError(paymentProblems);
+  const secrets = resolveSecrets(env, dataDir);
   return {
     env: env.NODE_ENV,
     isProduction: env.NODE_ENV === 'production',
+    deployed,
     http: {
       host: env.HOST,
       port: env.PORT,
@@ -196,8 +205,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { type: 'mysql', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
       : { type: 'sqlite', file: path.join(dataDir, 'aiphoto.sqlite') },
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : null,
-    auth: { jwtSecret: env.JWT_SECRET, jwtTtlSeconds: env.JWT_TTL_SECONDS, codeSecret: env.AUTH_CODE_SECRET ?? null },
-    n8n: { baseUrl: env.N8N_BASE_URL ?? null, sharedSecret: env.N8N_SHARED_SECRET },
+    auth: {
+      jwtSecret: secrets.JWT_SECRET,
+      jwtTtlSeconds: env.JWT_TTL_SECONDS,
+      codeSecret: env.AUTH_CODE_SECRET ?? null,
+    },
+    n8n: { baseUrl: env.N8N_BASE_URL ?? null, sharedSecret: secrets.N8N_SHARED_SECRET },
     vendors: { mode: env.VENDOR_MODE, sandboxUrl: env.SANDBOX_URL },
     sms: {
       secretId: env.SMS_SECRET_ID ?? null,
@@ -208,7 +221,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       region: env.SMS_REGION,
     },
     storage: storageConfig(env),
-    adminBootstrap: { username: env.ADMIN_BOOTSTRAP_USERNAME, password: env.ADMIN_BOOTSTRAP_PASSWORD },
+    adminBootstrap: { username: env.ADMIN_BOOTSTRAP_USERNAME, password: env.ADMIN_BOOTSTRAP_PASSWORD ?? null },
     plan: { monthlyQuota: env.PLAN_MONTHLY_QUOTA, priceFen: env.MEMBERSHIP_PRICE, days: env.MEMBERSHIP_DAYS },
     payments,
     rateLimit: { apiPer15Min: env.RATE_LIMIT_API_PER_15MIN },
@@ -248,13 +261,51 @@ function storageConfig(env: Env): AppConfig['storage'] {
   };
 }
 
-/** Production refuses development secrets, sandbox vendors and the embedded stand-ins. */
+const SIGNING_SECRETS: LocalSecretName[] = ['JWT_SECRET', 'N8N_SHARED_SECRET'];
+
+/**
+ * What is deployed, not only what NODE_ENV says: real vendors (VENDOR_MODE=live, which is also
+ * what points WeChat Pay and Alipay at the real gateways) get the production rules for secrets.
+ */
+function isDeployed(env: Env): boolean {
+  return env.NODE_ENV === 'production' || env.VENDOR_MODE === 'live';
+}
+
+/** Published values are refused everywhere; deployed systems also refuse short or repetitive ones. */
+function secretProblems(env: Env, deployed: boolean): string[] {
+  const problems: string[] = [];
+  for (const name of [...SIGNING_SECRETS, 'AUTH_CODE_SECRET', 'ADMIN_BOOTSTRAP_PASSWORD'] as const) {
+    const value = env[name];
+    // The admin password follows the console's own rules (checked by the schema), not the key length.
+    const problem = value && weakSecretProblem(name, value, deployed && name !== 'ADMIN_BOOTSTRAP_PASSWORD');
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+/**
+ * The signing secrets in use: the environment's, else (outside production, which must set them
+ * so every replica agrees) the ones generated into the data folder.
+ */
+function resolveSecrets(env: Env, dataDir: string): Record<LocalSecretName, string> {
+  if (env.JWT_SECRET && env.N8N_SHARED_SECRET)
+    return { JWT_SECRET: env.JWT_SECRET, N8N_SHARED_SECRET: env.N8N_SHARED_SECRET };
+  const local = loadOrCreateLocalSecrets(dataDir);
+  return {
+    JWT_SECRET: env.JWT_SECRET ?? local.JWT_SECRET,
+    N8N_SHARED_SECRET: env.N8N_SHARED_SECRET ?? local.N8N_SHARED_SECRET,
+  };
+}
+
+/** Production refuses missing secrets, sandbox vendors and the embedded stand-ins. */
 function productionProblems(env: Env): string[] {
   if (env.NODE_ENV !== 'production') return [];
   const problems: string[] = [];
-  for (const [name, value] of Object.entries(DEFAULT_SECRETS)) {
-    if (env[name as keyof typeof DEFAULT_SECRETS] === value) {
-      problems.push(`${name}: the development default is not allowed in production; set a secret value`);
+  for (const name of SIGNING_SECRETS) {
+    if (!env[name]) {
+      problems.push(
+        `${name}: production requires it to be set (every replica and n8n must share it); use a random value`,
+      );
     }
   }
   if (env.VENDOR_MODE !== 'live') problems.push('VENDOR_MODE: production requires "live" vendors, not the sandbox');

@@ -37,7 +37,13 @@ export async function createAdminAuthModule(
     policy,
   });
   const accounts = new AdminAccountsService({ db: ctx.db, admins, logger, bcryptRounds: policy.bcryptRounds });
-  await service.ensureBootstrapAdmin();
+  const bootstrap = await service.ensureBootstrapAdmin();
+  if (bootstrap.generatedPassword) {
+    ctx.firstStart.adminCredentials = {
+      username: ctx.config.adminBootstrap.username,
+      password: bootstrap.generatedPassword,
+    };
+  }
   bindAdminAccountCheck(deps.jwt, (id) => service.profile(id));
   const router = Router().use(adminAuthRoutes(ctx, service, deps.jwt), adminAccountsRoutes(ctx, accounts, deps.jwt));
   return { name: 'admin-auth', router, service };

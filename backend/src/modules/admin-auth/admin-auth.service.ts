@@ -1,5 +1,6 @@
 import bcrypt from 'bcryptjs';
 import type { DataSource } from 'typeorm';
+import { generateAdminPassword } from '../../config/secrets';
 import { isUniqueViolation } from '../../db/db-errors';
 import { UnauthorizedError } from '../../errors/app-error';
 import type { KeyValueStore } from '../../infra/kv';
@@ -32,7 +33,8 @@ export interface AdminAuthServiceDeps {
   admins: AdminUsersRepository;
   jwt: JwtService;
   logger: Logger;
-  bootstrap: { username: string; password: string };
+  /** A null password means: generate one if the account is created now (see ensureBootstrapAdmin). */
+  bootstrap: { username: string; password: string | null };
   policy: AdminAuthPolicy;
 }
 
@@ -53,21 +55,24 @@ export class AdminAuthService {
   /**
    * Creates the configured admin when there is no console account yet. Two processes starting
    * together may both see an empty table; the unique username lets exactly one insert win.
-   * Returns true when this call created the account.
+   * Without a configured password a random one is generated and returned to the caller, which
+   * shows it once to whoever started the process; it is never written to the log.
    */
-  async ensureBootstrapAdmin(now = new Date()): Promise<boolean> {
+  async ensureBootstrapAdmin(now = new Date()): Promise<{ created: boolean; generatedPassword?: string }> {
     const { admins, bootstrap, logger } = this.deps;
     const db = this.deps.db.manager;
-    if ((await admins.count(db)) > 0) return false;
-    const passwordHash = await bcrypt.hash(bootstrap.password, this.deps.policy.bcryptRounds);
+    if ((await admins.count(db)) > 0) return { created: false };
+    const password = bootstrap.password ?? generateAdminPassword();
+    const passwordHash = await bcrypt.hash(password, this.deps.policy.bcryptRounds);
     try {
       await admins.insert(db, { username: bootstrap.username, passwordHash, role: 'admin', now });
     } catch (err) {
-      if (isUniqueViolation(err)) return false;
+      if (isUniqueViolation(err)) return { created: false };
       throw err;
     }
-    logger.info({ username: bootstrap.username }, 'first admin account created from ADMIN_BOOTSTRAP_USERNAME');
-    return true;
+    const generated = bootstrap.password === null;
+    logger.info({ username: bootstrap.username, generatedPassword: generated }, 'first admin account created');
+    return generated ? { created: true, generatedPassword: password } : { created: true };
   }
 
   async login(username: string, password: string, ip: string): Promise<{ token: string; admin: AdminProfile }> {

@@ -34,6 +34,7 @@ describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
       kv: new MemoryKeyValueStore(),
       metrics: new Metrics(),
       openapi: createOpenApiRegistry(),
+      firstStart: {},
       onClose: () => undefined,
     } satisfies AppContext;
     app = express()

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { loadConfig } from '../../../config/config';
+import { testConfig as loadConfig } from '../../../testing/test-config';
 import { inputKey, outputPrefix } from '../media.config';
 import { sniffImage } from '../media.service';
 import { createStorageService } from '../storage.service';
@@ -68,6 +68,12 @@ describe('ZIP naming', () => {
   });
 });
 
+// Live vendors count as deployed: their secrets must be strong.
+const STRONG = {
+  JWT_SECRET: 'rT5yU8iO1pA4sD7fG0hJ3kL6zX9cV2bN',
+  N8N_SHARED_SECRET: 'qW3eR6tY9uI2oP5aS8dF1gH4jK7lZ0xC',
+};
+
 describe('storage configuration', () => {
   it('defaults to the sandbox development bucket and keys in sandbox mode', () => {
     const { storage } = loadConfig({});
@@ -93,8 +99,8 @@ describe('storage configuration', () => {
   });
 
   it('names the missing settings when live storage is not configured', () => {
-    expect(() => createStorageService(loadConfig({ VENDOR_MODE: 'live', COS_BUCKET: 'p-1250000000' }))).toThrow(
-      /COS_SECRET_ID, COS_SECRET_KEY/,
-    );
+    expect(() =>
+      createStorageService(loadConfig({ VENDOR_MODE: 'live', COS_BUCKET: 'p-1250000000', ...STRONG })),
+    ).toThrow(/COS_SECRET_ID, COS_SECRET_KEY/);
   });
 });

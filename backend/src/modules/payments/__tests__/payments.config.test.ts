@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from '../../../config/config';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig as load } from '../../../config/config';
 import { fenToYuan, yuanToFen } from '../channels/alipay.channel';
 
 const prod = {
@@ -7,10 +10,16 @@ const prod = {
   DATABASE_URL: 'mysql://u@db/aiphoto',
   REDIS_URL: 'redis://cache:6379',
   PUBLIC_BASE_URL: 'https://aiphoto.example',
-  JWT_SECRET: 'a-production-secret-value',
-  N8N_SHARED_SECRET: 'another-production-secret',
+  JWT_SECRET: 'a-production-secret-value-Vq82mZpL',
+  N8N_SHARED_SECRET: 'another-production-secret-Kd71xWn',
   ADMIN_BOOTSTRAP_PASSWORD: 'Str0ngAdminPass',
 };
+
+// A fresh data folder per call: without secrets in the environment one is generated there.
+const loadConfig = (env: Record<string, string>) =>
+  load({ DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'aiphoto-payments-config-')), ...env });
+// Given, so that no secrets file is written into a data folder that is only a path here.
+const secrets = { JWT_SECRET: prod.JWT_SECRET, N8N_SHARED_SECRET: prod.N8N_SHARED_SECRET };
 
 describe('payment configuration', () => {
   it('enables every channel against the sandbox by default in sandbox mode and none in live mode', () => {
@@ -24,7 +33,7 @@ describe('payment configuration', () => {
       payTimeoutSeconds: 900,
     });
     expect(loadConfig({ NODE_ENV: 'test', VENDOR_MODE: 'live' }).payments.channels).toEqual([]);
-    expect(loadConfig({ NODE_ENV: 'test', DATA_DIR: '/srv/aiphoto' }).payments.sandboxKeysFile).toBe(
+    expect(loadConfig({ NODE_ENV: 'test', DATA_DIR: '/srv/aiphoto', ...secrets }).payments.sandboxKeysFile).toBe(
       '/srv/aiphoto/sandbox-keys.json',
     );
   });
