@@ -9,6 +9,7 @@ import { createKeyValueStore } from './infra/kv';
 import { createLogger, type Logger } from './infra/logger';
 import { Metrics } from './infra/metrics';
 import { buildModules } from './modules';
+import { DependencyDownError } from './modules/health/health.service';
 import { createOpenApiRegistry } from './openapi/registry';
 
 export interface RunningBackend {
@@ -63,7 +64,7 @@ function baseReadinessChecks(ctx: AppContext): ReadinessCheck[] {
       name: 'n8n',
       check: async () => {
         const res = await fetch(new URL('/healthz', n8n), { signal: AbortSignal.timeout(1500) });
-        if (!res.ok) throw new Error(`n8n answered ${res.status}`);
+        if (!res.ok) throw new DependencyDownError('UNHEALTHY', `n8n answered ${res.status}`);
       },
     });
   }

@@ -10,14 +10,22 @@ const Health = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() }).
 const Ready = z
   .object({
     status: z.enum(['ready', 'not_ready']),
-    checks: z.record(z.string(), z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() })),
+    // Per dependency: up or down and a stable code; the error itself is only logged.
+    checks: z.record(
+      z.string(),
+      z.object({
+        status: z.enum(['ok', 'down']),
+        code: z.enum(['OK', 'TIMEOUT', 'UNREACHABLE', 'UNHEALTHY', 'CHECK_FAILED']),
+        ms: z.number(),
+      }),
+    ),
   })
   .openapi('Readiness');
 
 /** Liveness, readiness, Prometheus metrics and the generated OpenAPI document. */
 export function healthRoutes(ctx: AppContext, checks: ReadinessCheck[]): Router {
   const router = Router();
-  const service = new HealthService(checks);
+  const service = new HealthService(checks, ctx.logger.child({ component: 'readiness' }));
 
   defineRoute(router, ctx.openapi, {
     method: 'get',
