@@ -32,6 +32,7 @@ export async function buildBackend(
   options: StartOptions = {},
 ): Promise<{ app: Express; ctx: AppContext; modules: AppModule[]; close(): Promise<void> }> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  for (const warning of config.warnings) logger.warn(warning);
   const db = await openDatabase(config.database);
   const kv = createKeyValueStore(config.redis, logger);
   const closers: Array<() => Promise<void> | void> = [];

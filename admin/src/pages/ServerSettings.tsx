@@ -9,6 +9,8 @@ const FIELDS: Record<string, { label: string; unit: string; fen?: true }> = {
   'plan.price_fen': { label: '会员价格', unit: '元', fen: true },
   'plan.monthly_quota': { label: '每期额度', unit: '点' },
   'plan.days': { label: '会员有效天数', unit: '天' },
+  'sms.per_phone_per_day': { label: '每个手机号每日验证码上限', unit: '条' },
+  'sms.daily_budget': { label: '全站每日验证码总量', unit: '条' },
 };
 
 const fieldOf = (key: string) => FIELDS[key] ?? { label: key, unit: '' };

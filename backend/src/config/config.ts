@@ -8,6 +8,7 @@ import {
   paymentsEnvShape,
   type PaymentsConfig,
 } from '../modules/payments/payments.config';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 import { loadOrCreateLocalSecrets, weakSecretProblem, type LocalSecretName } from './secrets';
 
 /**
@@ -15,10 +16,6 @@ import { loadOrCreateLocalSecrets, weakSecretProblem, type LocalSecretName } fro
  * (and, for runtime-tunable values, overridden later by the `settings` table).
  * Every variable is documented in `.env.example`.
  */
-
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 
@@ -30,7 +27,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT: z.string().default('1mb'),
-  TRUST_PROXY: bool.default(false),
+  // false, a hop count or proxy addresses/CIDRs (config/trust-proxy.ts); never a blanket true.
+  TRUST_PROXY: z.string().optional(),
 
   DATABASE_URL: z
     .string()
@@ -61,6 +59,19 @@ const envSchema = z.object({
   SMS_SIGN_NAME: z.string().optional(),
   SMS_TEMPLATE_ID: z.string().optional(),
   SMS_REGION: z.string().default('ap-guangzhou'),
+  // Against SMS pumping: calling codes codes may be sent to, and daily caps (runtime-tunable).
+  SMS_ALLOWED_COUNTRY_CODES: z
+    .string()
+    .default('+86')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^\+[1-9]\d{0,3}$/, 'each must be a calling code such as +86')).min(1)),
+  SMS_PER_PHONE_PER_DAY: int(10, 1),
+  SMS_DAILY_BUDGET: int(2000, 1),
 
   // Object storage (Tencent COS). Required with VENDOR_MODE=live; in sandbox mode they default
   // to the sandbox's own development values (SANDBOX_COS_* are what the sandbox is started with).
@@ -115,7 +126,9 @@ export type Env = z.infer<typeof envSchema>;
 export interface AppConfig {
   env: Env['NODE_ENV'];
   isProduction: boolean;
-  http: { host: string; port: number; publicBaseUrl: string; bodyLimit: string; trustProxy: boolean };
+  http: { host: string; port: number; publicBaseUrl: string; bodyLimit: string; trustProxy: TrustProxy };
+  /** Settings that were accepted but deserve a line in the log at start. */
+  warnings: string[];
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
   database: { type: 'sqlite'; file: string } | { type: 'mysql'; url: string; poolSize: number };
@@ -130,6 +143,11 @@ export interface AppConfig {
     signName: string | null;
     templateId: string | null;
     region: string;
+    /** Calling codes (`+86`, `+852`, …) login codes may be sent to. */
+    allowedCountryCodes: string[];
+    /** Env defaults of the settings `sms.per_phone_per_day` and `sms.daily_budget`. */
+    perPhonePerDay: number;
+    dailyBudget: number;
   };
   storage: {
     /** Null in live mode when unset; the storage factory then names what is missing. */
@@ -183,7 +201,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = path.resolve(env.DATA_DIR);
   const payments = buildPaymentsConfig(env, dataDir);
   const deployed = isDeployed(env);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, env.NODE_ENV === 'production');
   const problems = [...productionProblems(env), ...secretProblems(env, deployed)];
+  if (trustProxy.problem) problems.push(trustProxy.problem);
   if (problems.length) throw new ConfigError(problems);
   const paymentProblems = paymentsConfigProblems(env, payments);
   if (paymentProblems.length) throw new ConfigError(paymentProblems);
@@ -197,8 +217,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       port: env.PORT,
       publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`,
       bodyLimit: env.BODY_LIMIT,
-      trustProxy: env.TRUST_PROXY,
+      trustProxy: trustProxy.value,
     },
+    warnings: trustProxy.warning ? [trustProxy.warning] : [],
     dataDir,
     logLevel: env.LOG_LEVEL,
     database: env.DATABASE_URL
@@ -219,6 +240,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       signName: env.SMS_SIGN_NAME ?? null,
       templateId: env.SMS_TEMPLATE_ID ?? null,
       region: env.SMS_REGION,
+      allowedCountryCodes: env.SMS_ALLOWED_COUNTRY_CODES,
+      perPhonePerDay: env.SMS_PER_PHONE_PER_DAY,
+      dailyBudget: env.SMS_DAILY_BUDGET,
     },
     storage: storageConfig(env),
     adminBootstrap: { username: env.ADMIN_BOOTSTRAP_USERNAME, password: env.ADMIN_BOOTSTRAP_PASSWORD ?? null },

@@ -66,8 +66,8 @@ export class UnsupportedMediaError extends AppError {
 }
 
 export class RateLimitedError extends AppError {
-  constructor(retryAfterSeconds: number, message = 'Too many requests; try again later') {
-    super(429, 'RATE_LIMITED', message, undefined, {
+  constructor(retryAfterSeconds: number, message = 'Too many requests; try again later', code = 'RATE_LIMITED') {
+    super(429, code, message, undefined, {
       'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
     });
   }

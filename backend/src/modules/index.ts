@@ -37,16 +37,24 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
     scenesModule(ctx, { scenes, jwt }),
     progressModule(ctx, { hub: progress, jwt }),
   ];
+  // Runtime settings (plan, deadlines, SMS caps) that override env defaults; the console edits them.
+  const settings = new SettingsService(ctx.db, ctx.config);
+  const smsCaps = async () => ({
+    perPhonePerDay: await settings.get('sms.per_phone_per_day'),
+    dailyBudget: await settings.get('sms.daily_budget'),
+    allowedCountryCodes: ctx.config.sms.allowedCountryCodes,
+  });
   // Identity first: the auth router carries the app-wide /api/v1 rate limit.
-  const identity: AppModule[] = [createAuthModule(ctx, { jwt, users }), await createAdminAuthModule(ctx, { jwt })];
+  const identity: AppModule[] = [
+    createAuthModule(ctx, { jwt, users, smsCaps }),
+    await createAdminAuthModule(ctx, { jwt }),
+  ];
   // Merchant automation: API keys (accepted beside the JWT on tasks, media and membership
   // routes) and signed webhooks, which tasks feed through their events port.
   const automation = createAutomation(ctx, { jwt });
   const apiKeys = automation.apiKeys;
   // Money: ledger, membership, payments, admin money API. Tasks call money.ledger.reserve/refund
   // and money.membership.ensureCurrent.
-  // Runtime settings (plan, deadlines) that override env defaults; the console edits them.
-  const settings = new SettingsService(ctx.db, ctx.config);
   const money = createMoney(ctx, { jwt, users, apiKeys, settings });
   // Media: uploads, STS, storage. Tasks use media.media.assertOwnedInput, media.storage.signedUrl
   // and media.zip.stream for downloads.

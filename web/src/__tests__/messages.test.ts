@@ -1,7 +1,8 @@
 import { en, translate, zh } from '../lib/messages';
 import { matchRoute } from '../lib/router';
 import { admit } from '../lib/use-uploads';
-import { errorFromBody } from '../api';
+import { ApiError, errorFromBody } from '../api';
+import { describeError } from '../lib/i18n';
 
 describe('messages', () => {
   it('has an English text for every Chinese one, with the same placeholders', () => {
@@ -28,6 +29,21 @@ describe('errorFromBody', () => {
       code: 'HTTP_502',
       message: '<html>Bad gateway</html>',
     });
+  });
+});
+
+describe('SMS guard errors', () => {
+  it('say in the user language why no code is sent, instead of the generic rate-limit text', () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const t = (key: Parameters<typeof translate>[1]) => translate(lang, key);
+      expect(describeError(new ApiError(400, 'SMS_COUNTRY_NOT_ALLOWED', 'x'), t)).toBe(
+        translate(lang, 'error.SMS_COUNTRY_NOT_ALLOWED'),
+      );
+      expect(describeError(new ApiError(429, 'SMS_BUDGET_EXHAUSTED', 'x', 600), t)).toBe(
+        translate(lang, 'error.SMS_BUDGET_EXHAUSTED'),
+      );
+    }
+    expect(translate('zh', 'error.SMS_COUNTRY_NOT_ALLOWED')).toMatch(/国家或地区/);
   });
 });
 

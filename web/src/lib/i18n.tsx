@@ -52,6 +52,9 @@ type T = I18n['t'];
 export function describeError(err: unknown, t: T): string {
   if (err instanceof ApiError) {
     if (err.status === 0) return t('error.network');
+    // SMS guards: a country not served, or sending paused for everyone (not the user's doing).
+    if (err.code === 'SMS_COUNTRY_NOT_ALLOWED') return t('error.SMS_COUNTRY_NOT_ALLOWED');
+    if (err.code === 'SMS_BUDGET_EXHAUSTED') return t('error.SMS_BUDGET_EXHAUSTED');
     if (err.status === 429) return t('error.rateLimited', { s: err.retryAfterSeconds ?? 60 });
     if (err.code === 'QUOTA_EXHAUSTED') return t('error.QUOTA_EXHAUSTED');
     if (err.code === 'MEMBERSHIP_REQUIRED') return t('error.MEMBERSHIP_REQUIRED');

@@ -112,6 +112,8 @@ export const zh = {
   'error.rateLimited': '操作太频繁，请 {s} 秒后再试',
   'error.QUOTA_EXHAUSTED': '额度不足，请续费或减少图片数量',
   'error.MEMBERSHIP_REQUIRED': '需要有效的会员才能生成',
+  'error.SMS_COUNTRY_NOT_ALLOWED': '暂不支持向该国家或地区的手机号发送验证码',
+  'error.SMS_BUDGET_EXHAUSTED': '验证码发送暂时繁忙，请稍后再试',
 
   'nav.developer': '开发者',
   'dev.title': '开发者',
@@ -357,6 +359,8 @@ export const en: Record<MessageKey, string> = {
   'error.rateLimited': 'Too many attempts: try again in {s} s',
   'error.QUOTA_EXHAUSTED': 'Not enough credits: renew or pick fewer images',
   'error.MEMBERSHIP_REQUIRED': 'An active membership is needed to generate',
+  'error.SMS_COUNTRY_NOT_ALLOWED': 'Codes cannot be sent to phone numbers of this country or region yet',
+  'error.SMS_BUDGET_EXHAUSTED': 'Sending codes is paused for a while; try again later',
 
   'nav.developer': 'Developer',
   'dev.title': 'Developer',

@@ -438,7 +438,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Text a 6-digit login code (5 min, single use); 60 s cooldown, 5/min per phone, 20/h per IP */
+        /** Text a 6-digit login code (5 min, single use); 60 s cooldown, 5/min and a daily cap per phone, 20/h per IP, a daily budget, enabled country codes only */
         post: {
             parameters: {
                 query?: never;
@@ -5547,9 +5547,11 @@ export interface components {
             status: "ready" | "not_ready";
             checks: {
                 [key: string]: {
-                    ok: boolean;
+                    /** @enum {string} */
+                    status: "ok" | "down";
+                    /** @enum {string} */
+                    code: "OK" | "TIMEOUT" | "UNREACHABLE" | "UNHEALTHY" | "CHECK_FAILED";
                     ms: number;
-                    error?: string;
                 };
             };
         };

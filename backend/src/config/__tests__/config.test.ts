@@ -98,6 +98,39 @@ describe('loadConfig', () => {
     );
   });
 
+  it('sends SMS codes to mainland numbers only unless more calling codes are listed', () => {
+    expect(loadConfig({}).sms.allowedCountryCodes).toEqual(['+86']);
+    expect(loadConfig({ SMS_ALLOWED_COUNTRY_CODES: '+86, +852' }).sms.allowedCountryCodes).toEqual(['+86', '+852']);
+    expect(problemsOf({ SMS_ALLOWED_COUNTRY_CODES: '86,CN' })).toEqual([
+      expect.stringMatching(/^SMS_ALLOWED_COUNTRY_CODES\.0: each must be a calling code/),
+      expect.stringMatching(/^SMS_ALLOWED_COUNTRY_CODES\.1: /),
+    ]);
+  });
+
+  it('trusts X-Forwarded-For only as far as TRUST_PROXY says, never blanket', () => {
+    const trust = (value: string, extra: Record<string, string> = {}) =>
+      loadConfig({ TRUST_PROXY: value, ...extra }).http.trustProxy;
+    expect(trust('false')).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.0/8, loopback,2001:db8::/32, 192.168.1.4')).toEqual([
+      '10.0.0.0/8',
+      'loopback',
+      '2001:db8::/32',
+      '192.168.1.4',
+    ]);
+    const blanket = loadConfig({ TRUST_PROXY: 'true' });
+    expect(blanket.http.trustProxy).toBe(1);
+    expect(blanket.warnings).toEqual([expect.stringContaining('TRUST_PROXY=true is read as 1')]);
+    expect(problemsOf({ ...productionEnv, TRUST_PROXY: 'true' })).toEqual([
+      expect.stringMatching(/^TRUST_PROXY: "true" would trust any X-Forwarded-For/),
+    ]);
+    expect(problemsOf({ ...productionEnv, TRUST_PROXY: '1' })).toEqual([]);
+    for (const bad of ['10.0.0.0/33', 'proxy.example.com', '10.0.0.1/8/2', '::1/129', '11']) {
+      expect(problemsOf({ TRUST_PROXY: bad })).toEqual([expect.stringMatching(/^TRUST_PROXY: /)]);
+    }
+  });
+
   it('reports every problem at once', () => {
     expect(problemsOf({ PORT: 'x', LOG_LEVEL: 'loud' })).toHaveLength(2);
   });

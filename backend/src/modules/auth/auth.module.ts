@@ -6,7 +6,7 @@ import type { SmsSender } from '../sms/sms-sender';
 import type { UsersRepository } from '../users/users.repository';
 import { VerificationCodesRepository } from './auth.repository';
 import { authRoutes } from './auth.routes';
-import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy } from './auth.service';
+import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy, type SmsCaps } from './auth.service';
 import { CodeHasher } from './code-hasher';
 import type { JwtService } from './jwt.service';
 import { apiRateLimit } from './rate-limit';
@@ -18,6 +18,8 @@ export interface AuthModuleDeps {
   sms?: SmsSender;
   policy?: Partial<AuthPolicy>;
   clock?: () => Date;
+  /** The SMS caps in force (the runtime settings); defaults to the env values. */
+  smsCaps?: () => Promise<SmsCaps>;
 }
 
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -40,6 +42,12 @@ export function createAuthModule(ctx: AppContext, deps: AuthModuleDeps): AppModu
     hasher: new CodeHasher(ctx.config.auth.codeSecret, ctx.config.auth.jwtSecret),
     logger: ctx.logger.child({ component: 'auth' }),
     policy,
+    smsCaps:
+      deps.smsCaps ??
+      (async () => {
+        const { perPhonePerDay, dailyBudget, allowedCountryCodes } = ctx.config.sms;
+        return { perPhonePerDay, dailyBudget, allowedCountryCodes };
+      }),
     clock,
   });
 

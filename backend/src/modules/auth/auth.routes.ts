@@ -22,10 +22,11 @@ export function authRoutes(ctx: AppContext, service: AuthService, router: Router
     method: 'post',
     path: '/api/v1/auth/send-code',
     tags: ['auth'],
-    summary: 'Text a 6-digit login code (5 min, single use); 60 s cooldown, 5/min per phone, 20/h per IP',
+    summary:
+      'Text a 6-digit login code (5 min, single use); 60 s cooldown, 5/min and a daily cap per phone, 20/h per IP, a daily budget, enabled country codes only',
     body: SendCodeBody,
     response: SendCodeResponse,
-    errors: [429, 502],
+    errors: [400, 429, 502],
     handler: ({ body, req }) => service.sendCode(body.phone, clientIp(req)),
   });
 

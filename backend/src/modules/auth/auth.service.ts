@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { RateLimitedError, UnauthorizedError } from '../../errors/app-error';
+import { AppError, RateLimitedError, UnauthorizedError } from '../../errors/app-error';
 import { fromDbTime } from '../../db/time';
 import { inTransaction } from '../../db/transaction';
 import type { KeyValueStore } from '../../infra/kv';
 import type { Logger } from '../../infra/logger';
-import { maskPhone, type SmsSender } from '../sms/sms-sender';
+import { maskPhone, toE164, type SmsSender } from '../sms/sms-sender';
 import { toMe, type Me, type UsersRepository } from '../users/users.repository';
 import { generateCode, type CodeHasher } from './code-hasher';
 import type { VerificationCodesRepository } from './auth.repository';
@@ -31,6 +31,14 @@ export const DEFAULT_AUTH_POLICY: AuthPolicy = {
   loginsPerIpPer15Min: 60,
 };
 
+/** Caps against SMS pumping, read on every send so a console change applies at once. */
+export interface SmsCaps {
+  perPhonePerDay: number;
+  dailyBudget: number;
+  /** Calling codes such as `+86`; a number outside them is refused before anything is counted. */
+  allowedCountryCodes: string[];
+}
+
 export interface AuthServiceDeps {
   db: DataSource;
   kv: KeyValueStore;
@@ -41,9 +49,12 @@ export interface AuthServiceDeps {
   hasher: CodeHasher;
   logger: Logger;
   policy: AuthPolicy;
+  smsCaps: () => Promise<SmsCaps>;
   /** Injected so expiry can be tested without waiting. */
   clock: () => Date;
 }
+
+const DAY_SECONDS = 24 * 3600;
 
 const failures = {
   invalid: () => new UnauthorizedError('The code is not correct', 'INVALID_CODE'),
@@ -67,6 +78,11 @@ export class AuthService {
   async sendCode(phone: string, ip: string): Promise<{ sent: true; cooldownSeconds: number }> {
     const { policy, kv, codes, hasher, clock } = this.deps;
     const db = this.deps.db.manager;
+    const caps = await this.deps.smsCaps();
+    const e164 = toE164(phone);
+    if (!caps.allowedCountryCodes.some((prefix) => e164.startsWith(prefix))) {
+      throw new AppError(400, 'SMS_COUNTRY_NOT_ALLOWED', 'Login codes cannot be sent to numbers of this country');
+    }
     // Every request counts, refused ones included: the limits are there to bound SMS cost.
     await this.limiter.consume(
       `sms:ip:${ip}`,
@@ -80,10 +96,29 @@ export class AuthService {
       60,
       'Too many codes requested for this number; try again later',
     );
+    await this.limiter.consume(
+      `sms:phone-day:${phone}`,
+      caps.perPhonePerDay,
+      DAY_SECONDS,
+      'This number has received too many codes today; try again tomorrow',
+    );
     const cooldownKey = `sms:cooldown:${phone}`;
     if (policy.resendCooldownSeconds > 0 && !(await kv.setIfAbsent(cooldownKey, '1', policy.resendCooldownSeconds))) {
       const left = (await kv.ttl(cooldownKey)) ?? policy.resendCooldownSeconds;
       throw new RateLimitedError(left, 'Wait before requesting another code');
+    }
+    // Last, so only sends that would really go out spend the budget.
+    const budget = await kv.hit('rl:sms:budget', DAY_SECONDS);
+    if (budget.count > caps.dailyBudget) {
+      await kv.del(cooldownKey);
+      if (budget.count === caps.dailyBudget + 1) {
+        this.deps.logger.error({ dailyBudget: caps.dailyBudget }, 'SMS daily budget reached: login codes paused');
+      }
+      throw new RateLimitedError(
+        budget.resetInSeconds,
+        'Login codes are paused for now; try again later',
+        'SMS_BUDGET_EXHAUSTED',
+      );
     }
 
     const code = generateCode();

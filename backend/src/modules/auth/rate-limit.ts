@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Request, RequestHandler } from 'express';
 import { RateLimitedError } from '../../errors/app-error';
 import type { KeyValueStore } from '../../infra/kv';
@@ -22,9 +23,35 @@ export class RateLimiter {
   }
 }
 
-/** The address the request came from (X-Forwarded-For only when TRUST_PROXY is on). */
+/**
+ * The address a request is counted under (X-Forwarded-For only as far as TRUST_PROXY trusts it).
+ * IPv6 is bucketed by /64: one subscriber usually holds a whole /64 and could rotate through
+ * 2^64 addresses, one per request. IPv4-mapped IPv6 counts as the IPv4 address.
+ */
 export function clientIp(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  return rateLimitAddress(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+}
+
+export function rateLimitAddress(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (isIP(address) !== 6) return address;
+  return `${expandIpv6(address).slice(0, 4).join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of an IPv6 address (zone id dropped, embedded IPv4 converted). */
+function expandIpv6(address: string): string[] {
+  let text = address.split('%')[0].toLowerCase();
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number);
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const fill = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...fill, ...right].map((group) => Number.parseInt(group, 16).toString(16));
 }
 
 export interface ApiRateLimitOptions {

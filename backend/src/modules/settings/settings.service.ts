@@ -34,6 +34,16 @@ export const SETTINGS = {
     schema: positive.max(3660),
     fallback: (c) => c.plan.days,
   },
+  'sms.per_phone_per_day': {
+    description: 'Login codes one phone number may receive in 24 hours',
+    schema: positive.max(100),
+    fallback: (c) => c.sms.perPhonePerDay,
+  },
+  'sms.daily_budget': {
+    description: 'Login codes sent in 24 hours across all numbers; above it sending pauses (SMS pumping guard)',
+    schema: positive.max(10_000_000),
+    fallback: (c) => c.sms.dailyBudget,
+  },
 } satisfies Record<string, SettingDefinition>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -39,6 +39,21 @@ describe.each(drivers)('the /api/v1 rate limit on %s', (driver) => {
     await get('/api/v1/test/whoami', freshClient().ip, alice).expect(429);
   });
 
+  it('takes the address our one trusted proxy saw, so a client cannot rotate a forged X-Forwarded-For', async () => {
+    const { ip } = freshClient();
+    // The proxy appends the peer it saw; whatever the client wrote before it is not trusted.
+    for (let i = 0; i < 3; i++) await get('/api/v1/test/whoami', `203.0.113.${i + 1}, ${ip}`).expect(401);
+    await get('/api/v1/test/whoami', `198.51.100.99, ${ip}`).expect(429);
+  });
+
+  it('counts IPv6 clients by /64, so one subscriber cannot rotate through its addresses', async () => {
+    const prefix = `2001:db8:${(Date.now() % 0xffff).toString(16)}:${driver === 'mysql' ? '1' : '2'}`;
+    for (let i = 1; i <= 3; i++) await get('/api/v1/test/whoami', `${prefix}::${i.toString(16)}`).expect(401);
+    await get('/api/v1/test/whoami', `${prefix}:ffff:ffff:ffff:fffe`).expect(429);
+    // The neighbouring /64 is another subscriber.
+    await get('/api/v1/test/whoami', `2001:db8:ffff:${driver === 'mysql' ? '3' : '4'}::1`).expect(401);
+  });
+
   it('does not count signed server-to-server paths nor anything outside /api/v1', async () => {
     const { ip } = freshClient();
     for (let i = 0; i < 5; i++) {

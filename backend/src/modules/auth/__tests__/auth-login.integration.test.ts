@@ -31,7 +31,8 @@ describe.each(drivers)('SMS login on %s', (driver) => {
   const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
   beforeAll(async () => {
-    t = await startIdentityApp(driver);
+    // Hong Kong enabled beside the mainland default, for the E.164 case below.
+    t = await startIdentityApp(driver, { env: { SMS_ALLOWED_COUNTRY_CODES: '+86,+852' } });
   });
   afterAll(() => t.close());
   afterEach(() => t.clock.reset());

@@ -68,7 +68,7 @@ function probeModule(registry: OpenAPIRegistry, jwt: JwtService): AppModule {
 
 /**
  * The identity modules on a fresh database of `driver` (MySQL runs with Redis, SQLite with
- * the in-process store), with the SMS fake and a movable clock. TRUST_PROXY is on so each
+ * the in-process store), with the SMS fake and a movable clock. TRUST_PROXY is one hop so each
  * test can act from its own address through X-Forwarded-For.
  */
 export async function startIdentityApp(
@@ -84,7 +84,7 @@ export async function startIdentityApp(
   const config = testConfig(
     {
       JWT_SECRET,
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       ADMIN_BOOTSTRAP_USERNAME: 'root',
       ADMIN_BOOTSTRAP_PASSWORD: 'Bootstrap-Pass-1',
       ...redis,

@@ -14,7 +14,18 @@ describe.each(drivers)('runtime settings on %s', (driver) => {
   beforeAll(async () => {
     db = await createTestDatabase(driver);
     await db.ds.destroy();
-    backend = await buildBackend(testConfig({ PLAN_MONTHLY_QUOTA: '100', MEMBERSHIP_PRICE: '9900' }, db.config));
+    // The SMS vendor points at nothing: a send fails after the caps have counted it.
+    backend = await buildBackend(
+      testConfig(
+        {
+          PLAN_MONTHLY_QUOTA: '100',
+          MEMBERSHIP_PRICE: '9900',
+          SANDBOX_URL: 'http://127.0.0.1:9',
+          SMS_DAILY_BUDGET: '50',
+        },
+        db.config,
+      ),
+    );
     const jwt = new JwtService(backend.ctx.config.auth.jwtSecret, 3600);
     // requireAdmin checks that the token's account exists and is active, so the tokens name real accounts.
     const account = (username: string, role: 'admin' | 'operator') =>
@@ -54,6 +65,23 @@ describe.each(drivers)('runtime settings on %s', (driver) => {
         expect.objectContaining({ key: 'plan.days', value: 30, overridden: false }),
       ]),
     );
+  });
+
+  it('applies a changed daily SMS cap per phone to the next send', async () => {
+    const list = await request(backend.app).get('/api/v1/admin/settings').set('Authorization', `Bearer ${admin}`);
+    expect(list.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: 'sms.per_phone_per_day', value: 10, overridden: false }),
+        expect.objectContaining({ key: 'sms.daily_budget', value: 50, defaultValue: 50, overridden: false }),
+      ]),
+    );
+    await put('sms.per_phone_per_day', 1).expect(200);
+    const send = () => request(backend.app).post('/api/v1/auth/send-code').send({ phone: '13912340001' });
+    await send().expect(502); // counted, then the unreachable vendor fails (and releases the cooldown)
+    const capped = await send().expect(429);
+    expect(capped.body.error.message).toMatch(/too many codes today/);
+    await put('sms.per_phone_per_day', null).expect(200);
+    await send().expect(502);
   });
 
   it('changes the price of the next purchase and resets it', async () => {
