@@ -27,10 +27,10 @@ export async function fullApp(env: Record<string, string> = {}, options: { sandb
   const userId = await createTestUser(backend.ctx.db.manager, { quota: 50 });
   const jwt = new JwtService(config.auth.jwtSecret, 3600);
   const merchantToken = jwt.sign('aiphoto-merchant', { sub: userId, phone: '13900000000' });
-  const login = await request(backend.app)
-    .post('/api/v1/admin/login')
-    .send({ username: config.adminBootstrap.username, password: config.adminBootstrap.password })
-    .expect(200);
+  // The first admin's password is generated on this first start (there is no default one).
+  const admin = backend.ctx.firstStart.adminCredentials;
+  if (!admin) throw new Error('expected the first admin to be created on a fresh database');
+  const login = await request(backend.app).post('/api/v1/admin/login').send(admin).expect(200);
   return {
     app: backend.app,
     backend,
