@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { automationEnvShape } from '../modules/automation/automation.config';
+import { limitsEnvShape } from './limits.config';
 import { fromUrlEnvShape } from '../modules/media/from-url.config';
 import {
   buildPaymentsConfig,
@@ -119,6 +120,9 @@ const envSchema = z.object({
 
   // Merchant automation (modules/automation/automation.config.ts documents each).
   ...automationEnvShape,
+
+  // Resource limits: sockets, uploads, password hashing (config/limits.config.ts).
+  ...limitsEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -599,7 +599,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Console sign-in with username and password → admin token (rate-limited per IP and username) */
+        /** Console sign-in with username and password → admin token (rate-limited per IP, then per username; 503 SIGN_IN_BUSY when too many hashes are queued) */
         post: {
             parameters: {
                 query?: never;
@@ -651,6 +651,15 @@ export interface paths {
                 };
                 /** @description Error */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -1,4 +1,3 @@
-import bcrypt from 'bcryptjs';
 import type { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../../db/db-errors';
 import { isoOrNull } from '../../db/time';
@@ -6,6 +5,7 @@ import { inTransaction } from '../../db/transaction';
 import { ConflictError, NotFoundError } from '../../errors/app-error';
 import type { Logger } from '../../infra/logger';
 import type { AdminRole, AdminUserChange, AdminUserRow, AdminUsersRepository } from './admin-auth.repository';
+import type { PasswordHasher } from './password-hasher';
 
 export interface AdminAccount {
   id: string;
@@ -19,7 +19,7 @@ export interface AdminAccountsDeps {
   db: DataSource;
   admins: AdminUsersRepository;
   logger: Logger;
-  bcryptRounds: number;
+  hasher: PasswordHasher;
   now?: () => Date;
 }
 
@@ -53,7 +53,7 @@ export class AdminAccountsService {
 
   async create(actorId: string, input: { username: string; password: string; role: AdminRole }): Promise<AdminAccount> {
     const { admins, db } = this.deps;
-    const passwordHash = await bcrypt.hash(input.password, this.deps.bcryptRounds);
+    const passwordHash = await this.deps.hasher.hash(input.password);
     let id: string;
     try {
       id = await admins.insert(db.manager, {
@@ -77,8 +77,7 @@ export class AdminAccountsService {
   ): Promise<AdminAccount> {
     const { admins } = this.deps;
     // Hashing takes a while on purpose; do it before taking any lock.
-    const passwordHash =
-      input.password === undefined ? undefined : await bcrypt.hash(input.password, this.deps.bcryptRounds);
+    const passwordHash = input.password === undefined ? undefined : await this.deps.hasher.hash(input.password);
     const updated = await inTransaction(this.deps.db, async (tx) => {
       const activeAdmins = await admins.lockAndCountActiveAdmins(tx);
       const row = await admins.findById(tx, id);

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppModule } from '../../app';
 import type { AppContext } from '../../app-context';
+import { limitsConfig } from '../../config/limits.config';
 import { bindAdminAccountCheck } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
 import { adminAccountsRoutes } from './admin-accounts.routes';
@@ -8,6 +9,7 @@ import { AdminAccountsService } from './admin-accounts.service';
 import { AdminUsersRepository } from './admin-auth.repository';
 import { adminAuthRoutes } from './admin-auth.routes';
 import { AdminAuthService, DEFAULT_ADMIN_AUTH_POLICY, type AdminAuthPolicy } from './admin-auth.service';
+import { PasswordHasher } from './password-hasher';
 
 export interface AdminAuthModuleDeps {
   jwt: JwtService;
@@ -23,20 +25,23 @@ export interface AdminAuthModuleDeps {
 export async function createAdminAuthModule(
   ctx: AppContext,
   deps: AdminAuthModuleDeps,
-): Promise<AppModule & { service: AdminAuthService }> {
+): Promise<AppModule & { service: AdminAuthService; hasher: PasswordHasher }> {
   const admins = deps.admins ?? new AdminUsersRepository();
   const policy = { ...DEFAULT_ADMIN_AUTH_POLICY, ...deps.policy };
   const logger = ctx.logger.child({ component: 'admin-auth' });
+  // One hasher for sign-ins and account changes: their hashes share one bound.
+  const hasher = new PasswordHasher(policy.bcryptRounds, limitsConfig(ctx.config).passwordHashConcurrency);
   const service = new AdminAuthService({
     db: ctx.db,
     kv: ctx.kv,
     admins,
     jwt: deps.jwt,
     logger,
+    hasher,
     bootstrap: ctx.config.adminBootstrap,
     policy,
   });
-  const accounts = new AdminAccountsService({ db: ctx.db, admins, logger, bcryptRounds: policy.bcryptRounds });
+  const accounts = new AdminAccountsService({ db: ctx.db, admins, logger, hasher });
   const bootstrap = await service.ensureBootstrapAdmin();
   if (bootstrap.generatedPassword) {
     ctx.firstStart.adminCredentials = {
@@ -46,5 +51,5 @@ export async function createAdminAuthModule(
   }
   bindAdminAccountCheck(deps.jwt, (id) => service.profile(id));
   const router = Router().use(adminAuthRoutes(ctx, service, deps.jwt), adminAccountsRoutes(ctx, accounts, deps.jwt));
-  return { name: 'admin-auth', router, service };
+  return { name: 'admin-auth', router, service, hasher };
 }

@@ -22,10 +22,11 @@ export function adminAuthRoutes(ctx: AppContext, service: AdminAuthService, jwt:
     method: 'post',
     path: '/api/v1/admin/login',
     tags: ['admin'],
-    summary: 'Console sign-in with username and password → admin token (rate-limited per IP and username)',
+    summary:
+      'Console sign-in with username and password → admin token (rate-limited per IP, then per username; 503 SIGN_IN_BUSY when too many hashes are queued)',
     body: AdminLoginBody,
     response: AdminLoginResponse,
-    errors: [429],
+    errors: [429, 503],
     handler: ({ body, req }) => service.login(body.username, body.password, clientIp(req)),
   });
 

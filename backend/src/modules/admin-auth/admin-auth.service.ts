@@ -1,4 +1,3 @@
-import bcrypt from 'bcryptjs';
 import type { DataSource } from 'typeorm';
 import { generateAdminPassword } from '../../config/secrets';
 import { isUniqueViolation } from '../../db/db-errors';
@@ -8,6 +7,7 @@ import type { Logger } from '../../infra/logger';
 import type { JwtService } from '../auth/jwt.service';
 import { RateLimiter } from '../auth/rate-limit';
 import type { AdminRole, AdminUsersRepository } from './admin-auth.repository';
+import type { PasswordHasher } from './password-hasher';
 
 export interface AdminProfile {
   id: string;
@@ -16,6 +16,7 @@ export interface AdminProfile {
 }
 
 export interface AdminAuthPolicy {
+  /** bcrypt cost of new hashes (the PasswordHasher is built with it). */
   bcryptRounds: number;
   loginsPerIpPer15Min: number;
   loginsPerUsernamePer15Min: number;
@@ -33,6 +34,7 @@ export interface AdminAuthServiceDeps {
   admins: AdminUsersRepository;
   jwt: JwtService;
   logger: Logger;
+  hasher: PasswordHasher;
   /** A null password means: generate one if the account is created now (see ensureBootstrapAdmin). */
   bootstrap: { username: string; password: string | null };
   policy: AdminAuthPolicy;
@@ -44,12 +46,9 @@ const accountDisabled = () => new UnauthorizedError('This console account is dis
 /** Console accounts: the first admin from config, password sign-in, the signed-in profile. */
 export class AdminAuthService {
   private readonly limiter: RateLimiter;
-  // Compared against when the username is unknown, so both failures take the same time.
-  private readonly dummyHash: string;
 
   constructor(private readonly deps: AdminAuthServiceDeps) {
     this.limiter = new RateLimiter(deps.kv);
-    this.dummyHash = bcrypt.hashSync('not-a-real-password', deps.policy.bcryptRounds);
   }
 
   /**
@@ -63,7 +62,7 @@ export class AdminAuthService {
     const db = this.deps.db.manager;
     if ((await admins.count(db)) > 0) return { created: false };
     const password = bootstrap.password ?? generateAdminPassword();
-    const passwordHash = await bcrypt.hash(password, this.deps.policy.bcryptRounds);
+    const passwordHash = await this.deps.hasher.hash(password);
     try {
       await admins.insert(db, { username: bootstrap.username, passwordHash, role: 'admin', now });
     } catch (err) {
@@ -75,6 +74,10 @@ export class AdminAuthService {
     return generated ? { created: true, generatedPassword: password } : { created: true };
   }
 
+  /**
+   * The per-IP limit comes first, so random usernames cannot get around it; an unknown
+   * username still costs one hash (against a decoy), so timing tells nothing about accounts.
+   */
   async login(username: string, password: string, ip: string): Promise<{ token: string; admin: AdminProfile }> {
     const { policy } = this.deps;
     await this.limiter.consume(
@@ -90,7 +93,7 @@ export class AdminAuthService {
       'Too many sign-in attempts; try again later',
     );
     const row = await this.deps.admins.findByUsername(this.deps.db.manager, username);
-    const ok = await bcrypt.compare(password, row?.password_hash ?? this.dummyHash);
+    const ok = await this.deps.hasher.verify(password, row?.password_hash ?? null);
     if (!row || !ok) {
       this.deps.logger.warn({ username, ip }, 'admin sign-in refused');
       throw invalidCredentials();

@@ -1,4 +1,4 @@
-import bcrypt from 'bcryptjs';
+import bcrypt from 'bcrypt';
 import request from 'supertest';
 import { drivers } from '../../../testing/test-db';
 import { freshClient, startIdentityApp, type IdentityApp } from '../../auth/__tests__/identity-app';

@@ -1,4 +1,4 @@
-import bcrypt from 'bcryptjs';
+import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { createDataSource } from '../../../db/data-source';
@@ -9,6 +9,7 @@ import { JwtService } from '../../auth/jwt.service';
 import { freshClient, JWT_SECRET, startIdentityApp, type IdentityApp } from '../../auth/__tests__/identity-app';
 import { AdminUsersRepository } from '../admin-auth.repository';
 import { AdminAuthService, DEFAULT_ADMIN_AUTH_POLICY } from '../admin-auth.service';
+import { PasswordHasher } from '../password-hasher';
 
 interface AdminRow {
   id: string;
@@ -58,6 +59,7 @@ describe.each(drivers)('admin accounts on %s', (driver) => {
             admins: repo,
             jwt: t.jwt,
             logger: createLogger('silent'),
+            hasher: new PasswordHasher(4, 2),
             bootstrap: { username: 'root', password: 'Bootstrap-Pass-1' },
             policy: { ...DEFAULT_ADMIN_AUTH_POLICY, bcryptRounds: 4 },
           }),

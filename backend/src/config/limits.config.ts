@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import type { AppConfig } from './config';
+
+const int = (def: number, min: number) => z.coerce.number().int().min(min).default(def);
+
+/**
+ * Resource limits of one backend process, merged into the env schema of
+ * config/config.ts; `.env.example` explains each.
+ */
+export const limitsEnvShape = {
+  /** Password hashes (console sign-in, account changes) computed at once; more wait, then 503. */
+  PASSWORD_HASH_CONCURRENCY: int(2, 1),
+};
+
+export interface LimitsConfig {
+  passwordHashConcurrency: number;
+}
+
+export function limitsConfig(config: AppConfig): LimitsConfig {
+  const env = config.raw;
+  return {
+    passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY,
+  };
+}
