@@ -29,7 +29,7 @@ module.exports = {
   // Every project: nock's Node 20 polyfill; each unit test file starts with only loopback
   // reachable (jest/network.ts) and ends with nock undone (one worker runs files of several
   // projects in turn; a stale interceptor would break the next file's HTTP).
-  setupFiles: [path.join(__dirname, 'jest/nock-setup.js')],
+  setupFiles: [path.join(__dirname, 'jest/core-patches.js'), path.join(__dirname, 'jest/nock-setup.js')],
   setupFilesAfterEnv: [path.join(__dirname, 'jest/after-env.js')],
   // Only *.test.ts(x): a file named plain test.ts (a runner script) must never be collected.
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
