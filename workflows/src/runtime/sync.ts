@@ -60,12 +60,14 @@ export async function listWorkflows(api: N8nPublicApi): Promise<LiveWorkflow[]> 
 /**
  * Creates or updates each workflow by name and makes sure it is active (in 2.8.4
  * `POST /workflows/:id/activate` publishes the current version; a `PUT` on an active
- * workflow re-publishes it). Unchanged, active workflows are left alone.
+ * workflow re-publishes it). Unchanged, active workflows are left alone. With
+ * `activate: false` new workflows stay inactive (the editor's own import does the same).
  */
 export async function syncWorkflows(
   api: N8nPublicApi,
   workflows: WorkflowFile[],
   credentials: KnownCredential[],
+  options: { activate?: boolean } = {},
 ): Promise<SyncedWorkflow[]> {
   const live = await listWorkflows(api);
   const result: SyncedWorkflow[] = [];
@@ -84,7 +86,7 @@ export async function syncWorkflows(
       const updated = await api.call<LiveWorkflow>('PUT', `/workflows/${existing.id}`, toApiBody(desired));
       [id, action, active] = [existing.id, 'updated', updated.active];
     }
-    if (!active) await api.call('POST', `/workflows/${id}/activate`, {});
+    if (!active && options.activate !== false) await api.call('POST', `/workflows/${id}/activate`, {});
     result.push({ name: workflow.name, id, action, webhookPaths: webhookPaths(workflow) });
   }
   return result;

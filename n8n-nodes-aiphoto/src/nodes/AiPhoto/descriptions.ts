@@ -166,6 +166,7 @@ export const properties: INodeProperties[] = [
       resourceMapper: {
         resourceMapperMethod: 'getTypeFields',
         mode: 'add',
+        valuesLabel: 'Parameters',
         fieldWords: { singular: 'parameter', plural: 'parameters' },
         addAllFields: true,
         multiKeyMatch: false,

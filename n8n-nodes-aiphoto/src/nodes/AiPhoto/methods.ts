@@ -39,10 +39,11 @@ export async function taskTypes(ctx: ILoadOptionsFunctions): Promise<TaskTypeInf
 
 /** The type list for the Type dropdown: what the account's AI Photo offers now. */
 export async function getTaskTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+  // n8n's editor speaks English; the Chinese name rides along in the description.
   return (await taskTypes(this)).map((t) => ({
-    name: `${t.name.en} · ${t.name.zh}`,
+    name: t.name.en,
     value: t.key,
-    description: `${t.key}: ${t.outputs} image(s), ${t.credits} credit(s) per photo`,
+    description: `${t.name.zh} · ${t.key}: ${t.outputs} image(s), ${t.credits} credit(s) per photo`,
   }));
 }
 
@@ -69,11 +70,11 @@ export async function getTypeFields(this: ILoadOptionsFunctions): Promise<Resour
         : p.kind === 'category'
           ? choices(catalog.categories)
           : p.kind === 'choice'
-            ? (p.options ?? []).map((o) => ({ name: `${o.label.en} · ${o.label.zh}`, value: o.value }))
+            ? (p.options ?? []).map((o) => ({ name: o.label.en, value: o.value }))
             : undefined;
     return {
       id: p.name,
-      displayName: `${p.label.en} · ${p.label.zh}`,
+      displayName: p.label.en,
       required: p.required !== false,
       defaultMatch: false,
       display: true,
@@ -85,7 +86,7 @@ export async function getTypeFields(this: ILoadOptionsFunctions): Promise<Resour
   for (const slot of type.inputs.slice(1)) {
     fields.push({
       id: `${INPUT_FIELD_PREFIX}${slot.name}`,
-      displayName: `${slot.label.en} · ${slot.label.zh} (${slot.kind === 'task' ? 'task ID' : 'image URL or upload key'})`,
+      displayName: `${slot.label.en} (${slot.kind === 'task' ? 'task ID' : 'image URL or upload key'})`,
       required: true,
       defaultMatch: false,
       display: true,

@@ -202,8 +202,8 @@ describe('AI Photo node: options loaded from the API', () => {
     const options = await new AiPhoto().methods.loadOptions.getTaskTypes.call(fakeLoadOptionsContext());
     expect(options.map((o) => o.value)).toEqual(['model_pose12', 'fitting']);
     expect(options[0]).toMatchObject({
-      name: 'AI model, 12 poses · AI 模特 12 姿势',
-      description: expect.stringMatching(/12 image/),
+      name: 'AI model, 12 poses',
+      description: expect.stringMatching(/^AI 模特 12 姿势 · model_pose12: 12 image/),
     });
   });
 
@@ -231,7 +231,7 @@ describe('AI Photo node: options loaded from the API', () => {
         id: 'pose',
         required: false,
         defaultValue: 'front',
-        options: [{ name: 'Front · 正面', value: 'front' }],
+        options: [{ name: 'Front', value: 'front' }],
       }),
       expect.objectContaining({ id: 'input:model', type: 'string', required: true }),
     ]);
