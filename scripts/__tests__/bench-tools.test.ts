@@ -10,7 +10,9 @@ describe('bench tools', () => {
   it('finds every case file with a default export, ordered by phase order', async () => {
     const cases = await loadCases();
     const names = cases.map((c) => c.name);
-    expect(names).toEqual(expect.arrayContaining(['reads', 'basic_clean end to end', 'create batch of 50']));
+    expect(names).toEqual(
+      expect.arrayContaining(['reads', 'list pages', 'basic_clean end to end', 'create batch of 50']),
+    );
     for (const c of cases) expect(['api', 'flow', 'own']).toContain(c.phase);
     const orders = cases.map((c) => c.order ?? 100);
     expect(orders).toEqual([...orders].sort((a, b) => a - b));

@@ -29,14 +29,6 @@ const reads: BenchCase = {
         bare: 0.35,
         p95Ms: 15,
       }),
-      ...readRows(
-        `GET /api/v1/tasks?limit=20 (first page of ${history.count})`,
-        await get('/api/v1/tasks?limit=20'),
-        ceilings,
-        {
-          p95Ms: 20,
-        },
-      ),
       ...readRows('GET /api/v1/me', await get('/api/v1/me'), ceilings),
     ];
   },

@@ -4,6 +4,7 @@ import { AdminUsersDisabledAt1732230200000 } from './1732230200000-admin-users-d
 import { WebhookDeliveries1732230300000 } from './1732230300000-webhook-deliveries';
 import { WebhookEndpointsApiKey1732230400000 } from './1732230400000-webhook-endpoints-api-key';
 import { TaskTypes1732230500000 } from './1732230500000-task-types';
+import { TaskListIndex1732230600000 } from './1732230600000-task-list-index';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   WebhookDeliveries1732230300000,
   WebhookEndpointsApiKey1732230400000,
   TaskTypes1732230500000,
+  TaskListIndex1732230600000,
 ];

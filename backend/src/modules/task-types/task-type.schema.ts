@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import '../../openapi/registry';
 
 /**
  * What a task type is, as data (the `task_types` table): the shapes an admin writes and the

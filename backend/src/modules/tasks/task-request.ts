@@ -124,10 +124,32 @@ export function primaryKeyOf(def: TaskTypeDefinition, inputs: Record<string, Sto
   return 'key' in first ? first.key : first.keys[0];
 }
 
-/** The definition a task was created with (frozen in `tasks.type_def`). */
+/** Parsed definitions by their JSON text: every task of a type carries the same text. */
+const parsedDefinitions = new Map<string, TaskTypeDefinition>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * The definition a task was created with (frozen in `tasks.type_def`). Parsed once per distinct
+ * text and shared (deeply frozen, so no reader can change it for the others): a page of tasks
+ * would otherwise parse the same definition twenty times.
+ */
 export function definitionOfTask(row: { id: string; type_def: string | null }): TaskTypeDefinition {
   if (!row.type_def) throw new Error(`task ${row.id} has no frozen type definition`);
-  return JSON.parse(row.type_def) as TaskTypeDefinition;
+  let def = parsedDefinitions.get(row.type_def);
+  if (!def) {
+    def = deepFreeze(JSON.parse(row.type_def) as TaskTypeDefinition);
+    // A handful of types exist; the bound only guards against a pathological number of edits.
+    if (parsedDefinitions.size >= 500) parsedDefinitions.clear();
+    parsedDefinitions.set(row.type_def, def);
+  }
+  return def;
 }
 
 /** Every slot of a task; rows written before `tasks.inputs` existed had one upload in `input_key`. */

@@ -134,26 +134,8 @@ export class TasksRepository {
   }
 
   async list(db: Db, filter: TaskListFilter): Promise<TaskRow[]> {
-    const where = ['user_id = ?', 'hidden = 0'];
-    const params: unknown[] = [filter.userId];
-    if (filter.type) {
-      where.push('type = ?');
-      params.push(filter.type);
-    }
-    if (filter.status) {
-      where.push('status = ?');
-      params.push(filter.status);
-    }
-    if (filter.before) {
-      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
-      params.push(filter.before.createdAt, filter.before.createdAt, filter.before.id);
-    }
-    params.push(filter.limit);
-    return rows<TaskRow>(
-      db,
-      `SELECT * FROM tasks WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`,
-      params,
-    );
+    const { sql, params } = listQuery(filter);
+    return rows<TaskRow>(db, sql, params);
   }
 
   /** queued → processing once n8n accepted the dispatch; false when the task moved on meanwhile. */
@@ -253,6 +235,34 @@ export class TasksRepository {
       taskId,
     ]);
   }
+}
+
+/**
+ * The list statement. The cursor condition is written as a range on `created_at` first
+ * (`created_at <= ? AND (created_at < ? OR id < ?)`, the same set as `created_at < ? OR
+ * (created_at = ? AND id < ?)`): a top-level OR would make both databases scan the merchant's
+ * whole history from the newest row to reach a deep page.
+ */
+export function listQuery(filter: TaskListFilter): { sql: string; params: unknown[] } {
+  const where = ['user_id = ?', 'hidden = 0'];
+  const params: unknown[] = [filter.userId];
+  if (filter.type) {
+    where.push('type = ?');
+    params.push(filter.type);
+  }
+  if (filter.status) {
+    where.push('status = ?');
+    params.push(filter.status);
+  }
+  if (filter.before) {
+    where.push('created_at <= ? AND (created_at < ? OR id < ?)');
+    params.push(filter.before.createdAt, filter.before.createdAt, filter.before.id);
+  }
+  params.push(filter.limit);
+  return {
+    sql: `SELECT * FROM tasks WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`,
+    params,
+  };
 }
 
 function escapeLike(value: string): string {

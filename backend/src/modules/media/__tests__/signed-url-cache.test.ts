@@ -33,13 +33,15 @@ describe('SignedUrlCache', () => {
     expect(cache.get('a', 60, sign)).toBe('url-1');
   });
 
-  it('forgets the least recently used URL beyond its size', () => {
-    const cache = new SignedUrlCache(2, () => now);
+  it('keeps at most its size, forgetting the URLs not used for two generations', () => {
+    const cache = new SignedUrlCache(4, () => now); // two generations of 2
     cache.get('a', 60, sign); // url-1
-    cache.get('b', 60, sign); // url-2
-    cache.get('a', 60, sign); // a used again: b is now the oldest
-    cache.get('c', 60, sign); // url-3, evicts b
+    cache.get('b', 60, sign); // url-2 (generation 1 full)
+    cache.get('c', 60, sign); // url-3 starts generation 2
+    cache.get('a', 60, sign); // a is carried into generation 2 (still url-1)
+    cache.get('d', 60, sign); // url-4 starts generation 3: b falls out
     expect(cache.get('a', 60, sign)).toBe('url-1');
-    expect(cache.get('b', 60, sign)).toBe('url-4');
+    expect(cache.get('c', 60, sign)).toBe('url-3');
+    expect(cache.get('b', 60, sign)).toBe('url-5');
   });
 });

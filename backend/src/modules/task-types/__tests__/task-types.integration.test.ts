@@ -4,6 +4,8 @@ import { startBackend, type RunningBackend } from '../../../bootstrap';
 import { createDataSource } from '../../../db/data-source';
 import { inTransaction } from '../../../db/transaction';
 import { toDbTime } from '../../../db/time';
+import { migrations } from '../../../db/migrations';
+import { TaskTypes1732230500000 } from '../../../db/migrations/1732230500000-task-types';
 import { ValidationError } from '../../../errors/app-error';
 import { createEmptyDatabase, createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
 import { testConfig } from '../../../testing/test-config';
@@ -328,7 +330,8 @@ describe.each(drivers)('the task-types migration on %s', (driver) => {
     await ds.initialize();
     try {
       await ds.runMigrations();
-      await ds.undoLastMigration();
+      // Back to just before the task-types migration (undoing any later ones first).
+      for (let i = migrations.indexOf(TaskTypes1732230500000); i < migrations.length; i++) await ds.undoLastMigration();
       const now = toDbTime(new Date());
       await ds.query('INSERT INTO settings (`key`, `value`, updated_at) VALUES (?, ?, ?)', [
         'task.deadline.model_pose12_seconds',
