@@ -108,6 +108,19 @@ describe('the example flows in a merchant’s n8n, with an API key', () => {
     for (const { workflow } of files) expect(editorProblems(workflow, types)).toEqual([]);
   });
 
+  it('tests the AI Photo account credential with a call that needs the key: a wrong key fails', async () => {
+    const session = await N8nSession.login(stack.n8n.url, stack.owner);
+    const credentials = await n8nApi().list<{ id: string; name: string; type: string }>('/credentials');
+    const account = credentials.find((c) => c.type === 'aiPhotoAccountApi')!;
+    // The editor's "Test" button: n8n runs the credential type's test request with these values.
+    const test = (key: string) =>
+      session.post<{ data: { status: string; message: string } }>('/rest/credentials/test', {
+        credentials: { ...account, data: { baseUrl: stack.backend.url, apiKey: key } },
+      });
+    expect((await test(apiKey.key)).data.status).toBe('OK');
+    expect((await test('ak_00000000_not-a-key')).data.status).toBe('Error');
+  });
+
   it('activating the events flow registers its trigger as an endpoint of the merchant, owned by the key', async () => {
     const [endpoint] = await endpoints();
     expect(endpoint).toMatchObject({
