@@ -8,17 +8,21 @@ const int = (def: number, min: number) => z.coerce.number().int().min(min).defau
  * config/config.ts; `.env.example` explains each.
  */
 export const limitsEnvShape = {
+  /** Open /ws sockets one merchant may hold on one process; more are refused (429). */
+  WS_MAX_SOCKETS_PER_USER: int(10, 1),
   /** Password hashes (console sign-in, account changes) computed at once; more wait, then 503. */
   PASSWORD_HASH_CONCURRENCY: int(2, 1),
 };
 
 export interface LimitsConfig {
+  wsMaxSocketsPerUser: number;
   passwordHashConcurrency: number;
 }
 
 export function limitsConfig(config: AppConfig): LimitsConfig {
   const env = config.raw;
   return {
+    wsMaxSocketsPerUser: env.WS_MAX_SOCKETS_PER_USER,
     passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY,
   };
 }

@@ -49,6 +49,12 @@ export class JwtService {
     });
   }
 
+  /** When a token (already verified) expires, in Unix seconds; null when it does not say. */
+  expiresAt(token: string): number | null {
+    const decoded = jwt.decode(token);
+    return typeof decoded === 'object' && decoded !== null && typeof decoded.exp === 'number' ? decoded.exp : null;
+  }
+
   verify(audience: 'aiphoto-merchant', token: string): MerchantClaims;
   verify(audience: 'aiphoto-admin', token: string): AdminClaims;
   verify(audience: Audience, token: string): MerchantClaims | AdminClaims {

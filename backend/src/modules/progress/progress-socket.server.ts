@@ -1,21 +1,50 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Logger } from '../../infra/logger';
 import type { JwtService } from '../auth/jwt.service';
 import type { ProgressEvent, ProgressHub } from './progress-hub';
+import {
+  chooseProtocol,
+  CLOSE_TOO_MANY_SOCKETS,
+  CLOSE_UNAUTHORIZED,
+  handshakeToken,
+  messageToken,
+  offeredProtocols,
+  originFormTarget,
+  PROGRESS_PROTOCOL,
+  refuse,
+} from './progress-handshake';
 
-/** Offered by browsers next to the token: `new WebSocket(url, [PROGRESS_PROTOCOL, token])`. */
-export const PROGRESS_PROTOCOL = 'aiphoto-progress';
+export { PROGRESS_PROTOCOL } from './progress-handshake';
+
+/** The server reads one message at most (the token); anything bigger closes the socket (1009). */
+const MAX_PAYLOAD_BYTES = 4096;
+/** Sockets waiting for their first-message token; more are refused (503) until some finish. */
+const MAX_PENDING_AUTH = 200;
+/** setTimeout's largest delay; a token valid for longer is re-checked when this fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface ProgressSocketOptions {
   path?: string;
   /** Interval of the ping; a socket that missed the previous ping's pong is dropped. */
   heartbeatMs?: number;
+  /** Open sockets one merchant may hold on this process (default 10); more are refused (429). */
+  maxSocketsPerUser?: number;
+  /** Accept the deprecated `?token=` (default true; the module turns it off in production). */
+  allowQueryToken?: boolean;
+  /** How long a socket may wait for its first-message token (default 10 s). */
+  authTimeoutMs?: number;
 }
 
 /** Messages the server sends; `ready` tells the client that events now flow. */
 export type ProgressMessage = { type: 'ready'; userId: string } | ({ type: 'task' } & ProgressEvent);
+
+interface Identity {
+  userId: string;
+  /** Unix seconds when the token expires, if it says. */
+  expiresAt: number | null;
+}
 
 interface Client {
   socket: WebSocket;
@@ -23,16 +52,27 @@ interface Client {
 }
 
 /**
- * The `/ws` endpoint: authenticates the merchant JWT on upgrade (401 otherwise), subscribes the
- * socket to its owner's progress through the hub, and pings to drop sockets whose peer vanished
- * without a FIN (mobile networks, sleeping laptops). The token is not a cookie, so a foreign
- * page cannot ride on a merchant's session and no Origin check is needed.
+ * The `/ws` endpoint. The merchant JWT comes as a subprotocol next to `aiphoto-progress`, or —
+ * when only `aiphoto-progress` is offered — as the first message `{"type":"auth","token"}`
+ * (the deprecated `?token=` is accepted outside production only). A socket is subscribed to its
+ * owner's progress through the hub, closed when its token expires, and pinged so that sockets
+ * whose peer vanished without a FIN are dropped. The token is not a cookie, so a foreign page
+ * cannot ride on a merchant's session and no Origin check is needed.
  */
 export class ProgressSocketServer {
-  private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => chooseProtocol(offered) });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_PAYLOAD_BYTES,
+    handleProtocols: (offered) => chooseProtocol(offered),
+  });
   private readonly clients = new Set<Client>();
+  private readonly pending = new Set<WebSocket>();
+  private readonly socketsPerUser = new Map<string, number>();
   private readonly path: string;
   private readonly heartbeatMs: number;
+  private readonly maxSocketsPerUser: number;
+  private readonly allowQueryToken: boolean;
+  private readonly authTimeoutMs: number;
   private heartbeat: NodeJS.Timeout | null = null;
   private server: Server | null = null;
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head);
@@ -45,6 +85,9 @@ export class ProgressSocketServer {
   ) {
     this.path = options.path ?? '/ws';
     this.heartbeatMs = options.heartbeatMs ?? 30_000;
+    this.maxSocketsPerUser = options.maxSocketsPerUser ?? 10;
+    this.allowQueryToken = options.allowQueryToken ?? true;
+    this.authTimeoutMs = options.authTimeoutMs ?? 10_000;
   }
 
   attach(server: Server): () => Promise<void> {
@@ -65,13 +108,14 @@ export class ProgressSocketServer {
     this.server = null;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
-    const closed = [...this.clients].map(
-      (client) =>
+    const sockets = [...[...this.clients].map((c) => c.socket), ...this.pending];
+    const closed = sockets.map(
+      (socket) =>
         new Promise<void>((resolve) => {
-          client.socket.once('close', () => resolve());
-          client.socket.close(1001, 'server shutting down');
+          socket.once('close', () => resolve());
+          socket.close(1001, 'server shutting down');
           // A peer that never answers the close frame must not hold up shutdown.
-          setTimeout(() => client.socket.terminate(), 1000).unref();
+          setTimeout(() => socket.terminate(), 1000).unref();
         }),
     );
     await Promise.all(closed);
@@ -89,7 +133,7 @@ export class ProgressSocketServer {
       this.route(req, socket, head);
     } catch (err) {
       this.logger.warn({ err, url: req.url }, 'upgrade failed');
-      refuse(socket, 400, 'Bad Request');
+      refuse(socket, 400, 'BAD_REQUEST');
     }
   }
 
@@ -98,35 +142,78 @@ export class ProgressSocketServer {
     if (url?.pathname !== this.path) {
       // Other upgrade listeners may own that path; answer only when nobody else can.
       if (this.server && this.server.listenerCount('upgrade') === 1) {
-        if (url) refuse(socket, 404, 'Not Found');
-        else refuse(socket, 400, 'Bad Request');
+        if (url) refuse(socket, 404, 'NOT_FOUND');
+        else refuse(socket, 400, 'BAD_REQUEST');
       }
       return;
     }
-    const token = tokenOf(req, url);
-    let userId: string;
-    try {
-      if (!token) throw new Error('no token');
-      userId = this.jwt.verify('aiphoto-merchant', token).sub;
-    } catch {
-      refuse(socket, 401, 'Unauthorized');
+    const offered = handshakeToken(req, url);
+    if (offered?.via === 'query' && !this.allowQueryToken) {
+      refuse(socket, 401, 'QUERY_TOKEN_NOT_ALLOWED', 'Send the token as a subprotocol or as the first message');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.connected(ws, userId).catch((err: unknown) => {
-        this.logger.error({ err, userId }, 'progress socket setup failed');
-        ws.terminate();
-      });
+    if (!offered) {
+      // Offering our protocol alone announces the token as the first message.
+      if (!offeredProtocols(req).includes(PROGRESS_PROTOCOL)) return refuse(socket, 401, 'UNAUTHORIZED');
+      if (this.pending.size >= MAX_PENDING_AUTH) return refuse(socket, 503, 'TOO_MANY_PENDING');
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.awaitToken(ws));
+      return;
+    }
+    const identity = this.identify(offered.token);
+    if (!identity) return refuse(socket, 401, 'UNAUTHORIZED');
+    if (this.isFull(identity.userId)) return refuse(socket, 429, 'TOO_MANY_SOCKETS');
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, identity));
+  }
+
+  private identify(token: string | null): Identity | null {
+    if (!token) return null;
+    try {
+      return { userId: this.jwt.verify('aiphoto-merchant', token).sub, expiresAt: this.jwt.expiresAt(token) };
+    } catch {
+      return null;
+    }
+  }
+
+  private isFull(userId: string): boolean {
+    return (this.socketsPerUser.get(userId) ?? 0) >= this.maxSocketsPerUser;
+  }
+
+  /** A socket opened without a token: its first message must carry one, within the deadline. */
+  private awaitToken(socket: WebSocket): void {
+    this.pending.add(socket);
+    socket.on('error', (err) => this.logger.debug({ err }, 'progress socket error before auth'));
+    const timer = setTimeout(() => socket.close(CLOSE_UNAUTHORIZED, 'no token'), this.authTimeoutMs);
+    timer.unref();
+    const settle = () => {
+      clearTimeout(timer);
+      this.pending.delete(socket);
+    };
+    socket.once('close', settle);
+    socket.once('message', (data: RawData) => {
+      settle();
+      const identity = this.identify(messageToken(data));
+      if (!identity) return socket.close(CLOSE_UNAUTHORIZED, 'unauthorized');
+      if (this.isFull(identity.userId)) return socket.close(CLOSE_TOO_MANY_SOCKETS, 'too many sockets');
+      this.accept(socket, identity);
     });
   }
 
-  private async connected(socket: WebSocket, userId: string): Promise<void> {
+  private accept(socket: WebSocket, identity: Identity): void {
+    this.connected(socket, identity).catch((err: unknown) => {
+      this.logger.error({ err, userId: identity.userId }, 'progress socket setup failed');
+      socket.terminate();
+    });
+  }
+
+  private async connected(socket: WebSocket, { userId, expiresAt }: Identity): Promise<void> {
     const client: Client = { socket, alive: true };
     this.clients.add(client);
+    this.socketsPerUser.set(userId, (this.socketsPerUser.get(userId) ?? 0) + 1);
+    const expiry = expiresAt === null ? null : this.closeOnExpiry(socket, expiresAt);
     socket.on('pong', () => {
       client.alive = true;
     });
-    // Messages from the client are not part of the protocol; the socket is push-only.
+    // Messages after the token are not part of the protocol; the socket is push-only.
     socket.on('error', (err) => this.logger.debug({ err, userId }, 'progress socket error'));
     let release: (() => Promise<void>) | null = null;
     let gone = false;
@@ -134,7 +221,11 @@ export class ProgressSocketServer {
       release?.().catch((err: unknown) => this.logger.warn({ err, userId }, 'progress unsubscribe failed'));
     socket.once('close', () => {
       gone = true;
+      if (expiry) clearTimeout(expiry);
       this.clients.delete(client);
+      const left = (this.socketsPerUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.socketsPerUser.set(userId, left);
+      else this.socketsPerUser.delete(userId);
       void releaseQuietly();
     });
     try {
@@ -150,6 +241,19 @@ export class ProgressSocketServer {
       return;
     }
     send(socket, { type: 'ready', userId });
+  }
+
+  /** Closes the socket (4001) when its token expires: a socket never outlives its credential. */
+  private closeOnExpiry(socket: WebSocket, expiresAt: number): NodeJS.Timeout {
+    const timer = setTimeout(
+      () => {
+        if (Date.now() >= expiresAt * 1000) socket.close(CLOSE_UNAUTHORIZED, 'token expired');
+        else if (socket.readyState === WebSocket.OPEN) this.closeOnExpiry(socket, expiresAt);
+      },
+      Math.max(0, Math.min(expiresAt * 1000 - Date.now(), MAX_TIMER_MS)),
+    );
+    timer.unref();
+    return timer;
   }
 
   private beat(): void {
@@ -170,47 +274,4 @@ export class ProgressSocketServer {
 
 function send(socket: WebSocket, message: ProgressMessage): void {
   if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-}
-
-/** `?token=` (simple clients) or a subprotocol (browsers cannot set headers on a WebSocket). */
-function tokenOf(req: IncomingMessage, url: URL): string | null {
-  const fromQuery = url.searchParams.get('token');
-  if (fromQuery) return fromQuery;
-  const offered = (req.headers['sec-websocket-protocol'] ?? '')
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean);
-  return offered.find((p) => p !== PROGRESS_PROTOCOL && p.split('.').length === 3) ?? null;
-}
-
-/** Browsers fail the handshake unless the server selects one offered protocol: prefer ours. */
-function chooseProtocol(offered: Set<string>): string | false {
-  if (offered.has(PROGRESS_PROTOCOL)) return PROGRESS_PROTOCOL;
-  const [first] = offered;
-  return first ?? false;
-}
-
-/**
- * The request-target as a URL when it is in origin form (`/path?query`), the only form a
- * WebSocket client sends; null for anything else (`//`, `*`, absolute or unparsable targets).
- */
-function originFormTarget(target: string | undefined): URL | null {
-  if (!target?.startsWith('/') || target.startsWith('//')) return null;
-  try {
-    return new URL(target, 'http://localhost');
-  } catch {
-    return null;
-  }
-}
-
-const REFUSAL_CODES: Record<number, string> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND' };
-
-/** Answers the upgrade with an HTTP error, then destroys the socket (a half-open one would linger). */
-function refuse(socket: Duplex, status: number, reason: string): void {
-  if (socket.destroyed) return;
-  const body = JSON.stringify({ error: { code: REFUSAL_CODES[status] ?? 'BAD_REQUEST', message: reason } });
-  socket.once('finish', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }

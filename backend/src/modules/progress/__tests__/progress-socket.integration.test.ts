@@ -1,47 +1,12 @@
 import { WebSocket } from 'ws';
-import type { AppContext } from '../../../app-context';
 import type { AppConfig } from '../../../config/config';
-import type { Logger } from '../../../infra/logger';
-import { startBackend, type RunningBackend } from '../../../bootstrap';
 import { capturingLogger } from '../../../testing/capturing-logger';
 import { createTestDatabase, type TestDatabase } from '../../../testing/test-db';
 import { testConfig, testRedisUrl } from '../../../testing/test-config';
 import { JwtService } from '../../auth/jwt.service';
 import { ProgressHub } from '../progress-hub';
-import { progressModule } from '../progress.module';
-import type { ProgressSocketServer } from '../progress-socket.server';
+import { merchantToken, startReplica, type Replica } from './progress-replica';
 import { connectProgress, rawUpgrade, refusedStatus, waitFor } from './ws-test-client';
-
-interface Replica {
-  backend: RunningBackend;
-  hub: ProgressHub;
-  sockets: ProgressSocketServer;
-}
-
-/** A backend with only the progress module, so the test reaches its hub and socket server. */
-async function startReplica(
-  config: AppConfig,
-  heartbeatMs?: number,
-  options: { hub?: (ctx: AppContext) => ProgressHub; logger?: Logger } = {},
-): Promise<Replica> {
-  let hub: ProgressHub | undefined;
-  let sockets: ProgressSocketServer | undefined;
-  const backend = await startBackend(config, {
-    logger: options.logger,
-    modules: async (ctx) => {
-      hub = options.hub?.(ctx) ?? new ProgressHub(ctx.kv, ctx.logger);
-      const jwt = new JwtService(ctx.config.auth.jwtSecret, ctx.config.auth.jwtTtlSeconds);
-      const module = progressModule(ctx, { hub, jwt, socket: { heartbeatMs } });
-      sockets = module.sockets;
-      return [module];
-    },
-  });
-  return { backend, hub: hub!, sockets: sockets! };
-}
-
-function merchantToken(config: AppConfig, userId: string): string {
-  return new JwtService(config.auth.jwtSecret, 3600).sign('aiphoto-merchant', { sub: userId, phone: '13800000000' });
-}
 
 describe('progress over /ws across two replicas (MariaDB + Redis)', () => {
   let db: TestDatabase;
@@ -156,7 +121,7 @@ describe('progress over /ws in one process (SQLite, no Redis)', () => {
     db = await createTestDatabase('sqlite');
     await db.ds.destroy();
     config = testConfig({}, db.config);
-    replica = await startReplica(config, 50);
+    replica = await startReplica(config, { socket: { heartbeatMs: 50 } });
   });
 
   afterAll(async () => {
@@ -199,8 +164,10 @@ describe('progress over /ws in one process (SQLite, no Redis)', () => {
   it('answers 404 to upgrades on other paths and closes open sockets on shutdown', async () => {
     expect(await refusedStatus(replica.backend.url, `/elsewhere?token=${merchantToken(config, 'x')}`)).toBe(404);
 
-    const own = await startReplica(testConfig({}, db.config));
-    const client = await connectProgress(own.backend.url, { token: merchantToken(config, 'leaving'), via: 'query' });
+    // A config of its own has a data folder and so a JWT secret of its own: sign with it.
+    const ownConfig = testConfig({}, db.config);
+    const own = await startReplica(ownConfig);
+    const client = await connectProgress(own.backend.url, { token: merchantToken(ownConfig, 'leaving'), via: 'query' });
     const closed = new Promise<number>((resolve) => client.socket.once('close', (code) => resolve(code)));
     await own.backend.close();
     expect(await closed).toBe(1001);
@@ -236,7 +203,8 @@ describe('progress over /ws in one process (SQLite, no Redis)', () => {
     }
     const { logger, lines } = capturingLogger();
     let slow: SlowHub | undefined;
-    const own = await startReplica(testConfig({}, db.config), undefined, {
+    const ownConfig = testConfig({}, db.config);
+    const own = await startReplica(ownConfig, {
       logger,
       hub: (ctx) => (slow = new SlowHub(ctx.kv, ctx.logger)),
     });
@@ -246,7 +214,7 @@ describe('progress over /ws in one process (SQLite, no Redis)', () => {
     try {
       const socket = new WebSocket(`${own.backend.url.replace(/^http/, 'ws')}/ws`, [
         'aiphoto-progress',
-        merchantToken(config, 'early'),
+        merchantToken(ownConfig, 'early'),
       ]);
       await new Promise((resolve) => socket.once('open', resolve));
       socket.close();

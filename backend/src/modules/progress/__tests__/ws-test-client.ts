@@ -27,11 +27,12 @@ export interface TestSocket {
 /** Connects and resolves once the server announced `ready` (its subscription is live). */
 export async function connectProgress(
   baseUrl: string,
-  auth: { token: string; via: 'query' | 'protocol' },
+  auth: { token: string; via: 'query' | 'protocol' | 'message' },
 ): Promise<TestSocket> {
   const url = new URL('/ws', baseUrl.replace(/^http/, 'ws'));
   if (auth.via === 'query') url.searchParams.set('token', auth.token);
-  const socket = new WebSocket(url, auth.via === 'protocol' ? ['aiphoto-progress', auth.token] : []);
+  const protocols = { query: [], protocol: ['aiphoto-progress', auth.token], message: ['aiphoto-progress'] }[auth.via];
+  const socket = new WebSocket(url, protocols);
   const messages: Array<Record<string, unknown>> = [];
   socket.on('message', (data) => messages.push(JSON.parse(String(data)) as Record<string, unknown>));
   const client: TestSocket = {
@@ -50,8 +51,25 @@ export async function connectProgress(
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
+  if (auth.via === 'message') socket.send(JSON.stringify({ type: 'auth', token: auth.token }));
   await client.next('ready');
   return client;
+}
+
+/** Resolves with the close code and reason once the socket is closed. */
+export function closeOf(socket: WebSocket): Promise<{ code: number; reason: string }> {
+  if (socket.readyState === WebSocket.CLOSED) return Promise.reject(new Error('already closed; listen before'));
+  return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+}
+
+/** Opens a socket that offers only our protocol (the token is to come as the first message). */
+export async function openUnauthenticated(baseUrl: string): Promise<WebSocket> {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, ['aiphoto-progress']);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return socket;
 }
 
 /** The HTTP status a refused upgrade of `target` (path and query) answered with. */
