@@ -113,12 +113,19 @@ export class TasksRepository {
     );
   }
 
-  /** Tasks created earlier with the same Idempotency-Key (stored as `<key>#<index>`). */
+  /**
+   * Tasks created earlier with the same Idempotency-Key (stored as `<key>#<index>`). Compared
+   * exactly, with no pattern syntax: a range on the column narrows the rows (`#` + 1 is `$`),
+   * then the prefix is checked byte for byte here, so `_`, `%` or a case-insensitive collation
+   * (MySQL's default) can never make one key answer with another key's tasks.
+   */
   async findByClientKeyPrefix(db: Db, userId: string, key: string): Promise<TaskRow[]> {
-    return rows<TaskRow>(db, 'SELECT * FROM tasks WHERE user_id = ? AND client_key LIKE ? ORDER BY created_at, id', [
-      userId,
-      `${escapeLike(key)}#%`,
-    ]);
+    const candidates = await rows<TaskRow>(
+      db,
+      'SELECT * FROM tasks WHERE user_id = ? AND client_key >= ? AND client_key < ? ORDER BY created_at, id',
+      [userId, `${key}#`, `${key}$`],
+    );
+    return candidates.filter((row) => isClientKeyOf(row.client_key, key));
   }
 
   async findCachedResult(db: Db, userId: string, cacheKey: string): Promise<TaskRow | null> {
@@ -265,6 +272,7 @@ export function listQuery(filter: TaskListFilter): { sql: string; params: unknow
   };
 }
 
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** `<key>#<index>` with exactly this key. */
+function isClientKeyOf(clientKey: string | null, key: string): boolean {
+  return clientKey !== null && clientKey.startsWith(`${key}#`) && /^\d+$/.test(clientKey.slice(key.length + 1));
 }

@@ -252,6 +252,29 @@ describe.each(drivers)('tasks on %s', (driver) => {
     expect(await balance(user.id)).toBe(8);
   });
 
+  it('compares Idempotency-Keys exactly: `_` and `%` are characters, not patterns', async () => {
+    const user = await member(10);
+    const body = { type: 'basic_clean', inputKey: `input/${user.id}/k.jpg` };
+    const first = await create(user.token, body, 'order_1').expect(201);
+    const replay = await create(user.token, body, 'order_1').expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.batchId).toBe(first.body.batchId);
+    // `_` as a LIKE wildcard would have matched order_1 here.
+    const other = await create(user.token, body, 'orderX1').expect(201);
+    expect(other.headers['idempotent-replayed']).toBeUndefined();
+    expect(other.body.batchId).not.toBe(first.body.batchId);
+    expect(await balance(user.id)).toBe(8);
+
+    // `%` cannot come through the route; the lookup itself must still treat it literally.
+    const db = backend.ctx.db.manager;
+    await db.query('UPDATE tasks SET client_key = ? WHERE id = ?', ['50%_off#0', first.body.tasks[0].id]);
+    const found = (key: string) => tasks.repository.findByClientKeyPrefix(db, user.id, key);
+    expect((await found('50%_off')).map((t) => t.id)).toEqual([first.body.tasks[0].id]);
+    expect(await found('50%')).toEqual([]);
+    expect(await found('50%Xoff')).toEqual([]);
+    expect(await found('50%_OFF')).toEqual([]);
+  });
+
   it('validates the request', async () => {
     const user = await member(60);
     await create(user.token, { type: 'nope', inputKey: `input/${user.id}/x.jpg` }).expect(400);
