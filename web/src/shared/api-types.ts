@@ -3331,7 +3331,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** ZIP of the task results */
+        /** ZIP of the task results (409 TASK_NOT_DONE unless the task is done) */
         get: {
             parameters: {
                 query?: never;

@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context';
-import { ValidationError } from '../../errors/app-error';
+import { ConflictError, ValidationError } from '../../errors/app-error';
 import { defineRoute } from '../../http/route';
 import { currentUser } from '../auth/auth.middleware';
 import { verifySignedMessage } from '../n8n/signed-message';
@@ -181,11 +181,18 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
       ...common,
       method: 'get',
       path: '/api/v1/tasks/:id/download',
-      summary: 'ZIP of the task results',
+      summary: 'ZIP of the task results (409 TASK_NOT_DONE unless the task is done)',
       params: IdParams,
       errors: [404, 409],
       handler: async ({ params, req, res }) => {
         const task = await service.get(currentUser(req).id, params.id);
+        // An empty archive would look like a finished task without images: say why there is none.
+        if (task.status !== 'done') {
+          throw new ConflictError(
+            `The task is ${task.status}; only a done task has results to download`,
+            'TASK_NOT_DONE',
+          );
+        }
         await zip(res, `aiphoto-${task.id}.zip`, zipEntries([task]));
       },
     });

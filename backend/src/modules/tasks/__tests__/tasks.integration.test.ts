@@ -66,7 +66,10 @@ describe.each(drivers)('tasks on %s', (driver) => {
             },
             progress: { publish: async (userId, event) => void published.push({ userId, event }) },
           };
-          tasks = tasksModule(ctx, ports, requireUser(jwt));
+          // The ZIP writer answers the entries it was given, so a test sees what would be zipped.
+          tasks = tasksModule(ctx, ports, requireUser(jwt), async (res, fileName, entries) => {
+            res.json({ fileName, entries });
+          });
           return [tasks];
         },
       },
@@ -273,6 +276,18 @@ describe.each(drivers)('tasks on %s', (driver) => {
     expect(await found('50%')).toEqual([]);
     expect(await found('50%Xoff')).toEqual([]);
     expect(await found('50%_OFF')).toEqual([]);
+  });
+
+  it('answers 409 TASK_NOT_DONE for the ZIP of an unfinished task, and the results once done', async () => {
+    const user = await member(1);
+    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/zip.jpg` }).expect(201))
+      .body.tasks[0];
+    const download = () => api().get(`/api/v1/tasks/${task.id}/download`).set('Authorization', `Bearer ${user.token}`);
+    const early = await download().expect(409);
+    expect(early.body.error.code).toBe('TASK_NOT_DONE');
+    const key = `output/${user.id}/${task.id}/main.jpg`;
+    await callback({ taskId: task.id, event: 'done', resultKeys: [key] }).expect(200);
+    expect((await download().expect(200)).body.entries).toEqual([{ name: 'main.jpg', key }]);
   });
 
   it('validates the request', async () => {
