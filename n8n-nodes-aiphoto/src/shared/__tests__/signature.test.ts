@@ -129,6 +129,9 @@ describe('MemoryNonceStore', () => {
   it('drops the oldest entries beyond the size cap', () => {
     const store = new MemoryNonceStore(600_000, 10);
     for (let i = 0; i < 30; i++) store.checkAndRemember(`n${i}`, i);
-    expect(store.size).toBeLessThanOrEqual(11);
+    expect(store.size).toBe(10);
+    // The newest are the ones kept.
+    expect(store.checkAndRemember('n29', 31)).toBe(true);
+    expect(store.checkAndRemember('n0', 31)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { signMessage } from '../../../shared/signature';
 import { fakeWebhookContext } from '../../../test-helpers/fake-context';
-import { AiPhotoTrigger } from '../AiPhotoTrigger.node';
+import { AiPhotoTrigger, dispatchNonces, startedTasks } from '../AiPhotoTrigger.node';
 
 const credentials = { baseUrl: 'http://127.0.0.1:3000', sharedSecret: 'dispatch-secret' };
 
@@ -83,5 +83,19 @@ describe('AI Photo Trigger node', () => {
       body: { accepted: true, taskId: 'tsk_twice', duplicate: true },
     });
     expect(second.result).toEqual({ noWebhookResponse: true });
+  });
+});
+
+describe('the trigger memory of this process', () => {
+  it('keeps nonces and started tasks bounded in count and time', () => {
+    expect(dispatchNonces.limits).toEqual({ maxEntries: 100_000, ttlMs: 600_000 });
+    expect(startedTasks.limits).toEqual({ maxEntries: 100_000, ttlMs: 6 * 3600 * 1000 });
+    // A flood of distinct valid dispatches: the store stays at its cap.
+    const t0 = 1_800_000_000_000;
+    for (let i = 0; i <= 100_050; i++) startedTasks.checkAndRemember(`flood-${i}`, t0);
+    expect(startedTasks.size).toBe(100_000);
+    // After the time to live everything is forgotten on the next use.
+    startedTasks.checkAndRemember('later', t0 + 6 * 3600 * 1000 + 1);
+    expect(startedTasks.size).toBe(1);
   });
 });
