@@ -66,7 +66,8 @@ export class AiPhotoCallback implements INodeType {
     subtitle: '={{ "event: " + $parameter["event"] }}',
     description: 'Reports progress, results or failure of a task to the AI Photo backend (signed)',
     defaults: { name: 'AI Photo Callback' },
-    usableAsTool: true,
+    // Never an AI agent's tool: whoever drives it can report any task done (or failed, refunded).
+    usableAsTool: false,
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
     credentials: [{ name: 'aiPhotoApi', required: true }],
