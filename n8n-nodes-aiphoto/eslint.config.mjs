@@ -21,6 +21,8 @@ export default tseslint.config(
     files: [
       'src/nodes/AiPhotoTrigger/AiPhotoTrigger.node.ts',
       'src/nodes/AiPhotoEventTrigger/AiPhotoEventTrigger.node.ts',
+      // Not an agent tool on purpose: whoever drives it can report any task done or failed.
+      'src/nodes/AiPhotoCallback/AiPhotoCallback.node.ts',
     ],
     rules: { '@n8n/community-nodes/node-usable-as-tool': 'off' },
   },

@@ -66,8 +66,7 @@ export class AiPhotoCallback implements INodeType {
     subtitle: '={{ "event: " + $parameter["event"] }}',
     description: 'Reports progress, results or failure of a task to the AI Photo backend (signed)',
     defaults: { name: 'AI Photo Callback' },
-    // Never an AI agent's tool: whoever drives it can report any task done (or failed, refunded).
-    usableAsTool: false,
+    // No `usableAsTool`: never an AI agent's tool, whoever drives it can report any task done.
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
     credentials: [{ name: 'aiPhotoApi', required: true }],

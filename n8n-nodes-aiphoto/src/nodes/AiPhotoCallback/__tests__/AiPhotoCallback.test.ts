@@ -138,6 +138,6 @@ describe('AI Photo Callback node', () => {
 
 describe('AI Photo Callback as a tool', () => {
   it('is not offered to AI agents: a tool call could mark any task done', () => {
-    expect(new AiPhotoCallback().description.usableAsTool).toBe(false);
+    expect(new AiPhotoCallback().description.usableAsTool).toBeUndefined();
   });
 });
