@@ -31,7 +31,7 @@ export async function captureStatements(
   ctx: BenchContext,
   request: (baseUrl: string) => Promise<void>,
 ): Promise<Statement[]> {
-  const built = await buildBackend(ctx.backend.config, { logger: createLogger('silent') });
+  const built = await buildBackend(ctx.backend.config, { logger: createLogger('error') });
   const captured: Statement[] = [];
   let capturing = false;
   const quiet = () => undefined;

@@ -32,6 +32,15 @@ const createBatch: BenchCase = {
     if (ours.load.statuses['201'] !== batches)
       throw new Error(`creates answered ${JSON.stringify(ours.load.statuses)}`);
 
+    // The recording runs on a second connection to the same database: let the backend finish
+    // dispatching first (on SQLite a second writer would be refused while it writes).
+    for (;;) {
+      const [pending] = (await ctx.ds.query("SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'")) as Array<{
+        n: number | string;
+      }>;
+      if (Number(pending.n) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     const statements = await captureStatements(ctx, async (url) => {
       const res = await fetch(`${url}/api/v1/tasks`, { method: 'POST', headers, body });
       if (res.status !== 201) throw new Error(`captured create answered ${res.status}: ${await res.text()}`);
