@@ -39,7 +39,8 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   const loadBefore = load();
-  buildArtifacts((m) => console.log(`[bench] ${m}`), { onlyMissing: true });
+  // As npm start: the n8n node package is rebuilt every time (quick; a stale build fails to load).
+  buildArtifacts((m) => console.log(`[bench] ${m}`));
   const cases = await loadCases(only);
   const system = await startBenchSystem({ profileDir });
   const rows: TableRow[] = [];
@@ -62,6 +63,10 @@ async function main(): Promise<void> {
         await env.close();
       }
     }
+  } catch (err) {
+    // Whatever was measured before the failure is still worth seeing.
+    if (rows.length) console.log(`\npartial table (the run failed):\n\n${renderTable(rows)}\n`);
+    throw err;
   } finally {
     await system.close();
   }
