@@ -19,6 +19,7 @@ export type AdminOrder = ResponseOf<'/api/v1/admin/orders', 'get'>['items'][numb
 export type OrderStatus = AdminOrder['status'];
 export type Channel = AdminOrder['channel'];
 export type AdminScene = Schemas['AdminScene'];
+export type CreditPack = Schemas['CreditPack'];
 export type SceneKind = AdminScene['category'];
 export type Setting = Schemas['Setting'];
 export type AdminAccount = Schemas['AdminAccount'];
@@ -67,6 +68,11 @@ export class AdminApi extends HttpClient {
   /** A number overrides the env default; null resets to it. */
   setSetting = (key: string, value: number | null) =>
     this.call('put', '/api/v1/admin/settings/{key}', { path: { key }, body: { value } });
+
+  creditPacks = () => this.call('get', '/api/v1/admin/credit-packs');
+  createCreditPack = (body: Schemas['CreditPackInput']) => this.call('post', '/api/v1/admin/credit-packs', { body });
+  updateCreditPack = (id: string, body: Schemas['CreditPackInput']) =>
+    this.call('put', '/api/v1/admin/credit-packs/{id}', { ...byId(id), body });
 
   accounts = () => this.call('get', '/api/v1/admin/admins');
   createAccount = (body: Schemas['CreateAdminAccount']) => this.call('post', '/api/v1/admin/admins', { body });

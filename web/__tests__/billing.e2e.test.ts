@@ -4,11 +4,13 @@
  * page, paid twice → granted once), a failed and a cancelled payment shown as such, and Alipay's
  * desktop cashier returning to /billing/return; on a 375 px phone WeChat H5, Alipay WAP and the
  * sandbox pay page. Billing lists the orders and the ledger; a receipt shows the trade numbers.
+ * Credits: a daily check-in, a credit pack whose credits keep their own end date, and an invite
+ * link whose friend's first payment rewards both.
  * Screenshots go to test-artifacts/screenshots/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Stack } from '../../scripts/stack';
-import { randomPhone, signInMerchant } from '../../scripts/stack-client';
+import { payMembership, randomPhone, signInMerchant } from '../../scripts/stack-client';
 import { horizontalOverflow, screenshot, watchErrors } from './support/browser';
 import { readQr } from './support/qr';
 import { startUiStack, type UiStack } from './support/ui-stack';
@@ -32,7 +34,7 @@ async function signedIn(options: Parameters<Browser['newContext']>[0]) {
   await context.addInitScript((token) => window.localStorage.setItem('aiphoto.token', token), merchant.token);
   const errors = watchErrors(context, stack.backend.url);
   const page = await context.newPage();
-  return { context, page, errors };
+  return { context, page, errors, token: merchant.token };
 }
 
 const credits = (page: Page) => page.textContent('[data-testid=header-credits]');
@@ -190,5 +192,78 @@ describe('paying on a 375 px phone', () => {
     await page.waitForSelector('[data-testid=receipt][data-status=paid]');
     expect({ route: 'receipt', overflow: await horizontalOverflow(page) }).toEqual({ route: 'receipt', overflow: 0 });
     await screenshot(page, 'mobile-receipt');
+  });
+});
+
+describe('credits on Billing', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    let token: string;
+    ({ context, page, errors, token } = await signedIn({ viewport: { width: 1280, height: 900 } }));
+    await payMembership(stack, token);
+    await openBilling(page);
+  });
+  afterAll(() => context?.close());
+  afterEach(() => expect(errors).toEqual([]));
+
+  it('checks in once a day and shows each credit lot with when it ends', async () => {
+    await page.waitForSelector('[data-testid=checkin][data-done=false]');
+    await page.click('[data-testid=checkin-button]');
+    await page.waitForSelector('[data-testid=checkin][data-done=true]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=header-credits]')?.textContent === '102 点');
+    await page.waitForSelector('[data-testid=credit-lot][data-source=checkin]');
+    expect(await page.textContent('[data-testid=credit-lot][data-source=membership]')).toContain('随会员有效');
+    await page.waitForSelector('[data-testid=ledger-row][data-source=checkin]');
+  });
+
+  it('buys a credit pack; its credits keep their own end date', async () => {
+    await page.click('[data-testid=pack] >> nth=0 >> [data-testid=buy-pack]');
+    const [payPage] = await Promise.all([
+      context.waitForEvent('page'),
+      page.click('[data-testid=pack] >> nth=0 >> [data-testid=pay-sandbox]'),
+    ]);
+    await payPage.click('#pay');
+    await page.waitForSelector('[data-testid=pack] [data-testid=pay-paid]');
+    await payPage.close();
+    await page.waitForFunction(() => document.querySelector('[data-testid=header-credits]')?.textContent === '152 点');
+    const lot = await page.textContent('[data-testid=credit-lot][data-source=pack]');
+    expect(lot).toMatch(/到期/);
+    expect(lot).toContain('50');
+    await page.waitForSelector('[data-testid=order-row] >> text=50 点加油包');
+    await screenshot(page, 'billing-credits');
+  });
+
+  it('an invite link brings a friend whose first payment rewards both', async () => {
+    const code = (await page.textContent('[data-testid=invite-code]')) ?? '';
+    expect(code).toMatch(/^[A-Z2-9]{8}$/);
+    const friendContext = await browser.newContext({ viewport: { width: 375, height: 812 } });
+    const friendErrors = watchErrors(friendContext, stack.backend.url);
+    const friend = await friendContext.newPage();
+    await friend.goto(`${stack.backend.url}/?invite=${code}`);
+    const phone = randomPhone('139');
+    await friend.fill('input[name=phone]', phone);
+    await friend.click('[data-testid=send-code]');
+    const outbox = (await (await fetch(`${stack.sandbox.url}/sandbox/sms/outbox?phone=${phone}`)).json()) as {
+      items: Array<{ code: string }>;
+    };
+    await friend.fill('input[name=code]', outbox.items[0].code);
+    await friend.click('button[type=submit]');
+    await friend.waitForSelector('[data-testid=header-credits]');
+    await friend.goto(`${stack.backend.url}/billing`);
+    await friend.waitForSelector('[data-testid=invite] >> text=已填写邀请码');
+    expect({ overflow: await horizontalOverflow(friend) }).toEqual({ overflow: 0 });
+    await screenshot(friend, 'mobile-billing-invited');
+    const friendToken = await friend.evaluate(() => window.localStorage.getItem('aiphoto.token'));
+    await payMembership(stack, friendToken ?? '');
+    await friendContext.close();
+    expect(friendErrors).toEqual([]);
+
+    await openBilling(page);
+    await page.waitForSelector('[data-testid=invite-counts] >> text=已邀请 1 人，已奖励 1 次');
+    await page.waitForSelector('[data-testid=credit-lot][data-source=invite]');
+    expect(await credits(page)).toBe('172 点');
   });
 });

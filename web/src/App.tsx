@@ -1,7 +1,8 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Header } from './components/Header';
 import { useI18n } from './lib/i18n';
 import { matchRoute, usePath } from './lib/router';
+import { rememberInvite, takeInvite } from './lib/session';
 import { useSession } from './lib/session-context';
 import { HistoryPage } from './pages/HistoryPage';
 import { LoginPage } from './pages/LoginPage';
@@ -15,10 +16,19 @@ const BillingPage = lazy(() => import('./pages/BillingPage').then((m) => ({ defa
 const ReceiptPage = lazy(() => import('./pages/ReceiptPage').then((m) => ({ default: m.ReceiptPage })));
 const PayReturnPage = lazy(() => import('./pages/PayReturnPage').then((m) => ({ default: m.PayReturnPage })));
 
+rememberInvite();
+
 export function App() {
-  const { token, me } = useSession();
+  const { token, me, api } = useSession();
   const { t } = useI18n();
   const route = matchRoute(usePath());
+  // Someone's invite link brought this visitor: enter the code once they are signed in. A code
+  // that no longer counts (already a customer, own code) is dropped; 账单 shows the state.
+  const signedIn = Boolean(me);
+  useEffect(() => {
+    const code = signedIn ? takeInvite() : null;
+    if (code) api.redeemInvite(code).catch(() => undefined);
+  }, [signedIn, api]);
   if (!token) return <LoginPage />;
   if (!me) return <p className="center muted">{t('common.loading')}</p>;
   return (

@@ -14,6 +14,9 @@ export type Order = Schemas['Order'];
 export type PurchaseAnswer = Schemas['PurchaseResponse'];
 export type Receipt = Schemas['Receipt'];
 export type LedgerEntry = Schemas['MyLedgerEntry'];
+export type MyCredits = Schemas['MyCredits'];
+export type CreditPack = Schemas['CreditPack'];
+export type Invite = Schemas['Invite'];
 export type Task = Schemas['Task'];
 export type TaskStatus = Task['status'];
 export type TaskBatch = Schemas['TaskBatch'];
@@ -68,6 +71,16 @@ export class ApiClient extends HttpClient {
   myOrders = (page: number, pageSize = 20) => this.call('get', '/api/v1/me/orders', { query: { page, pageSize } });
   receipt = (id: string) => this.call('get', '/api/v1/me/orders/{id}', byId(id));
   myLedger = (page: number, pageSize = 20) => this.call('get', '/api/v1/me/ledger', { query: { page, pageSize } });
+
+  // --- credits: lots, packs, check-in, invites
+  myCredits = () => this.call('get', '/api/v1/me/credits');
+  packs = () => this.call('get', '/api/v1/credit-packs');
+  buyPack = (id: string, body: Omit<Schemas['PurchaseRequest'], 'planId'>) =>
+    this.call('post', '/api/v1/credit-packs/{id}/purchase', { path: { id }, body });
+  checkinStatus = () => this.call('get', '/api/v1/me/checkin');
+  checkIn = () => this.call('post', '/api/v1/me/checkin');
+  invite = () => this.call('get', '/api/v1/me/invite');
+  redeemInvite = (code: string) => this.call('post', '/api/v1/me/invite/redeem', { body: { code } });
 
   // --- catalog and tasks
   scenes = () => this.call('get', '/api/v1/scenes');

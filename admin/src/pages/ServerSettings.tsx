@@ -11,6 +11,12 @@ const FIELDS: Record<string, { label: string; unit: string; fen?: true }> = {
   'plan.days': { label: '会员有效天数', unit: '天' },
   'sms.per_phone_per_day': { label: '每个手机号每日验证码上限', unit: '条' },
   'sms.daily_budget': { label: '全站每日验证码总量', unit: '条' },
+  'pack.valid_days': { label: '加油包额度有效期', unit: '天' },
+  'checkin.credits': { label: '每日签到奖励（0 关闭）', unit: '点' },
+  'invite.inviter_credits': { label: '邀请人奖励', unit: '点' },
+  'invite.invitee_credits': { label: '被邀请人奖励', unit: '点' },
+  'invite.valid_days': { label: '邀请奖励有效期', unit: '天' },
+  'invite.max_rewards': { label: '每人最多邀请奖励次数', unit: '次' },
 };
 
 const fieldOf = (key: string) => FIELDS[key] ?? { label: key, unit: '' };

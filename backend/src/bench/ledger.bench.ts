@@ -71,7 +71,22 @@ export async function ledgerReserveRates(options: LedgerBenchOptions): Promise<{
           'SELECT quota_remaining, is_member, quota_expire_at FROM users WHERE id = ?',
           [userId],
         );
+        // The lot the credit comes from, and the record of it (ledger/lot-book.ts).
+        const [lots] = await conn.execute<mysql.RowDataPacket[]>(
+          'SELECT * FROM credit_lots WHERE user_id = ? AND expired_at IS NULL AND remaining > 0 ORDER BY created_at, id',
+          [userId],
+        );
+        const lotId = String(lots[0].id);
+        await conn.execute('UPDATE credit_lots SET remaining = remaining - ? WHERE id = ? AND remaining >= ?', [
+          1,
+          lotId,
+          1,
+        ]);
         const taskId = randomUUID();
+        await conn.execute(
+          'INSERT INTO credit_allocations (id, task_id, lot_id, amount, created_at) VALUES (?, ?, ?, ?, ?)',
+          [randomUUID(), taskId, lotId, 1, now],
+        );
         await conn.execute(
           'INSERT INTO quota_ledger (id, user_id, delta, balance_after, kind, task_id, order_id, admin_id, reason, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
           [

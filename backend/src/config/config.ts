@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { automationEnvShape } from '../modules/automation/automation.config';
 import { limitsEnvShape } from './limits.config';
+import { creditsEnvShape } from '../modules/credits/credits.config';
 import { fromUrlEnvShape } from '../modules/media/from-url.config';
 import {
   buildPaymentsConfig,
@@ -123,6 +124,8 @@ const envSchema = z.object({
 
   // Resource limits: sockets, uploads, password hashing (config/limits.config.ts).
   ...limitsEnvShape,
+  // Credit packs, check-in and invites (modules/credits/credits.config.ts documents each).
+  ...creditsEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -11,8 +11,9 @@ export interface TestUserOverrides {
 }
 
 /**
- * Creates a user for money tests. The opening balance is recorded as an `adjust` ledger entry,
- * as an admin top-up would be, so `balance == SUM(delta)` holds for every user a test makes.
+ * Creates a user for money tests. The opening balance is recorded as an `adjust` ledger entry
+ * and lot, as an admin top-up would be, so `balance == SUM(delta) == SUM(lots)` holds for every
+ * user a test makes.
  */
 export async function createTestUser(db: Db, overrides: TestUserOverrides = {}): Promise<string> {
   const id = randomUUID();
@@ -38,9 +39,15 @@ export async function createTestUser(db: Db, overrides: TestUserOverrides = {}):
     ],
   );
   if (quota) {
+    const key = `adjust:${randomUUID()}`;
     await db.query(
       'INSERT INTO quota_ledger (id, user_id, delta, balance_after, kind, idempotency_key, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [randomUUID(), id, quota, quota, 'adjust', `adjust:${randomUUID()}`, 'test opening balance', toDbTime(now)],
+      [randomUUID(), id, quota, quota, 'adjust', key, 'test opening balance', toDbTime(now)],
+    );
+    // ...and held in one lot that lasts as long as the membership, as an admin top-up is.
+    await db.query(
+      "INSERT INTO credit_lots (id, user_id, source, ledger_key, amount, remaining, expires_at, expired_at, created_at) VALUES (?, ?, 'adjust', ?, ?, ?, NULL, NULL, ?)",
+      [randomUUID(), id, key, quota, quota, toDbTime(now)],
     );
   }
   return id;

@@ -7,6 +7,7 @@ const order = (status: Order['status']): Order => ({
   amountFen: 9900,
   channel: 'sandbox',
   planId: 'monthly',
+  item: { kind: 'membership', planId: 'monthly' },
   createdAt: '',
   paidAt: null,
   expiresAt: '',

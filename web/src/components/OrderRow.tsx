@@ -3,6 +3,15 @@ import { formatFen, formatTime } from '../format';
 import { useI18n } from '../lib/i18n';
 import { navigate } from '../lib/router';
 
+type T = ReturnType<typeof useI18n>['t'];
+
+/** What an order sold, as the merchant reads it. */
+export function itemLabel(item: Order['item'], t: T): string {
+  return item.kind === 'pack'
+    ? `${item.name} · ${t('common.credits', { n: item.credits })}`
+    : t('billing.item.membership');
+}
+
 const STATUS_BADGE: Record<Order['status'], string> = {
   paid: 'ok',
   pending: 'processing',
@@ -17,7 +26,7 @@ export function OrderRow({ order }: { order: Order }) {
   return (
     <li className="bill-row" data-testid="order-row" data-status={order.status} data-channel={order.channel}>
       <span className="bill-main">
-        <strong>{t('billing.item.membership')}</strong>
+        <strong>{itemLabel(order.item, t)}</strong>
         <span className="muted small">
           {formatTime(order.createdAt, lang)} · {t(`pay.channel.${order.channel}`)}
         </span>

@@ -17,3 +17,26 @@ export function saveToken(token: string | null): void {
     // see loadToken
   }
 }
+
+const INVITE = 'aiphoto.invite';
+
+/** An invite link (`/?invite=CODE`) is remembered until the visitor has signed in. */
+export function rememberInvite(search = window.location.search): void {
+  const code = new URLSearchParams(search).get('invite');
+  try {
+    if (code && /^[A-Za-z0-9]{4,16}$/.test(code)) window.sessionStorage.setItem(INVITE, code.toUpperCase());
+  } catch {
+    // storage disabled: the merchant can still type the code on 账单
+  }
+}
+
+/** The remembered invite code, once. */
+export function takeInvite(): string | null {
+  try {
+    const code = window.sessionStorage.getItem(INVITE);
+    window.sessionStorage.removeItem(INVITE);
+    return code;
+  } catch {
+    return null;
+  }
+}

@@ -1,14 +1,21 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
+import { CheckinCard } from '../components/CheckinCard';
+import { CreditsCard } from '../components/CreditsCard';
+import { InviteCard } from '../components/InviteCard';
 import { LedgerRow } from '../components/LedgerRow';
 import { MembershipCard } from '../components/MembershipCard';
 import { OrderRow } from '../components/OrderRow';
+import { PacksCard } from '../components/PacksCard';
 import { useI18n } from '../lib/i18n';
 import { useSignedIn } from '../lib/session-context';
 import { usePaged } from '../lib/use-paged';
 
-/** 账单 / Billing: membership and buying, my orders (with receipts) and my credit ledger. */
+/**
+ * 账单 / Billing: membership and credit packs (buying), my credits by lot with their ends, the
+ * daily check-in, invites, my orders (with receipts) and my credit ledger.
+ */
 export function BillingPage() {
-  const { api } = useSignedIn();
+  const { api, refreshMe } = useSignedIn();
   const { t, errorText } = useI18n();
   const orders = usePaged(
     useCallback((page: number) => api.myOrders(page, 10), [api]),
@@ -18,11 +25,21 @@ export function BillingPage() {
     useCallback((page: number) => api.myLedger(page, 20), [api]),
     errorText,
   );
+  // Bumped after anything that moves credits, so the lots are read again.
+  const [version, setVersion] = useState(0);
+  const changed = () => {
+    setVersion((v) => v + 1);
+    return Promise.all([orders.reload(), ledger.reload(), refreshMe()]);
+  };
 
   return (
     <section className="stack" data-testid="billing">
       <h1>{t('billing.title')}</h1>
-      <MembershipCard onPaid={() => Promise.all([orders.reload(), ledger.reload()])} />
+      <MembershipCard onPaid={changed} />
+      <CheckinCard onGranted={() => void changed()} />
+      <CreditsCard version={version} />
+      <PacksCard onPaid={changed} />
+      <InviteCard />
       <section className="card" data-testid="orders">
         <h2>{t('billing.orders')}</h2>
         {orders.error && <p className="error">{orders.error}</p>}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Receipt } from '../api';
+import { itemLabel } from '../components/OrderRow';
 import { formatFen, formatTime } from '../format';
 import { useI18n } from '../lib/i18n';
 import { navigate } from '../lib/router';
@@ -17,7 +18,7 @@ export function ReceiptPage({ id }: { id: string }) {
 
   const rows: Array<[string, string]> = receipt
     ? [
-        [t('receipt.item'), t(`billing.item.${receipt.item.kind}`)],
+        [t('receipt.item'), itemLabel(receipt.item, t)],
         [t('receipt.amount'), formatFen(receipt.amountFen)],
         [t('receipt.status'), t(`order.${receipt.status}`)],
         [t('receipt.channel'), t(`pay.channel.${receipt.channel}`)],

@@ -9,6 +9,10 @@ import { inspectSchema, type SchemaSummary } from '../../testing/schema-inspecto
 const EXPECTED_TABLES = [
   'admin_users',
   'api_keys',
+  'credit_allocations',
+  'credit_lots',
+  'credit_packs',
+  'invite_rewards',
   'orders',
   'outbox',
   'quota_ledger',
@@ -52,6 +56,10 @@ describe('migrations create the same schema on SQLite and MySQL', () => {
     expect(summaries.sqlite!.uniques).toEqual(summaries.mysql!.uniques);
     const u = summaries.mysql!.uniques;
     expect(u.quota_ledger).toContain('idempotency_key');
+    expect(u.credit_lots).toContain('ledger_key');
+    expect(u.credit_allocations).toContain('task_id,lot_id');
+    expect(u.invite_rewards).toEqual(expect.arrayContaining(['invitee_id', 'invitee_phone']));
+    expect(u.users).toContain('invite_code');
     expect(u.orders).toEqual(expect.arrayContaining(['out_trade_no', 'transaction_id']));
     expect(u.users).toContain('phone');
     expect(u.tasks).toContain('user_id,client_key');

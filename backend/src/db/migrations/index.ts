@@ -5,6 +5,7 @@ import { WebhookDeliveries1732230300000 } from './1732230300000-webhook-deliveri
 import { WebhookEndpointsApiKey1732230400000 } from './1732230400000-webhook-endpoints-api-key';
 import { TaskTypes1732230500000 } from './1732230500000-task-types';
 import { TaskListIndex1732230600000 } from './1732230600000-task-list-index';
+import { CreditLots1732230610000 } from './1732230610000-credit-lots';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   WebhookEndpointsApiKey1732230400000,
   TaskTypes1732230500000,
   TaskListIndex1732230600000,
+  CreditLots1732230610000,
 ];

@@ -14,8 +14,6 @@ export const MyOrdersPage = z
 export const Receipt = OrderView.extend({
   outTradeNo: z.string(),
   transactionId: z.string().nullable(),
-  /** What was bought, as the merchant's records name it. */
-  item: z.object({ kind: z.enum(['membership', 'pack']), id: z.string() }),
 }).openapi('Receipt');
 
 /** Where a ledger row came from, so the portal can name it and link it. */

@@ -61,7 +61,6 @@ export class BillingService {
       ...this.payments.view(o),
       outTradeNo: o.out_trade_no,
       transactionId: o.transaction_id,
-      item: { kind: o.plan_id.startsWith('pack:') ? 'pack' : 'membership', id: o.plan_id.replace(/^pack:/, '') },
     };
   }
 

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError, PaymentRequiredError, ValidationError } from '../../errors/app-error';
-import { fromDbTime } from '../../db/time';
+import { fromDbTime, isoOrNull } from '../../db/time';
 import { inTransaction, type Db } from '../../db/transaction';
+import { isDue, lotExpiry, type LotSource } from './credit-lots.repository';
 import { LedgerRepository, type LedgerRow } from './ledger.repository';
+import { LotBook } from './lot-book';
 
 export type Clock = () => Date;
 
@@ -25,7 +27,33 @@ export interface InvariantReport {
   ok: boolean;
   balance: number;
   ledgerSum: number;
+  lotsSum: number;
   problems: string[];
+}
+
+/** A keyed grant of credits outside the membership purchase: packs, check-ins, invite rewards. */
+export interface CreditGrant {
+  userId: string;
+  /** The ledger key; a second grant with it changes nothing. */
+  key: string;
+  credits: number;
+  source: Exclude<LotSource, 'membership' | 'refund' | 'opening'>;
+  /** When these credits expire; null: with the membership. */
+  expiresAt: Date | null;
+  orderId?: string | null;
+  reason?: string | null;
+}
+
+/** A lot as the merchant sees it: what is left and when it ends. */
+export interface CreditLotView {
+  id: string;
+  source: LotSource;
+  amount: number;
+  remaining: number;
+  /** The lot's own end; null for membership credits, which end with the membership. */
+  expiresAt: string | null;
+  withMembership: boolean;
+  createdAt: string;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -36,11 +64,15 @@ const DAY_MS = 24 * 3600 * 1000;
  * operation (`refund:<taskId>`, `grant:<orderId>`, …) happens at most once.
  */
 export class LedgerService {
+  private readonly book: LotBook;
+
   constructor(
     private readonly ds: DataSource,
     private readonly repo = new LedgerRepository(),
     private readonly clock: Clock = () => new Date(),
-  ) {}
+  ) {
+    this.book = new LotBook(repo);
+  }
 
   /**
    * Takes `n` credits for `taskIds` inside the caller's transaction (the tasks module commits
@@ -54,8 +86,21 @@ export class LedgerService {
     }
     const now = this.clock();
     if (!(await this.repo.takeCredits(tx, userId, n, now))) throw await this.whyNotReserved(tx, userId, now);
-    const balance = (await this.repo.balance(tx, userId))?.quota_remaining ?? 0;
+    // The conditional decrement holds the user's row lock from here on: the lots are stable.
+    const user = await this.repo.balance(tx, userId);
     const share = n / taskIds.length;
+    const writtenOff = await this.book.spend(
+      tx,
+      {
+        userId,
+        taskIds,
+        share,
+        membershipEnd: fromDbTime(user?.quota_expire_at),
+        balanceBefore: (user?.quota_remaining ?? 0) + n,
+      },
+      now,
+    );
+    const balance = (user?.quota_remaining ?? 0) - writtenOff;
     await this.repo.insert(
       tx,
       taskIds.map((taskId, i) => ({
@@ -100,7 +145,10 @@ export class LedgerService {
       { userId, taskId, kind: 'refund', delta: amount, balanceAfter: balance + amount, key: `refund:${taskId}` },
       now,
     );
-    if (inserted) await this.repo.addCredits(tx, userId, amount);
+    if (inserted) {
+      await this.repo.addCredits(tx, userId, amount);
+      await this.book.giveBack(tx, userId, taskId, amount, now);
+    }
     return inserted;
   }
 
@@ -127,7 +175,82 @@ export class LedgerService {
     );
     if (!inserted) return { granted: false, balanceAfter: user.quota_remaining, quotaExpireAt: current };
     await this.repo.setMembership(tx, userId, credits, true, expireAt);
+    // Membership credits last as long as the membership: renewals carry them along.
+    await this.book.open(
+      tx,
+      { userId, source: 'membership', key: `grant:${orderId}`, amount: credits, expiresAt: null },
+      now,
+    );
     return { granted: true, balanceAfter, quotaExpireAt: expireAt };
+  }
+
+  /**
+   * A keyed grant beside the membership (a credit pack, a check-in, an invite reward): one
+   * ledger row and one lot with its expiry, at most once per key. False when the key existed.
+   */
+  async grantCredits(tx: Db, g: CreditGrant): Promise<boolean> {
+    const now = this.clock();
+    if (!(await this.repo.lockUser(tx, g.userId, now))) throw new NotFoundError('User not found');
+    const balance = (await this.repo.balance(tx, g.userId))?.quota_remaining ?? 0;
+    const inserted = await this.repo.insertOnce(
+      tx,
+      {
+        userId: g.userId,
+        kind: 'grant',
+        delta: g.credits,
+        balanceAfter: balance + g.credits,
+        key: g.key,
+        orderId: g.orderId ?? null,
+        reason: g.reason ?? null,
+      },
+      now,
+    );
+    if (!inserted) return false;
+    await this.repo.addCredits(tx, g.userId, g.credits);
+    await this.book.open(
+      tx,
+      { userId: g.userId, source: g.source, key: g.key, amount: g.credits, expiresAt: g.expiresAt },
+      now,
+    );
+    return true;
+  }
+
+  /** Writes off every lot past its own expiry (periodic; reserve also does it for its user). */
+  async expireDueLots(batch = 200): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const now = this.clock();
+      const users = await this.book.lots.usersWithDueLots(this.ds.manager, now, batch);
+      for (const userId of users) {
+        total += await inTransaction(this.ds, async (tx) => {
+          if (!(await this.repo.lockUser(tx, userId, now))) return 0;
+          const due = (await this.book.lots.open(tx, userId)).filter((l) => isDue(l, now));
+          const balance = (await this.repo.balance(tx, userId))?.quota_remaining ?? 0;
+          return (await this.book.writeOff(tx, userId, due, balance, now)) > 0 ? due.length : 0;
+        });
+      }
+      if (users.length < batch) return total;
+    }
+  }
+
+  /** The user's lots that still hold credits, soonest end first. */
+  async creditLots(userId: string): Promise<CreditLotView[]> {
+    const user = await this.repo.balance(this.ds.manager, userId);
+    const end = fromDbTime(user?.quota_expire_at);
+    const lots = await this.book.lots.open(this.ds.manager, userId);
+    return lots
+      .map((l) => ({
+        id: l.id,
+        source: l.source,
+        amount: l.amount,
+        remaining: l.remaining,
+        expiresAt: isoOrNull(l.expires_at),
+        withMembership: l.expires_at === null,
+        createdAt: fromDbTime(l.created_at)!.toISOString(),
+        sortKey: lotExpiry(l, end)?.getTime() ?? Number.POSITIVE_INFINITY,
+      }))
+      .sort((a, b) => a.sortKey - b.sortKey)
+      .map(({ sortKey: _s, ...view }) => view);
   }
 
   /**
@@ -139,31 +262,32 @@ export class LedgerService {
     return this.expireLocked(tx, userId, this.clock());
   }
 
+  /**
+   * The membership's own credits (its grants, check-ins, admin top-ups, refunds made while no
+   * lot could take them back) end with it; pack and invite credits keep their own expiry.
+   */
   private async expireLocked(tx: Db, userId: string, now: Date): Promise<boolean> {
     if (!(await this.repo.lockExpiredMember(tx, userId, now))) return false;
     const user = await this.repo.balance(tx, userId);
     if (!user) return false;
     const expireAt = fromDbTime(user.quota_expire_at)?.toISOString() ?? 'none';
+    const tied = (await this.book.lots.open(tx, userId)).filter((l) => l.expires_at === null);
+    const amount = tied.reduce((sum, l) => sum + l.remaining, 0);
     const inserted = await this.repo.insertOnce(
       tx,
       {
         userId,
         kind: 'expire',
-        delta: -user.quota_remaining,
-        balanceAfter: 0,
+        delta: -amount,
+        balanceAfter: user.quota_remaining - amount,
         key: `expire:${userId}:${expireAt}`,
         reason: 'membership expired',
       },
       now,
     );
+    if (inserted) for (const lot of tied) await this.book.lots.writeOff(tx, lot.id, now);
     // A key that exists means this period was already closed; still clear the flag it left.
-    await this.repo.setMembership(
-      tx,
-      userId,
-      inserted ? -user.quota_remaining : 0,
-      false,
-      fromDbTime(user.quota_expire_at),
-    );
+    await this.repo.setMembership(tx, userId, inserted ? -amount : 0, false, fromDbTime(user.quota_expire_at));
     return inserted;
   }
 
@@ -183,6 +307,10 @@ export class LedgerService {
         now,
       );
       await this.repo.addCredits(tx, userId, delta);
+      // A top-up lasts as long as the membership; a deduction takes the soonest-expiring credits.
+      if (delta > 0) await this.book.open(tx, { userId, source: 'adjust', key, amount: delta, expiresAt: null }, now);
+      else
+        await this.book.deduct(tx, userId, -delta, fromDbTime((await this.repo.balance(tx, userId))?.quota_expire_at));
       const row = await this.repo.findByKey(tx, key);
       if (!row) throw new Error('ledger row vanished inside its own transaction');
       return row;
@@ -193,16 +321,21 @@ export class LedgerService {
     return this.repo.listForUser(this.ds.manager, userId, limit, offset);
   }
 
-  /** Test and ops helper: balance equals the sum of the ledger and nothing is negative. */
+  /**
+   * Test and ops helper: the balance equals the sum of the ledger and the sum of the lots, and
+   * nothing is negative.
+   */
   async checkInvariant(userId: string, db: Db = this.ds.manager): Promise<InvariantReport> {
     const user = await this.repo.balance(db, userId);
     const { sum, negativeBalances } = await this.repo.sumForUser(db, userId);
+    const lotsSum = await this.book.lots.sumRemaining(db, userId);
     const balance = user?.quota_remaining ?? 0;
     const problems: string[] = [];
     if (!user) problems.push('user not found');
     if (balance !== sum) problems.push(`balance ${balance} != ledger sum ${sum}`);
+    if (balance !== lotsSum) problems.push(`balance ${balance} != lots sum ${lotsSum}`);
     if (balance < 0) problems.push(`negative balance ${balance}`);
     if (negativeBalances) problems.push(`${negativeBalances} ledger rows with a negative balance_after`);
-    return { ok: problems.length === 0, balance, ledgerSum: sum, problems };
+    return { ok: problems.length === 0, balance, ledgerSum: sum, lotsSum, problems };
   }
 }

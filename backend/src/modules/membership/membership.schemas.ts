@@ -51,6 +51,12 @@ export const OrderView = z
     amountFen: z.number().int(),
     channel: ChannelSchema,
     planId: z.string(),
+    item: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('membership'), planId: z.string() }),
+        z.object({ kind: z.literal('pack'), packId: z.string(), name: z.string(), credits: z.number().int() }),
+      ])
+      .openapi('OrderItem'),
     createdAt: z.string(),
     paidAt: z.string().nullable(),
     expiresAt: z.string(),

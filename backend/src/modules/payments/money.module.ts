@@ -5,6 +5,12 @@ import { PollingLoop } from '../../infra/polling-loop';
 import { AdminUsersRepository } from '../admin-users/admin-users.repository';
 import { adminUsersRoutes } from '../admin-users/admin-users.routes';
 import { billingRoutes } from '../billing/billing.routes';
+import { CheckinService } from '../credits/checkin.service';
+import { CreditPacksRepository } from '../credits/credit-packs.repository';
+import { CreditPacksService } from '../credits/credit-packs.service';
+import { creditsRoutes } from '../credits/credits.routes';
+import { InvitesRepository } from '../credits/invites.repository';
+import { InvitesService } from '../credits/invites.service';
 import { BillingService } from '../billing/billing.service';
 import type { ApiKeyResolver } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
@@ -40,16 +46,39 @@ export function createMoney(
 ): Money {
   const ledger = new LedgerService(ctx.db, new LedgerRepository());
   // The settings module owns the tunable plan values (env defaults, overridden by the console).
-  const plans = new PlansService(deps.settings ?? new SettingsService(ctx.db, ctx.config));
+  const settings = deps.settings ?? new SettingsService(ctx.db, ctx.config);
+  const plans = new PlansService(settings);
   const membership = new MembershipService(ctx.db, deps.users, ledger, ctx.logger);
   const orders = new OrdersRepository();
   const channels = createChannels(ctx.config);
   const payments = new PaymentsService(ctx.db, ctx.config, orders, plans, ledger, channels, ctx.logger);
+  // Credits beside the membership: packs and invite rewards are granted when an order settles.
+  const packs = new CreditPacksService(
+    ctx.db,
+    new CreditPacksRepository(),
+    payments,
+    ledger,
+    deps.users,
+    settings,
+    ctx.logger,
+  );
+  const invites = new InvitesService(
+    ctx.db,
+    new InvitesRepository(),
+    ledger,
+    deps.users,
+    orders,
+    payments,
+    settings,
+    ctx.logger,
+  );
+  const checkin = new CheckinService(ctx.db, ledger, deps.users, settings);
 
   const router = Router();
   router.use(
     membershipRoutes(ctx, { jwt: deps.jwt, apiKeys: deps.apiKeys, membership, plans, payments }),
     paymentsRoutes(ctx, payments, new Map([...channels])),
+    creditsRoutes(ctx, { jwt: deps.jwt, apiKeys: deps.apiKeys, packs, checkin, invites, ledger, membership }),
     billingRoutes(ctx, {
       jwt: deps.jwt,
       apiKeys: deps.apiKeys,
@@ -61,13 +90,14 @@ export function createMoney(
   const module: AppModule = {
     name: 'money',
     router,
-    start: () => {
+    start: async () => {
+      await packs.seed(ctx.config.raw.CREDIT_PACKS);
       const { sweepIntervalSeconds, membershipSweepIntervalSeconds } = ctx.config.payments;
       // Never two passes at once; shutdown waits for the pass in flight.
       const sweeps = [
         new PollingLoop(() => payments.sweepPending(), sweepIntervalSeconds * 1000, ctx.logger, 'pending orders sweep'),
         new PollingLoop(
-          () => membership.sweepExpired(),
+          async () => ({ lapsed: await membership.sweepExpired(), lots: await ledger.expireDueLots() }),
           membershipSweepIntervalSeconds * 1000,
           ctx.logger,
           'lapsed memberships sweep',

@@ -17,6 +17,10 @@ export interface OrderRow {
   created_at: string;
   paid_at: string | null;
   updated_at: string;
+  /** A credit pack order: the pack, its name and credits as sold (null for the membership). */
+  pack_id: string | null;
+  item_name: string | null;
+  credits: number | null;
 }
 
 export interface OrderFilter {
@@ -27,20 +31,50 @@ export interface OrderFilter {
   to?: Date;
 }
 
-const normalize = (r: OrderRow): OrderRow => ({ ...r, amount_fen: Number(r.amount_fen) });
+const normalize = (r: OrderRow): OrderRow => ({
+  ...r,
+  amount_fen: Number(r.amount_fen),
+  credits: r.credits === null || r.credits === undefined ? null : Number(r.credits),
+});
+
+/** What an order sells beside the plan id: a credit pack, fixed when the order is made. */
+export interface OrderPack {
+  id: string;
+  name: string;
+  credits: number;
+}
 
 /** Queries on `orders`; merchant-facing reads are always scoped by user id. */
 export class OrdersRepository {
   async create(
     db: Db,
-    o: { userId: string; planId: string; amountFen: number; channel: ChannelName; outTradeNo: string },
+    o: {
+      userId: string;
+      planId: string;
+      amountFen: number;
+      channel: ChannelName;
+      outTradeNo: string;
+      pack?: OrderPack | null;
+    },
     now: Date,
   ): Promise<OrderRow> {
     const id = randomUUID();
     const t = toDbTime(now);
     await db.query(
-      "INSERT INTO orders (id, user_id, plan_id, amount_fen, channel, status, out_trade_no, transaction_id, created_at, paid_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, NULL, ?, NULL, ?)",
-      [id, o.userId, o.planId, o.amountFen, o.channel, o.outTradeNo, t, t],
+      "INSERT INTO orders (id, user_id, plan_id, amount_fen, channel, status, out_trade_no, transaction_id, created_at, paid_at, updated_at, pack_id, item_name, credits) VALUES (?, ?, ?, ?, ?, 'pending', ?, NULL, ?, NULL, ?, ?, ?, ?)",
+      [
+        id,
+        o.userId,
+        o.planId,
+        o.amountFen,
+        o.channel,
+        o.outTradeNo,
+        t,
+        t,
+        o.pack?.id ?? null,
+        o.pack?.name ?? null,
+        o.pack?.credits ?? null,
+      ],
     );
     return (await this.findById(db, id))!;
   }
@@ -85,6 +119,16 @@ export class OrdersRepository {
         from,
       ])) === 1
     );
+  }
+
+  /** How many paid orders the user has (read inside the settling transaction). */
+  async paidCount(db: Db, userId: string): Promise<number> {
+    const [r] = await rows<{ n: number | string }>(
+      db,
+      "SELECT COUNT(*) AS n FROM orders WHERE user_id = ? AND status = 'paid'",
+      [userId],
+    );
+    return Number(r?.n ?? 0);
   }
 
   /** Pending orders created before `olderThan`, oldest first. */

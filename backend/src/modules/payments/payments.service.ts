@@ -14,7 +14,8 @@ import {
   type NotifyRequest,
   type PaymentChannel,
 } from './channels/payment-channel';
-import type { OrderRow, OrdersRepository } from './orders.repository';
+import type { Db } from '../../db/transaction';
+import type { OrderPack, OrderRow, OrdersRepository } from './orders.repository';
 import type { ChannelName, PayScene } from './payments.config';
 
 export interface OrderView {
@@ -23,14 +24,24 @@ export interface OrderView {
   amountFen: number;
   channel: ChannelName;
   planId: string;
+  /** What was bought: the membership plan, or a credit pack with its name and credits. */
+  item: { kind: 'membership'; planId: string } | { kind: 'pack'; packId: string; name: string; credits: number };
   createdAt: string;
   paidAt: string | null;
   /** Until when the payer may pay (the channel's time_expire). */
   expiresAt: string;
 }
 
+/**
+ * Runs inside the transaction that marks an order paid, after the membership grant: what else
+ * paying means (a credit pack's credits, an invite reward). It must be keyed like every grant.
+ */
+export type PaidOrderHook = (tx: Db, order: OrderRow) => Promise<void>;
+
 export interface PurchaseInput {
   planId?: string;
+  /** Buy this credit pack instead of the membership. */
+  pack?: OrderPack & { priceFen: number };
   channel: ChannelName;
   /** Default: the channel's first scene. */
   scene?: PayScene;
@@ -50,6 +61,10 @@ export function toOrderView(o: OrderRow, payTimeoutSeconds: number): OrderView {
     amountFen: o.amount_fen,
     channel: o.channel,
     planId: o.plan_id,
+    item:
+      o.pack_id !== null && o.pack_id !== undefined
+        ? { kind: 'pack', packId: o.pack_id, name: o.item_name ?? '', credits: o.credits ?? 0 }
+        : { kind: 'membership', planId: o.plan_id },
     createdAt,
     paidAt: isoOrNull(o.paid_at),
     expiresAt: new Date(Date.parse(createdAt) + payTimeoutSeconds * 1000).toISOString(),
@@ -72,6 +87,13 @@ export class PaymentsService {
     private readonly clock: Clock = () => new Date(),
   ) {}
 
+  private readonly paidHooks: PaidOrderHook[] = [];
+
+  /** Adds what paying an order also does (credits module: packs, invite rewards). */
+  onPaid(hook: PaidOrderHook): void {
+    this.paidHooks.push(hook);
+  }
+
   /** The channels the portal may offer, each with its scenes. */
   enabledChannels(): Array<{ channel: ChannelName; scenes: PayScene[] }> {
     return [...this.channels.values()].map((c) => ({ channel: c.name, scenes: [...c.scenes] }));
@@ -92,21 +114,31 @@ export class PaymentsService {
     if (!scene || !channel.scenes.includes(scene))
       throw new AppError(400, 'SCENE_NOT_ENABLED', `"${input.channel}" does not offer the scene "${input.scene}"`);
     if (scene === 'jsapi' && !input.openid) throw new ValidationError('openid: required for the jsapi scene');
-    const plan = await this.plans.find(input.planId);
-    if (!plan) throw new ValidationError(`Unknown plan "${input.planId}"`);
+    const plan = input.pack ? null : await this.plans.find(input.planId);
+    if (!input.pack && !plan) throw new ValidationError(`Unknown plan "${input.planId}"`);
+    const item = input.pack
+      ? { planId: 'pack', amountFen: input.pack.priceFen, name: input.pack.name }
+      : { planId: plan!.id, amountFen: plan!.priceFen, name: plan!.name };
     const now = this.clock();
     const outTradeNo = `AP${now.getTime()}${randomBytes(6).toString('hex')}`;
     const order = await this.orders.create(
       this.ds.manager,
-      { userId, planId: plan.id, amountFen: plan.priceFen, channel: channel.name, outTradeNo },
+      {
+        userId,
+        planId: item.planId,
+        amountFen: item.amountFen,
+        channel: channel.name,
+        outTradeNo,
+        pack: input.pack ? { id: input.pack.id, name: input.pack.name, credits: input.pack.credits } : null,
+      },
       now,
     );
     const { returnUrl, payTimeoutSeconds } = this.config.payments;
     try {
       const payParams = await channel.createPayment({
         outTradeNo,
-        amountFen: plan.priceFen,
-        description: `AI Photo ${plan.name}`,
+        amountFen: item.amountFen,
+        description: `AI Photo ${item.name}`,
         notifyUrl: `${this.config.http.publicBaseUrl.replace(/\/$/, '')}/api/v1/payments/${channel.name}/notify`,
         expiresAt: new Date(now.getTime() + payTimeoutSeconds * 1000),
         scene,
@@ -198,20 +230,22 @@ export class PaymentsService {
       );
     }
     if (payment.state !== 'paid') return 'not_paid';
-    const plan = await this.plans.find(order.plan_id);
-    if (!plan) throw new NotifyRejectedError(`order ${order.id} has unknown plan ${order.plan_id}`);
+    const plan = order.pack_id ? null : await this.plans.find(order.plan_id);
+    if (!order.pack_id && !plan) throw new NotifyRejectedError(`order ${order.id} has unknown plan ${order.plan_id}`);
     try {
       return await inTransaction(this.ds, async (tx) => {
         if (!(await this.orders.markPaid(tx, order.id, payment.transactionId, this.clock())))
           return 'already_paid' as const;
-        await this.ledger.grant(tx, {
-          orderId: order.id,
-          userId: order.user_id,
-          credits: plan.credits,
-          days: plan.days,
-        });
+        if (plan)
+          await this.ledger.grant(tx, {
+            orderId: order.id,
+            userId: order.user_id,
+            credits: plan.credits,
+            days: plan.days,
+          });
+        for (const hook of this.paidHooks) await hook(tx, order);
         this.logger.info(
-          { orderId: order.id, userId: order.user_id, credits: plan.credits },
+          { orderId: order.id, userId: order.user_id, credits: plan?.credits ?? order.credits },
           'order paid, credits granted',
         );
         return 'settled' as const;

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { AppConfig } from '../../config/config';
 import { toDbTime } from '../../db/time';
-import { execute, inTransaction, rows } from '../../db/transaction';
+import { execute, inTransaction, rows, type Db } from '../../db/transaction';
 import { NotFoundError, ValidationError } from '../../errors/app-error';
 
 /** One runtime-tunable value: its env default and the rule a new value must follow. */
@@ -13,10 +13,12 @@ interface SettingDefinition {
 }
 
 const positive = z.coerce.number().int().positive();
+const nonNegative = z.coerce.number().int().min(0);
 
 /**
  * The settings an admin may change at runtime (the `settings` table overrides the env defaults).
- * The membership plan reads `plan.*` on every purchase (task deadlines live in `task_types`).
+ * The membership plan reads `plan.*` on every purchase (task deadlines live in `task_types`);
+ * packs, check-ins and invite rewards read theirs when they grant.
  */
 export const SETTINGS = {
   'plan.monthly_quota': {
@@ -43,6 +45,36 @@ export const SETTINGS = {
     description: 'Login codes sent in 24 hours across all numbers; above it sending pauses (SMS pumping guard)',
     schema: positive.max(10_000_000),
     fallback: (c) => c.sms.dailyBudget,
+  },
+  'pack.valid_days': {
+    description: 'Days the credits of a credit pack stay usable after payment',
+    schema: positive.max(3660),
+    fallback: (c) => c.raw.CREDIT_PACK_VALID_DAYS,
+  },
+  'checkin.credits': {
+    description: 'Credits of one daily check-in (members only; 0 turns check-in off)',
+    schema: nonNegative.max(1000),
+    fallback: (c) => c.raw.CHECKIN_CREDITS,
+  },
+  'invite.inviter_credits': {
+    description: "Credits for the inviter when an invitee's first order is paid",
+    schema: nonNegative.max(100_000),
+    fallback: (c) => c.raw.INVITE_INVITER_CREDITS,
+  },
+  'invite.invitee_credits': {
+    description: 'Credits for the invitee when their first order is paid',
+    schema: nonNegative.max(100_000),
+    fallback: (c) => c.raw.INVITE_INVITEE_CREDITS,
+  },
+  'invite.valid_days': {
+    description: 'Days invite rewards stay usable',
+    schema: positive.max(3660),
+    fallback: (c) => c.raw.INVITE_CREDIT_VALID_DAYS,
+  },
+  'invite.max_rewards': {
+    description: 'Invite rewards one inviter can earn at most',
+    schema: nonNegative.max(100_000),
+    fallback: (c) => c.raw.INVITE_MAX_REWARDS,
   },
 } satisfies Record<string, SettingDefinition>;
 
@@ -86,8 +118,12 @@ export class SettingsService {
     return (Object.keys(SETTINGS) as SettingKey[]).map((key) => this.view(key, stored.get(key)));
   }
 
-  async get(key: SettingKey): Promise<number> {
-    const found = await rows<{ value: string }>(this.ds.manager, 'SELECT `value` FROM settings WHERE `key` = ?', [key]);
+  /**
+   * One value. Code running inside a transaction passes its handle: on SQLite a read through the
+   * data source would wait for that very transaction to end.
+   */
+  async get(key: SettingKey, db: Db = this.ds.manager): Promise<number> {
+    const found = await rows<{ value: string }>(db, 'SELECT `value` FROM settings WHERE `key` = ?', [key]);
     return this.view(key, found[0]?.value).value;
   }
 

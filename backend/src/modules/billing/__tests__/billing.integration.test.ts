@@ -57,7 +57,7 @@ describe.each(drivers)("the merchant's own orders and ledger on %s", (driver) =>
       outTradeNo: newer.outTradeNo,
       transactionId: `4200${newer.outTradeNo}`,
       paidAt: expect.any(String),
-      item: { kind: 'membership', id: 'monthly' },
+      item: { kind: 'membership', planId: 'monthly' },
     });
     const refused = await get(me, `/api/v1/me/orders/${theirs.id}`).expect(404);
     expect(refused.body.error.code).toBe('ORDER_NOT_FOUND');

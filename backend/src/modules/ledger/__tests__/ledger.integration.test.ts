@@ -29,7 +29,7 @@ describe.each(drivers)('ledger on %s', (driver) => {
     expect(ok).toHaveLength(10);
     expect(new Set(refused.map((r) => (r.reason as { code?: string }).code))).toEqual(new Set(['QUOTA_EXHAUSTED']));
     const report = await ledger.checkInvariant(userId);
-    expect(report).toEqual({ ok: true, balance: 0, ledgerSum: 0, problems: [] });
+    expect(report).toEqual({ ok: true, balance: 0, ledgerSum: 0, lotsSum: 0, problems: [] });
   });
 
   it('refunds once when 200 refunds of one task arrive in parallel', async () => {

@@ -189,6 +189,7 @@ describe.each(drivers)('payment notifies on %s', (driver) => {
       amountFen: 9900,
       channel: 'wechat',
       planId: 'monthly',
+      item: { kind: 'membership', planId: 'monthly' },
       createdAt: expect.any(String),
       paidAt: null,
       expiresAt: new Date(Date.parse(mine.body.createdAt) + 900_000).toISOString(),

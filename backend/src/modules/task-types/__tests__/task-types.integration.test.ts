@@ -367,5 +367,5 @@ describe.each(drivers)('the task-types migration on %s', (driver) => {
       await ds.destroy();
       await empty.drop();
     }
-  });
+  }, 30_000);
 });
