@@ -27,6 +27,8 @@ export interface SandboxContext {
   cos: CosSettings;
   keys: SandboxKeys;
   runninghub: RunningHubSettings;
+  /** The clock RunningHub runs move on (ms since the epoch); tests move it instead of waiting. */
+  now: () => number;
   /** Base URL others reach the sandbox at (no trailing slash), known once listening. */
   publicUrl: () => string;
   calls: CallCounter;

@@ -35,6 +35,8 @@ export interface SandboxOptions {
   publicUrl?: string;
   /** `pixels` (default) or `precomputed` CI results (see `CiMode`). */
   ciMode?: CiMode;
+  /** The clock of RunningHub runs (QUEUED → RUNNING → settled); default `Date.now`. */
+  now?: () => number;
 }
 
 export interface Sandbox {
@@ -56,6 +58,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     cos: options.cos,
     keys: options.keys ?? loadOrCreateSandboxKeys(dataDir),
     runninghub: { queueMs: 2000, runMs: 8000, ...options.runninghub },
+    now: options.now ?? Date.now,
     publicUrl: () => publicUrl,
     calls: new CallCounter(),
     ciScript: new OutcomeScript<CiOutcome>(),

@@ -5,6 +5,7 @@ import { rssMiB, treeCpuSeconds } from '../bench/proc';
 import { loadCases } from '../bench/registry';
 import { withFreshIds } from '../bench/statements';
 import { renderTable } from '../bench/table';
+import { waitFor } from '../../jest/wait-for';
 
 describe('bench tools', () => {
   it('finds every case file with a default export, ordered by phase order', async () => {
@@ -89,7 +90,11 @@ describe('bench tools', () => {
     );
     const pid = child.pid as number;
     try {
-      while (treeCpuSeconds(pid) < 0.5) await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitFor(
+        () => treeCpuSeconds(pid),
+        (seconds) => seconds >= 0.5,
+        { timeoutMs: 45_000, what: 'the tree CPU' },
+      );
       expect(rssMiB(pid)).toBeGreaterThan(5);
       expect(rssMiB(2 ** 22 + 7)).toBe(0);
     } finally {

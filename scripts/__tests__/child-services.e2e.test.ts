@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startBackendProcess } from '../backend-process';
 import { startSandboxProcess, type SandboxProcess } from '../sandbox-process';
+import { waitFor } from '../../jest/wait-for';
 
 const alive = (pid: number): boolean => {
   try {
@@ -18,10 +19,6 @@ const alive = (pid: number): boolean => {
     return false;
   }
 };
-
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 100));
-}
 
 describe('sandbox process', () => {
   let dataDir: string;
@@ -74,7 +71,7 @@ describe('sandbox process', () => {
     try {
       expect((await fetch(`${started.url}/sandbox/health`)).status).toBe(200);
       launcher.kill('SIGKILL');
-      await until(() => !alive(started.pid));
+      await waitFor(() => !alive(started.pid), { timeoutMs: 30_000, what: 'the orphaned sandbox to exit' });
     } finally {
       if (alive(started.pid)) process.kill(started.pid, 'SIGKILL');
       launcher.kill('SIGKILL');

@@ -11,10 +11,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import WebSocket from 'ws';
 import { createEmptyDatabase } from '../../backend/src/testing/test-db';
-import { eventually } from '../../backend/src/testing/fake-n8n';
 import { signMessage } from '../../backend/src/modules/n8n/signed-message';
 import { adminLogin, buildArtifacts, startStack, type Stack } from '../stack';
 import { payMembership, signInMerchant, type Merchant } from '../stack-client';
+import { waitFor } from '../../jest/wait-for';
 
 jest.setTimeout(120_000);
 
@@ -82,10 +82,10 @@ async function upload(s: Session, image: Buffer): Promise<string> {
 }
 
 async function finished(s: Session, taskId: string, timeoutMs = 90_000) {
-  const res = await eventually(
+  const res = await waitFor(
     () => call('GET', `/api/v1/tasks/${taskId}`, s.token),
     (r) => ['done', 'failed', 'canceled'].includes(r.body.status),
-    timeoutMs,
+    { timeoutMs, what: `task ${taskId} to finish` },
   );
   return res.body;
 }
@@ -152,7 +152,7 @@ describe('the merchant loop against the real n8n', () => {
     const ws = new WebSocket(`${stack.backend.url.replace('http', 'ws')}/ws?token=${merchant.token}`);
     const events: Array<{ taskId?: string; status?: string }> = [];
     ws.on('message', (data) => events.push(JSON.parse(String(data))));
-    await eventually(
+    await waitFor(
       () => events,
       (e) => e.some((m) => (m as { type?: string }).type === 'ready'),
     );
@@ -171,7 +171,7 @@ describe('the merchant loop against the real n8n', () => {
     expect(Math.min(...corner)).toBeGreaterThanOrEqual(245);
     expect(data[centre]).toBeGreaterThan(150); // the red garment survives
     expect(data[centre + 1]).toBeLessThan(90);
-    await eventually(
+    await waitFor(
       () => events,
       (e) => e.some((m) => m.taskId === task.id && m.status === 'done'),
     );
@@ -284,7 +284,7 @@ describe('under pressure and failure', () => {
     const created = await call('POST', '/api/v1/tasks', s.token, { type: 'basic_clean', inputKey: key });
     expect(created.status).toBe(201);
     const id = created.body.tasks[0].id;
-    await eventually(
+    await waitFor(
       () =>
         stack.backend.ctx.db.query('SELECT attempts FROM outbox WHERE payload LIKE ?', [`%${id}%`]) as Promise<
           Array<{ attempts: number }>
@@ -317,7 +317,7 @@ describe('under pressure and failure', () => {
         params: { scene: 'street', category: 'coat' },
       });
       const id = created.body.tasks[0].id;
-      await eventually(
+      await waitFor(
         () => call('GET', `/api/v1/tasks/${id}`, s.token),
         (r) => r.body.status === 'processing',
       );

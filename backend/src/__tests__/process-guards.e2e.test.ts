@@ -1,4 +1,4 @@
-import { waitFor } from '../modules/progress/__tests__/ws-test-client';
+import { waitFor } from '../../../jest/wait-for';
 import { FAULT_PROBE, startBackendProcess, type BackendProcess } from '../testing/backend-process';
 
 jest.setTimeout(60_000);
@@ -23,10 +23,11 @@ describe('process-level faults in the backend process', () => {
 
   it('logs an unhandled rejection and keeps serving', async () => {
     backend.child.kill('SIGUSR2');
-    const [entry] = await waitFor(() => {
-      const found = logged(backend, 'unhandled promise rejection');
-      return found.length ? found : undefined;
-    }, 'the rejection logged');
+    const [entry] = await waitFor(
+      () => logged(backend, 'unhandled promise rejection'),
+      (found) => found.length > 0,
+      { what: 'the rejection logged' },
+    );
     expect(entry).toMatchObject({ level: 50, err: { message: 'probe: unhandled rejection' } });
     expect((await fetch(`${backend.url}/health`)).status).toBe(200);
     expect(backend.child.exitCode).toBeNull();

@@ -1,4 +1,3 @@
-import { setTimeout } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryKeyValueStore } from '../infra/kv';
@@ -60,26 +59,4 @@ export async function startFakeN8n(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/**
- * Polls until `condition` holds (bounded), for effects that happen in background loops. The pause
- * between probes grows from 25 ms to 500 ms, so a quick effect is seen at once and a slow one (a
- * loaded machine) does not flood the server: HTTP probes stay well under the API rate limit.
- */
-export async function eventually<T>(
-  probe: () => Promise<T> | T,
-  condition: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const started = Date.now();
-  let pauseMs = 25;
-  for (;;) {
-    const value = await probe();
-    if (condition(value)) return value;
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await setTimeout(pauseMs);
-    pauseMs = Math.min(500, Math.round(pauseMs * 1.5));
-  }
 }

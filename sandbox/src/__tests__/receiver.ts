@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from '../../../jest/wait-for';
 
 export interface ReceivedRequest {
   method: string;
@@ -16,7 +17,6 @@ export async function startReceiver(
   answer: (req: ReceivedRequest) => { status: number; body?: string } = () => ({ status: 204 }),
 ) {
   const received: ReceivedRequest[] = [];
-  const waiters: Array<() => void> = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -30,7 +30,6 @@ export async function startReceiver(
       received.push(entry);
       const { status, body } = answer(entry);
       res.writeHead(status, body ? { 'Content-Type': 'application/json' } : {}).end(body);
-      waiters.splice(0).forEach((w) => w());
     });
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -38,16 +37,9 @@ export async function startReceiver(
   return {
     url,
     received,
-    /** Resolves once `count` requests have arrived (or rejects after `timeoutMs`). */
-    async waitFor(count: number, timeoutMs = 5000): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      while (received.length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} requests, got ${received.length}`);
-        await new Promise<void>((ok) => {
-          waiters.push(ok);
-          setTimeout(ok, 50);
-        });
-      }
+    /** Resolves once `count` requests have arrived. */
+    async waitFor(count: number): Promise<void> {
+      await waitFor(() => received.length >= count, { what: `${count} request(s) received` });
     },
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };

@@ -62,7 +62,7 @@ export class RunningHubService {
     const script = this.ctx.runninghubScript.take();
     const task: RunTask = {
       taskId: newTaskId(),
-      createdAt: Date.now(),
+      createdAt: this.ctx.now(),
       queueMs: this.ctx.runninghub.queueMs,
       runMs: script?.delayMs ?? this.ctx.runninghub.runMs,
       outcome: script?.outcome ?? 'success',
@@ -77,13 +77,13 @@ export class RunningHubService {
     if (task.outcome === 'success')
       this.track(this.generate(task, source, input.fieldValue, findSeed(req.nodeInfoList)));
     const settle = settlesAt(task);
-    if (settle !== undefined) this.schedule(() => this.maybeNotify(task), settle - Date.now());
+    if (settle !== undefined) this.schedule(() => this.maybeNotify(task), settle - this.ctx.now());
     return {
       code: 0,
       msg: 'success',
       data: {
         taskId: task.taskId,
-        taskStatus: statusOf(task, Date.now()),
+        taskStatus: statusOf(task, this.ctx.now()),
         clientId: randomUUID().replace(/-/g, ''),
         netWssUrl: `${this.ctx.publicUrl().replace(/^http/, 'ws')}/ws/c_instance?taskId=${task.taskId}`,
         promptTips: JSON.stringify({
@@ -104,11 +104,11 @@ export class RunningHubService {
   }
 
   status(apiKey: unknown, taskId: unknown): TaskStatus {
-    return statusOf(this.task(apiKey, taskId), Date.now());
+    return statusOf(this.task(apiKey, taskId), this.ctx.now());
   }
 
   outputs(apiKey: unknown, taskId: unknown): RunningHubResponse {
-    return outputsResponse(this.task(apiKey, taskId), Date.now());
+    return outputsResponse(this.task(apiKey, taskId), this.ctx.now());
   }
 
   /** Stores an upload as RunningHub does and returns the `fileName` to use as a fieldValue. */
@@ -144,10 +144,10 @@ export class RunningHubService {
 
   /** Sends the webhook once the task has settled (both the clock and the work are done). */
   private async maybeNotify(task: RunTask): Promise<void> {
-    const status = statusOf(task, Date.now());
+    const status = statusOf(task, this.ctx.now());
     if (!task.webhookUrl || task.webhookSent || (status !== 'SUCCESS' && status !== 'FAILED')) return;
     task.webhookSent = true;
-    const eventData = JSON.stringify(outputsResponse(task, Date.now()));
+    const eventData = JSON.stringify(outputsResponse(task, this.ctx.now()));
     try {
       await fetch(task.webhookUrl, {
         method: 'POST',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import type COS from 'cos-js-sdk-v5';
 import { ApiError, type UploadCredentials, type UploadResult } from '../api';
 import {
@@ -11,6 +12,7 @@ import {
   type DirectApi,
 } from '../lib/direct-upload';
 import { createUploader } from '../lib/uploader';
+import { waitFor } from '../../../jest/wait-for';
 
 const USER = '0b7c6f5e-2f1a-4c1e-9a53-8f7f3d1c2b10';
 const creds = (startTime: number, lifetime = 1800, endpoint?: string): UploadCredentials => ({
@@ -23,11 +25,18 @@ const creds = (startTime: number, lifetime = 1800, endpoint?: string): UploadCre
   ...(endpoint ? { endpoint } : {}),
 });
 const photo = () => new File([Buffer.from('fake jpeg bytes')], 'photo.jpg', { type: 'image/jpeg' });
-const flush = () => new Promise((r) => setTimeout(r, 0));
+/** Lets the callbacks already queued run (a settled promise's handlers), then goes on. */
+const flush = () => setImmediate();
 /** Hashing runs off the main thread: wait until the fake SDK has been handed the upload. */
 async function untilPut(): Promise<COS.UploadFileParams> {
-  for (let i = 0; i < 200 && !FakeCos.last?.uploads.length; i++) await new Promise((r) => setTimeout(r, 5));
-  return lastCos().uploads[0];
+  const [put] = await waitFor(
+    () => FakeCos.last?.uploads ?? [],
+    (uploads) => uploads.length > 0,
+    {
+      what: 'the upload handed to the SDK',
+    },
+  );
+  return put;
 }
 function lastCos(): FakeCos {
   if (!FakeCos.last) throw new Error('the SDK was never constructed');

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryNonceStore } from '../../../n8n-nodes-aiphoto/src/shared/nonce-store';
 import { verifySignedMessage } from '../../../n8n-nodes-aiphoto/src/shared/signature';
+import { waitFor } from '../../../jest/wait-for';
 
 export interface Callback {
   taskId: string;
@@ -62,17 +63,12 @@ export class BackendReceiver {
 
   /** Resolves with the task's terminal callback (done or failed). */
   async terminal(taskId: string, timeoutMs: number): Promise<Callback> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.forTask(taskId).find((cb) => cb.event === 'done' || cb.event === 'failed');
-      if (found) return found;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `no done/failed callback for ${taskId} within ${timeoutMs} ms; got ${JSON.stringify(this.forTask(taskId))}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const [found] = await waitFor(
+      () => this.forTask(taskId).filter((cb) => cb.event === 'done' || cb.event === 'failed'),
+      (terminal) => terminal.length > 0,
+      { timeoutMs, what: `a done/failed callback for ${taskId}` },
+    );
+    return found;
   }
 
   async stop(): Promise<void> {

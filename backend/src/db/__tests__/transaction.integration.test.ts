@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, drivers, type TestDatabase } from '../../testing/test-db';
 import { toDbTime } from '../time';
@@ -19,7 +20,6 @@ describe.each(drivers)('transactions on %s', (driver) => {
   };
   const phones = async () =>
     ((await db.ds.query('SELECT phone FROM users ORDER BY phone')) as Array<{ phone: string }>).map((r) => r.phone);
-  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   it('keeps a write made outside a transaction when a concurrent transaction rolls back', async () => {
     let inside!: () => void;
@@ -27,6 +27,9 @@ describe.each(drivers)('transactions on %s', (driver) => {
     const failing = inTransaction(db.ds, async (tx) => {
       await insertUser((sql, p) => tx.query(sql, p), '13000000001');
       inside();
+      // Holding the transaction open is the point here, and nothing observable says "the outside
+      // statement is waiting its turn" (on SQLite it queues until this transaction ends), so this
+      // pause stays: a window in which the outside write is issued while the transaction is open.
       await pause(50);
       throw new Error('roll back');
     });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { garmentJpeg, pixels } from '../../__tests__/images';
+import { waitFor } from '../../../../jest/wait-for';
 import { startReceiver } from '../../__tests__/receiver';
 import {
   BUCKET,
@@ -19,9 +20,11 @@ interface RhResponse {
 describe('sandbox RunningHub AI app', () => {
   let sandbox: TestSandbox;
   let imageUrl: string;
+  // Runs follow this clock: real time plus what a test skipped ahead.
+  let skippedMs = 0;
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
+    sandbox = await startTestSandbox({ now: () => Date.now() + skippedMs });
     const cos = sandbox.cosClient();
     const photo = await garmentJpeg({ width: 600, height: 800, backdrop: '#9a9a9a', top: '#d01818' });
     await cos.putObject({ ...BUCKET, Key: 'input/u1/dress.jpg', Body: photo });
@@ -53,13 +56,12 @@ describe('sandbox RunningHub AI app', () => {
     return (res.data as { taskId: string }).taskId;
   }
 
-  async function outputsWhenSettled(taskId: string): Promise<RhResponse> {
-    for (let i = 0; i < 200; i++) {
-      const res = await call('outputs', { apiKey: TEST_RUNNINGHUB_KEY, taskId });
-      if (res.code !== 804 && res.code !== 813) return res;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error('task never settled');
+  function outputsWhenSettled(taskId: string): Promise<RhResponse> {
+    return waitFor(
+      () => call('outputs', { apiKey: TEST_RUNNINGHUB_KEY, taskId }),
+      (res) => res.code !== 804 && res.code !== 813,
+      { what: `task ${taskId} settled` },
+    );
   }
 
   it('runs the app and returns 12 distinct PNGs derived from the reference image', async () => {
@@ -101,7 +103,11 @@ describe('sandbox RunningHub AI app', () => {
   });
 
   it('reports QUEUED (813) then RUNNING (804) on the clock', async () => {
-    const slow = await startTestSandbox({ runninghub: { apiKey: TEST_RUNNINGHUB_KEY, queueMs: 300, runMs: 300 } });
+    let clock = Date.now();
+    const slow = await startTestSandbox({
+      runninghub: { apiKey: TEST_RUNNINGHUB_KEY, queueMs: 300, runMs: 300 },
+      now: () => clock,
+    });
     try {
       const res = (
         await postJson(`${slow.url}/task/openapi/ai-app/run`, {
@@ -115,7 +121,9 @@ describe('sandbox RunningHub AI app', () => {
         (await postJson(`${slow.url}/task/openapi/outputs`, { apiKey: TEST_RUNNINGHUB_KEY, taskId }))
           .json as RhResponse;
       expect(await outputs()).toEqual({ code: 813, msg: 'APIKEY_TASK_IS_QUEUED', data: null });
-      await new Promise((r) => setTimeout(r, 350));
+      clock += 299;
+      expect(await outputs()).toEqual({ code: 813, msg: 'APIKEY_TASK_IS_QUEUED', data: null });
+      clock += 1;
       expect(await outputs()).toEqual({ code: 804, msg: 'APIKEY_TASK_IS_RUNNING', data: null });
     } finally {
       await slow.stop();
@@ -185,7 +193,7 @@ describe('sandbox RunningHub AI app', () => {
   it('keeps a hanging run RUNNING', async () => {
     await postJson(`${sandbox.url}/sandbox/runninghub/script`, { outcome: 'hang' });
     const taskId = await run();
-    await new Promise((r) => setTimeout(r, 200));
+    skippedMs += 3_600_000; // an hour later
     expect(await call('outputs', { apiKey: TEST_RUNNINGHUB_KEY, taskId })).toMatchObject({ code: 804 });
   });
 

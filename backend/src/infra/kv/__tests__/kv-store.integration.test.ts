@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { MemoryKeyValueStore, RedisKeyValueStore, type KeyValueStore } from '..';
 import { capturingLogger } from '../../../testing/capturing-logger';
 import { testRedisUrl } from '../../../testing/test-config';
+import { waitFor } from '../../../../../jest/wait-for';
 
 const stores: Array<[string, () => KeyValueStore]> = [
   ['memory', () => new MemoryKeyValueStore()],
@@ -69,14 +70,6 @@ describe('in-memory store expiry', () => {
     await kv.close();
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('redis key-value store without a reachable Redis', () => {
   it('logs why the client cannot connect, once per window however often it retries', async () => {

@@ -8,7 +8,7 @@ import type { DriverName } from '../../../db/data-source';
 import { inTransaction } from '../../../db/transaction';
 import { MemoryKeyValueStore } from '../../../infra/kv';
 import { ownPrefixMedia, readableUrls } from '../../../testing/fake-task-ports';
-import { eventually, startFakeN8n } from '../../../testing/fake-n8n';
+import { startFakeN8n } from '../../../testing/fake-n8n';
 import { testConfig, testRedisUrl } from '../../../testing/test-config';
 import { createTestDatabase, type TestDatabase } from '../../../testing/test-db';
 import { requireUser } from '../../auth/auth.middleware';
@@ -19,6 +19,7 @@ import { UsersRepository } from '../../users/users.repository';
 import type { TaskPorts } from '../../tasks/task-ports';
 import { tasksModule, type TasksModule } from '../../tasks/tasks.module';
 import { createAutomation, taskView, type Automation } from '../automation.module';
+import { waitFor } from '../../../../../jest/wait-for';
 
 const N8N_SECRET = 'automation-integration-shared-secret';
 
@@ -116,7 +117,7 @@ export async function startAutomationApp(driver: DriverName, env: Record<string,
         .send(raw);
     },
     dispatched: async (taskId) => {
-      await eventually(() => n8n.received.some((d) => d.body.taskId === taskId), Boolean);
+      await waitFor(() => n8n.received.some((d) => d.body.taskId === taskId));
     },
     close: async () => {
       await backend.close();

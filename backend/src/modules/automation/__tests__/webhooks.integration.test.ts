@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { eventually } from '../../../testing/fake-n8n';
 import { drivers } from '../../../testing/test-db';
 import { automationConfig } from '../automation.config';
 import { WebhookDeliveriesRepository } from '../webhook-deliveries.repository';
 import { WebhookEndpointsRepository } from '../webhook-endpoints.repository';
 import { WebhooksService } from '../webhooks.service';
 import { startAutomationApp, startReceiver, type AutomationApp } from './automation-harness';
+import { waitFor } from '../../../../../jest/wait-for';
 
 describe.each(drivers)('webhooks on %s', (driver) => {
   let app: AutomationApp;
@@ -77,7 +77,7 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     const user = await app.member(1);
     const hook = await endpoint(user);
     const task = await finishedTask(user, 'done');
-    const [log] = await eventually(
+    const [log] = await waitFor(
       () => deliveries(user, hook.id),
       (items) => items[0]?.status === 'delivered',
     );
@@ -112,11 +112,11 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     const all = await endpoint(user);
     await finishedTask(user, 'done');
     const failed = await finishedTask(user, 'failed');
-    await eventually(
+    await waitFor(
       () => deliveries(user, all.id),
       (items) => items.length === 2 && items.every((d) => d.status === 'delivered'),
     );
-    const [only] = await eventually(
+    const [only] = await waitFor(
       () => deliveries(user, failuresOnly.id),
       (items) => items[0]?.status === 'delivered',
     );
@@ -139,7 +139,7 @@ describe.each(drivers)('webhooks on %s', (driver) => {
       await app.api().post('/api/v1/tasks').set(bearer(user.token)).send({ type: 'basic_clean', inputKey }).expect(201)
     ).body.tasks[0];
     expect(cached.status).toBe('done');
-    const items = await eventually(
+    const items = await waitFor(
       () => deliveries(user, hook.id),
       (list) => list.length === 2 && list.every((d) => d.status === 'delivered'),
     );
@@ -150,7 +150,7 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     const user = await app.member(1);
     const hook = await endpoint(user, undefined, [500]);
     await finishedTask(user, 'done');
-    const [log] = await eventually(
+    const [log] = await waitFor(
       () => deliveries(user, hook.id),
       (items) => items[0]?.status === 'delivered',
     );
@@ -166,7 +166,7 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     const user = await app.member(1);
     const hook = await endpoint(user, undefined, [500, 502, 503, 200]);
     await finishedTask(user, 'done');
-    const [log] = await eventually(
+    const [log] = await waitFor(
       () => deliveries(user, hook.id),
       (items) => items[0]?.status === 'failed',
     );
@@ -192,7 +192,7 @@ describe.each(drivers)('webhooks on %s', (driver) => {
           .expect(201)
       ).body.tasks[0];
       await app.api().post(`/api/v1/tasks/${task.id}/cancel`).set('X-API-Key', key).expect(200);
-      const [log] = await eventually(
+      const [log] = await waitFor(
         () => deliveries(user, hook.id),
         (items) => items[0]?.status === 'delivered',
       );
@@ -274,7 +274,7 @@ describe.each(drivers)('webhooks on %s', (driver) => {
     );
 
     await finishedTask(user, 'done');
-    await eventually(
+    await waitFor(
       () => receiver.at(path),
       (got) => got.length === 1,
     );

@@ -2,7 +2,8 @@ import type { AppConfig } from '../../../config/config';
 import { createTestDatabase, type TestDatabase } from '../../../testing/test-db';
 import { testConfig } from '../../../testing/test-config';
 import { merchantToken, startReplica, type Replica } from './progress-replica';
-import { closeOf, connectProgress, openUnauthenticated, refusedStatus, waitFor } from './ws-test-client';
+import { waitFor } from '../../../../../jest/wait-for';
+import { closeOf, connectProgress, openUnauthenticated, refusedStatus } from './ws-test-client';
 
 /** The limits of /ws: token placement, message size, sockets per user, token lifetime (SQLite). */
 describe('/ws limits (SQLite, no Redis)', () => {
@@ -74,7 +75,7 @@ describe('/ws limits (SQLite, no Redis)', () => {
     });
 
     await first.close();
-    await waitFor(() => (replica.hub.listenerCount('many-tabs') === 1 ? true : undefined), 'one tab left');
+    await waitFor(() => replica.hub.listenerCount('many-tabs') === 1, { what: 'one tab left' });
     const again = await connectProgress(replica.backend.url, { token, via: 'protocol' });
     await Promise.all([second.close(), again.close(), other.close()]);
   });
@@ -85,10 +86,7 @@ describe('/ws limits (SQLite, no Redis)', () => {
       via: 'protocol',
     });
     expect(await closeOf(client.socket)).toEqual({ code: 4001, reason: 'token expired' });
-    await waitFor(
-      () => (replica.hub.listenerCount('short-lived') === 0 ? true : undefined),
-      'the subscription released',
-    );
+    await waitFor(() => replica.hub.listenerCount('short-lived') === 0, { what: 'the subscription released' });
   });
 });
 

@@ -6,7 +6,8 @@ import { testConfig, testRedisUrl } from '../../../testing/test-config';
 import { JwtService } from '../../auth/jwt.service';
 import { ProgressHub } from '../progress-hub';
 import { merchantToken, startReplica, type Replica } from './progress-replica';
-import { connectProgress, rawUpgrade, refusedStatus, waitFor } from './ws-test-client';
+import { waitFor } from '../../../../../jest/wait-for';
+import { connectProgress, rawUpgrade, refusedStatus } from './ws-test-client';
 
 describe('progress over /ws across two replicas (MariaDB + Redis)', () => {
   let db: TestDatabase;
@@ -106,9 +107,9 @@ describe('progress over /ws across two replicas (MariaDB + Redis)', () => {
     expect((await tab2.next('task')).taskId).toBe('t-3');
 
     await tab1.close();
-    await waitFor(() => (a.hub.listenerCount('user-tabs') === 1 ? true : undefined), 'one listener left');
+    await waitFor(() => a.hub.listenerCount('user-tabs') === 1, { what: 'one listener left' });
     await tab2.close();
-    await waitFor(() => (a.hub.subscribedUsers() === 0 ? true : undefined), 'the subscription released');
+    await waitFor(() => a.hub.subscribedUsers() === 0, { what: 'the subscription released' });
   });
 });
 
@@ -153,8 +154,8 @@ describe('progress over /ws in one process (SQLite, no Redis)', () => {
     // A paused socket reads nothing, so it never answers a ping: like a laptop that went to sleep.
     (dead.socket as unknown as { _socket: { pause(): void } })._socket.pause();
 
-    await waitFor(() => (replica.hub.listenerCount('vanished') === 0 ? true : undefined), 'the dead socket dropped');
-    await waitFor(() => (pings.count >= 3 ? true : undefined), 'pings on the healthy socket');
+    await waitFor(() => replica.hub.listenerCount('vanished') === 0, { what: 'the dead socket dropped' });
+    await waitFor(() => pings.count >= 3, { what: 'pings on the healthy socket' });
     expect(replica.hub.listenerCount('alive')).toBe(1);
     expect(replica.sockets.connectionCount()).toBe(1);
     await healthy.close();
@@ -181,7 +182,7 @@ describe('progress over /ws in one process (SQLite, no Redis)', () => {
         error: { code: 'BAD_REQUEST', message: 'Bad Request' },
       });
       // Our side is still open: only the server letting go brings its count to zero.
-      await waitFor(async () => ((await connections(replica)) === 0 ? true : undefined), 'the server to drop it');
+      await waitFor(async () => (await connections(replica)) === 0, { what: 'the server to drop it' });
     } finally {
       answer.socket.destroy();
     }
@@ -218,9 +219,9 @@ describe('progress over /ws in one process (SQLite, no Redis)', () => {
       ]);
       await new Promise((resolve) => socket.once('open', resolve));
       socket.close();
-      await waitFor(() => (own.sockets.connectionCount() === 0 ? true : undefined), 'the server to see the close');
+      await waitFor(() => own.sockets.connectionCount() === 0, { what: 'the server to see the close' });
       opened();
-      await waitFor(() => (lines.some((l) => l.includes('progress unsubscribe failed')) ? true : undefined), 'the log');
+      await waitFor(() => lines.some((l) => l.includes('progress unsubscribe failed')), { what: 'the log' });
       expect(slow!.released).toBe(1);
       expect(unhandled).toEqual([]);
     } finally {

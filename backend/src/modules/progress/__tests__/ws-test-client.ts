@@ -1,20 +1,6 @@
 import net from 'node:net';
 import { WebSocket } from 'ws';
-
-/** Polls `check` until it returns a value other than undefined, failing after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { waitFor } from '../../../../../jest/wait-for';
 
 export interface TestSocket {
   socket: WebSocket;
@@ -39,7 +25,7 @@ export async function connectProgress(
     socket,
     messages,
     next: (type, index = 0) =>
-      waitFor(() => messages.filter((m) => m.type === type)[index], `"${type}" message #${index}`),
+      waitFor(() => messages.filter((m) => m.type === type)[index], { what: `"${type}" message #${index}` }),
     close: async () => {
       if (socket.readyState === WebSocket.CLOSED) return;
       const closed = new Promise((resolve) => socket.once('close', resolve));

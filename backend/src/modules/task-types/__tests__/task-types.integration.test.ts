@@ -10,7 +10,7 @@ import { ValidationError } from '../../../errors/app-error';
 import { createEmptyDatabase, createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
 import { testConfig } from '../../../testing/test-config';
 import { ownPrefixMedia, readableUrls } from '../../../testing/fake-task-ports';
-import { eventually, startFakeN8n } from '../../../testing/fake-n8n';
+import { startFakeN8n } from '../../../testing/fake-n8n';
 import { AdminUsersRepository } from '../../admin-auth/admin-auth.repository';
 import { requireUser } from '../../auth/auth.middleware';
 import { JwtService } from '../../auth/jwt.service';
@@ -19,6 +19,7 @@ import { composeModelPose12Prompt, fillPromptTemplate } from '../../scenes/promp
 import { UsersRepository } from '../../users/users.repository';
 import { tasksModule } from '../../tasks/tasks.module';
 import { adminTaskTypeRoutes } from '../task-types.routes';
+import { waitFor } from '../../../../../jest/wait-for';
 
 const SECRET = 'task-types-integration-secret';
 
@@ -132,7 +133,7 @@ describe.each(drivers)('task types as data on %s', (driver) => {
   const create = (token: string, body: object) =>
     api().post('/api/v1/tasks').set('Authorization', `Bearer ${token}`).send(body);
   const dispatchOf = async (taskId: string) =>
-    (await eventually(
+    (await waitFor(
       () => n8n.received.find((d) => d.body.taskId === taskId),
       (d) => d !== undefined,
     ))!;

@@ -7,7 +7,7 @@ import { ValidationError } from '../../../errors/app-error';
 import { createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
 import { testConfig, testRedisUrl } from '../../../testing/test-config';
 import { ownPrefixMedia, readableUrls } from '../../../testing/fake-task-ports';
-import { eventually, startFakeN8n } from '../../../testing/fake-n8n';
+import { startFakeN8n } from '../../../testing/fake-n8n';
 import { requireUser } from '../../auth/auth.middleware';
 import { JwtService } from '../../auth/jwt.service';
 import { LedgerService } from '../../ledger/ledger.service';
@@ -15,6 +15,7 @@ import { signMessage } from '../../n8n/signed-message';
 import { UsersRepository } from '../../users/users.repository';
 import type { ProgressEvent, TaskPorts } from '../task-ports';
 import { tasksModule, type TasksModule } from '../tasks.module';
+import { waitFor } from '../../../../../jest/wait-for';
 
 const SECRET = 'tasks-integration-shared-secret';
 const SCENES = new Set(['studio', 'street']);
@@ -108,7 +109,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
       .send(raw);
   };
   const dispatchOf = async (taskId: string) =>
-    (await eventually(
+    (await waitFor(
       () => n8n.received.find((d) => d.body.taskId === taskId),
       (d) => d !== undefined,
     ))!;
@@ -137,7 +138,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
     });
     expect(dispatch.body.inputUrl).toMatch(/^http:\/\/storage\.test\/input\//);
     expect(dispatch.body.prompt).toBeUndefined();
-    await eventually(
+    await waitFor(
       () => api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`),
       (r) => r.body.status === 'processing',
     );
@@ -357,7 +358,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
     const user = await member(1);
     const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/i.jpg` }).expect(201))
       .body.tasks[0];
-    const rows = await eventually(
+    const rows = await waitFor(
       () =>
         backend.ctx.db.query('SELECT attempts, last_error FROM outbox WHERE payload LIKE ?', [
           `%${task.id}%`,
@@ -370,7 +371,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
     );
     n8n.setDown(false);
     await dispatchOf(task.id);
-    await eventually(
+    await waitFor(
       () => api().get(`/api/v1/tasks/${task.id}`).set('Authorization', `Bearer ${user.token}`),
       (r) => r.body.status === 'processing',
     );
@@ -413,7 +414,11 @@ describe.each(drivers)('tasks on %s', (driver) => {
     });
     expect(second.id).not.toBe(first.id);
     expect(await balance(user.id)).toBe(1);
-    await new Promise((r) => setTimeout(r, 300)); // a dispatch would have gone out by now (50 ms poll)
+    // Nothing to dispatch: the only way to n8n is an outbox row, and the hit never wrote one.
+    const queued = async (taskId: string) =>
+      (await backend.ctx.db.query('SELECT id FROM outbox WHERE payload LIKE ?', [`%${taskId}%`])) as unknown[];
+    expect(await queued(first.id)).toHaveLength(1);
+    expect(await queued(second.id)).toHaveLength(0);
     expect(n8n.received.length).toBe(dispatchesBefore);
   });
 
