@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
+import '../../openapi/registry'; // adds .openapi() to zod, whoever imports this file first
 import { inTransaction, type Db } from '../../db/transaction';
 import type { Logger } from '../../infra/logger';
 import type { Metrics } from '../../infra/metrics';
@@ -20,6 +21,12 @@ export const CallbackSchema = z
 
 export type CallbackEvent = z.infer<typeof CallbackSchema>;
 
+/** What settling reads and writes of the tasks table (the repository, or a fake in unit tests). */
+export type SettlementTasks = Pick<
+  TasksRepository,
+  'findById' | 'recordEvent' | 'updateProgress' | 'complete' | 'finishUnsuccessfully' | 'overdue'
+>;
+
 export interface CallbackOutcome {
   applied: boolean;
   reason?: string;
@@ -33,7 +40,7 @@ export interface CallbackOutcome {
 export class TaskSettlement {
   constructor(
     private readonly db: DataSource,
-    private readonly tasks: TasksRepository,
+    private readonly tasks: SettlementTasks,
     private readonly ports: Pick<TaskPorts, 'ledger' | 'progress' | 'events'>,
     private readonly logger: Logger,
     private readonly metrics: Metrics | null = null,
