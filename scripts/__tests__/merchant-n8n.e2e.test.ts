@@ -11,7 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { readZip } from '../../backend/src/modules/media/__tests__/zip-reader';
-import { eventually } from '../../backend/src/testing/fake-n8n';
 import { importExamples } from '../../workflows/src/cli/examples';
 import { publicApiFromEnv } from '../../workflows/src/cli/cli-config';
 import { N8nSession } from '../../workflows/src/runtime/n8n-client';
@@ -22,6 +21,7 @@ import { buildArtifacts, startStack, type Stack } from '../stack';
 import { requestJson, signUpMember, type Merchant } from '../stack-client';
 import { startMerchantSite } from './support/merchant-site';
 import { screenshotNode } from './support/n8n-editor';
+import { waitFor } from '../../jest/wait-for';
 
 jest.setTimeout(180_000);
 
@@ -51,7 +51,7 @@ const workflowId = async (prefix: string) =>
 
 /** POSTs to a production webhook of n8n, retrying only while it is not registered yet (404). */
 async function postWebhook(pathName: string, init: { body: string | FormData; json?: boolean }): Promise<Response> {
-  return eventually(
+  return waitFor(
     () =>
       fetch(`${stack.n8n.url}/webhook/${pathName}`, {
         method: 'POST',
@@ -145,10 +145,10 @@ describe('the example flows in a merchant’s n8n, with an API key', () => {
     const task = await api<{ inputKey: string }>(`/api/v1/tasks/${out.taskId}`);
     expect(task.inputKey.startsWith(`input/${merchant.userId}/`)).toBe(true);
 
-    const [event] = await eventually(
+    const [event] = await waitFor(
       () => site.json().filter((b) => b.taskId === out.taskId),
       (got) => got.length === 1,
-      60_000,
+      { timeoutMs: 60_000 },
     );
     expect(event).toMatchObject({ type: 'basic_clean', resultUrls: [expect.stringContaining('/main.jpg')] });
     const [endpoint] = await endpoints();
@@ -189,10 +189,10 @@ describe('the example flows in a merchant’s n8n, with an API key', () => {
     form.append('file', new Blob([csv], { type: 'text/csv' }), 'photos.csv');
     expect((await postWebhook('aiphoto-example-batch', { body: form })).status).toBe(200);
 
-    const sent = await eventually(
+    const sent = await waitFor(
       async () => (await site.forms()).filter((f) => f.get('sku') === sku),
       (forms) => forms.length === 1,
-      120_000,
+      { timeoutMs: 120_000 },
     );
     const zip = sent[0].get('file') as File;
     const names = readZip(Buffer.from(await zip.arrayBuffer())).map((e) => e.name);
@@ -203,10 +203,10 @@ describe('the example flows in a merchant’s n8n, with an API key', () => {
       status: 'done',
     });
     // The events flow got the same task's task.done with its 12 signed URLs.
-    const [event] = await eventually(
+    const [event] = await waitFor(
       () => site.json().filter((b) => b.taskId === taskId),
       (got) => got.length === 1,
-      60_000,
+      { timeoutMs: 60_000 },
     );
     expect(event.resultUrls).toHaveLength(12);
   });

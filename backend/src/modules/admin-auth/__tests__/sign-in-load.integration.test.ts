@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { eventually } from '../../../testing/fake-n8n';
 import { fullApp, type FullApp } from '../../../testing/full-app';
 import type { PasswordHasher } from '../password-hasher';
+import { waitFor } from '../../../../../jest/wait-for';
 
 /**
  * The hardening issue's repro: 24 concurrent console sign-ins with random unknown usernames
@@ -30,7 +30,7 @@ describe('console sign-ins under load (whole app, SQLite, default bcrypt cost)',
           return res;
         }),
     );
-    await eventually(
+    await waitFor(
       () => hasher.load.active,
       (active) => active > 0,
     );
