@@ -137,6 +137,8 @@ export interface FakeExecuteOptions {
   binary?: { data: Buffer; meta: IBinaryData };
   /** The node's type, e.g. `n8n-nodes-aiphoto.aiPhotoTool` when it runs as an AI tool. */
   nodeType?: string;
+  /** What n8n aborts when the execution is stopped. */
+  cancelSignal?: AbortSignal;
 }
 
 export function fakeExecuteContext(options: FakeExecuteOptions): IExecuteFunctions {
@@ -146,6 +148,7 @@ export function fakeExecuteContext(options: FakeExecuteOptions): IExecuteFunctio
     getNode: () => node,
     getInputData: () => items,
     continueOnFail: () => options.continueOnFail ?? false,
+    getExecutionCancelSignal: () => options.cancelSignal,
     getNodeParameter(name: string, itemIndex: number, fallback?: unknown): unknown {
       const value = options.perItem?.[itemIndex]?.[name] ?? options.parameters[name];
       if (value !== undefined) return value;

@@ -1,4 +1,4 @@
-import { NodeOperationError, sleep, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleepWithAbort, type IExecuteFunctions } from 'n8n-workflow';
 
 import { FINISHED, getTask, type Task } from './task-api';
 
@@ -39,7 +39,8 @@ export async function waitForTasks(
       }
       break;
     }
-    await sleep(Math.min(options.pollMs, Math.max(0, deadline - Date.now())));
+    // Stopping the execution in n8n ends the wait at once (the tasks themselves go on).
+    await sleepWithAbort(Math.min(options.pollMs, Math.max(0, deadline - Date.now())), ctx.getExecutionCancelSignal());
     for (const [i, task] of [...pending]) {
       try {
         const now = await getTask(ctx, task.id, i);

@@ -21,7 +21,7 @@ const task = (id: string, status: string, extra: IDataObject = {}) => ({
 
 function run(
   parameters: IDataObject,
-  extra: { items?: INodeExecutionData[]; continueOnFail?: boolean; binary?: Buffer } = {},
+  extra: { items?: INodeExecutionData[]; continueOnFail?: boolean; binary?: Buffer; cancelSignal?: AbortSignal } = {},
 ) {
   const context = fakeExecuteContext({
     parameters: {
@@ -37,6 +37,7 @@ function run(
     items: extra.items,
     credentials: ACCOUNT,
     continueOnFail: extra.continueOnFail,
+    cancelSignal: extra.cancelSignal,
     binary: extra.binary
       ? { data: extra.binary, meta: { data: '', mimeType: 'image/png', fileName: 'shirt.png' } }
       : undefined,
@@ -245,5 +246,24 @@ describe('AI Photo node: Task → Create', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeOperationError);
     expect((error as Error).message).toBe('Task slow is still processing (TIMEOUT_WAITING)');
+  });
+
+  it('stops waiting as soon as the execution is stopped in n8n', async () => {
+    const stop = new AbortController();
+    nock(API, auth)
+      .post('/api/v1/uploads/from-url')
+      .reply(201, { key: 'input/u/a.jpg' })
+      .post('/api/v1/tasks')
+      .reply(() => {
+        stop.abort(); // the operator presses "Stop" while the task is queued
+        return [201, { tasks: [task('long', 'queued')] }];
+      });
+    // Without the signal this would sleep a minute before its first poll and wait an hour in all.
+    await expect(
+      run(
+        { imageUrl: 'https://shop.example/a.jpg', createOptions: { pollSeconds: 60, timeoutMinutes: 60 } },
+        { cancelSignal: stop.signal },
+      ),
+    ).rejects.toThrow();
   });
 });
