@@ -48,6 +48,8 @@ describe.each(drivers)('SMS login through the vendor sandbox on %s', (driver) =>
         SANDBOX_URL: sandbox.url,
         SMS_TEMPLATE_ID: '2345678',
         SMS_SIGN_NAME: 'AI Photo Test',
+        // Only +86 is allowed by default; the test sends one UK number through as well.
+        SMS_ALLOWED_COUNTRY_CODES: '+86,+44',
         ...redis,
       },
       db.config,
