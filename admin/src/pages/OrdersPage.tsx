@@ -131,7 +131,8 @@ export function OrdersPage() {
                 <td className="mono small">{o.transactionId ?? '—'}</td>
                 <td>{dateTime(o.paidAt)}</td>
                 <td>
-                  {o.status === 'pending' && (
+                  {/* Any unpaid order: a payment the channel reports settles a closed or failed one too. */}
+                  {o.status !== 'paid' && (
                     <button
                       type="button"
                       className="link"

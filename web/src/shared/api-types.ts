@@ -2980,7 +2980,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Query the payment channel for a pending order and apply what it says (lost notify) */
+        /** Query the payment channel for any order and apply what it says (lost notify; a payment settles a pending, closed or failed order once) */
         post: {
             parameters: {
                 query?: never;

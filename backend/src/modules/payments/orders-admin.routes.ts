@@ -76,7 +76,8 @@ export function ordersAdminRoutes(
   defineRoute(router, ctx.openapi, {
     method: 'post',
     path: '/api/v1/admin/orders/:id/refresh',
-    summary: 'Query the payment channel for a pending order and apply what it says (lost notify)',
+    summary:
+      'Query the payment channel for any order and apply what it says (lost notify; a payment settles a pending, closed or failed order once)',
     tags: ['admin'],
     before: [requireAdmin(jwt, 'admin')],
     secured: true,

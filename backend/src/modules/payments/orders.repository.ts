@@ -96,15 +96,16 @@ export class OrdersRepository {
 
   /**
    * Marks the order paid unless it already is: the conditional update is what makes a replayed
-   * notify a no-op (it takes the row lock; the loser sees 0 rows changed). A `closed` order
-   * that the channel reports paid is still settled — the merchant's money arrived.
+   * notify a no-op (it takes the row lock; the loser sees 0 rows changed). A `closed` or
+   * `failed` order that the channel reports paid is still settled — the merchant's money
+   * arrived (a reconcile may have seen an earlier failed attempt, e.g. WeChat's PAYERROR).
    */
   async markPaid(db: Db, id: string, transactionId: string | null, now: Date): Promise<boolean> {
     const t = toDbTime(now);
     return (
       (await execute(
         db,
-        "UPDATE orders SET status = 'paid', transaction_id = ?, paid_at = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'closed')",
+        "UPDATE orders SET status = 'paid', transaction_id = ?, paid_at = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'closed', 'failed')",
         [transactionId, t, t, id],
       )) === 1
     );

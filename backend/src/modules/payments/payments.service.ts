@@ -189,11 +189,15 @@ export class PaymentsService {
     return this.view((await this.orders.findById(this.ds.manager, orderId)) ?? order);
   }
 
-  /** The admin console's "query channel": any order, reconciled with its channel when pending. */
+  /**
+   * The admin console's "query channel": any order is reconciled with its channel. A payment the
+   * channel reports settles a pending, closed or failed order (once: `grant:<orderId>`); other
+   * answers only move a pending order, so a paid order never goes back.
+   */
   async refreshOrder(orderId: string): Promise<OrderRow> {
     const order = await this.orders.findById(this.ds.manager, orderId);
     if (!order) throw new NotFoundError('Order not found');
-    if (order.status === 'pending') await this.reconcile(order);
+    await this.reconcile(order);
     return (await this.orders.findById(this.ds.manager, orderId)) ?? order;
   }
 
@@ -257,7 +261,11 @@ export class PaymentsService {
     }
   }
 
-  /** Asks the channel about a pending order and applies what it says (lost-notify recovery). */
+  /**
+   * Asks the channel about an order and applies what it says (lost-notify recovery). A paid
+   * answer settles any order not yet paid (`settle` is keyed); closed/failed answers only move
+   * a pending order. Returns the order's status afterwards.
+   */
   async reconcile(order: OrderRow): Promise<OrderRow['status']> {
     const channel = this.channels.get(order.channel);
     if (!channel) return order.status;
@@ -265,9 +273,11 @@ export class PaymentsService {
       const payment = await channel.query(order.out_trade_no);
       if (!payment) return order.status;
       if (payment.state === 'paid') return (await this.settle(order, payment)) === 'not_paid' ? order.status : 'paid';
-      if (payment.state === 'closed' || payment.state === 'failed') {
-        await this.orders.setStatus(this.ds.manager, order.id, 'pending', payment.state, this.clock());
-        return payment.state;
+      if ((payment.state === 'closed' || payment.state === 'failed') && order.status === 'pending') {
+        const moved = await this.orders.setStatus(this.ds.manager, order.id, 'pending', payment.state, this.clock());
+        return moved
+          ? payment.state
+          : ((await this.orders.findById(this.ds.manager, order.id))?.status ?? order.status);
       }
     } catch (err) {
       this.logger.warn({ err, orderId: order.id, channel: order.channel }, 'order query failed');

@@ -127,6 +127,86 @@ describe.each(drivers)('sandbox payment flow on %s', (driver) => {
       .expect(404);
   });
 
+  const pay = async (payUrl: string, result: 'success' | 'fail' = 'success') =>
+    (await (
+      await fetch(payUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ result }),
+      })
+    ).json()) as { tradeState: string; notify: { status?: number; error?: string } | null };
+  const grants = async (orderId: string) =>
+    Number(
+      (await t.ds.query("SELECT COUNT(*) AS n FROM quota_ledger WHERE order_id = ? AND kind = 'grant'", [orderId]))[0]
+        .n,
+    );
+
+  it('a success notify for an order a reconcile marked failed is granted, once', async () => {
+    const userId = await createTestUser(t.ds.manager);
+    const { body } = await purchase(userId);
+    const auth = `Bearer ${t.token(userId)}`;
+    // The payer's first attempt fails (no notify); the portal's refresh asks the channel: failed.
+    expect((await pay(body.payParams.payUrl, 'fail')).tradeState).toBe('PAYERROR');
+    const refreshed = await request(t.backend.app)
+      .get(`/api/v1/membership/orders/${body.orderId}?refresh=1`)
+      .set('Authorization', auth)
+      .expect(200);
+    expect(refreshed.body.status).toBe('failed');
+    // The payer tries again and pays: the SUCCESS notify must settle the failed order.
+    const paid = await pay(body.payParams.payUrl);
+    expect(paid.notify?.status).toBe(204);
+    // Replays of the notify (paying again resends it) change nothing.
+    await Promise.all([pay(body.payParams.payUrl), pay(body.payParams.payUrl), pay(body.payParams.payUrl)]);
+    const order = await request(t.backend.app)
+      .get(`/api/v1/membership/orders/${body.orderId}`)
+      .set('Authorization', auth)
+      .expect(200);
+    expect(order.body).toMatchObject({ status: 'paid', paidAt: expect.any(String) });
+    expect(await grants(body.orderId)).toBe(1);
+    expect(await t.money.ledger.checkInvariant(userId)).toMatchObject({ ok: true, balance: 100 });
+  });
+
+  it('admins reconcile any order: a failed or closed order the channel reports paid is settled once', async () => {
+    const userId = await createTestUser(t.ds.manager);
+    const failed = (await purchase(userId)).body;
+    const closed = (await purchase(userId)).body;
+    expect((await pay(failed.payParams.payUrl, 'fail')).tradeState).toBe('PAYERROR');
+    await t.money.payments.getOrder(userId, failed.orderId, true);
+    // The other order was closed here (payer gave up) while the channel still took the payment.
+    await t.ds.query("UPDATE orders SET status = 'closed' WHERE id = ?", [closed.orderId]);
+    // Both payments arrive while the backend is unreachable: the notifies are lost.
+    await new Promise((r) => server.close(r));
+    expect((await pay(failed.payParams.payUrl)).notify?.error).toBeDefined();
+    expect((await pay(closed.payParams.payUrl)).notify?.error).toBeDefined();
+    server = t.backend.app.listen(Number(new URL(t.backend.ctx.config.http.publicBaseUrl).port), '127.0.0.1');
+    const status = async (id: string) => (await t.ds.query('SELECT status FROM orders WHERE id = ?', [id]))[0].status;
+    expect([await status(failed.orderId), await status(closed.orderId)]).toEqual(['failed', 'closed']);
+    const refresh = (id: string) =>
+      request(t.backend.app)
+        .post(`/api/v1/admin/orders/${id}/refresh`)
+        .set('Authorization', `Bearer ${t.adminToken()}`)
+        .expect(200);
+    const answers = await Promise.all([refresh(failed.orderId), refresh(failed.orderId), refresh(closed.orderId)]);
+    expect(answers.map((a) => a.body.status)).toEqual(['paid', 'paid', 'paid']);
+    // Reconciling a paid order again changes nothing.
+    expect((await refresh(failed.orderId)).body.status).toBe('paid');
+    expect([await grants(failed.orderId), await grants(closed.orderId)]).toEqual([1, 1]);
+    expect(await t.money.ledger.checkInvariant(userId)).toMatchObject({ ok: true, balance: 200 });
+  });
+
+  it('an admin reconcile never moves a paid or closed order back', async () => {
+    const userId = await createTestUser(t.ds.manager);
+    const { body } = await purchase(userId);
+    expect((await pay(body.payParams.payUrl, 'fail')).tradeState).toBe('PAYERROR');
+    await t.ds.query("UPDATE orders SET status = 'closed' WHERE id = ?", [body.orderId]);
+    const res = await request(t.backend.app)
+      .post(`/api/v1/admin/orders/${body.orderId}/refresh`)
+      .set('Authorization', `Bearer ${t.adminToken()}`)
+      .expect(200);
+    expect(res.body.status).toBe('closed');
+    expect(await grants(body.orderId)).toBe(0);
+  });
+
   it('the pending-order sweep settles paid orders and closes unpaid expired ones', async () => {
     const userId = await createTestUser(t.ds.manager);
     const paidOrder = (await purchase(userId)).body;
