@@ -60,6 +60,17 @@ export class AiPhotoApi implements ICredentialType {
       required: true,
       description: 'The same value as N8N_SHARED_SECRET in the backend. Signs callbacks and verifies dispatches.',
     },
+    {
+      displayName: 'Redis URL (Queue Mode)',
+      name: 'redisUrl',
+      type: 'string',
+      // The URL may carry the Redis password.
+      typeOptions: { password: true },
+      default: '',
+      placeholder: 'redis://127.0.0.1:6379/0',
+      description:
+        'Leave empty when n8n runs as one process. With queue mode (several webhook processes or mains), the AI Photo Trigger keeps its dispatch nonces and started tasks in this Redis, so a resent dispatch never starts a second run. Plain redis:// only.',
+    },
   ];
 
   authenticate = signBackendRequest;

@@ -77,7 +77,8 @@ export interface VerifyInput {
   nonceStore?: NonceStore;
 }
 
-function headerValue(headers: HeaderBag, name: string): string | undefined {
+/** A header by name, whatever its case; the first value when repeated. */
+export function headerValue(headers: HeaderBag, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() !== wanted) continue;

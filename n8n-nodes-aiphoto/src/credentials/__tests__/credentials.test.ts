@@ -96,7 +96,13 @@ describe('AiPhotoApi credential', () => {
 
   it('tests the credential against the backend health endpoint', () => {
     expect(new AiPhotoApi().test.request).toMatchObject({ method: 'GET', url: '/health' });
-    expect(new AiPhotoApi().properties.map((p) => p.name)).toEqual(['baseUrl', 'sharedSecret']);
+    expect(new AiPhotoApi().properties.map((p) => p.name)).toEqual(['baseUrl', 'sharedSecret', 'redisUrl']);
+  });
+
+  it('has an optional, hidden Redis URL for queue mode (empty: the trigger remembers in its process)', () => {
+    const redisUrl = new AiPhotoApi().properties.find((p) => p.name === 'redisUrl');
+    expect(redisUrl).toMatchObject({ default: '', typeOptions: { password: true } });
+    expect(redisUrl?.required).toBeUndefined();
   });
 });
 

@@ -7,18 +7,24 @@ import {
   type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { MemoryNonceStore } from '../../shared/nonce-store';
-import { verifySignedMessage } from '../../shared/signature';
+import { headerValue, NONCE_HEADER, verifySignedMessage } from '../../shared/signature';
 import { readRawBody } from '../../shared/read-raw-body';
+import { processMemory, triggerMemory, type TriggerMemory } from '../../shared/trigger-memory';
 
-/** One store per n8n process: nonces must outlive a single execution to catch replays. */
-export const dispatchNonces = new MemoryNonceStore();
 /**
- * Tasks already started by this process. The backend resends a dispatch only if it crashed
- * between our 202 and recording it; starting the workflow again would call the vendor twice.
- * Per process, like the nonces (several webhook processes would each start it once).
+ * Without a Redis URL in the credential: the nonces and started tasks of this n8n process. The
+ * backend resends a dispatch only if it crashed between our 202 and recording it; starting the
+ * workflow again would call the vendor twice. With one (queue mode) both live in Redis and every
+ * webhook process sees the same memory (shared/trigger-memory.ts).
  */
-export const startedTasks = new MemoryNonceStore(6 * 3600 * 1000);
+export const dispatchNonces = processMemory.nonces;
+export const startedTasks = processMemory.startedTasks;
+
+/** The API error shape, answered at once; the workflow does not start. */
+function refuse(this: IWebhookFunctions, status: number, code: string, message: string): IWebhookResponseData {
+  this.getResponseObject().status(status).json({ error: { code, message } });
+  return { noWebhookResponse: true };
+}
 
 function parseTask(raw: Buffer): IDataObject | undefined {
   try {
@@ -74,29 +80,36 @@ export class AiPhotoTrigger implements INodeType {
     const credentials = await this.getCredentials('aiPhotoApi');
     const rawBody = await readRawBody(req);
 
+    // The signature first (no memory involved), so unsigned garbage never reaches Redis.
     const verdict = rawBody
-      ? verifySignedMessage({
-          secret: String(credentials.sharedSecret),
-          rawBody,
-          headers: req.headers,
-          nonceStore: dispatchNonces,
-        })
+      ? verifySignedMessage({ secret: String(credentials.sharedSecret), rawBody, headers: req.headers })
       : ({ ok: false, code: 'SIGNATURE_INVALID', message: 'The request body could not be read' } as const);
-    if (!verdict.ok) {
-      res.status(401).json({ error: { code: verdict.code, message: verdict.message } });
-      return { noWebhookResponse: true };
-    }
+    if (!verdict.ok) return refuse.call(this, 401, verdict.code, verdict.message);
 
-    const task = rawBody ? parseTask(rawBody) : undefined;
-    if (!task) {
-      res.status(400).json({
-        error: { code: 'VALIDATION_FAILED', message: 'The dispatch body must be a JSON object with a taskId' },
-      });
-      return { noWebhookResponse: true };
+    let memory: TriggerMemory;
+    try {
+      memory = triggerMemory(typeof credentials.redisUrl === 'string' ? credentials.redisUrl : undefined);
+    } catch (error) {
+      return refuse.call(this, 500, 'REDIS_URL_INVALID', `The credential's Redis URL: ${(error as Error).message}`);
     }
+    const now = Date.now();
+    const task = rawBody ? parseTask(rawBody) : undefined;
+    let replayed: boolean;
+    let duplicate = false;
+    try {
+      replayed = await memory.nonces.checkAndRemember(String(headerValue(req.headers, NONCE_HEADER)), now);
+      if (!replayed && task) duplicate = await memory.startedTasks.checkAndRemember(String(task.taskId), now);
+    } catch (error) {
+      // Fail closed: without the shared memory a resend could start a second run. The backend's
+      // outbox retries a 503 with backoff until the task's deadline.
+      return refuse.call(this, 503, 'SHARED_STATE_UNAVAILABLE', `The trigger's Redis: ${(error as Error).message}`);
+    }
+    if (replayed) return refuse.call(this, 401, 'NONCE_REPLAYED', 'This request was already received (nonce reused)');
+    if (!task)
+      return refuse.call(this, 400, 'VALIDATION_FAILED', 'The dispatch body must be a JSON object with a taskId');
 
     // Answer before the workflow runs: the backend marks the task processing on this 202.
-    if (startedTasks.checkAndRemember(`task:${task.taskId}`, Date.now())) {
+    if (duplicate) {
       res.status(202).json({ accepted: true, taskId: task.taskId, duplicate: true });
       return { noWebhookResponse: true };
     }
