@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -88,7 +89,7 @@ export async function startChildService(options: ChildServiceOptions): Promise<C
       const why = exited ? `exited with code ${child.exitCode}` : 'did not become ready in time';
       throw new Error(`${options.name} ${why}; last lines of ${options.logFile}:\n${await tail(options.logFile)}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   return { pid: child.pid as number, logFile: options.logFile, stop };
 }

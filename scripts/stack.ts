@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startBackend, type RunningBackend } from '../backend/src/bootstrap';
 import { loadConfig, type AppConfig } from '../backend/src/config/config';
 import { loadOrCreateLocalSecrets } from '../backend/src/config/secrets';
@@ -322,7 +323,7 @@ export async function waitReady(url: string, timeoutMs: number): Promise<Record<
     } catch (err) {
       last = err instanceof Error ? err.message : err;
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
   }
   throw new Error(`the backend did not become ready within ${timeoutMs / 1000} s: ${JSON.stringify(last)}`);
 }

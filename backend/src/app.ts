@@ -38,6 +38,7 @@ export function createApp(ctx: AppContext, modules: AppModule[], baseChecks: Rea
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : ctx.config.http.requestLogLevel),
     }),
   );
   app.use(ctx.metrics.middleware());

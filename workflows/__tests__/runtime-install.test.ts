@@ -1,8 +1,10 @@
+import { once } from 'node:events';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureN8nInstalled, formatProgress, runtimeManifest, InstallProgress } from '../src/runtime/install-n8n';
-import { withFileLock } from '../src/runtime/file-lock';
+import { LockCompromisedError, withFileLock } from '../src/runtime/file-lock';
 
 /**
  * A stand-in `npm` first on PATH: it records each call and, for `install`, lays out the one file
@@ -82,7 +84,7 @@ describe('ensureN8nInstalled', () => {
     expect([a.reused, b.reused].sort()).toEqual([false, true]);
     expect((await npm.calls()).filter((line) => line.includes(' install '))).toHaveLength(1);
     expect(waits.length).toBeGreaterThan(0);
-    expect(existsSync(`${a.dir}.lock`)).toBe(false);
+    expect(existsSync(`${a.dir}.install-lock`)).toBe(false);
   });
 
   it('reuses an existing install without running npm', async () => {
@@ -117,7 +119,8 @@ describe('withFileLock', () => {
         lock,
         async () => {
           events.push(`${name} in`);
-          await new Promise((r) => setTimeout(r, 50));
+          // Holding the lock for a while is the subject: the other holder must wait it out.
+          await sleep(50);
           events.push(`${name} out`);
         },
         { pollMs: 10 },
@@ -128,11 +131,37 @@ describe('withFileLock', () => {
     expect(events).toEqual([`${first} in`, `${first} out`, `${second} in`, `${second} out`]);
   });
 
-  it('takes over a lock left by a process that no longer exists', async () => {
+  it('waits for a fresh lock held elsewhere and gives up at its bound', async () => {
     const lock = path.join(tmp, 'x.lock');
-    // Pids are below 2^22 on Linux, so this one cannot be alive.
-    await fs.writeFile(lock, String(2 ** 22 + 7));
+    await fs.mkdir(lock); // what another process holding the lock leaves on disk
+    let waits = 0;
+    await expect(
+      withFileLock(lock, async () => 'ran', { pollMs: 10, timeoutMs: 200, onWait: () => waits++ }),
+    ).rejects.toThrow(/Timed out waiting for lock/);
+    expect(waits).toBeGreaterThan(0);
+  });
+
+  it('takes over a lock its holder stopped refreshing (crashed or killed)', async () => {
+    const lock = path.join(tmp, 'x.lock');
+    await fs.mkdir(lock);
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    await fs.utimes(lock, aMinuteAgo, aMinuteAgo);
     await expect(withFileLock(lock, async () => 'ran', { pollMs: 10, timeoutMs: 1000 })).resolves.toBe('ran');
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('tells the holder when the lock is taken from it and rejects', async () => {
+    const lock = path.join(tmp, 'x.lock');
+    const run = withFileLock(
+      lock,
+      async (lost) => {
+        await fs.rm(lock, { recursive: true }); // another process removed it
+        await once(lost, 'abort'); // noticed at the holder's next refresh
+        return 'finished';
+      },
+      { staleMs: 2000 },
+    );
+    await expect(run).rejects.toBeInstanceOf(LockCompromisedError);
   });
 
   it('releases the lock when the holder throws', async () => {

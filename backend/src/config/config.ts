@@ -133,7 +133,18 @@ export type Env = z.infer<typeof envSchema>;
 export interface AppConfig {
   env: Env['NODE_ENV'];
   isProduction: boolean;
-  http: { host: string; port: number; publicBaseUrl: string; bodyLimit: string; trustProxy: TrustProxy };
+  http: {
+    host: string;
+    port: number;
+    publicBaseUrl: string;
+    bodyLimit: string;
+    trustProxy: TrustProxy;
+    /**
+     * Level of the one line per answered request: `debug` in the embedded default (a terminal
+     * stays readable; LOG_LEVEL=debug shows them), `info` in production. 5xx are always `error`.
+     */
+    requestLogLevel: 'debug' | 'info';
+  };
   /** Settings that were accepted but deserve a line in the log at start. */
   warnings: string[];
   dataDir: string;
@@ -225,6 +236,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`,
       bodyLimit: env.BODY_LIMIT,
       trustProxy: trustProxy.value,
+      requestLogLevel: env.NODE_ENV === 'production' ? 'info' : 'debug',
     },
     warnings: trustProxy.warning ? [trustProxy.warning] : [],
     dataDir,

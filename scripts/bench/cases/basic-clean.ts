@@ -3,6 +3,7 @@
  * against n8n's own ceiling on the same n8n: a trivial workflow (Webhook answering at once → one
  * HTTP Request to a local receiver). Also the CPU each process spends per task.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fromDbTime } from '../../../backend/src/db/time';
 import type { BenchContext } from '../context';
 import { latencyOf, runLoad } from '../load';
@@ -17,7 +18,7 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

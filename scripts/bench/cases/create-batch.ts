@@ -2,6 +2,7 @@
  * POST /api/v1/tasks with 50 images per request, against the same statements replayed on the raw
  * driver (mysql2 / better-sqlite3) on a copy of the database: what the platform adds around SQL.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { measureHttp } from '../measure';
 import type { BenchCase } from '../registry';
 import { garmentPhotos, uploadAll } from '../seed';
@@ -39,7 +40,7 @@ const createBatch: BenchCase = {
         n: number | string;
       }>;
       if (Number(pending.n) === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
     }
     const statements = await captureStatements(ctx, async (url) => {
       const res = await fetch(`${url}/api/v1/tasks`, { method: 'POST', headers, body });

@@ -11,6 +11,7 @@ export interface WatchOptions {
   now?: () => number;
 }
 
+// Browser code: node:timers/promises does not exist here.
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**

@@ -1,75 +1,71 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { lock } from 'proper-lockfile';
 
 export interface FileLockOptions {
-  /** Called about every `pollMs` while another live process holds the lock. */
-  onWait?: (holderPid: number | undefined) => void;
+  /** Called about every `pollMs` while another process holds the lock. */
+  onWait?: () => void;
   pollMs?: number;
   /** Give up after this long; the default waits as long as a cold n8n install can take. */
   timeoutMs?: number;
+  /**
+   * A lock whose holder has not refreshed it for this long is taken over (the holder crashed or
+   * was killed). The holder refreshes every `staleMs / 2`, from its own timer.
+   */
+  staleMs?: number;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM means the process exists but belongs to someone else: still a live holder.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function readHolder(lockPath: string): Promise<number | undefined> {
-  try {
-    const pid = Number.parseInt(await fs.readFile(lockPath, 'utf8'), 10);
-    return Number.isFinite(pid) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function tryAcquire(lockPath: string): Promise<boolean> {
-  try {
-    const handle = await fs.open(lockPath, 'wx');
-    await handle.writeFile(String(process.pid));
-    await handle.close();
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+/** The lock was taken over by another process while `fn` ran (its refresh failed past `staleMs`). */
+export class LockCompromisedError extends Error {
+  constructor(lockPath: string, cause: unknown) {
+    super(`lost the lock ${lockPath} while holding it: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'LockCompromisedError';
   }
 }
 
 /**
- * Runs `fn` while holding an exclusive lock file (created with O_EXCL, holding our pid).
- * A lock left behind by a crashed process (its pid no longer alive) is taken over, so a
- * killed install never blocks the next one forever.
+ * Runs `fn` while holding an exclusive lock at `lockPath`, taken with proper-lockfile: an atomic
+ * `mkdir` of that directory, kept fresh by the holder's mtime updates. A lock nobody refreshes
+ * for `staleMs` (a crashed or killed holder) is taken over, so a killed install never blocks the
+ * next one; a live holder on a busy machine is never mistaken for a dead one, and no pid is read.
+ * If the holder loses the lock anyway (its refreshes failed for longer than `staleMs`), `signal`
+ * is aborted and the call rejects with `LockCompromisedError` after `fn` settles.
  */
 export async function withFileLock<T>(
   lockPath: string,
-  fn: () => Promise<T>,
+  fn: (signal: AbortSignal) => Promise<T>,
   options: FileLockOptions = {},
 ): Promise<T> {
   const pollMs = options.pollMs ?? 1000;
   const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
   await fs.mkdir(path.dirname(lockPath), { recursive: true });
+  const lost = new AbortController();
+  let release: (() => Promise<void>) | undefined;
   for (;;) {
-    if (await tryAcquire(lockPath)) break;
-    const holder = await readHolder(lockPath);
-    // An empty file is a holder between open and write: treat it as alive for one more poll.
-    // Accepted race: two waiters both clearing the same crashed holder could end up both
-    // inside. It needs a crash plus two concurrent waiters; npm then still serialises on its cache.
-    if (holder !== undefined && holder !== process.pid && !isAlive(holder)) {
-      await fs.rm(lockPath, { force: true });
-      continue;
+    try {
+      release = await lock(lockPath, {
+        // The lock directory itself is the thing locked: nothing else has to exist beforehand.
+        lockfilePath: lockPath,
+        realpath: false,
+        stale: options.staleMs ?? 30_000,
+        onCompromised: (error) => lost.abort(new LockCompromisedError(lockPath, error)),
+      });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for lock ${lockPath}`);
+      options.onWait?.();
+      await sleep(pollMs);
     }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for lock ${lockPath} (held by pid ${holder ?? '?'})`);
-    options.onWait?.(holder);
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+  let result: T;
   try {
-    return await fn();
+    result = await fn(lost.signal);
   } finally {
-    await fs.rm(lockPath, { force: true });
+    // A compromised lock is no longer ours to remove.
+    if (!lost.signal.aborted) await release();
   }
+  if (lost.signal.aborted) throw lost.signal.reason;
+  return result;
 }

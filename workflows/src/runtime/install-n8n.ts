@@ -55,8 +55,8 @@ const MARKER = '.installed';
 
 /**
  * Installs the pinned n8n once into `<cacheDir>/n8n-<version>/` and returns where it is.
- * Safe to call from several processes at once: the first takes `<dir>.lock`, the others
- * wait and then find the `.installed` marker. A half-finished install (no marker) is
+ * Safe to call from several processes at once: the first takes `<dir>.install-lock` (file-lock.ts),
+ * the others wait and then find the `.installed` marker. A half-finished install (no marker) is
  * resumed: `npm install` is incremental.
  */
 export async function ensureN8nInstalled(options: EnsureN8nOptions = {}): Promise<N8nInstallation> {
@@ -70,14 +70,15 @@ export async function ensureN8nInstalled(options: EnsureN8nOptions = {}): Promis
   if (existsSync(path.join(dir, MARKER))) return result(true);
 
   return withFileLock(
-    `${dir}.lock`,
-    async () => {
+    `${dir}.install-lock`,
+    async (lost) => {
       // Someone else may have finished while we waited for the lock.
       if (existsSync(path.join(dir, MARKER))) return result(true);
       await fs.mkdir(dir, { recursive: true });
       report('manifest', `installing n8n ${version} into ${dir} (first run only, ~5 min)`);
       await fs.writeFile(path.join(dir, 'package.json'), `${JSON.stringify(runtimeManifest(version), null, 2)}\n`);
-      const heartbeat = { everyMs: options.heartbeatMs ?? 15_000, report };
+      // Losing the lock (see withFileLock) stops npm: two installs must never share the folder.
+      const heartbeat = { everyMs: options.heartbeatMs ?? 15_000, report, signal: lost };
       await runLogged(
         'npm-install',
         ['install', '--ignore-scripts', '--no-audit', '--no-fund'],
@@ -93,8 +94,8 @@ export async function ensureN8nInstalled(options: EnsureN8nOptions = {}): Promis
       return result(false);
     },
     {
-      onWait: throttle(options.heartbeatMs ?? 15_000, (pid) =>
-        report('waiting-for-lock', `another process (pid ${pid ?? '?'}) is installing n8n ${version}`),
+      onWait: throttle(options.heartbeatMs ?? 15_000, () =>
+        report('waiting-for-lock', `another process is installing n8n ${version}`),
       ),
       pollMs: 2000,
     },
@@ -114,6 +115,8 @@ function throttle<A extends unknown[]>(everyMs: number, fn: (...args: A) => void
 interface Heartbeat {
   everyMs: number;
   report: (phase: InstallPhase, message: string) => void;
+  /** Aborting kills npm. */
+  signal: AbortSignal;
 }
 
 /** Runs npm in `cwd`, output appended to a log file there, with a "still running" heartbeat. */
@@ -138,7 +141,7 @@ async function runLogged(
       const env = Object.fromEntries(
         Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')),
       );
-      const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal: heartbeat.signal });
       child.stdout.pipe(log, { end: false });
       child.stderr.pipe(log, { end: false });
       child.on('error', reject);

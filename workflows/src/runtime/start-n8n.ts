@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureN8nInstalled } from './install-n8n';
 import { encryptionKeyFile, n8nBinPath } from './paths';
 
@@ -187,7 +188,7 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
         const why = exited ? `exited with code ${child.exitCode}` : 'did not become ready in time';
         throw new Error(`n8n ${why} (${probe}); last log lines from ${logFile}:\n${await tail(logFile)}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
     }
   }
   return { url, pid: child.pid as number, logFile, stop };

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CredentialSchema, completeCredentialData } from './credential-data';
 import { N8nPublicApi } from './n8n-client';
 import {
@@ -107,7 +108,7 @@ export async function waitForWebhooks(baseUrl: string, paths: string[], timeoutM
       if (res.status !== 404) break;
       if (Date.now() > deadline)
         throw new Error(`${url} still answers 404 after ${timeoutMs} ms: is the workflow active?`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
     }
   }
 }

@@ -71,6 +71,7 @@ describe('loadConfig', () => {
   it('accepts a complete production configuration', () => {
     expect(problemsOf(productionEnv)).toEqual([]);
     expect(loadConfig(productionEnv).isProduction).toBe(true);
+    expect(loadConfig(productionEnv).http.requestLogLevel).toBe('info');
   });
 
   it.each(['JWT_SECRET', 'N8N_SHARED_SECRET'])('refuses to start in production with a weak %s', (name) => {
