@@ -24,7 +24,9 @@ export class SignedUrlCache {
   constructor(
     /** Most entries kept: two generations of half this size. */
     private readonly maxEntries = 10_000,
-    private readonly now: () => number = Date.now,
+    // Read through Date.now at each call (not a captured reference), so one clock governs the
+    // cache and the COS signer, also when a test moves it.
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** The URL for `key` at `ttlSeconds`, from `sign` or reused. */
