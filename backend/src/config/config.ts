@@ -89,6 +89,8 @@ const envSchema = z.object({
   SANDBOX_COS_SECRET_ID: z.string().optional(),
   SANDBOX_COS_SECRET_KEY: z.string().optional(),
   UPLOAD_MAX_BYTES: int(20 * 1024 * 1024, 1024),
+  // Largest accepted image in pixels (width × height, before any decoding): decompression bombs.
+  UPLOAD_MAX_PIXELS: int(40_000_000, 10_000),
   // How the portal uploads: through POST /uploads, or straight to COS with STS credentials.
   // Default: server with the sandbox, direct with live vendors.
   UPLOAD_MODE: z.enum(['server', 'direct']).optional(),
@@ -176,6 +178,8 @@ export interface AppConfig {
     appId: string | null;
     stsDurationSeconds: number;
     uploadMaxBytes: number;
+    /** Largest accepted width × height (413 IMAGE_TOO_MANY_PIXELS above it). */
+    uploadMaxPixels: number;
     /** What the portal is told to use (`GET /api/v1/uploads/config`). */
     uploadMode: 'server' | 'direct';
   };
@@ -298,6 +302,7 @@ function storageConfig(env: Env): AppConfig['storage'] {
     appId: env.COS_APP_ID ?? bucket?.slice(bucket.lastIndexOf('-') + 1) ?? null,
     stsDurationSeconds: env.COS_STS_DURATION_SECONDS,
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    uploadMaxPixels: env.UPLOAD_MAX_PIXELS,
     // Live COS takes the bytes directly (no trip through our servers); the sandbox keeps the
     // simpler server path unless a test or a developer asks for direct uploads.
     uploadMode: env.UPLOAD_MODE ?? (sandbox ? 'server' : 'direct'),

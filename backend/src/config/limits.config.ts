@@ -12,11 +12,19 @@ export const limitsEnvShape = {
   WS_MAX_SOCKETS_PER_USER: int(10, 1),
   /** Password hashes (console sign-in, account changes) computed at once; more wait, then 503. */
   PASSWORD_HASH_CONCURRENCY: int(2, 1),
+  /**
+   * Uploads whose bytes this process holds in memory at once (multipart, by URL, confirmations of
+   * direct uploads); more wait in a queue of UPLOAD_QUEUE, beyond it 503 UPLOADS_BUSY.
+   */
+  UPLOAD_CONCURRENCY: int(8, 1),
+  UPLOAD_QUEUE: int(32, 0),
 };
 
 export interface LimitsConfig {
   wsMaxSocketsPerUser: number;
   passwordHashConcurrency: number;
+  uploadConcurrency: number;
+  uploadQueue: number;
 }
 
 export function limitsConfig(config: AppConfig): LimitsConfig {
@@ -24,5 +32,7 @@ export function limitsConfig(config: AppConfig): LimitsConfig {
   return {
     wsMaxSocketsPerUser: env.WS_MAX_SOCKETS_PER_USER,
     passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY,
+    uploadConcurrency: env.UPLOAD_CONCURRENCY,
+    uploadQueue: env.UPLOAD_QUEUE,
   };
 }

@@ -2,6 +2,7 @@ import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openap
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../errors/app-error';
+import type { ConcurrencyGate } from '../infra/concurrency-gate';
 import { ErrorResponse } from '../openapi/registry';
 import { singleFile } from './multipart';
 
@@ -40,10 +41,11 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   body?: B;
   /**
    * A multipart body with one file field (instead of a JSON `body`): parsed after `before`
-   * (so only authenticated requests are read), capped at `maxBytes`, documented as
+   * (so only authenticated requests are read) once one of `slots` is free (the bytes are held in
+   * memory until the answer is sent), capped at `maxBytes`, documented as
    * `multipart/form-data`; the handler finds the file in `req.file`.
    */
-  upload?: { field: string; maxBytes: number };
+  upload?: { field: string; maxBytes: number; slots: ConcurrencyGate };
   query?: Q;
   params?: P;
   status?: number;
@@ -112,7 +114,7 @@ export function defineRoute<
       next(err);
     }
   };
-  const parseUpload = spec.upload ? [singleFile(spec.upload.field, spec.upload.maxBytes)] : [];
+  const parseUpload = spec.upload ? [singleFile(spec.upload.field, spec.upload.maxBytes, spec.upload.slots)] : [];
   router[spec.method](spec.path, ...(spec.before ?? []), ...parseUpload, handler);
 }
 

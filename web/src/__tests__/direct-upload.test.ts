@@ -11,7 +11,7 @@ import {
   StsUnavailableError,
   type DirectApi,
 } from '../lib/direct-upload';
-import { createUploader } from '../lib/uploader';
+import { BUSY_RETRIES, createUploader } from '../lib/uploader';
 import { waitFor } from '../../../jest/wait-for';
 
 const USER = '0b7c6f5e-2f1a-4c1e-9a53-8f7f3d1c2b10';
@@ -215,5 +215,21 @@ describe('createUploader', () => {
       upload: async () => Promise.reject(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'no')),
     }));
     await expect(failing(photo(), () => undefined)).rejects.toMatchObject({ status: 415 }); // other errors are the file's own
+  });
+
+  it('tries a file again after Retry-After while the server answers 503 UPLOADS_BUSY, a few times at most', async () => {
+    const a = api('server');
+    const busy = () => new ApiError(503, 'UPLOADS_BUSY', 'busy', 2);
+    a.upload.mockRejectedValueOnce(busy()).mockRejectedValueOnce(busy());
+    const waited: number[] = [];
+    const pause = async (ms: number) => void waited.push(ms);
+    const upload = createUploader(a, () => undefined, jest.fn(), pause);
+    expect((await upload(photo(), () => undefined)).key).toBe(server.key);
+    expect(waited).toEqual([2000, 2000]);
+    expect(a.upload).toHaveBeenCalledTimes(3);
+
+    a.upload.mockRejectedValue(busy());
+    await expect(upload(photo(), () => undefined)).rejects.toMatchObject({ code: 'UPLOADS_BUSY' });
+    expect(a.upload).toHaveBeenCalledTimes(3 + 1 + BUSY_RETRIES);
   });
 });

@@ -47,6 +47,20 @@ describe('SMS guard errors', () => {
   });
 });
 
+describe('upload errors', () => {
+  it('say what to do in the user language and keep the code for support', () => {
+    for (const code of ['IMAGE_CORRUPT', 'IMAGE_TOO_MANY_PIXELS', 'PAYLOAD_TOO_LARGE', 'UPLOADS_BUSY'] as const) {
+      for (const lang of ['zh', 'en'] as const) {
+        const t = (key: Parameters<typeof translate>[1]) => translate(lang, key);
+        expect(describeError(new ApiError(400, code, 'server text'), t)).toBe(
+          `${translate(lang, `error.${code}`)} (${code})`,
+        );
+      }
+    }
+    expect(translate('zh', 'error.IMAGE_CORRUPT')).toMatch(/损坏/);
+  });
+});
+
 describe('matchRoute', () => {
   it('maps paths to screens', () => {
     expect(matchRoute('/')).toEqual({ name: 'workspace' });

@@ -58,6 +58,10 @@ export function describeError(err: unknown, t: T): string {
     if (err.status === 429) return t('error.rateLimited', { s: err.retryAfterSeconds ?? 60 });
     if (err.code === 'QUOTA_EXHAUSTED') return t('error.QUOTA_EXHAUSTED');
     if (err.code === 'MEMBERSHIP_REQUIRED') return t('error.MEMBERSHIP_REQUIRED');
+    // Uploads refused for the file itself, or for a busy server: say what to do, keep the code.
+    for (const code of ['IMAGE_CORRUPT', 'IMAGE_TOO_MANY_PIXELS', 'PAYLOAD_TOO_LARGE', 'UPLOADS_BUSY'] as const) {
+      if (err.code === code) return `${t(`error.${code}`)} (${code})`;
+    }
     // Limits and the private-address refusal say what to do; the code stays visible for support.
     const automation = automationErrorKey(err);
     if (automation) return `${t(automation)} (${err.code})`;

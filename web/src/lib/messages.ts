@@ -114,6 +114,10 @@ export const zh = {
   'error.MEMBERSHIP_REQUIRED': '需要有效的会员才能生成',
   'error.SMS_COUNTRY_NOT_ALLOWED': '暂不支持向该国家或地区的手机号发送验证码',
   'error.SMS_BUDGET_EXHAUSTED': '验证码发送暂时繁忙，请稍后再试',
+  'error.IMAGE_CORRUPT': '图片已损坏或不完整，无法读取，请重新导出后上传',
+  'error.IMAGE_TOO_MANY_PIXELS': '图片像素过多，请缩小尺寸后上传',
+  'error.PAYLOAD_TOO_LARGE': '文件太大，请压缩后上传',
+  'error.UPLOADS_BUSY': '当前上传人数较多，请稍后重试',
 
   'nav.developer': '开发者',
   'dev.title': '开发者',
@@ -393,6 +397,10 @@ export const en: Record<MessageKey, string> = {
   'error.MEMBERSHIP_REQUIRED': 'An active membership is needed to generate',
   'error.SMS_COUNTRY_NOT_ALLOWED': 'Codes cannot be sent to phone numbers of this country or region yet',
   'error.SMS_BUDGET_EXHAUSTED': 'Sending codes is paused for a while; try again later',
+  'error.IMAGE_CORRUPT': 'The image is damaged or incomplete and cannot be read; export it again',
+  'error.IMAGE_TOO_MANY_PIXELS': 'The image has too many pixels; make it smaller and upload it again',
+  'error.PAYLOAD_TOO_LARGE': 'The file is too large; compress it and upload it again',
+  'error.UPLOADS_BUSY': 'Many uploads are being processed; try again in a moment',
 
   'nav.developer': 'Developer',
   'dev.title': 'Developer',

@@ -42,16 +42,9 @@ export function outputPrefix(userId: string, taskId: string): string {
 }
 
 /**
- * What temporary upload credentials may do: simple and form uploads plus the multipart set
- * the browser SDK uses for large files. No read, list or delete.
+ * What temporary upload credentials may do: a simple upload (one `PUT`, what the portal sends),
+ * nothing else. Form and multipart uploads are left out on purpose: the policy's size condition
+ * (`cos:content-length`) bounds a single request, so a multipart upload could assemble an object
+ * of any size from parts each under it. No read, list or delete.
  */
-export const STS_UPLOAD_ACTIONS = [
-  'name/cos:PutObject',
-  'name/cos:PostObject',
-  'name/cos:InitiateMultipartUpload',
-  'name/cos:ListMultipartUploads',
-  'name/cos:ListParts',
-  'name/cos:UploadPart',
-  'name/cos:CompleteMultipartUpload',
-  'name/cos:AbortMultipartUpload',
-] as const;
+export const STS_UPLOAD_ACTIONS = ['name/cos:PutObject'] as const;

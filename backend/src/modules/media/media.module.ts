@@ -1,5 +1,7 @@
 import type { AppModule } from '../../app';
 import type { AppContext } from '../../app-context';
+import { limitsConfig } from '../../config/limits.config';
+import { ConcurrencyGate } from '../../infra/concurrency-gate';
 import type { ApiKeyResolver } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
 import { RateLimiter } from '../auth/rate-limit';
@@ -32,7 +34,16 @@ export function createMediaModule(
   deps: { jwt: JwtService; storage?: StorageService; apiKeys?: ApiKeyResolver },
 ): MediaModule {
   const storage = deps.storage ?? createStorageService(ctx.config);
-  const media = new MediaService(ctx.db, storage, new UploadsRepository());
+  const limits = limitsConfig(ctx.config);
+  const media = new MediaService(ctx.db, storage, new UploadsRepository(), {
+    maxBytes: ctx.config.storage.uploadMaxBytes,
+    maxPixels: ctx.config.storage.uploadMaxPixels,
+    slots: new ConcurrencyGate(limits.uploadConcurrency, limits.uploadQueue, {
+      code: 'UPLOADS_BUSY',
+      message: 'Too many uploads are being processed; try again in a moment',
+      retryAfterSeconds: 2,
+    }),
+  });
   const sts = new StsService(
     ctx.config.storage,
     ctx.config.vendors.mode,

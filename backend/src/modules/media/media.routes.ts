@@ -86,10 +86,10 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
     tags: ['media'],
     secured: true,
     before: [auth],
-    upload: { field: 'file', maxBytes: deps.uploadMaxBytes },
+    upload: { field: 'file', maxBytes: deps.uploadMaxBytes, slots: deps.media.slots },
     status: 201,
     response: UploadResponse,
-    errors: [413, 415],
+    errors: [413, 415, 503],
     handler: async ({ req, res }) => {
       if (!req.file) throw new ValidationError('Upload an image in the multipart field "file"');
       return answerUpload(res, await deps.media.upload(currentUser(req).id, req.file.buffer));
@@ -107,7 +107,7 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
     body: z.object({ url: z.string().min(1).max(2048) }).openapi('UploadFromUrl'),
     status: 201,
     response: UploadResponse,
-    errors: [413, 415, 429],
+    errors: [413, 415, 429, 503],
     handler: async ({ body, req, res }) =>
       answerUpload(res, await deps.urlUploads.upload(currentUser(req).id, body.url)),
   });
@@ -122,13 +122,9 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
     body: z.object({ key: z.string().min(1).max(255) }),
     status: 201,
     response: UploadResponse,
-    errors: [404, 413, 415],
-    handler: async ({ body, req, res }) => {
-      return answerUpload(
-        res,
-        await deps.media.confirmDirectUpload(currentUser(req).id, body.key, deps.uploadMaxBytes),
-      );
-    },
+    errors: [404, 413, 415, 503],
+    handler: async ({ body, req, res }) =>
+      answerUpload(res, await deps.media.confirmDirectUpload(currentUser(req).id, body.key)),
   });
 
   defineRoute(router, registry, {

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
 import type { Db } from '../../db/transaction';
-import { NotFoundError, PayloadTooLargeError, UnsupportedMediaError, ValidationError } from '../../errors/app-error';
+import {
+  AppError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaError,
+  ValidationError,
+} from '../../errors/app-error';
+import type { ConcurrencyGate } from '../../infra/concurrency-gate';
+import { readCapped } from '../../infra/read-capped';
 import { ACCEPTED_FORMATS, inputKey, inputPrefix, isAcceptedFormat, type AcceptedFormat } from './media.config';
 import type { StorageService } from './storage.service';
 import type { UploadRow, UploadsRepository } from './uploads.repository';
@@ -23,17 +31,40 @@ export interface SniffedImage {
   height: number;
 }
 
+/** What every stored image must pass (UPLOAD_MAX_PIXELS). */
+export interface ImageLimits {
+  /** Largest width × height; larger images are refused before any pixel is decoded. */
+  maxPixels: number;
+}
+
 /**
- * Reads the real type from the bytes (never the file name or the client's Content-Type).
- * Only the header is parsed; no pixels are decoded here.
+ * Reads the real type from the bytes (never the file name or the client's Content-Type), refuses
+ * an image of more than `maxPixels` from its header alone (a 100 KB PNG can declare 10000×10000:
+ * a decompression bomb), then decodes every pixel once, so a truncated or damaged file is refused
+ * here (400 IMAGE_CORRUPT) and never stored or handed to a vendor. The decode streams through
+ * libvips (sequential read, statistics only), so it holds a few rows, not the whole bitmap.
  */
-export async function sniffImage(bytes: Buffer): Promise<SniffedImage> {
+export async function inspectImage(bytes: Buffer, limits: ImageLimits): Promise<SniffedImage> {
   // sharp() itself throws (not rejects) on some inputs, e.g. an empty buffer.
   const meta = await Promise.resolve()
     .then(() => sharp(bytes).metadata())
     .catch(() => null);
   const format: string | undefined = meta?.format;
   if (!meta || !isAcceptedFormat(format) || !meta.width || !meta.height) throw new UnsupportedMediaError();
+  if (meta.width * meta.height > limits.maxPixels) {
+    throw new AppError(
+      413,
+      'IMAGE_TOO_MANY_PIXELS',
+      `The image is ${meta.width}×${meta.height} pixels; at most ${limits.maxPixels} pixels are accepted`,
+    );
+  }
+  const decoded = await Promise.resolve()
+    .then(() => sharp(bytes, { failOn: 'error', limitInputPixels: limits.maxPixels, sequentialRead: true }).stats())
+    .then(
+      () => true,
+      () => false,
+    );
+  if (!decoded) throw new AppError(400, 'IMAGE_CORRUPT', 'The image is truncated or damaged and cannot be decoded');
   // autoOrient applies the EXIF rotation: the size a viewer (and basic_clean) will see.
   const { width, height } = meta.autoOrient ?? meta;
   return { format, mime: ACCEPTED_FORMATS[format].mime, width, height };
@@ -48,9 +79,26 @@ export class MediaService {
     private readonly ds: DataSource,
     private readonly storage: StorageService,
     private readonly uploads: UploadsRepository,
+    private readonly limits: ImageLimits & {
+      /** UPLOAD_MAX_BYTES: also the cap while reading a direct upload back. */
+      maxBytes: number;
+      /**
+       * Uploads whose bytes are held in memory at once (UPLOAD_CONCURRENCY, UPLOAD_QUEUE): the
+       * multipart route takes a slot before parsing, URL uploads and confirmations inside.
+       */
+      slots: ConcurrencyGate;
+    },
   ) {}
 
-  /** Stores an uploaded image as `input/<userId>/<sha256>.<ext>` (same bytes: the earlier key, no second write). */
+  /** The slots of in-memory uploads, shared by every upload route of this process. */
+  get slots(): ConcurrencyGate {
+    return this.limits.slots;
+  }
+
+  /**
+   * Stores an uploaded image as `input/<userId>/<sha256>.<ext>` (same bytes: the earlier key, no
+   * second write). The caller holds an upload slot for the bytes it passes.
+   */
   async upload(userId: string, bytes: Buffer): Promise<UploadResult & { created: boolean }> {
     return this.register(userId, bytes, async (image, sha256) => {
       const key = inputKey(userId, sha256, image.format);
@@ -69,7 +117,7 @@ export class MediaService {
     bytes: Buffer,
     store: (image: SniffedImage, sha256: string) => Promise<string>,
   ): Promise<UploadResult & { created: boolean }> {
-    const image = await sniffImage(bytes);
+    const image = await inspectImage(bytes, this.limits);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const existing = await this.uploads.findByUserAndSha(this.ds.manager, userId, sha256);
     if (existing) return { ...toResult(existing), created: false };
@@ -88,23 +136,30 @@ export class MediaService {
 
   /**
    * Registers an image the browser put straight into storage with STS credentials: the key must
-   * lie under the caller's prefix, the bytes are read back and sniffed like a server upload, and
-   * the same content already registered answers its existing key (`created: false`).
+   * lie under the caller's prefix, the bytes are read back and inspected like a server upload, and
+   * the same content already registered answers its existing key (`created: false`). The read is
+   * capped at UPLOAD_MAX_BYTES whatever HEAD said: the object can be replaced between the two
+   * requests (or grown by a multipart upload), so the size that counts is the bytes that arrive.
+   * It holds one upload slot while the bytes are in memory.
    */
-  async confirmDirectUpload(
-    userId: string,
-    key: string,
-    maxBytes: number,
-  ): Promise<UploadResult & { created: boolean }> {
+  async confirmDirectUpload(userId: string, key: string): Promise<UploadResult & { created: boolean }> {
     if (!isPlainKey(key) || !key.startsWith(inputPrefix(userId))) {
       throw new ValidationError('key must be an object you uploaded below your own input/ prefix');
     }
+    const { maxBytes } = this.limits;
+    const tooLarge = () => new PayloadTooLargeError(`The image is larger than ${maxBytes} bytes`);
     const stored = await this.storage.head(key);
     if (!stored) throw new NotFoundError('No object with this key; upload it first', 'OBJECT_NOT_FOUND');
-    if (stored.size > maxBytes) throw new PayloadTooLargeError(`The image is larger than ${maxBytes} bytes`);
-    const chunks: Buffer[] = [];
-    for await (const chunk of await this.storage.getStream(key)) chunks.push(chunk as Buffer);
-    return this.register(userId, Buffer.concat(chunks), async () => key);
+    if (stored.size > maxBytes) throw tooLarge();
+    return this.limits.slots.run(async () => {
+      const abort = new AbortController();
+      try {
+        const bytes = await readCapped(await this.storage.getStream(key, abort.signal), maxBytes, tooLarge);
+        return await this.register(userId, bytes, async () => key);
+      } finally {
+        abort.abort(); // a read stopped at the cap closes the transfer instead of draining it
+      }
+    });
   }
 
   /**

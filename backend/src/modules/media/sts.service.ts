@@ -22,11 +22,24 @@ export interface UploadCredentials {
 
 export interface StsPolicy {
   version: '2.0';
-  statement: Array<{ action: string[]; effect: 'allow'; principal: { qcs: string[] }; resource: string[] }>;
+  statement: Array<{
+    action: string[];
+    effect: 'allow';
+    principal: { qcs: string[] };
+    resource: string[];
+    condition: { numeric_less_than_equal: { 'cos:content-length': number } };
+  }>;
 }
 
-/** Upload-only policy on the user's input prefix (resource format from the COS STS docs). */
-export function uploadPolicy(location: { region: string; appId: string; bucket: string }, userId: string): StsPolicy {
+/**
+ * Upload-only policy on the user's input prefix (resource format from the COS STS docs), each
+ * request at most `maxBytes` long (UPLOAD_MAX_BYTES): COS refuses a larger PUT before storing it.
+ */
+export function uploadPolicy(
+  location: { region: string; appId: string; bucket: string },
+  userId: string,
+  maxBytes: number,
+): StsPolicy {
   return {
     version: '2.0',
     statement: [
@@ -35,6 +48,7 @@ export function uploadPolicy(location: { region: string; appId: string; bucket: 
         effect: 'allow',
         principal: { qcs: ['*'] },
         resource: [`qcs::cos:${location.region}:uid/${location.appId}:${location.bucket}/${inputPrefix(userId)}*`],
+        condition: { numeric_less_than_equal: { 'cos:content-length': maxBytes } },
       },
     ],
   };
@@ -80,7 +94,7 @@ export class StsService {
         secretKey,
         region,
         durationSeconds: stsDurationSeconds,
-        policy: uploadPolicy({ region, appId, bucket }, userId),
+        policy: uploadPolicy({ region, appId, bucket }, userId, this.settings.uploadMaxBytes),
       });
       return {
         ...base,

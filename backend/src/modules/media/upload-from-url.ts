@@ -24,12 +24,15 @@ export class UrlUploads {
       60,
       `At most ${this.config.perMinute} images by URL per minute`,
     );
-    const { bytes } = await fetchPublic(url, {
-      allowPrivate: this.config.allowPrivate,
-      privateCode: 'URL_PRIVATE',
-      maxBytes: this.config.maxBytes,
-      timeoutMs: this.config.timeoutMs,
+    // The downloaded bytes are held in memory like a multipart upload's: one upload slot.
+    return this.media.slots.run(async () => {
+      const { bytes } = await fetchPublic(url, {
+        allowPrivate: this.config.allowPrivate,
+        privateCode: 'URL_PRIVATE',
+        maxBytes: this.config.maxBytes,
+        timeoutMs: this.config.timeoutMs,
+      });
+      return this.media.upload(userId, bytes);
     });
-    return this.media.upload(userId, bytes);
   }
 }

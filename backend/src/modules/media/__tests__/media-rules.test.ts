@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { testConfig as loadConfig } from '../../../testing/test-config';
+import { blackPng } from '../../../testing/images';
 import { inputKey, outputPrefix } from '../media.config';
-import { sniffImage } from '../media.service';
+import { inspectImage } from '../media.service';
 import { createStorageService } from '../storage.service';
 import { attachmentHeader, safeEntryName } from '../zip.service';
 
@@ -10,7 +11,10 @@ const image = (format: 'jpeg' | 'png' | 'webp' | 'gif', width = 40, height = 20)
     .toFormat(format)
     .toBuffer();
 
-describe('sniffImage', () => {
+const LIMITS = { maxPixels: 40_000_000 };
+const sniffImage = (bytes: Buffer) => inspectImage(bytes, LIMITS);
+
+describe('inspectImage', () => {
   it.each([
     ['jpeg', 'image/jpeg'],
     ['png', 'image/png'],
@@ -30,6 +34,44 @@ describe('sniffImage', () => {
   it('refuses a JPEG header with a truncated body', async () => {
     const jpeg = await image('jpeg');
     await expect(sniffImage(jpeg.subarray(0, 8))).rejects.toMatchObject({ status: 415 });
+  });
+
+  it.each(['png', 'jpeg'] as const)(
+    'refuses a %s whose header is whole but whose pixel data is cut off with 400 IMAGE_CORRUPT',
+    async (format) => {
+      // Noise, so the pixel data is most of the file and the cut lands inside it.
+      const noise = Buffer.from(Array.from({ length: 200 * 150 * 3 }, (_, i) => (i * 7919) % 251));
+      const whole = await sharp(noise, { raw: { width: 200, height: 150, channels: 3 } })
+        .toFormat(format)
+        .toBuffer();
+      await expect(sniffImage(whole)).resolves.toMatchObject({ format, width: 200, height: 150 });
+      const truncated = whole.subarray(0, Math.floor(whole.length * 0.6));
+      await expect(sharp(truncated).metadata()).resolves.toMatchObject({ width: 200, height: 150 }); // the header alone passes
+      await expect(sniffImage(truncated)).rejects.toMatchObject({
+        status: 400,
+        code: 'IMAGE_CORRUPT',
+        message: expect.stringMatching(/truncated or damaged/),
+      });
+    },
+  );
+
+  it('refuses a cut-off WebP too (its RIFF header names the full length, so already as unreadable)', async () => {
+    const whole = await image('webp', 200, 150);
+    await expect(sniffImage(whole.subarray(0, Math.floor(whole.length * 0.6)))).rejects.toMatchObject({ status: 415 });
+  });
+
+  it('refuses a 10000×10000 PNG (100 Mpx in ~100 KB) by its header, before decoding it', async () => {
+    const bomb = blackPng(10_000, 10_000);
+    expect(bomb.length).toBeLessThan(200_000);
+    await expect(sharp(bomb).metadata()).resolves.toMatchObject({ format: 'png', width: 10_000, height: 10_000 });
+    await expect(sniffImage(bomb)).rejects.toMatchObject({ status: 413, code: 'IMAGE_TOO_MANY_PIXELS' });
+  });
+
+  it('takes the pixel cap from its limits: exactly at it passes, one row more does not', async () => {
+    const at = blackPng(100, 50);
+    await expect(inspectImage(at, { maxPixels: 5000 })).resolves.toMatchObject({ width: 100, height: 50 });
+    const over = blackPng(100, 51);
+    await expect(inspectImage(over, { maxPixels: 5000 })).rejects.toMatchObject({ code: 'IMAGE_TOO_MANY_PIXELS' });
   });
 
   it('reports the displayed size of a photo rotated by EXIF', async () => {

@@ -8,6 +8,7 @@ import express from 'express';
 import sharp from 'sharp';
 import request from 'supertest';
 import { buildBackend } from '../../../bootstrap';
+import { blackPng } from '../../../testing/images';
 import { createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
 import { testConfig, testRedisUrl } from '../../../testing/test-config';
 import { startTestSandbox, type TestSandbox } from '../../../testing/test-sandbox';
@@ -20,6 +21,13 @@ const UPLOAD_MAX_BYTES = 300_000;
 const jpeg = (seed: string) =>
   sharp({ create: { width: 64, height: 48, channels: 3, background: `#${seed}` } })
     .jpeg()
+    .toBuffer();
+/** Pixel noise, so the compressed pixel data is most of the file and a cut lands inside it. */
+const noisy = (format: 'png' | 'jpeg') =>
+  sharp(Buffer.from(Array.from({ length: 120 * 90 * 3 }, (_, i) => (i * 7919) % 251)), {
+    raw: { width: 120, height: 90, channels: 3 },
+  })
+    .toFormat(format)
     .toBuffer();
 const png = () =>
   sharp({ create: { width: 30, height: 70, channels: 4, background: '#00ff0080' } })
@@ -121,6 +129,41 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
     const big = Buffer.concat([await jpeg('123456'), Buffer.alloc(UPLOAD_MAX_BYTES)]);
     const res = await upload(alice.token, big).expect(413);
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('refuses a truncated PNG and JPEG with 400 IMAGE_CORRUPT and stores nothing', async () => {
+    const before = await putCalls();
+    for (const [bytes, name] of [
+      [await noisy('png'), 'cut.png'],
+      [await noisy('jpeg'), 'cut.jpg'],
+    ] as const) {
+      const res = await upload(alice.token, bytes.subarray(0, Math.floor(bytes.length * 0.6)), name).expect(400);
+      expect(res.body).toEqual({ error: { code: 'IMAGE_CORRUPT', message: expect.any(String) } });
+    }
+    expect(await putCalls()).toBe(before);
+  });
+
+  it('refuses a 10000×10000 PNG (100 Mpx, ~100 KB) with 413 IMAGE_TOO_MANY_PIXELS, by file and by URL', async () => {
+    const bomb = blackPng(10_000, 10_000);
+    const before = await putCalls();
+    const res = await upload(alice.token, bomb, 'bomb.png').expect(413);
+    expect(res.body).toEqual({
+      error: { code: 'IMAGE_TOO_MANY_PIXELS', message: expect.stringContaining('10000×10000') },
+    });
+    const shop = createServer((_req, r) => r.writeHead(200, { 'content-type': 'image/png' }).end(bomb));
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(shop.address() as AddressInfo).port}/bomb.png`;
+      const byUrl = await request(backend.app)
+        .post('/api/v1/uploads/from-url')
+        .set('Authorization', `Bearer ${alice.token}`)
+        .send({ url })
+        .expect(413);
+      expect(byUrl.body.error.code).toBe('IMAGE_TOO_MANY_PIXELS');
+    } finally {
+      await new Promise((resolve) => shop.close(resolve));
+    }
+    expect(await putCalls()).toBe(before);
   });
 
   it('answers a repeated upload with the same key (200), one row and no second write', async () => {
@@ -315,5 +358,38 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
       Body: Buffer.from('not an image'),
     });
     expect((await confirm(`input/${alice.id}/notes.jpg`).expect(415)).body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const cut = await noisy('png');
+    await media.storage.put(`input/${alice.id}/cut.png`, cut.subarray(0, cut.length >> 1), 'image/png');
+    expect((await confirm(`input/${alice.id}/cut.png`).expect(400)).body.error.code).toBe('IMAGE_CORRUPT');
+  });
+
+  it('caps the bytes it reads back on confirm: an object swapped for a larger one after HEAD is refused (413)', async () => {
+    const key = `input/${alice.id}/swapped.png`;
+    await media.storage.put(key, await png(), 'image/png');
+    // A larger valid image replaces the object between the HEAD and the GET of the confirmation:
+    // what HEAD said must not decide how much is read.
+    const large = await sharp(Buffer.from(Array.from({ length: 400 * 400 * 3 }, (_, i) => (i * 104729) % 253)), {
+      raw: { width: 400, height: 400, channels: 3 },
+    })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
+    expect(large.length).toBeGreaterThan(UPLOAD_MAX_BYTES);
+    const head = media.storage.head.bind(media.storage);
+    const spy = jest.spyOn(media.storage, 'head').mockImplementationOnce(async (k: string) => {
+      const before = await head(k);
+      await media.storage.put(k, large, 'image/png');
+      return before;
+    });
+    try {
+      const res = await request(backend.app)
+        .post('/api/v1/uploads/confirm')
+        .set('Authorization', `Bearer ${alice.token}`)
+        .send({ key })
+        .expect(413);
+      expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    } finally {
+      spy.mockRestore();
+    }
+    await expect(media.media.assertOwnedInput(alice.id, key)).rejects.toMatchObject({ status: 404 });
   });
 });

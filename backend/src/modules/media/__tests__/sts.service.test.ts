@@ -67,6 +67,9 @@ describe('StsService (live mode, Tencent STS mocked)', () => {
     expect(statement.action).toEqual([...STS_UPLOAD_ACTIONS]);
     expect(statement.action).not.toEqual(expect.arrayContaining(['name/cos:GetObject']));
     expect(statement.action.some((a) => /Delete|GetBucket|\*/.test(a))).toBe(false);
+    // Simple uploads only, each at most UPLOAD_MAX_BYTES: multipart could assemble any size from small parts.
+    expect(statement.action).toEqual(['name/cos:PutObject']);
+    expect(statement.condition).toEqual({ numeric_less_than_equal: { 'cos:content-length': 20 * 1024 * 1024 } });
 
     expect(issued).toEqual({
       credentials: { tmpSecretId: 'AKIDtmp', tmpSecretKey: 'tmp-key', sessionToken: 'session-token' },
@@ -91,6 +94,20 @@ describe('StsService (live mode, Tencent STS mocked)', () => {
     expect(sent?.policy.statement[0].resource[0]).toContain(':uid/1300000001:photos-1250000000/');
   });
 
+  it('puts UPLOAD_MAX_BYTES into the size condition', async () => {
+    let sent: { params: URLSearchParams; policy: StsPolicy } | undefined;
+    nock(STS_HOST)
+      .post('/', (body: unknown) => {
+        sent = parseStsForm(body);
+        return true;
+      })
+      .reply(200, stsSuccess(Math.floor(Date.now() / 1000) + 1800));
+    await liveService({ UPLOAD_MAX_BYTES: '5000000' }).issue(USER);
+    expect(sent?.policy.statement[0].condition).toEqual({
+      numeric_less_than_equal: { 'cos:content-length': 5_000_000 },
+    });
+  });
+
   it('answers 503 STS_UNAVAILABLE when STS refuses, without passing its message on', async () => {
     nock(STS_HOST)
       .post('/')
@@ -111,9 +128,9 @@ describe('StsService (live mode, Tencent STS mocked)', () => {
 
   it('never builds a policy from an id that could widen the resource', () => {
     const where = { region: 'ap-shanghai', appId: '1250000000', bucket: 'photos-1250000000' };
-    expect(() => uploadPolicy(where, '*')).toThrow();
-    expect(() => uploadPolicy(where, '../other')).toThrow();
-    expect(() => uploadPolicy(where, 'a/b')).toThrow();
+    expect(() => uploadPolicy(where, '*', 1000)).toThrow();
+    expect(() => uploadPolicy(where, '../other', 1000)).toThrow();
+    expect(() => uploadPolicy(where, 'a/b', 1000)).toThrow();
   });
 });
 
