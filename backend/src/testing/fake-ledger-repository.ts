@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { fromDbTime, toDbTime } from '../db/time';
 import type { Db } from '../db/transaction';
 import type { BalanceRow, LedgerRepository, LedgerRow, NewLedgerEntry } from '../modules/ledger/ledger.repository';
+import { FakeCreditLotsRepository, type LotTables } from './fake-credit-lots-repository';
 import { FakeDb } from './fake-db';
 
-export interface MoneyTables {
+export interface MoneyTables extends LotTables {
   users: Map<string, BalanceRow>;
   ledger: LedgerRow[];
 }
@@ -123,15 +124,15 @@ export class FakeLedgerRepository implements LedgerRepository {
   }
 }
 
-/** A fresh fake money database with its repository. */
-export function fakeMoneyDb(): { db: FakeDb<MoneyTables>; repo: FakeLedgerRepository } {
-  const db = new FakeDb<MoneyTables>({ users: new Map(), ledger: [] });
-  return { db, repo: new FakeLedgerRepository(db) };
+/** A fresh fake money database with its repositories. */
+export function fakeMoneyDb(): { db: FakeDb<MoneyTables>; repo: FakeLedgerRepository; lots: FakeCreditLotsRepository } {
+  const db = new FakeDb<MoneyTables>({ users: new Map(), ledger: [], lots: [], allocations: [] });
+  return { db, repo: new FakeLedgerRepository(db), lots: new FakeCreditLotsRepository(db) };
 }
 
 /**
- * Adds a user; an opening balance comes with its `adjust` row (as createTestUser does), so
- * `balance == SUM(delta)` holds from the start.
+ * Adds a user; an opening balance comes with its `adjust` row and a lot lasting as long as the
+ * membership (as createTestUser does), so `balance == SUM(delta) == SUM(lots)` holds from the start.
  */
 export function addFakeUser(
   db: FakeDb<MoneyTables>,
@@ -149,6 +150,18 @@ export function addFakeUser(
     quota_expire_at: expireAt ? toDbTime(expireAt) : null,
   });
   if (quota) {
+    const key = `adjust:${randomUUID()}`;
+    db.tables.lots.push({
+      id: randomUUID(),
+      user_id: id,
+      source: 'adjust',
+      ledger_key: key,
+      amount: quota,
+      remaining: quota,
+      expires_at: null,
+      expired_at: null,
+      created_at: toDbTime(now),
+    });
     db.tables.ledger.push({
       id: randomUUID(),
       user_id: id,
@@ -159,7 +172,7 @@ export function addFakeUser(
       order_id: null,
       admin_id: null,
       reason: 'test opening balance',
-      idempotency_key: `adjust:${randomUUID()}`,
+      idempotency_key: key,
       created_at: toDbTime(now),
     });
   }

@@ -91,7 +91,10 @@ export class FakeTasksRepository implements SettlementTasks {
 export type TaskMoneyTables = TaskTables & MoneyTables;
 
 export function fakeTaskMoneyDb(): FakeDb<TaskMoneyTables> {
-  return new FakeDb<TaskMoneyTables>({ users: new Map(), ledger: [], tasks: new Map(), taskEvents: [] });
+  return new FakeDb<TaskMoneyTables>({
+    ...{ users: new Map(), ledger: [], lots: [], allocations: [] },
+    ...{ tasks: new Map(), taskEvents: [] },
+  });
 }
 
 /** Adds a task row (a `processing` basic_clean by default) and returns it. */

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError, PaymentRequiredError, ValidationError } from '../../errors/app-error';
 import { fromDbTime, isoOrNull } from '../../db/time';
 import { inTransaction, type Db } from '../../db/transaction';
-import { isDue, lotExpiry, type LotSource } from './credit-lots.repository';
+import { CreditLotsRepository, isDue, lotExpiry, type LotSource } from './credit-lots.repository';
 import { LedgerRepository, type LedgerRow } from './ledger.repository';
 import { LotBook } from './lot-book';
 
@@ -70,8 +70,9 @@ export class LedgerService {
     private readonly ds: DataSource,
     private readonly repo = new LedgerRepository(),
     private readonly clock: Clock = () => new Date(),
+    lots = new CreditLotsRepository(),
   ) {
-    this.book = new LotBook(repo);
+    this.book = new LotBook(repo, lots);
   }
 
   /**

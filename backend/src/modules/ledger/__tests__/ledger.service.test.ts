@@ -10,8 +10,8 @@ const NOW = new Date('2026-03-01T12:00:00.000Z');
 const DAY_MS = 86_400_000;
 
 function setup() {
-  const { db, repo } = fakeMoneyDb();
-  const ledger = new LedgerService(db.dataSource, repo, () => NOW);
+  const { db, repo, lots } = fakeMoneyDb();
+  const ledger = new LedgerService(db.dataSource, repo, () => NOW, lots);
   const rowsOf = (userId: string) => db.tables.ledger.filter((r) => r.user_id === userId);
   const keysOf = (userId: string) => rowsOf(userId).map((r) => r.idempotency_key);
   const reserve = (userId: string, credits: number, taskIds: string[]) =>
@@ -32,7 +32,10 @@ describe('LedgerService.reserve', () => {
       [`reserve:${b}`, b, -2, 6],
       [`reserve:${c}`, c, -2, 4],
     ]);
-    expect(await ledger.checkInvariant(userId)).toEqual({ ok: true, balance: 4, ledgerSum: 4, problems: [] });
+    expect(await ledger.checkInvariant(userId)).toEqual({
+      ...{ ok: true, balance: 4, ledgerSum: 4, lotsSum: 4 },
+      problems: [],
+    });
   });
 
   it('refuses with 402 QUOTA_EXHAUSTED when the credits do not cover it, taking nothing', async () => {
@@ -174,7 +177,8 @@ describe('LedgerService.adjust and checkInvariant', () => {
       ok: false,
       balance: 5,
       ledgerSum: 3,
-      problems: ['balance 5 != ledger sum 3'],
+      lotsSum: 3,
+      problems: ['balance 5 != ledger sum 3', 'balance 5 != lots sum 3'],
     });
   });
 

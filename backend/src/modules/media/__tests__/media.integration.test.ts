@@ -256,11 +256,12 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
   it('signs short-lived GET URLs that the storage honours until they expire', async () => {
     const bytes = await jpeg('444444');
     const { key } = (await upload(alice.token, bytes).expect(201)).body as { key: string };
-    // The same request signed a minute ago: its 30-second window has passed. The COS SDK stamps
-    // the signing time from Date.now, so moving that clock replaces waiting for the expiry. It is
-    // signed first: signed URLs are reused while most of their life is left, and this one never is.
+    // A URL signed a minute ago for 20 seconds: its window has passed. The COS SDK stamps the
+    // signing time from Date.now, so moving that clock replaces waiting for the expiry. Another
+    // lifetime than the fresh URL's, so the signed-URL cache (keyed by key and lifetime) keeps
+    // the two apart.
     const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.now() - 60_000);
-    const staleUrl = media.storage.signedUrl(key, 30);
+    const staleUrl = media.storage.signedUrl(key, 20);
     clock.mockRestore();
     const ok = await fetch(media.storage.signedUrl(key, 30));
     expect(ok.status).toBe(200);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inTransaction } from '../../../db/transaction';
 import { capturingLogger } from '../../../testing/capturing-logger';
+import { FakeCreditLotsRepository } from '../../../testing/fake-credit-lots-repository';
 import { addFakeUser, FakeLedgerRepository } from '../../../testing/fake-ledger-repository';
 import { addFakeTask, fakeTaskMoneyDb, FakeTasksRepository } from '../../../testing/fake-tasks-repository';
 import { LedgerService } from '../../ledger/ledger.service';
@@ -14,7 +15,12 @@ const LATER = new Date(NOW.getTime() + 10 * 60_000);
 
 function setup(options: { eventsFail?: boolean; progressFails?: boolean } = {}) {
   const db = fakeTaskMoneyDb();
-  const ledger = new LedgerService(db.dataSource, new FakeLedgerRepository(db), () => NOW);
+  const ledger = new LedgerService(
+    db.dataSource,
+    new FakeLedgerRepository(db),
+    () => NOW,
+    new FakeCreditLotsRepository(db),
+  );
   const published: ProgressEvent[] = [];
   const finished: Array<{ id: string; status: string }> = [];
   const { logger, lines } = capturingLogger();
