@@ -19,7 +19,8 @@ describe('request logs', () => {
         done();
       },
     });
-    backend = await buildBackend(testConfig({}, db.config), { logger: createLogger('info', 'test', sink) });
+    // Debug: outside production the line per request is logged at debug (config.http.requestLogLevel).
+    backend = await buildBackend(testConfig({}, db.config), { logger: createLogger('debug', 'test', sink) });
   });
   afterAll(async () => {
     await backend.close();
