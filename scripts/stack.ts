@@ -127,11 +127,15 @@ export function stackBackendEnv(
   where: { dataDir: string; port: number; n8nUrl: string; sandboxUrl: string },
 ): Env {
   const vendor = vendorSettings(env, where.dataDir);
+  // The n8n login lets the backend stop a canceled task's execution (the same owner npm start creates).
+  const owner = n8nOwner(env, where.dataDir);
   return {
     ...env,
     DATA_DIR: where.dataDir,
     PORT: String(where.port),
     N8N_BASE_URL: env.N8N_BASE_URL || where.n8nUrl,
+    N8N_OWNER_EMAIL: owner.email,
+    N8N_OWNER_PASSWORD: owner.password,
     N8N_SHARED_SECRET: vendor.sharedSecret,
     SANDBOX_URL: where.sandboxUrl,
     SANDBOX_COS_SECRET_ID: vendor.cos.secretId,

@@ -4,6 +4,7 @@
  * beforeAll on a fresh machine, ~5 min once) and builds n8n-nodes-aiphoto first.
  */
 import { execFileSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -29,7 +30,10 @@ import { REPO_ROOT, WORKFLOWS_ROOT } from '../src/runtime/paths';
 import { BackendReceiver } from './support/backend-receiver';
 import { editorProblems } from './support/editor-check';
 import { cornerPixels, garmentPhoto } from './support/garment';
-import { CosAccess, getObject, putObject, sandboxControl, signedGetUrl } from './support/sandbox-client';
+import { CosAccess, getObject, objectExists, putObject, sandboxControl, signedGetUrl } from './support/sandbox-client';
+import { N8nExecutions } from '../../backend/src/modules/n8n/n8n-executions';
+import { createLogger } from '../../backend/src/infra/logger';
+import { waitFor } from '../../jest/wait-for';
 
 const SECRET = `e2e-${randomUUID()}`;
 const COS = { secretId: 'AKIDe2eTestSecretId', secretKey: `key-${randomUUID()}`, bucket: 'aiphoto-1250000000' };
@@ -69,6 +73,44 @@ function task(type: 'basic_clean' | 'model_pose12', extra: Record<string, unknow
     ...extra,
   };
 }
+
+interface Execution {
+  id: string;
+  status: string;
+  workflowId: string;
+  customData?: Record<string, string>;
+}
+
+let editorSession: Promise<N8nSession> | undefined;
+
+/** One execution as the editor reads it (internal REST API: status and custom data). */
+async function execution(id: string): Promise<Execution> {
+  // One sign-in for the file: n8n allows five per minute for an account.
+  editorSession ??= N8nSession.login(n8n?.url ?? '', OWNER);
+  return (await (await editorSession).get<{ data: Execution }>(`/rest/executions/${id}`)).data;
+}
+
+/** Waits until n8n has settled the execution (no longer new, running or waiting). */
+function settled(id: string): Promise<Execution> {
+  return waitFor(
+    () => execution(id),
+    (e) => !['new', 'running', 'waiting', 'unknown'].includes(e.status),
+    { timeoutMs: 60_000, what: `execution ${id} to end` },
+  );
+}
+
+/** The execution id the task's first callback named. */
+async function executionOf(taskId: string): Promise<{ executionId: string; workflowId: string }> {
+  const [first] = await waitFor(
+    () => backend.forTask(taskId).filter((cb) => cb.executionId),
+    (named) => named.length > 0,
+    { timeoutMs: 30_000, what: `a callback naming the execution of ${taskId}` },
+  );
+  return { executionId: String(first.executionId), workflowId: String(first.workflowId) };
+}
+
+const resultKeysOf = (taskId: string) =>
+  Array.from({ length: 12 }, (_, i) => `output/${userId}/${taskId}/${String(i + 1).padStart(2, '0')}.png`);
 
 beforeAll(async () => {
   // A fresh machine installs n8n here once (~5 min); afterwards this returns at once.
@@ -138,13 +180,35 @@ describe('basic_clean workflow', () => {
     for (const pixel of image.corners) for (const channel of pixel) expect(channel).toBeGreaterThanOrEqual(245);
   }, 60_000);
 
-  it('reports failed with the reason when Tencent CI fails', async () => {
+  it('reports failed with the reason when Tencent CI fails, as a failed execution tagged with the task id', async () => {
     await sandboxControl(sandbox.url, '/sandbox/ci/script', { outcome: 'fail' });
     const body = task('basic_clean');
     expect((await dispatch('aiphoto-basic-clean', body)).status).toBe(202);
     const failed = await backend.terminal(String(body.taskId), 30_000);
     expect(failed).toMatchObject({ event: 'failed', error: { code: 'VENDOR_FAILED' } });
     expect(failed.error?.message).toMatch(/^Tencent CI: .+/);
+
+    // Every callback names its execution; n8n lists the run as an error, found by the task id.
+    const { executionId, workflowId } = await executionOf(String(body.taskId));
+    expect(failed).toMatchObject({ executionId, workflowId });
+    const run = await settled(executionId);
+    expect(run).toMatchObject({ status: 'error', workflowId, customData: { taskId: body.taskId } });
+    // The link the console shows opens this execution in the editor of this workflow.
+    const apiKey = JSON.parse(await fs.readFile(path.join(tmp, 'n8n', 'aiphoto-api-key.json'), 'utf8'))
+      .apiKey as string;
+    const workflow = (await (
+      await fetch(`${n8n?.url}/api/v1/workflows/${workflowId}`, { headers: { 'X-N8N-API-KEY': apiKey } })
+    ).json()) as { name: string };
+    expect(workflow.name).toBe('AI Photo · basic_clean');
+    expect((await fetch(`${n8n?.url}/workflow/${workflowId}/executions/${executionId}`)).status).toBe(200);
+  }, 60_000);
+
+  it('a done task is a successful execution with the task id in its custom data', async () => {
+    const body = task('basic_clean');
+    expect((await dispatch('aiphoto-basic-clean', body)).status).toBe(202);
+    expect(await backend.terminal(String(body.taskId), 30_000)).toMatchObject({ event: 'done' });
+    const { executionId } = await executionOf(String(body.taskId));
+    expect(await settled(executionId)).toMatchObject({ status: 'success', customData: { taskId: body.taskId } });
   }, 60_000);
 
   it('answers a badly signed dispatch with 401 and starts nothing', async () => {
@@ -197,6 +261,51 @@ describe('model_pose12 workflow', () => {
     expect(failed.error?.message).toMatch(/^RunningHub: .+/);
   }, 90_000);
 
+  it('a run that fails is a failed execution', async () => {
+    await sandboxControl(sandbox.url, '/sandbox/runninghub/script', { outcome: 'fail' });
+    const body = task('model_pose12');
+    expect((await dispatch('aiphoto-model-pose12', body)).status).toBe(202);
+    expect(await backend.terminal(String(body.taskId), 60_000)).toMatchObject({ event: 'failed' });
+    const { executionId } = await executionOf(String(body.taskId));
+    expect(await settled(executionId)).toMatchObject({ status: 'error', customData: { taskId: body.taskId } });
+  }, 90_000);
+
+  it('canceling stops the running execution through n8n’s API; nothing is copied to the bucket', async () => {
+    // A run that stays RUNNING for a minute: the flow is in its polling loop when the task is canceled.
+    await sandboxControl(sandbox.url, '/sandbox/runninghub/script', { outcome: 'success', delayMs: 60_000 });
+    const body = task('model_pose12');
+    const taskId = String(body.taskId);
+    expect((await dispatch('aiphoto-model-pose12', body)).status).toBe(202);
+    const { executionId } = await executionOf(taskId);
+    // As the backend does on a cancel: the task is settled, then its execution stopped.
+    backend.cancel(taskId);
+    const executions = new N8nExecutions({ baseUrl: n8n?.url ?? '', owner: OWNER }, createLogger('silent'));
+    expect(await executions.stop(executionId)).toBe('stopped');
+    expect(await settled(executionId)).toMatchObject({ status: 'canceled', customData: { taskId } });
+    // A canceled execution runs no further node: nothing was or will be copied, nothing reported as done.
+    for (const key of resultKeysOf(taskId)) expect(await objectExists(cos, key)).toBe(false);
+    expect(backend.forTask(taskId).filter((cb) => cb.event !== 'progress')).toEqual([]);
+    // Stopping it again (a second cancel, a late callback) is answered, not an error.
+    expect(await executions.stop(executionId)).toBe('not-running');
+  }, 90_000);
+
+  it('a vendor result that arrives after the cancel is not copied, even when n8n could not be told', async () => {
+    // The run succeeds after one poll; the backend never stopped the execution (no n8n login).
+    await sandboxControl(sandbox.url, '/sandbox/runninghub/script', { outcome: 'success', delayMs: 3000 });
+    const body = task('model_pose12');
+    const taskId = String(body.taskId);
+    expect((await dispatch('aiphoto-model-pose12', body)).status).toBe(202);
+    const { executionId } = await executionOf(taskId);
+    backend.cancel(taskId);
+    const run = await settled(executionId);
+    expect(run.status).toBe('success');
+    // "Report: mirroring" was answered "canceled", so "Task still active?" ended the run before the copy.
+    const last = backend.forTask(taskId).at(-1);
+    expect(last).toMatchObject({ event: 'progress', progress: 90 });
+    for (const key of resultKeysOf(taskId)) expect(await objectExists(cos, key)).toBe(false);
+    expect(backend.forTask(taskId).filter((cb) => cb.event !== 'progress')).toEqual([]);
+  }, 90_000);
+
   it('gives up at the task deadline when RunningHub never finishes', async () => {
     await sandboxControl(sandbox.url, '/sandbox/runninghub/script', { outcome: 'hang' });
     const body = task('model_pose12', { deadlineAt: new Date(Date.now() + 3000).toISOString() });
@@ -243,11 +352,69 @@ describe('provisioning and export', () => {
   }, 30_000);
 
   it('the workflow files open cleanly in the editor (known node types, no parameter issues)', async () => {
-    const session = await N8nSession.login(n8n?.url ?? '', OWNER);
+    const session = await (editorSession ??= N8nSession.login(n8n?.url ?? '', OWNER));
     const types = await session.get<INodeTypeDescription[]>('/types/nodes.json');
     for (const { workflow } of await readWorkflowDir(WORKFLOWS_ROOT))
       expect(editorProblems(workflow, types)).toEqual([]);
   }, 30_000);
+
+  it('the editor’s output-schema requests for our nodes are answered', async () => {
+    // What the editor asks for a node without run data: /schemas/<type>/<x.y.z>[/<resource>][/<operation>].json
+    for (const { workflow } of await readWorkflowDir(WORKFLOWS_ROOT)) {
+      for (const node of workflow.nodes.filter((n) => n.type.startsWith('n8n-nodes-aiphoto.'))) {
+        if (node.type.endsWith('Trigger')) continue; // the editor asks for no trigger's schema
+        const { resource, operation } = node.parameters as { resource?: string; operation?: string };
+        const url = `/${['schemas', node.type, '1.0.0', resource, operation].filter(Boolean).join('/')}.json`;
+        const res = await fetch(`${n8n?.url}${url}`);
+        expect({ url, status: res.status }).toEqual({ url, status: 200 });
+        expect(((await res.json()) as { type: string }).type).toBe('object');
+      }
+    }
+  }, 30_000);
+
+  it('in the editor: a node after a callback loads its schema preview, and the model_pose12 canvas reads left to right', async () => {
+    const apiKey = JSON.parse(await fs.readFile(path.join(tmp, 'n8n', 'aiphoto-api-key.json'), 'utf8'))
+      .apiKey as string;
+    const list = (await (
+      await fetch(`${n8n?.url}/api/v1/workflows`, { headers: { 'X-N8N-API-KEY': apiKey } })
+    ).json()) as { data: Array<{ id: string; name: string }> };
+    const idOf = (name: string) => list.data.find((w) => w.name === name)?.id ?? '';
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+      const schemaAnswers: Array<{ url: string; status: number }> = [];
+      page.on('response', (r) => {
+        if (r.url().includes('/schemas/n8n-nodes-aiphoto.')) schemaAnswers.push({ url: r.url(), status: r.status() });
+      });
+      await page.goto(`${n8n?.url}/signin`);
+      await page.fill('input[type=email]', OWNER.email);
+      await page.fill('input[type=password]', OWNER.password);
+      await page.keyboard.press('Enter');
+      await page.waitForURL((url) => !url.pathname.includes('signin'));
+      await page.goto(`${n8n?.url}/workflow/${idOf('AI Photo · basic_clean')}`);
+      // Its input panel previews "Report: processing", an AI Photo Callback that has not run here.
+      await page.locator('[data-test-id="canvas-node"][data-node-name="Tencent CI: basic_clean"]').dblclick();
+      await waitFor(
+        () => schemaAnswers,
+        (answers) => answers.some((a) => a.url.endsWith('/schemas/n8n-nodes-aiphoto.aiPhotoCallback/1.0.0.json')),
+        { what: 'the editor’s schema request for the callback node' },
+      );
+      expect(schemaAnswers.filter((a) => a.status !== 200)).toEqual([]);
+      await page.keyboard.press('Escape');
+
+      await page.goto(`${n8n?.url}/workflow/${idOf('AI Photo · model_pose12')}`);
+      await page.locator('[data-test-id="canvas-node"][data-node-name="Error: copy failed"]').waitFor();
+      await page.waitForLoadState('networkidle');
+      const shots = path.join(REPO_ROOT, 'test-artifacts', 'screenshots');
+      await fs.mkdir(shots, { recursive: true });
+      await page.screenshot({ path: path.join(shots, 'n8n-model-pose12-canvas.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('a second provision (warm start) reuses owner, key and workflows', async () => {
     const started = Date.now();

@@ -50,6 +50,12 @@ const envSchema = z.object({
   AUTH_CODE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   N8N_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   N8N_BASE_URL: z.url().optional(),
+  // Where operators open the n8n editor (the console links there); defaults to N8N_BASE_URL.
+  N8N_EDITOR_URL: z.url().optional(),
+  // The n8n owner login (the one npm start creates): the backend stops a canceled task's running
+  // execution through n8n's REST API with it (2.8.4's public API cannot stop executions).
+  N8N_OWNER_EMAIL: z.string().max(254).optional(),
+  N8N_OWNER_PASSWORD: z.string().max(64).optional(),
 
   VENDOR_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
   SANDBOX_URL: z.url().default('http://127.0.0.1:9400'),
@@ -154,7 +160,14 @@ export interface AppConfig {
   database: { type: 'sqlite'; file: string } | { type: 'mysql'; url: string; poolSize: number };
   redis: { url: string; keyPrefix: string } | null;
   auth: { jwtSecret: string; jwtTtlSeconds: number; codeSecret: string | null };
-  n8n: { baseUrl: string | null; sharedSecret: string };
+  n8n: {
+    baseUrl: string | null;
+    sharedSecret: string;
+    /** The editor operators open, for links from the console; null when neither URL is set. */
+    editorUrl: string | null;
+    /** The login the backend uses to stop executions; null when not configured (cancel then stops nothing in n8n). */
+    owner: { email: string; password: string } | null;
+  };
   vendors: { mode: 'sandbox' | 'live'; sandboxUrl: string };
   sms: {
     secretId: string | null;
@@ -254,7 +267,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       jwtTtlSeconds: env.JWT_TTL_SECONDS,
       codeSecret: env.AUTH_CODE_SECRET ?? null,
     },
-    n8n: { baseUrl: env.N8N_BASE_URL ?? null, sharedSecret: secrets.N8N_SHARED_SECRET },
+    n8n: {
+      baseUrl: env.N8N_BASE_URL ?? null,
+      sharedSecret: secrets.N8N_SHARED_SECRET,
+      editorUrl: (env.N8N_EDITOR_URL ?? env.N8N_BASE_URL ?? '').replace(/\/+$/, '') || null,
+      owner:
+        env.N8N_OWNER_EMAIL && env.N8N_OWNER_PASSWORD
+          ? { email: env.N8N_OWNER_EMAIL, password: env.N8N_OWNER_PASSWORD }
+          : null,
+    },
     vendors: { mode: env.VENDOR_MODE, sandboxUrl: env.SANDBOX_URL },
     sms: {
       secretId: env.SMS_SECRET_ID ?? null,

@@ -14,6 +14,8 @@ export class Metrics {
   readonly dispatches: Counter<'outcome'>;
   /** Signed callbacks from n8n: `applied`, `ignored` (late/duplicate) or `rejected` (bad signature). */
   readonly callbacks: Counter<'event' | 'outcome'>;
+  /** Stops of canceled tasks' n8n executions: `stopped`, `not-running` or `failed` (n8n unreachable or refusing). */
+  readonly executionStops: Counter<'outcome'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'aiphoto_' });
@@ -43,6 +45,11 @@ export class Metrics {
       'event',
       'outcome',
     ]);
+    this.executionStops = counter(
+      'aiphoto_n8n_execution_stops_total',
+      'Stops of canceled tasks’ n8n executions, by outcome',
+      ['outcome'],
+    );
   }
 
   /**

@@ -7,6 +7,7 @@ import { createAutomation, taskView } from './automation/automation.module';
 import { requireUser } from './auth/auth.middleware';
 import { JwtService } from './auth/jwt.service';
 import { createMediaModule } from './media/media.module';
+import { N8nExecutions } from './n8n/n8n-executions';
 import { createMoney } from './payments/money.module';
 import { ProgressHub } from './progress/progress-hub';
 import { progressModule } from './progress/progress.module';
@@ -59,6 +60,12 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   // Media: uploads, STS, storage. Tasks use media.media.assertOwnedInput, media.storage.signedUrl
   // and media.zip.stream for downloads.
   const media = createMediaModule(ctx, { jwt, apiKeys });
+  // Canceling a task stops its n8n execution, with the n8n owner's login (no login: nothing is stopped).
+  const { baseUrl: n8nUrl, owner: n8nOwner } = ctx.config.n8n;
+  const executions =
+    n8nUrl && n8nOwner ? new N8nExecutions({ baseUrl: n8nUrl, owner: n8nOwner }, ctx.logger) : undefined;
+  if (n8nUrl && !executions)
+    ctx.logger.warn('N8N_OWNER_EMAIL/N8N_OWNER_PASSWORD unset: canceling a task will not stop its n8n execution');
   // Tasks: reserve → dispatch to n8n → settle from signed callbacks, with the neighbours above as ports.
   const tasks = tasksModule(
     ctx,
@@ -70,6 +77,7 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
       scenes: prompts,
       progress,
       events: automation.webhooks,
+      executions,
     },
     requireUser(jwt, apiKeys),
     (res, fileName, entries) => media.zip.stream(res, fileName, entries),

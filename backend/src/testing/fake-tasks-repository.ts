@@ -37,6 +37,13 @@ export class FakeTasksRepository implements SettlementTasks {
     return task ? { ...task } : null;
   }
 
+  async recordExecution(_db: Db, id: string, executionId: string, workflowId: string | null) {
+    const task = this.db.tables.tasks.get(id);
+    if (!task || task.n8n_execution_id !== null) return false;
+    Object.assign(task, { n8n_execution_id: executionId, n8n_workflow_id: workflowId });
+    return true;
+  }
+
   async updateProgress(_db: Db, id: string, progress: number, vendorTaskId: string | null, now: Date) {
     const task = this.active(id);
     if (!task || task.progress > progress) return false;
@@ -116,6 +123,8 @@ export function addFakeTask(
     params: '{}',
     result_keys: null,
     vendor_task_id: null,
+    n8n_execution_id: null,
+    n8n_workflow_id: null,
     progress: fields.progress ?? 10,
     error_code: null,
     error_reason: null,

@@ -1,4 +1,4 @@
-import { sleep, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { sleepWithAbort, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 export interface RetryPolicy {
   /** Total tries including the first one. */
@@ -9,10 +9,13 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 2000 };
 
-/** Bounded exponential backoff: n8n's sleep, because nodes must not use timers directly. */
-export async function backoff(policy: RetryPolicy, failedAttempt: number): Promise<void> {
+/**
+ * Bounded exponential backoff: n8n's sleep, because nodes must not use timers directly. With the
+ * execution's cancel signal, stopping the execution in n8n ends the wait at once (it rejects).
+ */
+export async function backoff(policy: RetryPolicy, failedAttempt: number, signal?: AbortSignal): Promise<void> {
   const delay = policy.baseDelayMs * 2 ** (failedAttempt - 1);
-  if (delay > 0) await sleep(delay);
+  if (delay > 0) await sleepWithAbort(delay, signal);
 }
 
 /** Clamp operator input so a typo cannot turn a retry into an endless loop. */

@@ -48,6 +48,9 @@ export async function runPerItemMulti(
     try {
       for (const out of await handler(itemIndex)) output.push({ ...out, pairedItem: { item: itemIndex } });
     } catch (error) {
+      // A stopped execution is not an item's failure: "Continue On Fail" must not turn it into
+      // an output that later nodes would act on.
+      if (ctx.getExecutionCancelSignal()?.aborted) throw error;
       const nodeError = itemError(ctx, error, itemIndex);
       if (!ctx.continueOnFail()) throw nodeError;
       output.push(errorItem(nodeError, itemIndex));

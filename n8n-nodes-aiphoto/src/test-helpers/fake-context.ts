@@ -64,10 +64,13 @@ function send(
   method: string,
   headers: Record<string, string>,
   body: string | Buffer | undefined,
+  signal?: AbortSignal,
 ): Promise<RawResponse> {
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const request = transport.request(url, { method, headers }, (response) => {
+    // Like axios with `signal`: an aborted request fails at once (n8n passes `abortSignal` on).
+    if (signal?.aborted) return reject(new Error('canceled'));
+    const request = transport.request(url, { method, headers, signal }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () =>
@@ -95,7 +98,13 @@ export async function fakeHttpRequest(options: IHttpRequestOptions): Promise<unk
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await send(url, options.method ?? 'GET', headers, body);
+  const response = await send(
+    url,
+    options.method ?? 'GET',
+    headers,
+    body,
+    options.abortSignal as AbortSignal | undefined,
+  );
   let parsed: unknown = response.bytes;
   if (options.encoding !== 'arraybuffer') {
     const text = response.bytes.toString('utf8');
@@ -139,16 +148,37 @@ export interface FakeExecuteOptions {
   nodeType?: string;
   /** What n8n aborts when the execution is stopped. */
   cancelSignal?: AbortSignal;
+  /** The execution and workflow the node runs in (n8n: numeric execution id, workflow id). */
+  executionId?: string;
+  workflowId?: string;
+  /** The execution's custom data, as `$execution.customData` reads and writes it. */
+  customData?: Record<string, string>;
+}
+
+/** `$execution.customData` over a plain record (n8n keeps it in the execution's metadata). */
+function fakeCustomData(data: Record<string, string>) {
+  return {
+    set: (key: string, value: string) => void (data[key] = value),
+    setAll: (values: Record<string, string>) => void Object.assign(data, values),
+    get: (key: string) => data[key],
+    getAll: () => ({ ...data }),
+  };
 }
 
 export function fakeExecuteContext(options: FakeExecuteOptions): IExecuteFunctions {
   const items = options.items ?? [{ json: {} }];
+  const customData = options.customData ?? {};
   const node = options.nodeType ? { ...testNode, type: options.nodeType } : testNode;
   const context = {
     getNode: () => node,
     getInputData: () => items,
     continueOnFail: () => options.continueOnFail ?? false,
     getExecutionCancelSignal: () => options.cancelSignal,
+    getExecutionId: () => options.executionId ?? '',
+    getWorkflow: () => ({ id: options.workflowId, name: 'Test workflow', active: true }),
+    getWorkflowDataProxy: () => ({
+      $execution: { id: options.executionId ?? '', customData: fakeCustomData(customData) },
+    }),
     getNodeParameter(name: string, itemIndex: number, fallback?: unknown): unknown {
       const value = options.perItem?.[itemIndex]?.[name] ?? options.parameters[name];
       if (value !== undefined) return value;

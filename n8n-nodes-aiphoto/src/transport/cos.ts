@@ -35,6 +35,8 @@ export async function cosRequest(ctx: IExecuteFunctions, request: CosRequest): P
     ignoreHttpStatusErrors: true,
     // COS answers persistent processing within seconds; a hung socket must not hold the task.
     timeout: 60_000,
+    // A stopped execution writes nothing more to the bucket.
+    abortSignal: ctx.getExecutionCancelSignal(),
   })) as FullResponse;
   return { statusCode: response.statusCode, headers: response.headers ?? {}, body: bodyAsBuffer(response.body) };
 }

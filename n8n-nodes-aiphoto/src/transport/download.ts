@@ -16,6 +16,7 @@ export async function downloadFile(ctx: IExecuteFunctions, url: string, itemInde
     returnFullResponse: true,
     ignoreHttpStatusErrors: true,
     timeout: 120_000,
+    abortSignal: ctx.getExecutionCancelSignal(),
   })) as FullResponse;
   if (!isSuccess(response.statusCode)) {
     throw new NodeApiError(ctx.getNode(), { httpCode: String(response.statusCode), url } as JsonObject, {

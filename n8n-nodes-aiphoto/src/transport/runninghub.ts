@@ -41,6 +41,8 @@ async function send(ctx: IExecuteFunctions, path: string, body: IDataObject | Bu
     returnFullResponse: true,
     ignoreHttpStatusErrors: true,
     timeout: 60_000,
+    // Stopping the execution in n8n abandons the request instead of waiting for RunningHub.
+    abortSignal: ctx.getExecutionCancelSignal(),
   })) as FullResponse;
 }
 
@@ -62,7 +64,7 @@ export async function runningHubCall(
     const lastTry = attempt >= options.retry.attempts;
     if (!isSuccess(response.statusCode) || !envelope) {
       if (!lastTry && response.statusCode >= 500) {
-        await backoff(options.retry, attempt);
+        await backoff(options.retry, attempt, ctx.getExecutionCancelSignal());
         continue;
       }
       throw new NodeApiError(ctx.getNode(), { httpCode: String(response.statusCode) } as JsonObject, {
@@ -73,7 +75,7 @@ export async function runningHubCall(
     }
     if (envelope.code === 0 || options.acceptCodes?.includes(envelope.code)) return envelope;
     if (RUNNINGHUB_RETRY_CODES.has(envelope.code) && !lastTry) {
-      await backoff(options.retry, attempt);
+      await backoff(options.retry, attempt, ctx.getExecutionCancelSignal());
       continue;
     }
     const suffix = RUNNINGHUB_RETRY_CODES.has(envelope.code) ? ` after ${attempt} tries` : '';

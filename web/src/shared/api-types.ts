@@ -4286,6 +4286,8 @@ export interface paths {
                             /** @enum {boolean} */
                             ok: true;
                             applied: boolean;
+                            /** @enum {string} */
+                            status?: "queued" | "processing" | "done" | "failed" | "canceled";
                         };
                     };
                 };
@@ -4925,6 +4927,78 @@ export interface paths {
                 };
                 /** @description Error */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/console-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the console links to: the n8n editor as configured (N8N_EDITOR_URL, else N8N_BASE_URL) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsoleConfig"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6204,6 +6278,8 @@ export interface components {
             progress?: number;
             resultKeys?: string[];
             vendorTaskId?: string;
+            executionId?: string;
+            workflowId?: string;
             error?: {
                 code?: string;
                 message?: string;
@@ -6262,6 +6338,9 @@ export interface components {
         WebhookDeliveryList: {
             items: components["schemas"]["WebhookDelivery"][];
         };
+        ConsoleConfig: {
+            n8nEditorUrl: string | null;
+        };
         AdminTask: {
             id: string;
             userId: string;
@@ -6277,6 +6356,9 @@ export interface components {
             inputKey: string;
             resultKeys: string[];
             vendorTaskId: string | null;
+            n8nExecutionId: string | null;
+            n8nWorkflowId: string | null;
+            n8nExecutionUrl: string | null;
             errorCode: string | null;
             errorReason: string | null;
             deadlineAt: string | null;

@@ -10,17 +10,28 @@ export interface Callback {
   progress?: number;
   resultKeys?: string[];
   vendorTaskId?: string;
+  /** The n8n execution and workflow that sent it (the callback node adds them). */
+  executionId?: string;
+  workflowId?: string;
   error?: { code: string; message: string };
 }
 
 /**
  * The part of the backend the workflows talk to: `POST /api/v1/internal/n8n/callback`,
  * verified with the node package's own signature module (one implementation, not a copy).
- * Unsigned or badly signed callbacks get 401 and are counted, never recorded.
+ * Unsigned or badly signed callbacks get 401 and are counted, never recorded. Like the backend
+ * it answers with the task's state: `processing` until a done/failed callback, or `canceled`
+ * (and `applied: false`) once the test cancels the task.
  */
 export class BackendReceiver {
   readonly callbacks: Callback[] = [];
   rejected = 0;
+  private readonly canceled = new Set<string>();
+
+  /** From now on the task is canceled: callbacks change nothing and are told so. */
+  cancel(taskId: string): void {
+    this.canceled.add(taskId);
+  }
   private server?: http.Server;
   private readonly nonces = new MemoryNonceStore();
 
@@ -49,8 +60,14 @@ export class BackendReceiver {
           res.statusCode = 401;
           return void res.end(JSON.stringify({ error: { code: verdict.code, message: verdict.message } }));
         }
-        this.callbacks.push(JSON.parse(rawBody.toString('utf8')) as Callback);
-        res.end('{"ok":true}');
+        const callback = JSON.parse(rawBody.toString('utf8')) as Callback;
+        this.callbacks.push(callback);
+        const status = this.canceled.has(callback.taskId)
+          ? 'canceled'
+          : callback.event === 'progress'
+            ? 'processing'
+            : callback.event;
+        res.end(JSON.stringify({ ok: true, applied: status !== 'canceled', status }));
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));

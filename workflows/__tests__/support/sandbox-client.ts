@@ -60,3 +60,11 @@ export async function getObject(access: CosAccess, key: string): Promise<Buffer>
   if (!res.ok) throw new Error(`GET ${key} → ${res.status}`);
   return Buffer.from(await res.arrayBuffer());
 }
+
+/** Whether an object is in the bucket (signed HEAD; 404 means absent). */
+export async function objectExists(access: CosAccess, key: string): Promise<boolean> {
+  const res = await fetch(`${access.url}/${key}?${sign(access, 'HEAD', key, {}, 600)}`, { method: 'HEAD' });
+  if (res.status === 404) return false;
+  if (!res.ok) throw new Error(`HEAD ${key} → ${res.status}`);
+  return true;
+}

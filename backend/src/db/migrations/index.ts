@@ -6,6 +6,7 @@ import { WebhookEndpointsApiKey1732230400000 } from './1732230400000-webhook-end
 import { TaskTypes1732230500000 } from './1732230500000-task-types';
 import { TaskListIndex1732230600000 } from './1732230600000-task-list-index';
 import { CreditLots1732230610000 } from './1732230610000-credit-lots';
+import { TaskN8nExecution1732230720000 } from './1732230720000-task-n8n-execution';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   TaskTypes1732230500000,
   TaskListIndex1732230600000,
   CreditLots1732230610000,
+  TaskN8nExecution1732230720000,
 ];

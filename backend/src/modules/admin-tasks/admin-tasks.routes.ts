@@ -25,6 +25,10 @@ const AdminTask = z
     inputKey: z.string(),
     resultKeys: z.array(z.string()),
     vendorTaskId: z.string().nullable(),
+    n8nExecutionId: z.string().nullable(),
+    n8nWorkflowId: z.string().nullable(),
+    /** The execution in the n8n editor (N8N_EDITOR_URL); null until the flow's first callback names it. */
+    n8nExecutionUrl: z.string().nullable(),
     errorCode: z.string().nullable(),
     errorReason: z.string().nullable(),
     deadlineAt: z.string().nullable(),
@@ -53,7 +57,16 @@ const Stats = z
   })
   .openapi('AdminStats');
 
-function toAdminTask(row: AdminTaskRow) {
+/** `<editor>/workflow/<workflowId>/executions/<executionId>`, the editor's page of one execution. */
+export function executionUrl(
+  editorUrl: string | null,
+  row: Pick<AdminTaskRow, 'n8n_execution_id' | 'n8n_workflow_id'>,
+) {
+  if (!editorUrl || !row.n8n_execution_id || !row.n8n_workflow_id) return null;
+  return `${editorUrl}/workflow/${encodeURIComponent(row.n8n_workflow_id)}/executions/${encodeURIComponent(row.n8n_execution_id)}`;
+}
+
+function toAdminTask(row: AdminTaskRow, editorUrl: string | null) {
   return {
     id: row.id,
     userId: row.user_id,
@@ -67,6 +80,9 @@ function toAdminTask(row: AdminTaskRow) {
     inputKey: row.input_key,
     resultKeys: resultKeysOf(row),
     vendorTaskId: row.vendor_task_id,
+    n8nExecutionId: row.n8n_execution_id,
+    n8nWorkflowId: row.n8n_workflow_id,
+    n8nExecutionUrl: executionUrl(editorUrl, row),
     errorCode: row.error_code,
     errorReason: row.error_reason,
     deadlineAt: isoOrNull(row.deadline_at),
@@ -81,6 +97,17 @@ export function adminTasksRoutes(ctx: AppContext, deps: { jwt: JwtService; urls:
   const router = Router();
   const repo = new AdminTasksRepository();
   const staff = { tags: ['admin'], secured: true, errors: [403] };
+  const editorUrl = ctx.config.n8n.editorUrl;
+
+  defineRoute(router, ctx.openapi, {
+    ...staff,
+    method: 'get',
+    path: '/api/v1/admin/console-config',
+    summary: 'What the console links to: the n8n editor as configured (N8N_EDITOR_URL, else N8N_BASE_URL)',
+    before: [requireAdmin(deps.jwt)],
+    response: z.object({ n8nEditorUrl: z.string().nullable() }).openapi('ConsoleConfig'),
+    handler: async () => ({ n8nEditorUrl: editorUrl }),
+  });
 
   defineRoute(router, ctx.openapi, {
     ...staff,
@@ -99,7 +126,7 @@ export function adminTasksRoutes(ctx: AppContext, deps: { jwt: JwtService; urls:
     response: z.object({ items: z.array(AdminTask), total: z.number() }),
     handler: async ({ query }) => {
       const page = await repo.list(ctx.db.manager, query);
-      return { items: page.items.map(toAdminTask), total: page.total };
+      return { items: page.items.map((row) => toAdminTask(row, editorUrl)), total: page.total };
     },
   });
 
@@ -117,7 +144,7 @@ export function adminTasksRoutes(ctx: AppContext, deps: { jwt: JwtService; urls:
       if (!row) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
       const ttl = ctx.config.tasks.resultUrlTtlSeconds;
       return {
-        ...toAdminTask(row),
+        ...toAdminTask(row, editorUrl),
         inputUrl: await deps.urls.signedUrl(row.input_key, ttl),
         resultUrls: await Promise.all(resultKeysOf(row).map((k) => deps.urls.signedUrl(k, ttl))),
       };

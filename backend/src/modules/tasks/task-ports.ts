@@ -55,6 +55,12 @@ export interface TaskEventsPort {
   taskFinished(tx: Db, task: { id: string; userId: string; status: 'done' | 'failed' | 'canceled' }): Promise<void>;
 }
 
+/** Stops the n8n execution working on a task (a canceled task must cost no more vendor work). */
+export interface ExecutionControlPort {
+  /** Never throws: answers what happened. */
+  stop(executionId: string): Promise<'stopped' | 'not-running' | 'failed'>;
+}
+
 export interface TaskPorts {
   ledger: CreditLedgerPort;
   membership: MembershipPort;
@@ -63,4 +69,6 @@ export interface TaskPorts {
   scenes: ScenePort;
   progress: ProgressPort;
   events?: TaskEventsPort;
+  /** Absent when the backend has no n8n login (N8N_OWNER_EMAIL/PASSWORD): cancel then stops nothing in n8n. */
+  executions?: ExecutionControlPort;
 }

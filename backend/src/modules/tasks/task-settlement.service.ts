@@ -15,6 +15,12 @@ export const CallbackSchema = z
     progress: z.number().int().min(0).max(100).optional(),
     resultKeys: z.array(z.string().min(1).max(255)).max(50).optional(),
     vendorTaskId: z.string().max(128).optional(),
+    // The n8n execution sending this (the AI Photo Callback node adds them): kept with the task.
+    executionId: z
+      .string()
+      .regex(/^\d{1,32}$/)
+      .optional(),
+    workflowId: z.string().min(1).max(64).optional(),
     error: z.object({ code: z.string().max(64).optional(), message: z.string().max(2000).optional() }).optional(),
   })
   .openapi('N8nCallback');
@@ -24,12 +30,14 @@ export type CallbackEvent = z.infer<typeof CallbackSchema>;
 /** What settling reads and writes of the tasks table (the repository, or a fake in unit tests). */
 export type SettlementTasks = Pick<
   TasksRepository,
-  'findById' | 'recordEvent' | 'updateProgress' | 'complete' | 'finishUnsuccessfully' | 'overdue'
+  'findById' | 'recordEvent' | 'recordExecution' | 'updateProgress' | 'complete' | 'finishUnsuccessfully' | 'overdue'
 >;
 
 export interface CallbackOutcome {
   applied: boolean;
   reason?: string;
+  /** The task's status after the callback (absent for an unknown task): the flow stops work for a finished task. */
+  status?: TaskRow['status'];
 }
 
 /**
@@ -41,32 +49,37 @@ export class TaskSettlement {
   constructor(
     private readonly db: DataSource,
     private readonly tasks: SettlementTasks,
-    private readonly ports: Pick<TaskPorts, 'ledger' | 'progress' | 'events'>,
+    private readonly ports: Pick<TaskPorts, 'ledger' | 'progress' | 'events' | 'executions'>,
     private readonly logger: Logger,
     private readonly metrics: Metrics | null = null,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   async applyCallback(event: CallbackEvent): Promise<CallbackOutcome> {
-    const result = await inTransaction(this.db, async (tx) => {
-      const task = await this.tasks.findById(tx, event.taskId);
-      if (!task) return { outcome: { applied: false, reason: 'unknown task' }, task: null };
-      const outcome = await this.applyTo(task, event, tx);
-      await this.tasks.recordEvent(
-        tx,
-        {
-          id: randomUUID(),
-          taskId: task.id,
-          event: event.event,
-          payload: event,
-          outcome: outcome.applied ? 'applied' : 'ignored',
-        },
-        this.now(),
-      );
-      const changed = outcome.applied ? await this.tasks.findById(tx, task.id) : null;
-      if (changed) await this.announceTerminal(tx, changed);
-      return { outcome, task: changed };
-    });
+    const result = await inTransaction(
+      this.db,
+      async (tx): Promise<{ outcome: CallbackOutcome; task: TaskRow | null }> => {
+        const task = await this.tasks.findById(tx, event.taskId);
+        if (!task) return { outcome: { applied: false, reason: 'unknown task' }, task: null };
+        if (event.executionId)
+          await this.tasks.recordExecution(tx, task.id, event.executionId, event.workflowId ?? null);
+        const outcome = await this.applyTo(task, event, tx);
+        await this.tasks.recordEvent(
+          tx,
+          {
+            id: randomUUID(),
+            taskId: task.id,
+            event: event.event,
+            payload: event,
+            outcome: outcome.applied ? 'applied' : 'ignored',
+          },
+          this.now(),
+        );
+        const changed = outcome.applied ? await this.tasks.findById(tx, task.id) : null;
+        if (changed) await this.announceTerminal(tx, changed);
+        return { outcome: { ...outcome, status: (changed ?? task).status }, task: changed };
+      },
+    );
     this.metrics?.callbacks.inc({ event: event.event, outcome: result.outcome.applied ? 'applied' : 'ignored' });
     if (!result.outcome.applied)
       this.logger.info(
@@ -74,6 +87,10 @@ export class TaskSettlement {
         'callback recorded without effect',
       );
     if (result.task) await this.publish(result.task);
+    // The execution of a task canceled before it first reported (so before its id was known):
+    // stopped now, without holding up the answer the execution itself is waiting for.
+    if (!result.outcome.applied && result.outcome.status === 'canceled' && event.executionId)
+      void this.stopExecution(event.taskId, event.executionId);
     return result.outcome;
   }
 
@@ -120,7 +137,11 @@ export class TaskSettlement {
     return true;
   }
 
-  /** Cancel or time out: terminal state + refund in one transaction; false if already terminal. */
+  /**
+   * Cancel or time out: terminal state + refund in one transaction; false if already terminal.
+   * A cancel then stops the task's n8n execution, when one has reported, so no more vendor work
+   * is done for it (a timeout leaves the execution to end by its own limit, as a failed run).
+   */
   async finish(taskId: string, status: 'failed' | 'canceled', code: string, reason: string): Promise<boolean> {
     const task = await inTransaction(this.db, async (tx) => {
       if (!(await this.tasks.finishUnsuccessfully(tx, taskId, status, code, reason, this.now()))) return null;
@@ -130,7 +151,22 @@ export class TaskSettlement {
       return finished;
     });
     if (task) await this.publish(task);
+    if (task?.status === 'canceled' && task.n8n_execution_id) await this.stopExecution(task.id, task.n8n_execution_id);
     return task !== null;
+  }
+
+  /** Best effort: the task is settled whatever n8n answers; the outcome is logged and counted. */
+  private async stopExecution(taskId: string, executionId: string): Promise<void> {
+    const control = this.ports.executions;
+    if (!control) return;
+    try {
+      const outcome = await control.stop(executionId);
+      this.metrics?.executionStops.inc({ outcome });
+      this.logger.info({ taskId, executionId, outcome }, 'stopping the n8n execution of a canceled task');
+    } catch (err) {
+      this.metrics?.executionStops.inc({ outcome: 'failed' });
+      this.logger.warn({ err, taskId, executionId }, 'stopping the n8n execution of a canceled task failed');
+    }
   }
 
   /** The watchdog: fails every task past its deadline, even if n8n never answers. */

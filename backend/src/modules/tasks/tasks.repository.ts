@@ -20,6 +20,9 @@ export interface TaskRow {
   params: string;
   result_keys: string | null;
   vendor_task_id: string | null;
+  /** The n8n execution working on the task and its workflow, from the first callback that named them. */
+  n8n_execution_id: string | null;
+  n8n_workflow_id: string | null;
   progress: number;
   error_code: string | null;
   error_reason: string | null;
@@ -153,6 +156,20 @@ export class TasksRepository {
         db,
         "UPDATE tasks SET status = 'processing', dispatched_at = ?, updated_at = ? WHERE id = ? AND status = 'queued'",
         [t, t, id],
+      )) === 1
+    );
+  }
+
+  /**
+   * Remembers the n8n execution that reported on the task: the first one to name itself wins
+   * (a resent dispatch never starts a second one), whatever state the task is in.
+   */
+  async recordExecution(db: Db, id: string, executionId: string, workflowId: string | null): Promise<boolean> {
+    return (
+      (await execute(
+        db,
+        'UPDATE tasks SET n8n_execution_id = ?, n8n_workflow_id = ? WHERE id = ? AND n8n_execution_id IS NULL',
+        [executionId, workflowId, id],
       )) === 1
     );
   }

@@ -216,7 +216,11 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     summary: 'Signed progress/done/failed events from n8n (docs/architecture.md §6)',
     tags: ['internal'],
     body: CallbackSchema,
-    response: z.object({ ok: z.literal(true), applied: z.boolean() }),
+    response: z.object({
+      ok: z.literal(true),
+      applied: z.boolean(),
+      status: z.enum(['queued', 'processing', 'done', 'failed', 'canceled']).optional(),
+    }),
     before: [
       (req, _res, next) => {
         const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
@@ -229,7 +233,10 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
         );
       },
     ],
-    handler: async ({ body }) => ({ ok: true as const, applied: (await deps.settlement.applyCallback(body)).applied }),
+    handler: async ({ body }) => {
+      const { applied, status } = await deps.settlement.applyCallback(body);
+      return { ok: true as const, applied, ...(status ? { status } : {}) };
+    },
   });
   return router;
 }

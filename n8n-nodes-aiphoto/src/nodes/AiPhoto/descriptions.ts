@@ -38,8 +38,8 @@ export const properties: INodeProperties[] = [
     type: 'options',
     noDataExpression: true,
     options: [
-      { name: 'Account', value: 'account' },
-      { name: 'Task', value: 'task' },
+      { name: 'Account', value: 'account', description: 'Credits and membership of the account' },
+      { name: 'Task', value: 'task', description: 'Create, read, cancel and download image tasks' },
     ],
     default: 'task',
   },
@@ -134,6 +134,7 @@ export const properties: INodeProperties[] = [
     default: '',
     required: true,
     placeholder: 'https://shop.example.com/products/42.jpg',
+    hint: 'A public http(s) address of a JPEG, PNG or WebP photo; AI Photo downloads it once',
     displayOptions: { show: { ...task, operation: ['create'], source: ['url'] } },
   },
   {
@@ -152,6 +153,7 @@ export const properties: INodeProperties[] = [
     default: '',
     required: true,
     placeholder: 'input/…/….jpg',
+    hint: 'The "key" an earlier upload answered (a photo of this account)',
     displayOptions: { show: { ...task, operation: ['create'], source: ['key'] } },
   },
   {
@@ -159,6 +161,7 @@ export const properties: INodeProperties[] = [
     name: 'params',
     type: 'resourceMapper',
     noDataExpression: true,
+    hint: 'The parameters of the chosen type (scene, category …), loaded from your AI Photo account',
     default: { mappingMode: 'defineBelow', value: null },
     required: true,
     typeOptions: {
@@ -234,6 +237,7 @@ export const properties: INodeProperties[] = [
     type: 'string',
     default: '={{ $json.id }}',
     required: true,
+    hint: 'The "id" of a task, as Create or Get Many output it',
     displayOptions: op('get', 'cancel', 'download'),
   },
   {
@@ -295,6 +299,7 @@ export const properties: INodeProperties[] = [
           { name: 'Queued', value: 'queued' },
         ],
         default: 'done',
+        description: 'Only tasks in this state',
       },
       {
         displayName: 'Type Name or ID',

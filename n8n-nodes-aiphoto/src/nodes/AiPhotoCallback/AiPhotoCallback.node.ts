@@ -1,6 +1,7 @@
 import {
   NodeConnectionTypes,
   NodeOperationError,
+  type IWorkflowDataProxyAdditionalKeys,
   type IDataObject,
   type IExecuteFunctions,
   type INodeExecutionData,
@@ -34,11 +35,36 @@ function resultKeyList(ctx: IExecuteFunctions, itemIndex: number): string[] {
   return keys;
 }
 
+/**
+ * The n8n execution this callback runs in: the backend keeps it with the task, so the console
+ * links the task to its execution and a cancel can stop it (docs/architecture.md §6).
+ */
+function executionOf(ctx: IExecuteFunctions): { executionId?: string; workflowId?: string } {
+  const executionId = String(ctx.getExecutionId() ?? '').trim();
+  const workflowId = String(ctx.getWorkflow().id ?? '').trim();
+  return {
+    ...(/^\d{1,32}$/.test(executionId) ? { executionId } : {}),
+    ...(workflowId ? { workflowId: workflowId.slice(0, 64) } : {}),
+  };
+}
+
+type CustomData = NonNullable<NonNullable<IWorkflowDataProxyAdditionalKeys['$execution']>['customData']>;
+
+/**
+ * Tags the execution with the task id (n8n "custom execution data", key `taskId`), so the
+ * execution list can be searched for a task; only the first callback of an execution sets it.
+ */
+export function tagExecution(ctx: IExecuteFunctions, itemIndex: number, taskId: string): void {
+  const execution = ctx.getWorkflowDataProxy(itemIndex).$execution as { customData?: CustomData } | undefined;
+  const customData = execution?.customData;
+  if (customData && customData.get('taskId') !== taskId) customData.set('taskId', taskId.slice(0, 255));
+}
+
 /** The callback body of docs/architecture.md §6, with only the fields that belong to the event. */
 export function buildPayload(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
   const taskId = requiredString(ctx, 'taskId', 'Task ID', itemIndex);
   const event = ctx.getNodeParameter('event', itemIndex) as CallbackEvent;
-  const payload: IDataObject = { taskId, event };
+  const payload: IDataObject = { taskId, event, ...executionOf(ctx) };
   const vendorTaskId = String(ctx.getNodeParameter('vendorTaskId', itemIndex, '') ?? '').trim();
   if (vendorTaskId) payload.vendorTaskId = vendorTaskId;
   if (event === 'progress') {
@@ -76,9 +102,20 @@ export class AiPhotoCallback implements INodeType {
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     return runPerItem(this, async (itemIndex) => {
       const payload = buildPayload(this, itemIndex);
+      tagExecution(this, itemIndex, String(payload.taskId));
       const retry = retryPolicyOf(this, itemIndex, CALLBACK_RETRY_DELAY_MS);
       const delivery = await deliverCallback(this, payload, retry, itemIndex);
-      return { ...payload, delivered: true, statusCode: delivery.statusCode, attempts: delivery.attempts };
+      return {
+        ...payload,
+        delivered: true,
+        statusCode: delivery.statusCode,
+        attempts: delivery.attempts,
+        // What the backend did with it, and the task's state now: a flow checks `taskActive`
+        // before costly steps, so a task canceled meanwhile gets no more vendor work.
+        applied: delivery.applied,
+        taskStatus: delivery.taskStatus,
+        taskActive: delivery.taskStatus === undefined || ['queued', 'processing'].includes(delivery.taskStatus),
+      };
     });
   }
 }

@@ -18,6 +18,18 @@ function backendMessage(body: unknown): string | undefined {
 export interface Delivery {
   statusCode: number;
   attempts: number;
+  /** Whether the backend changed the task (false for a duplicate, late or out-of-order event). */
+  applied?: boolean;
+  /** The task's status after this callback, when the backend said it. */
+  taskStatus?: string;
+}
+
+function answerOf(body: unknown): Pick<Delivery, 'applied' | 'taskStatus'> {
+  const answer = (body ?? {}) as IDataObject;
+  return {
+    ...(typeof answer.applied === 'boolean' ? { applied: answer.applied } : {}),
+    ...(typeof answer.status === 'string' ? { taskStatus: answer.status } : {}),
+  };
 }
 
 /**
@@ -41,7 +53,7 @@ export async function deliverCallback(
     }
     if (response) {
       if (response.statusCode >= 200 && response.statusCode < 300)
-        return { statusCode: response.statusCode, attempts: attempt };
+        return { statusCode: response.statusCode, attempts: attempt, ...answerOf(response.body) };
       if (response.statusCode === 401) {
         throw new NodeApiError(ctx.getNode(), { httpCode: '401' } as JsonObject, {
           message: 'The backend rejected the callback signature',
@@ -60,7 +72,7 @@ export async function deliverCallback(
       }
       lastProblem = `HTTP ${response.statusCode}`;
     }
-    if (attempt < retry.attempts) await backoff(retry, attempt);
+    if (attempt < retry.attempts) await backoff(retry, attempt, ctx.getExecutionCancelSignal());
   }
   throw new NodeApiError(ctx.getNode(), { message: lastProblem } as JsonObject, {
     message: `The backend did not accept the callback after ${retry.attempts} tries (${lastProblem})`,

@@ -62,8 +62,9 @@ export class AiPhotoEventTrigger implements INodeType {
         type: 'multiOptions',
         required: true,
         default: ['task.done'],
+        description: 'Which task events start the workflow',
         options: [
-          { name: 'Task Canceled', value: 'task.canceled' },
+          { name: 'Task Canceled', value: 'task.canceled', description: 'Canceled, with the credit refunded' },
           { name: 'Task Done', value: 'task.done', description: 'With the signed result URLs' },
           { name: 'Task Failed', value: 'task.failed', description: 'With the error code and reason' },
         ],

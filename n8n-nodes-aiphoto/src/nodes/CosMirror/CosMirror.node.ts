@@ -62,6 +62,16 @@ export class CosMirror implements INodeType {
       let skipped = 0;
       // One at a time keeps the order obvious and the load on the vendor's file host low.
       for (const [index, url] of urls.entries()) {
+        // Stopped in n8n (the task was canceled): copy nothing more into the task's folder.
+        if (this.getExecutionCancelSignal()?.aborted) {
+          throw new NodeOperationError(
+            this.getNode(),
+            `The execution was stopped after ${index} of ${urls.length} files`,
+            {
+              itemIndex,
+            },
+          );
+        }
         const outcome = await mirrorOne(this, url, outputPrefix, index, itemIndex);
         resultKeys.push(outcome.key);
         if (outcome.skipped) skipped++;

@@ -28,7 +28,10 @@ describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
   beforeAll(async () => {
     db = await createTestDatabase(driver);
     const ctx = {
-      config: testConfig({}, db.config),
+      config: testConfig(
+        { N8N_BASE_URL: 'http://127.0.0.1:5678', N8N_EDITOR_URL: 'https://n8n.ops.example/' },
+        db.config,
+      ),
       logger: createLogger('silent'),
       db: db.ds,
       kv: new MemoryKeyValueStore(),
@@ -116,6 +119,27 @@ describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
       .expect(200);
     expect(detail.body.resultUrls).toEqual([`http://signed/output/${userId}/${doneId}/main.jpg`]);
     await request(app).get('/api/v1/admin/tasks/nope').set('Authorization', `Bearer ${admin}`).expect(404);
+  });
+
+  it('links a task to the n8n execution that reported on it, on the configured editor URL', async () => {
+    const tasks = new TasksRepository();
+    const detail = () =>
+      request(app).get(`/api/v1/admin/tasks/${doneId}`).set('Authorization', `Bearer ${operator}`).expect(200);
+    expect((await detail()).body).toMatchObject({ n8nExecutionId: null, n8nExecutionUrl: null });
+    expect(await tasks.recordExecution(db.ds.manager, doneId, '123', 'wfClean')).toBe(true);
+    // The first execution that names itself stays (a resent dispatch would be a second one).
+    expect(await tasks.recordExecution(db.ds.manager, doneId, '124', 'wfClean')).toBe(false);
+    expect((await detail()).body).toMatchObject({
+      n8nExecutionId: '123',
+      n8nWorkflowId: 'wfClean',
+      n8nExecutionUrl: 'https://n8n.ops.example/workflow/wfClean/executions/123',
+    });
+    const config = await request(app)
+      .get('/api/v1/admin/console-config')
+      .set('Authorization', `Bearer ${operator}`)
+      .expect(200);
+    expect(config.body).toEqual({ n8nEditorUrl: 'https://n8n.ops.example' });
+    await request(app).get('/api/v1/admin/console-config').expect(401);
   });
 
   it('gives admins the dashboard numbers and keeps operators out', async () => {

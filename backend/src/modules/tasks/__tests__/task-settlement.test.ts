@@ -66,6 +66,7 @@ describe('TaskSettlement: results from n8n', () => {
     const key = `output/${task.user_id}/${task.id}/main.jpg`;
     expect(await settlement.applyCallback({ taskId: task.id, event: 'done', resultKeys: [key] })).toEqual({
       applied: true,
+      status: 'done',
     });
     expect(stateOf(task.id)).toMatchObject({ status: 'done', progress: 100, result_keys: JSON.stringify([key]) });
     expect(refundsOf(task.id)).toEqual([]);
@@ -83,7 +84,7 @@ describe('TaskSettlement: results from n8n', () => {
       event: 'failed' as const,
       error: { code: 'VENDOR_FAILED', message: 'CI said no' },
     };
-    expect(await settlement.applyCallback(failed)).toEqual({ applied: true });
+    expect(await settlement.applyCallback(failed)).toEqual({ applied: true, status: 'failed' });
     expect(stateOf(task.id)).toMatchObject({
       status: 'failed',
       error_code: 'VENDOR_FAILED',
@@ -102,6 +103,7 @@ describe('TaskSettlement: results from n8n', () => {
     expect(await settlement.applyCallback({ taskId: task.id, event: 'done', resultKeys: [key] })).toEqual({
       applied: false,
       reason: 'task is already failed',
+      status: 'failed',
     });
     expect(await settlement.applyCallback({ taskId: task.id, event: 'failed' })).toMatchObject({ applied: false });
     expect(stateOf(task.id)).toMatchObject({ status: 'failed', error_code: 'GENERATION_FAILED', result_keys: null });
@@ -128,6 +130,7 @@ describe('TaskSettlement: results from n8n', () => {
       expect(await settlement.applyCallback({ taskId: task.id, event: 'done', resultKeys })).toEqual({
         applied: true,
         reason: 'invalid result keys',
+        status: 'failed',
       });
       expect(stateOf(task.id)).toMatchObject({ status: 'failed', error_code: 'INVALID_RESULT', result_keys: null });
       expect(refundsOf(task.id)).toHaveLength(1);
@@ -139,7 +142,7 @@ describe('TaskSettlement: results from n8n', () => {
     const task = await reservedTask({ status: 'queued' });
     expect(
       await settlement.applyCallback({ taskId: task.id, event: 'progress', progress: 40, vendorTaskId: 'v1' }),
-    ).toEqual({ applied: true });
+    ).toEqual({ applied: true, status: 'processing' });
     expect(stateOf(task.id)).toMatchObject({ status: 'processing', progress: 40, vendor_task_id: 'v1' });
     expect(await settlement.applyCallback({ taskId: task.id, event: 'progress', progress: 20 })).toMatchObject({
       applied: false,

@@ -153,6 +153,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
     expect((await callback({ taskId: task.id, event: 'progress', progress: 40 }).expect(200)).body).toEqual({
       ok: true,
       applied: true,
+      status: 'processing',
     });
     expect((await callback({ taskId: task.id, event: 'done', resultKeys: [key] }).expect(200)).body.applied).toBe(true);
     expect((await callback({ taskId: task.id, event: 'done', resultKeys: [key] }).expect(200)).body.applied).toBe(

@@ -126,6 +126,56 @@ describe('AI Photo Callback node', () => {
     expect((error as Error).message).toContain('at least one result key');
   });
 
+  it('names its n8n execution and workflow, tags the execution with the task id, and passes on the task state', async () => {
+    let body: IDataObject = {};
+    nock(BACKEND)
+      .post(PATH, (sent: IDataObject) => Boolean((body = sent)))
+      .reply(200, { ok: true, applied: false, status: 'canceled' });
+    const customData: Record<string, string> = {};
+    const context = fakeExecuteContext({
+      parameters: { ...fast, taskId: 't9', event: 'progress', progress: 90 },
+      credentials: { aiPhotoApi },
+      executionId: '4711',
+      workflowId: 'wfPose12',
+      customData,
+    });
+    const [[item]] = await new AiPhotoCallback().execute.call(context);
+    expect(body).toEqual({
+      taskId: 't9',
+      event: 'progress',
+      executionId: '4711',
+      workflowId: 'wfPose12',
+      progress: 90,
+    });
+    expect(customData).toEqual({ taskId: 't9' });
+    expect(item.json).toMatchObject({ applied: false, taskStatus: 'canceled', taskActive: false });
+  });
+
+  it('treats a task as active when the backend does not say its state (an older backend)', async () => {
+    nock(BACKEND).post(PATH).reply(200, { ok: true, applied: true });
+    const [[item]] = await run({ taskId: 't1', event: 'progress', progress: 10 });
+    expect(item.json).toMatchObject({ applied: true, taskActive: true });
+    expect(item.json.taskStatus).toBeUndefined();
+  });
+
+  it('stops retrying at once when the execution is stopped, whatever Continue On Fail says', async () => {
+    const stop = new AbortController();
+    nock(BACKEND)
+      .post(PATH)
+      .reply(503, () => {
+        stop.abort(); // the operator (or the backend's cancel) stops the execution during the first try
+        return { error: { code: 'DOWN', message: 'restarting' } };
+      });
+    const context = fakeExecuteContext({
+      parameters: { taskId: 't1', event: 'progress', progress: 10, options: { maxTries: 3, retryDelayMs: 60_000 } },
+      credentials: { aiPhotoApi },
+      continueOnFail: true,
+      cancelSignal: stop.signal,
+    });
+    await expect(new AiPhotoCallback().execute.call(context)).rejects.toThrow();
+    expect(nock.isDone()).toBe(true); // one try only: the 60 s backoff ended with the stop
+  });
+
   it('with Continue On Fail, outputs the error paired with its item', async () => {
     nock(BACKEND).post(PATH).reply(401, {});
     const [[item]] = await run({ taskId: 't1', event: 'progress', progress: 10 }, true);

@@ -49,6 +49,37 @@ describe('COS Mirror node', () => {
     expect(new URLSearchParams(put.auth).get('q-header-list')).toBe('content-type;host');
   });
 
+  it('copies nothing more once the execution is stopped (a task canceled while mirroring)', async () => {
+    const stop = new AbortController();
+    nock(VENDOR).get('/out/a.png').reply(200, Buffer.from('AAA'), { 'Content-Type': 'image/png' });
+    nock(VENDOR).get('/out/b.png').reply(200, Buffer.from('BBB'), { 'Content-Type': 'image/png' });
+    nock(COS_ENDPOINT)
+      .head('/output/u1/t1/01.png')
+      .reply(404)
+      .put('/output/u1/t1/01.png')
+      .reply(200, () => {
+        stop.abort(); // stopped while the first file is being stored
+        return '';
+      })
+      .head('/output/u1/t1/02.png')
+      .reply(404)
+      .put('/output/u1/t1/02.png')
+      .reply(200);
+    const context = fakeExecuteContext({
+      parameters: { urls: [`${VENDOR}/out/a.png`, `${VENDOR}/out/b.png`], outputPrefix: 'output/u1/t1/' },
+      credentials: { tencentCloudApi: credentials },
+      continueOnFail: true,
+      cancelSignal: stop.signal,
+    });
+    await expect(new CosMirror().execute.call(context)).rejects.toThrow();
+    // The second file was neither downloaded, nor looked for, nor stored.
+    expect(nock.pendingMocks().sort()).toEqual([
+      `GET ${VENDOR}:443/out/b.png`,
+      `HEAD ${COS_ENDPOINT}/output/u1/t1/02.png`,
+      `PUT ${COS_ENDPOINT}/output/u1/t1/02.png`,
+    ]);
+  });
+
   it('skips files whose key already exists, without downloading them (idempotent re-run)', async () => {
     nock(COS_ENDPOINT).head('/output/u1/t1/01.jpg').reply(200);
     const [[item]] = await run({ urls: JSON.stringify([`${VENDOR}/x.jpg`]), outputPrefix: 'output/u1/t1' });

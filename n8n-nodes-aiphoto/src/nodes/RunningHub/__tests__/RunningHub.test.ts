@@ -99,6 +99,24 @@ describe('RunningHub node', () => {
       expect(scope.isDone()).toBe(true);
     });
 
+    it('a stopped execution ends the "busy" backoff at once, even with Continue On Fail', async () => {
+      const stop = new AbortController();
+      const scope = nock(BASE)
+        .post('/task/openapi/ai-app/run')
+        .reply(200, () => {
+          stop.abort(); // the task is canceled while RunningHub says its queue is full
+          return { code: 421, msg: 'TASK_QUEUE_MAXED' };
+        });
+      const context = fakeExecuteContext({
+        parameters: { ...runParams, options: { maxTries: 3, retryDelayMs: 60_000 } },
+        credentials: { runningHubApi: credentials },
+        continueOnFail: true,
+        cancelSignal: stop.signal,
+      });
+      await expect(new RunningHub().execute.call(context)).rejects.toThrow();
+      expect(scope.isDone()).toBe(true); // one call; the 60 s wait and the later tries never happen
+    });
+
     it('gives up after the configured number of tries with a readable message', async () => {
       const scope = nock(BASE)
         .post('/task/openapi/ai-app/run')

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { captureHeader, fakeExecuteContext } from '../../../test-helpers/fake-context';
-import { BASIC_CLEAN_RULE } from '../actions/image/basicClean.operation';
+import { BASIC_CLEAN_RULE, basicCleanRule } from '../actions/image/basicClean.operation';
 import { TencentCi } from '../TencentCi.node';
 
 const SANDBOX = 'http://127.0.0.1:9400';
@@ -89,6 +89,48 @@ describe('Tencent CI node', () => {
     expect(item.json.resultKeys).toEqual(['output/u1/t2/main.jpg']);
     expect(JSON.parse(seen.pic).rules[0]).toEqual({ fileid: '/output/u1/t2/main.jpg', rule: BASIC_CLEAN_RULE });
     expect(seen.auth).toBe(expectedAuthorization(seen.auth, seen.pic, host, 'input/u1/abc.jpg'));
+  });
+
+  it('builds the chain from width, height, padding and quality; the defaults are the documented rule', () => {
+    expect(basicCleanRule()).toBe(BASIC_CLEAN_RULE);
+    expect(basicCleanRule({ width: 750, height: 1000, padding: 40, quality: 85 })).toBe(
+      'imageMogr2/auto-orient|imageView2/1/w/750/h/1000/q/85|ci-process=GoodsMatting&center-layout=1&padding-layout=40x40|imageMogr2/format/jpg/quality/85',
+    );
+  });
+
+  it('sends the size, margin and quality the node is given (e.g. mapped from the task’s parameters)', async () => {
+    const seen = { pic: '' };
+    nock(SANDBOX)
+      .post('/input/u1/abc.jpg')
+      .query(true)
+      .matchHeader('pic-operations', captureHeader(seen, 'pic'))
+      .reply(200, uploadResult(object('output/u1/t3/main.jpg', 750, 1000, 10)));
+    const [[item]] = await run({
+      operation: 'basicClean',
+      inputKey: 'input/u1/abc.jpg',
+      outputPrefix: 'output/u1/t3/',
+      width: '750',
+      height: 1000,
+      padding: 40,
+      quality: 85,
+    });
+    expect(item.json).toMatchObject({ width: 750, height: 1000 });
+    expect(JSON.parse(seen.pic).rules[0].rule).toBe(
+      basicCleanRule({ width: 750, height: 1000, padding: 40, quality: 85 }),
+    );
+  });
+
+  it('refuses a size, margin or quality out of range before calling Tencent CI', async () => {
+    for (const bad of [{ width: 0 }, { height: 5000 }, { padding: 1001 }, { quality: 101 }, { quality: 'best' }]) {
+      const error = await run({
+        operation: 'basicClean',
+        inputKey: 'input/u1/abc.jpg',
+        outputPrefix: 'o/',
+        ...bad,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NodeOperationError);
+      expect((error as Error).message).toMatch(/must be a number from \d+ to \d+/);
+    }
   });
 
   it('apply rule returns every processed object when CI answers with several', async () => {
