@@ -49,7 +49,7 @@ export interface Operation {
   secured: boolean;
   /** Console routes take the admin token; the rest the merchant's. */
   role: 'admin' | 'merchant';
-  /** Payment notifies answer 4xx in their channel's own shape (`{code:"FAIL",message}`). */
+  /** Payment notifies answer 4xx in their channel's own shape (WeChat `{code:"FAIL",message}`, Alipay `failure`). */
   channelAnswers: boolean;
 }
 

@@ -50,6 +50,8 @@ export function problemWith(op: Operation, res: FuzzResponse): string | null {
   if (res.status >= 500) return `answered ${res.status}`;
   if (/\bat .+\.(js|ts):\d+/.test(res.text)) return 'the answer carries a stack trace';
   if (res.status < 400) return null;
+  // Alipay's notify protocol: the answer is the plain text `success` or `failure`.
+  if (op.channelAnswers && res.text === 'failure') return null;
   let body: unknown;
   try {
     body = JSON.parse(res.text);
@@ -58,7 +60,7 @@ export function problemWith(op: Operation, res: FuzzResponse): string | null {
   }
   const error = (body as { error?: { code?: unknown; message?: unknown } }).error;
   if (typeof error?.code === 'string' && typeof error.message === 'string') return null;
-  // A payment notify is answered in its channel's shape: `{code:"FAIL",message}`.
+  // WeChat Pay's notify protocol: `{code:"FAIL",message}`.
   const channel = body as { code?: unknown; message?: unknown };
   if (op.channelAnswers && channel.code === 'FAIL' && typeof channel.message === 'string') return null;
   return `a ${res.status} not in the error shape`;
