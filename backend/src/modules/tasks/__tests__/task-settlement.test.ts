@@ -207,7 +207,10 @@ describe('TaskSettlement: one transaction per change', () => {
   it('keeps a settled task settled when the progress push fails (clients can poll)', async () => {
     const { settlement, lines, reservedTask, stateOf } = setup({ progressFails: true });
     const task = await reservedTask();
-    expect(await settlement.applyCallback({ taskId: task.id, event: 'failed' })).toEqual({ applied: true });
+    expect(await settlement.applyCallback({ taskId: task.id, event: 'failed' })).toEqual({
+      applied: true,
+      status: 'failed',
+    });
     expect(stateOf(task.id).status).toBe('failed');
     expect(lines.join('')).toContain('progress publish failed');
   });
