@@ -2,6 +2,7 @@ import type { CallCounter } from './calls';
 import type { CiOutcome } from './ci/ci.service';
 import type { SandboxKeys } from './keys';
 import type { OutcomeScript } from './script';
+import type { StsBook } from './sts/sts-book';
 
 export type RunningHubOutcome = 'success' | 'fail' | 'hang';
 
@@ -32,6 +33,8 @@ export interface SandboxContext {
   /** Base URL others reach the sandbox at (no trailing slash), known once listening. */
   publicUrl: () => string;
   calls: CallCounter;
+  /** Temporary COS credentials issued by the sandbox's STS, with their policies. */
+  sts: StsBook;
   ciScript: OutcomeScript<CiOutcome>;
   runninghubScript: OutcomeScript<RunningHubOutcome>;
 }

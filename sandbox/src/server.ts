@@ -19,6 +19,8 @@ import { runningHubRouter } from './runninghub/runninghub.routes';
 import { OutcomeScript } from './script';
 import { SmsOutbox } from './sms/sms-outbox';
 import { smsRouter } from './sms/sms.routes';
+import { StsBook } from './sts/sts-book';
+import { stsRouter } from './sts/sts.routes';
 
 export interface SandboxOptions {
   /** Data folder; the sandbox writes below `<dataDir>/sandbox/` (keys at `<dataDir>/sandbox-keys.json`). */
@@ -61,6 +63,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     now: options.now ?? Date.now,
     publicUrl: () => publicUrl,
     calls: new CallCounter(),
+    sts: new StsBook(),
     ciScript: new OutcomeScript<CiOutcome>(),
     runninghubScript: new OutcomeScript<RunningHubOutcome>(),
   };
@@ -72,6 +75,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.disable('x-powered-by');
   // Order matters: specific vendor paths first, COS last because it owns every other path.
   app.use(controlRouter(ctx));
+  app.use(stsRouter(ctx));
   app.use(smsRouter(ctx, new SmsOutbox()));
   app.use(runningHubRouter(ctx, runningHub));
   app.use(wechatPayRouter(ctx, orders));

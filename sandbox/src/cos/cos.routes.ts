@@ -2,7 +2,8 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { CiService } from '../ci/ci.service';
 import type { SandboxContext } from '../context';
 import { toXmlDocument } from '../xml';
-import { isHeaderSigned, verifyCosSignature, type SignedRequest } from './cos-auth';
+import { isAllowed } from '../sts/policy';
+import { extractSignature, isHeaderSigned, verifyCosSignature, type SignedRequest } from './cos-auth';
 import { CosError, cosRequestId, sendCosError } from './cos-errors';
 import { contentTypeForKey, type ObjectStore, type StoredObjectMeta } from './object-store';
 
@@ -49,6 +50,48 @@ function setObjectHeaders(res: Response, meta: StoredObjectMeta): void {
   });
 }
 
+/** The object operations temporary credentials may be granted, by the action name a policy uses. */
+const POLICY_ACTIONS: Record<string, string> = {
+  'cos:PutObject': 'name/cos:PutObject',
+  'cos:GetObject': 'name/cos:GetObject',
+  'cos:HeadObject': 'name/cos:HeadObject',
+  'cos:DeleteObject': 'name/cos:DeleteObject',
+};
+
+/**
+ * Checks who signed the request and what they may do. The sandbox's own key pair (what the
+ * backend and n8n use) may do everything. Temporary credentials from the sandbox's STS must sign
+ * with their own key, carry their session token (`x-cos-security-token`, header or signed-URL
+ * parameter) and stay within the policy they were issued with: its actions, its resources and
+ * its `cos:content-length` conditions; anything else is 403 AccessDenied, as COS answers.
+ * Temporary credentials never reach CI or bucket-level APIs in the sandbox.
+ */
+function authorize(ctx: SandboxContext, signed: SignedRequest, operation: string, key: string): void {
+  const temporary = ctx.sts.find(extractSignature(signed)?.accessKey ?? '');
+  if (!temporary) return verifyCosSignature(signed, ctx.cos);
+  verifyCosSignature(signed, { secretId: temporary.tmpSecretId, secretKey: temporary.tmpSecretKey });
+  const header = signed.headers['x-cos-security-token'];
+  const token = typeof header === 'string' ? header : (signed.query.get('x-cos-security-token') ?? '');
+  if (token !== temporary.token) {
+    throw new CosError(403, 'AccessDenied', 'The security token is missing or does not belong to these credentials.');
+  }
+  if (Math.floor(ctx.now() / 1000) >= temporary.expiredTime) {
+    throw new CosError(403, 'AccessDenied', 'The temporary credentials have expired.');
+  }
+  const action = POLICY_ACTIONS[operation];
+  const length = signed.headers['content-length'];
+  const allowed =
+    action !== undefined &&
+    key !== '' &&
+    isAllowed(temporary.policy, {
+      action,
+      bucket: ctx.cos.bucket,
+      key,
+      contentLength: typeof length === 'string' && /^\d+$/.test(length) ? Number(length) : null,
+    });
+  if (!allowed) throw new CosError(403, 'AccessDenied', 'Access Denied.');
+}
+
 function sendXml(res: Response, body: Parameters<typeof toXmlDocument>[0]): void {
   res.status(200).set('Content-Type', 'application/xml').send(toXmlDocument(body));
 }
@@ -84,7 +127,7 @@ export function cosRouter(ctx: SandboxContext, store: ObjectStore, ci: CiService
       const operation = operationOf(req.method, query, req.headers);
       ctx.calls.record(operation);
       const signed: SignedRequest = { method: req.method, pathname, headers: req.headers, query };
-      verifyCosSignature(signed, ctx.cos);
+      authorize(ctx, signed, operation, key);
       if (!key) throw new CosError(501, 'NotImplemented', 'Bucket-level APIs are not implemented by the sandbox.');
       if (req.headers['pic-operations'] !== undefined && !isHeaderSigned(signed, 'pic-operations')) {
         throw new CosError(403, 'AccessDenied', 'The Pic-Operations header must be part of the signature.');

@@ -3484,7 +3484,6 @@ export interface paths {
                             region: string;
                             allowPrefix: string;
                             endpoint?: string;
-                            note?: string;
                         };
                     };
                 };

@@ -25,7 +25,6 @@ const StsResponse = z.object({
   region: z.string(),
   allowPrefix: z.string(),
   endpoint: z.string().optional(),
-  note: z.string().optional(),
 });
 
 const UploadConfigResponse = z

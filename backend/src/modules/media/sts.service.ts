@@ -1,3 +1,4 @@
+import { createHmac, randomInt } from 'node:crypto';
 import STS from 'qcloud-cos-sts';
 import type { AppConfig } from '../../config/config';
 import { ServiceUnavailableError } from '../../errors/app-error';
@@ -16,8 +17,6 @@ export interface UploadCredentials {
   allowPrefix: string;
   /** Sandbox mode only: where to send the requests (the SDK's Domain/Protocol). */
   endpoint?: string;
-  /** Sandbox mode only: says that these are not scoped credentials. */
-  note?: string;
 }
 
 export interface StsPolicy {
@@ -56,10 +55,69 @@ export function uploadPolicy(
 
 type StorageSettings = AppConfig['storage'];
 
+/** What STS answers, in the shape qcloud-cos-sts resolves with. */
+interface FederationToken {
+  credentials: { tmpSecretId: string; tmpSecretKey: string; sessionToken: string };
+  startTime: number;
+  expiredTime: number;
+}
+
 /**
- * Issues temporary COS credentials for direct browser uploads. Live mode asks Tencent STS
- * (GetFederationToken) with a policy limited to the caller's prefix. The sandbox has no STS,
- * so sandbox mode hands out its development key pair in the same shape (loopback use only).
+ * GetFederationToken against the vendor sandbox's STS, which holds COS to the policy as Tencent
+ * does. The request is the one qcloud-cos-sts 3.x sends to sts.tencentcloudapi.com (docs/vendors.md):
+ * a form with the API's HmacSHA1 signature over `POST<host>/?<sorted name=value>` (values before
+ * form encoding; `Policy` is URL-encoded JSON). The SDK only speaks https to a fixed host, so
+ * sandbox mode sends the same form here over the sandbox's plain HTTP.
+ */
+async function sandboxFederationToken(
+  sandboxUrl: string,
+  request: { secretId: string; secretKey: string; region: string; durationSeconds: number; policy: StsPolicy },
+): Promise<FederationToken> {
+  const url = new URL('/', sandboxUrl);
+  const params: Record<string, string> = {
+    SecretId: request.secretId,
+    Timestamp: String(Math.floor(Date.now() / 1000)),
+    Nonce: String(randomInt(10_000, 20_000)),
+    Action: 'GetFederationToken',
+    DurationSeconds: String(request.durationSeconds),
+    Version: '2018-08-13',
+    Region: request.region,
+    Policy: encodeURIComponent(JSON.stringify(request.policy)),
+    Name: 'cos-sts-nodejs',
+  };
+  const canonical = Object.keys(params)
+    .sort()
+    .map((name) => `${name}=${params[name]}`)
+    .join('&');
+  params.Signature = createHmac('sha1', request.secretKey).update(`POST${url.host}/?${canonical}`).digest('base64');
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(params).toString(),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const answer = (await res.json()) as {
+    Response?: {
+      Error?: { Code: string; Message: string };
+      Credentials?: { TmpSecretId: string; TmpSecretKey: string; Token: string };
+      ExpiredTime?: number;
+    };
+  };
+  const { Error: error, Credentials: c, ExpiredTime: expiredTime } = answer.Response ?? {};
+  if (error || !c || !expiredTime) throw Object.assign(new Error(error?.Message ?? 'no credentials'), error ?? {});
+  return {
+    credentials: { tmpSecretId: c.TmpSecretId, tmpSecretKey: c.TmpSecretKey, sessionToken: c.Token },
+    startTime: expiredTime - request.durationSeconds,
+    expiredTime,
+  };
+}
+
+/**
+ * Issues temporary COS credentials for direct browser uploads: STS GetFederationToken with a
+ * policy limited to the caller's prefix and to single PUTs of at most UPLOAD_MAX_BYTES. Live
+ * mode asks Tencent STS through qcloud-cos-sts; sandbox mode asks the sandbox's STS, whose COS
+ * enforces the same policy (a write outside the prefix is 403 there too), and names the sandbox
+ * as the `endpoint` for the browser SDK.
  */
 export class StsService {
   constructor(
@@ -69,35 +127,27 @@ export class StsService {
     private readonly logger: Logger,
   ) {}
 
-  async issue(userId: string, now = new Date()): Promise<UploadCredentials> {
-    const { bucket, region, appId, secretId, secretKey, stsDurationSeconds } = this.settings;
+  async issue(userId: string): Promise<UploadCredentials> {
+    const { bucket, region, appId, secretId, secretKey, stsDurationSeconds, uploadMaxBytes } = this.settings;
     if (!bucket || !appId || !secretId || !secretKey)
       throw new ServiceUnavailableError('Object storage is not configured', 'STORAGE_NOT_CONFIGURED');
     const allowPrefix = `${inputPrefix(userId)}*`;
-    const base = { bucket, region, allowPrefix };
-
-    if (this.mode === 'sandbox') {
-      const startTime = Math.floor(now.getTime() / 1000);
-      return {
-        ...base,
-        credentials: { tmpSecretId: secretId, tmpSecretKey: secretKey, sessionToken: '' },
-        startTime,
-        expiredTime: startTime + stsDurationSeconds,
-        endpoint: this.sandboxUrl,
-        note: 'sandbox: development key pair, not limited to allowPrefix (the sandbox has no STS)',
-      };
-    }
-
+    const request = {
+      secretId,
+      secretKey,
+      region,
+      durationSeconds: stsDurationSeconds,
+      policy: uploadPolicy({ region, appId, bucket }, userId, uploadMaxBytes),
+    };
     try {
-      const data = await STS.getCredential({
-        secretId,
-        secretKey,
-        region,
-        durationSeconds: stsDurationSeconds,
-        policy: uploadPolicy({ region, appId, bucket }, userId, this.settings.uploadMaxBytes),
-      });
+      const data: FederationToken =
+        this.mode === 'sandbox'
+          ? await sandboxFederationToken(this.sandboxUrl, request)
+          : await STS.getCredential(request);
       return {
-        ...base,
+        bucket,
+        region,
+        allowPrefix,
         credentials: {
           tmpSecretId: data.credentials.tmpSecretId,
           tmpSecretKey: data.credentials.tmpSecretKey,
@@ -105,6 +155,7 @@ export class StsService {
         },
         startTime: data.startTime,
         expiredTime: data.expiredTime,
+        ...(this.mode === 'sandbox' ? { endpoint: this.sandboxUrl } : {}),
       };
     } catch (err) {
       // STS errors name our account and policy; log them, answer a plain 503.

@@ -299,7 +299,7 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
     expect(files[2].data.toString()).toContain('t1/gone.png');
   });
 
-  it('issues upload credentials that the sandbox accepts for the user prefix', async () => {
+  it('issues upload credentials that the sandbox accepts for the user prefix only', async () => {
     const res = await request(backend.app)
       .post('/api/v1/uploads/sts')
       .set('Authorization', `Bearer ${alice.token}`)
@@ -311,7 +311,12 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
       endpoint: sandbox.url,
     });
     expect(res.body.expiredTime - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(1800);
+    expect(res.body.note).toBeUndefined();
     const { tmpSecretId, tmpSecretKey, sessionToken } = res.body.credentials as Record<string, string>;
+    // Scoped temporary credentials from the sandbox's STS, never its own development key pair.
+    expect(tmpSecretId).not.toBe(backend.ctx.config.storage.secretId);
+    expect(tmpSecretKey).not.toBe(backend.ctx.config.storage.secretKey);
+    expect(sessionToken).not.toBe('');
     const browser = new COS({
       SecretId: tmpSecretId,
       SecretKey: tmpSecretKey,
@@ -327,6 +332,56 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
     });
     expect(put.statusCode).toBe(200);
     expect(await media.storage.exists(`input/${alice.id}/direct.jpg`)).toBe(true);
+    // The sandbox's COS holds them to the policy: outside the merchant's prefix, over
+    // UPLOAD_MAX_BYTES, or anything but a PUT is 403.
+    const refused = (attempt: Promise<unknown>) =>
+      attempt.then(
+        () => 'allowed',
+        (err: { statusCode?: number }) => err.statusCode,
+      );
+    const small = await jpeg('676767');
+    expect(
+      await refused(
+        browser.putObject({
+          Bucket: res.body.bucket,
+          Region: res.body.region,
+          Key: `input/${bob.id}/x.jpg`,
+          Body: small,
+        }),
+      ),
+    ).toBe(403);
+    expect(
+      await refused(
+        browser.putObject({
+          Bucket: res.body.bucket,
+          Region: res.body.region,
+          Key: `output/${alice.id}/t/x.jpg`,
+          Body: small,
+        }),
+      ),
+    ).toBe(403);
+    expect(
+      await refused(
+        browser.putObject({
+          Bucket: res.body.bucket,
+          Region: res.body.region,
+          Key: `input/${alice.id}/huge.jpg`,
+          Body: Buffer.alloc(UPLOAD_MAX_BYTES + 1),
+        }),
+      ),
+    ).toBe(403);
+    expect(
+      await refused(
+        browser.getObject({ Bucket: res.body.bucket, Region: res.body.region, Key: `input/${alice.id}/direct.jpg` }),
+      ),
+    ).toBe(403);
+    expect(
+      await refused(
+        browser.deleteObject({ Bucket: res.body.bucket, Region: res.body.region, Key: `input/${alice.id}/direct.jpg` }),
+      ),
+    ).toBe(403);
+    expect(await media.storage.exists(`input/${bob.id}/x.jpg`)).toBe(false);
+    expect(await media.storage.exists(`input/${alice.id}/huge.jpg`)).toBe(false);
     await request(backend.app).post('/api/v1/uploads/sts').expect(401);
 
     // The direct upload becomes a task input only once confirmed (read back and sniffed).

@@ -135,25 +135,10 @@ describe('StsService (live mode, Tencent STS mocked)', () => {
 });
 
 describe('StsService (sandbox mode)', () => {
-  it('hands out the sandbox key pair in the same shape, without calling STS', async () => {
-    // STS is not nocked here: a call to it would fail (tests reach loopback only).
-    const config = testConfig({ SANDBOX_URL: 'http://127.0.0.1:9401' });
+  it("answers 503 STS_UNAVAILABLE when the sandbox's STS cannot be reached, never its own key pair", async () => {
+    // Nothing listens on port 9 of loopback; media.integration.test.ts covers a running sandbox.
+    const config = testConfig({ SANDBOX_URL: 'http://127.0.0.1:9' });
     const sts = new StsService(config.storage, config.vendors.mode, config.vendors.sandboxUrl, createLogger('silent'));
-    const now = new Date('2026-11-22T10:00:00Z');
-    const issued = await sts.issue(USER, now);
-    expect(issued).toEqual({
-      credentials: {
-        tmpSecretId: 'AKIDsandboxLocalOnly',
-        tmpSecretKey: 'sandbox-local-only-secret-key',
-        sessionToken: '',
-      },
-      startTime: now.getTime() / 1000,
-      expiredTime: now.getTime() / 1000 + 1800,
-      bucket: 'aiphoto-1250000000',
-      region: 'ap-guangzhou',
-      allowPrefix: `input/${USER}/*`,
-      endpoint: 'http://127.0.0.1:9401',
-      note: expect.stringContaining('sandbox'),
-    });
+    await expect(sts.issue(USER)).rejects.toMatchObject({ status: 503, code: 'STS_UNAVAILABLE' });
   });
 });
