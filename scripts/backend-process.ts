@@ -24,6 +24,8 @@ export interface BackendProcess {
   port: number;
   pid: number;
   logFile: string;
+  /** Resolves once the process is gone. */
+  exited: Promise<number | null>;
   /** The configuration the process runs with (parsed here from the same environment). */
   config: AppConfig;
   close(): Promise<void>;
@@ -44,5 +46,5 @@ export async function startBackendProcess(options: BackendProcessOptions): Promi
     logFile,
     nodeArgs: options.nodeArgs,
   });
-  return { url, port, pid: child.pid, logFile, config, close: child.stop };
+  return { url, port, pid: child.pid, logFile, exited: child.exited, config, close: child.stop };
 }

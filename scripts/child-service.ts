@@ -30,6 +30,8 @@ export interface ChildServiceOptions {
 export interface ChildService {
   pid: number;
   logFile: string;
+  /** Resolves with the exit code (null after a signal) once the process is gone. */
+  exited: Promise<number | null>;
   /** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
   stop(): Promise<void>;
 }
@@ -62,10 +64,10 @@ export async function startChildService(options: ChildServiceOptions): Promise<C
   child.stderr?.pipe(log, { end: false });
 
   let exited = false;
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', () => {
+  const exitPromise = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
       exited = true;
-      resolve();
+      resolve(code);
     });
   });
   const killOnExit = (): void => void child.kill('SIGKILL');
@@ -91,5 +93,5 @@ export async function startChildService(options: ChildServiceOptions): Promise<C
     }
     await sleep(100);
   }
-  return { pid: child.pid as number, logFile: options.logFile, stop };
+  return { pid: child.pid as number, logFile: options.logFile, exited: exitPromise, stop };
 }

@@ -28,6 +28,8 @@ export interface SandboxProcess {
   port: number;
   pid: number;
   logFile: string;
+  /** Resolves once the process is gone. */
+  exited: Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -55,5 +57,5 @@ export async function startSandboxProcess(options: SandboxProcessOptions): Promi
     logFile: path.join(options.dataDir, 'sandbox.log'),
     nodeArgs: options.nodeArgs,
   });
-  return { url, port, pid: child.pid, logFile: child.logFile, close: child.stop };
+  return { url, port, pid: child.pid, logFile: child.logFile, exited: child.exited, close: child.stop };
 }

@@ -91,7 +91,7 @@ export function buildArtifacts(
 }
 
 /** The n8n editor login: from env, else generated once and kept in the data folder. */
-function n8nOwner(env: Env, dataDir: string): Owner {
+export function n8nOwner(env: Env, dataDir: string): Owner {
   const email = env.N8N_OWNER_EMAIL || 'owner@aiphoto.local';
   if (env.N8N_OWNER_PASSWORD) return { email, password: env.N8N_OWNER_PASSWORD };
   const file = path.join(dataDir, 'n8n-owner.json');

@@ -11,7 +11,8 @@ export const CREDENTIAL_NAMES = {
 } as const;
 
 export interface CredentialValues {
-  backend: { baseUrl: string; sharedSecret: string };
+  /** `redisUrl`: the trigger's shared memory when n8n runs in queue mode (n8n-nodes-aiphoto README). */
+  backend: { baseUrl: string; sharedSecret: string; redisUrl?: string };
   tencentCloud: { secretId: string; secretKey: string; region: string; bucket: string; endpoint?: string };
   runningHub: { apiKey: string; baseUrl: string; webappId?: string };
 }
@@ -19,7 +20,7 @@ export interface CredentialValues {
 /** The three credentials in the shape `provision` takes (field names of n8n-nodes-aiphoto's credential types). */
 export function credentialSpecs(values: CredentialValues): CredentialSpec[] {
   return [
-    { name: CREDENTIAL_NAMES.backend, type: 'aiPhotoApi', data: { ...values.backend } },
+    { name: CREDENTIAL_NAMES.backend, type: 'aiPhotoApi', data: { redisUrl: '', ...values.backend } },
     { name: CREDENTIAL_NAMES.tencentCloud, type: 'tencentCloudApi', data: { endpoint: '', ...values.tencentCloud } },
     { name: CREDENTIAL_NAMES.runningHub, type: 'runningHubApi', data: { webappId: '', ...values.runningHub } },
   ];

@@ -14,6 +14,8 @@ export interface ProvisionOptions {
   credentials: CredentialSpec[];
   /** Folder of workflow JSON files (the repo's `workflows/`). */
   workflowsDir?: string;
+  /** Where production webhooks answer: the webhook process in queue mode; default `url`. */
+  webhookUrl?: string;
   /** How long to wait for each production webhook to answer something other than 404. */
   webhookTimeoutMs?: number;
   onProgress?: (message: string) => void;
@@ -117,7 +119,7 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionRes
   for (const wf of workflows)
     log(`workflow "${wf.name}" ${wf.action} (id ${wf.id}), webhooks: ${wf.webhookPaths.join(', ') || 'none'}`);
   await waitForWebhooks(
-    options.url,
+    options.webhookUrl ?? options.url,
     workflows.flatMap((wf) => wf.webhookPaths),
     options.webhookTimeoutMs ?? 30_000,
   );

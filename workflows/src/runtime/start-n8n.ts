@@ -9,7 +9,18 @@ import { encryptionKeyFile, n8nBinPath } from './paths';
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * Which n8n process: `main` (`n8n start`: editor, REST and public API, triggers; in queue mode it
+ * enqueues executions), `webhook` (`n8n webhook`: production webhooks only, queue mode) or
+ * `worker` (`n8n worker`: runs queued executions; its port is the health server's).
+ */
+export type N8nRole = 'main' | 'webhook' | 'worker';
+
 export interface StartN8nOptions {
+  /** Default `main`. */
+  role?: N8nRole;
+  /** Extra command-line arguments, e.g. `--concurrency=5` for a worker. */
+  args?: string[];
   /** `N8N_USER_FOLDER`: n8n keeps its SQLite database and settings in `<userFolder>/.n8n`. */
   userFolder: string;
   port: number;
@@ -26,6 +37,9 @@ export interface RunningN8n {
   url: string;
   pid: number;
   logFile: string;
+  role: N8nRole;
+  /** Resolves with the exit code (null when ended by a signal) once the process is gone. */
+  exited: Promise<number | null>;
   /** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
   stop(): Promise<void>;
 }
@@ -128,9 +142,10 @@ async function isOk(url: string): Promise<boolean> {
 }
 
 /**
- * Starts n8n as a child process and resolves once it serves its REST API (readiness = DB
- * connected and migrated, then `/rest/settings`, which only answers after the controllers
- * are mounted). Rejects with the tail of the log if n8n exits or does not come up in time.
+ * Starts n8n as a child process and resolves once it is ready: a main once it serves its REST
+ * API (readiness = DB connected and migrated, then `/rest/settings`, which only answers after
+ * the controllers are mounted), a webhook process or worker once `/healthz/readiness` answers.
+ * Rejects with the tail of the log if n8n exits or does not come up in time.
  */
 export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
   const userFolder = path.resolve(options.userFolder);
@@ -146,11 +161,22 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
     ...headlessEnv({ userFolder, port: options.port, encryptionKey, brokerPort }),
     ...options.env,
   };
+  const role = options.role ?? 'main';
+  if (role === 'worker') {
+    // A worker serves no editor; its port is the health server's (`/healthz/readiness`).
+    Object.assign(env, {
+      QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+      QUEUE_HEALTH_CHECK_PORT: String(options.port),
+      N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+      ...options.env,
+    });
+  }
   const url = `http://127.0.0.1:${options.port}`;
+  const command = { main: 'start', webhook: 'webhook', worker: 'worker' }[role];
 
   const log = createWriteStream(logFile, { flags: 'a' });
-  log.write(`\n--- n8n start ${new Date().toISOString()} port ${options.port} ---\n`);
-  const child = spawn(process.execPath, [n8nBinPath(installDir), 'start'], {
+  log.write(`\n--- n8n ${command} ${new Date().toISOString()} port ${options.port} ---\n`);
+  const child = spawn(process.execPath, [n8nBinPath(installDir), command, ...(options.args ?? [])], {
     cwd: userFolder,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -159,10 +185,10 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
   child.stderr.pipe(log, { end: false });
 
   let exited = false;
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', () => {
+  const exitPromise = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
       exited = true;
-      resolve();
+      resolve(code);
     });
   });
   // If the parent dies without calling stop(), do not leave n8n running on its own.
@@ -181,7 +207,9 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
   };
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
-  for (const probe of [`${url}/healthz/readiness`, `${url}/rest/settings`]) {
+  // The editor's REST API answers only after its controllers are mounted (main only).
+  const probes = role === 'main' ? [`${url}/healthz/readiness`, `${url}/rest/settings`] : [`${url}/healthz/readiness`];
+  for (const probe of probes) {
     while (!(await isOk(probe))) {
       if (exited || Date.now() > deadline) {
         await stop();
@@ -191,5 +219,5 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
       await sleep(250);
     }
   }
-  return { url, pid: child.pid as number, logFile, stop };
+  return { url, pid: child.pid as number, logFile, role, exited: exitPromise, stop };
 }

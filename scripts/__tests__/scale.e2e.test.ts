@@ -1,0 +1,221 @@
+/**
+ * `npm start -- --scale` for real: n8n in queue mode (main, webhook process, 2 workers, n8n's data
+ * in PostgreSQL), 2 backend replicas on MariaDB + Redis, nginx in front with deploy/nginx.conf.
+ * A merchant goes through nginx only: SMS login, sandbox payment, basic_clean and model_pose12
+ * with progress over the WebSocket; the executions run on the workers; the ledger holds.
+ */
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import WebSocket from 'ws';
+import { waitFor } from '../../jest/wait-for';
+import { payMembership, signInMerchant, type Merchant } from '../stack-client';
+import { answering, launchScaled, type ScaledHandle } from './support/scaled-stack';
+
+jest.setTimeout(120_000);
+
+let scaled: ScaledHandle;
+
+beforeAll(async () => {
+  scaled = await launchScaled();
+}, 6 * 60_000);
+
+afterAll(async () => {
+  await scaled?.stop();
+}, 120_000);
+
+// Response bodies are asserted field by field.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyBody = any;
+
+async function call(method: string, url: string, token?: string, body?: unknown) {
+  const res = await fetch(`${scaled.publicUrl}${url}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as AnyBody };
+}
+
+async function garment(): Promise<Buffer> {
+  const shape = await sharp({ create: { width: 300, height: 380, channels: 3, background: { r: 190, g: 30, b: 35 } } })
+    .png()
+    .toBuffer();
+  return sharp({ create: { width: 800, height: 900, channels: 3, background: { r: 175, g: 178, b: 180 } } })
+    .composite([{ input: shape, left: 250, top: 260 }])
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+describe('npm start -- --scale', () => {
+  it('started every process of the topology, each answering on the port processes.json names', async () => {
+    const { processes, launcherPid } = scaled.processes();
+    const roles = processes.map((p) => `${p.role} ${p.index}`).sort();
+    expect(roles).toEqual(
+      [
+        'backend 1',
+        'backend 2',
+        'n8n-main 1',
+        'n8n-webhook 1',
+        'n8n-worker 1',
+        'n8n-worker 2',
+        'nginx 1',
+        'sandbox 1',
+      ].sort(),
+    );
+    expect(launcherPid).toBeGreaterThan(0);
+    for (const p of processes) {
+      expect({ role: p.role, state: p.state, pid: typeof p.pid }).toEqual({
+        role: p.role,
+        state: 'running',
+        pid: 'number',
+      });
+      expect({ role: `${p.role} ${p.index}`, answering: await answering(p) }).toEqual({
+        role: `${p.role} ${p.index}`,
+        answering: true,
+      });
+    }
+    // The printed topology names the same processes.
+    for (const p of processes) expect(scaled.output()).toContain(`${p.role} ${p.index}`);
+  });
+
+  it('serves /ready, the portal, the console and the API docs through nginx', async () => {
+    const ready = await call('GET', '/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toMatchObject({
+      database: { status: 'ok' },
+      redis: { status: 'ok' },
+      n8n: { status: 'ok' },
+    });
+    for (const page of ['/', '/admin']) {
+      const res = await fetch(`${scaled.publicUrl}${page}`);
+      expect({ page, status: res.status, type: res.headers.get('content-type') }).toEqual({
+        page,
+        status: 200,
+        type: expect.stringContaining('text/html'),
+      });
+    }
+    expect((await fetch(`${scaled.publicUrl}/api/docs`)).status).toBe(200);
+  });
+
+  it('nginx passes the client address in one hop the backend trusts; a forged X-Forwarded-For names nobody', async () => {
+    // Unsigned-in requests count per client address (shared in Redis by both replicas): three
+    // requests claiming three different addresses still count against the one nginx saw.
+    const remaining: number[] = [];
+    for (const forged of ['198.51.100.1', '198.51.100.2', '203.0.113.7']) {
+      const res = await fetch(`${scaled.publicUrl}/api/v1/task-types`, { headers: { 'x-forwarded-for': forged } });
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+      remaining.push(Number(res.headers.get('ratelimit-remaining')));
+    }
+    expect(remaining[1]).toBeLessThan(remaining[0]);
+    expect(remaining[2]).toBeLessThan(remaining[1]);
+  });
+
+  describe('a merchant, through nginx only', () => {
+    let merchant: Merchant;
+    let inputKey: string;
+    let ws: WebSocket;
+    const events: Array<{ type?: string; taskId?: string; status?: string; progress?: number }> = [];
+
+    beforeAll(async () => {
+      const urls = { backend: { url: scaled.publicUrl }, sandbox: { url: scaled.sandboxUrl } };
+      merchant = await signInMerchant(urls);
+      const paid = await payMembership(urls, merchant.token);
+      expect(paid.notifyStatus).toBe(204);
+      const order = await call('GET', `/api/v1/membership/orders/${paid.orderId}`, merchant.token);
+      expect(order.body.status).toBe('paid');
+
+      const form = new FormData();
+      form.append('file', new Blob([await garment()], { type: 'image/jpeg' }), 'garment.jpg');
+      const res = await fetch(`${scaled.publicUrl}/api/v1/uploads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${merchant.token}` },
+        body: form,
+      });
+      expect(res.status).toBeLessThan(300);
+      inputKey = ((await res.json()) as { key: string }).key;
+
+      // The WebSocket upgrade goes through nginx's /ws location; the token as a subprotocol.
+      ws = new WebSocket(`${scaled.publicUrl.replace('http', 'ws')}/ws`, ['aiphoto-progress', merchant.token]);
+      ws.on('message', (data) => events.push(JSON.parse(String(data))));
+      await waitFor(() => events.some((e) => e.type === 'ready'), { what: 'the WebSocket to be ready' });
+    });
+
+    afterAll(() => ws?.close());
+
+    async function finished(taskId: string) {
+      const res = await waitFor(
+        () => call('GET', `/api/v1/tasks/${taskId}`, merchant.token),
+        (r) => ['done', 'failed', 'canceled'].includes(r.body.status),
+        { timeoutMs: 90_000, what: `task ${taskId} to finish` },
+      );
+      return res.body;
+    }
+
+    it('basic_clean runs on a worker and its progress arrives over the WebSocket', async () => {
+      const created = await call('POST', '/api/v1/tasks', merchant.token, { type: 'basic_clean', inputKey });
+      expect(created.status).toBe(201);
+      const task = await finished(created.body.tasks[0].id);
+      expect(task).toMatchObject({ status: 'done', progress: 100 });
+      expect(task.resultUrls).toHaveLength(1);
+      const meta = await sharp(Buffer.from(await (await fetch(task.resultUrls[0])).arrayBuffer())).metadata();
+      expect([meta.width, meta.height]).toEqual([800, 800]);
+      await waitFor(() => events.some((e) => e.taskId === task.id && e.status === 'done'), {
+        what: 'the done event over the WebSocket',
+      });
+    });
+
+    it('model_pose12 makes 12 images with progress steps pushed over the WebSocket', async () => {
+      const created = await call('POST', '/api/v1/tasks', merchant.token, {
+        type: 'model_pose12',
+        inputKey,
+        params: { scene: 'studio', category: 'dress' },
+      });
+      expect(created.status).toBe(201);
+      const task = await finished(created.body.tasks[0].id);
+      expect(task.status).toBe('done');
+      expect(task.resultUrls).toHaveLength(12);
+      const mine = await waitFor(
+        () => events.filter((e) => e.taskId === task.id),
+        (list) => list.some((e) => e.status === 'done'),
+        { what: 'model_pose12 events over the WebSocket' },
+      );
+      // processing steps (5, 10…, 90) before done, in order.
+      const progress = mine.filter((e) => e.status === 'processing').map((e) => e.progress ?? 0);
+      expect(progress.length).toBeGreaterThanOrEqual(2);
+      expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+    });
+
+    it('the executions ran on the workers, not on the main', async () => {
+      const logOf = (role: string, index = 1) => readFileSync(scaled.entry(role, index).log as string, 'utf8');
+      const onWorkers = [1, 2].map((i) => (logOf('n8n-worker', i).match(/Worker finished execution/g) ?? []).length);
+      expect(onWorkers[0] + onWorkers[1]).toBeGreaterThanOrEqual(2);
+      expect(logOf('n8n-main')).not.toMatch(/Worker finished execution/);
+    });
+
+    it('both backend replicas served requests (nginx balances; any replica serves any merchant)', async () => {
+      const served = await Promise.all(
+        [1, 2].map(async (i) => {
+          const res = await fetch(`http://127.0.0.1:${scaled.entry('backend', i).port}/metrics`);
+          const text = await res.text();
+          return text
+            .split('\n')
+            .filter((line) => line.startsWith('http_requests_total') || line.startsWith('aiphoto_http_requests_total'))
+            .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+        }),
+      );
+      expect(served[0]).toBeGreaterThan(0);
+      expect(served[1]).toBeGreaterThan(0);
+    });
+
+    it('the ledger holds: balances are the sum of their rows, the order granted once, nothing refunded', async () => {
+      const report = await scaled.invariant({ settled: true });
+      expect(report.problems).toEqual([]);
+      expect(report).toMatchObject({ ok: true, paidOrders: 1, tasks: { done: 2 } });
+    });
+  });
+});
