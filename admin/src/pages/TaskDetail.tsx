@@ -63,6 +63,15 @@ export function TaskDetail({ id, onClose }: { id: string; onClose: () => void })
           <strong>{t.errorCode}</strong> {t.errorReason}
         </p>
       )}
+      {t.errorDetail && (
+        // What n8n reported (the vendor's code and words): staff only, never sent to the merchant.
+        <>
+          <h3>供应商原始信息</h3>
+          <pre className="mono small error-detail" data-testid="task-error-detail">
+            {t.errorDetail}
+          </pre>
+        </>
+      )}
       <h3>输入</h3>
       <a href={t.inputUrl} target="_blank" rel="noreferrer">
         <img className="input-img" src={t.inputUrl} alt="输入图片" />

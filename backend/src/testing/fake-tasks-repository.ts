@@ -65,14 +65,18 @@ export class FakeTasksRepository implements SettlementTasks {
     _db: Db,
     id: string,
     status: 'failed' | 'canceled',
-    errorCode: string,
-    errorReason: string,
+    failure: { code: string; reason: string; detail?: string | null },
     now: Date,
   ) {
     const task = this.active(id);
     if (!task) return false;
     const t = toDbTime(now);
-    Object.assign(task, { status, error_code: errorCode, error_reason: errorReason.slice(0, 512) });
+    Object.assign(task, {
+      status,
+      error_code: failure.code.slice(0, 64),
+      error_reason: failure.reason.slice(0, 512),
+      error_detail: failure.detail ?? null,
+    });
     Object.assign(task, { finished_at: t, updated_at: t });
     return true;
   }
@@ -128,6 +132,7 @@ export function addFakeTask(
     progress: fields.progress ?? 10,
     error_code: null,
     error_reason: null,
+    error_detail: null,
     deadline_at: toDbTime(fields.deadlineAt),
     client_key: null,
     cache_key: null,

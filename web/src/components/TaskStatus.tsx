@@ -29,7 +29,7 @@ export function TaskStatus({ task }: { task: Task }) {
             {t(failureKey(task.errorCode))} · <strong>{t('task.notCharged')}</strong>
           </p>
           {task.errorReason && (
-            // The vendor's own words help support, but are too technical to lead with.
+            // The code (quoted to support) and the server's message; vendor text never reaches merchants.
             <details>
               <summary className="muted">{t('task.details')}</summary>
               <p className="muted mono">

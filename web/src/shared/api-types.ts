@@ -6360,6 +6360,7 @@ export interface components {
             n8nExecutionUrl: string | null;
             errorCode: string | null;
             errorReason: string | null;
+            errorDetail: string | null;
             deadlineAt: string | null;
             createdAt: string | null;
             finishedAt: string | null;

@@ -7,6 +7,7 @@ import { TaskTypes1732230500000 } from './1732230500000-task-types';
 import { TaskListIndex1732230600000 } from './1732230600000-task-list-index';
 import { CreditLots1732230610000 } from './1732230610000-credit-lots';
 import { TaskN8nExecution1732230720000 } from './1732230720000-task-n8n-execution';
+import { TaskErrorDetail1732230730000 } from './1732230730000-task-error-detail';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   TaskListIndex1732230600000,
   CreditLots1732230610000,
   TaskN8nExecution1732230720000,
+  TaskErrorDetail1732230730000,
 ];

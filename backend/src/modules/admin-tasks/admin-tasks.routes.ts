@@ -31,6 +31,8 @@ const AdminTask = z
     n8nExecutionUrl: z.string().nullable(),
     errorCode: z.string().nullable(),
     errorReason: z.string().nullable(),
+    /** The failure as n8n reported it (the vendor's code and words, cleaned and capped): staff only. */
+    errorDetail: z.string().nullable(),
     deadlineAt: z.string().nullable(),
     createdAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
@@ -85,6 +87,7 @@ function toAdminTask(row: AdminTaskRow, editorUrl: string | null) {
     n8nExecutionUrl: executionUrl(editorUrl, row),
     errorCode: row.error_code,
     errorReason: row.error_reason,
+    errorDetail: row.error_detail ?? null,
     deadlineAt: isoOrNull(row.deadline_at),
     createdAt: isoOrNull(row.created_at),
     finishedAt: isoOrNull(row.finished_at),

@@ -5,6 +5,13 @@ import '../../openapi/registry'; // adds .openapi() to zod, whoever imports this
 import { inTransaction, type Db } from '../../db/transaction';
 import type { Logger } from '../../infra/logger';
 import type { Metrics } from '../../infra/metrics';
+import {
+  FAILURE_DETAIL_MAX_CHARS,
+  cleanVendorText,
+  failureFromReport,
+  failureOf,
+  type TaskFailure,
+} from './task-failure';
 import type { ProgressEvent, TaskPorts } from './task-ports';
 import type { TaskRow, TasksRepository } from './tasks.repository';
 
@@ -21,7 +28,9 @@ export const CallbackSchema = z
       .regex(/^\d{1,32}$/)
       .optional(),
     workflowId: z.string().min(1).max(64).optional(),
-    error: z.object({ code: z.string().max(64).optional(), message: z.string().max(2000).optional() }).optional(),
+    // Vendor text of any length is accepted (the body limit bounds it) and cleaned and capped
+    // when stored: refusing the callback would leave the task to the watchdog (task-failure.ts).
+    error: z.object({ code: z.string().optional(), message: z.string().optional() }).optional(),
   })
   .openapi('N8nCallback');
 
@@ -70,7 +79,7 @@ export class TaskSettlement {
             id: randomUUID(),
             taskId: task.id,
             event: event.event,
-            payload: event,
+            payload: storedEvent(event),
             outcome: outcome.applied ? 'applied' : 'ignored',
           },
           this.now(),
@@ -114,7 +123,12 @@ export class TaskSettlement {
         const keys = event.resultKeys ?? [];
         // Results must be our own stored objects for this task: never vendor URLs, never other paths.
         if (!keys.length || keys.some((k) => !k.startsWith(prefix) || k.includes('..'))) {
-          const failed = await this.failIn(tx, task, 'INVALID_RESULT', `n8n reported results outside ${prefix}`, now);
+          const failed = await this.failIn(
+            tx,
+            task,
+            failureOf('INVALID_RESULT', `n8n reported results outside ${prefix}: ${JSON.stringify(keys)}`),
+            now,
+          );
           return failed
             ? { applied: true, reason: 'invalid result keys' }
             : { applied: false, reason: `task is ${task.status}` };
@@ -123,16 +137,21 @@ export class TaskSettlement {
         return changed ? { applied: true } : { applied: false, reason: `task is already ${task.status}` };
       }
       case 'failed': {
-        const code = event.error?.code || 'GENERATION_FAILED';
-        const reason = event.error?.message || 'The generation failed';
-        const changed = await this.failIn(tx, task, code, reason, now);
+        // The merchant gets a stable code and message; the vendor's words stay with admins and logs.
+        const failure = failureFromReport(event.error);
+        const changed = await this.failIn(tx, task, failure, now);
+        if (changed)
+          this.logger.info(
+            { taskId: task.id, code: failure.code, detail: failure.detail, vendorTaskId: event.vendorTaskId },
+            'n8n reported the task failed',
+          );
         return changed ? { applied: true } : { applied: false, reason: `task is already ${task.status}` };
       }
     }
   }
 
-  private async failIn(tx: Db, task: TaskRow, code: string, reason: string, now: Date): Promise<boolean> {
-    if (!(await this.tasks.finishUnsuccessfully(tx, task.id, 'failed', code, reason, now))) return false;
+  private async failIn(tx: Db, task: TaskRow, failure: TaskFailure, now: Date): Promise<boolean> {
+    if (!(await this.tasks.finishUnsuccessfully(tx, task.id, 'failed', failure, now))) return false;
     await this.ports.ledger.refund(tx, task.id);
     return true;
   }
@@ -142,9 +161,16 @@ export class TaskSettlement {
    * A cancel then stops the task's n8n execution, when one has reported, so no more vendor work
    * is done for it (a timeout leaves the execution to end by its own limit, as a failed run).
    */
-  async finish(taskId: string, status: 'failed' | 'canceled', code: string, reason: string): Promise<boolean> {
+  async finish(
+    taskId: string,
+    status: 'failed' | 'canceled',
+    code: string,
+    reason: string,
+    detail: string | null = null,
+  ): Promise<boolean> {
     const task = await inTransaction(this.db, async (tx) => {
-      if (!(await this.tasks.finishUnsuccessfully(tx, taskId, status, code, reason, this.now()))) return null;
+      const failure = { code, reason, detail };
+      if (!(await this.tasks.finishUnsuccessfully(tx, taskId, status, failure, this.now()))) return null;
       await this.ports.ledger.refund(tx, taskId);
       const finished = await this.tasks.findById(tx, taskId);
       if (finished) await this.announceTerminal(tx, finished);
@@ -174,8 +200,8 @@ export class TaskSettlement {
     const overdue = await this.tasks.overdue(this.db.manager, this.now(), limit);
     let failed = 0;
     for (const task of overdue) {
-      if (await this.finish(task.id, 'failed', 'TIMEOUT', 'The generation took too long; the credit was refunded'))
-        failed += 1;
+      const timeout = failureOf('TIMEOUT');
+      if (await this.finish(task.id, 'failed', timeout.code, timeout.reason)) failed += 1;
     }
     if (failed) this.logger.warn({ failed }, 'watchdog failed overdue tasks');
     return failed;
@@ -206,4 +232,17 @@ export class TaskSettlement {
       this.logger.warn({ err, taskId: task.id }, 'progress publish failed');
     }
   }
+}
+
+/** The callback as `task_events` keeps it: vendor text cleaned and capped like the task's error detail. */
+function storedEvent(event: CallbackEvent): CallbackEvent {
+  if (!event.error) return event;
+  const { code, message } = event.error;
+  return {
+    ...event,
+    error: {
+      ...(code === undefined ? {} : { code: cleanVendorText(code, 64) }),
+      ...(message === undefined ? {} : { message: cleanVendorText(message, FAILURE_DETAIL_MAX_CHARS) }),
+    },
+  };
 }

@@ -26,6 +26,8 @@ export interface TaskRow {
   progress: number;
   error_code: string | null;
   error_reason: string | null;
+  /** Admins only: the raw failure code and text as reported (cleaned, capped); never shown to merchants. */
+  error_detail: string | null;
   deadline_at: string;
   client_key: string | null;
   cache_key: string | null;
@@ -203,16 +205,15 @@ export class TasksRepository {
     db: Db,
     id: string,
     status: 'failed' | 'canceled',
-    errorCode: string,
-    errorReason: string,
+    failure: { code: string; reason: string; detail?: string | null },
     now: Date,
   ): Promise<boolean> {
     const t = toDbTime(now);
     const changed = await execute(
       db,
-      `UPDATE tasks SET status = ?, error_code = ?, error_reason = ?, finished_at = ?, updated_at = ?
+      `UPDATE tasks SET status = ?, error_code = ?, error_reason = ?, error_detail = ?, finished_at = ?, updated_at = ?
         WHERE id = ? AND status IN ('queued', 'processing')`,
-      [status, errorCode, errorReason.slice(0, 512), t, t, id],
+      [status, failure.code.slice(0, 64), failure.reason.slice(0, 512), failure.detail ?? null, t, t, id],
     );
     return changed === 1;
   }

@@ -119,11 +119,27 @@ describe.each(subjects)('ledger and task repositories: %s', (_name, make) => {
       progress: 40,
       vendor_task_id: 'v1',
     });
-    expect(await s.tasks.finishUnsuccessfully(s.tx, id, 'failed', 'VENDOR_FAILED', 'x'.repeat(600), NOW)).toBe(true);
+    const detail = `RunningHub: ${'y'.repeat(3990)}`;
+    expect(
+      await s.tasks.finishUnsuccessfully(
+        s.tx,
+        id,
+        'failed',
+        { code: 'VENDOR_FAILED', reason: 'x'.repeat(600), detail },
+        NOW,
+      ),
+    ).toBe(true);
     expect(await s.tasks.complete(s.tx, id, ['k'], null, NOW)).toBe(false);
-    expect(await s.tasks.finishUnsuccessfully(s.tx, id, 'canceled', 'CANCELED', 'late', NOW)).toBe(false);
+    expect(await s.tasks.finishUnsuccessfully(s.tx, id, 'canceled', { code: 'CANCELED', reason: 'late' }, NOW)).toBe(
+      false,
+    );
     const row = await s.tasks.findById(s.tx, id);
-    expect(row).toMatchObject({ status: 'failed', error_code: 'VENDOR_FAILED', result_keys: null });
+    expect(row).toMatchObject({
+      status: 'failed',
+      error_code: 'VENDOR_FAILED',
+      result_keys: null,
+      error_detail: detail,
+    });
     expect(row?.error_reason).toHaveLength(512);
     const done = await s.task(userId, at(10));
     expect(await s.tasks.complete(s.tx, done, ['output/k.jpg'], 'v2', NOW)).toBe(true);

@@ -11,6 +11,7 @@ import {
 
 import { retryPolicyOf } from '../../shared/retry';
 import { requiredString, runPerItem } from '../../shared/run-items';
+import { cleanVendorText, failureCode } from '../../shared/vendor-text';
 import { CALLBACK_RETRY_DELAY_MS, callbackProperties } from './callback.properties';
 import { deliverCallback } from './deliver';
 
@@ -73,9 +74,11 @@ export function buildPayload(ctx: IExecuteFunctions, itemIndex: number): IDataOb
   } else if (event === 'done') {
     payload.resultKeys = resultKeyList(ctx, itemIndex);
   } else if (event === 'failed') {
-    const code = String(ctx.getNodeParameter('errorCode', itemIndex, '') ?? '').trim() || 'VENDOR_FAILED';
-    const message = String(ctx.getNodeParameter('errorMessage', itemIndex, '') ?? '').trim() || 'The vendor failed';
-    payload.error = { code, message };
+    // Vendor text can be long and full of internals: cleaned and capped here, and the backend shows
+    // merchants only a fixed message for the code (the text is for its admins and logs).
+    const code = failureCode(String(ctx.getNodeParameter('errorCode', itemIndex, '') ?? ''));
+    const message = cleanVendorText(String(ctx.getNodeParameter('errorMessage', itemIndex, '') ?? ''));
+    payload.error = { code, message: message || 'The vendor failed' };
   } else {
     throw new NodeOperationError(ctx.getNode(), `Unknown event "${String(event)}"`, { itemIndex });
   }

@@ -48,7 +48,8 @@ export const callbackProperties: INodeProperties[] = [
     type: 'string',
     default: 'VENDOR_FAILED',
     displayOptions: { show: { event: ['failed'] } },
-    description: 'Short machine-readable reason, e.g. VENDOR_FAILED or TIMEOUT',
+    description:
+      'VENDOR_FAILED (the vendor could not process the image), TIMEOUT, or another upper-case code; merchants see VENDOR_FAILED, TIMEOUT or GENERATION_FAILED with a fixed message',
   },
   {
     displayName: 'Error Message',
@@ -56,7 +57,8 @@ export const callbackProperties: INodeProperties[] = [
     type: 'string',
     default: '={{ $json.failedReason || $json.error }}',
     displayOptions: { show: { event: ['failed'] } },
-    description: 'What the merchant is told about the failure',
+    description:
+      "The vendor's own words, for the platform's admins and logs only (never shown to merchants); cleaned and cut to 2,000 characters",
   },
   {
     displayName: 'Vendor Task ID',

@@ -6,6 +6,7 @@ import { addFakeUser, FakeLedgerRepository } from '../../../testing/fake-ledger-
 import { addFakeTask, fakeTaskMoneyDb, FakeTasksRepository } from '../../../testing/fake-tasks-repository';
 import { LedgerService } from '../../ledger/ledger.service';
 import type { ProgressEvent } from '../task-ports';
+import { MERCHANT_FAILURE_MESSAGES } from '../task-failure';
 import { TaskSettlement } from '../task-settlement.service';
 
 // Where tasks end, on in-memory tables with the real ledger rules and a fixed clock. The SQL,
@@ -76,7 +77,7 @@ describe('TaskSettlement: results from n8n', () => {
     expect(await ledger.checkInvariant(task.user_id)).toMatchObject({ ok: true, balance: 2 });
   });
 
-  it('settles failed with the vendor code and refunds the credit once', async () => {
+  it('settles failed with the merchant code and message (vendor text kept for admins) and refunds once', async () => {
     const { ledger, settlement, finished, reservedTask, stateOf, refundsOf } = setup();
     const task = await reservedTask();
     const failed = {
@@ -88,7 +89,8 @@ describe('TaskSettlement: results from n8n', () => {
     expect(stateOf(task.id)).toMatchObject({
       status: 'failed',
       error_code: 'VENDOR_FAILED',
-      error_reason: 'CI said no',
+      error_reason: MERCHANT_FAILURE_MESSAGES.VENDOR_FAILED,
+      error_detail: 'VENDOR_FAILED: CI said no',
     });
     expect(refundsOf(task.id)).toHaveLength(1);
     expect(finished).toEqual([{ id: task.id, status: 'failed' }]);

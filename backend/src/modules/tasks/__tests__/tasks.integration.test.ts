@@ -14,6 +14,7 @@ import { LedgerService } from '../../ledger/ledger.service';
 import { signMessage } from '../../n8n/signed-message';
 import { UsersRepository } from '../../users/users.repository';
 import type { ProgressEvent, TaskPorts } from '../task-ports';
+import { MERCHANT_FAILURE_MESSAGES } from '../task-failure';
 import { tasksModule, type TasksModule } from '../tasks.module';
 import { waitFor } from '../../../../../jest/wait-for';
 
@@ -198,7 +199,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
     expect(got.body).toMatchObject({
       status: 'failed',
       errorCode: 'VENDOR_FAILED',
-      errorReason: 'CI could not find the garment',
+      errorReason: MERCHANT_FAILURE_MESSAGES.VENDOR_FAILED,
     });
     const report = await ledger.checkInvariant(user.id);
     expect(report).toMatchObject({ ok: true, balance: 3 });

@@ -70,6 +70,53 @@ describe('AI Photo Callback node', () => {
     });
   });
 
+  it("cleans and caps RunningHub's failure text before sending (the backend once refused > 2,000 chars)", async () => {
+    let body: IDataObject = {};
+    nock(BACKEND)
+      .post(PATH, (sent: IDataObject) => Boolean((body = sent)))
+      .reply(200, { ok: true, applied: true });
+    const failedReason = [
+      'ComfyUI node 10 failed:\u0000\u001b[31m',
+      'https://rh-images.example.com/out/1.png?Expires=1&Signature=SECRETSIG',
+      'Traceback (most recent call last):\n\n\n    File "/app/execution.py", line 151',
+      '\u202emoc.elpmaxe',
+      'x'.repeat(12_000),
+      '😀',
+    ].join('   ');
+    const [[item]] = await run({
+      taskId: 't1',
+      event: 'failed',
+      errorCode: ' vendor_failed ',
+      errorMessage: `RunningHub: ${failedReason}`,
+    });
+    const error = body.error as { code: string; message: string };
+    expect(error.code).toBe('VENDOR_FAILED');
+    expect(error.message).toHaveLength(2000);
+    expect(error.message.endsWith('…')).toBe(true);
+    expect(
+      error.message.startsWith(
+        'RunningHub: ComfyUI node 10 failed: [31m https://rh-images.example.com/out/1.png?… Traceback',
+      ),
+    ).toBe(true);
+    expect(error.message).toContain('Traceback (most recent call last):\nFile "/app/execution.py", line 151');
+    expect(error.message).not.toContain('SECRETSIG');
+    expect(error.message).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u202e]/);
+    expect(item.json).toMatchObject({ delivered: true, attempts: 1 });
+  });
+
+  it('does not split a surrogate pair at the cut, and sends a code the backend accepts', async () => {
+    const bodies: IDataObject[] = [];
+    nock(BACKEND)
+      .post(PATH, (sent: IDataObject) => Boolean(bodies.push(sent)))
+      .times(2)
+      .reply(200, { ok: true, applied: true });
+    await run({ taskId: 't1', event: 'failed', errorCode: 'not a code!', errorMessage: `${'a'.repeat(1998)}😀tail` });
+    await run({ taskId: 't2', event: 'failed', errorCode: '', errorMessage: '   ' });
+    const [cut, empty] = bodies.map((b) => b.error as { code: string; message: string });
+    expect(cut).toEqual({ code: 'VENDOR_FAILED', message: `${'a'.repeat(1998)}…` });
+    expect(empty).toEqual({ code: 'VENDOR_FAILED', message: 'The vendor failed' });
+  });
+
   it('retries 503 and a dropped connection, each try freshly signed, then succeeds', async () => {
     const nonces: string[] = [];
     const record = (value: string | null) => Boolean(nonces.push(value ?? ''));
