@@ -100,6 +100,7 @@ describe('AI Photo Callback node', () => {
     ).toBe(true);
     expect(error.message).toContain('Traceback (most recent call last):\nFile "/app/execution.py", line 151');
     expect(error.message).not.toContain('SECRETSIG');
+    // eslint-disable-next-line no-control-regex -- asserting that control characters are gone
     expect(error.message).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u202e]/);
     expect(item.json).toMatchObject({ delivered: true, attempts: 1 });
   });
