@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { fromDbTime, isoOrNull } from '../../db/time';
 import { inTransaction, type Db } from '../../db/transaction';
+import { lockUserRow } from '../../db/user-lock';
 import { ConflictError, NotFoundError } from '../../errors/app-error';
 import type { Logger } from '../../infra/logger';
 import { API_KEY_PREFIX, type ApiKeyResolver, type AuthUser } from '../auth/auth.middleware';
@@ -50,6 +51,8 @@ export class ApiKeysService implements ApiKeyResolver {
     const key = `${API_KEY_PREFIX}${prefix}_${randomBytes(32).toString('base64url')}`;
     const id = randomUUID();
     await inTransaction(this.db, async (tx) => {
+      // Count and insert under the merchant's row lock, so concurrent creates cannot pass the cap together.
+      await lockUserRow(tx, userId, this.now());
       if ((await this.keys.countActive(tx, userId)) >= MAX_ACTIVE_KEYS) {
         throw new ConflictError(`At most ${MAX_ACTIVE_KEYS} active API keys; revoke one first`, 'API_KEY_LIMIT');
       }

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { isoOrNull } from '../../db/time';
 import { assertPublicUrl } from '../../infra/public-url-guard';
 import { inTransaction, type Db } from '../../db/transaction';
+import { lockUserRow } from '../../db/user-lock';
 import { ConflictError, NotFoundError } from '../../errors/app-error';
 import type { TaskEventsPort } from '../tasks/task-ports';
 import type { AutomationConfig } from './automation.config';
@@ -76,6 +77,8 @@ export class WebhooksService implements TaskEventsPort {
     const id = randomUUID();
     const secret = newEndpointSecret();
     await inTransaction(this.db, async (tx) => {
+      // Count and insert under the merchant's row lock, so concurrent registrations cannot pass the cap together.
+      await lockUserRow(tx, userId, this.now());
       if ((await this.endpoints.countOwned(tx, userId)) >= MAX_ENDPOINTS)
         throw new ConflictError(`At most ${MAX_ENDPOINTS} webhook endpoints`, 'WEBHOOK_LIMIT');
       const apiKeyId = scope.apiKeyId ?? null;
