@@ -50,7 +50,9 @@ describe('readiness answers', () => {
         },
       ],
       log.logger,
-      50,
+      // Long enough for a refused connection on a loaded machine (fetch's first use loads undici);
+      // 'slow' never answers, so it still shows the timeout.
+      1_000,
     );
     const report = await service.readiness();
     expect(report.status).toBe('not_ready');
