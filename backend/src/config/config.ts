@@ -46,6 +46,9 @@ const envSchema = z.object({
   // Unset outside production: generated once into $DATA_DIR/secrets.json (config/secrets.ts).
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   JWT_TTL_SECONDS: int(7 * 24 * 3600, 60),
+  // How long a replica trusts a merchant's token version it read (sign out everywhere is announced
+  // to every replica at once; this bounds an announcement lost in a Redis outage).
+  SESSION_CACHE_SECONDS: int(10, 0),
   // Keys the HMAC of stored SMS codes; derived from JWT_SECRET when unset.
   AUTH_CODE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   N8N_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -159,7 +162,7 @@ export interface AppConfig {
   logLevel: Env['LOG_LEVEL'];
   database: { type: 'sqlite'; file: string } | { type: 'mysql'; url: string; poolSize: number };
   redis: { url: string; keyPrefix: string } | null;
-  auth: { jwtSecret: string; jwtTtlSeconds: number; codeSecret: string | null };
+  auth: { jwtSecret: string; jwtTtlSeconds: number; codeSecret: string | null; sessionCacheSeconds: number };
   n8n: {
     baseUrl: string | null;
     sharedSecret: string;
@@ -266,6 +269,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       jwtSecret: secrets.JWT_SECRET,
       jwtTtlSeconds: env.JWT_TTL_SECONDS,
       codeSecret: env.AUTH_CODE_SECRET ?? null,
+      sessionCacheSeconds: env.SESSION_CACHE_SECONDS,
     },
     n8n: {
       baseUrl: env.N8N_BASE_URL ?? null,

@@ -11,6 +11,8 @@ import { N8nExecutions } from './n8n/n8n-executions';
 import { createMoney } from './payments/money.module';
 import { ProgressHub } from './progress/progress-hub';
 import { progressModule } from './progress/progress.module';
+import { profileRoutes } from './profile/profile.routes';
+import { ProfileService } from './profile/profile.service';
 import { PromptBuilder } from './scenes/prompt-builder';
 import { scenesModule } from './scenes/scenes.routes';
 import { ScenesService } from './scenes/scenes.service';
@@ -34,10 +36,8 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   const prompts = new PromptBuilder(scenes);
   // Progress fan-out (the tasks' ProgressPort): publish anywhere, delivered over /ws on any replica.
   const progress = new ProgressHub(ctx.kv, ctx.logger);
-  const catalogAndProgress: AppModule[] = [
-    scenesModule(ctx, { scenes, jwt }),
-    progressModule(ctx, { hub: progress, jwt }),
-  ];
+  const progressSockets = progressModule(ctx, { hub: progress, jwt });
+  const catalogAndProgress: AppModule[] = [scenesModule(ctx, { scenes, jwt }), progressSockets];
   // Runtime settings (plan, deadlines, SMS caps) that override env defaults; the console edits them.
   const settings = new SettingsService(ctx.db, ctx.config);
   const smsCaps = async () => ({
@@ -46,10 +46,10 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
     allowedCountryCodes: ctx.config.sms.allowedCountryCodes,
   });
   // Identity first: the auth router carries the app-wide /api/v1 rate limit.
-  const identity: AppModule[] = [
-    createAuthModule(ctx, { jwt, users, smsCaps }),
-    await createAdminAuthModule(ctx, { jwt }),
-  ];
+  const auth = createAuthModule(ctx, { jwt, users, smsCaps });
+  const identity: AppModule[] = [auth, await createAdminAuthModule(ctx, { jwt })];
+  // Signing out everywhere also closes the merchant's progress sockets on every replica.
+  auth.sessions.onEnded((userId) => progressSockets.sockets.endSessions(userId));
   // Merchant automation: API keys (accepted beside the JWT on tasks, media and membership
   // routes) and signed webhooks, which tasks feed through their events port.
   const automation = createAutomation(ctx, { jwt });
@@ -66,6 +66,24 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
     n8nUrl && n8nOwner ? new N8nExecutions({ baseUrl: n8nUrl, owner: n8nOwner }, ctx.logger) : undefined;
   if (n8nUrl && !executions)
     ctx.logger.warn('N8N_OWNER_EMAIL/N8N_OWNER_PASSWORD unset: canceling a task will not stop its n8n execution');
+  // The merchant's profile: nickname, picture, phone change, sign out everywhere.
+  const profile: AppModule = {
+    name: 'profile',
+    router: profileRoutes(ctx, {
+      jwt,
+      users,
+      storage: media.storage,
+      slots: media.media.slots,
+      profile: new ProfileService({
+        ds: ctx.db,
+        users,
+        auth: auth.service,
+        sessions: auth.sessions,
+        storage: media.storage,
+        logger: ctx.logger.child({ component: 'profile' }),
+      }),
+    }),
+  };
   // Tasks: reserve → dispatch to n8n → settle from signed callbacks, with the neighbours above as ports.
   const tasks = tasksModule(
     ctx,
@@ -96,6 +114,7 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
     ...catalogAndProgress,
     ...money.modules,
     media.module,
+    profile,
     tasks,
     automationModule,
     adminTasks,

@@ -26,6 +26,7 @@ const EXPECTED_TABLES = [
   'verification_codes',
   'webhook_deliveries',
   'webhook_endpoints',
+  'wechat_identities',
 ];
 
 describe('migrations create the same schema on SQLite and MySQL', () => {
@@ -58,7 +59,8 @@ describe('migrations create the same schema on SQLite and MySQL', () => {
     expect(u.quota_ledger).toContain('idempotency_key');
     expect(u.credit_lots).toContain('ledger_key');
     expect(u.credit_allocations).toContain('task_id,lot_id');
-    expect(u.invite_rewards).toEqual(expect.arrayContaining(['invitee_id', 'invitee_phone']));
+    expect(u.invite_rewards).toEqual(expect.arrayContaining(['invitee_id', 'invitee_phone', 'invitee_wechat']));
+    expect(u.wechat_identities).toEqual(expect.arrayContaining(['user_id', 'unionid', 'web_openid', 'mini_openid']));
     expect(u.users).toContain('invite_code');
     expect(u.orders).toEqual(expect.arrayContaining(['out_trade_no', 'transaction_id']));
     expect(u.users).toContain('phone');

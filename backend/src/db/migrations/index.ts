@@ -8,6 +8,7 @@ import { TaskListIndex1732230600000 } from './1732230600000-task-list-index';
 import { CreditLots1732230610000 } from './1732230610000-credit-lots';
 import { TaskN8nExecution1732230720000 } from './1732230720000-task-n8n-execution';
 import { TaskErrorDetail1732230730000 } from './1732230730000-task-error-detail';
+import { MerchantAccount1732230788000 } from './1732230788000-merchant-account';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   CreditLots1732230610000,
   TaskN8nExecution1732230720000,
   TaskErrorDetail1732230730000,
+  MerchantAccount1732230788000,
 ];

@@ -67,14 +67,43 @@ export function requireUser(jwt: JwtService, apiKeys?: ApiKeyResolver): RequestH
     }
     const token = bearerToken(req);
     if (!token) return next(new UnauthorizedError());
+    let claims: MerchantClaims;
     try {
-      const claims: MerchantClaims = jwt.verify('aiphoto-merchant', token);
+      claims = jwt.verify('aiphoto-merchant', token);
+    } catch (err) {
+      return next(err);
+    }
+    const check = sessionChecks.get(jwt);
+    const accept = () => {
       (req as WithAuth)[USER] = { id: claims.sub, phone: claims.phone };
       next();
-    } catch (err) {
-      next(err);
-    }
+    };
+    if (!check) return accept();
+    check(claims.sub, claims.tv).then(accept, (err: unknown) => next(err));
   };
+}
+
+/**
+ * Whether a verified merchant token's session is still on (sign out everywhere moves the account's
+ * token version on); rejects with 401 SESSION_ENDED otherwise.
+ */
+export type MerchantSessionCheck = (userId: string, tokenVersion: number | undefined) => Promise<void>;
+
+const sessionChecks = new WeakMap<JwtService, MerchantSessionCheck>();
+
+/**
+ * Makes requireUser(jwt) and verifyMerchant(jwt, …) ask `check` about every merchant token. The
+ * auth module binds it; a test mounting one module with its own JwtService gets the claims as signed.
+ */
+export function bindMerchantSessionCheck(jwt: JwtService, check: MerchantSessionCheck): void {
+  sessionChecks.set(jwt, check);
+}
+
+/** A merchant token verified and, when the auth module is bound, its session checked (for /ws). */
+export async function verifyMerchant(jwt: JwtService, token: string): Promise<MerchantClaims> {
+  const claims = jwt.verify('aiphoto-merchant', token);
+  await sessionChecks.get(jwt)?.(claims.sub, claims.tv);
+  return claims;
 }
 
 /**

@@ -8,7 +8,9 @@ import { VerificationCodesRepository } from './auth.repository';
 import { authRoutes } from './auth.routes';
 import { AuthService, DEFAULT_AUTH_POLICY, type AuthPolicy, type SmsCaps } from './auth.service';
 import { CodeHasher } from './code-hasher';
+import { bindMerchantSessionCheck } from './auth.middleware';
 import type { JwtService } from './jwt.service';
+import { MerchantSessions } from './merchant-sessions';
 import { apiRateLimit } from './rate-limit';
 
 export interface AuthModuleDeps {
@@ -28,7 +30,10 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
  * Merchant identity: the app-wide `/api/v1` rate limit, then SMS-code sign-in.
  * Mount it before every other module so the rate limit sees all API traffic.
  */
-export function createAuthModule(ctx: AppContext, deps: AuthModuleDeps): AppModule & { service: AuthService } {
+export function createAuthModule(
+  ctx: AppContext,
+  deps: AuthModuleDeps,
+): AppModule & { service: AuthService; sessions: MerchantSessions } {
   const policy = { ...DEFAULT_AUTH_POLICY, ...deps.policy };
   const codes = new VerificationCodesRepository();
   const clock = deps.clock ?? (() => new Date());
@@ -51,6 +56,12 @@ export function createAuthModule(ctx: AppContext, deps: AuthModuleDeps): AppModu
     clock,
   });
 
+  // Sign out everywhere: every merchant token's version is checked (cached per process).
+  const sessions = new MerchantSessions(ctx.db, ctx.kv, ctx.logger.child({ component: 'sessions' }), {
+    cacheMs: ctx.config.auth.sessionCacheSeconds * 1000,
+  });
+  bindMerchantSessionCheck(deps.jwt, (userId, version) => sessions.assertCurrent(userId, version));
+
   const router = Router();
   router.use(
     '/api/v1',
@@ -62,7 +73,10 @@ export function createAuthModule(ctx: AppContext, deps: AuthModuleDeps): AppModu
     name: 'auth',
     router,
     service,
-    start: () => {
+    sessions,
+    start: async () => {
+      const unsubscribe = await sessions.start();
+      ctx.onClose(unsubscribe);
       // Spent codes are useless after a day and hold phone numbers: drop them.
       const sweep = () =>
         codes

@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 
+/** What a texted code is for: signing in, or confirming the old or new number of a phone change. */
+export type CodePurpose = 'login' | 'phone-old' | 'phone-new';
+
 export interface VerificationCodeRow {
   id: string;
   phone: string;
+  purpose: CodePurpose;
   code_hash: string;
   ip: string;
   attempts: number;
@@ -20,12 +24,12 @@ export interface VerificationCodeRow {
 export class VerificationCodesRepository {
   async insert(
     db: Db,
-    code: { phone: string; codeHash: string; ip: string; expireAt: Date; now: Date },
+    code: { phone: string; purpose: CodePurpose; codeHash: string; ip: string; expireAt: Date; now: Date },
   ): Promise<string> {
     const id = randomUUID();
     await db.query(
-      'INSERT INTO verification_codes (id, phone, code_hash, ip, attempts, used_at, expire_at, created_at) VALUES (?, ?, ?, ?, 0, NULL, ?, ?)',
-      [id, code.phone, code.codeHash, code.ip.slice(0, 64), toDbTime(code.expireAt), toDbTime(code.now)],
+      'INSERT INTO verification_codes (id, phone, purpose, code_hash, ip, attempts, used_at, expire_at, created_at) VALUES (?, ?, ?, ?, ?, 0, NULL, ?, ?)',
+      [id, code.phone, code.purpose, code.codeHash, code.ip.slice(0, 64), toDbTime(code.expireAt), toDbTime(code.now)],
     );
     return id;
   }
@@ -34,26 +38,34 @@ export class VerificationCodesRepository {
     return (await rows<VerificationCodeRow>(db, 'SELECT * FROM verification_codes WHERE id = ?', [id]))[0] ?? null;
   }
 
-  /** The phone's newest code still unused (there is at most one: sending supersedes older ones). */
-  async findActive(db: Db, phone: string): Promise<VerificationCodeRow | null> {
+  /** The phone's newest unused code for `purpose` (at most one: sending supersedes older ones). */
+  async findActive(db: Db, phone: string, purpose: CodePurpose): Promise<VerificationCodeRow | null> {
     const found = await rows<VerificationCodeRow>(
       db,
-      'SELECT * FROM verification_codes WHERE phone = ? AND used_at IS NULL ORDER BY created_at DESC LIMIT 1',
-      [phone],
+      'SELECT * FROM verification_codes WHERE phone = ? AND purpose = ? AND used_at IS NULL ORDER BY created_at DESC LIMIT 1',
+      [phone, purpose],
     );
     return found[0] ?? null;
   }
 
-  async hasAny(db: Db, phone: string): Promise<boolean> {
-    return (await rows(db, 'SELECT 1 AS one FROM verification_codes WHERE phone = ? LIMIT 1', [phone])).length > 0;
+  async hasAny(db: Db, phone: string, purpose: CodePurpose): Promise<boolean> {
+    return (
+      (
+        await rows(db, 'SELECT 1 AS one FROM verification_codes WHERE phone = ? AND purpose = ? LIMIT 1', [
+          phone,
+          purpose,
+        ])
+      ).length > 0
+    );
   }
 
-  /** Retires every unused code of the phone: only the newest code may log in. */
-  async supersede(db: Db, phone: string, now: Date): Promise<number> {
-    return execute(db, 'UPDATE verification_codes SET used_at = ? WHERE phone = ? AND used_at IS NULL', [
-      toDbTime(now),
-      phone,
-    ]);
+  /** Retires every unused code of the phone for `purpose`: only the newest code counts. */
+  async supersede(db: Db, phone: string, purpose: CodePurpose, now: Date): Promise<number> {
+    return execute(
+      db,
+      'UPDATE verification_codes SET used_at = ? WHERE phone = ? AND purpose = ? AND used_at IS NULL',
+      [toDbTime(now), phone, purpose],
+    );
   }
 
   /** Spends one attempt if the code is still usable; false when it is used, expired or out of attempts. */

@@ -5,9 +5,9 @@ import { inTransaction } from '../../db/transaction';
 import type { KeyValueStore } from '../../infra/kv';
 import type { Logger } from '../../infra/logger';
 import { maskPhone, toE164, type SmsSender } from '../sms/sms-sender';
-import { toMe, type Me, type UsersRepository } from '../users/users.repository';
+import { toMe, type Me, type UserRow, type UsersRepository } from '../users/users.repository';
 import { generateCode, type CodeHasher } from './code-hasher';
-import type { VerificationCodesRepository } from './auth.repository';
+import type { CodePurpose, VerificationCodesRepository } from './auth.repository';
 import type { JwtService } from './jwt.service';
 import { RateLimiter } from './rate-limit';
 
@@ -75,7 +75,15 @@ export class AuthService {
     this.limiter = new RateLimiter(deps.kv);
   }
 
-  async sendCode(phone: string, ip: string): Promise<{ sent: true; cooldownSeconds: number }> {
+  /**
+   * Texts a code to `phone` for `purpose` (login by default). Every purpose shares the limits: they
+   * bound what texting costs, whatever the text is for.
+   */
+  async sendCode(
+    phone: string,
+    ip: string,
+    purpose: CodePurpose = 'login',
+  ): Promise<{ sent: true; cooldownSeconds: number }> {
     const { policy, kv, codes, hasher, clock } = this.deps;
     const db = this.deps.db.manager;
     const caps = await this.deps.smsCaps();
@@ -124,9 +132,10 @@ export class AuthService {
     const code = generateCode();
     const now = clock();
     const id = await inTransaction(this.deps.db, async (tx) => {
-      await codes.supersede(tx, phone, now);
+      await codes.supersede(tx, phone, purpose, now);
       return codes.insert(tx, {
         phone,
+        purpose,
         codeHash: hasher.hash(phone, code),
         ip,
         expireAt: new Date(now.getTime() + policy.codeTtlSeconds * 1000),
@@ -141,13 +150,35 @@ export class AuthService {
       await kv.del(cooldownKey);
       throw err;
     }
-    this.deps.logger.info({ phone: maskPhone(phone), ip }, 'login code sent');
+    this.deps.logger.info({ phone: maskPhone(phone), ip, purpose }, 'code sent');
     return { sent: true, cooldownSeconds: policy.resendCooldownSeconds };
   }
 
   async login(phone: string, code: string, ip: string): Promise<{ token: string; user: Me }> {
-    const { policy, codes, hasher, clock } = this.deps;
-    const db = this.deps.db.manager;
+    await this.useCodes(ip, [{ phone, code, purpose: 'login' }]);
+    const now = this.deps.clock();
+    const user = await this.deps.users.findOrCreateByPhone(this.deps.db.manager, phone, now);
+    this.deps.logger.info({ userId: user.id }, 'merchant signed in');
+    return this.issue(user);
+  }
+
+  /** A merchant token for the account as it is now (its phone and token version), with `Me`. */
+  issue(user: UserRow): { token: string; user: Me } {
+    const token = this.deps.jwt.sign('aiphoto-merchant', {
+      sub: user.id,
+      phone: user.phone,
+      tv: Number(user.token_version ?? 0),
+    });
+    return { token, user: toMe(user, this.deps.clock()) };
+  }
+
+  /**
+   * Checks every texted code (each try spends an attempt of its code first, so concurrent guesses
+   * cannot exceed the cap), and only when all are right marks them all used; throws the first
+   * failure. Several codes at once serve the phone change (old and new number).
+   */
+  async useCodes(ip: string, entries: Array<{ phone: string; code: string; purpose: CodePurpose }>): Promise<void> {
+    const { policy, clock } = this.deps;
     await this.limiter.consume(
       `login:ip:${ip}`,
       policy.loginsPerIpPer15Min,
@@ -155,19 +186,22 @@ export class AuthService {
       'Too many sign-in attempts from this network; try again later',
     );
     const now = clock();
-    const row = await codes.findActive(db, phone);
-    if (!row) throw (await codes.hasAny(db, phone)) ? failures.used() : failures.invalid();
+    const ids: string[] = [];
+    for (const entry of entries) ids.push(await this.checkCode(entry.phone, entry.code, entry.purpose, now));
+    for (const id of ids) if (!(await this.deps.codes.consume(this.deps.db.manager, id, now))) throw failures.used();
+  }
+
+  private async checkCode(phone: string, code: string, purpose: CodePurpose, now: Date): Promise<string> {
+    const { policy, codes, hasher } = this.deps;
+    const db = this.deps.db.manager;
+    const row = await codes.findActive(db, phone, purpose);
+    if (!row) throw (await codes.hasAny(db, phone, purpose)) ? failures.used() : failures.invalid();
     if (hasExpired(row, now)) throw failures.expired();
     // Spend the attempt before comparing, so concurrent guesses cannot exceed the cap.
     if (!(await codes.reserveAttempt(db, row.id, policy.maxAttemptsPerCode, now)))
       throw await this.whyUnusable(row.id, now);
     if (!hasher.matches(phone, code, row.code_hash)) throw failures.invalid();
-    if (!(await codes.consume(db, row.id, now))) throw failures.used();
-
-    const user = await this.deps.users.findOrCreateByPhone(db, phone, now);
-    const token = this.deps.jwt.sign('aiphoto-merchant', { sub: user.id, phone: user.phone });
-    this.deps.logger.info({ userId: user.id }, 'merchant signed in');
-    return { token, user: toMe(user, now) };
+    return row.id;
   }
 
   private async whyUnusable(id: string, now: Date): Promise<UnauthorizedError> {

@@ -8,6 +8,8 @@ const ISSUER = 'aiphoto';
 export interface MerchantClaims {
   sub: string;
   phone: string;
+  /** The account's token version when issued (absent in tokens older than sign-out everywhere: 0). */
+  tv?: number;
 }
 
 export interface AdminClaims {

@@ -54,6 +54,11 @@ export class StorageService {
     });
   }
 
+  /** Removes an object (no error when it is already gone). */
+  async delete(key: string): Promise<void> {
+    await this.cos.deleteObject({ Bucket: this.location.bucket, Region: this.location.region, Key: key });
+  }
+
   /** Metadata of an object, or null when it does not exist. */
   async head(key: string): Promise<StoredObject | null> {
     try {

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Logger } from '../../infra/logger';
+import { verifyMerchant } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
 import type { ProgressEvent, ProgressHub } from './progress-hub';
 import {
@@ -48,6 +49,7 @@ interface Identity {
 
 interface Client {
   socket: WebSocket;
+  userId: string;
   alive: boolean;
 }
 
@@ -159,18 +161,33 @@ export class ProgressSocketServer {
       this.wss.handleUpgrade(req, socket, head, (ws) => this.awaitToken(ws));
       return;
     }
-    const identity = this.identify(offered.token);
-    if (!identity) return refuse(socket, 401, 'UNAUTHORIZED');
-    if (this.isFull(identity.userId)) return refuse(socket, 429, 'TOO_MANY_SOCKETS');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, identity));
+    void this.identify(offered.token).then((identity) => {
+      try {
+        if (!identity) return refuse(socket, 401, 'UNAUTHORIZED');
+        if (this.isFull(identity.userId)) return refuse(socket, 429, 'TOO_MANY_SOCKETS');
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, identity));
+      } catch (err) {
+        this.logger.warn({ err, url: req.url }, 'upgrade failed');
+        refuse(socket, 400, 'BAD_REQUEST');
+      }
+    });
   }
 
-  private identify(token: string | null): Identity | null {
+  /** The token's merchant, or null for a bad token or an ended session (never rejects). */
+  private async identify(token: string | null): Promise<Identity | null> {
     if (!token) return null;
     try {
-      return { userId: this.jwt.verify('aiphoto-merchant', token).sub, expiresAt: this.jwt.expiresAt(token) };
+      const claims = await verifyMerchant(this.jwt, token);
+      return { userId: claims.sub, expiresAt: this.jwt.expiresAt(token) };
     } catch {
       return null;
+    }
+  }
+
+  /** Closes (4001) every socket of a merchant whose sessions ended (sign out everywhere). */
+  endSessions(userId: string): void {
+    for (const client of this.clients) {
+      if (client.userId === userId) client.socket.close(CLOSE_UNAUTHORIZED, 'session ended');
     }
   }
 
@@ -191,10 +208,12 @@ export class ProgressSocketServer {
     socket.once('close', settle);
     socket.once('message', (data: RawData) => {
       settle();
-      const identity = this.identify(messageToken(data));
-      if (!identity) return socket.close(CLOSE_UNAUTHORIZED, 'unauthorized');
-      if (this.isFull(identity.userId)) return socket.close(CLOSE_TOO_MANY_SOCKETS, 'too many sockets');
-      this.accept(socket, identity);
+      void this.identify(messageToken(data)).then((identity) => {
+        if (socket.readyState !== WebSocket.OPEN) return; // the peer left meanwhile
+        if (!identity) return socket.close(CLOSE_UNAUTHORIZED, 'unauthorized');
+        if (this.isFull(identity.userId)) return socket.close(CLOSE_TOO_MANY_SOCKETS, 'too many sockets');
+        this.accept(socket, identity);
+      });
     });
   }
 
@@ -206,7 +225,7 @@ export class ProgressSocketServer {
   }
 
   private async connected(socket: WebSocket, { userId, expiresAt }: Identity): Promise<void> {
-    const client: Client = { socket, alive: true };
+    const client: Client = { socket, userId, alive: true };
     this.clients.add(client);
     this.socketsPerUser.set(userId, (this.socketsPerUser.get(userId) ?? 0) + 1);
     const expiry = expiresAt === null ? null : this.closeOnExpiry(socket, expiresAt);

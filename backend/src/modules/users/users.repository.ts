@@ -10,6 +10,10 @@ export interface UserRow {
   is_member: number;
   quota_remaining: number;
   quota_expire_at: string | null;
+  /** Storage key of the profile picture (`avatar/<userId>/<sha256>.jpg`), if any. */
+  avatar_key?: string | null;
+  /** Moves on when the merchant signs out everywhere; tokens carry the version they were issued under. */
+  token_version?: number | string;
   created_at: string;
   updated_at: string;
 }
@@ -54,7 +58,13 @@ export interface Me {
   isMember: boolean;
   quotaRemaining: number;
   quotaExpireAt: string | null;
+  /** Path of the profile picture on this backend (`/api/v1/avatars/<userId>/<sha256>.jpg`), or null. */
+  avatarUrl: string | null;
 }
+
+/** Where `GET /api/v1/avatars/...` finds a picture: the storage key without its `avatar/` prefix. */
+export const AVATAR_PREFIX = 'avatar/';
+export const AVATAR_ROUTE = '/api/v1/avatars/';
 
 /** A membership counts only while its expiry lies ahead, even before the downgrade runs. */
 export function toMe(row: UserRow, now = new Date()): Me {
@@ -67,5 +77,8 @@ export function toMe(row: UserRow, now = new Date()): Me {
     isMember: active,
     quotaRemaining: row.quota_remaining,
     quotaExpireAt: expireAt?.toISOString() ?? null,
+    avatarUrl: row.avatar_key?.startsWith(AVATAR_PREFIX)
+      ? AVATAR_ROUTE + row.avatar_key.slice(AVATAR_PREFIX.length)
+      : null,
   };
 }

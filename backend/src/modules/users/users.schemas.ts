@@ -9,5 +9,6 @@ export const MeSchema = z
     isMember: z.boolean(),
     quotaRemaining: z.number().int(),
     quotaExpireAt: z.string().nullable(),
+    avatarUrl: z.string().nullable().openapi({ description: 'The profile picture, a path on this server' }),
   })
   .openapi('Me');

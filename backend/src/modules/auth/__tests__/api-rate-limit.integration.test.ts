@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { drivers } from '../../../testing/test-db';
+import { UsersRepository } from '../../users/users.repository';
 import { freshClient, startIdentityApp, type IdentityApp } from './identity-app';
 
 describe.each(drivers)('the /api/v1 rate limit on %s', (driver) => {
@@ -28,8 +29,13 @@ describe.each(drivers)('the /api/v1 rate limit on %s', (driver) => {
 
   it('counts a signed-in merchant by user id, not by address', async () => {
     const shared = freshClient().ip;
-    const alice = t.jwt.sign('aiphoto-merchant', { sub: 'user-alice', phone: '13900000001' });
-    const bob = t.jwt.sign('aiphoto-merchant', { sub: 'user-bob', phone: '13900000002' });
+    // Real accounts: a merchant token is accepted only while its account's sessions are on.
+    const token = async (phone: string) => {
+      const user = await new UsersRepository().findOrCreateByPhone(t.backend.ctx.db.manager, phone);
+      return t.jwt.sign('aiphoto-merchant', { sub: user.id, phone });
+    };
+    const alice = await token('13900000001');
+    const bob = await token('13900000002');
     for (let i = 0; i < 3; i++) await get('/api/v1/test/whoami', shared, alice).expect(200);
     await get('/api/v1/test/whoami', shared, alice).expect(429);
     // Same address, different account: its own budget; the anonymous IP budget is untouched too.

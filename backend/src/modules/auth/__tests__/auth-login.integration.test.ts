@@ -50,6 +50,7 @@ describe.each(drivers)('SMS login on %s', (driver) => {
       id: expect.any(String),
       phone,
       nickname: null,
+      avatarUrl: null,
       isMember: false,
       quotaRemaining: 0,
       quotaExpireAt: null,
