@@ -1,7 +1,9 @@
 import http from 'http';
 import https from 'https';
+import { NodeApiError } from 'n8n-workflow';
 import type {
   IBinaryData,
+  JsonObject,
   ICredentialDataDecryptedObject,
   IDataObject,
   IExecuteFunctions,
@@ -124,7 +126,12 @@ export async function fakeHttpRequest(options: IHttpRequestOptions): Promise<unk
   return { statusCode: response.status, headers: response.headers, body: parsed };
 }
 
-/** httpRequestWithAuthentication as n8n runs it: the credential's own `authenticate`, then the request. */
+/**
+ * httpRequestWithAuthentication as n8n 2.8 runs it: the credential's own `authenticate`, then the
+ * request; a request that fails (no answer, or an error status without ignoreHttpStatusErrors)
+ * is thrown as a NodeApiError wrapping the original error, whose `code` (ECONNRESET…) becomes its
+ * `httpCode`.
+ */
 export function fakeAuthenticatedRequest(
   credentials: Record<string, ICredentialDataDecryptedObject> | undefined,
 ): (type: string, request: IHttpRequestOptions) => Promise<unknown> {
@@ -132,7 +139,12 @@ export function fakeAuthenticatedRequest(
     const credentialType = credentialTypes[type as keyof typeof credentialTypes];
     const values = credentials?.[type];
     if (!credentialType || !values) throw new Error(`Test did not set credentials "${type}"`);
-    return fakeHttpRequest(await credentialType.authenticate(values, request));
+    const authenticated = await credentialType.authenticate(values, request);
+    try {
+      return await fakeHttpRequest(authenticated);
+    } catch (error) {
+      throw new NodeApiError(testNode, error as JsonObject);
+    }
   };
 }
 

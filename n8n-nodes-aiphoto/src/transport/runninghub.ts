@@ -1,6 +1,6 @@
 import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
-import { backoff, type RetryPolicy } from '../shared/retry';
+import { isTransientStatus, withRetry, type RetryPolicy } from '../shared/retry';
 import { describeRunningHubCode, RUNNINGHUB_RETRY_CODES } from '../shared/runninghub-errors';
 import { bodyAsJson, isSuccess, type FullResponse } from './http';
 
@@ -47,8 +47,9 @@ async function send(ctx: IExecuteFunctions, path: string, body: IDataObject | Bu
 }
 
 /**
- * One RunningHub API call (the credential adds `apiKey`). "Busy" answers (421 queue full,
- * 415 no instance) are retried with bounded backoff; every other non-zero code becomes a
+ * One RunningHub API call (the credential adds `apiKey`), through `withRetry`: network errors,
+ * transient HTTP answers (5xx, 429…) and RunningHub's "busy" codes (421 queue full, 415 no
+ * instance) are tried again with bounded backoff; every other non-zero code becomes a
  * NodeApiError with a readable message, unless the caller accepts it as a state.
  */
 export async function runningHubCall(
@@ -58,33 +59,29 @@ export async function runningHubCall(
   options: RunningHubCallOptions,
   headers: IDataObject = {},
 ): Promise<RunningHubEnvelope> {
-  for (let attempt = 1; ; attempt++) {
+  const { value } = await withRetry<RunningHubEnvelope>(ctx, options.retry, async (attempt) => {
     const response = await send(ctx, path, body, headers);
     const envelope = asEnvelope(response.body);
-    const lastTry = attempt >= options.retry.attempts;
     if (!isSuccess(response.statusCode) || !envelope) {
-      if (!lastTry && response.statusCode >= 500) {
-        await backoff(options.retry, attempt, ctx.getExecutionCancelSignal());
-        continue;
-      }
-      throw new NodeApiError(ctx.getNode(), { httpCode: String(response.statusCode) } as JsonObject, {
+      const error = new NodeApiError(ctx.getNode(), { httpCode: String(response.statusCode) } as JsonObject, {
         message: `RunningHub ${path} answered HTTP ${response.statusCode} without a RunningHub result`,
         httpCode: String(response.statusCode),
         itemIndex: options.itemIndex,
       });
+      if (isTransientStatus(response.statusCode)) return { retry: error };
+      throw error;
     }
-    if (envelope.code === 0 || options.acceptCodes?.includes(envelope.code)) return envelope;
-    if (RUNNINGHUB_RETRY_CODES.has(envelope.code) && !lastTry) {
-      await backoff(options.retry, attempt, ctx.getExecutionCancelSignal());
-      continue;
-    }
-    const suffix = RUNNINGHUB_RETRY_CODES.has(envelope.code) ? ` after ${attempt} tries` : '';
-    throw new NodeApiError(ctx.getNode(), { code: envelope.code, msg: envelope.msg ?? '' } as JsonObject, {
-      message: `${describeRunningHubCode(envelope.code, envelope.msg)}${suffix}`,
+    if (envelope.code === 0 || options.acceptCodes?.includes(envelope.code)) return { done: envelope };
+    const busy = RUNNINGHUB_RETRY_CODES.has(envelope.code);
+    const error = new NodeApiError(ctx.getNode(), { code: envelope.code, msg: envelope.msg ?? '' } as JsonObject, {
+      message: `${describeRunningHubCode(envelope.code, envelope.msg)}${busy ? ` after ${attempt} tries` : ''}`,
       description: envelope.msg ? `RunningHub message: ${envelope.msg}` : undefined,
       itemIndex: options.itemIndex,
     });
-  }
+    if (busy) return { retry: error };
+    throw error;
+  });
+  return value;
 }
 
 /** The API key for multipart uploads, where the credential cannot add it to a JSON body. */

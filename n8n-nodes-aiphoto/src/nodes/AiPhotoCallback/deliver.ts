@@ -1,14 +1,9 @@
 import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
-import { backoff, type RetryPolicy } from '../../shared/retry';
+import { isTransientStatus, withRetry, type RetryPolicy } from '../../shared/retry';
 import { postToBackend, type BackendResponse } from '../../transport/backend';
 
 export const CALLBACK_PATH = '/api/v1/internal/n8n/callback';
-
-/** Worth another try: the backend is restarting, overloaded or briefly unreachable. */
-export function isTransientStatus(statusCode: number): boolean {
-  return statusCode === 408 || statusCode === 425 || statusCode === 429 || statusCode >= 500;
-}
 
 function backendMessage(body: unknown): string | undefined {
   const error = (body as IDataObject | undefined)?.error as IDataObject | undefined;
@@ -33,9 +28,10 @@ function answerOf(body: unknown): Pick<Delivery, 'applied' | 'taskStatus'> {
 }
 
 /**
- * POSTs one signed callback, retrying transient failures a bounded number of times. Each try
- * is signed afresh (new timestamp and nonce), so the backend's replay check never rejects a
- * retry; the backend treats duplicate events as no-ops, so a retry after a lost answer is safe.
+ * POSTs one signed callback through `withRetry` (network errors and 408/425/429/5xx are tried
+ * again). Each try is signed afresh (new timestamp and nonce), so the backend's replay check
+ * never rejects a retry; the backend treats duplicate events as no-ops, so a retry after a lost
+ * answer is safe.
  */
 export async function deliverCallback(
   ctx: IExecuteFunctions,
@@ -43,17 +39,12 @@ export async function deliverCallback(
   retry: RetryPolicy,
   itemIndex: number,
 ): Promise<Delivery> {
-  let lastProblem = '';
-  for (let attempt = 1; attempt <= retry.attempts; attempt++) {
-    let response: BackendResponse | undefined;
-    try {
-      response = await postToBackend(ctx, CALLBACK_PATH, payload);
-    } catch (error) {
-      lastProblem = (error as Error).message;
-    }
-    if (response) {
-      if (response.statusCode >= 200 && response.statusCode < 300)
-        return { statusCode: response.statusCode, attempts: attempt, ...answerOf(response.body) };
+  const { value, attempts } = await withRetry<BackendResponse>(
+    ctx,
+    retry,
+    async () => {
+      const response = await postToBackend(ctx, CALLBACK_PATH, payload);
+      if (response.statusCode >= 200 && response.statusCode < 300) return { done: response };
       if (response.statusCode === 401) {
         throw new NodeApiError(ctx.getNode(), { httpCode: '401' } as JsonObject, {
           message: 'The backend rejected the callback signature',
@@ -70,13 +61,14 @@ export async function deliverCallback(
           itemIndex,
         });
       }
-      lastProblem = `HTTP ${response.statusCode}`;
-    }
-    if (attempt < retry.attempts) await backoff(retry, attempt, ctx.getExecutionCancelSignal());
-  }
-  throw new NodeApiError(ctx.getNode(), { message: lastProblem } as JsonObject, {
-    message: `The backend did not accept the callback after ${retry.attempts} tries (${lastProblem})`,
-    description: 'The task will be failed by the backend watchdog if no callback arrives before its deadline.',
-    itemIndex,
-  });
+      return { retry: new Error(`HTTP ${response.statusCode}`) };
+    },
+    (lastError, tries) =>
+      new NodeApiError(ctx.getNode(), { message: lastError.message } as JsonObject, {
+        message: `The backend did not accept the callback after ${tries} tries (${lastError.message})`,
+        description: 'The task will be failed by the backend watchdog if no callback arrives before its deadline.',
+        itemIndex,
+      }),
+  );
+  return { statusCode: value.statusCode, attempts, ...answerOf(value.body) };
 }

@@ -125,7 +125,10 @@ describe('AI Photo Callback node', () => {
       .post(PATH)
       .matchHeader('x-aiphoto-nonce', record)
       .reply(503, { error: { code: 'DOWN', message: 'restarting' } });
-    nock(BACKEND).post(PATH).matchHeader('x-aiphoto-nonce', record).replyWithError('socket hang up');
+    nock(BACKEND)
+      .post(PATH)
+      .matchHeader('x-aiphoto-nonce', record)
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     nock(BACKEND).post(PATH).matchHeader('x-aiphoto-nonce', record).reply(200, { ok: true });
     const [[item]] = await run({ taskId: 't1', event: 'done', resultKeys: ['k'] });
     expect(item.json).toMatchObject({ delivered: true, attempts: 3 });
@@ -142,6 +145,31 @@ describe('AI Photo Callback node', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeApiError);
     expect((error as Error).message).toBe('The backend did not accept the callback after 2 tries (HTTP 502)');
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('names the network error when the backend stays unreachable', async () => {
+    const reset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    nock(BACKEND).post(PATH).replyWithError(reset());
+    nock(BACKEND).post(PATH).replyWithError(reset());
+    const error = await run({
+      taskId: 't1',
+      event: 'done',
+      resultKeys: ['k'],
+      options: { maxTries: 2, retryDelayMs: 0 },
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^The backend did not accept the callback after 2 tries \(.+\)$/);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('does not retry an error that is not a network failure (a TLS certificate problem)', async () => {
+    const scope = nock(BACKEND)
+      .post(PATH)
+      .once()
+      .replyWithError(
+        Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }),
+      );
+    await expect(run({ taskId: 't1', event: 'done', resultKeys: ['k'] })).rejects.toThrow();
     expect(scope.isDone()).toBe(true);
   });
 

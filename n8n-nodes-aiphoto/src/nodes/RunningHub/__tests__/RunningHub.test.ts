@@ -99,6 +99,25 @@ describe('RunningHub node', () => {
       expect(scope.isDone()).toBe(true);
     });
 
+    it('retries a dropped connection and a 503 like the callback does, then succeeds', async () => {
+      const scope = nock(BASE)
+        .post('/task/openapi/ai-app/run')
+        .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+        .post('/task/openapi/ai-app/run')
+        .reply(503, 'busy')
+        .post('/task/openapi/ai-app/run')
+        .reply(200, started);
+      const [[item]] = await run(runParams);
+      expect(item.json.vendorTaskId).toBe('1911');
+      expect(scope.isDone()).toBe(true);
+    });
+
+    it('does not retry a 400 without a RunningHub result', async () => {
+      const scope = nock(BASE).post('/task/openapi/ai-app/run').once().reply(400, 'bad request');
+      await expect(run(runParams)).rejects.toThrow('answered HTTP 400 without a RunningHub result');
+      expect(scope.isDone()).toBe(true);
+    });
+
     it('a stopped execution ends the "busy" backoff at once, even with Continue On Fail', async () => {
       const stop = new AbortController();
       const scope = nock(BASE)

@@ -9,7 +9,7 @@ import {
 
 /** Retry settings, shown for every operation: RunningHub's "busy" answers are common at peak. */
 export const retryOptions: INodeProperties = sharedRetryOptions(
-  'How often to try when RunningHub answers "queue full" (421) or "no free instance" (415)',
+  'How often to try when RunningHub cannot be reached, answers 5xx/429, "queue full" (421) or "no free instance" (415)',
   DEFAULT_RETRY.baseDelayMs,
 );
 
