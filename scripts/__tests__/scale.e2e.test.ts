@@ -2,25 +2,47 @@
  * `npm start -- --scale` for real: n8n in queue mode (main, webhook process, 2 workers, n8n's data
  * in PostgreSQL), 2 backend replicas on MariaDB + Redis, nginx in front with deploy/nginx.conf.
  * A merchant goes through nginx only: SMS login, sandbox payment, basic_clean and model_pose12
- * with progress over the WebSocket; the executions run on the workers; the ledger holds.
+ * with progress over the WebSocket; the executions run on the workers; the ledger holds. Then
+ * the faults of docs/architecture.md §10, one after another on the same topology, each ending
+ * with the ledger invariant: the n8n main, a backend replica and an n8n worker killed, the
+ * database restarted, Redis gone for 30 s. The topology runs on a Redis and a MariaDB of this
+ * suite's own (spare ports, own data folders), so stopping them touches nothing shared.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import WebSocket from 'ws';
 import { waitFor } from '../../jest/wait-for';
 import { payMembership, signInMerchant, type Merchant } from '../stack-client';
+import { privateMariadb, privateRedis, type PrivateServer } from './support/private-services';
 import { answering, launchScaled, type ScaledHandle } from './support/scaled-stack';
 
 jest.setTimeout(120_000);
 
 let scaled: ScaledHandle;
+let redis: PrivateServer;
+let mariadb: PrivateServer;
+let servicesDir: string;
 
 beforeAll(async () => {
-  scaled = await launchScaled();
-}, 6 * 60_000);
+  servicesDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-scale-services-'));
+  [redis, mariadb] = await Promise.all([
+    privateRedis(path.join(servicesDir, 'redis')),
+    privateMariadb(path.join(servicesDir, 'mariadb')),
+  ]);
+  // The fault tests poll many tasks at once: the API limit (1000 per merchant per 15 min) is not their subject.
+  scaled = await launchScaled({
+    env: { REDIS_URL: redis.url, RATE_LIMIT_API_PER_15MIN: '1000000' },
+    mysqlAdminUrl: mariadb.url,
+  });
+}, 7 * 60_000);
 
 afterAll(async () => {
   await scaled?.stop();
+  await redis?.stop();
+  await mariadb?.stop();
+  if (servicesDir) rmSync(servicesDir, { recursive: true, force: true });
 }, 120_000);
 
 // Response bodies are asserted field by field.
@@ -217,5 +239,131 @@ describe('npm start -- --scale', () => {
       expect(report.problems).toEqual([]);
       expect(report).toMatchObject({ ok: true, paidOrders: 1, tasks: { done: 2 } });
     });
+  });
+});
+
+describe('faults, each ending with the ledger invariant (docs/architecture.md §10)', () => {
+  let adminToken: string;
+  let merchant: Merchant;
+  let inputKey: string;
+  const urls = () => ({ backend: { url: scaled.publicUrl }, sandbox: { url: scaled.sandboxUrl } });
+
+  beforeAll(async () => {
+    const admin = await call('POST', '/api/v1/admin/login', undefined, scaled.admin);
+    expect(admin.status).toBe(200);
+    adminToken = admin.body.token;
+    // One credit per task, and basic_clean never answered from the result cache: every create is
+    // a real charge and a real run.
+    for (const [type, patch] of [
+      ['basic_clean', { credits: 1, cacheable: false }],
+      ['model_pose12', { credits: 1 }],
+    ] as const) {
+      expect((await call('PATCH', `/api/v1/admin/task-types/${type}`, adminToken, patch)).status).toBe(200);
+    }
+    merchant = await signInMerchant(urls());
+    await payMembership(urls(), merchant.token);
+    const form = new FormData();
+    form.append('file', new Blob([await garment()], { type: 'image/jpeg' }), 'garment.jpg');
+    const res = await fetch(`${scaled.publicUrl}/api/v1/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${merchant.token}` },
+      body: form,
+    });
+    inputKey = ((await res.json()) as { key: string }).key;
+  });
+
+  const deadline = async (type: string, seconds: number) =>
+    expect(
+      (await call('PATCH', `/api/v1/admin/task-types/${type}`, adminToken, { deadlineSeconds: seconds })).status,
+    ).toBe(200);
+
+  /**
+   * A create as a careful client sends it: with an Idempotency-Key, sent again on a gateway error,
+   * a dropped connection or a 5xx until it is answered 201 (or 200 for a replay).
+   */
+  async function createRetrying(type: string, key: string): Promise<{ id: string; attempts: number }> {
+    let attempts = 0;
+    const body =
+      type === 'model_pose12' ? { type, inputKey, params: { scene: 'studio', category: 'dress' } } : { type, inputKey };
+    const answer = await waitFor(
+      async () => {
+        attempts += 1;
+        try {
+          const res = await fetch(`${scaled.publicUrl}/api/v1/tasks`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${merchant.token}`,
+              'content-type': 'application/json',
+              'idempotency-key': key,
+            },
+            body: JSON.stringify(body),
+          });
+          return { status: res.status, body: (await res.json().catch(() => null)) as AnyBody };
+        } catch {
+          return { status: 0, body: null };
+        }
+      },
+      (r) => r.status < 500 && r.status !== 0,
+      { timeoutMs: 90_000, what: `create ${key} to be answered` },
+    );
+    if (![200, 201].includes(answer.status))
+      throw new Error(`create ${key}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return { id: answer.body.tasks[0].id, attempts };
+  }
+
+  async function allFinished(ids: string[], timeoutMs = 120_000): Promise<AnyBody[]> {
+    return waitFor(
+      async () => Promise.all(ids.map(async (id) => (await call('GET', `/api/v1/tasks/${id}`, merchant.token)).body)),
+      (tasks) => tasks.every((t) => ['done', 'failed', 'canceled'].includes(t.status)),
+      { timeoutMs, what: `${ids.length} tasks to finish` },
+    );
+  }
+
+  async function expectInvariant(): Promise<void> {
+    const report = await scaled.invariant({ settled: true });
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+  }
+
+  it('n8n main killed (-9) while model_pose12 tasks wait in their Wait node: every task still completes', async () => {
+    await deadline('model_pose12', 120);
+    const ids = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => (await createRetrying('model_pose12', `main-${i}`)).id),
+    );
+    // "Report: submitted" (5 %) comes right before the 5 s Wait: every run is waiting on a worker.
+    await waitFor(
+      async () => Promise.all(ids.map(async (id) => (await call('GET', `/api/v1/tasks/${id}`, merchant.token)).body)),
+      (tasks) => tasks.every((t) => t.status === 'processing' && t.progress >= 5),
+      { timeoutMs: 60_000, what: 'every run to be submitted' },
+    );
+    const oldPid = scaled.kill('n8n-main', 1, 'SIGKILL');
+    const tasks = await allFinished(ids);
+    expect(tasks.map((t) => [t.status, t.resultUrls?.length])).toEqual(ids.map(() => ['done', 12]));
+    await scaled.restarted('n8n-main', 1, oldPid);
+    await expectInvariant();
+  });
+
+  it('a backend replica killed (-9) during a burst of creates and callbacks: nginx routes around it, nothing charged twice', async () => {
+    const before = (await call('GET', '/api/v1/me', merchant.token)).body.quotaRemaining as number;
+    let oldPid = 0;
+    let started = 0;
+    const burst = Array.from({ length: 30 }, (_, i) => `burst-${i}`);
+    const results: Array<{ id: string; attempts: number }> = [];
+    // Six clients in parallel; the replica dies once a third of the creates were sent.
+    const lanes = Array.from({ length: 6 }, async (_, lane) => {
+      for (let i = lane; i < burst.length; i += 6) {
+        started += 1;
+        if (started === 10) oldPid = scaled.kill('backend', 1, 'SIGKILL');
+        results.push(await createRetrying('basic_clean', burst[i]));
+      }
+    });
+    await Promise.all(lanes);
+    const ids = results.map((r) => r.id);
+    expect(new Set(ids).size).toBe(30);
+    const tasks = await allFinished(ids);
+    expect(tasks.filter((t) => t.status === 'done')).toHaveLength(30);
+    expect((await call('GET', '/api/v1/me', merchant.token)).body.quotaRemaining).toBe(before - 30);
+    await scaled.restarted('backend', 1, oldPid);
+    await expectInvariant();
   });
 });

@@ -10,7 +10,6 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
-import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../../backend/src/db/data-source';
 import { createEmptyDatabase } from '../../../backend/src/testing/test-db';
 import { checkSystemInvariant, type SystemInvariantReport } from '../../../backend/src/testing/system-invariant';
@@ -168,7 +167,6 @@ export async function launchScaled(options: LaunchOptions = {}): Promise<ScaledH
     throw new Error(`npm start -- --scale exited with ${exitCode}:\n${output}`);
   }
 
-  let ds: DataSource | null = null;
   const handle: ScaledHandle = {
     publicUrl: readProcesses().publicUrl,
     sandboxUrl: readProcesses().processes.find((p) => p.role === 'sandbox')?.url ?? '',
@@ -196,14 +194,18 @@ export async function launchScaled(options: LaunchOptions = {}): Promise<ScaledH
         { timeoutMs, what: `${role} ${index} to be running again` },
       ),
     invariant: async (opts) => {
-      ds ??= await openDatabase({ type: 'mysql', url: databaseUrl, poolSize: 2 });
-      return checkSystemInvariant(ds, opts);
+      // A connection of its own each time: the database may have been restarted since.
+      const ds = await openDatabase({ type: 'mysql', url: databaseUrl, poolSize: 2 });
+      try {
+        return await checkSystemInvariant(ds, opts);
+      } finally {
+        await ds.destroy();
+      }
     },
     stop: async () => {
       const pids = [readProcesses().launcherPid, ...readProcesses().processes.map((p) => p.pid)].filter(
         (p): p is number => p !== null,
       );
-      if (ds?.isInitialized) await ds.destroy();
       child.kill('SIGTERM');
       await exited;
       // Whatever the launcher left behind (it should leave nothing) is killed, and reported.
