@@ -130,14 +130,15 @@ export class TasksService {
         clientKey: idempotencyKey ? `${idempotencyKey}#${index}` : null,
       });
     }
-    const charged = planned.filter((p) => !p.cached);
-    if (charged.length)
-      await this.ports.ledger.reserve(
-        tx,
-        userId,
-        charged.length * def.credits,
-        charged.map((p) => p.id),
-      );
+    // Every task is charged, cache hits too: the merchant gets a result either way, so it takes an
+    // active membership and the type's credits (kept, since a hit is born done). Only the vendor
+    // call is saved (docs/architecture.md §11).
+    await this.ports.ledger.reserve(
+      tx,
+      userId,
+      planned.length * def.credits,
+      planned.map((p) => p.id),
+    );
     for (const [index, p] of planned.entries()) {
       // Stamped 1 ms apart so every listing keeps the order the images were given in.
       const createdAt = new Date(now.getTime() + index);
@@ -155,7 +156,7 @@ export class TasksService {
           deadlineAt,
           clientKey: p.clientKey,
           cacheKey: p.cacheKey,
-          // A cache hit is answered from stored results at once: free, no vendor call.
+          // A cache hit is answered from stored results at once (charged like any task), no vendor call.
           status: p.cached ? 'done' : 'queued',
           resultKeys: p.cached?.result_keys ? (JSON.parse(p.cached.result_keys) as string[]) : null,
           progress: p.cached ? 100 : 0,

@@ -125,7 +125,7 @@ describe.each(drivers)('webhooks on %s', (driver) => {
   });
 
   it('announces a task answered from the result cache (born done, never dispatched)', async () => {
-    const user = await app.member(1);
+    const user = await app.member(2);
     const hook = await endpoint(user);
     const inputKey = `input/${user.id}/same-bytes.jpg`;
     const first = (

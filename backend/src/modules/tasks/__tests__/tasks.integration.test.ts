@@ -400,7 +400,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
     );
   });
 
-  it('answers the same basic_clean input from stored results without a vendor call or a charge', async () => {
+  it('answers the same basic_clean input from stored results without a vendor call, charged like any task', async () => {
     const user = await member(2);
     const inputKey = `input/${user.id}/samebytes.jpg`;
     const first = (await create(user.token, { type: 'basic_clean', inputKey }).expect(201)).body.tasks[0];
@@ -415,7 +415,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
       resultUrls: [`http://storage.test/${key}?expires=1800`],
     });
     expect(second.id).not.toBe(first.id);
-    expect(await balance(user.id)).toBe(1);
+    expect(await balance(user.id)).toBe(0);
     // Nothing to dispatch: the only way to n8n is an outbox row, and the hit never wrote one.
     const queued = async (taskId: string) =>
       (await backend.ctx.db.query('SELECT id FROM outbox WHERE payload LIKE ?', [`%${taskId}%`])) as unknown[];
