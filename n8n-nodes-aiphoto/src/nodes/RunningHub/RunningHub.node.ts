@@ -20,7 +20,7 @@ export class RunningHub implements INodeType {
     icon: 'file:runningHub.svg',
     group: ['transform'],
     version: 1,
-    subtitle: '={{ $parameter["operation"] }}',
+    subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
     description: 'Run RunningHub AI apps (ComfyUI workflows) and collect their outputs',
     defaults: { name: 'RunningHub' },
     usableAsTool: true,
@@ -29,17 +29,23 @@ export class RunningHub implements INodeType {
     credentials: [{ name: 'runningHubApi', required: true }],
     properties: [
       {
+        displayName: 'Resource',
+        name: 'resource',
+        type: 'options',
+        noDataExpression: true,
+        options: [
+          { name: 'File', value: 'file' },
+          { name: 'Task', value: 'task' },
+        ],
+        default: 'task',
+      },
+      {
         displayName: 'Operation',
         name: 'operation',
         type: 'options',
         noDataExpression: true,
+        displayOptions: { show: { resource: ['task'] } },
         options: [
-          {
-            name: 'Run AI App',
-            value: 'runAiApp',
-            action: 'Run an AI app',
-            description: 'Start a run with prompt, reference image and seed; returns the RunningHub task ID',
-          },
           {
             name: 'Get Outputs',
             value: 'getOutputs',
@@ -53,13 +59,29 @@ export class RunningHub implements INodeType {
             description: 'RunningHub status (QUEUED, RUNNING, SUCCESS, FAILED); prefer Get Outputs',
           },
           {
-            name: 'Upload File',
+            name: 'Run AI App',
+            value: 'runAiApp',
+            action: 'Run an AI app',
+            description: 'Start a run with prompt, reference image and seed; returns the RunningHub task ID',
+          },
+        ],
+        default: 'runAiApp',
+      },
+      {
+        displayName: 'Operation',
+        name: 'operation',
+        type: 'options',
+        noDataExpression: true,
+        displayOptions: { show: { resource: ['file'] } },
+        options: [
+          {
+            name: 'Upload',
             value: 'uploadFile',
             action: 'Upload a file',
             description: 'Upload a binary file as an input for AI apps; returns its fileName',
           },
         ],
-        default: 'runAiApp',
+        default: 'uploadFile',
       },
       ...runAiApp.description,
       ...getOutputs.description,

@@ -35,6 +35,23 @@ const started = {
 describe('RunningHub node', () => {
   afterEach(() => nock.cleanAll());
 
+  it('groups its operations by resource: Task (run, outputs, status) and File (upload)', () => {
+    const { properties } = new RunningHub().description;
+    const resource = properties.find((p) => p.name === 'resource');
+    expect(resource?.default).toBe('task');
+    expect(resource?.options?.map((o) => (o as { value: string }).value)).toEqual(['file', 'task']);
+    const operationsOf = (value: string) =>
+      properties
+        .filter((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(value))
+        .flatMap((p) => (p.options ?? []).map((o) => (o as { value: string }).value));
+    expect(operationsOf('task')).toEqual(['getOutputs', 'getStatus', 'runAiApp']);
+    expect(operationsOf('file')).toEqual(['uploadFile']);
+    // Every field of an operation names its resource too, as n8n's own nodes do.
+    for (const field of properties.filter((p) => p.displayOptions?.show?.operation)) {
+      expect(field.displayOptions?.show?.resource).toHaveLength(1);
+    }
+  });
+
   describe('Run AI App', () => {
     it('sends apiKey, webappId and the default node ids 6/text, 10/image, 3/seed', async () => {
       let body: IDataObject = {};

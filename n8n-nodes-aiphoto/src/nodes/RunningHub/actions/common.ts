@@ -23,6 +23,6 @@ export const vendorTaskIdField = (operations: string[]): INodeProperties => ({
   type: 'string',
   default: '={{ $json.vendorTaskId }}',
   required: true,
-  displayOptions: { show: { operation: operations } },
+  displayOptions: { show: { resource: ['task'], operation: operations } },
   description: 'The taskId RunningHub returned when the AI app run started',
 });

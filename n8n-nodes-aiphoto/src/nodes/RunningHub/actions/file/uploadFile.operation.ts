@@ -11,7 +11,7 @@ import {
 import { runningHubApiKey, runningHubCall } from '../../../../transport/runninghub';
 import { retryPolicy } from '../common';
 
-const show = { show: { operation: ['uploadFile'] } };
+const show = { show: { resource: ['file'], operation: ['uploadFile'] } };
 
 /** RunningHub's upload limit; checked here so the operator sees why before a 30 MB round trip. */
 export const MAX_UPLOAD_BYTES = 30 * 1024 * 1024;

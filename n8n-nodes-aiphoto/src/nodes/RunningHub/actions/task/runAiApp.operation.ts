@@ -11,7 +11,7 @@ import { requiredString } from '../../../../shared/run-items';
 import { runningHubCall } from '../../../../transport/runninghub';
 import { retryPolicy } from '../common';
 
-const show = { show: { operation: ['runAiApp'] } };
+const show = { show: { resource: ['task'], operation: ['runAiApp'] } };
 
 export const description: INodeProperties[] = [
   {
