@@ -4,6 +4,7 @@ import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AppContext, ReadinessCheck } from './app-context';
 import { errorHandler, notFoundHandler } from './http/error-middleware';
+import { securityHeaders } from './http/security-headers';
 import { healthRoutes } from './modules/health/health.routes';
 
 /** A business component plugged into the app: its routes, readiness checks and background work. */
@@ -27,6 +28,8 @@ export function createApp(ctx: AppContext, modules: AppModule[], baseChecks: Rea
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.http.trustProxy);
+  // First, so every answer carries them, errors and 404s included.
+  app.use(securityHeaders(ctx.config));
 
   app.use(
     pinoHttp({

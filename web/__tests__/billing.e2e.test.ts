@@ -11,7 +11,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Stack } from '../../scripts/stack';
 import { payMembership, randomPhone, signInMerchant } from '../../scripts/stack-client';
-import { horizontalOverflow, screenshot, watchErrors } from './support/browser';
+import { horizontalOverflow, screenshot, watchCsp, watchErrors } from './support/browser';
 import { readQr } from './support/qr';
 import { startUiStack, type UiStack } from './support/ui-stack';
 
@@ -33,6 +33,8 @@ async function signedIn(options: Parameters<Browser['newContext']>[0]) {
   const context = await browser.newContext(options);
   await context.addInitScript((token) => window.localStorage.setItem('aiphoto.token', token), merchant.token);
   const errors = watchErrors(context, stack.backend.url);
+  // CSP violations are console errors too, so `errors` staying empty proves none happened.
+  await watchCsp(context, stack.backend.url);
   const page = await context.newPage();
   return { context, page, errors, token: merchant.token };
 }
@@ -241,6 +243,7 @@ describe('credits on Billing', () => {
     expect(code).toMatch(/^[A-Z2-9]{8}$/);
     const friendContext = await browser.newContext({ viewport: { width: 375, height: 812 } });
     const friendErrors = watchErrors(friendContext, stack.backend.url);
+    await watchCsp(friendContext, stack.backend.url);
     const friend = await friendContext.newPage();
     await friend.goto(`${stack.backend.url}/?invite=${code}`);
     const phone = randomPhone('139');

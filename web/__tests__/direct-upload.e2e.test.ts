@@ -8,7 +8,7 @@
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import type { Stack } from '../../scripts/stack';
 import { requestJson, signUpMember } from '../../scripts/stack-client';
-import { garment, imagesLoaded, screenshot, watchErrors } from './support/browser';
+import { garment, imagesLoaded, screenshot, watchCsp, watchErrors } from './support/browser';
 import { startUiStack, type UiStack } from './support/ui-stack';
 
 jest.setTimeout(120_000);
@@ -30,6 +30,8 @@ async function portal(
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addInitScript((t) => window.localStorage.setItem('aiphoto.token', t), token);
   const errors = watchErrors(context, stack.backend.url);
+  // CSP violations (the SDK chunk, the PUT to storage) would be console errors too: `errors` covers them.
+  await watchCsp(context, stack.backend.url);
   const page = await context.newPage();
   const sent: string[] = [];
   page.on('request', (r: Request) => void sent.push(`${r.method()} ${r.url()}`));

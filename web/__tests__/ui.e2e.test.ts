@@ -21,8 +21,18 @@ import { adminLogin, type Stack } from '../../scripts/stack';
 import { randomPhone, requestJson, signInMerchant } from '../../scripts/stack-client';
 import { Webhook } from 'standardwebhooks';
 import { computeSignature, signMessage } from '../../backend/src/modules/n8n/signed-message';
-import { garment, horizontalOverflow, imagesLoaded, screenshot, SCREENSHOTS, watchErrors } from './support/browser';
+import {
+  expectSecurityHeaders,
+  garment,
+  horizontalOverflow,
+  imagesLoaded,
+  screenshot,
+  SCREENSHOTS,
+  watchCsp,
+  watchErrors,
+} from './support/browser';
 import { startUiStack, type UiStack } from './support/ui-stack';
+import { waitFor } from '../../jest/wait-for';
 
 jest.setTimeout(120_000);
 
@@ -58,17 +68,23 @@ describe('merchant portal', () => {
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
+  let csp: string[];
 
   beforeAll(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     errors = watchErrors(context, stack.backend.url);
+    csp = await watchCsp(context, stack.backend.url);
     page = await context.newPage();
   });
   afterAll(() => context?.close());
-  afterEach(() => expect(errors).toEqual([]));
+  afterEach(() => {
+    expect(errors).toEqual([]);
+    expect(csp).toEqual([]); // the portal works under its Content-Security-Policy
+  });
 
   it('logs in with the texted code and loads fast', async () => {
-    await page.goto(`${stack.backend.url}/`);
+    const served = await page.goto(`${stack.backend.url}/`);
+    expectSecurityHeaders(served?.headers() ?? {}, 'page');
     const timing = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       return {
@@ -209,10 +225,40 @@ describe('merchant portal', () => {
   });
 });
 
+describe('content security policy', () => {
+  it('refuses script injected into the portal (inline and in an attribute) and reports the violation', async () => {
+    const context = await browser.newContext();
+    const csp = await watchCsp(context, stack.backend.url);
+    const page = await context.newPage();
+    await page.goto(`${stack.backend.url}/`);
+    await page.waitForSelector('input[name=phone]');
+    // What an XSS would add to the page; page.evaluate itself is the test's hand, not the page's.
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = "inline"';
+      document.body.appendChild(script);
+      const img = document.createElement('img');
+      img.setAttribute('onerror', 'window.injected = "attribute"');
+      img.src = 'data:,broken';
+      document.body.appendChild(img);
+    });
+    await waitFor(
+      () => csp.length,
+      (n) => n >= 2,
+      { what: 'the two CSP violation reports' },
+    );
+    expect(await page.evaluate(() => (window as unknown as { injected?: string }).injected)).toBeUndefined();
+    expect(csp.some((v) => v.includes('[csp] script-src-elem'))).toBe(true);
+    expect(csp.some((v) => v.includes('[csp] script-src-attr'))).toBe(true);
+    await context.close();
+  });
+});
+
 describe('developer page', () => {
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
+  let csp: string[];
   // A merchant's webhook receiver on loopback (allowed outside production): records raw bodies.
   let receiver: Server;
   let hookUrl: string;
@@ -235,6 +281,7 @@ describe('developer page', () => {
     // Granted so the copy button's clipboard write is deterministic in headless Chromium.
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.backend.url });
     errors = watchErrors(context, stack.backend.url);
+    csp = await watchCsp(context, stack.backend.url);
     await context.addInitScript((t) => window.localStorage.setItem('aiphoto.token', t), token);
     page = await context.newPage();
     await page.goto(`${stack.backend.url}/developer`);
@@ -244,7 +291,10 @@ describe('developer page', () => {
     await context?.close();
     await new Promise((resolve) => receiver?.close(resolve));
   });
-  afterEach(() => expect(errors).toEqual([]));
+  afterEach(() => {
+    expect(errors).toEqual([]);
+    expect(csp).toEqual([]);
+  });
 
   it('creates an API key shown once, calls the API with it, and revokes it', async () => {
     await page.fill('input[name=keyName]', 'e2e ERP');
@@ -341,22 +391,30 @@ describe('admin console', () => {
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
+  let csp: string[];
 
   beforeAll(async () => {
     context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     errors = watchErrors(context, stack.backend.url);
+    csp = await watchCsp(context, stack.backend.url);
     page = await context.newPage();
     page.on('dialog', (d) => void d.accept()); // scene deletion asks for confirmation
   });
   afterAll(() => context?.close());
-  afterEach(() => expect(errors).toEqual([]));
+  afterEach(() => {
+    expect(errors).toEqual([]);
+    expect(csp).toEqual([]); // the console works under its Content-Security-Policy
+  });
 
   it('logs in and shows the dashboard with the daily chart', async () => {
-    await page.goto(`${stack.backend.url}/admin`);
+    const served = await page.goto(`${stack.backend.url}/admin`);
+    expectSecurityHeaders(served?.headers() ?? {}, 'page');
+    const api = page.waitForResponse((r) => r.url().startsWith(`${stack.backend.url}/api/v1/`));
     await page.fill('input[name=username]', adminLogin(stack).username);
     await page.fill('input[name=password]', adminLogin(stack).password);
     await page.click('button[type=submit]');
     await page.waitForSelector('[data-testid=daily-chart] rect', { state: 'attached' });
+    expectSecurityHeaders(await (await api).allHeaders(), 'api'); // API JSON: the same headers, no CSP
     expect(await page.textContent('[data-testid=dashboard]')).toContain('¥99.00');
     await screenshot(page, 'console-dashboard');
   });
@@ -396,6 +454,7 @@ describe('admin console', () => {
     const token = await merchantToken(randomPhone('136'));
     const portal = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const portalErrors = watchErrors(portal, stack.backend.url);
+    const portalCsp = await watchCsp(portal, stack.backend.url);
     await portal.addInitScript((t) => window.localStorage.setItem('aiphoto.token', t), token);
     const shop = await portal.newPage();
     const buyText = async () => {
@@ -423,6 +482,7 @@ describe('admin console', () => {
     expect(await buyText()).toBe('开通会员 ¥99');
     await portal.close();
     expect(portalErrors).toEqual([]);
+    expect(portalCsp).toEqual([]);
   });
 
   it('queries the payment channel for a pending order and shows its status', async () => {
@@ -481,13 +541,16 @@ describe('console accounts and the operator role', () => {
   let admin: BrowserContext;
   let adminPage: Page;
   let adminErrors: string[];
+  let adminCsp: string[];
   let operator: BrowserContext;
   let opPage: Page;
   let opErrors: string[];
+  let opCsp: string[];
 
   beforeAll(async () => {
     admin = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     adminErrors = watchErrors(admin, stack.backend.url);
+    adminCsp = await watchCsp(admin, stack.backend.url);
     adminPage = await admin.newPage();
     await adminPage.goto(`${stack.backend.url}/admin/accounts`);
     await adminPage.fill('input[name=username]', adminLogin(stack).username);
@@ -499,7 +562,10 @@ describe('console accounts and the operator role', () => {
     await operator?.close();
     await admin?.close();
   });
-  afterEach(() => expect(adminErrors).toEqual([]));
+  afterEach(() => {
+    expect(adminErrors).toEqual([]);
+    expect(adminCsp).toEqual([]);
+  });
 
   const row = (name: string) => `[data-testid=account-row][data-username="${name}"]`;
 
@@ -525,6 +591,7 @@ describe('console accounts and the operator role', () => {
   it('the operator sees only tasks and scenes, is told a forbidden section is not allowed, and monitors tasks', async () => {
     operator = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     opErrors = watchErrors(operator, stack.backend.url);
+    opCsp = await watchCsp(operator, stack.backend.url);
     opPage = await operator.newPage();
     await opPage.goto(`${stack.backend.url}/admin`);
     await opPage.fill('input[name=username]', username);
@@ -554,6 +621,7 @@ describe('console accounts and the operator role', () => {
     await opPage.click('.sidebar >> text=场景');
     await opPage.waitForSelector('[data-testid=scene-row]');
     expect(opErrors).toEqual([]);
+    expect(opCsp).toEqual([]);
   });
 
   it('the admin disables the operator; the operator is refused at the next call and page load', async () => {
@@ -584,6 +652,7 @@ describe('console accounts and the operator role', () => {
     expect(opErrors.filter((e) => !refused.includes(e) && !chromiumNote.test(e))).toEqual([]);
     expect(opErrors.filter((e) => refused.includes(e)).sort()).toEqual([...refused].sort());
     expect(opErrors.filter((e) => chromiumNote.test(e))).toHaveLength(2);
+    expect(opCsp).toEqual([]);
 
     // Enabled again, the same password works.
     await adminPage.click(`${row(username)} [data-testid=toggle-disabled]`);

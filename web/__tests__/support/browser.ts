@@ -49,6 +49,48 @@ export function watchErrors(context: BrowserContext, origin: string): string[] {
   return errors;
 }
 
+/**
+ * Records Content-Security-Policy violations on our pages (the backend serves the portal and the
+ * console with a CSP: backend/src/http/security-headers.ts). A listener for the
+ * `securitypolicyviolation` event is installed before any page script runs and reports each
+ * violation on the console with a `[csp]` tag; Chromium's own console line about a refused
+ * script, style, image or connection is collected too. Both appear also in watchErrors.
+ */
+export async function watchCsp(context: BrowserContext, origin: string): Promise<string[]> {
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(
+        `[csp] ${e.effectiveDirective} refused ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`,
+      );
+    });
+  });
+  const violations: string[] = [];
+  const watch = (page: Page) =>
+    page.on('console', (m) => {
+      const text = m.text();
+      if (page.url().startsWith(origin) && (text.startsWith('[csp]') || text.includes('Content Security Policy'))) {
+        violations.push(`${page.url()}: ${text}`);
+      }
+    });
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  return violations;
+}
+
+/** The headers our pages and API answers must carry (helmet, backend/src/http/security-headers.ts). */
+export function expectSecurityHeaders(headers: Record<string, string>, kind: 'page' | 'api'): void {
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['x-frame-options']).toBe('DENY');
+  expect(headers['referrer-policy']).toBe('no-referrer');
+  expect(headers['cross-origin-opener-policy']).toBe('same-origin-allow-popups');
+  if (kind === 'page') {
+    expect(headers['content-security-policy']).toMatch(/(^|;)\s*script-src 'self'\s*(;|$)/);
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  } else {
+    expect(headers['content-security-policy']).toBeUndefined();
+  }
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
