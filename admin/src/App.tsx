@@ -1,6 +1,8 @@
-import { n8nUrl } from './lib/n8n-url';
+import { LangToggle, useI18n } from './lib/i18n';
+import type { MessageKey } from './lib/messages';
 import { navigate, useSectionPath } from './lib/router';
 import { useAdmin, useSession } from './lib/session';
+import { TaskTypesProvider } from './lib/task-types';
 import { AccountsPage } from './pages/AccountsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { LoginPage } from './pages/LoginPage';
@@ -11,14 +13,14 @@ import { TasksPage } from './pages/TasksPage';
 import { UsersPage } from './pages/UsersPage';
 import { isSection, sectionsFor, type Section } from './roles';
 
-const LABELS: Record<Section, string> = {
-  dashboard: '概览',
-  users: '用户',
-  orders: '订单',
-  settings: '设置',
-  accounts: '账号',
-  tasks: '任务',
-  scenes: '场景',
+const LABELS: Record<Section, MessageKey> = {
+  dashboard: 'nav.dashboard',
+  users: 'nav.users',
+  orders: 'nav.orders',
+  settings: 'nav.settings',
+  accounts: 'nav.accounts',
+  tasks: 'nav.tasks',
+  scenes: 'nav.scenes',
 };
 const ORDER: Section[] = ['dashboard', 'users', 'tasks', 'orders', 'scenes', 'settings', 'accounts'];
 const PAGES: Record<Section, () => React.JSX.Element> = {
@@ -32,10 +34,42 @@ const PAGES: Record<Section, () => React.JSX.Element> = {
 };
 
 export function App() {
-  const { admin, checking } = useSession();
-  if (checking) return <p className="muted center">加载中…</p>;
+  const { admin, checking, unavailable } = useSession();
+  const { t } = useI18n();
+  if (checking) return <p className="muted center">{t('common.loading')}</p>;
+  if (unavailable) return <Unavailable failure={unavailable} />;
   if (!admin) return <LoginPage />;
-  return <Console />;
+  return (
+    <TaskTypesProvider>
+      <Console />
+    </TaskTypesProvider>
+  );
+}
+
+/**
+ * The stored session could not be checked because the service is down, busy (429) or
+ * unreachable: say so and offer to try again, instead of dropping to the sign-in page.
+ */
+function Unavailable({ failure }: { failure: unknown }) {
+  const { retry, signOut } = useSession();
+  const { t, errorText } = useI18n();
+  return (
+    <main className="login">
+      <div className="card stack login-card" data-testid="unavailable" role="alert">
+        <h1>{t('session.unavailableTitle')}</h1>
+        <p>{errorText(failure)}</p>
+        <div className="row">
+          <button type="button" className="primary" onClick={retry} data-testid="unavailable-retry">
+            {t('session.retry')}
+          </button>
+          <button type="button" className="secondary" onClick={signOut}>
+            {t('session.signOut')}
+          </button>
+          <LangToggle />
+        </div>
+      </div>
+    </main>
+  );
 }
 
 /**
@@ -44,7 +78,8 @@ export function App() {
  * opens the first allowed section.
  */
 function Console() {
-  const { admin, signOut } = useAdmin();
+  const { admin, signOut, n8nEditorUrl } = useAdmin();
+  const { t } = useI18n();
   const allowed = ORDER.filter((s) => sectionsFor(admin.role).includes(s));
   const path = useSectionPath();
   const forbidden = isSection(path) && !allowed.includes(path);
@@ -53,7 +88,7 @@ function Console() {
   return (
     <div className="console">
       <nav className="sidebar">
-        <strong className="brand">AI Photo 后台</strong>
+        <strong className="brand">{t('brand')}</strong>
         {allowed.map((s) => (
           <a
             key={s}
@@ -64,17 +99,20 @@ function Console() {
               navigate(s);
             }}
           >
-            {LABELS[s]}
+            {t(LABELS[s])}
           </a>
         ))}
-        <a href={n8nUrl()} target="_blank" rel="noreferrer" data-testid="n8n-link">
-          n8n 工作流 ↗
-        </a>
+        {n8nEditorUrl && (
+          <a href={n8nEditorUrl} target="_blank" rel="noreferrer" data-testid="n8n-link">
+            {t('nav.n8n')}
+          </a>
+        )}
         <span className="who small">
-          {admin.username}（{admin.role === 'admin' ? '管理员' : '运营'}）
+          {t('nav.who', { name: admin.username, role: t(admin.role === 'admin' ? 'role.admin' : 'role.operator') })}
           <button type="button" className="link" onClick={signOut}>
-            退出
+            {t('nav.signOut')}
           </button>
+          <LangToggle />
         </span>
       </nav>
       <main className="content">
@@ -85,10 +123,11 @@ function Console() {
 }
 
 function NotAllowed() {
+  const { t } = useI18n();
   return (
     <div className="card stack" data-testid="not-allowed">
-      <h1>无权访问</h1>
-      <p className="muted">当前账号的角色不能打开这个页面，请从左侧菜单选择。</p>
+      <h1>{t('notAllowed.title')}</h1>
+      <p className="muted">{t('notAllowed.body')}</p>
     </div>
   );
 }

@@ -38,11 +38,15 @@ function chosen<Q extends object>(filters: Filters<Q>): Q {
 const byId = (id: string) => ({ path: { id } });
 
 export class AdminApi extends HttpClient {
-  protected override readonly networkMessage = '网络错误，请检查连接';
+  protected override readonly networkMessage = 'network error';
 
   login = (username: string, password: string) =>
     this.call('post', '/api/v1/admin/login', { body: { username, password } });
   me = () => this.call('get', '/api/v1/admin/me');
+  /** What the console links to (the n8n editor), as the server is configured. */
+  consoleConfig = () => this.call('get', '/api/v1/admin/console-config');
+  /** The enabled task types with their names in both languages (public list). */
+  taskTypes = () => this.call('get', '/api/v1/task-types');
   stats = (days = 14) => this.call('get', '/api/v1/admin/stats', { query: { days } });
 
   users = (q: Filters<UserQuery>) => this.call('get', '/api/v1/admin/users', { query: chosen(q) });

@@ -430,6 +430,7 @@ describe('admin console', () => {
     await page.fill('input[name=delta]', '5');
     await page.fill('input[name=reason]', 'e2e goodwill bonus');
     await page.click('text=确认调整');
+    await page.click('[data-testid=adjust-confirm-yes]'); // adjustments ask first
     await page.waitForSelector('[data-testid=ledger] >> text=e2e goodwill bonus');
     expect(await page.textContent('[data-testid=user-quota]')).toBe('101');
     expect(await page.textContent('[data-testid=ledger] tbody tr >> nth=0')).toContain('+5');

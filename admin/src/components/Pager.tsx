@@ -1,3 +1,5 @@
+import { useI18n } from '../lib/i18n';
+
 /** Previous/next over a page-numbered list. */
 export function Pager({
   page,
@@ -10,17 +12,16 @@ export function Pager({
   total: number;
   onPage: (p: number) => void;
 }) {
+  const { t } = useI18n();
   const pages = Math.max(1, Math.ceil(total / pageSize));
   return (
     <div className="row pager">
       <button type="button" className="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-        上一页
+        {t('common.prev')}
       </button>
-      <span className="muted small">
-        第 {page} / {pages} 页 · 共 {total} 条
-      </span>
+      <span className="muted small">{t('common.pageOf', { page, pages, total })}</span>
       <button type="button" className="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
-        下一页
+        {t('common.next')}
       </button>
     </div>
   );

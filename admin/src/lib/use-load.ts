@@ -1,9 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useI18n } from './i18n';
 
-/** Loads with `fn` whenever its inputs change; `reload` reads again (after an edit, or on a timer). */
+/**
+ * Loads with `fn` whenever its inputs change; `reload` reads again (after an edit, or on a timer).
+ * `error` is the failure in the console's language (a 429 or 5xx says "try again later").
+ */
 export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]) {
+  const { errorText } = useI18n();
   const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   // The caller's deps decide when to reload; `fn` is a fresh closure on every render.
   const load = useCallback(fn, deps);
@@ -11,9 +16,9 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]) {
     setLoading(true);
     try {
       setData(await load());
-      setError(null);
+      setFailure(null);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setFailure(err ?? new Error('failed'));
     } finally {
       setLoading(false);
     }
@@ -21,5 +26,5 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]) {
   useEffect(() => {
     void reload();
   }, [reload]);
-  return { data, error, loading, reload, setData };
+  return { data, error: failure === null ? null : errorText(failure), loading, reload, setData };
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { AdminAccount } from '../api';
 import { accountErrorText } from '../lib/account-errors';
+import { useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import { useSubmit } from '../lib/use-submit';
 
@@ -9,20 +10,24 @@ type Role = AdminAccount['role'];
 /** New console account; the same rules as the API (checked again there). */
 export function AccountForm({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {
   const { api } = useSession();
+  const { t } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('operator');
-  const { busy, error, submit } = useSubmit(async () => {
-    await api.createAccount({ username: username.trim(), password, role });
-    onDone();
-  }, accountErrorText);
+  const { busy, error, submit } = useSubmit(
+    async () => {
+      await api.createAccount({ username: username.trim(), password, role });
+      onDone();
+    },
+    (err) => accountErrorText(err, t),
+  );
 
   return (
     <form className="card stack" onSubmit={submit} data-testid="account-form">
-      <h2>新建账号</h2>
+      <h2>{t('accounts.new')}</h2>
       <div className="row wrap">
         <label className="field">
-          <span>用户名（3–64 位字母、数字、. _ -）</span>
+          <span>{t('account.usernameLabel')}</span>
           <input
             name="username"
             autoComplete="off"
@@ -35,7 +40,7 @@ export function AccountForm({ onDone, onCancel }: { onDone: () => void; onCancel
           />
         </label>
         <label className="field">
-          <span>初始密码（至少 10 位，含字母和数字）</span>
+          <span>{t('account.passwordLabel')}</span>
           <input
             name="password"
             type="password"
@@ -48,10 +53,10 @@ export function AccountForm({ onDone, onCancel }: { onDone: () => void; onCancel
           />
         </label>
         <label className="field narrow">
-          <span>角色</span>
+          <span>{t('accounts.role')}</span>
           <select name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            <option value="operator">运营</option>
-            <option value="admin">管理员</option>
+            <option value="operator">{t('role.operator')}</option>
+            <option value="admin">{t('role.admin')}</option>
           </select>
         </label>
       </div>
@@ -62,10 +67,10 @@ export function AccountForm({ onDone, onCancel }: { onDone: () => void; onCancel
       )}
       <div className="row">
         <button type="submit" className="primary" disabled={busy}>
-          创建
+          {t('account.create')}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
-          取消
+          {t('common.cancel')}
         </button>
       </div>
     </form>

@@ -1,20 +1,27 @@
 import { useState, type FormEvent } from 'react';
 import type { AdminAccount } from '../api';
-import { dateTime } from '../format';
 import { accountErrorText } from '../lib/account-errors';
+import { useI18n } from '../lib/i18n';
 import { useAdmin } from '../lib/session';
 import { useLoad } from '../lib/use-load';
 import { AccountForm } from './AccountForm';
 
-const ROLE_TEXT: Record<AdminAccount['role'], string> = { admin: '管理员', operator: '运营' };
+type Role = AdminAccount['role'];
+const ROLES: Role[] = ['operator', 'admin'];
 
-/** Console accounts (admins only): create, change role, reset password, disable or enable. */
+/**
+ * Console accounts (admins only): create, change role (after a confirmation saying what the
+ * role may do), reset password, disable or enable.
+ */
 export function AccountsPage() {
   const { api, admin } = useAdmin();
+  const { t, errorText, dateTime } = useI18n();
   const { data, error, reload } = useLoad(() => api.accounts(), [api]);
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<AdminAccount | null>(null);
+  const [roleChange, setRoleChange] = useState<{ account: AdminAccount; role: Role } | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const roleName = (r: Role) => t(r === 'admin' ? 'role.admin' : 'role.operator');
 
   const change = async (a: AdminAccount, body: Parameters<typeof api.updateAccount>[1]) => {
     setActionError(null);
@@ -22,19 +29,19 @@ export function AccountsPage() {
       await api.updateAccount(a.id, body);
       await reload();
     } catch (err) {
-      setActionError(accountErrorText(err));
+      setActionError(accountErrorText(err, t) ?? errorText(err));
     }
   };
 
   return (
     <div className="stack" data-testid="accounts">
       <div className="row spread wrap">
-        <h1>账号</h1>
+        <h1>{t('nav.accounts')}</h1>
         <button type="button" className="primary" onClick={() => setCreating(true)}>
-          新建账号
+          {t('accounts.new')}
         </button>
       </div>
-      <p className="muted small">运营只能看到任务与场景。停用的账号立即退出且无法登录；至少保留一个启用的管理员。</p>
+      <p className="muted small">{t('accounts.help')}</p>
       {(error || actionError) && (
         <p className="error" role="alert">
           {error ?? actionError}
@@ -50,14 +57,40 @@ export function AccountsPage() {
         />
       )}
       {resetting && <PasswordReset account={resetting} onDone={() => setResetting(null)} />}
+      {roleChange && (
+        <div className="card confirm row wrap" role="alertdialog" data-testid="role-confirm">
+          <span>
+            {t('accounts.confirmRole', {
+              name: roleChange.account.username,
+              role: roleName(roleChange.role),
+              effect: t(roleChange.role === 'admin' ? 'accounts.effect.admin' : 'accounts.effect.operator'),
+            })}
+          </span>
+          <button
+            type="button"
+            className="primary"
+            data-testid="role-confirm-yes"
+            onClick={() => {
+              const { account, role } = roleChange;
+              setRoleChange(null);
+              void change(account, { role });
+            }}
+          >
+            {t('accounts.confirmYes')}
+          </button>
+          <button type="button" className="secondary" onClick={() => setRoleChange(null)}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      )}
       <div className="table-wrap">
         <table>
           <thead>
             <tr>
-              <th>用户名</th>
-              <th>角色</th>
-              <th>状态</th>
-              <th>创建时间</th>
+              <th>{t('accounts.username')}</th>
+              <th>{t('accounts.role')}</th>
+              <th>{t('accounts.state')}</th>
+              <th>{t('accounts.created')}</th>
               <th />
             </tr>
           </thead>
@@ -70,30 +103,35 @@ export function AccountsPage() {
                 data-role={a.role}
                 data-disabled={String(a.disabled)}
               >
-                <td>
+                <td className="nowrap">
                   {a.username}
-                  {a.id === admin.id && <span className="muted small">（我）</span>}
+                  {a.id === admin.id && <span className="muted small">{t('accounts.me')}</span>}
                 </td>
                 <td>
                   <select
-                    aria-label={`${a.username} 的角色`}
+                    aria-label={t('accounts.roleOf', { name: a.username })}
+                    // Stays on the stored role until the change is confirmed and saved.
                     value={a.role}
-                    onChange={(e) => change(a, { role: e.target.value as AdminAccount['role'] })}
+                    onChange={(e) => setRoleChange({ account: a, role: e.target.value as Role })}
                   >
-                    {(['operator', 'admin'] as const).map((r) => (
+                    {ROLES.map((r) => (
                       <option key={r} value={r}>
-                        {ROLE_TEXT[r]}
+                        {roleName(r)}
                       </option>
                     ))}
                   </select>
                 </td>
                 <td className="nowrap">
-                  {a.disabled ? <span className="badge failed">已停用</span> : <span className="badge ok">启用</span>}
+                  {a.disabled ? (
+                    <span className="badge failed">{t('common.disabled')}</span>
+                  ) : (
+                    <span className="badge ok">{t('common.enabled')}</span>
+                  )}
                 </td>
                 <td className="nowrap small">{dateTime(a.createdAt)}</td>
                 <td className="nowrap">
                   <button type="button" className="link" onClick={() => setResetting(a)}>
-                    重置密码
+                    {t('accounts.resetPassword')}
                   </button>{' '}
                   {a.id !== admin.id && (
                     <button
@@ -102,7 +140,7 @@ export function AccountsPage() {
                       data-testid="toggle-disabled"
                       onClick={() => change(a, { disabled: !a.disabled })}
                     >
-                      {a.disabled ? '启用' : '停用'}
+                      {a.disabled ? t('common.enable') : t('common.disable')}
                     </button>
                   )}
                 </td>
@@ -117,6 +155,7 @@ export function AccountsPage() {
 
 function PasswordReset({ account, onDone }: { account: AdminAccount; onDone: () => void }) {
   const { api } = useAdmin();
+  const { t, errorText } = useI18n();
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -128,19 +167,19 @@ function PasswordReset({ account, onDone }: { account: AdminAccount; onDone: () 
       setSaved(true);
       setPassword('');
     } catch (err) {
-      setError(accountErrorText(err));
+      setError(accountErrorText(err, t) ?? errorText(err));
     }
   };
   return (
     <form className="card stack" onSubmit={submit} data-testid="password-reset">
-      <h2>重置 {account.username} 的密码</h2>
+      <h2>{t('accounts.resetTitle', { name: account.username })}</h2>
       <div className="row wrap">
         <input
           className="grow"
           name="new-password"
           type="password"
           autoComplete="new-password"
-          placeholder="新密码（至少 10 位，含字母和数字）"
+          placeholder={t('accounts.newPassword')}
           value={password}
           onChange={(e) => {
             setPassword(e.target.value);
@@ -151,10 +190,10 @@ function PasswordReset({ account, onDone }: { account: AdminAccount; onDone: () 
           maxLength={128}
         />
         <button type="submit" className="primary">
-          保存
+          {t('common.save')}
         </button>
         <button type="button" className="secondary" onClick={onDone}>
-          关闭
+          {t('common.close')}
         </button>
       </div>
       {error && (
@@ -162,7 +201,7 @@ function PasswordReset({ account, onDone }: { account: AdminAccount; onDone: () 
           {error}
         </p>
       )}
-      {saved && <p className="ok small">已保存，下次登录使用新密码</p>}
+      {saved && <p className="ok small">{t('accounts.saved')}</p>}
     </form>
   );
 }

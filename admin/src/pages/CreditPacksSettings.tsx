@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { CreditPack } from '../api';
 import { yuan } from '../format';
+import { useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import { useLoad } from '../lib/use-load';
 import { useSubmit } from '../lib/use-submit';
@@ -15,16 +16,15 @@ const draftOf = (p: CreditPack): Draft => ({
   sort: String(p.sort),
 });
 
-/** 加油包: the credit packs on sale (name, credits, price in yuan, on sale or not, order). Never deleted: orders name them. */
+/** Credit packs on sale (name, credits, price in yuan, on sale or not, order). Never deleted: orders name them. */
 export function CreditPacksSettings() {
   const { api } = useSession();
+  const { t } = useI18n();
   const { data, error, reload } = useLoad(() => api.creditPacks(), [api]);
   return (
     <section className="card stack" data-testid="credit-packs">
-      <h2>加油包</h2>
-      <p className="muted small">
-        会员可加购的一次性额度；额度有效期见上方「加油包额度有效期」。下架后不再出售，已售订单不受影响。
-      </p>
+      <h2>{t('packs.title')}</h2>
+      <p className="muted small">{t('packs.help')}</p>
       {error && <p className="error">{error}</p>}
       {data?.items.map((p) => (
         <PackForm key={`${p.id}:${p.name}:${p.priceFen}:${String(p.active)}`} pack={p} onSaved={reload} />
@@ -36,6 +36,7 @@ export function CreditPacksSettings() {
 
 function PackForm({ pack, onSaved }: { pack?: CreditPack; onSaved: () => Promise<void> }) {
   const { api } = useSession();
+  const { t } = useI18n();
   const [d, setD] = useState<Draft>(pack ? draftOf(pack) : empty);
   const set = (k: keyof Draft) => (e: React.ChangeEvent<HTMLInputElement>) =>
     setD({ ...d, [k]: k === 'active' ? e.target.checked : e.target.value });
@@ -47,8 +48,7 @@ function PackForm({ pack, onSaved }: { pack?: CreditPack; onSaved: () => Promise
       active: d.active,
       sort: Number(d.sort) || 0,
     };
-    if (!body.name || !(body.credits > 0) || !(body.priceFen > 0))
-      throw new Error('请填写名称、额度和价格（均大于 0）');
+    if (!body.name || !(body.credits > 0) || !(body.priceFen > 0)) throw new Error(t('packs.invalid'));
     if (pack) await api.updateCreditPack(pack.id, body);
     else await api.createCreditPack(body);
     if (!pack) setD(empty);
@@ -56,9 +56,25 @@ function PackForm({ pack, onSaved }: { pack?: CreditPack; onSaved: () => Promise
   });
   return (
     <form className="row wrap setting" onSubmit={submit} data-testid="pack-form" data-pack-id={pack?.id ?? 'new'}>
-      <input name="name" placeholder="名称" value={d.name} onChange={set('name')} maxLength={64} aria-label="名称" />
+      <input
+        name="name"
+        placeholder={t('packs.name')}
+        value={d.name}
+        onChange={set('name')}
+        maxLength={64}
+        aria-label={t('packs.name')}
+      />
       <label className="row small">
-        <input name="credits" type="number" min="1" value={d.credits} onChange={set('credits')} aria-label="额度" />点
+        <input
+          name="credits"
+          type="number"
+          min="1"
+          value={d.credits}
+          onChange={set('credits')}
+          aria-label={t('packs.credits')}
+          placeholder={t('packs.credits')}
+        />
+        {t('unit.credits')}
       </label>
       <label className="row small">
         <input
@@ -68,16 +84,17 @@ function PackForm({ pack, onSaved }: { pack?: CreditPack; onSaved: () => Promise
           step="0.01"
           value={d.price}
           onChange={set('price')}
-          aria-label="价格"
+          aria-label={`${t('packs.price')} (${t('unit.yuan')})`}
+          placeholder={t('packs.price')}
         />
-        元
+        {t('unit.yuan')}
       </label>
       <label className="row small">
         <input name="active" type="checkbox" checked={d.active} onChange={set('active')} />
-        在售
+        {t('packs.onSale')}
       </label>
       <button type="submit" className="primary" disabled={busy}>
-        {pack ? '保存' : '添加'}
+        {pack ? t('common.save') : t('common.add')}
       </button>
       {pack && <span className="muted small">{yuan(pack.priceFen)}</span>}
       {error && <p className="error small">{error}</p>}

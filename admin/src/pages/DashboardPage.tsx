@@ -1,61 +1,65 @@
 import { DailyChart } from '../components/DailyChart';
 import { percent, yuan } from '../format';
+import { label, useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
+import { useTaskTypes } from '../lib/task-types';
 import { useLoad } from '../lib/use-load';
 
 const STATUSES = ['queued', 'processing', 'done', 'failed', 'canceled'] as const;
 
 export function DashboardPage() {
   const { api } = useSession();
+  const { t } = useI18n();
+  const { typeName } = useTaskTypes();
   const { data: s, error, reload } = useLoad(() => api.stats(14), [api]);
   if (error) return <p className="error">{error}</p>;
-  if (!s) return <p className="muted">加载中…</p>;
+  if (!s) return <p className="muted">{t('common.loading')}</p>;
   const tiles: Array<[string, string]> = [
-    ['用户', String(s.users.total)],
-    ['会员', String(s.users.members)],
-    ['收入', yuan(s.orders.revenueFen)],
-    ['订单（已付 / 全部）', `${s.orders.paid} / ${s.orders.total}`],
-    ['成功率', percent(s.successRate)],
-    ['退款（次 / 点）', `${s.refunds.count} / ${s.refunds.credits}`],
+    [t('dashboard.users'), String(s.users.total)],
+    [t('dashboard.members'), String(s.users.members)],
+    [t('dashboard.revenue'), yuan(s.orders.revenueFen)],
+    [t('dashboard.orders'), `${s.orders.paid} / ${s.orders.total}`],
+    [t('dashboard.successRate'), percent(s.successRate)],
+    [t('dashboard.refunds'), `${s.refunds.count} / ${s.refunds.credits}`],
   ];
   return (
     <div className="stack" data-testid="dashboard">
       <div className="row spread">
-        <h1>概览</h1>
+        <h1>{t('nav.dashboard')}</h1>
         <button type="button" className="secondary" onClick={reload}>
-          刷新
+          {t('common.refresh')}
         </button>
       </div>
       <div className="tiles">
-        {tiles.map(([label, value]) => (
-          <div key={label} className="tile">
-            <span className="muted small">{label}</span>
+        {tiles.map(([name, value]) => (
+          <div key={name} className="tile">
+            <span className="muted small">{name}</span>
             <strong>{value}</strong>
           </div>
         ))}
       </div>
       <section className="card">
         <h2>
-          近 14 天任务 <span className="muted small">（蓝：全部，红：失败）</span>
+          {t('dashboard.chart')} <span className="muted small">{t('dashboard.legend')}</span>
         </h2>
         <DailyChart daily={s.daily} />
       </section>
       <section className="card">
-        <h2>任务（按类型 / 状态）</h2>
+        <h2>{t('dashboard.byType')}</h2>
         <div className="table-wrap">
-          <table>
+          <table data-testid="tasks-by-type">
             <thead>
               <tr>
-                <th>类型</th>
+                <th>{t('dashboard.type')}</th>
                 {STATUSES.map((st) => (
-                  <th key={st}>{st}</th>
+                  <th key={st}>{label(t, 'task.status', st)}</th>
                 ))}
               </tr>
             </thead>
             <tbody>
               {Object.entries(s.tasks).map(([type, by]) => (
                 <tr key={type}>
-                  <td>{type}</td>
+                  <td title={type}>{typeName(type)}</td>
                   {STATUSES.map((st) => (
                     <td key={st}>{by[st] ?? 0}</td>
                   ))}
@@ -64,7 +68,7 @@ export function DashboardPage() {
               {Object.keys(s.tasks).length === 0 && (
                 <tr>
                   <td colSpan={6} className="muted">
-                    暂无任务
+                    {t('dashboard.noTasks')}
                   </td>
                 </tr>
               )}

@@ -1,22 +1,26 @@
 import { useState } from 'react';
-import { accountErrorText } from '../lib/account-errors';
+import { LangToggle, useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import { useSubmit } from '../lib/use-submit';
 
 export function LoginPage() {
   const { api, signIn } = useSession();
+  const { t } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const { busy, error, submit } = useSubmit(async () => {
     const res = await api.login(username.trim(), password);
     signIn(res.token, res.admin);
-  }, accountErrorText);
+  });
   return (
     <main className="login">
       <form className="card stack login-card" onSubmit={submit}>
-        <h1>AI Photo 管理后台</h1>
+        <div className="row spread">
+          <h1>{t('login.title')}</h1>
+          <LangToggle />
+        </div>
         <label className="field">
-          <span>用户名</span>
+          <span>{t('login.username')}</span>
           <input
             name="username"
             autoComplete="username"
@@ -26,7 +30,7 @@ export function LoginPage() {
           />
         </label>
         <label className="field">
-          <span>密码</span>
+          <span>{t('login.password')}</span>
           <input
             name="password"
             type="password"
@@ -42,7 +46,7 @@ export function LoginPage() {
           </p>
         )}
         <button type="submit" className="primary" disabled={busy}>
-          登录
+          {t('login.submit')}
         </button>
       </form>
     </main>

@@ -1,24 +1,32 @@
 import { useState } from 'react';
 import type { AdminScene, SceneKind } from '../api';
+import { useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import { useSubmit } from '../lib/use-submit';
 
-/** Create (all fields) or edit (code and kind are fixed: tasks store the code). */
+/**
+ * Create (all fields) or edit (code and kind are fixed: tasks store the code). A new entry's
+ * order starts after the last one of its kind, so it is listed last unless changed.
+ */
 export function SceneForm({
   scene,
+  nextSort,
   onDone,
   onCancel,
 }: {
   scene: AdminScene | null;
+  nextSort: (kind: SceneKind) => number;
   onDone: () => void;
   onCancel: () => void;
 }) {
   const { api } = useSession();
+  const { t } = useI18n();
   const [code, setCode] = useState(scene?.code ?? '');
   const [category, setCategory] = useState<SceneKind>(scene?.category ?? 'scene');
   const [name, setName] = useState(scene?.name ?? '');
   const [promptFragment, setPrompt] = useState(scene?.promptFragment ?? '');
-  const [sort, setSort] = useState(String(scene?.sort ?? 0));
+  const [sort, setSort] = useState(String(scene?.sort ?? nextSort('scene')));
+  const [sortTouched, setSortTouched] = useState(false);
   const [active, setActive] = useState(scene?.active ?? true);
   const { busy, error, submit } = useSubmit(async () => {
     const common = { name: name.trim(), promptFragment: promptFragment.trim(), sort: Number(sort) || 0, active };
@@ -29,10 +37,10 @@ export function SceneForm({
 
   return (
     <form className="card stack" onSubmit={submit} data-testid="scene-form">
-      <h2>{scene ? `编辑 ${scene.code}` : '新增场景或类别'}</h2>
+      <h2>{scene ? t('scene.editTitle', { code: scene.code }) : t('scene.newTitle')}</h2>
       <div className="row wrap">
         <label className="field">
-          <span>代码（小写字母、数字、- _）</span>
+          <span>{t('scene.codeLabel')}</span>
           <input
             name="code"
             value={code}
@@ -43,28 +51,43 @@ export function SceneForm({
           />
         </label>
         <label className="field">
-          <span>种类</span>
+          <span>{t('scene.kind')}</span>
           <select
             name="category"
             value={category}
-            onChange={(e) => setCategory(e.target.value as SceneKind)}
+            onChange={(e) => {
+              const kind = e.target.value as SceneKind;
+              setCategory(kind);
+              if (!sortTouched) setSort(String(nextSort(kind)));
+            }}
             disabled={!!scene}
           >
-            <option value="scene">场景</option>
-            <option value="garment">服装类别</option>
+            <option value="scene">{t('scenes.kind.scene')}</option>
+            <option value="garment">{t('scenes.kind.garment')}</option>
           </select>
         </label>
         <label className="field">
-          <span>名称</span>
+          <span>{t('scenes.name')}</span>
           <input name="name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={128} />
         </label>
         <label className="field narrow">
-          <span>排序</span>
-          <input name="sort" type="number" min={0} value={sort} onChange={(e) => setSort(e.target.value)} />
+          <span>{t('scenes.sort')}</span>
+          <input
+            name="sort"
+            type="number"
+            min={0}
+            value={sort}
+            title={t('scene.sortHint')}
+            onChange={(e) => {
+              setSort(e.target.value);
+              setSortTouched(true);
+            }}
+          />
         </label>
       </div>
+      <p className="muted small">{t('scene.sortHint')}</p>
       <label className="field">
-        <span>提示词片段</span>
+        <span>{t('scenes.prompt')}</span>
         <textarea
           name="promptFragment"
           rows={3}
@@ -75,7 +98,7 @@ export function SceneForm({
         />
       </label>
       <label className="row small">
-        <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> 启用
+        <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> {t('common.enabled')}
       </label>
       {error && (
         <p className="error small" role="alert">
@@ -84,10 +107,10 @@ export function SceneForm({
       )}
       <div className="row">
         <button type="submit" className="primary" disabled={busy}>
-          保存
+          {t('common.save')}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
-          取消
+          {t('common.cancel')}
         </button>
       </div>
     </form>

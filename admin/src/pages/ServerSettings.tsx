@@ -1,46 +1,54 @@
 import { useState, type FormEvent } from 'react';
 import type { Setting } from '../api';
 import { yuan } from '../format';
+import { useI18n, type Translate } from '../lib/i18n';
+import { knownKey, type MessageKey } from '../lib/messages';
 import { useSession } from '../lib/session';
 import { useLoad } from '../lib/use-load';
 
-/** How the console shows the settings it knows; an unknown key still appears, as a plain number. */
-const FIELDS: Record<string, { label: string; unit: string; fen?: true }> = {
-  'plan.price_fen': { label: '会员价格', unit: '元', fen: true },
-  'plan.monthly_quota': { label: '每期额度', unit: '点' },
-  'plan.days': { label: '会员有效天数', unit: '天' },
-  'sms.per_phone_per_day': { label: '每个手机号每日验证码上限', unit: '条' },
-  'sms.daily_budget': { label: '全站每日验证码总量', unit: '条' },
-  'pack.valid_days': { label: '加油包额度有效期', unit: '天' },
-  'checkin.credits': { label: '每日签到奖励（0 关闭）', unit: '点' },
-  'invite.inviter_credits': { label: '邀请人奖励', unit: '点' },
-  'invite.invitee_credits': { label: '被邀请人奖励', unit: '点' },
-  'invite.valid_days': { label: '邀请奖励有效期', unit: '天' },
-  'invite.max_rewards': { label: '每人最多邀请奖励次数', unit: '次' },
+type Unit = 'yuan' | 'credits' | 'days' | 'messages' | 'times';
+
+/** The unit of each setting the console knows; money is typed and shown in yuan, stored in fen. */
+const UNITS: Record<string, Unit> = {
+  'plan.price_fen': 'yuan',
+  'plan.monthly_quota': 'credits',
+  'plan.days': 'days',
+  'sms.per_phone_per_day': 'messages',
+  'sms.daily_budget': 'messages',
+  'pack.valid_days': 'days',
+  'checkin.credits': 'credits',
+  'invite.inviter_credits': 'credits',
+  'invite.invitee_credits': 'credits',
+  'invite.valid_days': 'days',
+  'invite.max_rewards': 'times',
 };
 
-const fieldOf = (key: string) => FIELDS[key] ?? { label: key, unit: '' };
+const unitKey = (unit: Unit): MessageKey => `unit.${unit}`;
 
-/** The input's text for a stored value: prices are typed in yuan, everything else as is. */
-function toInput(s: Setting): string {
-  return fieldOf(s.key).fen ? (s.value / 100).toFixed(2) : String(s.value);
-}
-
-function shown(key: string, value: number): string {
-  const f = fieldOf(key);
-  return f.fen ? yuan(value) : `${value}${f.unit ? ` ${f.unit}` : ''}`;
+/** Label and help in the console's language; an unknown key shows as sent, with the server's help. */
+function textsOf(t: Translate, s: Setting) {
+  const name = knownKey(`setting.${s.key}`);
+  const help = knownKey(`setting.${s.key}.help`);
+  const unit = UNITS[s.key];
+  return {
+    name: name ? t(name) : s.key,
+    help: help ? t(help) : s.description,
+    unit: unit ? t(unitKey(unit)) : '',
+    yuan: unit === 'yuan',
+  };
 }
 
 /** Runtime settings from `/admin/settings`: each one saved on its own, or reset to its env default. */
 export function ServerSettings() {
   const { api } = useSession();
+  const { t } = useI18n();
   const { data, error, setData } = useLoad(() => api.settings(), [api]);
   const replace = (next: Setting) =>
     setData((d) => d && { items: d.items.map((s) => (s.key === next.key ? next : s)) });
   return (
     <section className="card stack" data-testid="server-settings">
-      <h2>服务端设置</h2>
-      <p className="muted small">保存后立即生效，覆盖 .env 中的默认值；「恢复默认」删除覆盖。</p>
+      <h2>{t('settings.server')}</h2>
+      <p className="muted small">{t('settings.serverHelp')}</p>
       {error && <p className="error">{error}</p>}
       {/* Keyed by value too: a saved or reset row starts again from what the server stored. */}
       {data?.items.map((s) => (
@@ -52,10 +60,12 @@ export function ServerSettings() {
 
 function SettingRow({ setting, onSaved }: { setting: Setting; onSaved: (s: Setting) => void }) {
   const { api } = useSession();
-  const field = fieldOf(setting.key);
-  const [text, setText] = useState(toInput(setting));
+  const { t, errorText } = useI18n();
+  const field = textsOf(t, setting);
+  const [text, setText] = useState(field.yuan ? (setting.value / 100).toFixed(2) : String(setting.value));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const shown = (value: number) => (field.yuan ? yuan(value) : `${value}${field.unit ? ` ${field.unit}` : ''}`);
 
   const send = async (value: number | null) => {
     setBusy(true);
@@ -63,7 +73,7 @@ function SettingRow({ setting, onSaved }: { setting: Setting; onSaved: (s: Setti
     try {
       onSaved(await api.setSetting(setting.key, value));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -71,19 +81,23 @@ function SettingRow({ setting, onSaved }: { setting: Setting; onSaved: (s: Setti
   const save = (e: FormEvent) => {
     e.preventDefault();
     const n = Number(text);
-    if (!text.trim() || !Number.isFinite(n)) return setError('请输入数字');
-    void send(field.fen ? Math.round(n * 100) : n);
+    if (!text.trim() || !Number.isFinite(n)) return setError(t('settings.notNumber'));
+    void send(field.yuan ? Math.round(n * 100) : n);
   };
 
   return (
     <form className="setting" onSubmit={save} data-testid="setting" data-key={setting.key}>
       <div className="stack tight">
-        <strong>{field.label}</strong>
-        <span className="muted small">{setting.description}</span>
+        <strong>{field.unit ? t('settings.withUnit', { name: field.name, unit: field.unit }) : field.name}</strong>
+        <span className="muted small">{field.help}</span>
         <span className="small">
-          当前 <span data-testid="setting-value">{shown(setting.key, setting.value)}</span>
-          {setting.overridden ? <span className="badge warn">已覆盖</span> : <span className="badge">默认</span>}
-          <span className="muted">（默认 {shown(setting.key, setting.defaultValue)}）</span>
+          {t('settings.current')} <span data-testid="setting-value">{shown(setting.value)}</span>
+          {setting.overridden ? (
+            <span className="badge warn">{t('settings.overridden')}</span>
+          ) : (
+            <span className="badge">{t('settings.default')}</span>
+          )}
+          <span className="muted">{t('settings.defaultIs', { value: shown(setting.defaultValue) })}</span>
         </span>
       </div>
       <div className="row wrap">
@@ -92,20 +106,20 @@ function SettingRow({ setting, onSaved }: { setting: Setting; onSaved: (s: Setti
             name={setting.key}
             type="number"
             inputMode="decimal"
-            step={field.fen ? '0.01' : '1'}
+            step={field.yuan ? '0.01' : '1'}
             min="0"
             value={text}
             onChange={(e) => setText(e.target.value)}
-            aria-label={field.label}
+            aria-label={field.name}
           />
-          {field.unit}
+          <span data-testid="setting-unit">{field.unit}</span>
         </label>
         <button type="submit" className="primary" disabled={busy}>
-          保存
+          {t('common.save')}
         </button>
         {setting.overridden && (
           <button type="button" className="secondary" disabled={busy} onClick={() => void send(null)}>
-            恢复默认
+            {t('settings.reset')}
           </button>
         )}
       </div>

@@ -1,41 +1,28 @@
-import { useState, type FormEvent } from 'react';
-import { defaultN8nUrl, n8nUrl, setN8nUrl } from '../lib/n8n-url';
+import { useI18n } from '../lib/i18n';
+import { useSession } from '../lib/session';
 import { CreditPacksSettings } from './CreditPacksSettings';
 import { ServerSettings } from './ServerSettings';
 
-/** Server settings (plan, packs, check-in, invites), the credit packs on sale and this browser's n8n editor URL. */
+/** Server settings (plan, packs, check-in, invites), the credit packs on sale and where the n8n editor is. */
 export function SettingsPage() {
-  const [url, setUrl] = useState(n8nUrl());
-  const [saved, setSaved] = useState(false);
-  const save = (e: FormEvent) => {
-    e.preventDefault();
-    setN8nUrl(url.trim() === defaultN8nUrl() ? '' : url.trim());
-    setSaved(true);
-  };
+  const { t } = useI18n();
+  const { n8nEditorUrl } = useSession();
   return (
     <div className="stack" data-testid="settings">
-      <h1>设置</h1>
+      <h1>{t('nav.settings')}</h1>
       <ServerSettings />
       <CreditPacksSettings />
-      <form className="card stack" onSubmit={save}>
-        <h2>n8n 编辑器地址</h2>
-        <p className="muted small">侧栏的「n8n 工作流」链接指向这里（仅保存在本浏览器）。默认 {defaultN8nUrl()}。</p>
-        <div className="row wrap">
-          <input
-            className="grow"
-            type="url"
-            value={url}
-            onChange={(e) => {
-              setUrl(e.target.value);
-              setSaved(false);
-            }}
-          />
-          <button type="submit" className="primary">
-            保存
-          </button>
-        </div>
-        {saved && <p className="ok small">已保存</p>}
-      </form>
+      <section className="card stack" data-testid="n8n-editor">
+        <h2>{t('settings.n8nTitle')}</h2>
+        <p className="muted small">{t('settings.n8nHelp')}</p>
+        {n8nEditorUrl ? (
+          <a className="mono" href={n8nEditorUrl} target="_blank" rel="noreferrer" data-testid="n8n-editor-url">
+            {n8nEditorUrl}
+          </a>
+        ) : (
+          <p className="muted">{t('settings.n8nUnset')}</p>
+        )}
+      </section>
     </div>
   );
 }

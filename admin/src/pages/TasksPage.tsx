@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { TaskStatus, TaskType } from '../api';
-import { dateTime } from '../format';
+import type { TaskStatus } from '../api';
+import { label, useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
+import { useTaskTypes } from '../lib/task-types';
 import { useLoad } from '../lib/use-load';
 import { TaskDetail } from './TaskDetail';
 
@@ -12,8 +13,10 @@ const LIVE_MS = 3000;
 /** Every merchant's tasks; "live" re-reads the page every 3 s (the /ws feed is merchant-only). */
 export function TasksPage() {
   const { api } = useSession();
+  const { t, dateTime } = useI18n();
+  const { types, typeName } = useTaskTypes();
   const [status, setStatus] = useState<TaskStatus | ''>('');
-  const [type, setType] = useState<TaskType | ''>('');
+  const [type, setType] = useState('');
   const [phone, setPhone] = useState('');
   const [offset, setOffset] = useState(0);
   const [live, setLive] = useState(true);
@@ -33,41 +36,45 @@ export function TasksPage() {
     <div className="split" data-testid="tasks">
       <section className="stack">
         <div className="row spread wrap">
-          <h1>任务</h1>
+          <h1>{t('nav.tasks')}</h1>
           <label className="row small">
-            <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> 实时刷新
+            <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> {t('tasks.live')}
           </label>
         </div>
         <div className="row wrap">
           <select
-            aria-label="状态"
+            aria-label={t('tasks.status')}
             value={status}
             onChange={(e) => {
               setStatus(e.target.value as TaskStatus | '');
               setOffset(0);
             }}
           >
-            <option value="">全部状态</option>
+            <option value="">{t('tasks.anyStatus')}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {label(t, 'task.status', s)}
               </option>
             ))}
           </select>
           <select
-            aria-label="类型"
+            aria-label={t('tasks.type')}
             value={type}
             onChange={(e) => {
-              setType(e.target.value as TaskType | '');
+              setType(e.target.value);
               setOffset(0);
             }}
           >
-            <option value="">全部类型</option>
-            <option value="basic_clean">basic_clean</option>
-            <option value="model_pose12">model_pose12</option>
+            <option value="">{t('tasks.anyType')}</option>
+            {types.map((ty) => (
+              <option key={ty.key} value={ty.key}>
+                {typeName(ty.key)}
+              </option>
+            ))}
           </select>
           <input
-            placeholder="手机号"
+            placeholder={t('tasks.phone')}
+            aria-label={t('tasks.phone')}
             inputMode="numeric"
             value={phone}
             onChange={(e) => {
@@ -81,39 +88,42 @@ export function TasksPage() {
           <table>
             <thead>
               <tr>
-                <th>创建</th>
-                <th>手机号</th>
-                <th>类型</th>
-                <th>状态</th>
-                <th>进度</th>
-                <th>错误</th>
+                <th>{t('tasks.created')}</th>
+                <th>{t('tasks.phone')}</th>
+                <th>{t('tasks.type')}</th>
+                <th>{t('tasks.status')}</th>
+                <th>{t('tasks.progress')}</th>
+                <th>{t('tasks.error')}</th>
               </tr>
             </thead>
             <tbody>
-              {list.data?.items.map((t) => (
+              {list.data?.items.map((task) => (
                 <tr
-                  key={t.id}
-                  className={selected === t.id ? 'selected clickable' : 'clickable'}
-                  onClick={() => setSelected(t.id)}
+                  key={task.id}
+                  className={selected === task.id ? 'selected clickable' : 'clickable'}
+                  onClick={() => setSelected(task.id)}
                   data-testid="task-row"
-                  data-status={t.status}
+                  data-status={task.status}
+                  data-type={task.type}
                 >
-                  <td>{dateTime(t.createdAt)}</td>
-                  <td>{t.phone}</td>
-                  <td>{t.type}</td>
+                  <td className="nowrap">{dateTime(task.createdAt)}</td>
+                  <td className="nowrap">{task.phone}</td>
+                  <td title={task.type}>{typeName(task.type)}</td>
                   <td>
-                    <span className={`badge ${t.status}`}>{t.status}</span>
+                    <span className={`badge ${task.status}`}>{label(t, 'task.status', task.status)}</span>
                   </td>
-                  <td>
-                    <meter min={0} max={100} value={t.progress} /> {t.progress}%
+                  <td className="nowrap">
+                    <meter min={0} max={100} value={task.progress} /> {task.progress}%
                   </td>
-                  <td className="small error">{t.errorCode ?? ''}</td>
+                  <td className="small error" title={task.errorCode ?? ''}>
+                    {task.errorCode ? label(t, 'task.error', task.errorCode) : ''}
+                  </td>
                 </tr>
               ))}
               {list.data && list.data.items.length === 0 && (
                 <tr>
                   <td colSpan={6} className="muted">
-                    没有任务
+                    {t('tasks.empty')}
                   </td>
                 </tr>
               )}
@@ -128,10 +138,14 @@ export function TasksPage() {
               disabled={offset === 0}
               onClick={() => setOffset(Math.max(0, offset - PAGE))}
             >
-              上一页
+              {t('common.prev')}
             </button>
             <span className="muted small">
-              {offset + 1}–{Math.min(offset + PAGE, list.data.total)} / {list.data.total}
+              {t('common.range', {
+                from: Math.min(offset + 1, list.data.total),
+                to: Math.min(offset + PAGE, list.data.total),
+                total: list.data.total,
+              })}
             </span>
             <button
               type="button"
@@ -139,7 +153,7 @@ export function TasksPage() {
               disabled={offset + PAGE >= list.data.total}
               onClick={() => setOffset(offset + PAGE)}
             >
-              下一页
+              {t('common.next')}
             </button>
           </div>
         )}

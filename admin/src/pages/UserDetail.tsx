@@ -1,19 +1,19 @@
 import { useState, type FormEvent } from 'react';
 import type { AdminUser } from '../api';
 import { Pager } from '../components/Pager';
-import { dateTime } from '../format';
+import { label, useI18n } from '../lib/i18n';
 import { useAdmin } from '../lib/session';
 import { useLoad } from '../lib/use-load';
 
-const KIND: Record<string, string> = {
-  grant: '购买发放',
-  reserve: '任务扣减',
-  refund: '失败退回',
-  expire: '到期清零',
-  adjust: '人工调整',
-};
+interface PendingAdjustment {
+  delta: number;
+  reason: string;
+}
 
-/** Membership, ledger history and (admins only) a credit adjustment with a required reason. */
+/**
+ * Membership, ledger history and (admins only) a credit adjustment with a required reason,
+ * confirmed before it is made; each ledger row of an adjustment names the admin who made it.
+ */
 export function UserDetail({
   user,
   onUpdated,
@@ -24,76 +24,110 @@ export function UserDetail({
   onClose: () => void;
 }) {
   const { api, admin } = useAdmin();
+  const { t, errorText, dateTime } = useI18n();
   const [page, setPage] = useState(1);
   const ledger = useLoad(() => api.ledger(user.id, page, 10), [api, user.id, page]);
   const [delta, setDelta] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState<PendingAdjustment | null>(null);
 
-  const adjust = async (e: FormEvent) => {
+  const ask = (e: FormEvent) => {
     e.preventDefault();
     const n = Number(delta);
-    if (!Number.isInteger(n) || n === 0) return setError('调整数量须为非零整数（负数为扣减）');
-    if (!reason.trim()) return setError('请填写调整原因');
+    if (!Number.isInteger(n) || n === 0) return setError(t('user.badDelta'));
+    if (!reason.trim()) return setError(t('user.noReason'));
+    setError(null);
+    setPending({ delta: n, reason: reason.trim() });
+  };
+
+  const adjust = async ({ delta: n, reason: why }: PendingAdjustment) => {
     setBusy(true);
     setError(null);
     try {
-      const res = await api.adjust(user.id, n, reason.trim());
+      const res = await api.adjust(user.id, n, why);
       onUpdated(res.user);
       setDelta('');
       setReason('');
       setPage(1);
       await ledger.reload();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err));
     } finally {
       setBusy(false);
+      setPending(null);
     }
   };
 
+  const membership = user.isMember ? t('user.active') : user.quotaExpireAt ? t('user.expired') : t('user.none');
   return (
     <aside className="card stack detail" data-testid="user-detail">
       <div className="row spread">
         <h2>{user.phone}</h2>
         <button type="button" className="link" onClick={onClose}>
-          关闭
+          {t('common.close')}
         </button>
       </div>
       <dl className="facts">
-        <dt>会员</dt>
-        <dd>{user.isMember ? '有效' : user.quotaExpireAt ? '已过期' : '未开通'}</dd>
-        <dt>额度</dt>
+        <dt>{t('user.membership')}</dt>
+        <dd>{membership}</dd>
+        <dt>{t('users.credits')}</dt>
         <dd data-testid="user-quota">{user.quotaRemaining}</dd>
-        <dt>到期</dt>
+        <dt>{t('users.expires')}</dt>
         <dd>{dateTime(user.quotaExpireAt)}</dd>
-        <dt>用户 ID</dt>
+        <dt>{t('user.id')}</dt>
         <dd className="mono small">{user.id}</dd>
       </dl>
       {admin.role === 'admin' && (
-        <form className="stack adjust" onSubmit={adjust}>
-          <h3>调整额度</h3>
+        <form className="stack adjust" onSubmit={ask}>
+          <h3>{t('user.adjustTitle')}</h3>
           <div className="row wrap">
             <input
               name="delta"
-              placeholder="如 10 或 -5"
+              placeholder={t('user.deltaPlaceholder')}
               inputMode="numeric"
               value={delta}
               onChange={(e) => setDelta(e.target.value)}
               className="narrow"
+              disabled={pending !== null}
             />
             <input
               name="reason"
-              placeholder="原因（必填，记录在账本中）"
+              placeholder={t('user.reasonPlaceholder')}
               value={reason}
               onChange={(e) => setReason(e.target.value)}
               maxLength={255}
               className="grow"
+              disabled={pending !== null}
             />
-            <button type="submit" className="primary" disabled={busy}>
-              确认调整
+            <button type="submit" className="primary" disabled={busy || pending !== null}>
+              {t('user.adjust')}
             </button>
           </div>
+          {pending && (
+            <div className="confirm row wrap" role="alertdialog" data-testid="adjust-confirm">
+              <span>
+                {t(pending.delta > 0 ? 'user.confirmAdd' : 'user.confirmRemove', {
+                  n: Math.abs(pending.delta),
+                  phone: user.phone,
+                  reason: pending.reason,
+                })}
+              </span>
+              <button
+                type="button"
+                className={pending.delta > 0 ? 'primary' : 'danger'}
+                disabled={busy}
+                onClick={() => void adjust(pending)}
+                data-testid="adjust-confirm-yes"
+              >
+                {t('user.confirmYes')}
+              </button>
+              <button type="button" className="secondary" disabled={busy} onClick={() => setPending(null)}>
+                {t('common.cancel')}
+              </button>
+            </div>
+          )}
           {error && (
             <p className="error small" role="alert">
               {error}
@@ -101,36 +135,45 @@ export function UserDetail({
           )}
         </form>
       )}
-      <h3>额度账本</h3>
+      <h3>{t('user.ledger')}</h3>
       {ledger.error && <p className="error">{ledger.error}</p>}
       <div className="table-wrap">
         <table data-testid="ledger">
           <thead>
             <tr>
-              <th>时间</th>
-              <th>类型</th>
-              <th>变动</th>
-              <th>余额</th>
-              <th>原因 / 关联</th>
+              <th>{t('user.time')}</th>
+              <th>{t('user.kind')}</th>
+              <th>{t('user.delta')}</th>
+              <th>{t('user.balance')}</th>
+              <th>{t('user.reason')}</th>
             </tr>
           </thead>
           <tbody>
             {ledger.data?.items.map((e) => (
-              <tr key={e.id}>
-                <td>{dateTime(e.createdAt)}</td>
-                <td className="nowrap">{KIND[e.kind] ?? e.kind}</td>
+              <tr key={e.id} data-testid="ledger-row" data-kind={e.kind}>
+                <td className="nowrap">{dateTime(e.createdAt)}</td>
+                <td className="nowrap">{label(t, 'ledger', e.kind)}</td>
                 <td className={e.delta > 0 ? 'ok' : 'error'}>{e.delta > 0 ? `+${e.delta}` : e.delta}</td>
                 <td>{e.balanceAfter}</td>
                 <td className="small">
                   {e.reason ??
-                    (e.taskId ? `任务 ${e.taskId.slice(0, 8)}` : e.orderId ? `订单 ${e.orderId.slice(0, 8)}` : '')}
+                    (e.taskId
+                      ? t('user.taskRef', { id: e.taskId.slice(0, 8) })
+                      : e.orderId
+                        ? t('user.orderRef', { id: e.orderId.slice(0, 8) })
+                        : '')}
+                  {e.adminId && (
+                    <div className="muted" data-testid="ledger-admin" data-admin={e.adminUsername ?? e.adminId}>
+                      {t('user.byName', { name: e.adminUsername ?? e.adminId.slice(0, 8) })}
+                    </div>
+                  )}
                 </td>
               </tr>
             ))}
             {ledger.data && ledger.data.items.length === 0 && (
               <tr>
                 <td colSpan={5} className="muted">
-                  暂无记录
+                  {t('user.ledgerEmpty')}
                 </td>
               </tr>
             )}

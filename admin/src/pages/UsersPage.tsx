@@ -1,13 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import type { AdminUser } from '../api';
 import { Pager } from '../components/Pager';
-import { dateTime } from '../format';
+import { useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import { useLoad } from '../lib/use-load';
 import { UserDetail } from './UserDetail';
 
 export function UsersPage() {
   const { api } = useSession();
+  const { t, dateTime } = useI18n();
   const [phone, setPhone] = useState('');
   const [filter, setFilter] = useState('');
   const [page, setPage] = useState(1);
@@ -29,17 +30,17 @@ export function UsersPage() {
   return (
     <div className="split" data-testid="users">
       <section className="stack">
-        <h1>用户</h1>
+        <h1>{t('nav.users')}</h1>
         <form className="row" onSubmit={search}>
           <input
             name="phone"
-            placeholder="手机号（可部分）"
+            placeholder={t('users.phonePlaceholder')}
             inputMode="numeric"
             value={phone}
             onChange={(e) => setPhone(e.target.value.replace(/[^\d+]/g, ''))}
           />
           <button type="submit" className="primary">
-            搜索
+            {t('users.search')}
           </button>
         </form>
         {error && <p className="error">{error}</p>}
@@ -47,11 +48,11 @@ export function UsersPage() {
           <table>
             <thead>
               <tr>
-                <th>手机号</th>
-                <th>会员</th>
-                <th>额度</th>
-                <th>到期</th>
-                <th>注册</th>
+                <th>{t('users.phone')}</th>
+                <th>{t('users.member')}</th>
+                <th>{t('users.credits')}</th>
+                <th>{t('users.expires')}</th>
+                <th>{t('users.registered')}</th>
               </tr>
             </thead>
             <tbody>
@@ -62,17 +63,23 @@ export function UsersPage() {
                   onClick={() => setSelected(u)}
                   data-testid="user-row"
                 >
-                  <td>{u.phone}</td>
-                  <td>{u.isMember ? <span className="badge ok">会员</span> : <span className="badge">否</span>}</td>
+                  <td className="nowrap">{u.phone}</td>
+                  <td>
+                    {u.isMember ? (
+                      <span className="badge ok">{t('users.isMember')}</span>
+                    ) : (
+                      <span className="badge">{t('common.no')}</span>
+                    )}
+                  </td>
                   <td>{u.quotaRemaining}</td>
-                  <td>{dateTime(u.quotaExpireAt)}</td>
-                  <td>{dateTime(u.createdAt)}</td>
+                  <td className="nowrap">{dateTime(u.quotaExpireAt)}</td>
+                  <td className="nowrap">{dateTime(u.createdAt)}</td>
                 </tr>
               ))}
               {data && data.items.length === 0 && (
                 <tr>
                   <td colSpan={5} className="muted">
-                    没有匹配的用户
+                    {t('users.empty')}
                   </td>
                 </tr>
               )}

@@ -6655,6 +6655,7 @@ export interface components {
             taskId: string | null;
             orderId: string | null;
             adminId: string | null;
+            adminUsername: string | null;
             reason: string | null;
             createdAt: string;
         };

@@ -20,4 +20,16 @@ export class AdminUsersRepository {
     const [count] = await rows<{ n: number | string }>(db, `SELECT COUNT(*) AS n FROM users ${where}`, params);
     return { items, total: Number(count?.n ?? 0) };
   }
+
+  /** Console usernames by account id (accounts are disabled, never deleted, so every id has one). */
+  async adminNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const found = await rows<{ id: string; username: string }>(
+      db,
+      `SELECT id, username FROM admin_users WHERE id IN (${unique.map(() => '?').join(', ')})`,
+      unique,
+    );
+    return new Map(found.map((r) => [r.id, r.username]));
+  }
 }

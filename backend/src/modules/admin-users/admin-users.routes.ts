@@ -37,6 +37,8 @@ const LedgerEntry = z
     taskId: z.string().nullable(),
     orderId: z.string().nullable(),
     adminId: z.string().nullable(),
+    /** The console account that adjusted (kind `adjust`), null otherwise. */
+    adminUsername: z.string().nullable(),
     reason: z.string().nullable(),
     createdAt: z.string(),
   })
@@ -50,7 +52,7 @@ function toAdminUser(u: UserRow) {
   return { ...me, createdAt: isoOrNull(u.created_at)! };
 }
 
-export function toLedgerEntry(r: LedgerRow) {
+export function toLedgerEntry(r: LedgerRow, adminUsername: string | null = null) {
   return {
     id: r.id,
     kind: r.kind,
@@ -59,6 +61,7 @@ export function toLedgerEntry(r: LedgerRow) {
     taskId: r.task_id,
     orderId: r.order_id,
     adminId: r.admin_id,
+    adminUsername: r.admin_id ? adminUsername : null,
     reason: r.reason,
     createdAt: isoOrNull(r.created_at)!,
   };
@@ -123,7 +126,16 @@ export function adminUsersRoutes(ctx: AppContext, deps: AdminUsersDeps): Router 
     handler: async ({ params, query }) => {
       await findUser(params.id);
       const { items, total } = await deps.ledger.entries(params.id, query.pageSize, (query.page - 1) * query.pageSize);
-      return { items: items.map(toLedgerEntry), total, page: query.page, pageSize: query.pageSize };
+      const names = await deps.adminUsers.adminNames(
+        ctx.db.manager,
+        items.flatMap((r) => (r.admin_id ? [r.admin_id] : [])),
+      );
+      return {
+        items: items.map((r) => toLedgerEntry(r, r.admin_id ? (names.get(r.admin_id) ?? null) : null)),
+        total,
+        page: query.page,
+        pageSize: query.pageSize,
+      };
     },
   });
 
@@ -151,7 +163,10 @@ export function adminUsersRoutes(ctx: AppContext, deps: AdminUsersDeps): Router 
         { adminId: currentAdmin(req).id, userId: params.id, delta: body.delta },
         'credits adjusted by admin',
       );
-      return { user: toAdminUser(await findUser(params.id)), entry: toLedgerEntry(entry) };
+      return {
+        user: toAdminUser(await findUser(params.id)),
+        entry: toLedgerEntry(entry, currentAdmin(req).username),
+      };
     },
   });
 

@@ -90,6 +90,7 @@ describe.each(drivers)('membership and admin money API on %s', (driver) => {
         delta: 5,
         balanceAfter: 8,
         adminId: 'admin-1',
+        adminUsername: 'root',
         reason: 'goodwill',
       });
       const tooMuch = await request(t.backend.app)
@@ -113,6 +114,18 @@ describe.each(drivers)('membership and admin money API on %s', (driver) => {
         .set('Authorization', `Bearer ${t.adminToken()}`)
         .expect(200);
       expect(ledger.body.total).toBe(2);
+      // The ledger names the console account that adjusted, as stored in admin_users.
+      const named = (await t.ds.query('SELECT id FROM admin_users WHERE id = ?', ['admin-1'])) as unknown[];
+      if (!named.length)
+        await t.ds.query(
+          "INSERT INTO admin_users (id, username, password_hash, role, created_at) VALUES ('admin-1', 'root', 'x', 'admin', ?)",
+          [new Date().toISOString().slice(0, 23).replace('T', ' ')],
+        );
+      const reread = await request(t.backend.app)
+        .get(`/api/v1/admin/users/${userId}/ledger`)
+        .set('Authorization', `Bearer ${t.adminToken()}`)
+        .expect(200);
+      expect(reread.body.items.find((e: { reason: string }) => e.reason === 'goodwill')?.adminUsername).toBe('root');
       expect(ledger.body.items.map((e: { kind: string; delta: number }) => [e.kind, e.delta])).toEqual(
         expect.arrayContaining([
           ['adjust', 5],
