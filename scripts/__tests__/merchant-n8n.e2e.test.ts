@@ -121,6 +121,19 @@ describe('the example flows in a merchant’s n8n, with an API key', () => {
     expect((await test('ak_00000000_not-a-key')).data.status).toBe('Error');
   });
 
+  it("tests the operator's AI Photo Backend API credential with a signed request: a wrong shared secret fails", async () => {
+    const session = await N8nSession.login(stack.n8n.url, stack.owner);
+    const credentials = await n8nApi().list<{ id: string; name: string; type: string }>('/credentials');
+    const backendCredential = credentials.find((c) => c.type === 'aiPhotoApi')!;
+    // The editor's "Test" button: n8n signs the test request (GET /api/v1/internal/n8n/ping) with the secret.
+    const test = (sharedSecret: string) =>
+      session.post<{ data: { status: string; message: string } }>('/rest/credentials/test', {
+        credentials: { ...backendCredential, data: { baseUrl: stack.backend.url, sharedSecret, redisUrl: '' } },
+      });
+    expect((await test(stack.config.n8n.sharedSecret)).data.status).toBe('OK');
+    expect((await test(`${stack.config.n8n.sharedSecret}-but-wrong`)).data.status).toBe('Error');
+  });
+
   it('activating the events flow registers its trigger as an endpoint of the merchant, owned by the key', async () => {
     const [endpoint] = await endpoints();
     expect(endpoint).toMatchObject({

@@ -75,11 +75,13 @@ export class AiPhotoApi implements ICredentialType {
 
   authenticate = signBackendRequest;
 
+  // A signed no-op: the backend answers 200 only when the shared secret matches (401 otherwise),
+  // so a wrong secret fails the editor's Test button instead of testing green.
   test: ICredentialTestRequest = {
     request: {
       method: 'GET',
       baseURL: '={{ $credentials.baseUrl.replace(/\\/+$/, "") }}',
-      url: '/health',
+      url: '/api/v1/internal/n8n/ping',
     },
   };
 }

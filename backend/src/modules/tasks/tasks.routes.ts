@@ -210,6 +210,30 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     });
   }
 
+  /** Verifies the signed-message headers over the raw body (docs/architecture.md §6); 401 otherwise. */
+  const signedByN8n: RequestHandler = (req, _res, next) => {
+    const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+    verifySignedMessage({ secret: ctx.config.n8n.sharedSecret, rawBody, headers: req.headers, kv: ctx.kv }).then(
+      () => next(),
+      (err: unknown) => {
+        ctx.metrics.callbacks.inc({ event: 'unknown', outcome: 'rejected' });
+        next(err);
+      },
+    );
+  };
+
+  defineRoute(router, ctx.openapi, {
+    method: 'get',
+    path: '/api/v1/internal/n8n/ping',
+    summary:
+      'Signed no-op for the n8n "AI Photo Backend API" credential test: 200 only when the shared secret matches (docs/architecture.md §6)',
+    tags: ['internal'],
+    response: z.object({ ok: z.literal(true) }),
+    errors: [401],
+    before: [signedByN8n],
+    handler: async () => ({ ok: true as const }),
+  });
+
   defineRoute(router, ctx.openapi, {
     method: 'post',
     path: '/api/v1/internal/n8n/callback',
@@ -221,18 +245,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
       applied: z.boolean(),
       status: z.enum(['queued', 'processing', 'done', 'failed', 'canceled']).optional(),
     }),
-    before: [
-      (req, _res, next) => {
-        const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
-        verifySignedMessage({ secret: ctx.config.n8n.sharedSecret, rawBody, headers: req.headers, kv: ctx.kv }).then(
-          () => next(),
-          (err: unknown) => {
-            ctx.metrics.callbacks.inc({ event: 'unknown', outcome: 'rejected' });
-            next(err);
-          },
-        );
-      },
-    ],
+    before: [signedByN8n],
     handler: async ({ body }) => {
       const { applied, status } = await deps.settlement.applyCallback(body);
       return { ok: true as const, applied, ...(status ? { status } : {}) };

@@ -1,10 +1,15 @@
+import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import nock from 'nock';
 import COS from 'cos-nodejs-sdk-v5';
 
 import { verifySignedMessage } from '../../shared/signature';
+import { captureHeader } from '../../test-helpers/fake-context';
 import { addApiKey, AiPhotoAccountApi } from '../AiPhotoAccountApi.credentials';
 import { AiPhotoApi, signBackendRequest } from '../AiPhotoApi.credentials';
 import { addRunningHubKey, RunningHubApi } from '../RunningHubApi.credentials';
 import { signCosRequest, TencentCloudApi } from '../TencentCloudApi.credentials';
+
+const PING = '/api/v1/internal/n8n/ping';
 
 const cosCredentials = {
   secretId: 'AKIDtest',
@@ -94,9 +99,41 @@ describe('AiPhotoApi credential', () => {
     ).toEqual({ ok: true });
   });
 
-  it('tests the credential against the backend health endpoint', () => {
-    expect(new AiPhotoApi().test.request).toMatchObject({ method: 'GET', url: '/health' });
-    expect(new AiPhotoApi().properties.map((p) => p.name)).toEqual(['baseUrl', 'sharedSecret', 'redisUrl']);
+  it('tests the credential with a signed request that a wrong shared secret fails', async () => {
+    const credential = new AiPhotoApi();
+    expect(credential.test.request).toMatchObject({ method: 'GET', url: PING });
+    expect(credential.properties.map((p) => p.name)).toEqual(['baseUrl', 'sharedSecret', 'redisUrl']);
+    // The backend's ping as a stand-in: 200 when the signature verifies with its secret, else 401.
+    const backend = 'http://127.0.0.1:3000';
+    const headers: Record<string, string> = {};
+    const names = ['x-aiphoto-timestamp', 'x-aiphoto-nonce', 'x-aiphoto-signature'];
+    const ping = names
+      .reduce((scope, name) => scope.matchHeader(name, captureHeader(headers, name)), nock(backend).get(PING))
+      .times(2);
+    ping.reply(() =>
+      verifySignedMessage({ secret: 'backend-secret', rawBody: '', headers }).ok
+        ? [200, { ok: true }]
+        : [401, { error: { code: 'SIGNATURE_INVALID', message: 'The signature does not match the request' } }],
+    );
+    // What n8n's Test button does: the credential's authenticate applied to its test request.
+    const status = async (sharedSecret: string) => {
+      const signed = await signBackendRequest(
+        { baseUrl: backend, sharedSecret },
+        { ...credential.test.request, url: `${backend}${credential.test.request.url}` },
+      );
+      return new Promise<number>((resolve, reject) => {
+        const req = httpRequest(String(signed.url), { method: 'GET', headers: signed.headers as OutgoingHttpHeaders });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    };
+    expect(await status('backend-secret')).toBe(200);
+    expect(await status('a-wrong-secret')).toBe(401);
+    nock.cleanAll();
   });
 
   it('has an optional, hidden Redis URL for queue mode (empty: the trigger remembers in its process)', () => {
