@@ -119,7 +119,7 @@ describe('AiPhotoApi credential', () => {
     const status = async (sharedSecret: string) => {
       const signed = await signBackendRequest(
         { baseUrl: backend, sharedSecret },
-        { ...credential.test.request, url: `${backend}${credential.test.request.url}` },
+        { method: credential.test.request.method, url: `${backend}${credential.test.request.url}` },
       );
       return new Promise<number>((resolve, reject) => {
         const req = httpRequest(String(signed.url), { method: 'GET', headers: signed.headers as OutgoingHttpHeaders });
