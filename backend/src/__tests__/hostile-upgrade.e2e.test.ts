@@ -1,3 +1,6 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { toDbTime } from '../db/time';
 import { JwtService } from '../modules/auth/jwt.service';
 import { connectProgress, rawUpgrade } from '../modules/progress/__tests__/ws-test-client';
 import { startBackendProcess, type BackendProcess } from '../testing/backend-process';
@@ -48,6 +51,13 @@ describe('hostile upgrade requests against the backend process', () => {
     await Promise.all(hostile.map(([, target, options]) => rawUpgrade(backend.url, target, options)));
     const res = await fetch(`${backend.url}/health`);
     expect(res.status).toBe(200);
+    // Tokens are honoured only for users that exist (sign out everywhere checks their version).
+    const db = new Database(path.join(backend.dataDir, 'aiphoto.sqlite'));
+    const now = toDbTime(new Date());
+    db.prepare(
+      'INSERT INTO users (id, phone, is_member, quota_remaining, created_at, updated_at) VALUES (?, ?, 0, 0, ?, ?)',
+    ).run('u-after', '13800000000', now, now);
+    db.close();
     const token = new JwtService(JWT_SECRET, 600).sign('aiphoto-merchant', { sub: 'u-after', phone: '13800000000' });
     const socket = await connectProgress(backend.url, { token, via: 'protocol' });
     expect(socket.messages[0]).toEqual({ type: 'ready', userId: 'u-after' });

@@ -9,6 +9,8 @@ export const FAULT_PROBE = path.join(__dirname, 'fault-probe.ts');
 export interface BackendProcess {
   child: ChildProcess;
   url: string;
+  /** Its DATA_DIR (the SQLite file is `aiphoto.sqlite` in it). */
+  dataDir: string;
   /** Every log line the process wrote (pino JSON on stdout, anything else on stderr). */
   output: string[];
   /** Resolves with the exit code once the process ended (null when killed by a signal). */
@@ -54,6 +56,7 @@ export async function startBackendProcess(
   return {
     child,
     url,
+    dataDir,
     output,
     exited,
     stop: async () => {

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createDataSource } from '../../../db/data-source';
 import { createLogger } from '../../../infra/logger';
 import { MemoryKeyValueStore } from '../../../infra/kv';
+import { createTestUser } from '../../../testing/money-factories';
 import { drivers } from '../../../testing/test-db';
 import { JwtService } from '../../auth/jwt.service';
 import { freshClient, JWT_SECRET, startIdentityApp, type IdentityApp } from '../../auth/__tests__/identity-app';
@@ -136,7 +137,12 @@ describe.each(drivers)('admin accounts on %s', (driver) => {
   });
 
   describe('token boundaries over HTTP', () => {
-    const merchantToken = () => t.jwt.sign('aiphoto-merchant', { sub: 'user-x', phone: '13800138000' });
+    // A merchant that exists: tokens of unknown users are refused (their sign-in has ended).
+    let merchantId = '';
+    beforeAll(async () => {
+      merchantId = await createTestUser(t.backend.ctx.db.manager, { phone: '13800138000' });
+    });
+    const merchantToken = () => t.jwt.sign('aiphoto-merchant', { sub: merchantId, phone: '13800138000' });
     const adminToken = () => t.jwt.sign('aiphoto-admin', { sub: 'admin-x', username: 'root', role: 'admin' });
 
     it('refuses a merchant token on admin routes and an admin token on merchant routes', async () => {
@@ -156,7 +162,7 @@ describe.each(drivers)('admin accounts on %s', (driver) => {
       const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
       const tampered = `${header}.${b64({ ...claims, sub: 'user-y' })}.${signature}`;
       const foreign = new JwtService('a-different-secret-0123456789', 3600).sign('aiphoto-merchant', {
-        sub: 'user-x',
+        sub: merchantId,
         phone: '13800138000',
       });
       const none = `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`;
@@ -164,7 +170,7 @@ describe.each(drivers)('admin accounts on %s', (driver) => {
         algorithm: 'HS256',
         issuer: 'aiphoto',
         audience: 'aiphoto-merchant',
-        subject: 'user-x',
+        subject: merchantId,
       });
       for (const token of [tampered, foreign, none, expired]) {
         expect(
