@@ -34,8 +34,8 @@ export class RunningHub implements INodeType {
         type: 'options',
         noDataExpression: true,
         options: [
-          { name: 'File', value: 'file' },
-          { name: 'Task', value: 'task' },
+          { name: 'File', value: 'file', description: 'Upload an input file for AI apps' },
+          { name: 'Task', value: 'task', description: 'Run an AI app and follow the run to its outputs' },
         ],
         default: 'task',
       },
