@@ -19,6 +19,7 @@ import { runningHubRouter } from './runninghub/runninghub.routes';
 import { OutcomeScript } from './script';
 import { SmsOutbox } from './sms/sms-outbox';
 import { smsRouter } from './sms/sms.routes';
+import { wechatLoginRouter } from './wechat-login/wechat-login.routes';
 import { StsBook } from './sts/sts-book';
 import { stsRouter } from './sts/sts.routes';
 
@@ -80,6 +81,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.use(runningHubRouter(ctx, runningHub));
   app.use(wechatPayRouter(ctx, orders));
   app.use(payRouter(ctx, orders));
+  app.use(wechatLoginRouter(ctx));
   app.use(alipayRouter(ctx, new AlipayTradeBook(join(root, 'payments', 'alipay-trades.json'))));
   app.use(cosRouter(ctx, store, new CiService(store, ctx.ciScript, () => new URL(publicUrl).host, options.ciMode)));
 

@@ -11,6 +11,7 @@ import {
   type PaymentsConfig,
 } from '../modules/payments/payments.config';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy';
+import { wechatLoginConfigProblems, wechatLoginEnvShape } from '../modules/wechat-login/wechat-login.config';
 import { loadOrCreateLocalSecrets, weakSecretProblem, type LocalSecretName } from './secrets';
 
 /**
@@ -137,6 +138,8 @@ const envSchema = z.object({
   ...limitsEnvShape,
   // Credit packs, check-in and invites (modules/credits/credits.config.ts documents each).
   ...creditsEnvShape,
+  // WeChat sign-in (modules/wechat-login/wechat-login.config.ts documents each).
+  ...wechatLoginEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -242,6 +245,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const trustProxy = parseTrustProxy(env.TRUST_PROXY, env.NODE_ENV === 'production');
   const problems = [...productionProblems(env), ...secretProblems(env, deployed)];
   if (trustProxy.problem) problems.push(trustProxy.problem);
+  problems.push(...wechatLoginConfigProblems(env));
   if (problems.length) throw new ConfigError(problems);
   const paymentProblems = paymentsConfigProblems(env, payments);
   if (paymentProblems.length) throw new ConfigError(paymentProblems);

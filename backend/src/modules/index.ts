@@ -22,6 +22,11 @@ import { defaultStaticApps, staticModule } from './static/static.module';
 import { adminTaskTypeRoutes } from './task-types/task-types.routes';
 import { tasksModule } from './tasks/tasks.module';
 import { UsersRepository } from './users/users.repository';
+import { WechatApi } from './wechat-login/wechat-api';
+import { WechatIdentitiesRepository } from './wechat-login/wechat-identities.repository';
+import { wechatLoginSettings } from './wechat-login/wechat-login.config';
+import { wechatLoginRoutes } from './wechat-login/wechat-login.routes';
+import { WechatLoginService } from './wechat-login/wechat-login.service';
 
 /**
  * The composition root: builds the shared services once and hands each module the
@@ -47,7 +52,26 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
   });
   // Identity first: the auth router carries the app-wide /api/v1 rate limit.
   const auth = createAuthModule(ctx, { jwt, users, smsCaps });
-  const identity: AppModule[] = [auth, await createAdminAuthModule(ctx, { jwt })];
+  // WeChat sign-in (website QR login, mini-program), each WeChat person linked to one phone account.
+  const wechatLogger = ctx.logger.child({ component: 'wechat-login' });
+  const wechat: AppModule = {
+    name: 'wechat-login',
+    router: wechatLoginRoutes(ctx, {
+      jwt,
+      kv: ctx.kv,
+      service: new WechatLoginService({
+        ds: ctx.db,
+        kv: ctx.kv,
+        users,
+        identities: new WechatIdentitiesRepository(),
+        auth: auth.service,
+        settings: wechatLoginSettings(ctx.config),
+        api: (apiUrl) => new WechatApi(apiUrl, wechatLogger),
+        logger: wechatLogger,
+      }),
+    }),
+  };
+  const identity: AppModule[] = [auth, await createAdminAuthModule(ctx, { jwt }), wechat];
   // Signing out everywhere also closes the merchant's progress sockets on every replica.
   auth.sessions.onEnded((userId) => progressSockets.sockets.endSessions(userId));
   // Merchant automation: API keys (accepted beside the JWT on tasks, media and membership

@@ -19,6 +19,8 @@ export interface KeyValueStore {
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  /** Reads and deletes the value in one step: of concurrent callers, exactly one gets it (single-use tokens). */
+  take(key: string): Promise<string | null>;
   del(key: string): Promise<void>;
   /** Seconds left before the key expires; null when absent or without expiry. */
   ttl(key: string): Promise<number | null>;

@@ -59,6 +59,12 @@ export class MemoryKeyValueStore implements KeyValueStore {
     this.entries.set(key, { value, expiresAt: ttlSeconds ? this.now() + ttlSeconds * 1000 : null });
   }
 
+  async take(key: string): Promise<string | null> {
+    const value = this.live(key)?.value ?? null;
+    this.entries.delete(key);
+    return value;
+  }
+
   async del(key: string): Promise<void> {
     this.entries.delete(key);
   }

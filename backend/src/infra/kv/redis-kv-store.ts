@@ -60,6 +60,11 @@ export class RedisKeyValueStore implements KeyValueStore {
     else await this.client.set(this.k(key), value);
   }
 
+  async take(key: string): Promise<string | null> {
+    // GETDEL (Redis 6.2+) is atomic: two callers can never both read the value.
+    return this.client.getdel(this.k(key));
+  }
+
   async del(key: string): Promise<void> {
     await this.client.del(this.k(key));
   }

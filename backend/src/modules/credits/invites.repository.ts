@@ -52,12 +52,19 @@ export class InvitesRepository {
     );
   }
 
-  /** The reward row: unique per invitee and per invitee phone, so each is rewarded at most once ever. */
-  async recordReward(db: Db, r: { inviterId: string; inviteeId: string; phone: string; orderId: string }, now: Date) {
+  /**
+   * The reward row: unique per invitee, per invitee phone and per invitee WeChat person (when one is
+   * linked), so each is rewarded at most once ever.
+   */
+  async recordReward(
+    db: Db,
+    r: { inviterId: string; inviteeId: string; phone: string; wechat: string | null; orderId: string },
+    now: Date,
+  ) {
     try {
       await db.query(
-        'INSERT INTO invite_rewards (id, inviter_id, invitee_id, invitee_phone, order_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-        [randomUUID(), r.inviterId, r.inviteeId, r.phone, r.orderId, toDbTime(now)],
+        'INSERT INTO invite_rewards (id, inviter_id, invitee_id, invitee_phone, invitee_wechat, order_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [randomUUID(), r.inviterId, r.inviteeId, r.phone, r.wechat, r.orderId, toDbTime(now)],
       );
       return true;
     } catch (err) {

@@ -7,6 +7,7 @@ import type { OrderRow, OrdersRepository } from '../payments/orders.repository';
 import type { PaymentsService } from '../payments/payments.service';
 import type { SettingsService } from '../settings/settings.service';
 import type { UsersRepository } from '../users/users.repository';
+import { WechatIdentitiesRepository, wechatRewardKey } from '../wechat-login/wechat-identities.repository';
 import { newInviteCode, type InvitesRepository } from './invites.repository';
 
 const DAY_MS = 86_400_000;
@@ -26,10 +27,11 @@ export interface MyInvite {
 /**
  * Invites: every merchant has a code; an invitee enters one before their first paid order. When
  * that first order is paid, the settling transaction rewards both (`invite:<inviteeId>:inviter`
- * and `…:invitee`), at most once per invitee and per phone number ever (`invite_rewards`), never
+ * and `…:invitee`), at most once per invitee, per phone number and per WeChat person ever (`invite_rewards`), never
  * for a self-invite or a circular one, and at most `invite.max_rewards` times per inviter.
  */
 export class InvitesService {
+  private readonly wechat = new WechatIdentitiesRepository();
   constructor(
     private readonly ds: DataSource,
     private readonly repo: InvitesRepository,
@@ -100,9 +102,16 @@ export class InvitesService {
     }
     const invitee = await this.users.findById(tx, order.user_id);
     if (!invitee) return;
+    const wechat = await this.wechat.findByUser(tx, invitee.id);
     const recorded = await this.repo.recordReward(
       tx,
-      { inviterId, inviteeId: invitee.id, phone: invitee.phone, orderId: order.id },
+      {
+        inviterId,
+        inviteeId: invitee.id,
+        phone: invitee.phone,
+        wechat: wechat ? wechatRewardKey(wechat) : null,
+        orderId: order.id,
+      },
       now,
     );
     if (!recorded) return;

@@ -41,6 +41,14 @@ describe.each(stores)('%s key-value store', (_name, make) => {
     expect(await kv.get('k')).toBeNull();
   });
 
+  it('hands a value to exactly one of many concurrent takers', async () => {
+    await kv.set('ticket', 't1', 60);
+    const taken = await Promise.all(Array.from({ length: 20 }, () => kv.take('ticket')));
+    expect(taken.filter((v) => v === 't1')).toHaveLength(1);
+    expect(taken.filter((v) => v === null)).toHaveLength(19);
+    expect(await kv.get('ticket')).toBeNull();
+  });
+
   it('delivers published messages to every subscriber until unsubscribed', async () => {
     const a: string[] = [];
     const b: string[] = [];

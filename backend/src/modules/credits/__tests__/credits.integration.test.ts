@@ -182,6 +182,38 @@ describe.each(drivers)('credit packs, check-in and invites on %s', (driver) => {
       expect(tooLate.body.error.code).toBe('INVITE_TOO_LATE');
     });
 
+    it('rewards one WeChat person once, even when they come back on another phone account', async () => {
+      const inviter = await member();
+      const code = (await request(t.backend.app).get('/api/v1/me/invite').set(as(inviter))).body.code;
+      const unionid = `o${randomUUID().replace(/-/g, '').slice(0, 27)}`;
+      const linkWechat = async (userId: string) => {
+        await t.ds.query('DELETE FROM wechat_identities WHERE unionid = ?', [unionid]);
+        const now = toDbTime(new Date());
+        await t.ds.query(
+          'INSERT INTO wechat_identities (id, user_id, unionid, web_openid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+          [randomUUID(), userId, unionid, `web-${unionid}`, now, now],
+        );
+      };
+      const rewardsOf = async (userId: string) =>
+        Number(
+          (
+            await t.ds.query('SELECT COUNT(*) AS n FROM quota_ledger WHERE idempotency_key LIKE ?', [
+              `invite:${userId}:%`,
+            ])
+          )[0].n,
+        );
+      for (const expected of [2, 0]) {
+        // A new phone account each time, the same WeChat person linked to it.
+        const invitee = await createTestUser(t.ds.manager, { quota: 0, isMember: false });
+        await linkWechat(invitee);
+        await request(t.backend.app).post('/api/v1/me/invite/redeem').set(as(invitee)).send({ code }).expect(200);
+        await (await payOrder(invitee)).settle();
+        expect(await rewardsOf(invitee)).toBe(expected);
+      }
+      const [row] = await t.ds.query('SELECT invitee_wechat FROM invite_rewards WHERE inviter_id = ?', [inviter]);
+      expect(row.invitee_wechat).toBe(`u:${unionid}`);
+    });
+
     it('stops rewarding an inviter at invite.max_rewards', async () => {
       await settings.set('invite.max_rewards', 1);
       try {
