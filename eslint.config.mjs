@@ -6,6 +6,11 @@ export default tseslint.config(
   {
     ignores: ['**/node_modules/**', '**/dist/**', '**/.data*/**', '**/coverage/**', 'test-artifacts/**'],
   },
+  {
+    // Linted by its own configuration (n8n's community-node rules, with the same JavaScript and
+    // typescript-eslint sets), run by `npm run lint -w n8n-nodes-aiphoto` within `npm run lint`.
+    ignores: ['n8n-nodes-aiphoto/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
