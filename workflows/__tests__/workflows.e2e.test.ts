@@ -90,12 +90,18 @@ async function execution(id: string): Promise<Execution> {
   return (await (await editorSession).get<{ data: Execution }>(`/rest/executions/${id}`)).data;
 }
 
-/** Waits until n8n has settled the execution (no longer new, running or waiting). */
-function settled(id: string): Promise<Execution> {
+/**
+ * Waits until n8n has settled the execution (no longer new, running or waiting) and, with
+ * `taskId`, until its custom data names the task: n8n writes an execution's status and its
+ * metadata (custom data) in separate statements, so a read between the two sees no custom data.
+ */
+function settled(id: string, taskId?: string): Promise<Execution> {
   return waitFor(
     () => execution(id),
-    (e) => !['new', 'running', 'waiting', 'unknown'].includes(e.status),
-    { timeoutMs: 60_000, what: `execution ${id} to end` },
+    (e) =>
+      !['new', 'running', 'waiting', 'unknown'].includes(e.status) &&
+      (taskId === undefined || e.customData?.taskId === taskId),
+    { timeoutMs: 60_000, what: `execution ${id} to end${taskId ? ` with custom data naming ${taskId}` : ''}` },
   );
 }
 
@@ -191,7 +197,7 @@ describe('basic_clean workflow', () => {
     // Every callback names its execution; n8n lists the run as an error, found by the task id.
     const { executionId, workflowId } = await executionOf(String(body.taskId));
     expect(failed).toMatchObject({ executionId, workflowId });
-    const run = await settled(executionId);
+    const run = await settled(executionId, String(body.taskId));
     expect(run).toMatchObject({ status: 'error', workflowId, customData: { taskId: body.taskId } });
     // The link the console shows opens this execution in the editor of this workflow.
     const apiKey = JSON.parse(await fs.readFile(path.join(tmp, 'n8n', 'aiphoto-api-key.json'), 'utf8'))
@@ -208,7 +214,10 @@ describe('basic_clean workflow', () => {
     expect((await dispatch('aiphoto-basic-clean', body)).status).toBe(202);
     expect(await backend.terminal(String(body.taskId), 30_000)).toMatchObject({ event: 'done' });
     const { executionId } = await executionOf(String(body.taskId));
-    expect(await settled(executionId)).toMatchObject({ status: 'success', customData: { taskId: body.taskId } });
+    expect(await settled(executionId, String(body.taskId))).toMatchObject({
+      status: 'success',
+      customData: { taskId: body.taskId },
+    });
   }, 60_000);
 
   it('answers a badly signed dispatch with 401 and starts nothing', async () => {
@@ -267,7 +276,10 @@ describe('model_pose12 workflow', () => {
     expect((await dispatch('aiphoto-model-pose12', body)).status).toBe(202);
     expect(await backend.terminal(String(body.taskId), 60_000)).toMatchObject({ event: 'failed' });
     const { executionId } = await executionOf(String(body.taskId));
-    expect(await settled(executionId)).toMatchObject({ status: 'error', customData: { taskId: body.taskId } });
+    expect(await settled(executionId, String(body.taskId))).toMatchObject({
+      status: 'error',
+      customData: { taskId: body.taskId },
+    });
   }, 90_000);
 
   it('canceling stops the running execution through n8n’s API; nothing is copied to the bucket', async () => {
@@ -281,7 +293,7 @@ describe('model_pose12 workflow', () => {
     backend.cancel(taskId);
     const executions = new N8nExecutions({ baseUrl: n8n?.url ?? '', owner: OWNER }, createLogger('silent'));
     expect(await executions.stop(executionId)).toBe('stopped');
-    expect(await settled(executionId)).toMatchObject({ status: 'canceled', customData: { taskId } });
+    expect(await settled(executionId, taskId)).toMatchObject({ status: 'canceled', customData: { taskId } });
     // A canceled execution runs no further node: nothing was or will be copied, nothing reported as done.
     for (const key of resultKeysOf(taskId)) expect(await objectExists(cos, key)).toBe(false);
     expect(backend.forTask(taskId).filter((cb) => cb.event !== 'progress')).toEqual([]);
