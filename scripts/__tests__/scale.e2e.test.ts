@@ -9,6 +9,7 @@
  * suite's own (spare ports, own data folders), so stopping them touches nothing shared.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as pause } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -33,7 +34,8 @@ beforeAll(async () => {
   ]);
   // The fault tests poll many tasks at once: the API limit (1000 per merchant per 15 min) is not their subject.
   scaled = await launchScaled({
-    env: { REDIS_URL: redis.url, RATE_LIMIT_API_PER_15MIN: '1000000' },
+    // Five runs at a time per worker: with 20 model_pose12 accepted, 10 run and 10 wait in the queue.
+    env: { REDIS_URL: redis.url, RATE_LIMIT_API_PER_15MIN: '1000000', N8N_WORKER_CONCURRENCY: '5' },
     mysqlAdminUrl: mariadb.url,
   });
 }, 7 * 60_000);
@@ -245,6 +247,8 @@ describe('npm start -- --scale', () => {
 describe('faults, each ending with the ledger invariant (docs/architecture.md §10)', () => {
   let adminToken: string;
   let merchant: Merchant;
+  /** What the fault tests killed; the supervisor must have started each again by the end. */
+  const killed: Array<{ role: string; index: number; pid: number }> = [];
   let inputKey: string;
   const urls = () => ({ backend: { url: scaled.publicUrl }, sandbox: { url: scaled.sandboxUrl } });
 
@@ -336,16 +340,14 @@ describe('faults, each ending with the ledger invariant (docs/architecture.md §
       (tasks) => tasks.every((t) => t.status === 'processing' && t.progress >= 5),
       { timeoutMs: 60_000, what: 'every run to be submitted' },
     );
-    const oldPid = scaled.kill('n8n-main', 1, 'SIGKILL');
+    killed.push({ role: 'n8n-main', index: 1, pid: scaled.kill('n8n-main', 1, 'SIGKILL') });
     const tasks = await allFinished(ids);
     expect(tasks.map((t) => [t.status, t.resultUrls?.length])).toEqual(ids.map(() => ['done', 12]));
-    await scaled.restarted('n8n-main', 1, oldPid);
     await expectInvariant();
   });
 
   it('a backend replica killed (-9) during a burst of creates and callbacks: nginx routes around it, nothing charged twice', async () => {
     const before = (await call('GET', '/api/v1/me', merchant.token)).body.quotaRemaining as number;
-    let oldPid = 0;
     let started = 0;
     const burst = Array.from({ length: 30 }, (_, i) => `burst-${i}`);
     const results: Array<{ id: string; attempts: number }> = [];
@@ -353,7 +355,7 @@ describe('faults, each ending with the ledger invariant (docs/architecture.md §
     const lanes = Array.from({ length: 6 }, async (_, lane) => {
       for (let i = lane; i < burst.length; i += 6) {
         started += 1;
-        if (started === 10) oldPid = scaled.kill('backend', 1, 'SIGKILL');
+        if (started === 10) killed.push({ role: 'backend', index: 1, pid: scaled.kill('backend', 1, 'SIGKILL') });
         results.push(await createRetrying('basic_clean', burst[i]));
       }
     });
@@ -363,7 +365,175 @@ describe('faults, each ending with the ledger invariant (docs/architecture.md §
     const tasks = await allFinished(ids);
     expect(tasks.filter((t) => t.status === 'done')).toHaveLength(30);
     expect((await call('GET', '/api/v1/me', merchant.token)).body.quotaRemaining).toBe(before - 30);
-    await scaled.restarted('backend', 1, oldPid);
+    await expectInvariant();
+  });
+
+  it('the database killed (-9) and started again mid-load: creates are resent until answered, /ready says so, every task ends', async () => {
+    await deadline('basic_clean', 30);
+    const before = (await call('GET', '/api/v1/me', merchant.token)).body.quotaRemaining as number;
+    let started = 0;
+    let outage: Promise<void> | null = null;
+    const sawDown: string[] = [];
+    const keys = Array.from({ length: 24 }, (_, i) => `db-${i}`);
+    const results: Array<{ id: string; attempts: number }> = [];
+    const lanes = Array.from({ length: 3 }, async (_, lane) => {
+      for (let i = lane; i < keys.length; i += 3) {
+        started += 1;
+        if (started === 8) {
+          outage = (async () => {
+            await mariadb.stop('SIGKILL');
+            // Back once /ready (through nginx, either replica) has reported the database down.
+            const ready = await waitFor(
+              () => call('GET', '/ready'),
+              (r) => r.status === 503 && r.body.checks.database.status === 'down',
+              { what: '/ready to report the database down' },
+            );
+            sawDown.push(ready.body.checks.database.code);
+            await mariadb.start();
+          })();
+        }
+        results.push(await createRetrying('basic_clean', keys[i]));
+      }
+    });
+    await Promise.all(lanes);
+    await outage;
+    expect(sawDown).toHaveLength(1);
+    const ids = results.map((r) => r.id);
+    expect(new Set(ids).size).toBe(24);
+    const tasks = await allFinished(ids);
+    // A callback lost while the database was down makes its task a refunded TIMEOUT at the deadline.
+    for (const t of tasks.filter((t) => t.status !== 'done'))
+      expect([t.status, t.errorCode]).toEqual(['failed', 'TIMEOUT']);
+    const done = tasks.filter((t) => t.status === 'done').length;
+    expect((await call('GET', '/api/v1/me', merchant.token)).body.quotaRemaining).toBe(before - done);
+    await waitFor(
+      () => call('GET', '/ready'),
+      (r) => r.status === 200,
+      { what: '/ready to be green again' },
+    );
+    await expectInvariant();
+  });
+
+  it('an n8n worker killed (-9) with 20 model_pose12 accepted: its running runs end TIMEOUT with one refund each, the queued and the others complete', async () => {
+    await deadline('model_pose12', 90);
+    const logOf = (i: number) => readFileSync(scaled.entry('n8n-worker', i).log as string, 'utf8');
+    const offsets = [1, 2].map((i) => logOf(i).length);
+    const running = (i: number) => {
+      const text = logOf(i).slice(offsets[i - 1]);
+      return (
+        (text.match(/Worker started execution/g) ?? []).length - (text.match(/Worker finished execution/g) ?? []).length
+      );
+    };
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => (await createRetrying('model_pose12', `worker-${i}`)).id),
+    );
+    // Both workers full (5 each), the other 10 runs waiting in Redis.
+    await waitFor(
+      () => running(1) + running(2),
+      (n) => n === 10,
+      { timeoutMs: 60_000, what: 'both workers to be busy' },
+    );
+    const victim = running(1) >= running(2) ? 1 : 2;
+    const lost = running(victim);
+    killed.push({ role: 'n8n-worker', index: victim, pid: scaled.kill('n8n-worker', victim, 'SIGKILL') });
+    const tasks = await allFinished(ids, 120_000);
+    const failed = tasks.filter((t) => t.status !== 'done');
+    // n8n does not run a job again when its worker dies (Bull's maxStalledCount is 0 in n8n): the
+    // runs it held are lost and the backend's watchdog ends them at their deadline. Queued runs
+    // were in Redis, not in the worker: the surviving worker and the restarted one take them.
+    expect(lost).toBeGreaterThan(0);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.length).toBeLessThanOrEqual(lost);
+    for (const t of failed) expect([t.status, t.errorCode]).toEqual(['failed', 'TIMEOUT']);
+    for (const t of tasks.filter((t) => t.status === 'done')) expect(t.resultUrls).toHaveLength(12);
+    await expectInvariant();
+  });
+
+  it('Redis unavailable for 30 s: /ready says so, creates keep working, nothing is lost, sockets reconnect and catch up', async () => {
+    await deadline('basic_clean', 180);
+    const before = (await call('GET', '/api/v1/me', merchant.token)).body.quotaRemaining as number;
+    const n8nRestarts = () =>
+      scaled
+        .processes()
+        .processes.filter((p) => p.role.startsWith('n8n-'))
+        .map((p) => `${p.role} ${p.index}: ${p.restarts}`);
+    const restartsBefore = n8nRestarts();
+    const socket = async () => {
+      const events: Array<{ type?: string; taskId?: string; status?: string }> = [];
+      const ws = new WebSocket(`${scaled.publicUrl.replace('http', 'ws')}/ws`, ['aiphoto-progress', merchant.token]);
+      ws.on('message', (data) => events.push(JSON.parse(String(data))));
+      ws.on('error', () => undefined);
+      await waitFor(() => events.some((e) => e.type === 'ready'), { what: 'a WebSocket to be ready' });
+      return { ws, events };
+    };
+    const early = await socket();
+
+    await redis.stop('SIGTERM');
+    const outageStarted = Date.now();
+    const ready = await waitFor(
+      () => call('GET', '/ready'),
+      (r) => r.status === 503 && r.body.checks.redis.status === 'down',
+      { what: '/ready to report Redis down' },
+    );
+    expect(ready.body.checks.database.status).toBe('ok');
+    // Creates during the outage: the task, its charge and its outbox row are one database transaction.
+    const during: Array<{ key: string; status: number; code?: string }> = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${scaled.publicUrl}/api/v1/tasks`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${merchant.token}`,
+          'content-type': 'application/json',
+          'idempotency-key': `redis-${i}`,
+        },
+        body: JSON.stringify({ type: 'basic_clean', inputKey }),
+      });
+      const body = (await res.json()) as AnyBody;
+      during.push({ key: `redis-${i}`, status: res.status, code: body?.error?.code });
+    }
+    // The issue allows a clear 503 here; this system answers 201 (Redis is not on the create path:
+    // the API limit lets requests through while its store is down).
+    expect(during.map((d) => d.status)).toEqual([201, 201, 201, 201]);
+    // The outage lasts 30 s: that is the fault under test, so it is waited out, not awaited on a condition.
+    await pause(Math.max(0, 30_000 - (Date.now() - outageStarted)));
+    await redis.start();
+    await waitFor(
+      () => call('GET', '/ready'),
+      (r) => r.status === 200,
+      { timeoutMs: 60_000, what: '/ready to be green again' },
+    );
+
+    // What was accepted during the outage is dispatched now (the outbox kept it); a create answered
+    // 503 is sent again with its key, as a client does.
+    const ids = await Promise.all(during.map(async (d) => (await createRetrying('basic_clean', d.key)).id));
+    expect(new Set(ids).size).toBe(4);
+    const tasks = await allFinished(ids);
+    expect(tasks.map((t) => t.status)).toEqual(['done', 'done', 'done', 'done']);
+    // A socket opened now (the portal reconnects) follows the next task; the task list caught up above.
+    const late = await socket();
+    const next = await createRetrying('basic_clean', 'redis-after');
+    await allFinished([next.id]);
+    await waitFor(() => late.events.some((e) => e.taskId === next.id && e.status === 'done'), {
+      what: 'the done event on a socket opened after the outage',
+    });
+    // The socket opened before the outage was never closed, and its subscription came back with Redis.
+    await waitFor(() => early.events.some((e) => e.taskId === next.id && e.status === 'done'), {
+      what: 'the done event on the socket opened before the outage',
+    });
+    early.ws.close();
+    late.ws.close();
+    expect((await call('GET', '/api/v1/me', merchant.token)).body.quotaRemaining).toBe(before - 5);
+    // n8n rode out the outage (QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD=60000): no n8n process restarted.
+    expect(n8nRestarts()).toEqual(restartsBefore);
+    await expectInvariant();
+  });
+
+  it('the supervisor started every killed process again: the topology is whole and answering', async () => {
+    expect(killed.map((k) => k.role).sort()).toEqual(['backend', 'n8n-main', 'n8n-worker']);
+    for (const k of killed) await scaled.restarted(k.role, k.index, k.pid);
+    for (const p of scaled.processes().processes)
+      expect({ p: `${p.role} ${p.index}`, ok: await answering(p) }).toEqual({ p: `${p.role} ${p.index}`, ok: true });
+    expect((await call('GET', '/ready')).status).toBe(200);
     await expectInvariant();
   });
 });

@@ -148,7 +148,7 @@ export async function launchScaled(options: LaunchOptions = {}): Promise<ScaledH
     } finally {
       redis.disconnect();
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.AIPHOTO_KEEP_TEST_DATA !== 'true') rmSync(dataDir, { recursive: true, force: true });
   };
 
   try {
