@@ -169,7 +169,10 @@ describe.each(['zh', 'en'] as const)('the console in %s', (lang) => {
     await n8n.goto(n8nExecutionUrl ?? '');
     await n8n.waitForLoadState('networkidle');
     expect(n8n.url()).toBe(n8nExecutionUrl); // the execution's page, not a sign-in or a 404
-    await n8n.waitForSelector('text=/Canceled in/'); // n8n's own words for a stopped run
+    await n8n
+      .getByText(/^Cancel+ed\b/)
+      .first()
+      .waitFor(); // n8n's own word for a stopped run
     await n8n.screenshot({ path: `${__dirname}/../../test-artifacts/screenshots/console-n8n-execution-${lang}.png` });
     await n8n.close();
   });
