@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { claimRow, dueRows } from '../../db/leased-rows';
+import type { LeasedQueue } from '../../db/leased-row-worker';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 
@@ -22,6 +22,11 @@ export interface DeliveryRow {
   updated_at: string;
 }
 
+/** What an attempt tells the delivery log besides its outcome. */
+export interface DeliveryDetail {
+  statusCode: number | null;
+}
+
 export interface NewDelivery {
   endpointId: string;
   userId: string;
@@ -31,11 +36,12 @@ export interface NewDelivery {
 }
 
 /**
- * `webhook_deliveries`, an outbox per endpoint: claiming a row pushes its next attempt into the
- * future (a lease) so two workers or replicas never send the same row at once, and a delivered
- * row is never picked again.
+ * `webhook_deliveries`, an outbox per endpoint, worked by the leased-row worker (a lease keeps
+ * two workers or replicas from sending the same row at once); this class writes each attempt's
+ * end in the table's words: `delivered`, `pending` again, or `failed`. A delivered row is never
+ * picked again.
  */
-export class WebhookDeliveriesRepository {
+export class WebhookDeliveriesRepository implements LeasedQueue<DeliveryRow, DeliveryDetail> {
   async add(
     db: Db,
     d: NewDelivery,
@@ -68,38 +74,54 @@ export class WebhookDeliveriesRepository {
     return id;
   }
 
-  async due(db: Db, now: Date, limit: number): Promise<DeliveryRow[]> {
-    return dueRows<DeliveryRow>(db, 'webhook_deliveries', now, limit);
-  }
+  readonly table = 'webhook_deliveries' as const;
 
-  /** Takes the row for `leaseMs` and counts the attempt; false when another worker has it. */
-  claim(db: Db, row: DeliveryRow, now: Date, leaseMs: number): Promise<boolean> {
-    return claimRow(db, 'webhook_deliveries', row, now, leaseMs);
-  }
-
-  async markDelivered(db: Db, id: string, statusCode: number | null, now: Date): Promise<void> {
+  async markSent(db: Db, row: DeliveryRow, now: Date, detail: DeliveryDetail | undefined): Promise<void> {
     const t = toDbTime(now);
     await execute(
       db,
       "UPDATE webhook_deliveries SET status = 'delivered', last_status_code = ?, last_error = NULL, delivered_at = ?, updated_at = ? WHERE id = ?",
-      [statusCode, t, t, id],
+      [detail?.statusCode ?? null, t, t, row.id],
     );
   }
 
-  /** Records the failed attempt; `retryAt` null means the attempts are used up. */
-  async markFailedAttempt(
+  /** Records a failed attempt that will be tried again at `at`. */
+  async markRetry(
+    db: Db,
+    row: DeliveryRow,
+    at: Date,
+    error: string,
+    now: Date,
+    detail: DeliveryDetail | undefined,
+  ): Promise<void> {
+    await this.recordFailure(db, row.id, 'pending', at, error, now, detail);
+  }
+
+  /** Records the last failed attempt: the delivery is `failed` for good. */
+  async markDead(
+    db: Db,
+    row: DeliveryRow,
+    error: string,
+    now: Date,
+    detail: DeliveryDetail | undefined,
+  ): Promise<void> {
+    await this.recordFailure(db, row.id, 'failed', now, error, now, detail);
+  }
+
+  private async recordFailure(
     db: Db,
     id: string,
-    statusCode: number | null,
+    status: DeliveryStatus,
+    nextAttemptAt: Date,
     error: string,
-    retryAt: Date | null,
     now: Date,
+    detail: DeliveryDetail | undefined,
   ): Promise<void> {
     const t = toDbTime(now);
     await execute(
       db,
       `UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ?`,
-      [retryAt ? 'pending' : 'failed', retryAt ? toDbTime(retryAt) : t, statusCode, error.slice(0, 1000), t, id],
+      [status, toDbTime(nextAttemptAt), detail?.statusCode ?? null, error.slice(0, 1000), t, id],
     );
   }
 

@@ -1,11 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { fromDbTime } from '../../db/time';
-import { inTransaction } from '../../db/transaction';
+import { LeasedRowWorker } from '../../db/leased-row-worker';
 import type { Logger } from '../../infra/logger';
-import { PollingLoop } from '../../infra/polling-loop';
 import type { TaskDto } from '../tasks/task-view';
 import type { AutomationConfig } from './automation.config';
-import type { DeliveryRow, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import type { DeliveryDetail, DeliveryRow, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import type { WebhookEndpointsRepository } from './webhook-endpoints.repository';
 import { sendWebhook, type WebhookAttempt } from './webhook-sender';
 
@@ -15,65 +14,58 @@ export interface TaskViewPort {
 }
 
 /**
- * Delivers pending webhook rows: claim with a lease, build the event body from the task as it
- * is now, POST it signed, then mark it delivered, or retry after base × 2^(attempt−1) until
- * `maxAttempts`, keeping the last status and error for the delivery log. A crash between the
- * receiver's 2xx and our commit sends that event again later (at least once): receivers
- * deduplicate on the event `id`, which never changes between attempts.
+ * Delivers pending webhook rows through the leased-row worker: claim with a lease, build the event
+ * body from the task as it is now, POST it signed, then mark it delivered, or retry after
+ * base × 2^(attempt−1) (less up to 20 % jitter) until `maxAttempts`, keeping the last status and
+ * error for the delivery log. A crash between the receiver's 2xx and our commit sends that event
+ * again later (at least once): receivers deduplicate on the event `id`, which never changes
+ * between attempts.
  */
 export class WebhookDeliveryWorker {
-  private readonly loop: PollingLoop;
+  private readonly worker: LeasedRowWorker<DeliveryRow, DeliveryDetail>;
 
   constructor(
     private readonly db: DataSource,
     private readonly endpoints: WebhookEndpointsRepository,
-    private readonly deliveries: WebhookDeliveriesRepository,
+    deliveries: WebhookDeliveriesRepository,
     private readonly tasks: TaskViewPort,
     private readonly config: AutomationConfig,
-    private readonly logger: Logger,
-    private readonly now: () => Date = () => new Date(),
+    logger: Logger,
+    now: () => Date = () => new Date(),
   ) {
-    this.loop = new PollingLoop(() => this.runOnce(), config.pollIntervalMs, logger, 'webhook delivery');
+    this.worker = new LeasedRowWorker<DeliveryRow, DeliveryDetail>({
+      name: 'webhook delivery',
+      db,
+      queue: deliveries,
+      pass: async (row) => {
+        const attempt = await this.attempt(row);
+        const detail = { statusCode: attempt.statusCode };
+        return attempt.ok
+          ? { result: 'sent', detail }
+          : { result: 'retry', error: attempt.error ?? 'delivery failed', detail };
+      },
+      backoff: { baseMs: config.retryBaseMs },
+      maxAttempts: config.maxAttempts,
+      // The lease outlives one request, so a slow receiver is never sent the row twice at once.
+      leaseMs: config.timeoutMs + 5_000,
+      pollIntervalMs: config.pollIntervalMs,
+      logger,
+      describe: (row) => ({ deliveryId: row.id, endpointId: row.endpoint_id }),
+      now,
+    });
   }
 
   start(): void {
-    this.loop.start();
+    this.worker.start();
   }
 
   stop(): Promise<void> {
-    return this.loop.stop();
+    return this.worker.stop();
   }
 
   /** One pass over the due rows; returns how many were delivered. */
-  async runOnce(): Promise<number> {
-    const due = await this.deliveries.due(this.db.manager, this.now(), 20);
-    const results = await Promise.all(due.map((row) => this.deliver(row)));
-    return results.filter(Boolean).length;
-  }
-
-  private async deliver(row: DeliveryRow): Promise<boolean> {
-    // The lease outlives one request, so a slow receiver is never sent the row twice at once.
-    const leaseMs = this.config.timeoutMs + 5_000;
-    if (!(await inTransaction(this.db, (tx) => this.deliveries.claim(tx, row, this.now(), leaseMs)))) return false;
-    const attempt = await this.attempt(row);
-    const attempts = row.attempts + 1;
-    if (attempt.ok) {
-      await inTransaction(this.db, (tx) => this.deliveries.markDelivered(tx, row.id, attempt.statusCode, this.now()));
-      return true;
-    }
-    const error = attempt.error ?? 'delivery failed';
-    const retryAt =
-      attempts < this.config.maxAttempts
-        ? new Date(this.now().getTime() + this.config.retryBaseMs * 2 ** (attempts - 1))
-        : null;
-    await inTransaction(this.db, (tx) =>
-      this.deliveries.markFailedAttempt(tx, row.id, attempt.statusCode, error, retryAt, this.now()),
-    );
-    this.logger.warn(
-      { deliveryId: row.id, endpointId: row.endpoint_id, attempts, retryAt, error },
-      retryAt ? 'webhook delivery failed; will retry' : 'webhook delivery gave up',
-    );
-    return false;
+  runOnce(): Promise<number> {
+    return this.worker.runOnce();
   }
 
   private async attempt(row: DeliveryRow): Promise<WebhookAttempt> {

@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { fromDbTime } from '../../db/time';
-import { inTransaction } from '../../db/transaction';
+import { LeasedRowWorker, type PassOutcome } from '../../db/leased-row-worker';
 import type { Logger } from '../../infra/logger';
-import { PollingLoop } from '../../infra/polling-loop';
 import type { Metrics } from '../../infra/metrics';
 import { signMessage } from '../n8n/signed-message';
 import type { TaskPorts } from './task-ports';
@@ -19,96 +18,94 @@ export interface DispatcherOptions {
   /** How long a claimed row stays hidden from other workers while one request is in flight. */
   leaseMs?: number;
   requestTimeoutMs?: number;
+  /** The backoff's jitter source (tests pin it). */
+  random?: () => number;
+}
+
+function taskIdOf(row: OutboxRow): string {
+  return (JSON.parse(row.payload) as { taskId: string }).taskId;
 }
 
 /**
  * The outbox worker: delivers each task to its workflow's AI Photo Trigger with a signed POST,
- * retrying with exponential backoff while n8n is down or answers an error, until the task's
- * deadline (then the watchdog fails and refunds it). Rows survive restarts, so nothing is lost.
+ * through the leased-row worker (claim, pass, backoff with jitter, sent | retry | dead): while n8n
+ * is down or answers an error it retries after 500 ms × 2^(attempt−1) (capped, less up to 20 %),
+ * until the next try would fall after the task's deadline (then the row is dead and the watchdog
+ * fails and refunds the task). Rows survive restarts, so nothing is lost.
  */
 export class OutboxDispatcher {
-  private readonly loop: PollingLoop;
+  private readonly worker: LeasedRowWorker<OutboxRow, 'skipped'>;
 
   constructor(
     private readonly db: DataSource,
-    private readonly outbox: OutboxRepository,
+    outbox: OutboxRepository,
     private readonly tasks: TasksRepository,
     private readonly ports: Pick<TaskPorts, 'urls' | 'scenes' | 'progress'>,
     private readonly options: DispatcherOptions,
     private readonly logger: Logger,
-    private readonly metrics: Metrics | null = null,
+    metrics: Metrics | null = null,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.loop = new PollingLoop(() => this.runOnce(), options.pollIntervalMs, logger, 'outbox');
+    this.worker = new LeasedRowWorker<OutboxRow, 'skipped'>({
+      name: 'dispatch',
+      db,
+      queue: outbox,
+      pass: (row) => this.dispatch(row),
+      backoff: { baseMs: 500, maxMs: options.maxBackoffMs },
+      leaseMs: options.leaseMs ?? 30_000,
+      pollIntervalMs: options.pollIntervalMs,
+      logger,
+      describe: (row) => ({ taskId: taskIdOf(row) }),
+      // A row whose task was already settled is closed without a request: not a delivery.
+      onOutcome: (result, _row, detail) => detail !== 'skipped' && metrics?.dispatches.inc({ outcome: result }),
+      now,
+      random: options.random,
+    });
   }
 
   start(): void {
-    this.loop.start();
+    this.worker.start();
   }
 
   stop(): Promise<void> {
-    return this.loop.stop();
+    return this.worker.stop();
   }
 
   /** Runs a pass now (after a task was created) instead of waiting for the next poll. */
   wake(): void {
-    this.loop.wake();
+    this.worker.wake();
   }
 
-  /** One pass over the due rows; returns how many were delivered. */
-  async runOnce(): Promise<number> {
-    const due = await this.outbox.due(this.db.manager, this.now(), 20);
-    const results = await Promise.all(due.map((row) => this.deliver(row)));
-    return results.filter(Boolean).length;
+  /** One pass over the due rows; returns how many were delivered or found already settled. */
+  runOnce(): Promise<number> {
+    return this.worker.runOnce();
   }
 
-  private async deliver(row: OutboxRow): Promise<boolean> {
-    // Every write goes through inTransaction: on SQLite's single connection a bare write could
-    // otherwise land inside (and be rolled back with) another request's open transaction.
-    const claimed = await inTransaction(this.db, (tx) =>
-      this.outbox.claim(tx, row, this.now(), this.options.leaseMs ?? 30_000),
-    );
-    if (!claimed) return false;
-    const { taskId } = JSON.parse(row.payload) as { taskId: string };
-    const task = await this.tasks.findById(this.db.manager, taskId);
-    if (!task || task.status !== 'queued') {
-      // Canceled or timed out before delivery: nothing to send.
-      await inTransaction(this.db, (tx) => this.outbox.markSent(tx, row.id, this.now()));
-      return false;
-    }
+  private async dispatch(row: OutboxRow): Promise<PassOutcome<'skipped'>> {
+    const task = await this.tasks.findById(this.db.manager, taskIdOf(row));
+    // Canceled or timed out before delivery: nothing to send.
+    if (!task || task.status !== 'queued') return { result: 'sent', detail: 'skipped' };
+    const giveUpAfter = fromDbTime(task.deadline_at)!;
     try {
       await this.post(task);
     } catch (err) {
-      await this.retryOrGiveUp(row, task, err instanceof Error ? err.message : String(err));
-      return false;
+      return { result: 'retry', error: err instanceof Error ? err.message : String(err), giveUpAfter };
     }
-    this.metrics?.dispatches.inc({ outcome: 'sent' });
-    const processing = await inTransaction(this.db, async (tx) => {
-      const moved = await this.tasks.markDispatched(tx, task.id, this.now());
-      await this.outbox.markSent(tx, row.id, this.now());
-      return moved ? this.tasks.findById(tx, task.id) : null;
-    });
-    if (processing) {
-      await this.ports.progress
-        .publish(task.user_id, { taskId: task.id, status: processing.status, progress: processing.progress })
-        .catch((err: unknown) => this.logger.warn({ err, taskId: task.id }, 'progress publish failed'));
-    }
-    return true;
-  }
-
-  private async retryOrGiveUp(row: OutboxRow, task: TaskRow, error: string): Promise<void> {
-    const attempts = row.attempts + 1;
-    const backoff = Math.min(this.options.maxBackoffMs, 500 * 2 ** Math.min(attempts - 1, 16));
-    const at = new Date(this.now().getTime() + backoff);
-    if (at.getTime() > fromDbTime(task.deadline_at)!.getTime()) {
-      await inTransaction(this.db, (tx) => this.outbox.markDead(tx, row.id, error, this.now()));
-      this.metrics?.dispatches.inc({ outcome: 'dead' });
-      this.logger.error({ taskId: task.id, attempts, error }, 'dispatch gave up at the task deadline');
-      return;
-    }
-    await inTransaction(this.db, (tx) => this.outbox.retryLater(tx, row.id, error, at, this.now()));
-    this.metrics?.dispatches.inc({ outcome: 'retry' });
-    this.logger.warn({ taskId: task.id, attempts, retryInMs: backoff, error }, 'dispatch failed; will retry');
+    let processing: TaskRow | null = null;
+    return {
+      result: 'sent',
+      // Processing and sent commit together.
+      inTransaction: async (tx) => {
+        if (await this.tasks.markDispatched(tx, task.id, this.now()))
+          processing = await this.tasks.findById(tx, task.id);
+      },
+      afterCommit: async () => {
+        if (!processing) return;
+        await this.ports.progress
+          .publish(task.user_id, { taskId: task.id, status: processing.status, progress: processing.progress })
+          .catch((err: unknown) => this.logger.warn({ err, taskId: task.id }, 'progress publish failed'));
+      },
+    };
   }
 
   /** The signed dispatch of docs/DEVELOPMENT.md; throws on anything but 2xx. */

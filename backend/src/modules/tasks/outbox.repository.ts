@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { claimRow, dueRows } from '../../db/leased-rows';
+import type { LeasedQueue } from '../../db/leased-row-worker';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 
@@ -15,10 +15,11 @@ export interface OutboxRow {
 
 /**
  * The transactional outbox: a row written in the same transaction as the business change,
- * delivered afterwards by a worker. Claiming a row pushes its next attempt into the future
- * (a lease), so two workers — or two replicas — never send the same row at once.
+ * delivered afterwards by the leased-row worker (db/leased-row-worker.ts), which claims rows with a
+ * lease so two workers — or two replicas — never send the same row at once; this class writes how
+ * each attempt ended.
  */
-export class OutboxRepository {
+export class OutboxRepository implements LeasedQueue<OutboxRow> {
   async add(db: Db, topic: string, payload: unknown, now: Date): Promise<string> {
     const id = randomUUID();
     const t = toDbTime(now);
@@ -29,36 +30,29 @@ export class OutboxRepository {
     return id;
   }
 
-  async due(db: Db, now: Date, limit: number): Promise<OutboxRow[]> {
-    return dueRows<OutboxRow>(db, 'outbox', now, limit);
-  }
+  readonly table = 'outbox' as const;
 
-  /** Takes the row for `leaseMs` and counts the attempt; false when another worker has it. */
-  claim(db: Db, row: OutboxRow, now: Date, leaseMs: number): Promise<boolean> {
-    return claimRow(db, 'outbox', row, now, leaseMs);
-  }
-
-  async markSent(db: Db, id: string, now: Date): Promise<void> {
+  async markSent(db: Db, row: OutboxRow, now: Date): Promise<void> {
     await execute(db, "UPDATE outbox SET status = 'sent', last_error = NULL, updated_at = ? WHERE id = ?", [
       toDbTime(now),
-      id,
+      row.id,
     ]);
   }
 
-  async retryLater(db: Db, id: string, error: string, at: Date, now: Date): Promise<void> {
+  async markRetry(db: Db, row: OutboxRow, at: Date, error: string, now: Date): Promise<void> {
     await execute(db, 'UPDATE outbox SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?', [
       toDbTime(at),
       error.slice(0, 1000),
       toDbTime(now),
-      id,
+      row.id,
     ]);
   }
 
-  async markDead(db: Db, id: string, error: string, now: Date): Promise<void> {
+  async markDead(db: Db, row: OutboxRow, error: string, now: Date): Promise<void> {
     await execute(db, "UPDATE outbox SET status = 'dead', last_error = ?, updated_at = ? WHERE id = ?", [
       error.slice(0, 1000),
       toDbTime(now),
-      id,
+      row.id,
     ]);
   }
 
