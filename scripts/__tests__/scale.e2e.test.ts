@@ -216,8 +216,11 @@ describe('npm start -- --scale', () => {
 
     it('the executions ran on the workers, not on the main', async () => {
       const logOf = (role: string, index = 1) => readFileSync(scaled.entry(role, index).log as string, 'utf8');
-      const onWorkers = [1, 2].map((i) => (logOf('n8n-worker', i).match(/Worker finished execution/g) ?? []).length);
-      expect(onWorkers[0] + onWorkers[1]).toBeGreaterThanOrEqual(2);
+      const finishedOnWorkers = () =>
+        [1, 2].reduce((n, i) => n + (logOf('n8n-worker', i).match(/Worker finished execution/g) ?? []).length, 0);
+      // A task is done when its callback node runs, which is before the worker ends the execution
+      // and logs it: wait for the lines rather than read them once.
+      await waitFor(finishedOnWorkers, (n) => n >= 2, { what: 'two executions finished on the workers' });
       expect(logOf('n8n-main')).not.toMatch(/Worker finished execution/);
     });
 
