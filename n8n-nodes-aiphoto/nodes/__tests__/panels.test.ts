@@ -136,9 +136,6 @@ describe('output schemas for the editor', () => {
     '%s has a schema for itself and each operation',
     (_name, node, dir) => {
       const files = [schemaFile(dir), ...operationsOf(node).map(([r, o]) => schemaFile(dir, r, o))];
-      // RunningHub got its Resource parameter after the shipped workflow was written: nodes saved
-      // without it ask for <operation>.json, so those stay beside <resource>/<operation>.json.
-      if (dir === 'RunningHub') files.push(...operationsOf(node).map(([, o]) => schemaFile(dir, undefined, o)));
       for (const file of files) {
         expect({ file, exists: existsSync(file) }).toEqual({ file, exists: true });
         const schema = readSchema(file);
