@@ -22,7 +22,8 @@ export async function signBackendRequest(
   if (typeof body === 'string') rawBody = body;
   else if (Buffer.isBuffer(body)) rawBody = body.toString('utf8');
   else if (body !== undefined && body !== null) rawBody = JSON.stringify(body);
-  const headers = signMessage(String(credentials.sharedSecret), rawBody);
+  // Everything this credential signs goes n8n → backend (callbacks, the credential test).
+  const headers = signMessage(String(credentials.sharedSecret), 'callback', rawBody);
   return {
     ...requestOptions,
     body: rawBody === '' ? requestOptions.body : rawBody,

@@ -5,8 +5,13 @@ import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
  *
  *   X-AiPhoto-Timestamp: <unix seconds>
  *   X-AiPhoto-Nonce:     <16 random bytes, hex>
- *   X-AiPhoto-Signature: v1=<hex HMAC-SHA256(secret, timestamp + "." + nonce + "." + rawBody)>
+ *   X-AiPhoto-Signature: v2=<hex HMAC-SHA256(secret, label + "." + timestamp + "." + nonce + "." + rawBody)>
  *
+ * The label names the direction: `aiphoto-dispatch-v2` (backend → n8n, verified by the AI
+ * Photo Trigger), `aiphoto-callback-v2` (n8n → backend: callbacks and the credential test), so
+ * one direction's signature never verifies as the other's. The unlabelled form
+ * (`v1=` over timestamp + "." + nonce + "." + rawBody) is deprecated: the trigger still accepts
+ * it for one release (a backend older than these nodes); nothing here produces it.
  * The backend implements the same scheme; `fixtures/signature-vectors.json` holds vectors
  * both sides test against, so a change here that breaks them fails both test suites.
  */
@@ -29,12 +34,33 @@ export type SignedHeaders = {
 
 export type RawBody = string | Buffer;
 
-export function computeSignature(secret: string, timestamp: string, nonce: string, rawBody: RawBody): string {
+export type MessagePurpose = 'dispatch' | 'callback';
+export const PURPOSE_LABELS: Record<MessagePurpose, string> = {
+  dispatch: 'aiphoto-dispatch-v2',
+  callback: 'aiphoto-callback-v2',
+};
+
+function hmacHex(secret: string, prefix: string, rawBody: RawBody): string {
   const hmac = createHmac('sha256', secret);
-  hmac.update(`${timestamp}.${nonce}.`, 'utf8');
+  hmac.update(prefix, 'utf8');
   // Bytes as received: re-serialising parsed JSON would change key order or spacing.
   hmac.update(typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody);
-  return `v1=${hmac.digest('hex')}`;
+  return hmac.digest('hex');
+}
+
+export function computeSignature(
+  secret: string,
+  purpose: MessagePurpose,
+  timestamp: string,
+  nonce: string,
+  rawBody: RawBody,
+): string {
+  return `v2=${hmacHex(secret, `${PURPOSE_LABELS[purpose]}.${timestamp}.${nonce}.`, rawBody)}`;
+}
+
+/** Deprecated: the unlabelled form, only verified (by the trigger, for one release). */
+export function computeLegacySignature(secret: string, timestamp: string, nonce: string, rawBody: RawBody): string {
+  return `v1=${hmacHex(secret, `${timestamp}.${nonce}.`, rawBody)}`;
 }
 
 /**
@@ -43,6 +69,7 @@ export function computeSignature(secret: string, timestamp: string, nonce: strin
  */
 export function signMessage(
   secret: string,
+  purpose: MessagePurpose,
   rawBody: RawBody,
   now: number = Date.now(),
   nonce: string = randomBytes(16).toString('hex'),
@@ -51,7 +78,7 @@ export function signMessage(
   return {
     [TIMESTAMP_HEADER]: timestamp,
     [NONCE_HEADER]: nonce,
-    [SIGNATURE_HEADER]: computeSignature(secret, timestamp, nonce, rawBody),
+    [SIGNATURE_HEADER]: computeSignature(secret, purpose, timestamp, nonce, rawBody),
   };
 }
 
@@ -63,12 +90,16 @@ export interface NonceStore {
 export type VerifyFailureCode =
   'SIGNATURE_MISSING' | 'TIMESTAMP_INVALID' | 'TIMESTAMP_STALE' | 'SIGNATURE_INVALID' | 'NONCE_REPLAYED';
 
-export type VerifyResult = { ok: true } | { ok: false; code: VerifyFailureCode; message: string };
+export type VerifyResult = { ok: true; version: 'v2' | 'v1' } | { ok: false; code: VerifyFailureCode; message: string };
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
 export interface VerifyInput {
   secret: string;
+  /** What the message must be: the receiver's side of the exchange. */
+  purpose: MessagePurpose;
+  /** Deprecated: also accept the unlabelled v1 form (the trigger, for one release). */
+  acceptLegacy?: boolean;
   rawBody: RawBody;
   headers: HeaderBag;
   /** Milliseconds; defaults to the current time. */
@@ -120,12 +151,16 @@ export function verifySignedMessage(input: VerifyInput): VerifyResult {
       message: `The signature timestamp is more than ${MAX_CLOCK_SKEW_SECONDS} s away from this server's clock`,
     };
   }
-  const expected = computeSignature(input.secret, timestamp, nonce, input.rawBody);
+  const version = signature.startsWith('v1=') && input.acceptLegacy ? 'v1' : 'v2';
+  const expected =
+    version === 'v1'
+      ? computeLegacySignature(input.secret, timestamp, nonce, input.rawBody)
+      : computeSignature(input.secret, input.purpose, timestamp, nonce, input.rawBody);
   if (!constantTimeEqual(expected, signature)) {
     return { ok: false, code: 'SIGNATURE_INVALID', message: 'The signature does not match the request' };
   }
   if (input.nonceStore?.checkAndRemember(nonce, now)) {
     return { ok: false, code: 'NONCE_REPLAYED', message: 'This request was already received (nonce reused)' };
   }
-  return { ok: true };
+  return { ok: true, version };
 }

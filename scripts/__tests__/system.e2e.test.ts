@@ -228,13 +228,13 @@ describe('the merchant loop against the real n8n', () => {
     });
     const again = await fetch(`${stack.backend.url}/api/v1/internal/n8n/callback`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signMessage(SECRET, raw) },
+      headers: { 'content-type': 'application/json', ...signMessage(SECRET, 'callback', raw) },
       body: raw,
     });
     expect(((await again.json()) as { applied: boolean }).applied).toBe(false);
     const forged = await fetch(`${stack.backend.url}/api/v1/internal/n8n/callback`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signMessage('not-the-secret-000000', raw) },
+      headers: { 'content-type': 'application/json', ...signMessage('not-the-secret-000000', 'callback', raw) },
       body: raw,
     });
     expect(forged.status).toBe(401);

@@ -20,7 +20,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { adminLogin, type Stack } from '../../scripts/stack';
 import { randomPhone, requestJson, signInMerchant } from '../../scripts/stack-client';
 import { Webhook } from 'standardwebhooks';
-import { computeSignature, signMessage } from '../../backend/src/modules/n8n/signed-message';
+import { computeLegacySignature, signLegacyMessage } from '../../backend/src/modules/n8n/signed-message';
 import {
   expectSecurityHeaders,
   garment,
@@ -365,11 +365,11 @@ describe('developer page', () => {
     const ts = String(headers['x-aiphoto-timestamp']);
     const nonce = String(headers['x-aiphoto-nonce']);
     expect(headers['x-aiphoto-event']).toBe('ping');
-    expect(headers['x-aiphoto-signature']).toBe(computeSignature(secret, ts, nonce, body));
-    expect(signMessage(secret, body, Number(ts) * 1000, nonce)['X-AiPhoto-Signature']).toBe(
+    expect(headers['x-aiphoto-signature']).toBe(computeLegacySignature(secret, ts, nonce, body));
+    expect(signLegacyMessage(secret, body, Number(ts) * 1000, nonce)['X-AiPhoto-Signature']).toBe(
       headers['x-aiphoto-signature'],
     );
-    expect(computeSignature(`${secret}x`, ts, nonce, body)).not.toBe(headers['x-aiphoto-signature']);
+    expect(computeLegacySignature(`${secret}x`, ts, nonce, body)).not.toBe(headers['x-aiphoto-signature']);
     expect(JSON.parse(body)).toMatchObject({ type: 'ping' });
 
     await page.click(`${row} [data-testid=webhook-log-toggle]`);

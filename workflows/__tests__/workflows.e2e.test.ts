@@ -53,7 +53,7 @@ async function dispatch(pathName: string, body: Record<string, unknown>, secret 
   const raw = JSON.stringify(body);
   return fetch(`${n8n?.url}/webhook/${pathName}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...signMessage(secret, raw) },
+    headers: { 'content-type': 'application/json', ...signMessage(secret, 'dispatch', raw) },
     body: raw,
   });
 }

@@ -7,6 +7,9 @@ export interface ReceivedDispatch {
   path: string;
   body: Record<string, unknown>;
   signatureOk: boolean;
+  /** The bytes and signature headers as sent (for replaying a dispatch elsewhere). */
+  rawBody: string;
+  signedHeaders: Record<string, string>;
 }
 
 /**
@@ -29,17 +32,23 @@ export async function startFakeN8n(
         return;
       }
       const raw = Buffer.concat(chunks);
-      verifySignedMessage({ secret, rawBody: raw, headers: req.headers, kv: nonces }).then(
+      const rawBody = raw.toString('utf8');
+      const signedHeaders = Object.fromEntries(
+        ['x-aiphoto-timestamp', 'x-aiphoto-nonce', 'x-aiphoto-signature'].map((n) => [n, String(req.headers[n] ?? '')]),
+      );
+      verifySignedMessage({ secret, purpose: 'dispatch', rawBody: raw, headers: req.headers, kv: nonces }).then(
         () => {
           received.push({
             path: req.url ?? '',
-            body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>,
+            body: JSON.parse(rawBody) as Record<string, unknown>,
             signatureOk: true,
+            rawBody,
+            signedHeaders,
           });
           res.writeHead(202, { 'Content-Type': 'application/json' }).end('{"accepted":true}');
         },
         () => {
-          received.push({ path: req.url ?? '', body: {}, signatureOk: false });
+          received.push({ path: req.url ?? '', body: {}, signatureOk: false, rawBody, signedHeaders });
           res.writeHead(401).end();
         },
       );

@@ -71,7 +71,7 @@ export async function wholeBackend(driver: DriverName, env: Record<string, strin
       return request(backend.url)
         .post('/api/v1/internal/n8n/callback')
         .set('Content-Type', 'application/json')
-        .set(signMessage(secret, raw))
+        .set(signMessage(secret, 'callback', raw))
         .send(raw);
     },
     close: async () => {

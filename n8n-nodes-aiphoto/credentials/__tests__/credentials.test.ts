@@ -84,8 +84,12 @@ describe('AiPhotoApi credential', () => {
     expect(signed.body).toBe('{"taskId":"t1","event":"done"}');
     expect(signed.json).toBe(false);
     const headers = signed.headers as Record<string, string>;
-    expect(verifySignedMessage({ secret: 'shh', rawBody: String(signed.body), headers })).toEqual({ ok: true });
-    expect(verifySignedMessage({ secret: 'other', rawBody: String(signed.body), headers })).toMatchObject({
+    expect(
+      verifySignedMessage({ secret: 'shh', purpose: 'callback', rawBody: String(signed.body), headers }),
+    ).toMatchObject({ ok: true });
+    expect(
+      verifySignedMessage({ secret: 'other', purpose: 'callback', rawBody: String(signed.body), headers }),
+    ).toMatchObject({
       ok: false,
     });
   });
@@ -95,8 +99,13 @@ describe('AiPhotoApi credential', () => {
     const signed = await signBackendRequest({ sharedSecret: 'shh' }, { url: '/x', body: raw });
     expect(signed.body).toBe(raw);
     expect(
-      verifySignedMessage({ secret: 'shh', rawBody: raw, headers: signed.headers as Record<string, string> }),
-    ).toEqual({ ok: true });
+      verifySignedMessage({
+        secret: 'shh',
+        purpose: 'callback',
+        rawBody: raw,
+        headers: signed.headers as Record<string, string>,
+      }),
+    ).toMatchObject({ ok: true });
   });
 
   it('tests the credential with a signed request that a wrong shared secret fails', async () => {
@@ -111,7 +120,7 @@ describe('AiPhotoApi credential', () => {
       .reduce((scope, name) => scope.matchHeader(name, captureHeader(headers, name)), nock(backend).get(PING))
       .times(2);
     ping.reply(() =>
-      verifySignedMessage({ secret: 'backend-secret', rawBody: '', headers }).ok
+      verifySignedMessage({ secret: 'backend-secret', purpose: 'callback', rawBody: '', headers }).ok
         ? [200, { ok: true }]
         : [401, { error: { code: 'SIGNATURE_INVALID', message: 'The signature does not match the request' } }],
     );

@@ -83,9 +83,17 @@ export class AiPhotoTrigger implements INodeType {
     const credentials = await this.getCredentials('aiPhotoApi');
     const rawBody = await readRawBody(req);
 
-    // The signature first (no memory involved), so unsigned garbage never reaches Redis.
+    // The signature first (no memory involved), so unsigned garbage never reaches Redis. It must
+    // be a dispatch's (a callback's signature never passes); the unlabelled v1 form of backends
+    // older than this package is accepted for one release (deprecated, docs/architecture.md §6).
     const verdict = rawBody
-      ? verifySignedMessage({ secret: String(credentials.sharedSecret), rawBody, headers: req.headers })
+      ? verifySignedMessage({
+          secret: String(credentials.sharedSecret),
+          purpose: 'dispatch',
+          acceptLegacy: true,
+          rawBody,
+          headers: req.headers,
+        })
       : ({ ok: false, code: 'SIGNATURE_INVALID', message: 'The request body could not be read' } as const);
     if (!verdict.ok) return refuse.call(this, 401, verdict.code, verdict.message);
 

@@ -2,7 +2,14 @@ import { createHmac } from 'crypto';
 
 import vectors from '../../fixtures/signature-vectors.json';
 import { MemoryNonceStore } from '../nonce-store';
-import { computeSignature, signMessage, verifySignedMessage } from '../signature';
+import {
+  computeLegacySignature,
+  computeSignature,
+  PURPOSE_LABELS,
+  signMessage,
+  verifySignedMessage,
+  type MessagePurpose,
+} from '../signature';
 
 function headersOf(vector: { timestamp: string; nonce: string; signature: string }) {
   return {
@@ -12,23 +19,53 @@ function headersOf(vector: { timestamp: string; nonce: string; signature: string
   };
 }
 
+const purposeOf = (vector: { purpose: string }) => vector.purpose as MessagePurpose;
+
 describe('signature vectors shared with the backend', () => {
+  it('labels each direction as the vectors do', () => {
+    expect(PURPOSE_LABELS).toEqual(vectors.labels);
+  });
+
   it.each(vectors.valid)('signs "$description" exactly like the vector', (vector) => {
-    const headers = signMessage(vector.secret, vector.rawBody, Number(vector.timestamp) * 1000, vector.nonce);
+    const headers = signMessage(
+      vector.secret,
+      purposeOf(vector),
+      vector.rawBody,
+      Number(vector.timestamp) * 1000,
+      vector.nonce,
+    );
     expect(headers['X-AiPhoto-Signature']).toBe(vector.signature);
     expect(headers['X-AiPhoto-Timestamp']).toBe(vector.timestamp);
   });
 
   it.each(vectors.valid)('vector "$description" matches an HMAC computed by hand', (vector) => {
+    const label = vectors.labels[purposeOf(vector)];
     const hand = createHmac('sha256', vector.secret)
-      .update(`${vector.timestamp}.${vector.nonce}.${vector.rawBody}`)
+      .update(`${label}.${vector.timestamp}.${vector.nonce}.${vector.rawBody}`)
       .digest('hex');
-    expect(vector.signature).toBe(`v1=${hand}`);
+    expect(vector.signature).toBe(`v2=${hand}`);
+  });
+
+  it.each(vectors.legacy)('deprecated v1 "$description": verified only where legacy is accepted', (vector) => {
+    expect(computeLegacySignature(vector.secret, vector.timestamp, vector.nonce, vector.rawBody)).toBe(
+      vector.signature,
+    );
+    const input = { secret: vector.secret, rawBody: vector.rawBody, headers: headersOf(vector) };
+    const now = Number(vector.timestamp) * 1000;
+    expect(verifySignedMessage({ ...input, purpose: 'dispatch', acceptLegacy: true, now })).toEqual({
+      ok: true,
+      version: 'v1',
+    });
+    expect(verifySignedMessage({ ...input, purpose: 'dispatch', now })).toMatchObject({
+      ok: false,
+      code: 'SIGNATURE_INVALID',
+    });
   });
 
   it.each(vectors.rejected)('rejects $description with $expectedCode', (vector) => {
     const result = verifySignedMessage({
       secret: vector.secret,
+      purpose: purposeOf(vector),
       rawBody: vector.rawBody,
       headers: headersOf(vector),
       now: vector.nowSeconds * 1000,
@@ -39,11 +76,12 @@ describe('signature vectors shared with the backend', () => {
   it.each(vectors.accepted)('accepts $description', (vector) => {
     const result = verifySignedMessage({
       secret: vector.secret,
+      purpose: purposeOf(vector),
       rawBody: vector.rawBody,
       headers: headersOf(vector),
       now: vector.nowSeconds * 1000,
     });
-    expect(result).toEqual({ ok: true });
+    expect(result).toEqual({ ok: true, version: 'v2' });
   });
 });
 
@@ -53,59 +91,82 @@ describe('verifySignedMessage', () => {
   const now = 1_800_000_000_000;
 
   it('accepts the same body as a Buffer or a string', () => {
-    const headers = signMessage(secret, body, now, 'ab'.repeat(16));
-    expect(verifySignedMessage({ secret, rawBody: Buffer.from(body), headers, now })).toEqual({ ok: true });
+    const headers = signMessage(secret, 'callback', body, now, 'ab'.repeat(16));
+    expect(verifySignedMessage({ secret, purpose: 'callback', rawBody: Buffer.from(body), headers, now })).toEqual({
+      ok: true,
+      version: 'v2',
+    });
   });
 
   it('reads headers case-insensitively, as HTTP servers deliver them lower-cased', () => {
-    const signed = signMessage(secret, body, now);
+    const signed = signMessage(secret, 'callback', body, now);
     const lower = Object.fromEntries(Object.entries(signed).map(([k, v]) => [k.toLowerCase(), v]));
-    expect(verifySignedMessage({ secret, rawBody: body, headers: lower, now })).toEqual({ ok: true });
+    expect(verifySignedMessage({ secret, purpose: 'callback', rawBody: body, headers: lower, now })).toEqual({
+      ok: true,
+      version: 'v2',
+    });
   });
 
   it('rejects a request without signature headers', () => {
-    expect(verifySignedMessage({ secret, rawBody: body, headers: {}, now })).toMatchObject({
+    expect(verifySignedMessage({ secret, purpose: 'callback', rawBody: body, headers: {}, now })).toMatchObject({
       ok: false,
       code: 'SIGNATURE_MISSING',
     });
   });
 
   it('rejects a timestamp that is not a number', () => {
-    const headers = { ...signMessage(secret, body, now), 'X-AiPhoto-Timestamp': '12abc' };
-    expect(verifySignedMessage({ secret, rawBody: body, headers, now })).toMatchObject({ code: 'TIMESTAMP_INVALID' });
+    const headers = { ...signMessage(secret, 'callback', body, now), 'X-AiPhoto-Timestamp': '12abc' };
+    expect(verifySignedMessage({ secret, purpose: 'callback', rawBody: body, headers, now })).toMatchObject({
+      code: 'TIMESTAMP_INVALID',
+    });
   });
 
   it('rejects a replayed nonce but accepts a fresh signature of the same body', () => {
     const store = new MemoryNonceStore();
-    const first = signMessage(secret, body, now);
-    expect(verifySignedMessage({ secret, rawBody: body, headers: first, now, nonceStore: store })).toEqual({
+    const first = signMessage(secret, 'callback', body, now);
+    expect(
+      verifySignedMessage({ secret, purpose: 'callback', rawBody: body, headers: first, now, nonceStore: store }),
+    ).toEqual({
       ok: true,
+      version: 'v2',
     });
     expect(
-      verifySignedMessage({ secret, rawBody: body, headers: first, now: now + 1000, nonceStore: store }),
+      verifySignedMessage({
+        secret,
+        purpose: 'callback',
+        rawBody: body,
+        headers: first,
+        now: now + 1000,
+        nonceStore: store,
+      }),
     ).toMatchObject({
       code: 'NONCE_REPLAYED',
     });
-    const second = signMessage(secret, body, now);
-    expect(verifySignedMessage({ secret, rawBody: body, headers: second, now, nonceStore: store })).toEqual({
+    const second = signMessage(secret, 'callback', body, now);
+    expect(
+      verifySignedMessage({ secret, purpose: 'callback', rawBody: body, headers: second, now, nonceStore: store }),
+    ).toEqual({
       ok: true,
+      version: 'v2',
     });
   });
 
   it('does not remember the nonce of a request whose signature failed', () => {
     const store = new MemoryNonceStore();
-    const headers = signMessage(secret, body, now, 'cd'.repeat(16));
-    verifySignedMessage({ secret: 'wrong', rawBody: body, headers, now, nonceStore: store });
+    const headers = signMessage(secret, 'callback', body, now, 'cd'.repeat(16));
+    verifySignedMessage({ secret: 'wrong', purpose: 'callback', rawBody: body, headers, now, nonceStore: store });
     expect(store.size).toBe(0);
-    expect(verifySignedMessage({ secret, rawBody: body, headers, now, nonceStore: store })).toEqual({ ok: true });
+    expect(
+      verifySignedMessage({ secret, purpose: 'callback', rawBody: body, headers, now, nonceStore: store }),
+    ).toEqual({ ok: true, version: 'v2' });
   });
 
   it('uses a fresh 16-byte hex nonce per message', () => {
-    const a = signMessage(secret, body, now);
-    const b = signMessage(secret, body, now);
+    const a = signMessage(secret, 'callback', body, now);
+    const b = signMessage(secret, 'callback', body, now);
     expect(a['X-AiPhoto-Nonce']).toMatch(/^[0-9a-f]{32}$/);
     expect(a['X-AiPhoto-Nonce']).not.toBe(b['X-AiPhoto-Nonce']);
-    expect(computeSignature(secret, a['X-AiPhoto-Timestamp'], a['X-AiPhoto-Nonce'], body)).toBe(
+    expect(computeSignature(secret, 'callback', a['X-AiPhoto-Timestamp'], a['X-AiPhoto-Nonce'], body)).toBe(
       a['X-AiPhoto-Signature'],
     );
   });

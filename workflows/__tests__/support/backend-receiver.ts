@@ -50,6 +50,7 @@ export class BackendReceiver {
         }
         const verdict = verifySignedMessage({
           secret: this.secret,
+          purpose: 'callback',
           rawBody,
           headers: req.headers,
           nonceStore: this.nonces,

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { signMessage } from '../n8n/signed-message';
+import { signLegacyMessage } from '../n8n/signed-message';
 import { standardWebhookHeaders } from './standard-webhooks';
 import { guardedLookup, ipLiteralOf, isInternalAddress } from '../../infra/public-url-guard';
 
@@ -58,7 +58,7 @@ export function sendWebhook(
           // Deprecated: the headers of the scheme used before Standard Webhooks, for one release.
           'X-AiPhoto-Event': meta.eventType,
           'X-AiPhoto-Delivery': meta.deliveryId,
-          ...signMessage(secret, body),
+          ...signLegacyMessage(secret, body),
         },
       },
       (res) => {

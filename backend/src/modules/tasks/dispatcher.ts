@@ -135,7 +135,7 @@ export class OutboxDispatcher {
     const url = new URL(`/webhook/${def.webhookPath}`, this.options.n8nBaseUrl);
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...signMessage(this.options.sharedSecret, body) },
+      headers: { 'Content-Type': 'application/json', ...signMessage(this.options.sharedSecret, 'dispatch', body) },
       body,
       signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
     });

@@ -210,17 +210,39 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     });
   }
 
-  /** Verifies the signed-message headers over the raw body (docs/architecture.md §6); 401 otherwise. */
-  const signedByN8n: RequestHandler = (req, _res, next) => {
-    const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
-    verifySignedMessage({ secret: ctx.config.n8n.sharedSecret, rawBody, headers: req.headers, kv: ctx.kv }).then(
-      () => next(),
-      (err: unknown) => {
-        ctx.metrics.callbacks.inc({ event: 'unknown', outcome: 'rejected' });
-        next(err);
-      },
-    );
-  };
+  /**
+   * Verifies the signed-message headers over the raw body as a message from n8n (label
+   * `aiphoto-callback-v2`, docs/architecture.md §6): a dispatch's signature never passes. The
+   * unlabelled v1 form only where `acceptLegacy` (callbacks, deprecated: nodes older than this
+   * backend, for one release). 401 otherwise.
+   */
+  const signedByN8n =
+    (acceptLegacy: boolean): RequestHandler =>
+    (req, _res, next) => {
+      const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+      const { sharedSecret } = ctx.config.n8n;
+      verifySignedMessage({
+        secret: sharedSecret,
+        purpose: 'callback',
+        rawBody,
+        headers: req.headers,
+        kv: ctx.kv,
+        acceptLegacy,
+      }).then(
+        (version) => {
+          if (version === 'v1')
+            ctx.logger.warn(
+              { path: req.path },
+              'n8n signed with the deprecated unlabelled v1 scheme: update the n8n-nodes-aiphoto package',
+            );
+          next();
+        },
+        (err: unknown) => {
+          ctx.metrics.callbacks.inc({ event: 'unknown', outcome: 'rejected' });
+          next(err);
+        },
+      );
+    };
 
   defineRoute(router, ctx.openapi, {
     method: 'get',
@@ -230,7 +252,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     tags: ['internal'],
     response: z.object({ ok: z.literal(true) }),
     errors: [401],
-    before: [signedByN8n],
+    before: [signedByN8n(false)],
     handler: async () => ({ ok: true as const }),
   });
 
@@ -245,7 +267,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
       applied: z.boolean(),
       status: z.enum(['queued', 'processing', 'done', 'failed', 'canceled']).optional(),
     }),
-    before: [signedByN8n],
+    before: [signedByN8n(true)],
     handler: async ({ body }) => {
       const { applied, status } = await deps.settlement.applyCallback(body);
       return { ok: true as const, applied, ...(status ? { status } : {}) };

@@ -34,7 +34,14 @@ describe('AI Photo Callback node', () => {
       .reply(200, { ok: true });
     const [[item]] = await run({ taskId: 't1', event: 'progress', progress: 140, vendorTaskId: '1911' });
     expect(body).toEqual({ taskId: 't1', event: 'progress', vendorTaskId: '1911', progress: 100 });
-    expect(verifySignedMessage({ secret: 'cb-secret', rawBody: JSON.stringify(body), headers })).toEqual({ ok: true });
+    expect(
+      verifySignedMessage({ secret: 'cb-secret', purpose: 'callback', rawBody: JSON.stringify(body), headers }),
+    ).toEqual({ ok: true, version: 'v2' });
+    expect(headers['x-aiphoto-signature']).toMatch(/^v2=[0-9a-f]{64}$/);
+    // Bound to its direction: the same bytes do not verify as a dispatch.
+    expect(
+      verifySignedMessage({ secret: 'cb-secret', purpose: 'dispatch', rawBody: JSON.stringify(body), headers }),
+    ).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
     expect(item.json).toMatchObject({ delivered: true, statusCode: 200, attempts: 1 });
   });
 

@@ -38,7 +38,7 @@ function dispatch(
   const body = JSON.stringify({ taskId, type: 'model_pose12' });
   const { context, response } = fakeWebhookContext({
     credentials: { baseUrl: 'http://127.0.0.1:3000', sharedSecret: SECRET, ...(redisUrl ? { redisUrl } : {}) },
-    headers: headers ?? signMessage(SECRET, body),
+    headers: headers ?? signMessage(SECRET, 'dispatch', body),
     rawBody: Buffer.from(body),
   });
   return new into.trigger.AiPhotoTrigger().webhook.call(context).then((result) => ({ result, response, body }));
@@ -81,7 +81,7 @@ describe('AI Photo Trigger with Redis (queue mode: several webhook processes)', 
   it('a replayed request (same nonce) is refused by the other process too', async () => {
     const taskId = randomUUID();
     const body = JSON.stringify({ taskId, type: 'model_pose12' });
-    const headers = signMessage(SECRET, body);
+    const headers = signMessage(SECRET, 'dispatch', body);
     const first = await dispatch(processes[0], taskId, REDIS_URL, headers);
     const replay = await dispatch(processes[1], taskId, REDIS_URL, headers);
     expect(first.response.statusCode).toBe(202);

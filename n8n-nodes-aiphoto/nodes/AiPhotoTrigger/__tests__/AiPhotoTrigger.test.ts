@@ -19,7 +19,7 @@ function call(options: { body: string; headers?: Record<string, string>; lazy?: 
   const rawBody = Buffer.from(options.body);
   const { context, response } = fakeWebhookContext({
     credentials,
-    headers: options.headers ?? signMessage(credentials.sharedSecret, options.body),
+    headers: options.headers ?? signMessage(credentials.sharedSecret, 'dispatch', options.body),
     rawBody: options.lazy ? undefined : rawBody,
     lazyBody: options.lazy ? rawBody : undefined,
   });

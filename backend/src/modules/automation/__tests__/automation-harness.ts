@@ -14,7 +14,7 @@ import { createTestDatabase, type TestDatabase } from '../../../testing/test-db'
 import { requireUser } from '../../auth/auth.middleware';
 import { JwtService } from '../../auth/jwt.service';
 import { LedgerService } from '../../ledger/ledger.service';
-import { signMessage, verifySignedMessage } from '../../n8n/signed-message';
+import { computeLegacySignature, signMessage } from '../../n8n/signed-message';
 import { UsersRepository } from '../../users/users.repository';
 import type { TaskPorts } from '../../tasks/task-ports';
 import { tasksModule, type TasksModule } from '../../tasks/tasks.module';
@@ -113,7 +113,7 @@ export async function startAutomationApp(driver: DriverName, env: Record<string,
       return api()
         .post('/api/v1/internal/n8n/callback')
         .set('Content-Type', 'application/json')
-        .set(signMessage(N8N_SECRET, raw))
+        .set(signMessage(N8N_SECRET, 'callback', raw))
         .send(raw);
     },
     dispatched: async (taskId) => {
@@ -163,16 +163,19 @@ export async function startReceiver() {
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const path = req.url ?? '';
-      verifySignedMessage({
-        secret: secrets.get(path) ?? 'unknown-secret-unknown',
-        rawBody: raw,
-        headers: req.headers,
-        kv: nonces,
-      })
-        .then(
-          () => true,
-          () => false,
-        )
+      // The deprecated headers: the unlabelled (v1) scheme keyed with the endpoint secret, a fresh nonce.
+      const legacy = (name: string) => String(req.headers[name] ?? '');
+      const legacySigned =
+        legacy('x-aiphoto-signature') ===
+        computeLegacySignature(
+          secrets.get(path) ?? 'unknown-secret-unknown',
+          legacy('x-aiphoto-timestamp'),
+          legacy('x-aiphoto-nonce'),
+          raw,
+        );
+      nonces
+        .setIfAbsent(`nonce:${legacy('x-aiphoto-nonce')}`, '1', 600)
+        .then((fresh) => legacySigned && fresh)
         .then((legacyOk) => {
           received.push({
             path,

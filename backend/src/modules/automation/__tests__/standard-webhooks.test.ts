@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { computeSignature } from '../../n8n/signed-message';
+import { computeLegacySignature } from '../../n8n/signed-message';
 import { newEndpointSecret, standardWebhookHeaders } from '../standard-webhooks';
 
 /** The reference library (standard-webhooks/standard-webhooks, JavaScript) is the judge here. */
@@ -51,7 +51,7 @@ describe('Standard Webhooks signatures', () => {
 
   it('leaves the deprecated X-AiPhoto-Signature scheme exactly as merchants implemented it', () => {
     // A fixed vector: hex HMAC-SHA256 keyed with the whole secret string over "ts.nonce.body".
-    expect(computeSignature('whsec_test', '1700000000', '00112233445566778899aabbccddeeff', '{"a":1}')).toBe(
+    expect(computeLegacySignature('whsec_test', '1700000000', '00112233445566778899aabbccddeeff', '{"a":1}')).toBe(
       'v1=aceaad74697083cf7f7f5a8f703d9fc549c7fe412a75f180d1e534b3953ce1a3',
     );
   });

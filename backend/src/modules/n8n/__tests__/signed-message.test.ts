@@ -1,25 +1,102 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MemoryKeyValueStore } from '../../../infra/kv';
-import { computeSignature, signMessage, verifySignedMessage } from '../signed-message';
+import {
+  computeLegacySignature,
+  computeSignature,
+  PURPOSE_LABELS,
+  signMessage,
+  verifySignedMessage,
+  type MessagePurpose,
+} from '../signed-message';
 
 interface Vector {
   description: string;
+  purpose: MessagePurpose;
   secret: string;
   timestamp: string;
   nonce: string;
   rawBody: string;
   signature: string;
+  nowSeconds?: number;
+  expectedCode?: string;
 }
 
 // The vectors the n8n node package tests against too: both sides must agree byte for byte.
 const vectors = JSON.parse(
   readFileSync(path.resolve(__dirname, '../../../../../n8n-nodes-aiphoto/fixtures/signature-vectors.json'), 'utf8'),
-) as { valid: Vector[] };
+) as {
+  labels: Record<MessagePurpose, string>;
+  valid: Vector[];
+  legacy: Vector[];
+  rejected: Vector[];
+  accepted: Vector[];
+};
+const headersOf = (v: Vector) => ({
+  'x-aiphoto-timestamp': v.timestamp,
+  'x-aiphoto-nonce': v.nonce,
+  'x-aiphoto-signature': v.signature,
+});
 
 describe('signed messages between backend and n8n', () => {
+  it('labels each direction as the shared vectors do', () => {
+    expect(PURPOSE_LABELS).toEqual(vectors.labels);
+  });
+
   it.each(vectors.valid.map((v) => [v.description, v] as const))('matches the shared vector: %s', (_d, v) => {
-    expect(computeSignature(v.secret, v.timestamp, v.nonce, v.rawBody)).toBe(v.signature);
+    expect(computeSignature(v.secret, v.purpose, v.timestamp, v.nonce, v.rawBody)).toBe(v.signature);
+    expect(signMessage(v.secret, v.purpose, v.rawBody, Number(v.timestamp) * 1000, v.nonce)).toEqual({
+      'X-AiPhoto-Timestamp': v.timestamp,
+      'X-AiPhoto-Nonce': v.nonce,
+      'X-AiPhoto-Signature': v.signature,
+    });
+  });
+
+  it.each(vectors.legacy.map((v) => [v.description, v] as const))(
+    'deprecated v1 vector %s: accepted only where legacy is',
+    async (_d, v) => {
+      expect(computeLegacySignature(v.secret, v.timestamp, v.nonce, v.rawBody)).toBe(v.signature);
+      const kv = new MemoryKeyValueStore();
+      const input = { secret: v.secret, rawBody: v.rawBody, headers: headersOf(v), kv };
+      const nowMs = Number(v.timestamp) * 1000;
+      await expect(verifySignedMessage({ ...input, purpose: 'callback', nowMs })).rejects.toMatchObject({
+        code: 'SIGNATURE_INVALID',
+      });
+      await expect(verifySignedMessage({ ...input, purpose: 'callback', nowMs, acceptLegacy: true })).resolves.toBe(
+        'v1',
+      );
+      await kv.close();
+    },
+  );
+
+  it.each(vectors.rejected.map((v) => [v.description, v] as const))('refuses the shared vector: %s', async (_d, v) => {
+    const kv = new MemoryKeyValueStore();
+    await expect(
+      verifySignedMessage({
+        secret: v.secret,
+        purpose: v.purpose,
+        rawBody: v.rawBody,
+        headers: headersOf(v),
+        kv,
+        nowMs: v.nowSeconds! * 1000,
+      }),
+    ).rejects.toMatchObject({ status: 401, code: v.expectedCode });
+    await kv.close();
+  });
+
+  it.each(vectors.accepted.map((v) => [v.description, v] as const))('accepts the shared vector: %s', async (_d, v) => {
+    const kv = new MemoryKeyValueStore();
+    await expect(
+      verifySignedMessage({
+        secret: v.secret,
+        purpose: v.purpose,
+        rawBody: v.rawBody,
+        headers: headersOf(v),
+        kv,
+        nowMs: v.nowSeconds! * 1000,
+      }),
+    ).resolves.toBe('v2');
+    await kv.close();
   });
 
   const secret = 'unit-test-shared-secret-0001';
@@ -27,9 +104,11 @@ describe('signed messages between backend and n8n', () => {
 
   it('accepts its own signature once and refuses the replay', async () => {
     const kv = new MemoryKeyValueStore();
-    const headers = signMessage(secret, body);
-    await expect(verifySignedMessage({ secret, rawBody: body, headers, kv })).resolves.toBeUndefined();
-    await expect(verifySignedMessage({ secret, rawBody: body, headers, kv })).rejects.toMatchObject({
+    const headers = signMessage(secret, 'callback', body);
+    await expect(verifySignedMessage({ secret, purpose: 'callback', rawBody: body, headers, kv })).resolves.toBe('v2');
+    await expect(
+      verifySignedMessage({ secret, purpose: 'callback', rawBody: body, headers, kv }),
+    ).rejects.toMatchObject({
       status: 401,
       code: 'NONCE_REPLAYED',
     });
@@ -49,6 +128,7 @@ describe('signed messages between backend and n8n', () => {
           ...h,
           'X-AiPhoto-Signature': computeSignature(
             'other-secret-000000',
+            'callback',
             h['X-AiPhoto-Timestamp'],
             h['X-AiPhoto-Nonce'],
             body,
@@ -65,8 +145,10 @@ describe('signed messages between backend and n8n', () => {
     ],
   ])('refuses %s', async (_name, mutate, code) => {
     const kv = new MemoryKeyValueStore();
-    const { headers, rawBody } = mutate(signMessage(secret, body));
-    await expect(verifySignedMessage({ secret, rawBody, headers, kv })).rejects.toMatchObject({ code });
+    const { headers, rawBody } = mutate(signMessage(secret, 'callback', body));
+    await expect(verifySignedMessage({ secret, purpose: 'callback', rawBody, headers, kv })).rejects.toMatchObject({
+      code,
+    });
     await kv.close();
   });
 
@@ -74,25 +156,38 @@ describe('signed messages between backend and n8n', () => {
     const kv = new MemoryKeyValueStore();
     const now = 1_800_000_000_000;
     for (const skew of [-301_000, 301_000]) {
-      const headers = signMessage(secret, body, now + skew);
-      await expect(verifySignedMessage({ secret, rawBody: body, headers, kv, nowMs: now })).rejects.toMatchObject({
+      const headers = signMessage(secret, 'callback', body, now + skew);
+      await expect(
+        verifySignedMessage({ secret, purpose: 'callback', rawBody: body, headers, kv, nowMs: now }),
+      ).rejects.toMatchObject({
         code: 'TIMESTAMP_STALE',
       });
     }
     await expect(
-      verifySignedMessage({ secret, rawBody: body, headers: signMessage(secret, body, now + 299_000), kv, nowMs: now }),
-    ).resolves.toBeUndefined();
+      verifySignedMessage({
+        secret,
+        purpose: 'callback',
+        rawBody: body,
+        headers: signMessage(secret, 'callback', body, now + 299_000),
+        kv,
+        nowMs: now,
+      }),
+    ).resolves.toBe('v2');
     await kv.close();
   });
 
   it('does not burn the nonce of a forged request', async () => {
     const kv = new MemoryKeyValueStore();
-    const good = signMessage(secret, body);
+    const good = signMessage(secret, 'callback', body);
     const forged = { ...good, 'X-AiPhoto-Signature': 'v1=' + '0'.repeat(64) };
-    await expect(verifySignedMessage({ secret, rawBody: body, headers: forged, kv })).rejects.toMatchObject({
+    await expect(
+      verifySignedMessage({ secret, purpose: 'callback', rawBody: body, headers: forged, kv }),
+    ).rejects.toMatchObject({
       code: 'SIGNATURE_INVALID',
     });
-    await expect(verifySignedMessage({ secret, rawBody: body, headers: good, kv })).resolves.toBeUndefined();
+    await expect(verifySignedMessage({ secret, purpose: 'callback', rawBody: body, headers: good, kv })).resolves.toBe(
+      'v2',
+    );
     await kv.close();
   });
 });

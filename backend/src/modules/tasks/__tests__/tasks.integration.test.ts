@@ -106,7 +106,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
     return api()
       .post('/api/v1/internal/n8n/callback')
       .set('Content-Type', 'application/json')
-      .set(signMessage(secret, raw))
+      .set(signMessage(secret, 'callback', raw))
       .send(raw);
   };
   const dispatchOf = async (taskId: string) =>
