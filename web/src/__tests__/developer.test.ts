@@ -84,10 +84,12 @@ describe('automation errors', () => {
     expect(describeError(new ApiError(409, 'API_KEY_LIMIT', 'At most 20'), t)).toContain('20 个');
   });
 
-  it('leaves other errors to the common text with the server message', () => {
+  it('leaves other errors to the common code texts, in the user language only', () => {
     const err = new ApiError(400, 'VALIDATION_FAILED', 'url: not a valid URL');
     expect(automationErrorKey(err)).toBeNull();
-    expect(describeError(err, t)).toBe('出错了：url: not a valid URL (VALIDATION_FAILED)');
+    expect(describeError(err, t)).toBe(`${translate('zh', 'code.VALIDATION_FAILED')} (VALIDATION_FAILED)`);
+    // A code this build does not know (a newer server) still shows the server message and code.
+    expect(describeError(new ApiError(400, 'SOMETHING_NEW', 'new text'), t)).toBe('出错了：new text (SOMETHING_NEW)');
   });
 });
 

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { ApiError, isTaskType } from '../api';
 import { automationErrorKey } from './developer';
+import { isErrorCode } from './error-codes';
 import { translate, type Lang, type MessageKey } from './messages';
 
 const KEY = 'aiphoto.lang';
@@ -65,7 +66,9 @@ export function describeError(err: unknown, t: T): string {
     // Limits and the private-address refusal say what to do; the code stays visible for support.
     const automation = automationErrorKey(err);
     if (automation) return `${t(automation)} (${err.code})`;
-    // The server's message is specific (field names, limits); show it with its code for support.
+    // Every code the backend answers has a sentence in both languages: never the server's English.
+    if (isErrorCode(err.code)) return `${t(`code.${err.code}`)} (${err.code})`;
+    // A code this build does not know (a newer server): its message, with the code for support.
     return t('error.generic', { message: `${err.message} (${err.code})` });
   }
   return t('error.generic', { message: err instanceof Error ? err.message : String(err) });

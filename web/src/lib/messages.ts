@@ -2,7 +2,10 @@
  * Portal texts. Chinese is the default; the English table is typed against it, so a missing
  * translation is a compile error. `{name}` placeholders are filled by `translate`.
  */
+import { enCodeMessages, zhCodeMessages } from './error-codes';
+
 export const zh = {
+  ...zhCodeMessages,
   brand: 'AI Photo 商品图',
   'nav.workspace': '工作台',
   'nav.history': '作品',
@@ -286,6 +289,7 @@ export const zh = {
 export type MessageKey = keyof typeof zh;
 
 export const en: Record<MessageKey, string> = {
+  ...enCodeMessages,
   brand: 'AI Photo',
   'nav.workspace': 'Workspace',
   'nav.history': 'My images',
