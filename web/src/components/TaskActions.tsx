@@ -21,7 +21,16 @@ export function TaskActions({ task, compact }: { task: Task; compact?: boolean }
         ★
       </button>
       {running && (
-        <button type="button" className="secondary" disabled={a.busy} onClick={a.cancel}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={a.busy}
+          data-testid="cancel"
+          onClick={() => {
+            // Canceling cannot be undone: ask first.
+            if (window.confirm(t('task.cancelConfirm'))) a.cancel();
+          }}
+        >
           {t('task.cancel')}
         </button>
       )}
