@@ -123,6 +123,8 @@ describe('npm start -- --scale', () => {
       });
     }
     expect((await fetch(`${scaled.publicUrl}/api/docs`)).status).toBe(200);
+    // Metrics are scraped per replica on the private network, never through the public entry.
+    expect((await fetch(`${scaled.publicUrl}/metrics`)).status).toBe(404);
   });
 
   it('nginx passes the client address in one hop the backend trusts; a forged X-Forwarded-For names nobody', async () => {

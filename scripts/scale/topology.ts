@@ -70,6 +70,56 @@ export function scaleSettings(env: Env): ScaleSettings {
   };
 }
 
+/**
+ * The environment every n8n process of the topology shares: queue mode on PostgreSQL and Redis.
+ * docker-compose.yml's `x-n8n-env` names the same variables (scripts/__tests__/compose.test.ts).
+ */
+export function n8nQueueModeEnv(o: {
+  postgresUrl: string;
+  redisUrl: string;
+  keyPrefix: string;
+  redisTimeoutMs: string;
+  encryptionKey: string;
+  webhookUrl: string;
+  editorUrl: string;
+}): Record<string, string> {
+  return {
+    ...n8nPostgresEnv(o.postgresUrl),
+    ...n8nQueueRedisEnv(o.redisUrl),
+    EXECUTIONS_MODE: 'queue',
+    QUEUE_BULL_PREFIX: o.keyPrefix,
+    N8N_REDIS_KEY_PREFIX: `${o.keyPrefix}-n8n`,
+    // n8n exits after this long without Redis (its default is 10 s); a minute rides out a restart.
+    QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD: o.redisTimeoutMs,
+    N8N_ENCRYPTION_KEY: o.encryptionKey,
+    // Production webhooks only on the webhook process; manual runs on the workers too.
+    N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
+    OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+    WEBHOOK_URL: `${o.webhookUrl}/`,
+    N8N_EDITOR_BASE_URL: o.editorUrl,
+  };
+}
+
+/** What the backend replicas get on top of the usual settings: MySQL, Redis, one proxy hop, the webhook process. */
+export function scaledBackendEnv(o: {
+  databaseUrl: string;
+  redisUrl: string;
+  publicUrl: string;
+  n8nWebhookUrl: string;
+}): Record<string, string> {
+  return {
+    HOST: '127.0.0.1',
+    DATABASE_URL: o.databaseUrl,
+    REDIS_URL: o.redisUrl,
+    TRUST_PROXY: '1',
+    PUBLIC_BASE_URL: o.publicUrl,
+    N8N_BASE_URL: o.n8nWebhookUrl,
+  };
+}
+
+/** The roles `--scale` starts, as processes.json names them. */
+export const SCALE_ROLES = ['sandbox', 'n8n-main', 'n8n-webhook', 'n8n-worker', 'backend', 'nginx'] as const;
+
 export interface ScaledStack {
   /** nginx: the portal, console, API and WebSocket for everyone. */
   publicUrl: string;
@@ -165,12 +215,12 @@ export async function startScaledStack(options: ScaledStackOptions): Promise<Sca
         n8nUrl: n8nWebhookUrl,
         sandboxUrl: sandboxUrl ?? env.SANDBOX_URL ?? '',
       }),
-      HOST: '127.0.0.1',
-      DATABASE_URL: settings.databaseUrl,
-      REDIS_URL: settings.redisUrl,
-      TRUST_PROXY: '1',
-      PUBLIC_BASE_URL: env.PUBLIC_BASE_URL || publicUrl,
-      N8N_BASE_URL: env.N8N_BASE_URL || n8nWebhookUrl,
+      ...scaledBackendEnv({
+        databaseUrl: settings.databaseUrl,
+        redisUrl: settings.redisUrl,
+        publicUrl: env.PUBLIC_BASE_URL || publicUrl,
+        n8nWebhookUrl: env.N8N_BASE_URL || n8nWebhookUrl,
+      }),
     };
     // Migrations and the first admin once, here, before any replica starts (no two replicas migrate at once).
     const migrated = await buildBackend(loadConfig(backendEnv), {
@@ -184,22 +234,16 @@ export async function startScaledStack(options: ScaledStackOptions): Promise<Sca
     mkdirSync(n8nFolder, { recursive: true });
     const encryptionKey = env.N8N_ENCRYPTION_KEY || (await loadOrCreateEncryptionKey(n8nFolder));
     const bullPrefix = createHash('sha256').update(settings.postgresUrl).digest('hex').slice(0, 10);
-    const queueEnv: Env = {
-      ...n8nPostgresEnv(settings.postgresUrl),
-      ...n8nQueueRedisEnv(settings.redisUrl),
-      EXECUTIONS_MODE: 'queue',
+    const queueEnv = n8nQueueModeEnv({
+      postgresUrl: settings.postgresUrl,
+      redisUrl: settings.redisUrl,
       // Stacks sharing one Redis never take each other's jobs or commands.
-      QUEUE_BULL_PREFIX: `aiphoto-${bullPrefix}`,
-      N8N_REDIS_KEY_PREFIX: `aiphoto-n8n-${bullPrefix}`,
-      // n8n exits after this long without Redis (default 10 s); a minute rides out a restart.
-      QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD: env.QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD || '60000',
-      N8N_ENCRYPTION_KEY: encryptionKey,
-      // Production webhooks only on the webhook process; manual runs on the workers too.
-      N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
-      OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
-      WEBHOOK_URL: `${n8nWebhookUrl}/`,
-      N8N_EDITOR_BASE_URL: n8nMainUrl,
-    };
+      keyPrefix: `aiphoto-${bullPrefix}`,
+      redisTimeoutMs: env.QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD || '60000',
+      encryptionKey,
+      webhookUrl: n8nWebhookUrl,
+      editorUrl: n8nMainUrl,
+    });
     const n8nProcess = async (role: 'main' | 'webhook' | 'worker', index: number, port: number) => {
       const folder = path.join(n8nFolder, role === 'worker' ? `worker-${index}` : role);
       await installNodePackage(folder);
