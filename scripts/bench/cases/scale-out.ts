@@ -1,0 +1,186 @@
+/**
+ * Scale-out figures: basic_clean end to end through the scaled topology (nginx → backend
+ * replicas on MariaDB + Redis → n8n webhook process → queue → n8n workers → sandbox with
+ * precomputed CI → callbacks through nginx), with 1 or 2 n8n workers and 1 or 2 backend
+ * replicas, each configuration started fresh by the same code as `npm start -- --scale`. The
+ * ceiling of every row is the 1 worker × 1 replica figure of the same run, so the ratio is the
+ * speed-up; the notes give the CPU each kind of process spent per task.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../../../backend/src/db/data-source';
+import { fromDbTime } from '../../../backend/src/db/time';
+import { n8nInstallDir, N8N_VERSION } from '../../../workflows/src/runtime';
+import { dropPostgresDatabase } from '../../scale/databases';
+import { scaleSettings, startScaledStack, type ScaledStack } from '../../scale/topology';
+import { requestJson, signUpMember } from '../../stack-client';
+import type { BenchContext } from '../context';
+import { latencyOf } from '../load';
+import { cpuMeter } from '../proc';
+import type { BenchCase, BenchRow } from '../registry';
+import { garmentPhotos } from '../seed';
+
+const BATCH = 50;
+const CONFIGS = [
+  { workers: 1, replicas: 1 },
+  { workers: 2, replicas: 1 },
+  { workers: 1, replicas: 2 },
+  { workers: 2, replicas: 2 },
+];
+
+async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
+interface Measured {
+  perSecond: number;
+  done: number;
+  latency: BenchRow['latency'];
+  cpuMsPerTask: Record<string, number>;
+}
+
+/** Creates `count` basic_clean tasks in batches of 50 through nginx and waits until all finished. */
+async function measure(stack: ScaledStack, ds: DataSource, count: number, photoOffset: number): Promise<Measured> {
+  const api = <T>(method: string, url: string, options: { token?: string; body?: unknown } = {}) =>
+    requestJson<T>(`${stack.publicUrl}${url}`, { method, ...options });
+  const admin = await api<{ token: string }>('POST', '/api/v1/admin/login', {
+    body: { username: stack.admin.username, password: stack.admin.password },
+  });
+  // Every create is a real run: no answer from the result cache.
+  await api('PATCH', '/api/v1/admin/task-types/basic_clean', { token: admin.token, body: { cacheable: false } });
+  const merchant = await signUpMember({ backend: { url: stack.publicUrl }, sandbox: { url: stack.sandboxUrl ?? '' } });
+  await api('POST', `/api/v1/admin/users/${merchant.userId}/adjust`, {
+    token: admin.token,
+    body: { delta: count + 10, reason: 'bench credits' },
+  });
+  const keys: string[] = [];
+  for (const photo of await garmentPhotos(count + 5, photoOffset)) {
+    const form = new FormData();
+    form.append('file', new Blob([photo], { type: 'image/jpeg' }), 'garment.jpg');
+    const res = await fetch(`${stack.publicUrl}/api/v1/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${merchant.token}` },
+      body: form,
+    });
+    keys.push(((await res.json()) as { key: string }).key);
+  }
+  const finished = async (batchIds: string[]) => {
+    const marks = batchIds.map(() => '?').join(', ');
+    const [row] = (await ds.query(
+      `SELECT COUNT(*) AS n FROM tasks WHERE batch_id IN (${marks}) AND status IN ('done', 'failed', 'canceled')`,
+      batchIds,
+    )) as Array<{ n: number | string }>;
+    return Number(row.n);
+  };
+  const create = (inputKeys: string[]) =>
+    api<{ batchId: string }>('POST', '/api/v1/tasks', { token: merchant.token, body: { type: 'basic_clean', inputKeys } });
+
+  // Warm-up: n8n loads the workflow on first use in each process.
+  const warm = await create(keys.slice(count));
+  await until('warm-up tasks', 120_000, async () => (await finished([warm.batchId])) >= 5);
+
+  const pids: Record<string, number[]> = {};
+  for (const p of stack.processes()) if (p.pid) (pids[p.role] ??= []).push(p.pid);
+  const meters = Object.fromEntries(
+    Object.entries(pids).map(([role, list]) => [role, cpuMeter(Object.fromEntries(list.map((pid, i) => [String(i), pid])))]),
+  );
+  const started = performance.now();
+  const batches = await Promise.all(
+    Array.from({ length: count / BATCH }, (_, i) => create(keys.slice(i * BATCH, (i + 1) * BATCH))),
+  );
+  const ids = batches.map((b) => b.batchId);
+  await until('basic_clean tasks finished', 600_000, async () => (await finished(ids)) >= count);
+  const seconds = (performance.now() - started) / 1000;
+  const cpuMsPerTask = Object.fromEntries(
+    Object.entries(meters).map(([role, meter]) => [
+      role,
+      (Object.values(meter.stop()).reduce((a, b) => a + b, 0) * 1000) / count,
+    ]),
+  );
+  const marks = ids.map(() => '?').join(', ');
+  const tasks = (await ds.query(
+    `SELECT status, created_at, finished_at FROM tasks WHERE batch_id IN (${marks})`,
+    ids,
+  )) as Array<{ status: string; created_at: string; finished_at: string }>;
+  return {
+    perSecond: count / seconds,
+    done: tasks.filter((t) => t.status === 'done').length,
+    latency: latencyOf(
+      tasks.map((t) => (fromDbTime(t.finished_at)?.getTime() ?? 0) - (fromDbTime(t.created_at)?.getTime() ?? 0)),
+    ),
+    cpuMsPerTask,
+  };
+}
+
+const ROLE_ORDER = ['nginx', 'backend', 'n8n-webhook', 'n8n-worker', 'n8n-main', 'sandbox'];
+
+const scaleOut: BenchCase = {
+  name: 'scale-out: basic_clean with 1 vs 2 n8n workers and backend replicas',
+  phase: 'own',
+  dbs: ['mysql'],
+  async run(ctx: BenchContext) {
+    const count = ctx.quick ? BATCH : 3 * BATCH;
+    const databaseUrl = ctx.backendEnv.DATABASE_URL as string;
+    const postgresUrl = `postgres://postgres@127.0.0.1:5432/aiphoto_bench_${randomBytes(4).toString('hex')}`;
+    // One data folder for every configuration: n8n's encryption key and owner stay with its database.
+    const dataDir = mkdtempSync(path.join(ctx.system.dataDir, 'scale-'));
+    const results: Array<{ workers: number; replicas: number } & Measured> = [];
+    try {
+      for (const [i, config] of CONFIGS.entries()) {
+        const env: Record<string, string | undefined> = {
+          ...ctx.backendEnv,
+          DATA_DIR: dataDir,
+          N8N_WORKERS: String(config.workers),
+          BACKEND_REPLICAS: String(config.replicas),
+          N8N_POSTGRES_URL: postgresUrl,
+          PORT: '0',
+          N8N_PORT: '0',
+          N8N_WEBHOOK_PORT: '0',
+          SANDBOX_PORT: '0',
+        };
+        console.log(`[bench] scale-out: starting ${config.workers} worker(s) × ${config.replicas} replica(s)`);
+        const stack = await startScaledStack({
+          env,
+          dataDir,
+          settings: { ...scaleSettings(env), databaseUrl, redisUrl: env.REDIS_URL as string, postgresUrl },
+          sandboxTiming: { queueMs: 0, runMs: 0 },
+          sandboxCiMode: 'precomputed',
+        });
+        const ds = await openDatabase({ type: 'mysql', url: databaseUrl, poolSize: 2 });
+        try {
+          results.push({ ...config, ...(await measure(stack, ds, count, 1000 * (i + 1))) });
+        } finally {
+          await ds.destroy();
+          await stack.close();
+        }
+      }
+    } finally {
+      await dropPostgresDatabase(postgresUrl, n8nInstallDir(N8N_VERSION)).catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    const base = results[0].perSecond;
+    return results.map((r) => ({
+      name: `basic_clean through nginx, ${r.workers} n8n worker(s) × ${r.replicas} backend replica(s), ${count} images`,
+      value: r.perSecond,
+      unit: 'tasks/s',
+      ceiling: { name: '1 worker × 1 replica, same run', value: base },
+      ratio: r.perSecond / base,
+      latency: r.latency,
+      notes: [
+        `${r.done} of ${count} done; CPU per task: ${ROLE_ORDER.filter((role) => role in r.cpuMsPerTask)
+          .map((role) => `${role} ${r.cpuMsPerTask[role].toFixed(1)} ms`)
+          .join(', ')}`,
+      ],
+      ...(r.done === count ? {} : { broken: `${count - r.done} of ${count} tasks did not finish done` }),
+    }));
+  },
+};
+
+export default scaleOut;
