@@ -1,6 +1,8 @@
 import type { AppModule } from '../app';
 import type { AppContext } from '../app-context';
+import { AdminTasksRepository } from './admin-tasks/admin-tasks.repository';
 import { adminTasksRoutes } from './admin-tasks/admin-tasks.routes';
+import { AdminTasksService } from './admin-tasks/admin-tasks.service';
 import { createAdminAuthModule } from './admin-auth/admin-auth.module';
 import { createAuthModule } from './auth/auth.module';
 import { createAutomation, taskView } from './automation/automation.module';
@@ -95,8 +97,6 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
     name: 'profile',
     router: profileRoutes(ctx, {
       jwt,
-      users,
-      storage: media.storage,
       slots: media.media.slots,
       profile: new ProfileService({
         ds: ctx.db,
@@ -125,7 +125,19 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
     (res, fileName, entries) => media.zip.stream(res, fileName, entries),
   );
   const automationModule = automation.module(taskView(ctx, tasks.repository, media.storage));
-  const adminTasks: AppModule = { name: 'admin-tasks', router: adminTasksRoutes(ctx, { jwt, urls: media.storage }) };
+  const adminTasks: AppModule = {
+    name: 'admin-tasks',
+    router: adminTasksRoutes(ctx, {
+      jwt,
+      service: new AdminTasksService({
+        db: ctx.db,
+        repository: new AdminTasksRepository(),
+        urls: media.storage,
+        editorUrl: ctx.config.n8n.editorUrl,
+        resultUrlTtlSeconds: ctx.config.tasks.resultUrlTtlSeconds,
+      }),
+    }),
+  };
   const adminSettings: AppModule = { name: 'settings', router: settingsRoutes(ctx, { jwt, settings }) };
   // Task types as data: the console registers products (the public list is on the tasks router).
   const adminTaskTypes: AppModule = {

@@ -1,8 +1,11 @@
 import { rows, type Db } from '../../db/transaction';
 import type { UserRow } from '../users/users.repository';
 
-/** Admin-side reads of merchants (not scoped by user: the admin role is checked by the route). */
-export class AdminUsersRepository {
+/**
+ * Admin-side reads of merchants (not scoped by user: the admin role is checked by the route). Not
+ * to be confused with admin-auth's AdminUsersRepository, which keeps the console accounts.
+ */
+export class AdminMerchantsRepository {
   async search(
     db: Db,
     phone: string | undefined,

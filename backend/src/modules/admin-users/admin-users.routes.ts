@@ -1,15 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context';
-import { isoOrNull } from '../../db/time';
-import { NotFoundError } from '../../errors/app-error';
 import { defineRoute } from '../../http/route';
 import { currentAdmin, requireAdmin } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
-import type { LedgerRow } from '../ledger/ledger.repository';
-import type { LedgerService } from '../ledger/ledger.service';
-import { toMe, type UserRow, type UsersRepository } from '../users/users.repository';
-import type { AdminUsersRepository } from './admin-users.repository';
+import type { AdminUsersService } from './admin-users.service';
 
 const Paging = z.object({
   page: z.coerce.number().int().min(1).default(1),
@@ -47,44 +42,18 @@ const LedgerEntry = z
 const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 
-function toAdminUser(u: UserRow) {
-  const me = toMe({ ...u, quota_remaining: Number(u.quota_remaining), is_member: Number(u.is_member) });
-  return { ...me, createdAt: isoOrNull(u.created_at)! };
-}
-
-export function toLedgerEntry(r: LedgerRow, adminUsername: string | null = null) {
-  return {
-    id: r.id,
-    kind: r.kind,
-    delta: Number(r.delta),
-    balanceAfter: Number(r.balance_after),
-    taskId: r.task_id,
-    orderId: r.order_id,
-    adminId: r.admin_id,
-    adminUsername: r.admin_id ? adminUsername : null,
-    reason: r.reason,
-    createdAt: isoOrNull(r.created_at)!,
-  };
-}
-
 export interface AdminUsersDeps {
   jwt: JwtService;
-  users: UsersRepository;
-  adminUsers: AdminUsersRepository;
-  ledger: LedgerService;
+  service: AdminUsersService;
 }
 
-/** Admin console: merchants, their ledger, and manual credit adjustments (admin role only). */
+/** Admin console: merchants, their ledger, and manual credit adjustments; the work is AdminUsersService's. */
 export function adminUsersRoutes(ctx: AppContext, deps: AdminUsersDeps): Router {
   const router = Router();
+  const { service } = deps;
   const tags = ['admin'];
   const anyStaff = [requireAdmin(deps.jwt)];
   const UserId = z.object({ id: z.string().min(1).max(64) });
-  const findUser = async (id: string) => {
-    const user = await deps.users.findById(ctx.db.manager, id);
-    if (!user) throw new NotFoundError('User not found');
-    return user;
-  };
 
   defineRoute(router, ctx.openapi, {
     method: 'get',
@@ -101,15 +70,7 @@ export function adminUsersRoutes(ctx: AppContext, deps: AdminUsersDeps): Router 
         .optional(),
     }),
     response: page(AdminUser),
-    handler: async ({ query }) => {
-      const { items, total } = await deps.adminUsers.search(
-        ctx.db.manager,
-        query.phone,
-        query.pageSize,
-        (query.page - 1) * query.pageSize,
-      );
-      return { items: items.map(toAdminUser), total, page: query.page, pageSize: query.pageSize };
-    },
+    handler: ({ query }) => service.search(query),
   });
 
   defineRoute(router, ctx.openapi, {
@@ -123,20 +84,7 @@ export function adminUsersRoutes(ctx: AppContext, deps: AdminUsersDeps): Router 
     params: UserId,
     query: Paging,
     response: page(LedgerEntry),
-    handler: async ({ params, query }) => {
-      await findUser(params.id);
-      const { items, total } = await deps.ledger.entries(params.id, query.pageSize, (query.page - 1) * query.pageSize);
-      const names = await deps.adminUsers.adminNames(
-        ctx.db.manager,
-        items.flatMap((r) => (r.admin_id ? [r.admin_id] : [])),
-      );
-      return {
-        items: items.map((r) => toLedgerEntry(r, r.admin_id ? (names.get(r.admin_id) ?? null) : null)),
-        total,
-        page: query.page,
-        pageSize: query.pageSize,
-      };
-    },
+    handler: ({ params, query }) => service.ledger(params.id, query),
   });
 
   defineRoute(router, ctx.openapi, {
@@ -157,17 +105,7 @@ export function adminUsersRoutes(ctx: AppContext, deps: AdminUsersDeps): Router 
       reason: z.string().trim().min(1).max(255),
     }),
     response: z.object({ user: AdminUser, entry: LedgerEntry }),
-    handler: async ({ req, params, body }) => {
-      const entry = await deps.ledger.adjust(currentAdmin(req).id, params.id, body.delta, body.reason);
-      ctx.logger.info(
-        { adminId: currentAdmin(req).id, userId: params.id, delta: body.delta },
-        'credits adjusted by admin',
-      );
-      return {
-        user: toAdminUser(await findUser(params.id)),
-        entry: toLedgerEntry(entry, currentAdmin(req).username),
-      };
-    },
+    handler: ({ req, params, body }) => service.adjust(currentAdmin(req), params.id, body.delta, body.reason),
   });
 
   return router;

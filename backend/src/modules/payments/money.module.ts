@@ -2,8 +2,9 @@ import { Router } from 'express';
 import type { AppModule } from '../../app';
 import type { AppContext } from '../../app-context';
 import { PollingLoop } from '../../infra/polling-loop';
-import { AdminUsersRepository } from '../admin-users/admin-users.repository';
+import { AdminMerchantsRepository } from '../admin-users/admin-users.repository';
 import { adminUsersRoutes } from '../admin-users/admin-users.routes';
+import { AdminUsersService } from '../admin-users/admin-users.service';
 import { billingRoutes } from '../billing/billing.routes';
 import { CheckinService } from '../credits/checkin.service';
 import { CreditPacksRepository } from '../credits/credit-packs.repository';
@@ -24,6 +25,7 @@ import type { UsersRepository } from '../users/users.repository';
 import { createChannels } from './channels';
 import { OrdersRepository } from './orders.repository';
 import { ordersAdminRoutes } from './orders-admin.routes';
+import { OrdersAdminService } from './orders-admin.service';
 import { paymentsRoutes } from './payments.routes';
 import { PaymentsService } from './payments.service';
 
@@ -84,8 +86,17 @@ export function createMoney(
       apiKeys: deps.apiKeys,
       billing: new BillingService(ctx.db, orders, payments, ledger),
     }),
-    adminUsersRoutes(ctx, { jwt: deps.jwt, users: deps.users, adminUsers: new AdminUsersRepository(), ledger }),
-    ordersAdminRoutes(ctx, deps.jwt, orders, payments),
+    adminUsersRoutes(ctx, {
+      jwt: deps.jwt,
+      service: new AdminUsersService({
+        db: ctx.db,
+        users: deps.users,
+        merchants: new AdminMerchantsRepository(),
+        ledger,
+        logger: ctx.logger,
+      }),
+    }),
+    ordersAdminRoutes(ctx, { jwt: deps.jwt, service: new OrdersAdminService({ db: ctx.db, orders, payments }) }),
   );
   const module: AppModule = {
     name: 'money',

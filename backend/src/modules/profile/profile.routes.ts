@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context';
-import { NotFoundError, ValidationError } from '../../errors/app-error';
+import { ValidationError } from '../../errors/app-error';
 import { defineRoute } from '../../http/route';
 import type { ConcurrencyGate } from '../../infra/concurrency-gate';
 import { currentUser, requireUser } from '../auth/auth.middleware';
@@ -9,9 +9,7 @@ import { LoginResponse, SendCodeResponse } from '../auth/auth.routes';
 import type { JwtService } from '../auth/jwt.service';
 import { PhoneSchema } from '../auth/phone';
 import { clientIp } from '../auth/rate-limit';
-import type { StorageService } from '../media/storage.service';
 import { MeSchema } from '../users/users.schemas';
-import { AVATAR_PREFIX, type UsersRepository } from '../users/users.repository';
 import { AVATAR_MAX_BYTES, type ProfileService } from './profile.service';
 
 /** Letters, digits, punctuation and spaces; no control or format characters, 1–32 characters. */
@@ -40,8 +38,6 @@ const AVATAR_REDIRECT_MAX_AGE = 600;
 export interface ProfileRouteDeps {
   jwt: JwtService;
   profile: ProfileService;
-  users: UsersRepository;
-  storage: StorageService;
   /** The upload slots shared with the media routes (bytes held in memory at once). */
   slots: ConcurrencyGate;
 }
@@ -129,11 +125,9 @@ export function profileRoutes(ctx: AppContext, deps: ProfileRouteDeps): Router {
     status: 302,
     errors: [404],
     handler: async ({ params, res }) => {
-      const key = `${AVATAR_PREFIX}${params.userId}/${params.file}`;
-      const user = await deps.users.findById(ctx.db.manager, params.userId);
-      if (!user || user.avatar_key !== key) throw new NotFoundError('No such picture', 'AVATAR_NOT_FOUND');
+      const url = await deps.profile.avatarUrl(params.userId, params.file, AVATAR_URL_TTL_SECONDS);
       res.setHeader('Cache-Control', `private, max-age=${AVATAR_REDIRECT_MAX_AGE}`);
-      res.redirect(302, deps.storage.signedUrl(key, AVATAR_URL_TTL_SECONDS));
+      res.redirect(302, url);
     },
   });
   return router;

@@ -148,6 +148,17 @@ export class ProfileService {
   }
 
   /** Every token of the merchant issued until now is refused from the next request on. */
+  /**
+   * A short-lived URL of the profile picture `<AVATAR_PREFIX><userId>/<file>`, when it is the one
+   * the merchant has now (names are content hashes); 404 AVATAR_NOT_FOUND otherwise.
+   */
+  async avatarUrl(userId: string, file: string, ttlSeconds: number): Promise<string> {
+    const key = `${AVATAR_PREFIX}${userId}/${file}`;
+    const user = await this.deps.users.findById(this.deps.ds.manager, userId);
+    if (!user || user.avatar_key !== key) throw new NotFoundError('No such picture', 'AVATAR_NOT_FOUND');
+    return this.deps.storage.signedUrl(key, ttlSeconds);
+  }
+
   async signOutEverywhere(userId: string): Promise<{ signedOut: true }> {
     await inTransaction(this.deps.ds, (tx) => this.deps.sessions.bump(tx, userId));
     await this.deps.sessions.ended(userId);

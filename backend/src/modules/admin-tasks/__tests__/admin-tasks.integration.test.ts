@@ -14,7 +14,9 @@ import { JwtService } from '../../auth/jwt.service';
 import { TaskTypesService } from '../../task-types/task-types.service';
 import { TasksRepository } from '../../tasks/tasks.repository';
 import { UsersRepository } from '../../users/users.repository';
+import { AdminTasksRepository } from '../admin-tasks.repository';
 import { adminTasksRoutes } from '../admin-tasks.routes';
+import { AdminTasksService } from '../admin-tasks.service';
 
 describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
   let db: TestDatabase;
@@ -41,7 +43,18 @@ describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
       onClose: () => undefined,
     } satisfies AppContext;
     app = express()
-      .use(adminTasksRoutes(ctx, { jwt, urls: { signedUrl: (k) => `http://signed/${k}` } }))
+      .use(
+        adminTasksRoutes(ctx, {
+          jwt,
+          service: new AdminTasksService({
+            db: ctx.db,
+            repository: new AdminTasksRepository(),
+            urls: { signedUrl: (k) => `http://signed/${k}` },
+            editorUrl: ctx.config.n8n.editorUrl,
+            resultUrlTtlSeconds: ctx.config.tasks.resultUrlTtlSeconds,
+          }),
+        }),
+      )
       .use(errorHandler);
     const user = await new UsersRepository().findOrCreateByPhone(db.ds.manager, '13800000042');
     userId = user.id;

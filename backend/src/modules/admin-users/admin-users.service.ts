@@ -1,0 +1,90 @@
+import type { DataSource } from 'typeorm';
+import { isoOrNull } from '../../db/time';
+import { NotFoundError } from '../../errors/app-error';
+import type { Logger } from '../../infra/logger';
+import type { LedgerRow } from '../ledger/ledger.repository';
+import type { LedgerService } from '../ledger/ledger.service';
+import { toMe, type UserRow, type UsersRepository } from '../users/users.repository';
+import type { AdminMerchantsRepository } from './admin-users.repository';
+
+export interface Paging {
+  page: number;
+  pageSize: number;
+}
+
+export interface AdminUsersServiceDeps {
+  db: DataSource;
+  users: UsersRepository;
+  merchants: AdminMerchantsRepository;
+  ledger: LedgerService;
+  logger: Logger;
+}
+
+function toAdminUser(u: UserRow) {
+  const me = toMe({ ...u, quota_remaining: Number(u.quota_remaining), is_member: Number(u.is_member) });
+  return { ...me, createdAt: isoOrNull(u.created_at)! };
+}
+
+export function toLedgerEntry(r: LedgerRow, adminUsername: string | null = null) {
+  return {
+    id: r.id,
+    kind: r.kind,
+    delta: Number(r.delta),
+    balanceAfter: Number(r.balance_after),
+    taskId: r.task_id,
+    orderId: r.order_id,
+    adminId: r.admin_id,
+    adminUsername: r.admin_id ? adminUsername : null,
+    reason: r.reason,
+    createdAt: isoOrNull(r.created_at)!,
+  };
+}
+
+/** The console's view of merchants: search, their ledger, and credit adjustments through the ledger. */
+export class AdminUsersService {
+  constructor(private readonly deps: AdminUsersServiceDeps) {}
+
+  /** Merchants, newest first, optionally those whose phone contains `phone`. */
+  async search(query: Paging & { phone?: string }) {
+    const { items, total } = await this.deps.merchants.search(
+      this.deps.db.manager,
+      query.phone,
+      query.pageSize,
+      (query.page - 1) * query.pageSize,
+    );
+    return { items: items.map(toAdminUser), total, page: query.page, pageSize: query.pageSize };
+  }
+
+  /** A merchant's ledger, newest first, naming the console account of each adjustment; 404 for no such merchant. */
+  async ledger(userId: string, paging: Paging) {
+    await this.findUser(userId);
+    const { items, total } = await this.deps.ledger.entries(
+      userId,
+      paging.pageSize,
+      (paging.page - 1) * paging.pageSize,
+    );
+    const names = await this.deps.merchants.adminNames(
+      this.deps.db.manager,
+      items.flatMap((r) => (r.admin_id ? [r.admin_id] : [])),
+    );
+    return {
+      items: items.map((r) => toLedgerEntry(r, r.admin_id ? (names.get(r.admin_id) ?? null) : null)),
+      total,
+      page: paging.page,
+      pageSize: paging.pageSize,
+    };
+  }
+
+  /** Adds or removes credits as a keyed ledger `adjust` entry (409 below zero), logged with who did it. */
+  async adjust(admin: { id: string; username: string }, userId: string, delta: number, reason: string) {
+    const entry = await this.deps.ledger.adjust(admin.id, userId, delta, reason);
+    this.deps.logger.info({ adminId: admin.id, userId, delta }, 'credits adjusted by admin');
+    return { user: toAdminUser(await this.findUser(userId)), entry: toLedgerEntry(entry, admin.username) };
+  }
+
+  private async findUser(id: string): Promise<UserRow> {
+    const user = await this.deps.users.findById(this.deps.db.manager, id);
+    if (!user) throw new NotFoundError('User not found');
+    return user;
+  }
+}
