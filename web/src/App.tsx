@@ -7,6 +7,7 @@ import { useSession } from './lib/session-context';
 import { HistoryPage } from './pages/HistoryPage';
 import { LoginPage } from './pages/LoginPage';
 import { TaskPage } from './pages/TaskPage';
+import { WechatCallbackPage } from './pages/WechatCallbackPage';
 import { WorkspacePage } from './pages/WorkspacePage';
 
 // Few merchants open the developer page, so its code is a separate chunk fetched on first visit.
@@ -15,6 +16,8 @@ const DeveloperPage = lazy(() => import('./pages/DeveloperPage').then((m) => ({ 
 const BillingPage = lazy(() => import('./pages/BillingPage').then((m) => ({ default: m.BillingPage })));
 const ReceiptPage = lazy(() => import('./pages/ReceiptPage').then((m) => ({ default: m.ReceiptPage })));
 const PayReturnPage = lazy(() => import('./pages/PayReturnPage').then((m) => ({ default: m.PayReturnPage })));
+// The account page is visited now and then: a chunk of its own.
+const ProfilePage = lazy(() => import('./pages/ProfilePage').then((m) => ({ default: m.ProfilePage })));
 
 rememberInvite();
 
@@ -29,6 +32,8 @@ export function App() {
     const code = signedIn ? takeInvite() : null;
     if (code) api.redeemInvite(code).catch(() => undefined);
   }, [signedIn, api]);
+  // Where WeChat sends the browser back: signed in or not (sign-in, or linking from the profile).
+  if (route.name === 'wechatLogin') return <WechatCallbackPage />;
   if (!token) return <LoginPage />;
   if (!me) return <p className="center muted">{t('common.loading')}</p>;
   return (
@@ -43,6 +48,7 @@ export function App() {
           {route.name === 'billing' && <BillingPage />}
           {route.name === 'receipt' && <ReceiptPage key={route.id} id={route.id} />}
           {route.name === 'payReturn' && <PayReturnPage />}
+          {route.name === 'profile' && <ProfilePage />}
         </Suspense>
       </main>
     </>

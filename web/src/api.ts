@@ -25,6 +25,8 @@ export type SceneCatalog = Schemas['SceneCatalog'];
 export type UploadResult = ResponseOf<'/api/v1/uploads', 'post'>;
 export type UploadConfig = Schemas['UploadConfig'];
 export type UploadCredentials = ResponseOf<'/api/v1/uploads/sts', 'post'>;
+export type WechatSignIn = Schemas['WechatSignIn'];
+export type WechatLink = Schemas['WechatLink'];
 export type ApiKey = Schemas['ApiKey'];
 export type WebhookEndpoint = Schemas['WebhookEndpoint'];
 export type WebhookDelivery = Schemas['WebhookDelivery'];
@@ -66,6 +68,47 @@ export class ApiClient extends HttpClient {
   order = (id: string, refresh = false) =>
     this.call('get', '/api/v1/membership/orders/{id}', { path: { id }, query: refresh ? { refresh: '1' } : {} });
   closeOrder = (id: string) => this.call('post', '/api/v1/membership/orders/{id}/close', byId(id));
+
+  // --- WeChat sign-in and the profile
+  wechatConfig = () => this.call('get', '/api/v1/auth/wechat/config');
+  wechatStart = () => this.call('post', '/api/v1/auth/wechat/web/start');
+  wechatCallback = (code: string, state: string) =>
+    this.call('post', '/api/v1/auth/wechat/web/callback', { body: { code, state } });
+  wechatLinkPhone = (ticket: string, phone: string, code: string) =>
+    this.call('post', '/api/v1/auth/wechat/link', { body: { ticket, phone, code } });
+  myWechat = () => this.call('get', '/api/v1/me/wechat');
+  wechatLinkStart = () => this.call('post', '/api/v1/me/wechat/start');
+  wechatLinkCallback = (code: string, state: string) =>
+    this.call('post', '/api/v1/me/wechat/callback', { body: { code, state } });
+  unlinkWechat = () => this.call('delete', '/api/v1/me/wechat');
+  setNickname = (nickname: string | null) => this.call('patch', '/api/v1/me', { body: { nickname } });
+  removeAvatar = () => this.call('delete', '/api/v1/me/avatar');
+  phoneCode = (target: 'old' | 'new', phone?: string) =>
+    this.call('post', '/api/v1/me/phone/code', { body: phone ? { target, phone } : { target } });
+  changePhone = (phone: string, oldCode: string, newCode: string) =>
+    this.call('post', '/api/v1/me/phone', { body: { phone, oldCode, newCode } });
+  signOutEverywhere = () => this.call('post', '/api/v1/me/sign-out-everywhere');
+
+  /** The profile picture as multipart `file` (a picture is small: no progress needed). */
+  async setAvatar(file: Blob, name: string): Promise<Me> {
+    const form = new FormData();
+    form.append('file', file, name);
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}/api/v1/me/avatar`, {
+        method: 'POST',
+        headers: this.authHeaders(),
+        body: form,
+      });
+    } catch {
+      throw new ApiError(0, 'NETWORK', this.networkMessage);
+    }
+    if (!res.ok) {
+      this.noteStatus(res.status);
+      throw errorFromBody(res.status, await res.text(), res.headers.get('retry-after'));
+    }
+    return (await res.json()) as Me;
+  }
 
   // --- billing: my orders (receipts) and my ledger
   myOrders = (page: number, pageSize = 20) => this.call('get', '/api/v1/me/orders', { query: { page, pageSize } });

@@ -1,6 +1,7 @@
 import { useI18n } from '../lib/i18n';
 import { matchRoute, navigate, usePath } from '../lib/router';
 import { useSignedIn } from '../lib/session-context';
+import { Avatar } from './Avatar';
 import { LangToggle } from './LangToggle';
 
 export function Header() {
@@ -32,6 +33,18 @@ export function Header() {
         <span className="credits" data-testid="header-credits">
           {t('common.credits', { n: me.quotaRemaining })}
         </span>
+        <a
+          href="/profile"
+          className={route.name === 'profile' ? 'nav-link profile-link active' : 'nav-link profile-link'}
+          data-testid="nav-profile"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate('/profile');
+          }}
+        >
+          <Avatar me={me} />
+          <span>{me.nickname || t('nav.profile')}</span>
+        </a>
         <LangToggle />
         <button type="button" className="link" onClick={signOut}>
           {t('nav.logout')}

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import { ApiError, isTaskType } from '../api';
 import { automationErrorKey } from './developer';
 import { isErrorCode } from './error-codes';
+import { accountErrorKey } from './messages-account';
 import { translate, type Lang, type MessageKey } from './messages';
 
 const KEY = 'aiphoto.lang';
@@ -59,6 +60,9 @@ export function describeError(err: unknown, t: T): string {
     if (err.status === 429) return t('error.rateLimited', { s: err.retryAfterSeconds ?? 60 });
     if (err.code === 'QUOTA_EXHAUSTED') return t('error.QUOTA_EXHAUSTED');
     if (err.code === 'MEMBERSHIP_REQUIRED') return t('error.MEMBERSHIP_REQUIRED');
+    // Sign-in codes, phone change and WeChat: said in the merchant's language.
+    const account = accountErrorKey(err.code);
+    if (account) return t(account);
     // Uploads refused for the file itself, or for a busy server: say what to do, keep the code.
     for (const code of ['IMAGE_CORRUPT', 'IMAGE_TOO_MANY_PIXELS', 'PAYLOAD_TOO_LARGE', 'UPLOADS_BUSY'] as const) {
       if (err.code === code) return `${t(`error.${code}`)} (${code})`;

@@ -1,3 +1,5 @@
+import { accountEn, accountZh } from './messages-account';
+
 /**
  * Portal texts. Chinese is the default; the English table is typed against it, so a missing
  * translation is a compile error. `{name}` placeholders are filled by `translate`.
@@ -285,6 +287,7 @@ export const zh = {
   'invite.enter': '填写好友的邀请码',
   'invite.redeem': '提交',
   'invite.redeemed': '已填写邀请码，首次付款后双方获得奖励',
+  ...accountZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -576,6 +579,7 @@ export const en: Record<MessageKey, string> = {
   'invite.enter': 'Enter a friend’s invite code',
   'invite.redeem': 'Submit',
   'invite.redeemed': 'Invite code entered: you both get the reward when your first order is paid',
+  ...accountEn,
 };
 
 export type Lang = 'zh' | 'en';

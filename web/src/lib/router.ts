@@ -7,7 +7,9 @@ export type Route =
   | { name: 'developer' }
   | { name: 'billing' }
   | { name: 'receipt'; id: string }
-  | { name: 'payReturn' };
+  | { name: 'payReturn' }
+  | { name: 'profile' }
+  | { name: 'wechatLogin' };
 
 export function matchRoute(path: string): Route {
   const receipt = /^\/billing\/orders\/([\w-]{1,64})\/?$/.exec(path);
@@ -18,5 +20,7 @@ export function matchRoute(path: string): Route {
   if (task) return { name: 'task', id: task[1] };
   if (path.startsWith('/tasks')) return { name: 'history' };
   if (/^\/developer\/?$/.test(path)) return { name: 'developer' };
+  if (/^\/profile\/?$/.test(path)) return { name: 'profile' };
+  if (/^\/login\/wechat\/?$/.test(path)) return { name: 'wechatLogin' };
   return { name: 'workspace' };
 }

@@ -1,55 +1,36 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError } from '../api';
+import { useEffect, useState } from 'react';
 import { LangToggle } from '../components/LangToggle';
+import { PhoneCodeForm } from '../components/PhoneCodeForm';
 import { useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session-context';
+import { rememberWechatStart } from '../lib/wechat-login';
 
-const PHONE = /^1\d{10}$/;
-const CODE = /^\d{6}$/;
-
-/** Phone + SMS code. The resend countdown follows the server's cooldown (or Retry-After). */
+/** Phone + SMS code, and 微信登录 (the WeChat QR login) when the server offers it. */
 export function LoginPage() {
   const { api, signIn } = useSession();
   const { t, errorText } = useI18n();
-  const [phone, setPhone] = useState('');
-  const [code, setCode] = useState('');
-  const [cooldown, setCooldown] = useState(0);
+  const [wechat, setWechat] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    if (cooldown <= 0) return;
-    const timer = setTimeout(() => setCooldown((s) => s - 1), 1000);
-    return () => clearTimeout(timer);
-  }, [cooldown]);
+    let live = true;
+    api.wechatConfig().then(
+      (c) => live && setWechat(c.web),
+      () => undefined, // no button then; phone sign-in still works
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
 
-  const sendCode = async () => {
+  const signInWithWechat = async () => {
     setError(null);
-    setNotice(null);
-    if (!PHONE.test(phone)) return setError(t('login.badPhone'));
     setBusy(true);
     try {
-      const sent = await api.sendCode(phone);
-      setCooldown(sent.cooldownSeconds || 60);
-      setNotice(t('login.sent'));
-    } catch (err) {
-      if (err instanceof ApiError && err.retryAfterSeconds) setCooldown(err.retryAfterSeconds);
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    if (!PHONE.test(phone)) return setError(t('login.badPhone'));
-    if (!CODE.test(code)) return setError(t('login.badCode'));
-    setBusy(true);
-    try {
-      const res = await api.login(phone, code);
-      signIn(res.token, res.user);
+      const { url, state } = await api.wechatStart();
+      rememberWechatStart(state, 'sign-in');
+      window.location.assign(url);
     } catch (err) {
       setError(errorText(err));
       setBusy(false);
@@ -61,55 +42,38 @@ export function LoginPage() {
       <div className="login-lang">
         <LangToggle />
       </div>
-      <form className="card login-card" onSubmit={submit} noValidate>
+      <div className="card login-card">
         <h1>{t('brand')}</h1>
         <p className="muted">{t('login.subtitle')}</p>
         <h2>{t('login.title')}</h2>
-        <label className="field">
-          <span>{t('login.phone')}</span>
-          <input
-            name="phone"
-            inputMode="numeric"
-            autoComplete="tel"
-            maxLength={11}
-            placeholder={t('login.phonePlaceholder')}
-            value={phone}
-            onChange={(e) => setPhone(e.target.value.replace(/\D/g, ''))}
-          />
-        </label>
-        <label className="field">
-          <span>{t('login.code')}</span>
-          <span className="row">
-            <input
-              name="code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              placeholder={t('login.codePlaceholder')}
-              value={code}
-              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-            />
+        <PhoneCodeForm
+          sendCode={(phone) => api.sendCode(phone)}
+          submit={async (phone, code) => {
+            const res = await api.login(phone, code);
+            signIn(res.token, res.user);
+          }}
+          submitLabel="login.submit"
+        />
+        {wechat && (
+          <>
+            <p className="login-or muted small">{t('login.or')}</p>
             <button
               type="button"
-              className="secondary nowrap"
-              onClick={sendCode}
-              disabled={busy || cooldown > 0}
-              data-testid="send-code"
+              className="secondary block wechat-button"
+              onClick={signInWithWechat}
+              disabled={busy}
+              data-testid="wechat-login"
             >
-              {cooldown > 0 ? t('login.resend', { s: cooldown }) : t('login.send')}
+              {t('login.wechat')}
             </button>
-          </span>
-        </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
+            {error && (
+              <p className="error" role="alert">
+                {error}
+              </p>
+            )}
+          </>
         )}
-        {notice && !error && <p className="ok">{notice}</p>}
-        <button type="submit" className="primary block" disabled={busy}>
-          {t('login.submit')}
-        </button>
-      </form>
+      </div>
     </main>
   );
 }

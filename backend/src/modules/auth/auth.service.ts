@@ -76,8 +76,8 @@ export class AuthService {
   }
 
   /**
-   * Texts a code to `phone` for `purpose` (login by default). Every purpose shares the limits: they
-   * bound what texting costs, whatever the text is for.
+   * Texts a code to `phone` for `purpose` (login by default). Every purpose shares the per-IP,
+   * per-number and daily limits (they bound what texting costs); the resend cooldown is per purpose.
    */
   async sendCode(
     phone: string,
@@ -110,7 +110,8 @@ export class AuthService {
       DAY_SECONDS,
       'This number has received too many codes today; try again tomorrow',
     );
-    const cooldownKey = `sms:cooldown:${phone}`;
+    // One text a minute per number and purpose: signing in does not hold up a phone change.
+    const cooldownKey = purpose === 'login' ? `sms:cooldown:${phone}` : `sms:cooldown:${purpose}:${phone}`;
     if (policy.resendCooldownSeconds > 0 && !(await kv.setIfAbsent(cooldownKey, '1', policy.resendCooldownSeconds))) {
       const left = (await kv.ttl(cooldownKey)) ?? policy.resendCooldownSeconds;
       throw new RateLimitedError(left, 'Wait before requesting another code');

@@ -96,10 +96,10 @@ describe.each(drivers)('the merchant profile on %s', (driver) => {
       (await as('/api/v1/me/phone/code').send({ target: 'new', phone: oldPhone }).expect(409)).body.error.code,
     ).toBe('SAME_PHONE');
 
-    // Signing in just texted the old number: its one-a-minute cooldown covers every kind of code.
-    expect((await as('/api/v1/me/phone/code').send({ target: 'old' })).status).toBe(429);
-    await t.backend.ctx.kv.del(`sms:cooldown:${oldPhone}`);
+    // Signing in just texted the old number; the resend cooldown is per purpose, so this one goes out.
     await as('/api/v1/me/phone/code').send({ target: 'old' }).expect(200);
+    const again = await as('/api/v1/me/phone/code').send({ target: 'old' });
+    expect([again.status, again.body.error.code]).toEqual([429, 'RATE_LIMITED']);
     const oldCode = await t.smsCode(oldPhone);
     // A sign-in code for the new number is not a phone-change code (codes are kept per purpose).
     await api().post('/api/v1/auth/send-code').set('X-Forwarded-For', t.ip()).send({ phone: newPhone }).expect(200);
@@ -107,10 +107,6 @@ describe.each(drivers)('the merchant profile on %s', (driver) => {
     const wrongPurpose = await as('/api/v1/me/phone').send({ phone: newPhone, oldCode, newCode: loginCode });
     expect([wrongPurpose.status, wrongPurpose.body.error.code]).toEqual([400, 'INVALID_CODE']);
 
-    // Cooldown of the new number's sign-in text: only one text a minute reaches a number.
-    const cooling = await as('/api/v1/me/phone/code').send({ target: 'new', phone: newPhone });
-    expect(cooling.status).toBe(429);
-    await t.backend.ctx.kv.del(`sms:cooldown:${newPhone}`);
     await as('/api/v1/me/phone/code').send({ target: 'new', phone: newPhone }).expect(200);
     const newCode = await t.smsCode(newPhone);
     const wrong = await as('/api/v1/me/phone').send({
