@@ -80,7 +80,10 @@ async function measure(stack: ScaledStack, ds: DataSource, count: number, photoO
     return Number(row.n);
   };
   const create = (inputKeys: string[]) =>
-    api<{ batchId: string }>('POST', '/api/v1/tasks', { token: merchant.token, body: { type: 'basic_clean', inputKeys } });
+    api<{ batchId: string }>('POST', '/api/v1/tasks', {
+      token: merchant.token,
+      body: { type: 'basic_clean', inputKeys },
+    });
 
   // Warm-up: n8n loads the workflow on first use in each process.
   const warm = await create(keys.slice(count));
@@ -89,7 +92,10 @@ async function measure(stack: ScaledStack, ds: DataSource, count: number, photoO
   const pids: Record<string, number[]> = {};
   for (const p of stack.processes()) if (p.pid) (pids[p.role] ??= []).push(p.pid);
   const meters = Object.fromEntries(
-    Object.entries(pids).map(([role, list]) => [role, cpuMeter(Object.fromEntries(list.map((pid, i) => [String(i), pid])))]),
+    Object.entries(pids).map(([role, list]) => [
+      role,
+      cpuMeter(Object.fromEntries(list.map((pid, i) => [String(i), pid]))),
+    ]),
   );
   const started = performance.now();
   const batches = await Promise.all(

@@ -105,9 +105,9 @@ describe('error codes', () => {
         expect({ code, lang, leaks: shown.includes('server-side English text') }).toEqual({ code, lang, leaks: false });
       }
       // The sign-in pages say it without the code (their own sentence); never the server's English.
-      const shown = describeError(new ApiError(400, 'INVALID_CODE', 'The code is not correct'), t);
+      const shown = describeError(new ApiError(400, 'INVALID_CODE', 'server-side English text'), t);
       expect(shown).toContain(errorCodeTexts[lang].INVALID_CODE);
-      expect(shown).not.toContain('The code is not correct');
+      expect(shown).not.toContain('server-side English text');
     }
   });
 });
