@@ -1,4 +1,4 @@
-/** RunningHub API codes (docs/vendors.md) in words an operator can act on. */
+/** RunningHub API codes (docs/vendor-facts.md) in words an operator can act on. */
 export const RUNNINGHUB_CODES: Record<number, string> = {
   301: 'RunningHub says the request parameters are invalid',
   415: 'RunningHub has no free instance right now (instances maxed out)',

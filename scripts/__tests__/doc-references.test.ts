@@ -20,7 +20,7 @@ interface Finding {
 interface DocIndex {
   /** Section numbers of docs/architecture.md (`## §N …` headings). */
   sections: Set<number>;
-  /** Lower-cased text of docs/vendors.md, for quoted section names. */
+  /** Lower-cased text of docs/vendor-facts.md, for quoted section names. */
   vendorsText: string;
   /** Whether a repo-relative path (file or folder) exists. */
   exists: (repoPath: string) => boolean;
@@ -40,15 +40,19 @@ const OUTSIDE: Array<{ pattern: RegExp; problem: string }> = [
   },
   { pattern: /(?<![\w.-])\/(?:work|root)\//, problem: 'names a path of one machine (/work/…, /root/…)' },
   {
-    pattern: /(?<!(?<![\w-])docs\/)(?<![\w-])vendors\.md\b/,
-    problem: 'names vendors.md without docs/ (a file outside the repo)',
+    pattern: /(?<![\w-])vendors\.md\b/,
+    problem: 'names vendors.md, a notes file outside the repo; use docs/vendor-facts.md',
+  },
+  {
+    pattern: /(?<!(?<![\w-])docs\/)(?<![\w-])vendor-facts\.md\b/,
+    problem: 'names vendor-facts.md without docs/ (a file outside the repo)',
   },
 ];
 
 /** `docs/architecture.md §6`, `docs/architecture.md §2, §8`, `architecture.md §4 and §5`. */
 const SECTION_REF = /architecture\.md((?:\s*(?:,|and)?\s*§\d+)+)/g;
-/** `docs/vendors.md "common practice"`: the quoted words must appear in docs/vendors.md. */
-const VENDORS_SECTION_REF = /docs\/vendors\.md\s+"([^"]+)"/g;
+/** `docs/vendor-facts.md "common practice"`: the quoted words must appear in docs/vendor-facts.md. */
+const VENDORS_SECTION_REF = /docs\/vendor-facts\.md\s+"([^"]+)"/g;
 /** Inline Markdown links and images: `[text](target)`. */
 const MD_LINK = /!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 
@@ -88,7 +92,7 @@ function checkLinks(file: string, text: string, index: DocIndex, out: Finding[])
     } else if (anchor && resolved.endsWith('.md') && !anchorsOf(index.read(resolved)).has(anchor)) {
       out.push({ file, line, problem: `link to a missing heading: ${target}` });
     }
-    // A checked link target is fine even when it is a bare name like `vendors.md` beside it.
+    // A checked link target is fine even when it is a bare name like `vendor-facts.md` beside it.
     rest = rest.replace(`](${target}`, `](${' '.repeat(target.length)}`);
   }
   return rest;
@@ -110,7 +114,11 @@ function findProblems(file: string, text: string, index: DocIndex): Finding[] {
   }
   for (const match of text.matchAll(VENDORS_SECTION_REF)) {
     if (!index.vendorsText.includes(match[1].toLowerCase())) {
-      out.push({ file, line: lineOf(text, match.index), problem: `docs/vendors.md says nothing of "${match[1]}"` });
+      out.push({
+        file,
+        line: lineOf(text, match.index),
+        problem: `docs/vendor-facts.md says nothing of "${match[1]}"`,
+      });
     }
   }
   return out;
@@ -139,7 +147,7 @@ function read(repoPath: string): string {
 const sample: DocIndex = {
   sections: new Set([1, 2, 6]),
   vendorsText: '## sms\ncommon practice: 6 digits',
-  exists: (p) => ['docs/vendors.md', 'docs/architecture.md', 'README.md', 'backend'].includes(p),
+  exists: (p) => ['docs/vendor-facts.md', 'docs/architecture.md', 'README.md', 'backend'].includes(p),
   read: (p) =>
     ({
       'docs/architecture.md': '# T\n## §6 Signed messages (and webhooks)\n## `npm start`, ports\n',
@@ -148,13 +156,14 @@ const sample: DocIndex = {
 };
 
 describe('references stay inside the repo', () => {
-  it('flags the old design notes, machine paths and bare vendors.md', () => {
+  it('flags the old design notes, machine paths, vendors.md and bare vendor-facts.md', () => {
     const cases: Array<[string, string, string]> = [
       ['a.ts', '// the data model of ARCHITECTURE §3', 'old ARCHITECTURE file'],
       ['a.json', '"about": "signing (ARCHITECTURE 6)"', 'old ARCHITECTURE file'],
       ['a.md', 'see ../shared/design/notes.md', 'notes outside the repo'],
-      ['a.ts', "const facts = '../shared/reference/vendors.md';", 'notes outside the repo'],
-      ['a.ts', '/** settings of vendors.md */', 'vendors.md without docs/'],
+      ['a.ts', "const facts = '../shared/reference/vendor-facts.md';", 'notes outside the repo'],
+      ['a.ts', '/** settings of vendor-facts.md */', 'vendor-facts.md without docs/'],
+      ['a.ts', '/** settings in docs/vendors.md */', 'names vendors.md'],
       ['a.ts', "const dir = '/work/main/.data';", 'path of one machine'],
       ['a.sh', 'cp key file:///root/.ssh/id', 'path of one machine'],
     ];
@@ -167,12 +176,12 @@ describe('references stay inside the repo', () => {
     const fine = [
       "import { verifySignedMessage } from '../../shared/signature';",
       "import { call } from '@shared/api';",
-      '/** RunningHub codes (docs/vendors.md) */',
+      '/** RunningHub codes (docs/vendor-facts.md) */',
       '// signing of docs/architecture.md §6, see docs/architecture.md §2, §6',
       '- n8n-data:/home/node/.n8n',
       'https://example.com/work/items and https://cdn.example.com/root/a.png',
       '`flock /tmp/aiphoto-npm.lock npm install`',
-      'docs/vendors.md "common practice"',
+      'docs/vendor-facts.md "common practice"',
     ];
     for (const text of fine) expect(findProblems('x/a.ts', text, sample)).toEqual([]);
   });
@@ -182,12 +191,16 @@ describe('references stay inside the repo', () => {
     expect(problems('(docs/architecture.md §9)')).toEqual(['docs/architecture.md has no §9']);
     expect(problems('(docs/architecture.md §2, §12)')).toEqual(['docs/architecture.md has no §12']);
     expect(problems('## Messages (architecture.md §1 and §7)')).toEqual(['docs/architecture.md has no §7']);
-    expect(problems('docs/vendors.md "queue mode"')).toEqual(['docs/vendors.md says nothing of "queue mode"']);
+    expect(problems('docs/vendor-facts.md "queue mode"')).toEqual([
+      'docs/vendor-facts.md says nothing of "queue mode"',
+    ]);
   });
 
   it('checks relative Markdown links: inside the repo, to files that exist', () => {
     const problems = (file: string, text: string) => findProblems(file, text, sample).map((f) => f.problem);
-    expect(problems('docs/a.md', 'see [docs/vendors.md](vendors.md) and [the map](../README.md#folders)')).toEqual([]);
+    expect(
+      problems('docs/a.md', 'see [docs/vendor-facts.md](vendor-facts.md) and [the map](../README.md#folders)'),
+    ).toEqual([]);
     expect(problems('docs/a.md', '[api](https://example.com/x.md) [top](#top) [code](../backend)')).toEqual([]);
     expect(problems('docs/a.md', '[notes](../../shared/design/ARCHITECTURE.md)')).toContain(
       'link leaves the repo: ../../shared/design/ARCHITECTURE.md',
@@ -213,7 +226,7 @@ describe('references stay inside the repo', () => {
     const architecture = read('docs/architecture.md');
     const index: DocIndex = {
       sections: new Set(sectionsOf(architecture)),
-      vendorsText: read('docs/vendors.md').toLowerCase(),
+      vendorsText: read('docs/vendor-facts.md').toLowerCase(),
       exists: (p) => existsSync(path.join(ROOT, p)),
       read,
     };

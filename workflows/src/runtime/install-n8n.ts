@@ -33,7 +33,7 @@ export interface N8nInstallation {
 
 /**
  * The manifest of the cache folder. The overrides are what makes n8n installable from the
- * npm registry alone (see docs/vendors.md): `linkedom@0.18.15` needs the missing `cssomnom`, and
+ * npm registry alone (see docs/vendor-facts.md): `linkedom@0.18.15` needs the missing `cssomnom`, and
  * n8n-nodes-base pins `xlsx` to a tarball on a CDN outside the registry.
  */
 export function runtimeManifest(version: string): Record<string, unknown> {

@@ -87,7 +87,7 @@ export async function loadOrCreateEncryptionKey(userFolder: string): Promise<str
   return key;
 }
 
-/** The headless settings of docs/vendors.md; the caller's `env` wins over every default here. */
+/** The headless settings of docs/vendor-facts.md; the caller's `env` wins over every default here. */
 export function headlessEnv(options: {
   userFolder: string;
   port: number;

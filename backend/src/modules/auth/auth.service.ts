@@ -11,7 +11,7 @@ import type { CodePurpose, VerificationCodesRepository } from './auth.repository
 import type { JwtService } from './jwt.service';
 import { RateLimiter } from './rate-limit';
 
-/** The SMS login rules (docs/vendors.md "common practice"; seed limits 5/min/phone, 20/h/IP). */
+/** The SMS login rules (docs/vendor-facts.md "common practice"; seed limits 5/min/phone, 20/h/IP). */
 export interface AuthPolicy {
   codeTtlSeconds: number;
   maxAttemptsPerCode: number;

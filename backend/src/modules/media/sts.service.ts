@@ -64,7 +64,7 @@ interface FederationToken {
 
 /**
  * GetFederationToken against the vendor sandbox's STS, which holds COS to the policy as Tencent
- * does. The request is the one qcloud-cos-sts 3.x sends to sts.tencentcloudapi.com (docs/vendors.md):
+ * does. The request is the one qcloud-cos-sts 3.x sends to sts.tencentcloudapi.com (docs/vendor-facts.md):
  * a form with the API's HmacSHA1 signature over `POST<host>/?<sorted name=value>` (values before
  * form encoding; `Policy` is URL-encoded JSON). The SDK only speaks https to a fixed host, so
  * sandbox mode sends the same form here over the sandbox's plain HTTP.

@@ -20,7 +20,7 @@ export interface N8nExecutionsOptions {
 /**
  * Stops executions through n8n's internal REST API (`POST /rest/executions/:id/stop`), signed in
  * as the n8n owner: n8n 2.8.4's public API (`/api/v1`, API key) lists and deletes executions but
- * cannot stop one (docs/vendors.md, "n8n 2.8.4"). The session cookie is kept and renewed once on
+ * cannot stop one (docs/vendor-facts.md, "n8n 2.8.4"). The session cookie is kept and renewed once on
  * a 401. Never throws: the caller has already settled the task; a failure is logged and answered.
  */
 export class N8nExecutions implements ExecutionControl {
