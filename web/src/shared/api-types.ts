@@ -7147,11 +7147,13 @@ export interface components {
             scenes: {
                 code: string;
                 name: string;
+                nameEn: string | null;
                 thumbnailUrl?: string;
             }[];
             categories: {
                 code: string;
                 name: string;
+                nameEn: string | null;
             }[];
         };
         Error: {
@@ -7169,6 +7171,7 @@ export interface components {
             id: string;
             code: string;
             name: string;
+            nameEn: string | null;
             /** @enum {string} */
             category: "scene" | "garment";
             promptFragment: string;
@@ -7182,6 +7185,8 @@ export interface components {
         CreateScene: {
             code: string;
             name: string;
+            /** @default null */
+            nameEn: string | null;
             /** @enum {string} */
             category: "scene" | "garment";
             promptFragment: string;
@@ -7194,6 +7199,7 @@ export interface components {
         };
         UpdateScene: {
             name?: string;
+            nameEn?: string | null;
             promptFragment?: string;
             thumbnailKey?: string | null;
             active?: boolean;

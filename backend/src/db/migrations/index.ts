@@ -9,6 +9,7 @@ import { CreditLots1732230610000 } from './1732230610000-credit-lots';
 import { TaskN8nExecution1732230720000 } from './1732230720000-task-n8n-execution';
 import { TaskErrorDetail1732230730000 } from './1732230730000-task-error-detail';
 import { MerchantAccount1732230788000 } from './1732230788000-merchant-account';
+import { SceneNameEn1732230800000 } from './1732230800000-scene-name-en';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   TaskN8nExecution1732230720000,
   TaskErrorDetail1732230730000,
   MerchantAccount1732230788000,
+  SceneNameEn1732230800000,
 ];

@@ -9,6 +9,7 @@ export interface SceneRow {
   id: string;
   code: string;
   name: string;
+  name_en: string | null;
   category: CatalogKind;
   prompt_fragment: string;
   thumbnail_key: string | null;
@@ -21,6 +22,7 @@ export interface SceneRow {
 export interface NewScene {
   code: string;
   name: string;
+  nameEn: string | null;
   category: CatalogKind;
   promptFragment: string;
   thumbnailKey: string | null;
@@ -32,6 +34,7 @@ export type SceneChanges = Partial<Omit<NewScene, 'code' | 'category'>>;
 
 const COLUMNS: Record<keyof SceneChanges, string> = {
   name: 'name',
+  nameEn: 'name_en',
   promptFragment: 'prompt_fragment',
   thumbnailKey: 'thumbnail_key',
   active: 'active',
@@ -66,11 +69,12 @@ export class ScenesRepository {
     const id = randomUUID();
     const t = toDbTime(now);
     await db.query(
-      'INSERT INTO scenes (id, code, name, category, prompt_fragment, thumbnail_key, active, sort, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO scenes (id, code, name, name_en, category, prompt_fragment, thumbnail_key, active, sort, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [
         id,
         scene.code,
         scene.name,
+        scene.nameEn,
         scene.category,
         scene.promptFragment,
         scene.thumbnailKey,

@@ -4,11 +4,17 @@ import '../../openapi/registry';
 /** Codes are what clients send in task params and what operators see: short, lowercase, stable. */
 const Code = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, "-" and "_" (max 64)');
 
+/** The English name (null: not named yet; English pages then show `name`). */
+const NameEnOut = z.string().nullable();
+const NameEn = z.string().trim().min(1).max(128).nullable();
+
 /** What merchants see: no prompt text, ever (the fragments are business IP). */
 export const PublicCatalogSchema = z
   .object({
-    scenes: z.array(z.object({ code: z.string(), name: z.string(), thumbnailUrl: z.string().optional() })),
-    categories: z.array(z.object({ code: z.string(), name: z.string() })),
+    scenes: z.array(
+      z.object({ code: z.string(), name: z.string(), nameEn: NameEnOut, thumbnailUrl: z.string().optional() }),
+    ),
+    categories: z.array(z.object({ code: z.string(), name: z.string(), nameEn: NameEnOut })),
   })
   .openapi('SceneCatalog');
 
@@ -17,6 +23,7 @@ export const AdminSceneSchema = z
     id: z.string(),
     code: z.string(),
     name: z.string(),
+    nameEn: NameEnOut,
     category: z.enum(['scene', 'garment']),
     promptFragment: z.string(),
     thumbnailKey: z.string().nullable(),
@@ -37,6 +44,7 @@ export const CreateSceneSchema = z
   .object({
     code: Code,
     name: z.string().trim().min(1).max(128),
+    nameEn: NameEn.default(null),
     category: z.enum(['scene', 'garment']),
     promptFragment: z.string().trim().min(1).max(2000),
     thumbnailKey: z.string().trim().min(1).max(255).nullable().default(null),
@@ -51,6 +59,7 @@ export type CreateSceneInput = z.output<typeof CreateSceneSchema>;
 export const UpdateSceneSchema = z
   .object({
     name: z.string().trim().min(1).max(128).optional(),
+    nameEn: NameEn.optional(),
     promptFragment: z.string().trim().min(1).max(2000).optional(),
     thumbnailKey: z.string().trim().min(1).max(255).nullable().optional(),
     active: z.boolean().optional(),

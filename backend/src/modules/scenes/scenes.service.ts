@@ -10,8 +10,8 @@ import type { AdminScene, CreateSceneInput, UpdateSceneInput } from './scenes.sc
 export type ThumbnailUrlResolver = (key: string) => string | undefined | Promise<string | undefined>;
 
 export interface PublicCatalog {
-  scenes: Array<{ code: string; name: string; thumbnailUrl?: string }>;
-  categories: Array<{ code: string; name: string }>;
+  scenes: Array<{ code: string; name: string; nameEn: string | null; thumbnailUrl?: string }>;
+  categories: Array<{ code: string; name: string; nameEn: string | null }>;
 }
 
 /** The prompt fragments of one valid selection; server-side only. */
@@ -41,11 +41,11 @@ export class ScenesService {
     const categories: PublicCatalog['categories'] = [];
     for (const row of active) {
       if (row.category === 'garment') {
-        categories.push({ code: row.code, name: row.name });
+        categories.push({ code: row.code, name: row.name, nameEn: row.name_en });
         continue;
       }
       const thumbnailUrl = row.thumbnail_key ? await this.thumbnailUrl(row.thumbnail_key) : undefined;
-      scenes.push({ code: row.code, name: row.name, ...(thumbnailUrl ? { thumbnailUrl } : {}) });
+      scenes.push({ code: row.code, name: row.name, nameEn: row.name_en, ...(thumbnailUrl ? { thumbnailUrl } : {}) });
     }
     return { scenes, categories };
   }
@@ -121,6 +121,7 @@ export class ScenesService {
       id: row.id,
       code: row.code,
       name: row.name,
+      nameEn: row.name_en,
       category: row.category,
       promptFragment: row.prompt_fragment,
       thumbnailKey: row.thumbnail_key,

@@ -50,15 +50,22 @@ describe.each(drivers)('the scene catalog on %s', (driver) => {
     (await request(backend.app).get('/api/v1/admin/scenes').set('Authorization', `Bearer ${adminToken}`).expect(200))
       .body.items;
 
-  it('is seeded with the four scenes and the garment categories, sorted, without prompt text', async () => {
+  it('is seeded with the four scenes and the garment categories, sorted, named in both languages, without prompt text', async () => {
     const res = await request(backend.app).get('/api/v1/scenes').expect(200);
     expect(res.body.scenes.map((s: { code: string }) => s.code)).toEqual(['street', 'studio', 'indoor', 'garden']);
+    expect(res.body.scenes[0]).toMatchObject({ code: 'street', name: '街拍', nameEn: 'Street' });
+    expect(res.body.categories.find((c: { code: string }) => c.code === 'dress')).toEqual({
+      code: 'dress',
+      name: '连衣裙',
+      nameEn: 'Dress',
+    });
     expect(res.body.categories.map((c: { code: string }) => c.code)).toEqual(
       expect.arrayContaining(['shoes', 'dress', 'hoodie', 'coat', 'tshirt', 'pants']),
     );
     for (const entry of [...res.body.scenes, ...res.body.categories]) {
       expect(Object.keys(entry).sort()).toEqual(expect.arrayContaining(['code', 'name']));
-      expect(Object.keys(entry).every((k) => ['code', 'name', 'thumbnailUrl'].includes(k))).toBe(true);
+      expect(Object.keys(entry).every((k) => ['code', 'name', 'nameEn', 'thumbnailUrl'].includes(k))).toBe(true);
+      expect(entry.nameEn).toMatch(/^[A-Z][A-Za-z -]+$/); // every seeded entry has its English name
     }
     const body = JSON.stringify(res.body);
     const fragments = (await adminList()).map((row) => row.promptFragment);
@@ -126,6 +133,7 @@ describe.each(drivers)('the scene catalog on %s', (driver) => {
     expect(catalog.scenes.at(-1)).toEqual({
       code: 'beach',
       name: '海滩',
+      nameEn: null, // not named in English yet: English pages show the Chinese name
       thumbnailUrl: 'https://cdn.test/scenes/beach.jpg',
     });
     await expect(scenes.assertValid('beach', 'dress')).resolves.toBeUndefined();
@@ -139,9 +147,21 @@ describe.each(drivers)('the scene catalog on %s', (driver) => {
     const edited = await request(backend.app)
       .patch(`/api/v1/admin/scenes/${created.body.id}`)
       .set(auth)
-      .send({ name: '沙滩', promptFragment: 'tropical beach', active: false })
+      .send({ name: '沙滩', nameEn: 'Beach', promptFragment: 'tropical beach' })
       .expect(200);
-    expect(edited.body).toMatchObject({ name: '沙滩', promptFragment: 'tropical beach', active: false });
+    expect(edited.body).toMatchObject({
+      name: '沙滩',
+      nameEn: 'Beach',
+      promptFragment: 'tropical beach',
+      active: true,
+    });
+    catalog = (await request(backend.app).get('/api/v1/scenes').expect(200)).body;
+    expect(catalog.scenes.at(-1)).toMatchObject({ code: 'beach', name: '沙滩', nameEn: 'Beach' });
+    await request(backend.app)
+      .patch(`/api/v1/admin/scenes/${created.body.id}`)
+      .set(auth)
+      .send({ active: false })
+      .expect(200);
     catalog = (await request(backend.app).get('/api/v1/scenes').expect(200)).body;
     expect(catalog.scenes.map((s: { code: string }) => s.code)).not.toContain('beach');
     await expect(scenes.assertValid('beach', 'dress')).rejects.toMatchObject({
