@@ -24,12 +24,19 @@ export function SceneForm({
   const [code, setCode] = useState(scene?.code ?? '');
   const [category, setCategory] = useState<SceneKind>(scene?.category ?? 'scene');
   const [name, setName] = useState(scene?.name ?? '');
+  const [nameEn, setNameEn] = useState(scene?.nameEn ?? '');
   const [promptFragment, setPrompt] = useState(scene?.promptFragment ?? '');
   const [sort, setSort] = useState(String(scene?.sort ?? nextSort('scene')));
   const [sortTouched, setSortTouched] = useState(false);
   const [active, setActive] = useState(scene?.active ?? true);
   const { busy, error, submit } = useSubmit(async () => {
-    const common = { name: name.trim(), promptFragment: promptFragment.trim(), sort: Number(sort) || 0, active };
+    const common = {
+      name: name.trim(),
+      nameEn: nameEn.trim() || null, // empty: the portal's English pages show the Chinese name
+      promptFragment: promptFragment.trim(),
+      sort: Number(sort) || 0,
+      active,
+    };
     if (scene) await api.updateScene(scene.id, common);
     else await api.createScene({ ...common, code: code.trim(), category, thumbnailKey: null });
     onDone();
@@ -69,6 +76,10 @@ export function SceneForm({
         <label className="field">
           <span>{t('scenes.name')}</span>
           <input name="name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={128} />
+        </label>
+        <label className="field">
+          <span>{t('scenes.nameEn')}</span>
+          <input name="nameEn" value={nameEn} onChange={(e) => setNameEn(e.target.value)} maxLength={128} />
         </label>
         <label className="field narrow">
           <span>{t('scenes.sort')}</span>
