@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type Express, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AppContext, ReadinessCheck } from './app-context';
 import { errorHandler, notFoundHandler } from './http/error-middleware';
+import { requestIdOf } from './http/fast-health';
 import { securityHeaders } from './http/security-headers';
 import { healthRoutes } from './modules/health/health.routes';
 
@@ -35,8 +35,7 @@ export function createApp(ctx: AppContext, modules: AppModule[], baseChecks: Rea
     pinoHttp({
       logger: ctx.logger,
       genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        const id = requestIdOf(req);
         res.setHeader('X-Request-Id', id);
         return id;
       },

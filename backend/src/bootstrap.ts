@@ -5,6 +5,8 @@ import type { AppContext, ReadinessCheck } from './app-context';
 import { createApp, type AppModule, type DetachFn } from './app';
 import type { AppConfig } from './config/config';
 import { openDatabase } from './db/data-source';
+import { withFastHealth } from './http/fast-health';
+import { securityHeaders } from './http/security-headers';
 import { createKeyValueStore } from './infra/kv';
 import { createLogger, type Logger } from './infra/logger';
 import { Metrics } from './infra/metrics';
@@ -75,7 +77,10 @@ function baseReadinessChecks(ctx: AppContext): ReadinessCheck[] {
 /** Starts the HTTP server and the modules' background work. */
 export async function startBackend(config: AppConfig, options: StartOptions = {}): Promise<RunningBackend> {
   const built = await buildBackend(config, options);
-  const server = createServer(built.app);
+  // GET /health is answered before Express (same answer, headers and metrics; see fast-health.ts).
+  const server = createServer(
+    withFastHealth(built.app, { securityHeaders: securityHeaders(config), metrics: built.ctx.metrics }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.http.port, config.http.host, () => resolve());
