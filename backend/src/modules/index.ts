@@ -22,6 +22,7 @@ import { settingsRoutes } from './settings/settings.routes';
 import { SettingsService } from './settings/settings.service';
 import { defaultStaticApps, staticModule } from './static/static.module';
 import { adminTaskTypeRoutes } from './task-types/task-types.routes';
+import { TestRunsService } from './task-types/test-runs.service';
 import { tasksModule } from './tasks/tasks.module';
 import { UsersRepository } from './users/users.repository';
 import { WechatApi } from './wechat-login/wechat-api';
@@ -139,10 +140,25 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
     }),
   };
   const adminSettings: AppModule = { name: 'settings', router: settingsRoutes(ctx, { jwt, settings }) };
-  // Task types as data: the console registers products (the public list is on the tasks router).
+  // Task types as data: the console registers products (the public list is on the tasks router)
+  // and tries them with test runs, tasks of the system test account that charge no one.
+  const testRuns = new TestRunsService({
+    ds: ctx.db,
+    types: tasks.types,
+    tasks: tasks.service,
+    repository: tasks.repository,
+    media: media.media,
+    urls: media.storage,
+    editorUrl: ctx.config.n8n.editorUrl,
+    urlTtlSeconds: ctx.config.tasks.resultUrlTtlSeconds,
+  });
   const adminTaskTypes: AppModule = {
     name: 'admin-task-types',
-    router: adminTaskTypeRoutes(ctx, { jwt, types: tasks.types }),
+    router: adminTaskTypeRoutes(ctx, {
+      jwt,
+      types: tasks.types,
+      testRuns: { service: testRuns, uploadMaxBytes: ctx.config.storage.uploadMaxBytes, slots: media.media.slots },
+    }),
   };
   // Last: the built portal and console, with client-side route fallback.
   return [

@@ -84,6 +84,28 @@ export class TasksService {
     }
   }
 
+  /**
+   * A console test run (docs/architecture.md §5 "Test runs"): one task of `def` (enabled or not,
+   * as stored now) for the system test account, validated like a merchant's create and dispatched
+   * the same way, but charged nothing and never answered from the result cache. No credits are
+   * reserved, so no balance moves and the settlement's refund finds nothing to return.
+   */
+  async createTestRun(
+    userId: string,
+    def: TaskTypeDefinition,
+    input: { inputs: Record<string, string>; params: Record<string, unknown> },
+  ): Promise<TaskRow> {
+    const params = await resolveParams(def, input.params, this.ports.scenes);
+    const inputs = await planInputs(def, { inputs: input.inputs }, (slot, value) =>
+      this.resolveInput(userId, slot, value),
+    );
+    const [row] = await inTransaction(this.db, (tx) =>
+      this.insertBatch(tx, userId, def, params, inputs, randomUUID(), undefined, false),
+    );
+    this.wakeDispatcher();
+    return row;
+  }
+
   /** An owned upload, or (for `task` slots) an own finished task with enough results. */
   private async resolveInput(userId: string, slot: InputSlot, value: string): Promise<ResolvedInput> {
     if (slot.kind === 'image') {
@@ -109,12 +131,14 @@ export class TasksService {
     inputs: Array<Record<string, ResolvedInput>>,
     batchId: string,
     idempotencyKey: string | undefined,
+    charge = true,
   ): Promise<TaskRow[]> {
     const now = this.now();
     const deadlineAt = new Date(now.getTime() + def.deadlineSeconds * 1000);
     const planned = [];
     for (const [index, resolved] of inputs.entries()) {
-      const cacheKey = def.cacheable ? cacheKeyOf(def.key, fingerprintOf(def, resolved), params) : null;
+      // Test runs (uncharged) always reach the workflow: no cache lookup, and no cache entry.
+      const cacheKey = def.cacheable && charge ? cacheKeyOf(def.key, fingerprintOf(def, resolved), params) : null;
       const cached = cacheKey ? await this.tasks.findCachedResult(tx, userId, cacheKey) : null;
       // A type with a server-built prompt also gets a random seed, so every run differs.
       const taskParams = def.promptTemplate ? { ...params, seed: this.ports.scenes.randomSeed() } : params;
@@ -133,12 +157,13 @@ export class TasksService {
     // Every task is charged, cache hits too: the merchant gets a result either way, so it takes an
     // active membership and the type's credits (kept, since a hit is born done). Only the vendor
     // call is saved (docs/architecture.md §11).
-    await this.ports.ledger.reserve(
-      tx,
-      userId,
-      planned.length * def.credits,
-      planned.map((p) => p.id),
-    );
+    if (charge)
+      await this.ports.ledger.reserve(
+        tx,
+        userId,
+        planned.length * def.credits,
+        planned.map((p) => p.id),
+      );
     for (const [index, p] of planned.entries()) {
       // Stamped 1 ms apart so every listing keeps the order the images were given in.
       const createdAt = new Date(now.getTime() + index);
