@@ -154,7 +154,7 @@ describe.each(drivers)('console test runs on %s', (driver) => {
     ).body;
     expect(run).toMatchObject({ type: 'clean_trial', status: 'queued', params: { tone: 'cool' }, resultUrls: [] });
     expect(run.inputUrls.garment[0]).toContain(upload.key);
-    const dispatch = await dispatchOf(run.id);
+    const dispatch = (await dispatchOf(run.id))!;
     expect(dispatch.path).toBe('/webhook/aiphoto-basic-clean');
     expect(dispatch.body).toMatchObject({ type: 'clean_trial', userId: account, params: { tone: 'cool' } });
 
