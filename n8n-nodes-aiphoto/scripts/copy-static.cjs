@@ -28,3 +28,5 @@ walk(
   path.join(root, 'nodes'),
   (name, from) => name.endsWith('.json') && from.includes(`${path.sep}__schema__${path.sep}`),
 );
+// The FFmpeg Slideshow node's bundled music (music/README.md says how the tracks were made).
+walk(path.join(root, 'music'), (name) => name.endsWith('.m4a'));

@@ -1,4 +1,4 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
 import { cosApiError } from '../../shared/cos-errors';
 import { cosRequest } from '../../transport/cos';
@@ -85,6 +85,41 @@ export interface MirrorOutcome {
   skipped: boolean;
 }
 
+async function put(
+  ctx: IExecuteFunctions,
+  key: string,
+  contentType: string,
+  body: Buffer,
+  itemIndex: number,
+): Promise<void> {
+  const response = await cosRequest(ctx, { method: 'PUT', key, headers: { 'Content-Type': contentType }, body });
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    throw cosApiError(ctx.getNode(), response.statusCode, response.body, `Storing ${key} in COS`, itemIndex);
+  }
+}
+
+/**
+ * Stores an item's binary field as `<prefix>01.<ext>` (the extension from its MIME type, else its
+ * file name). Idempotent by key like mirrorOne: a retried execution finds the object and skips it.
+ */
+export async function mirrorBinary(
+  ctx: IExecuteFunctions,
+  meta: IBinaryData,
+  field: string,
+  outputPrefix: string,
+  itemIndex: number,
+): Promise<MirrorOutcome> {
+  const ext =
+    extensionFromContentType(meta.mimeType) ??
+    (meta.fileName ? extensionFromUrl(`file:///${meta.fileName}`) : undefined) ??
+    'bin';
+  const key = mirrorKey(outputPrefix, 0, ext);
+  if (await objectExists(ctx, key, itemIndex)) return { key, skipped: true };
+  const body = await ctx.helpers.getBinaryDataBuffer(itemIndex, field);
+  await put(ctx, key, CONTENT_TYPE_BY_EXT[ext] ?? meta.mimeType ?? 'application/octet-stream', body, itemIndex);
+  return { key, skipped: false };
+}
+
 /**
  * Mirrors one vendor file. Idempotent by key: when the key already exists (a retried
  * execution) nothing is downloaded or written. Without an extension in the URL the file
@@ -107,14 +142,6 @@ export async function mirrorOne(
   const key = mirrorKey(outputPrefix, index, ext);
   if (!urlExt && (await objectExists(ctx, key, itemIndex))) return { key, skipped: true };
   const contentType = CONTENT_TYPE_BY_EXT[ext] ?? file.contentType ?? 'application/octet-stream';
-  const response = await cosRequest(ctx, {
-    method: 'PUT',
-    key,
-    headers: { 'Content-Type': contentType },
-    body: file.data,
-  });
-  if (response.statusCode < 200 || response.statusCode >= 300) {
-    throw cosApiError(ctx.getNode(), response.statusCode, response.body, `Storing ${key} in COS`, itemIndex);
-  }
+  await put(ctx, key, contentType, file.data, itemIndex);
   return { key, skipped: false };
 }

@@ -9,6 +9,7 @@ import { AiPhotoCallback } from '../AiPhotoCallback/AiPhotoCallback.node';
 import { AiPhotoEventTrigger } from '../AiPhotoEventTrigger/AiPhotoEventTrigger.node';
 import { AiPhotoTrigger } from '../AiPhotoTrigger/AiPhotoTrigger.node';
 import { CosMirror } from '../CosMirror/CosMirror.node';
+import { FfmpegSlideshow } from '../FfmpegSlideshow/FfmpegSlideshow.node';
 import { RunningHub } from '../RunningHub/RunningHub.node';
 import { TencentCi } from '../TencentCi/TencentCi.node';
 
@@ -22,6 +23,7 @@ const NODES: Array<{ node: INodeType; dir: string }> = [
   { node: new CosMirror(), dir: 'CosMirror' },
   { node: new AiPhoto(), dir: 'AiPhoto' },
   { node: new AiPhotoEventTrigger(), dir: 'AiPhotoEventTrigger' },
+  { node: new FfmpegSlideshow(), dir: 'FfmpegSlideshow' },
 ];
 
 /** Fields with neither a description (the ⓘ tooltip) nor a hint (the line under the field). */

@@ -119,6 +119,27 @@ describe('COS Mirror node', () => {
     await expect(run({ urls: 42, outputPrefix: 'o/' })).rejects.toThrow('File URLs must be a list of URLs');
   });
 
+  it('stores a binary field (the slideshow MP4) as <prefix>01.mp4 with its type, once', async () => {
+    const video = Buffer.from('....ftypisom-moov-mdat');
+    const binary = { data: video, meta: { data: '', mimeType: 'video/mp4', fileName: 'album.mp4' } };
+    const cos = nock(COS_ENDPOINT)
+      .head('/output/u1/t9/01.mp4')
+      .reply(404)
+      .put('/output/u1/t9/01.mp4', (body: string) => body === video.toString())
+      .matchHeader('content-type', 'video/mp4')
+      .reply(200)
+      .head('/output/u1/t9/01.mp4')
+      .reply(200);
+    const parameters = { source: 'binary', binaryField: 'data', outputPrefix: 'output/u1/t9/' };
+    const context = () => fakeExecuteContext({ parameters, binary, credentials: { tencentCloudApi: credentials } });
+    const [[first]] = await new CosMirror().execute.call(context());
+    expect(first.json).toEqual({ resultKeys: ['output/u1/t9/01.mp4'], uploaded: 1, skipped: 0 });
+    // A retried execution finds the object and writes nothing.
+    const [[again]] = await new CosMirror().execute.call(context());
+    expect(again.json).toEqual({ resultKeys: ['output/u1/t9/01.mp4'], uploaded: 0, skipped: 1 });
+    expect(cos.isDone()).toBe(true);
+  });
+
   it('builds two-digit keys and ignores query strings when reading extensions', () => {
     expect(mirrorKey('output/u/t/', 11, 'png')).toBe('output/u/t/12.png');
     expect(extensionFromUrl('https://h/a/b.JPEG?x=1.png')).toBe('jpeg');
