@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../../errors/app-error';
-import type { AdminClaims, JwtService, MerchantClaims } from './jwt.service';
+import type { AdminClaims, Audience, JwtService, MerchantClaims } from './jwt.service';
 
 export interface AuthUser {
   id: string;
@@ -19,6 +19,51 @@ export interface AuthAdmin {
 const USER = Symbol('aiphoto.user');
 const ADMIN = Symbol('aiphoto.admin');
 type WithAuth = Request & { [USER]?: AuthUser; [ADMIN]?: AuthAdmin };
+
+// The outcome of verifying a request's bearer token, per service and audience (see verifiedClaims).
+const VERIFIED = Symbol('aiphoto.verifiedToken');
+interface Verification {
+  jwt: JwtService;
+  audience: Audience;
+  token: string;
+  claims?: MerchantClaims | AdminClaims;
+  error?: unknown;
+}
+type WithVerifications = Request & { [VERIFIED]?: Verification[] };
+
+/**
+ * `jwt.verify(audience, token)` for a token this request carries, done at most once per request:
+ * the API rate limit and then requireUser/requireAdmin both need the claims, and the HMAC check
+ * and claim parsing were paid twice per authenticated request. The outcome (claims or the
+ * error) is kept on the request object only, so nothing outlives the request.
+ */
+export function verifiedClaims(
+  req: Request,
+  jwt: JwtService,
+  audience: 'aiphoto-merchant',
+  token: string,
+): MerchantClaims;
+export function verifiedClaims(req: Request, jwt: JwtService, audience: 'aiphoto-admin', token: string): AdminClaims;
+export function verifiedClaims(
+  req: Request,
+  jwt: JwtService,
+  audience: Audience,
+  token: string,
+): MerchantClaims | AdminClaims {
+  const list = ((req as WithVerifications)[VERIFIED] ??= []);
+  let found = list.find((v) => v.jwt === jwt && v.audience === audience && v.token === token);
+  if (!found) {
+    found = { jwt, audience, token };
+    try {
+      found.claims = audience === 'aiphoto-merchant' ? jwt.verify(audience, token) : jwt.verify(audience, token);
+    } catch (err) {
+      found.error = err;
+    }
+    list.push(found);
+  }
+  if (found.claims) return found.claims;
+  throw found.error;
+}
 
 export function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -69,7 +114,7 @@ export function requireUser(jwt: JwtService, apiKeys?: ApiKeyResolver): RequestH
     if (!token) return next(new UnauthorizedError());
     let claims: MerchantClaims;
     try {
-      claims = jwt.verify('aiphoto-merchant', token);
+      claims = verifiedClaims(req, jwt, 'aiphoto-merchant', token);
     } catch (err) {
       return next(err);
     }
@@ -137,7 +182,7 @@ export function requireAdmin(jwt: JwtService, ...roles: AdminClaims['role'][]): 
     if (!token) return next(new UnauthorizedError());
     let claims: AdminClaims;
     try {
-      claims = jwt.verify('aiphoto-admin', token);
+      claims = verifiedClaims(req, jwt, 'aiphoto-admin', token);
     } catch (err) {
       return next(err);
     }

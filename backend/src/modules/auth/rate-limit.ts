@@ -3,7 +3,7 @@ import type { Request, RequestHandler } from 'express';
 import { RateLimitedError } from '../../errors/app-error';
 import type { KeyValueStore } from '../../infra/kv';
 import type { Logger } from '../../infra/logger';
-import { bearerToken } from './auth.middleware';
+import { bearerToken, verifiedClaims } from './auth.middleware';
 import type { JwtService } from './jwt.service';
 
 /** Fixed-window limits on the shared KeyValueStore, so every replica counts together. */
@@ -76,12 +76,12 @@ function clientKey(req: Request, jwt: JwtService): string {
   if (token) {
     // An invalid token is no identity; it falls through to the IP bucket (the route answers 401).
     try {
-      return `user:${jwt.verify('aiphoto-merchant', token).sub}`;
+      return `user:${verifiedClaims(req, jwt, 'aiphoto-merchant', token).sub}`;
     } catch {
       // not a merchant token
     }
     try {
-      return `admin:${jwt.verify('aiphoto-admin', token).sub}`;
+      return `admin:${verifiedClaims(req, jwt, 'aiphoto-admin', token).sub}`;
     } catch {
       // not an admin token either
     }

@@ -45,6 +45,24 @@ describe.each(drivers)('the /api/v1 rate limit on %s', (driver) => {
     await get('/api/v1/test/whoami', freshClient().ip, alice).expect(429);
   });
 
+  it('verifies a token once per request, though the limit and the route both need its claims', async () => {
+    const user = await new UsersRepository().findOrCreateByPhone(t.backend.ctx.db.manager, '13900000003');
+    const token = t.jwt.sign('aiphoto-merchant', { sub: user.id, phone: '13900000003' });
+    const verify = jest.spyOn(t.jwt, 'verify');
+    try {
+      const res = await get('/api/v1/test/whoami', freshClient().ip, token).expect(200);
+      expect(res.body.id).toBe(user.id);
+      expect(verify).toHaveBeenCalledTimes(1);
+      // A bad token: refused by the route (401), counted under the address, still checked once per audience.
+      verify.mockClear();
+      const bad = await get('/api/v1/test/whoami', freshClient().ip, `${token}x`).expect(401);
+      expect(bad.body.error.code).toBe('INVALID_TOKEN');
+      expect(verify.mock.calls.map(([audience]) => audience)).toEqual(['aiphoto-merchant', 'aiphoto-admin']);
+    } finally {
+      verify.mockRestore();
+    }
+  });
+
   it('takes the address our one trusted proxy saw, so a client cannot rotate a forged X-Forwarded-For', async () => {
     const { ip } = freshClient();
     // The proxy appends the peer it saw; whatever the client wrote before it is not trusted.
