@@ -6,7 +6,7 @@ import { createApp, type AppModule, type DetachFn } from './app';
 import type { AppConfig } from './config/config';
 import { openDatabase } from './db/data-source';
 import { withFastHealth } from './http/fast-health';
-import { securityHeaders } from './http/security-headers';
+import { securityHeaderSets } from './http/security-headers';
 import { createKeyValueStore } from './infra/kv';
 import { createLogger, type Logger } from './infra/logger';
 import { Metrics } from './infra/metrics';
@@ -79,7 +79,7 @@ export async function startBackend(config: AppConfig, options: StartOptions = {}
   const built = await buildBackend(config, options);
   // GET /health is answered before Express (same answer, headers and metrics; see fast-health.ts).
   const server = createServer(
-    withFastHealth(built.app, { securityHeaders: securityHeaders(config), metrics: built.ctx.metrics }),
+    withFastHealth(built.app, { securityHeaders: securityHeaderSets(config).app, metrics: built.ctx.metrics }),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

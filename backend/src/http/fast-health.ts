@@ -1,39 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { Request, RequestHandler, Response } from 'express';
 import type { Metrics } from '../infra/metrics';
 
 /** The request id an answer carries: the caller's `X-Request-Id` when it is sane, else a new one. */
 export function requestIdOf(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
   return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-}
-
-/**
- * The headers a header-only middleware (helmet's) sets on an answer to `path`, found once by
- * running it against a stand-in request and response. Helmet's headers depend only on the
- * configuration and the path, never on the request, so they can be replayed on every answer.
- */
-export function headersSetBy(middleware: RequestHandler, path: string): Array<[string, string]> {
-  const headers = new Map<string, string>();
-  const res = {
-    setHeader: (name: string, value: string | number | readonly string[]) => {
-      headers.set(name, String(value));
-      return res;
-    },
-    removeHeader: (name: string) => void headers.delete(name),
-    getHeader: (name: string) => headers.get(name),
-  };
-  const req = { method: 'GET', url: path, path, originalUrl: path, headers: {} };
-  let passed = false;
-  let failure: unknown;
-  middleware(req as unknown as Request, res as unknown as Response, (err?: unknown) => {
-    passed = true;
-    failure = err;
-  });
-  // Helmet is synchronous; anything else (an async middleware) cannot be replayed this way.
-  if (!passed || failure) throw new Error(`could not read the headers the middleware sets on ${path}`);
-  return [...headers];
 }
 
 /**
@@ -47,9 +19,9 @@ export function headersSetBy(middleware: RequestHandler, path: string): Array<[s
  */
 export function withFastHealth(
   app: RequestListener,
-  options: { securityHeaders: RequestHandler; metrics: Metrics },
+  options: { securityHeaders: Array<[string, string]>; metrics: Metrics },
 ): RequestListener {
-  const headers = headersSetBy(options.securityHeaders, '/health');
+  const headers = options.securityHeaders;
   const labels = { method: 'GET', route: '/health', status: '200' };
   const { httpRequests, httpDuration } = options.metrics;
   return (req: IncomingMessage, res: ServerResponse) => {
