@@ -7,6 +7,7 @@ import { AccountsPage } from './pages/AccountsPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { LoginPage } from './pages/LoginPage';
 import { OrdersPage } from './pages/OrdersPage';
+import { ProductsPage } from './pages/ProductsPage';
 import { ScenesPage } from './pages/ScenesPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { TasksPage } from './pages/TasksPage';
@@ -21,8 +22,9 @@ const LABELS: Record<Section, MessageKey> = {
   accounts: 'nav.accounts',
   tasks: 'nav.tasks',
   scenes: 'nav.scenes',
+  products: 'nav.products',
 };
-const ORDER: Section[] = ['dashboard', 'users', 'tasks', 'orders', 'scenes', 'settings', 'accounts'];
+const ORDER: Section[] = ['dashboard', 'users', 'tasks', 'orders', 'products', 'scenes', 'settings', 'accounts'];
 const PAGES: Record<Section, () => React.JSX.Element> = {
   dashboard: DashboardPage,
   users: UsersPage,
@@ -31,6 +33,7 @@ const PAGES: Record<Section, () => React.JSX.Element> = {
   accounts: AccountsPage,
   tasks: TasksPage,
   scenes: ScenesPage,
+  products: ProductsPage,
 };
 
 export function App() {

@@ -2,10 +2,11 @@
  * The console's endpoints. Every shape comes from the backend's OpenAPI document through the
  * generated `@shared/api-types` (`npm run api:types`); pages import types from here only.
  */
-import { HttpClient, query } from '@shared/http';
+import { errorFromBody, HttpClient, query } from '@shared/http';
 import type { QueryOf, ResponseOf, Schemas } from '@shared/openapi';
 
-export { ApiError } from '@shared/http';
+import { ApiError } from '@shared/http';
+export { ApiError };
 export { query };
 
 // Only the names pages use; the rest stay `Schemas[...]` / `ResponseOf<...>` where needed.
@@ -23,6 +24,9 @@ export type CreditPack = Schemas['CreditPack'];
 export type SceneKind = AdminScene['category'];
 export type Setting = Schemas['Setting'];
 export type AdminAccount = Schemas['AdminAccount'];
+export type AdminTaskType = Schemas['AdminTaskType'];
+export type TaskTypeInput = Schemas['CreateTaskType'];
+export type TestRun = Schemas['TestRun'];
 
 /** Filters as a form holds them: '' stands for "any" and is left out of the query string. */
 type Filters<Q> = { [K in keyof Q]?: Q[K] | '' };
@@ -77,6 +81,37 @@ export class AdminApi extends HttpClient {
   createCreditPack = (body: Schemas['CreditPackInput']) => this.call('post', '/api/v1/admin/credit-packs', { body });
   updateCreditPack = (id: string, body: Schemas['CreditPackInput']) =>
     this.call('put', '/api/v1/admin/credit-packs/{id}', { ...byId(id), body });
+
+  /** Products (task types), disabled ones included, with workflow path and prompt template. */
+  productList = () => this.call('get', '/api/v1/admin/task-types');
+  createProduct = (body: Schemas['CreateTaskType']) => this.call('post', '/api/v1/admin/task-types', { body });
+  updateProduct = (key: string, body: Schemas['UpdateTaskType']) =>
+    this.call('patch', '/api/v1/admin/task-types/{key}', { path: { key }, body });
+  testRuns = (key: string) => this.call('get', '/api/v1/admin/task-types/{key}/test-runs', { path: { key } });
+  testRun = (key: string, id: string) =>
+    this.call('get', '/api/v1/admin/task-types/{key}/test-runs/{id}', { path: { key, id } });
+  startTestRun = (key: string, body: Schemas['StartTestRun']) =>
+    this.call('post', '/api/v1/admin/task-types/{key}/test-runs', { path: { key }, body });
+  /** A sample image for test runs (multipart), stored for the system test account. */
+  async testUpload(file: Blob, name = 'sample.jpg'): Promise<Schemas['TestUpload']> {
+    const form = new FormData();
+    form.append('file', file, name);
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}/api/v1/admin/task-types/test-uploads`, {
+        method: 'POST',
+        headers: this.authHeaders(),
+        body: form,
+      });
+    } catch {
+      throw new ApiError(0, 'NETWORK', this.networkMessage);
+    }
+    if (!res.ok) {
+      this.noteStatus(res.status);
+      throw errorFromBody(res.status, await res.text(), res.headers.get('retry-after'));
+    }
+    return (await res.json()) as Schemas['TestUpload'];
+  }
 
   accounts = () => this.call('get', '/api/v1/admin/admins');
   createAccount = (body: Schemas['CreateAdminAccount']) => this.call('post', '/api/v1/admin/admins', { body });

@@ -9,6 +9,7 @@ export const SECTIONS = {
   orders: ['admin'],
   settings: ['admin'],
   accounts: ['admin'],
+  products: ['admin'],
   tasks: ['admin', 'operator'],
   scenes: ['admin', 'operator'],
 } as const satisfies Record<string, readonly AdminRole[]>;

@@ -2,7 +2,16 @@ import { isSection, sectionsFor } from '../roles';
 
 describe('sectionsFor', () => {
   it('gives admins every section', () => {
-    expect(sectionsFor('admin')).toEqual(['dashboard', 'users', 'orders', 'settings', 'accounts', 'tasks', 'scenes']);
+    expect(sectionsFor('admin')).toEqual([
+      'dashboard',
+      'users',
+      'orders',
+      'settings',
+      'accounts',
+      'products',
+      'tasks',
+      'scenes',
+    ]);
   });
 
   it('limits operators to tasks and scenes', () => {
@@ -11,6 +20,7 @@ describe('sectionsFor', () => {
 
   it('knows every section, so a forbidden one can be told from an unknown path', () => {
     expect(isSection('accounts')).toBe(true);
+    expect(isSection('products')).toBe(true);
     expect(isSection('nope')).toBe(false);
   });
 });

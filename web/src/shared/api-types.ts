@@ -8176,6 +8176,9 @@ export interface components {
             params: {
                 [key: string]: unknown;
             };
+            inputKeys: {
+                [key: string]: string[];
+            };
             inputUrls: {
                 [key: string]: string[];
             };

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly retryAfterSeconds: number | null = null,
+    /** What the server listed under `error.details` (a 400's refused fields: `[{ path, message }]`). */
+    readonly details: unknown = undefined,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -21,15 +23,17 @@ export class ApiError extends Error {
 export function errorFromBody(status: number, text: string, retryAfter: string | null): ApiError {
   let code = `HTTP_${status}`;
   let message = text.slice(0, 200) || `HTTP ${status}`;
+  let details: unknown = undefined;
   try {
-    const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } };
+    const parsed = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown } };
     if (parsed.error?.code) code = parsed.error.code;
     if (parsed.error?.message) message = parsed.error.message;
+    details = parsed.error?.details;
   } catch {
     // not JSON: keep the raw text
   }
   const seconds = retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) : null;
-  return new ApiError(status, code, message, seconds);
+  return new ApiError(status, code, message, seconds, details);
 }
 
 export type QueryValue = string | number | boolean | null | undefined;

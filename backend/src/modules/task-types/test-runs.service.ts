@@ -34,6 +34,8 @@ export const TestRunSchema = z
     status: z.enum(['queued', 'processing', 'done', 'failed', 'canceled']),
     progress: z.number().int(),
     params: z.record(z.string(), z.unknown()),
+    /** Each slot's sample keys (to run the same samples again). */
+    inputKeys: z.record(z.string(), z.array(z.string())),
     inputUrls: z.record(z.string(), z.array(z.string())),
     resultUrls: z.array(z.string()),
     /** The merchant-facing code and text a merchant's task would have shown. */
@@ -119,15 +121,19 @@ export class TestRunsService {
   private async view(row: TaskRow): Promise<TestRunDto> {
     const { urls, urlTtlSeconds: ttl } = this.deps;
     const sign = (keys: string[]) => Promise.all(keys.map((k) => urls.signedUrl(k, ttl)));
+    const inputKeys: Record<string, string[]> = {};
     const inputUrls: Record<string, string[]> = {};
-    for (const [name, input] of Object.entries(inputsOfTask(row, definitionOfTask(row))))
-      inputUrls[name] = await sign('key' in input ? [input.key] : input.keys);
+    for (const [name, input] of Object.entries(inputsOfTask(row, definitionOfTask(row)))) {
+      inputKeys[name] = 'key' in input ? [input.key] : input.keys;
+      inputUrls[name] = await sign(inputKeys[name]);
+    }
     return {
       id: row.id,
       type: row.type,
       status: row.status,
       progress: Number(row.progress),
       params: JSON.parse(row.params) as Record<string, unknown>,
+      inputKeys,
       inputUrls,
       resultUrls: row.status === 'done' ? await sign(resultKeysOf(row)) : [],
       errorCode: row.error_code,

@@ -153,6 +153,7 @@ describe.each(drivers)('console test runs on %s', (driver) => {
         .expect(201)
     ).body;
     expect(run).toMatchObject({ type: 'clean_trial', status: 'queued', params: { tone: 'cool' }, resultUrls: [] });
+    expect(run.inputKeys).toEqual({ garment: [upload.key] });
     expect(run.inputUrls.garment[0]).toContain(upload.key);
     const dispatch = (await dispatchOf(run.id))!;
     expect(dispatch.path).toBe('/webhook/aiphoto-basic-clean');
