@@ -35,7 +35,7 @@ export interface BenchSystem {
 }
 
 /** Webhook answering at once → one HTTP Request to the bare server: n8n's least possible work per execution. */
-function trivialWorkflow(receiverUrl: string): unknown {
+export function trivialWorkflow(receiverUrl: string): unknown {
   return {
     name: 'AI Photo bench · trivial',
     nodes: [

@@ -131,6 +131,8 @@ export interface ScaledStack {
   admin: { username: string; password: string | null; generatedNow: boolean };
   readiness: Record<string, unknown>;
   processes(): ProcessEntry[];
+  /** Creates or updates (and activates) the workflows of another folder beside the repo's (the bench's trivial one). */
+  provisionWorkflows(workflowsDir: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -356,6 +358,17 @@ export async function startScaledStack(options: ScaledStackOptions): Promise<Sca
       },
       readiness,
       processes: () => supervisor.entries(),
+      provisionWorkflows: async (workflowsDir) => {
+        await provision({
+          url: n8nMainUrl,
+          webhookUrl: n8nWebhookUrl,
+          userFolder: path.join(n8nFolder, 'main'),
+          owner,
+          credentials: [],
+          workflowsDir,
+          onProgress: (m) => step(`n8n: ${m}`),
+        });
+      },
       close: () => supervisor.stopAll(),
     };
   } catch (err) {

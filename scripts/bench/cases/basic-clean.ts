@@ -3,49 +3,14 @@
  * against n8n's own ceiling on the same n8n: a trivial workflow (Webhook answering at once → one
  * HTTP Request to a local receiver). Also the CPU each process spends per task.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fromDbTime } from '../../../backend/src/db/time';
-import type { BenchContext } from '../context';
-import { latencyOf, runLoad } from '../load';
+import { latencyOf } from '../load';
 import { cpuMeter } from '../proc';
 import type { BenchCase } from '../registry';
 import { garmentPhotos, uploadAll } from '../seed';
-import { TRIVIAL_WEBHOOK_PATH } from '../system';
+import { trivialCeiling, until } from '../trivial';
 
 const BATCH = 50;
-
-async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await sleep(100);
-  }
-}
-
-/** n8n's executions per second and CPU per execution for the trivial workflow, `count` fired 50 at a time. */
-async function trivialCeiling(ctx: BenchContext, n8nUrl: string, n8nPid: number, count: number) {
-  const hits = async () => ((await (await fetch(`${ctx.system.bare.url}/hits`)).json()) as { hits: number }).hits;
-  const fire = (amount: number) =>
-    runLoad({
-      url: `${n8nUrl}/webhook/${TRIVIAL_WEBHOOK_PATH}`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"bench":true}',
-      connections: BATCH,
-      amount,
-    });
-  // Warm-up: n8n loads the workflow and its nodes on first use.
-  const warm = (await hits()) + 10;
-  await fire(10);
-  await until('trivial warm-up', 60_000, async () => (await hits()) >= warm);
-  const target = (await hits()) + count;
-  const cpu = cpuMeter({ n8n: n8nPid });
-  const started = performance.now();
-  await fire(count);
-  await until('trivial workflow executions', 300_000, async () => (await hits()) >= target);
-  const seconds = (performance.now() - started) / 1000;
-  return { perSecond: count / seconds, n8nCpuMs: (cpu.stop().n8n * 1000) / count };
-}
 
 const basicClean: BenchCase = {
   name: 'basic_clean end to end',
@@ -54,7 +19,14 @@ const basicClean: BenchCase = {
   async run(ctx) {
     const count = ctx.quick ? BATCH : 3 * BATCH;
     const n8n = await ctx.system.n8n(ctx.backend.url);
-    const ceiling = await trivialCeiling(ctx, n8n.url, n8n.running.pid, count);
+    const trivial = await trivialCeiling({
+      bareUrl: ctx.system.bare.url,
+      n8nWebhookUrl: n8n.url,
+      pids: { n8n: [n8n.running.pid] },
+      count,
+      connections: BATCH,
+    });
+    const ceiling = { perSecond: trivial.perSecond, n8nCpuMs: trivial.cpuMsPerExecution.n8n };
 
     const merchant = await ctx.merchant(count);
     const inputKeys = await uploadAll(ctx, merchant.token, await garmentPhotos(count, 5000));

@@ -3,13 +3,15 @@
  * replicas on MariaDB + Redis → n8n webhook process → queue → n8n workers → sandbox with
  * precomputed CI → callbacks through nginx), with 1 or 2 n8n workers and 1 or 2 backend
  * replicas, each configuration started fresh by the same code as `npm start -- --scale`. The
- * ceiling of every row is the 1 worker × 1 replica figure of the same run, so the ratio is the
- * speed-up; the notes give the CPU each kind of process spent per task.
+ * ceiling of every row is n8n's trivial workflow on that same topology (webhook process → queue →
+ * the same workers → one HTTP request out), so the ratio says how much of what n8n itself can do
+ * our flow gets; the notes give the CPU each kind of process spent per task, the speed-up against
+ * 1 worker × 1 replica, and the machine's load average while the configuration ran.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../../backend/src/db/data-source';
 import { fromDbTime } from '../../../backend/src/db/time';
@@ -22,6 +24,8 @@ import { latencyOf } from '../load';
 import { cpuMeter } from '../proc';
 import type { BenchCase, BenchRow } from '../registry';
 import { garmentPhotos } from '../seed';
+import { trivialWorkflow } from '../system';
+import { sumOf, trivialCeiling, until, type TrivialCeiling } from '../trivial';
 
 const BATCH = 50;
 const CONFIGS = [
@@ -31,12 +35,11 @@ const CONFIGS = [
   { workers: 2, replicas: 2 },
 ];
 
-async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await sleep(100);
-  }
+/** The pids of every process the topology started, by role (`backend`: every replica). */
+function rolePids(stack: ScaledStack): Record<string, number[]> {
+  const pids: Record<string, number[]> = {};
+  for (const p of stack.processes()) if (p.pid) (pids[p.role] ??= []).push(p.pid);
+  return pids;
 }
 
 interface Measured {
@@ -69,6 +72,7 @@ async function measure(stack: ScaledStack, ds: DataSource, count: number, photoO
       headers: { authorization: `Bearer ${merchant.token}` },
       body: form,
     });
+    if (!res.ok) throw new Error(`upload through nginx answered ${res.status}: ${await res.text()}`);
     keys.push(((await res.json()) as { key: string }).key);
   }
   const finished = async (batchIds: string[]) => {
@@ -89,10 +93,8 @@ async function measure(stack: ScaledStack, ds: DataSource, count: number, photoO
   const warm = await create(keys.slice(count));
   await until('warm-up tasks', 120_000, async () => (await finished([warm.batchId])) >= 5);
 
-  const pids: Record<string, number[]> = {};
-  for (const p of stack.processes()) if (p.pid) (pids[p.role] ??= []).push(p.pid);
   const meters = Object.fromEntries(
-    Object.entries(pids).map(([role, list]) => [
+    Object.entries(rolePids(stack)).map(([role, list]) => [
       role,
       cpuMeter(Object.fromEntries(list.map((pid, i) => [String(i), pid]))),
     ]),
@@ -105,10 +107,7 @@ async function measure(stack: ScaledStack, ds: DataSource, count: number, photoO
   await until('basic_clean tasks finished', 600_000, async () => (await finished(ids)) >= count);
   const seconds = (performance.now() - started) / 1000;
   const cpuMsPerTask = Object.fromEntries(
-    Object.entries(meters).map(([role, meter]) => [
-      role,
-      (Object.values(meter.stop()).reduce((a, b) => a + b, 0) * 1000) / count,
-    ]),
+    Object.entries(meters).map(([role, meter]) => [role, (sumOf(meter.stop()) * 1000) / count]),
   );
   const marks = ids.map(() => '?').join(', ');
   const tasks = (await ds.query(
@@ -127,6 +126,24 @@ async function measure(stack: ScaledStack, ds: DataSource, count: number, photoO
 
 const ROLE_ORDER = ['nginx', 'backend', 'n8n-webhook', 'n8n-worker', 'n8n-main', 'sandbox'];
 
+const cpuText = (ms: Record<string, number>) =>
+  ROLE_ORDER.filter((role) => role in ms)
+    .map((role) => `${role} ${ms[role].toFixed(1)}`)
+    .join(', ');
+
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+interface ConfigResult extends Measured {
+  workers: number;
+  replicas: number;
+  trivial: TrivialCeiling;
+  load: { before: string; after: string };
+}
+
 const scaleOut: BenchCase = {
   name: 'scale-out: basic_clean with 1 vs 2 n8n workers and backend replicas',
   phase: 'own',
@@ -137,7 +154,10 @@ const scaleOut: BenchCase = {
     const postgresUrl = `postgres://postgres@127.0.0.1:5432/aiphoto_bench_${randomBytes(4).toString('hex')}`;
     // One data folder for every configuration: n8n's encryption key and owner stay with its database.
     const dataDir = mkdtempSync(path.join(ctx.system.dataDir, 'scale-'));
-    const results: Array<{ workers: number; replicas: number } & Measured> = [];
+    const trivialDir = path.join(dataDir, 'trivial-workflow');
+    mkdirSync(trivialDir, { recursive: true });
+    writeFileSync(path.join(trivialDir, 'trivial.json'), JSON.stringify(trivialWorkflow(ctx.system.bare.url), null, 2));
+    const results: ConfigResult[] = [];
     try {
       for (const [i, config] of CONFIGS.entries()) {
         const env: Record<string, string | undefined> = {
@@ -151,7 +171,9 @@ const scaleOut: BenchCase = {
           N8N_WEBHOOK_PORT: '0',
           SANDBOX_PORT: '0',
         };
-        console.log(`[bench] scale-out: starting ${config.workers} worker(s) × ${config.replicas} replica(s)`);
+        const label = `${config.workers} worker(s) × ${config.replicas} replica(s)`;
+        console.log(`[bench] scale-out: starting ${label}`);
+        const t = Date.now();
         const stack = await startScaledStack({
           env,
           dataDir,
@@ -161,7 +183,22 @@ const scaleOut: BenchCase = {
         });
         const ds = await openDatabase({ type: 'mysql', url: databaseUrl, poolSize: 2 });
         try {
-          results.push({ ...config, ...(await measure(stack, ds, count, 1000 * (i + 1))) });
+          console.log(
+            `[bench] scale-out: ${label} ready (${((Date.now() - t) / 1000).toFixed(0)} s), trivial ceiling…`,
+          );
+          const before = loadAverage();
+          await stack.provisionWorkflows(trivialDir);
+          const trivial = await trivialCeiling({
+            bareUrl: ctx.system.bare.url,
+            n8nWebhookUrl: stack.n8nWebhookUrl,
+            pids: rolePids(stack),
+            count,
+            connections: BATCH,
+          });
+          console.log(`[bench] scale-out: ${label} trivial ${trivial.perSecond.toFixed(1)} exec/s, basic_clean…`);
+          const measured = await measure(stack, ds, count, 1000 * (i + 1));
+          console.log(`[bench] scale-out: ${label} basic_clean ${measured.perSecond.toFixed(1)} tasks/s`);
+          results.push({ ...config, ...measured, trivial, load: { before, after: loadAverage() } });
         } finally {
           await ds.destroy();
           await stack.close();
@@ -176,13 +213,14 @@ const scaleOut: BenchCase = {
       name: `basic_clean through nginx, ${r.workers} n8n worker(s) × ${r.replicas} backend replica(s), ${count} images`,
       value: r.perSecond,
       unit: 'tasks/s',
-      ceiling: { name: '1 worker × 1 replica, same run', value: base },
-      ratio: r.perSecond / base,
+      ceiling: { name: 'n8n trivial workflow, same topology (exec/s)', value: r.trivial.perSecond },
+      ratio: r.perSecond / r.trivial.perSecond,
       latency: r.latency,
       notes: [
-        `${r.done} of ${count} done; CPU per task: ${ROLE_ORDER.filter((role) => role in r.cpuMsPerTask)
-          .map((role) => `${role} ${r.cpuMsPerTask[role].toFixed(1)} ms`)
-          .join(', ')}`,
+        `${r.done} of ${count} done; ${(r.perSecond / base).toFixed(2)}× the 1 worker × 1 replica rate`,
+        `CPU ms per task: ${cpuText(r.cpuMsPerTask)} (total ${sumOf(r.cpuMsPerTask).toFixed(1)})`,
+        `CPU ms per trivial execution: ${cpuText(r.trivial.cpuMsPerExecution)} (total ${sumOf(r.trivial.cpuMsPerExecution).toFixed(1)})`,
+        `load average ${r.load.before} before, ${r.load.after} after`,
       ],
       ...(r.done === count ? {} : { broken: `${count - r.done} of ${count} tasks did not finish done` }),
     }));
