@@ -216,6 +216,21 @@ describe('npm start -- --scale', () => {
       expect([...progress].sort((a, b) => a - b)).toEqual(progress);
     });
 
+    it("nginx lets an upload past the backend's own limit through: the refusal is the backend's JSON, not nginx's page", async () => {
+      // One byte over UPLOAD_MAX_BYTES (20 MiB): below nginx's client_max_body_size, so nginx
+      // passes it on and the merchant gets the coded error the portal translates.
+      const form = new FormData();
+      form.append('file', new Blob([Buffer.alloc(20 * 1024 * 1024 + 1, 0xff)], { type: 'image/jpeg' }), 'big.jpg');
+      const res = await fetch(`${scaled.publicUrl}/api/v1/uploads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${merchant.token}` },
+        body: form,
+      });
+      expect(res.status).toBe(413);
+      expect(res.headers.get('content-type')).toContain('application/json');
+      expect(((await res.json()) as AnyBody).error.code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
     it('the executions ran on the workers, not on the main', async () => {
       const logOf = (role: string, index = 1) => readFileSync(scaled.entry(role, index).log as string, 'utf8');
       const finishedOnWorkers = () =>

@@ -67,3 +67,26 @@ export function cpuMeter(pids: Record<string, number>): { stop(): Record<string,
       Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, treeCpuSeconds(pid) - start[name]])),
   };
 }
+
+type RolePids = Record<string, number[]>;
+
+/**
+ * CPU seconds by role (each role one or more process trees) between now and `stop()`. The pids
+ * are asked for again at the end: a process that appeared meanwhile (a database connection's
+ * server process, a restarted worker) counts from its start; one that ended meanwhile is lost.
+ */
+export async function roleCpuMeter(
+  pidsOf: () => RolePids | Promise<RolePids>,
+): Promise<{ stop(): Promise<Record<string, number>> }> {
+  const start = new Map<number, number>();
+  for (const list of Object.values(await pidsOf())) for (const pid of list) start.set(pid, treeCpuSeconds(pid));
+  return {
+    stop: async () =>
+      Object.fromEntries(
+        Object.entries(await pidsOf()).map(([role, list]) => [
+          role,
+          list.reduce((sum, pid) => sum + treeCpuSeconds(pid) - (start.get(pid) ?? 0), 0),
+        ]),
+      ),
+  };
+}

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runLoad } from './load';
-import { cpuMeter } from './proc';
+import { roleCpuMeter } from './proc';
 import { TRIVIAL_WEBHOOK_PATH } from './system';
 
 /** Polls `check` every 100 ms until it holds; throws after `timeoutMs`. */
@@ -27,12 +27,13 @@ export interface TrivialCeiling {
 /**
  * Fires `count` trivial executions at `<n8nWebhookUrl>/webhook/…`, `connections` at a time, after
  * a warm-up of 10 (n8n loads the workflow and its nodes on first use), and waits until the bare
- * server at `bareUrl` has counted every one. `pids` are the processes whose CPU is measured.
+ * server at `bareUrl` has counted every one.
  */
 export async function trivialCeiling(o: {
   bareUrl: string;
   n8nWebhookUrl: string;
-  pids: Record<string, number[]>;
+  /** The processes whose CPU is measured, by role (asked for again at the end). */
+  pids: () => Record<string, number[]> | Promise<Record<string, number[]>>;
   count: number;
   connections: number;
 }): Promise<TrivialCeiling> {
@@ -54,9 +55,7 @@ export async function trivialCeiling(o: {
   await fire(10);
   await until('trivial warm-up', 120_000, async () => (await hits()) >= warm);
   const target = (await hits()) + o.count;
-  const meters = Object.entries(o.pids).map(
-    ([name, list]) => [name, cpuMeter(Object.fromEntries(list.map((pid, i) => [String(i), pid])))] as const,
-  );
+  const meter = await roleCpuMeter(o.pids);
   const started = performance.now();
   await fire(o.count);
   await until('trivial workflow executions', 300_000, async () => (await hits()) >= target);
@@ -64,7 +63,7 @@ export async function trivialCeiling(o: {
   return {
     perSecond: o.count / seconds,
     cpuMsPerExecution: Object.fromEntries(
-      meters.map(([name, meter]) => [name, (sumOf(meter.stop()) * 1000) / o.count]),
+      Object.entries(await meter.stop()).map(([role, s]) => [role, (s * 1000) / o.count]),
     ),
   };
 }

@@ -32,7 +32,7 @@ export async function ensureMysqlDatabase(databaseUrl: string): Promise<void> {
 /** The part of `pg` used here (n8n's install ships the driver; its types are not installed). */
 interface PgClient {
   connect(): Promise<void>;
-  query(text: string, values?: unknown[]): Promise<{ rowCount: number | null }>;
+  query(text: string, values?: unknown[]): Promise<{ rowCount: number | null; rows: unknown[] }>;
   end(): Promise<void>;
 }
 type PgModule = { Client: new (config: { connectionString: string }) => PgClient };
@@ -70,6 +70,22 @@ export async function ensurePostgresDatabase(postgresUrl: string, n8nInstallDir:
 export async function dropPostgresDatabase(postgresUrl: string, n8nInstallDir: string): Promise<void> {
   await withPostgres(postgresUrl, n8nInstallDir, async (client, name) => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+}
+
+/**
+ * Rows of one query run on the server of n8n's postgres:// URL, connected to its `postgres`
+ * database (so the query is not counted in n8n's database's own statistics); `$1` is n8n's
+ * database name when `values` is not given.
+ */
+export async function queryPostgresServer<T>(
+  postgresUrl: string,
+  n8nInstallDir: string,
+  text: string,
+  values?: unknown[],
+): Promise<T[]> {
+  return withPostgres(postgresUrl, n8nInstallDir, async (client, name) => {
+    return (await client.query(text, values ?? [name])).rows as T[];
   });
 }
 

@@ -22,7 +22,7 @@ const basicClean: BenchCase = {
     const trivial = await trivialCeiling({
       bareUrl: ctx.system.bare.url,
       n8nWebhookUrl: n8n.url,
-      pids: { n8n: [n8n.running.pid] },
+      pids: () => ({ n8n: [n8n.running.pid] }),
       count,
       connections: BATCH,
     });

@@ -1,4 +1,5 @@
 /** The few n8n HTTP calls provisioning needs: the internal REST API (session) and the public API (key). */
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export class N8nHttpError extends Error {
   constructor(
@@ -18,21 +19,38 @@ interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * n8n answers every request 503 "Database is not ready!" from a middleware, before any route
+ * runs, while its last database ping failed (a ping waits at most 5 s for one of its 2 pooled
+ * connections: a busy machine makes it miss one now and then) until the next ping, 2 s later,
+ * succeeds. Nothing was done, so the request is sent again, POSTs included, for up to this long.
+ */
+const DATABASE_NOT_READY_WAIT_MS = 60_000;
+
+function databaseNotReady(status: number, body: string): boolean {
+  return status === 503 && body.includes('Database is not ready');
+}
+
 async function request<T>(url: string, options: RequestOptions = {}): Promise<{ data: T; headers: Headers }> {
   const method = options.method ?? 'GET';
-  const res = await fetch(url, {
-    method,
-    headers: {
-      accept: 'application/json',
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new N8nHttpError(method, url, res.status, text);
-  return { data: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+  const giveUpAt = Date.now() + DATABASE_NOT_READY_WAIT_MS;
+  for (let pauseMs = 250; ; pauseMs = Math.min(pauseMs * 2, 2000)) {
+    const res = await fetch(url, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers,
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await res.text();
+    if (res.ok) return { data: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+    if (!databaseNotReady(res.status, text) || Date.now() + pauseMs > giveUpAt)
+      throw new N8nHttpError(method, url, res.status, text);
+    await sleep(pauseMs);
+  }
 }
 
 /** A logged-in owner session on the internal REST API (`/rest/*`), carried by the auth cookie. */
