@@ -78,6 +78,8 @@ export async function privateRedis(dir: string): Promise<PrivateServer> {
       await waitFor(
         async () => {
           const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+          // Refused until the server listens: connect() rejects, so the event itself is not news.
+          client.on('error', () => undefined);
           try {
             await client.connect();
             return (await client.ping()) === 'PONG';

@@ -263,6 +263,8 @@ const scaleOut: BenchCase = {
         const env: Record<string, string | undefined> = {
           ...ctx.backendEnv,
           DATA_DIR: dataDir,
+          // The topology's own sandbox writes its payment keys in its data folder, where the backends look by default.
+          SANDBOX_PAY_KEYS_FILE: undefined,
           N8N_WORKERS: String(config.workers),
           BACKEND_REPLICAS: String(config.replicas),
           N8N_POSTGRES_URL: postgresUrl,
