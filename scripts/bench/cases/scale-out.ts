@@ -61,7 +61,8 @@ interface DataTier {
 
 const COUNTERS = {
   mariadbStatements: 'MariaDB statements',
-  mariadbRedoFsyncs: 'MariaDB redo-log fsyncs',
+  mariadbTransactions: 'MariaDB explicit transactions',
+  mariadbFsyncs: 'InnoDB fsyncs',
   redisCommands: 'Redis commands',
   postgresTransactions: 'PostgreSQL transactions',
   postgresRowsWritten: 'PostgreSQL rows written',
@@ -93,7 +94,7 @@ async function openDataTier(dir: string, postgresUrl: string): Promise<DataTier>
     counters: async () => {
       const conn = await mysql.createConnection({ uri: mariadb.url });
       const [status] = (await conn.query(
-        "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Innodb_os_log_fsyncs')",
+        "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_commit', 'Innodb_data_fsyncs')",
       )) as unknown as [Array<{ Variable_name: string; Value: string }>];
       await conn.end();
       const mariaValue = (name: string) => Number(status.find((r) => r.Variable_name === name)?.Value ?? 0);
@@ -108,7 +109,8 @@ async function openDataTier(dir: string, postgresUrl: string): Promise<DataTier>
       );
       return {
         mariadbStatements: mariaValue('Questions'),
-        mariadbRedoFsyncs: mariaValue('Innodb_os_log_fsyncs'),
+        mariadbTransactions: mariaValue('Com_commit'),
+        mariadbFsyncs: mariaValue('Innodb_data_fsyncs'),
         redisCommands: Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0),
         postgresTransactions: Number(pg?.xact_commit ?? 0),
         postgresRowsWritten: Number(pg?.written ?? 0),
