@@ -2076,6 +2076,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/membership/orders/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My newest order that can still be paid where it was started (null when none): resume it after a reload */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PendingOrder"];
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/membership/orders/{id}": {
         parameters: {
             query?: never;
@@ -7683,6 +7746,8 @@ export interface components {
             payParams: {
                 [key: string]: unknown;
             };
+            /** @description true when an earlier pending order for the same thing, channel and scene was answered again */
+            resumed: boolean;
         };
         PurchaseRequest: {
             /** @enum {string} */
@@ -7695,6 +7760,16 @@ export interface components {
             /** @description jsapi: the payer openid */
             openid?: string;
             planId?: string;
+        };
+        PendingOrder: {
+            pending: {
+                order: components["schemas"]["Order"];
+                /** @enum {string} */
+                scene: "native" | "h5" | "jsapi" | "page" | "wap" | "qr";
+                payParams: {
+                    [key: string]: unknown;
+                };
+            } | null;
         };
         Order: {
             id: string;

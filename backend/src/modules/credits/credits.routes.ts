@@ -56,11 +56,11 @@ export function creditsRoutes(ctx: AppContext, d: CreditsRouteDeps): Router {
     response: PurchaseResponse,
     errors: [402, 404, 503],
     handler: async ({ req, params, body }) => {
-      const { order, outTradeNo, payParams } = await d.packs.purchase(currentUser(req).id, params.id, {
+      const { order, outTradeNo, payParams, resumed } = await d.packs.purchase(currentUser(req).id, params.id, {
         ...body,
         clientIp: clientIp(req),
       });
-      return { orderId: order.id, outTradeNo, amountFen: order.amountFen, channel: order.channel, payParams };
+      return { orderId: order.id, outTradeNo, amountFen: order.amountFen, channel: order.channel, payParams, resumed };
     },
   });
 

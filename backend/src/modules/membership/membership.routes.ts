@@ -8,7 +8,14 @@ import type { PaymentsService } from '../payments/payments.service';
 import { MeSchema } from '../users/users.schemas';
 import type { MembershipService } from './membership.service';
 import { clientIp } from '../auth/rate-limit';
-import { ChannelsResponse, OrderView, PlansResponse, PurchaseBody, PurchaseResponse } from './membership.schemas';
+import {
+  ChannelsResponse,
+  OrderView,
+  PendingOrderResponse,
+  PlansResponse,
+  PurchaseBody,
+  PurchaseResponse,
+} from './membership.schemas';
 import type { PlansService } from './plans.service';
 
 export interface MembershipRouteDeps {
@@ -80,12 +87,23 @@ export function membershipRoutes(ctx: AppContext, deps: MembershipRouteDeps): Ro
     response: PurchaseResponse,
     errors: [503],
     handler: async ({ req, body }) => {
-      const { order, outTradeNo, payParams } = await deps.payments.purchase(currentUser(req).id, {
+      const { order, outTradeNo, payParams, resumed } = await deps.payments.purchase(currentUser(req).id, {
         ...body,
         clientIp: clientIp(req),
       });
-      return { orderId: order.id, outTradeNo, amountFen: order.amountFen, channel: order.channel, payParams };
+      return { orderId: order.id, outTradeNo, amountFen: order.amountFen, channel: order.channel, payParams, resumed };
     },
+  });
+
+  defineRoute(router, ctx.openapi, {
+    method: 'get',
+    path: '/api/v1/membership/orders/pending',
+    summary: 'My newest order that can still be paid where it was started (null when none): resume it after a reload',
+    tags,
+    before: auth,
+    secured: true,
+    response: PendingOrderResponse,
+    handler: async ({ req }) => ({ pending: await deps.payments.pendingOrder(currentUser(req).id) }),
   });
 
   defineRoute(router, ctx.openapi, {

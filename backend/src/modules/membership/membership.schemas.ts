@@ -41,6 +41,9 @@ export const PurchaseResponse = z
     amountFen: z.number().int(),
     channel: ChannelSchema,
     payParams: z.record(z.string(), z.unknown()),
+    resumed: z.boolean().openapi({
+      description: 'true when an earlier pending order for the same thing, channel and scene was answered again',
+    }),
   })
   .openapi('PurchaseResponse');
 
@@ -62,3 +65,12 @@ export const OrderView = z
     expiresAt: z.string(),
   })
   .openapi('Order');
+
+/** The merchant's newest order still payable where it was started, to resume after a reload. */
+export const PendingOrderResponse = z
+  .object({
+    pending: z
+      .object({ order: OrderView, scene: SceneSchema, payParams: z.record(z.string(), z.unknown()) })
+      .nullable(),
+  })
+  .openapi('PendingOrder');

@@ -21,6 +21,18 @@ export interface OrderRow {
   pack_id: string | null;
   item_name: string | null;
   credits: number | null;
+  /** How the payer pays (the channel's scene) and what the channel answered (JSON), kept to resume a pending order. */
+  scene: string | null;
+  pay_params: string | null;
+}
+
+/** What a resumable order must match: the same thing bought, the same way, for the same amount. */
+export interface ResumeMatch {
+  planId: string;
+  packId: string | null;
+  amountFen: number;
+  channel: ChannelName;
+  scene: string;
 }
 
 export interface OrderFilter {
@@ -55,13 +67,14 @@ export class OrdersRepository {
       channel: ChannelName;
       outTradeNo: string;
       pack?: OrderPack | null;
+      scene?: string | null;
     },
     now: Date,
   ): Promise<OrderRow> {
     const id = randomUUID();
     const t = toDbTime(now);
     await db.query(
-      "INSERT INTO orders (id, user_id, plan_id, amount_fen, channel, status, out_trade_no, transaction_id, created_at, paid_at, updated_at, pack_id, item_name, credits) VALUES (?, ?, ?, ?, ?, 'pending', ?, NULL, ?, NULL, ?, ?, ?, ?)",
+      "INSERT INTO orders (id, user_id, plan_id, amount_fen, channel, status, out_trade_no, transaction_id, created_at, paid_at, updated_at, pack_id, item_name, credits, scene) VALUES (?, ?, ?, ?, ?, 'pending', ?, NULL, ?, NULL, ?, ?, ?, ?, ?)",
       [
         id,
         o.userId,
@@ -74,9 +87,44 @@ export class OrdersRepository {
         o.pack?.id ?? null,
         o.pack?.name ?? null,
         o.pack?.credits ?? null,
+        o.scene ?? null,
       ],
     );
     return (await this.findById(db, id))!;
+  }
+
+  /** Keeps the channel's answer on a pending order so it can be resumed. */
+  async savePayParams(db: Db, id: string, payParams: Record<string, unknown>): Promise<void> {
+    await execute(db, "UPDATE orders SET pay_params = ? WHERE id = ? AND status = 'pending'", [
+      JSON.stringify(payParams),
+      id,
+    ]);
+  }
+
+  /**
+   * The newest pending order of this user created after `since` that still has its pay params,
+   * optionally only one that sells the same thing the same way (`match`).
+   */
+  async findResumable(db: Db, userId: string, since: Date, match?: ResumeMatch): Promise<OrderRow | null> {
+    const where = ['user_id = ?', "status = 'pending'", 'created_at > ?', 'pay_params IS NOT NULL'];
+    const params: unknown[] = [userId, toDbTime(since)];
+    if (match) {
+      where.push('plan_id = ?', 'amount_fen = ?', 'channel = ?', 'scene = ?');
+      params.push(match.planId, match.amountFen, match.channel, match.scene);
+      if (match.packId === null) where.push('pack_id IS NULL');
+      else {
+        where.push('pack_id = ?');
+        params.push(match.packId);
+      }
+    }
+    const r = (
+      await rows<OrderRow>(
+        db,
+        `SELECT * FROM orders WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT 1`,
+        params,
+      )
+    )[0];
+    return r ? normalize(r) : null;
   }
 
   async findById(db: Db, id: string): Promise<OrderRow | null> {

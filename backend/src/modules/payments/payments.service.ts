@@ -50,6 +50,25 @@ export interface PurchaseInput {
   clientIp: string;
 }
 
+export interface PurchaseOutcome {
+  order: OrderView;
+  outTradeNo: string;
+  payParams: Record<string, unknown>;
+  /** An earlier pending order was answered again instead of a new one. */
+  resumed: boolean;
+}
+
+/** Stored pay params, or null when absent or not an object (never trusted blindly). */
+function parsePayParams(text: string | null): Record<string, unknown> | null {
+  if (!text) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 export type SettleOutcome = 'settled' | 'already_paid' | 'not_paid';
 export type NotifyOutcome = { ok: true; outcome: SettleOutcome } | { ok: false; status: number; message: string };
 
@@ -103,10 +122,13 @@ export class PaymentsService {
     return toOrderView(order, this.config.payments.payTimeoutSeconds);
   }
 
-  async purchase(
-    userId: string,
-    input: PurchaseInput,
-  ): Promise<{ order: OrderView; outTradeNo: string; payParams: Record<string, unknown> }> {
+  /**
+   * Buys the plan or a pack. A pending order of this user that sells the same thing, by the same
+   * channel and scene, for the same amount, with enough of its pay time left, is resumed instead
+   * (its stored pay params are answered again): a reload or a second click never opens a second
+   * order. JSAPI orders are tied to the payer's openid and are never resumed.
+   */
+  async purchase(userId: string, input: PurchaseInput): Promise<PurchaseOutcome> {
     const channel = this.channels.get(input.channel);
     if (!channel)
       throw new AppError(400, 'CHANNEL_NOT_ENABLED', `The payment channel "${input.channel}" is not enabled`);
@@ -120,6 +142,18 @@ export class PaymentsService {
       ? { planId: 'pack', amountFen: input.pack.priceFen, name: input.pack.name }
       : { planId: plan!.id, amountFen: plan!.priceFen, name: plan!.name };
     const now = this.clock();
+    if (scene !== 'jsapi') {
+      const open = await this.orders.findResumable(this.ds.manager, userId, this.resumableSince(now), {
+        planId: item.planId,
+        packId: input.pack?.id ?? null,
+        amountFen: item.amountFen,
+        channel: channel.name,
+        scene,
+      });
+      const stored = open && parsePayParams(open.pay_params);
+      if (open && stored)
+        return { order: this.view(open), outTradeNo: open.out_trade_no, payParams: stored, resumed: true };
+    }
     const outTradeNo = `AP${now.getTime()}${randomBytes(6).toString('hex')}`;
     const order = await this.orders.create(
       this.ds.manager,
@@ -130,12 +164,14 @@ export class PaymentsService {
         channel: channel.name,
         outTradeNo,
         pack: input.pack ? { id: input.pack.id, name: input.pack.name, credits: input.pack.credits } : null,
+        scene,
       },
       now,
     );
     const { returnUrl, payTimeoutSeconds } = this.config.payments;
+    let payParams: Record<string, unknown>;
     try {
-      const payParams = await channel.createPayment({
+      payParams = await channel.createPayment({
         outTradeNo,
         amountFen: item.amountFen,
         description: `AI Photo ${item.name}`,
@@ -147,7 +183,6 @@ export class PaymentsService {
         clientIp: input.clientIp,
         openid: input.openid,
       });
-      return { order: this.view(order), outTradeNo, payParams };
     } catch (err) {
       this.logger.error({ err, orderId: order.id, channel: channel.name }, 'payment channel refused the order');
       await this.orders.setStatus(this.ds.manager, order.id, 'pending', 'failed', this.clock());
@@ -156,6 +191,30 @@ export class PaymentsService {
         'PAYMENT_CHANNEL_UNAVAILABLE',
       );
     }
+    if (scene !== 'jsapi') await this.orders.savePayParams(this.ds.manager, order.id, payParams);
+    return { order: this.view(order), outTradeNo, payParams, resumed: false };
+  }
+
+  /** The merchant's newest order that can still be paid where it was started (null when none). */
+  async pendingOrder(
+    userId: string,
+  ): Promise<{ order: OrderView; scene: PayScene; payParams: Record<string, unknown> } | null> {
+    const open = await this.orders.findResumable(this.ds.manager, userId, this.resumableSince(this.clock()));
+    const payParams = open && parsePayParams(open.pay_params);
+    // A channel or scene switched off since the order was made cannot be resumed.
+    const scene = open && this.channels.get(open.channel)?.scenes.find((s) => s === open.scene);
+    if (!open || !payParams || !scene) return null;
+    return { order: this.view(open), scene, payParams };
+  }
+
+  /**
+   * Orders created after this moment still have at least a tenth of their pay time (at most two
+   * minutes) left: enough to scan a code or finish at the cashier.
+   */
+  private resumableSince(now: Date): Date {
+    const timeout = this.config.payments.payTimeoutSeconds;
+    const margin = Math.min(120, Math.ceil(timeout / 10));
+    return new Date(now.getTime() - (timeout - margin) * 1000);
   }
 
   /** The merchant's own order (404 for anyone else's); `refresh` asks the channel first. */

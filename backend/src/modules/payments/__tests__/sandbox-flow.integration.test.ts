@@ -169,9 +169,11 @@ describe.each(drivers)('sandbox payment flow on %s', (driver) => {
   it('admins reconcile any order: a failed or closed order the channel reports paid is settled once', async () => {
     const userId = await createTestUser(t.ds.manager);
     const failed = (await purchase(userId)).body;
-    const closed = (await purchase(userId)).body;
     expect((await pay(failed.payParams.payUrl, 'fail')).tradeState).toBe('PAYERROR');
     await t.money.payments.getOrder(userId, failed.orderId, true);
+    // Bought again once the first attempt failed (while it was pending, buying again resumed it).
+    const closed = (await purchase(userId)).body;
+    expect(closed.orderId).not.toBe(failed.orderId);
     // The other order was closed here (payer gave up) while the channel still took the payment.
     await t.ds.query("UPDATE orders SET status = 'closed' WHERE id = ?", [closed.orderId]);
     // Both payments arrive while the backend is unreachable: the notifies are lost.
@@ -210,7 +212,10 @@ describe.each(drivers)('sandbox payment flow on %s', (driver) => {
   it('the pending-order sweep settles paid orders and closes unpaid expired ones', async () => {
     const userId = await createTestUser(t.ds.manager);
     const paidOrder = (await purchase(userId)).body;
+    // Aged first so that the second purchase opens a new order instead of resuming this one.
+    await t.ds.query('UPDATE orders SET created_at = ? WHERE id = ?', ['2000-01-01 00:00:00.000', paidOrder.orderId]);
     const unpaidOrder = (await purchase(userId)).body;
+    expect(unpaidOrder.orderId).not.toBe(paidOrder.orderId);
     await new Promise((r) => server.close(r));
     await fetch(paidOrder.payParams.payUrl, {
       method: 'POST',
