@@ -270,3 +270,90 @@ describe('credits on Billing', () => {
     expect(await credits(page)).toBe('172 点');
   });
 });
+
+describe('prices said before anything is spent', () => {
+  it('before signing in: the plan and each product’s price per photo, in both languages, at 375 px', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true });
+    const errors = watchErrors(context, stack.backend.url);
+    await watchCsp(context, stack.backend.url);
+    const page = await context.newPage();
+    const types = (
+      (await (await fetch(`${stack.backend.url}/api/v1/task-types`)).json()) as {
+        items: Array<{ key: string; credits: number; outputs: number; name: { zh: string; en: string } }>;
+      }
+    ).items;
+    expect(types.length).toBeGreaterThanOrEqual(2);
+    await page.goto(stack.backend.url);
+    await page.waitForSelector('[data-testid=price-list] [data-testid=price-plan]');
+    expect(await page.textContent('[data-testid=price-plan]')).toBe('会员 ¥99：100 点额度，30 天有效');
+    for (const type of types) {
+      const row = await page.textContent(`[data-testid=price-type][data-type=${type.key}]`);
+      expect(row).toBe(`${type.name.zh}每张照片 ${type.credits} 点 · 出 ${type.outputs} 张图`);
+    }
+    expect(await horizontalOverflow(page)).toBe(0);
+    await screenshot(page, 'pricing-public-zh');
+
+    await page.click('[data-testid=lang-toggle]');
+    await page.waitForSelector('[data-testid=price-plan] >> text=Membership ¥99: 100 credits, valid 30 days');
+    for (const type of types) {
+      const row = await page.textContent(`[data-testid=price-type][data-type=${type.key}]`);
+      expect(row).toBe(`${type.name.en}${type.credits} credits per photo · ${type.outputs} images`);
+    }
+    expect(await horizontalOverflow(page)).toBe(0);
+    await screenshot(page, 'pricing-public-en');
+    await context.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('says what paying adds; a pending WeChat payment survives a reload and is resumed, not opened again', async () => {
+    const { context, page, errors, token } = await signedIn({ viewport: { width: 1280, height: 900 } });
+    const myOrders = async () =>
+      (
+        (await (
+          await fetch(`${stack.backend.url}/api/v1/me/orders`, { headers: { Authorization: `Bearer ${token}` } })
+        ).json()) as { items: Array<{ id: string; status: string }> }
+      ).items;
+    await openBilling(page);
+    await page.click('[data-testid=buy]');
+    const until = (days: number) => new Date(Date.now() + days * 86400_000).toLocaleDateString('zh-CN');
+    expect(await page.textContent('[data-testid=renewal-preview]')).toBe(
+      `支付后：额度 0 → 100 点，有效期至 ${until(30)}`,
+    );
+    await page.click('[data-testid=pay-wechat]');
+    const codeUrl = await readQr(page, '[data-testid=pay-qr]');
+    // Cancelled here, then bought again the same way: the same order and QR code come back.
+    await page.reload();
+    await page.waitForSelector('[data-testid=pending-order]');
+    const [pendingOrder] = await myOrders();
+    expect(pendingOrder?.status).toBe('pending');
+    expect(await page.getAttribute('[data-testid=pending-order]', 'data-order-id')).toBe(pendingOrder?.id);
+    expect(await page.textContent('[data-testid=pending-order]')).toMatch(
+      /^你有一笔未完成的订单：会员 ¥99，请在 \d\d:\d\d 前完成支付/,
+    );
+    await screenshot(page, 'billing-pending-order');
+    await page.click('[data-testid=pending-continue]');
+    expect(await readQr(page, '[data-testid=pay-qr]')).toBe(codeUrl);
+    expect((await myOrders()).length).toBe(1);
+
+    const phone = await context.newPage();
+    await phone.goto(`${stack.sandbox.url}/sandbox/wechat/scan?code_url=${encodeURIComponent(codeUrl)}`);
+    await phone.click('#pay');
+    await phone.waitForSelector('#state >> text=SUCCESS');
+    await phone.close();
+    await page.waitForSelector('[data-testid=pay-paid]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=header-credits]')?.textContent === '100 点');
+    expect((await myOrders()).map((o) => o.status)).toEqual(['paid']);
+
+    // A member renewing: the credits add up and the new period follows the current one.
+    await openBilling(page);
+    await page.waitForSelector('[data-testid=pending-order]', { state: 'detached' });
+    await page.click('[data-testid=lang-toggle]');
+    await page.click('[data-testid=buy]');
+    const preview = await page.textContent('[data-testid=renewal-preview]');
+    const en = (days: number) => new Date(Date.now() + days * 86400_000).toLocaleDateString('en-GB');
+    expect(preview).toBe(`Once paid: 100 → 200 credits, extended from ${en(30)} to ${en(60)}`);
+    await screenshot(page, 'billing-renewal-preview-en');
+    await context.close();
+    expect(errors).toEqual([]);
+  });
+});

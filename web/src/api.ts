@@ -12,6 +12,8 @@ export type Me = Schemas['Me'];
 export type Plan = Schemas['Plan'];
 export type Order = Schemas['Order'];
 export type PurchaseAnswer = Schemas['PurchaseResponse'];
+export type PendingOrder = NonNullable<Schemas['PendingOrder']['pending']>;
+export type PublicTaskType = Schemas['TaskType'];
 export type Receipt = Schemas['Receipt'];
 export type LedgerEntry = Schemas['MyLedgerEntry'];
 export type MyCredits = Schemas['MyCredits'];
@@ -68,6 +70,10 @@ export class ApiClient extends HttpClient {
   order = (id: string, refresh = false) =>
     this.call('get', '/api/v1/membership/orders/{id}', { path: { id }, query: refresh ? { refresh: '1' } : {} });
   closeOrder = (id: string) => this.call('post', '/api/v1/membership/orders/{id}/close', byId(id));
+  /** The newest order still payable where it was started (null when none): to continue after a reload. */
+  pendingOrder = () => this.call('get', '/api/v1/membership/orders/pending');
+  /** The products on sale, with their price per photo (public: the sign-in page lists them). */
+  taskTypes = () => this.call('get', '/api/v1/task-types');
 
   // --- WeChat sign-in and the profile
   wechatConfig = () => this.call('get', '/api/v1/auth/wechat/config');

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Order, PurchaseAnswer } from '../api';
+import type { Order, PendingOrder } from '../api';
 import {
   chooseScene,
   currentDevice,
@@ -18,18 +18,28 @@ type State =
   | { kind: 'choose' }
   | { kind: 'creating' }
   | { kind: 'qr'; orderId: string; channel: 'wechat' | 'alipay'; value: string; amountFen: number; expiresAt: string }
-  | { kind: 'waiting'; orderId: string; payUrl: string; blocked: boolean }
+  | { kind: 'waiting'; orderId: string; payUrl: string; blocked: boolean; resumed: boolean }
   | { kind: 'redirecting' }
   | { kind: 'confirming'; orderId: string }
   | { kind: 'paid' }
   | { kind: 'ended'; status: Order['status'] }
   | { kind: 'error'; message: string };
 
+/** What the channel answered for an order, as far as carrying on goes. */
+interface Answer {
+  orderId: string;
+  channel: ChannelName;
+  amountFen: number;
+  payParams: Record<string, unknown>;
+}
+
 export interface CheckoutProps {
   /** Creates the order (membership or credit pack) for the chosen channel and scene. */
-  purchase(channel: ChannelName, scene: PayScene | null): Promise<PurchaseAnswer>;
+  purchase(channel: ChannelName, scene: PayScene | null): Promise<Answer>;
   onPaid(): void | Promise<void>;
   onDone(): void;
+  /** Continue this pending order (found after a reload) instead of choosing a channel. */
+  resume?: PendingOrder;
 }
 
 /**
@@ -38,11 +48,11 @@ export interface CheckoutProps {
  * returns to /billing/return), or the sandbox's pay page beside the portal — and the order
  * followed until it is paid, failed or closed.
  */
-export function Checkout({ purchase, onPaid, onDone }: CheckoutProps) {
+export function Checkout({ purchase, onPaid, onDone, resume }: CheckoutProps) {
   const { api } = useSignedIn();
   const { t, errorText } = useI18n();
   const [channels, setChannels] = useState<EnabledChannel[] | null>(null);
-  const [state, setState] = useState<State>({ kind: 'choose' });
+  const [state, setState] = useState<State>(resume ? { kind: 'creating' } : { kind: 'choose' });
   const abort = useRef<AbortController | null>(null);
 
   useEffect(() => {
@@ -82,42 +92,63 @@ export function Checkout({ purchase, onPaid, onDone }: CheckoutProps) {
     }
   };
 
+  /** Carries on with an order the channel has answered: a QR code, a cashier, or the sandbox pay page. */
+  const proceed = async (answer: Answer, tab: Window | null, resumed: boolean) => {
+    const step = nextStep(answer.channel, answer.payParams);
+    const order = await api.order(answer.orderId);
+    if (step.kind === 'popup') {
+      if (tab) {
+        tab.opener = null;
+        tab.location.href = step.url;
+      }
+      setState({ kind: 'waiting', orderId: answer.orderId, payUrl: step.url, blocked: !tab && !resumed, resumed });
+      const outcome = await follow(answer.orderId, 30_000);
+      if (outcome.kind === 'timeout') setState({ kind: 'confirming', orderId: answer.orderId });
+    } else if (step.kind === 'qr' && answer.channel !== 'sandbox') {
+      setState({
+        kind: 'qr',
+        orderId: answer.orderId,
+        channel: answer.channel,
+        value: step.value,
+        amountFen: answer.amountFen,
+        expiresAt: order.expiresAt,
+      });
+      const outcome = await follow(answer.orderId, Math.max(0, Date.parse(order.expiresAt) - Date.now()));
+      if (outcome.kind === 'timeout') await settleClosed(answer.orderId);
+    } else if (step.kind === 'redirect') {
+      setState({ kind: 'redirecting' });
+      window.location.assign(step.url);
+    } else setState({ kind: 'error', message: t('pay.unsupported') });
+  };
+
   const pay = async (channel: EnabledChannel) => {
     // Opened inside the click so popup blockers allow it; only the sandbox's pay page uses it.
     const tab = channel.channel === 'sandbox' ? window.open('', '_blank') : null;
     setState({ kind: 'creating' });
     try {
-      const answer = await purchase(channel.channel, chooseScene(channel, currentDevice()));
-      const step = nextStep(answer.channel, answer.payParams);
-      const order = await api.order(answer.orderId);
-      if (step.kind === 'popup') {
-        if (tab) {
-          tab.opener = null;
-          tab.location.href = step.url;
-        }
-        setState({ kind: 'waiting', orderId: answer.orderId, payUrl: step.url, blocked: !tab });
-        const outcome = await follow(answer.orderId, 30_000);
-        if (outcome.kind === 'timeout') setState({ kind: 'confirming', orderId: answer.orderId });
-      } else if (step.kind === 'qr' && answer.channel !== 'sandbox') {
-        setState({
-          kind: 'qr',
-          orderId: answer.orderId,
-          channel: answer.channel,
-          value: step.value,
-          amountFen: answer.amountFen,
-          expiresAt: order.expiresAt,
-        });
-        const outcome = await follow(answer.orderId, Math.max(0, Date.parse(order.expiresAt) - Date.now()));
-        if (outcome.kind === 'timeout') await settleClosed(answer.orderId);
-      } else if (step.kind === 'redirect') {
-        setState({ kind: 'redirecting' });
-        window.location.assign(step.url);
-      } else setState({ kind: 'error', message: t('pay.unsupported') });
+      await proceed(await purchase(channel.channel, chooseScene(channel, currentDevice())), tab, false);
     } catch (err) {
       tab?.close();
       setState({ kind: 'error', message: errorText(err) });
     }
   };
+
+  // A pending order found after a reload: straight back to its QR code, cashier or pay page.
+  const resumeOrder = resume?.order.id;
+  useEffect(() => {
+    if (!resume) return;
+    proceed(
+      {
+        orderId: resume.order.id,
+        channel: resume.order.channel,
+        amountFen: resume.order.amountFen,
+        payParams: resume.payParams,
+      },
+      null,
+      true,
+    ).catch((err: unknown) => setState({ kind: 'error', message: errorText(err) }));
+    // Once per resumed order (`proceed` and `resume` are new objects every render).
+  }, [resumeOrder]);
 
   const refresh = async (orderId: string) => {
     try {
@@ -163,7 +194,8 @@ export function Checkout({ purchase, onPaid, onDone }: CheckoutProps) {
       {state.kind === 'qr' && <PayQr {...state} onCancel={() => void settleClosed(state.orderId)} />}
       {state.kind === 'waiting' && (
         <div className="notice" role="status" data-testid="pay-waiting">
-          <span className="spinner" aria-hidden /> {state.blocked ? t('member.popupBlocked') : t('member.waiting')}
+          <span className="spinner" aria-hidden />{' '}
+          {state.blocked ? t('member.popupBlocked') : state.resumed ? t('pricing.resumeWaiting') : t('member.waiting')}
           <a href={state.payUrl} target="_blank" rel="noopener noreferrer">
             {t('member.openPay')}
           </a>

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { Plan } from '../api';
+import type { PendingOrder, Plan } from '../api';
 import { formatFen } from '../format';
 import { useI18n } from '../lib/i18n';
+import { renewalPreview } from '../lib/renewal';
 import { useSignedIn } from '../lib/session-context';
 import { Checkout } from './Checkout';
 
@@ -19,6 +20,9 @@ export function MembershipCard({ onPaid }: { onPaid?: () => Promise<unknown> } =
   const [plan, setPlan] = useState<Plan | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [buying, setBuying] = useState(false);
+  // An order started earlier (before a reload) that can still be paid: offered before a new one.
+  const [pending, setPending] = useState<PendingOrder | null>(null);
+  const [resume, setResume] = useState<PendingOrder | null>(null);
 
   useEffect(() => {
     api.plans().then(
@@ -27,9 +31,33 @@ export function MembershipCard({ onPaid }: { onPaid?: () => Promise<unknown> } =
     );
   }, [api, errorText]);
 
+  const loadPending = () =>
+    api.pendingOrder().then(
+      (r) => setPending(r.pending),
+      () => setPending(null), // nothing to offer then; buying still works
+    );
+  useEffect(() => {
+    void loadPending();
+    // Once per sign-in; afterwards refreshed when a checkout ends.
+  }, [api]);
+
+  const cancelPending = async (orderId: string) => {
+    setError(null);
+    try {
+      await api.closeOrder(orderId);
+      setPending(null);
+      await refreshMe(); // a payment that had arrived meanwhile is settled instead of closed
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
   const state = membershipState(me);
   const price = plan ? formatFen(plan.priceFen) : '';
-  const date = (iso: string) => new Date(iso).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB');
+  const date = (iso: string | Date) => new Date(iso).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB');
+  const clock = (iso: string) =>
+    new Date(iso).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+  const preview = plan && renewalPreview(me, plan);
 
   return (
     <section className="card" data-testid="membership" data-state={state}>
@@ -59,6 +87,38 @@ export function MembershipCard({ onPaid }: { onPaid?: () => Promise<unknown> } =
           <span className="muted">{t('member.expiredHint')}</span>
         </p>
       )}
+      {pending && !buying && (
+        <div className="notice warn" role="status" data-testid="pending-order" data-order-id={pending.order.id}>
+          <span>
+            {t('pricing.pending', {
+              item: pending.order.item.kind === 'pack' ? pending.order.item.name : t('member.title'),
+              price: formatFen(pending.order.amountFen),
+              time: clock(pending.order.expiresAt),
+            })}
+          </span>
+          <div className="row wrap">
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
+                setResume(pending);
+                setBuying(true);
+              }}
+              data-testid="pending-continue"
+            >
+              {t('pricing.pendingContinue')}
+            </button>
+            <button
+              type="button"
+              className="link"
+              onClick={() => void cancelPending(pending.order.id)}
+              data-testid="pending-cancel"
+            >
+              {t('pricing.pendingCancel')}
+            </button>
+          </div>
+        </div>
+      )}
       {!buying && (
         <div className="row wrap">
           <button
@@ -72,14 +132,37 @@ export function MembershipCard({ onPaid }: { onPaid?: () => Promise<unknown> } =
           </button>
         </div>
       )}
+      {buying && preview && !resume && (
+        <p className="muted small" data-testid="renewal-preview">
+          {preview.extendsCurrent && me.quotaExpireAt
+            ? t('pricing.previewRenew', {
+                before: preview.creditsBefore,
+                after: preview.creditsAfter,
+                from: date(me.quotaExpireAt),
+                date: date(preview.expiresAt),
+              })
+            : t('pricing.previewNew', {
+                before: preview.creditsBefore,
+                after: preview.creditsAfter,
+                date: date(preview.expiresAt),
+              })}
+        </p>
+      )}
       {buying && plan && (
         <Checkout
+          key={resume?.order.id ?? 'new'}
+          resume={resume ?? undefined}
           purchase={(channel, scene) => api.purchase({ channel, scene: scene ?? undefined, planId: plan.id })}
           onPaid={async () => {
+            setPending(null);
             await refreshMe();
             await onPaid?.();
           }}
-          onDone={() => setBuying(false)}
+          onDone={() => {
+            setBuying(false);
+            setResume(null);
+            void loadPending();
+          }}
         />
       )}
       {error && (

@@ -1,4 +1,5 @@
 import { accountEn, accountZh } from './messages-account';
+import { pricingEn, pricingZh } from './messages-pricing';
 
 /**
  * Portal texts. Chinese is the default; the English table is typed against it, so a missing
@@ -288,6 +289,7 @@ export const zh = {
   'invite.redeem': '提交',
   'invite.redeemed': '已填写邀请码，首次付款后双方获得奖励',
   ...accountZh,
+  ...pricingZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -580,6 +582,7 @@ export const en: Record<MessageKey, string> = {
   'invite.redeem': 'Submit',
   'invite.redeemed': 'Invite code entered: you both get the reward when your first order is paid',
   ...accountEn,
+  ...pricingEn,
 };
 
 export type Lang = 'zh' | 'en';

@@ -4,6 +4,7 @@ import { PhoneCodeForm } from '../components/PhoneCodeForm';
 import { useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session-context';
 import { rememberWechatStart } from '../lib/wechat-login';
+import { PriceList } from '../components/PriceList';
 
 /** Phone + SMS code, and 微信登录 (the WeChat QR login) when the server offers it. */
 export function LoginPage() {
@@ -74,6 +75,7 @@ export function LoginPage() {
           </>
         )}
       </div>
+      <PriceList />
     </main>
   );
 }
