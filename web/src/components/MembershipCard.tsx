@@ -88,7 +88,12 @@ export function MembershipCard({ onPaid }: { onPaid?: () => Promise<unknown> } =
         </p>
       )}
       {pending && !buying && (
-        <div className="notice warn" role="status" data-testid="pending-order" data-order-id={pending.order.id}>
+        <div
+          className="notice warn pending-order"
+          role="status"
+          data-testid="pending-order"
+          data-order-id={pending.order.id}
+        >
           <span>
             {t('pricing.pending', {
               item: pending.order.item.kind === 'pack' ? pending.order.item.name : t('member.title'),

@@ -10,7 +10,7 @@ import { TaskN8nExecution1732230720000 } from './1732230720000-task-n8n-executio
 import { TaskErrorDetail1732230730000 } from './1732230730000-task-error-detail';
 import { MerchantAccount1732230788000 } from './1732230788000-merchant-account';
 import { SceneNameEn1732230800000 } from './1732230800000-scene-name-en';
-import { OrderResume1732230800000 } from './1732230800000-order-resume';
+import { OrderResume1732230810000 } from './1732230810000-order-resume';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -26,5 +26,5 @@ export const migrations = [
   TaskErrorDetail1732230730000,
   MerchantAccount1732230788000,
   SceneNameEn1732230800000,
-  OrderResume1732230800000,
+  OrderResume1732230810000,
 ];

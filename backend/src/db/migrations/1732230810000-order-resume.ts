@@ -5,8 +5,8 @@ import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm'
  * JSON: the QR code, the cashier URL …), so a merchant who reloads the page or clicks "buy" again
  * resumes the same order instead of opening a new one each time (payments.service `purchase`).
  */
-export class OrderResume1732230800000 implements MigrationInterface {
-  name = 'OrderResume1732230800000';
+export class OrderResume1732230810000 implements MigrationInterface {
+  name = 'OrderResume1732230810000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.addColumns('orders', [
