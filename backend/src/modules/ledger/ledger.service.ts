@@ -4,10 +4,21 @@ import { ConflictError, NotFoundError, PaymentRequiredError, ValidationError } f
 import { fromDbTime, isoOrNull } from '../../db/time';
 import { inTransaction, type Db } from '../../db/transaction';
 import { CreditLotsRepository, isDue, lotExpiry, type LotSource } from './credit-lots.repository';
-import { LedgerRepository, type LedgerRow } from './ledger.repository';
+import { LedgerRepository, type BalanceRow, type LedgerRow } from './ledger.repository';
 import { LotBook } from './lot-book';
 
 export type Clock = () => Date;
+
+/** Why an account cannot pay `n` credits now: no active membership, or too few credits; null when it can. */
+function refusalOf(account: BalanceRow, n: number, now: Date): PaymentRequiredError | null {
+  const expireAt = fromDbTime(account.quota_expire_at);
+  if (!Number(account.is_member) || !expireAt || expireAt <= now) {
+    return new PaymentRequiredError('MEMBERSHIP_REQUIRED', 'An active membership is required to create tasks');
+  }
+  if (Number(account.quota_remaining) < n)
+    return new PaymentRequiredError('QUOTA_EXHAUSTED', 'Not enough credits left for this request');
+  return null;
+}
 
 export interface GrantInput {
   orderId: string;
@@ -120,11 +131,21 @@ export class LedgerService {
   private async whyNotReserved(tx: Db, userId: string, now: Date): Promise<Error> {
     const user = await this.repo.balance(tx, userId);
     if (!user) return new NotFoundError('User not found');
-    const expireAt = fromDbTime(user.quota_expire_at);
-    if (!user.is_member || !expireAt || expireAt <= now) {
-      return new PaymentRequiredError('MEMBERSHIP_REQUIRED', 'An active membership is required to create tasks');
-    }
-    return new PaymentRequiredError('QUOTA_EXHAUSTED', 'Not enough credits left for this request');
+    return (
+      refusalOf(user, Number.POSITIVE_INFINITY, now) ??
+      new PaymentRequiredError('QUOTA_EXHAUSTED', 'Not enough credits left for this request')
+    );
+  }
+
+  /**
+   * The 402 that reserve would answer for `n` credits, judged from an account row read WITHOUT
+   * the lock (e.g. the one membership.ensureCurrent just read), or null when it may pay.
+   * Advisory only: it lets a create refuse before opening a transaction when the balance is
+   * plainly short (a storm on an empty account queues nothing behind the row lock); null never
+   * takes anything — reserve's locked conditional decrement still decides.
+   */
+  refusalFor(account: BalanceRow, n: number): Error | null {
+    return refusalOf(account, n, this.clock());
   }
 
   /**

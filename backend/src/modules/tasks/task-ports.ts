@@ -10,11 +10,24 @@ export interface CreditLedgerPort {
   reserve(tx: Db, userId: string, credits: number, taskIds: string[]): Promise<unknown>;
   /** Refunds what the task reserved, at most once whatever calls it twice. */
   refund(tx: Db, taskId: string): Promise<unknown>;
+  /**
+   * The 402 reserve would answer, judged from an account row read without the lock; null when it
+   * may pay. Lets a create refuse an empty account before opening a transaction; a null decides
+   * nothing (reserve's locked conditional decrement does).
+   */
+  refusalFor?(account: AccountStanding, credits: number): Error | null;
+}
+
+/** The account columns credits are judged on, as the users row holds them. */
+export interface AccountStanding {
+  quota_remaining: number;
+  is_member: number;
+  quota_expire_at: string | null;
 }
 
 export interface MembershipPort {
-  /** Downgrades an expired membership before credits are looked at. */
-  ensureCurrent(userId: string): Promise<unknown>;
+  /** Downgrades an expired membership before credits are looked at; answers the account as it is then. */
+  ensureCurrent(userId: string): Promise<AccountStanding | unknown>;
 }
 
 export interface InputMediaPort {

@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../../db/db-errors';
 import { inTransaction, type Db } from '../../db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-error';
 import type { Metrics } from '../../infra/metrics';
-import type { TaskPorts } from './task-ports';
+import type { AccountStanding, TaskPorts } from './task-ports';
 import type { InputSlot, TaskTypeDefinition } from '../task-types/task-type.schema';
 import type { TaskTypesService } from '../task-types/task-types.service';
 import {
@@ -20,6 +20,10 @@ import { TasksRepository, type TaskRow, type TaskStatus } from './tasks.reposito
 import type { OutboxRepository } from './outbox.repository';
 
 export const DISPATCH_TOPIC = 'task.dispatch';
+
+function isStanding(value: unknown): value is AccountStanding {
+  return typeof value === 'object' && value !== null && 'quota_remaining' in value && 'is_member' in value;
+}
 
 export interface CreateTasksInput {
   type: string;
@@ -64,7 +68,14 @@ export class TasksService {
       if (earlier.length) return { batchId: earlier[0].batch_id, tasks: earlier, created: false };
     }
     const inputs = await planInputs(def, input, (slot, value) => this.resolveInput(userId, slot, value));
-    await this.ports.membership.ensureCurrent(userId);
+    const standing = await this.ports.membership.ensureCurrent(userId);
+    // An account that plainly cannot pay is refused here, from the row ensureCurrent just read:
+    // no transaction, no wait for the row lock (1,000 creates on an empty account queued 900
+    // doomed transactions). Passing this check takes nothing; reserve below still decides.
+    if (isStanding(standing)) {
+      const refusal = this.ports.ledger.refusalFor?.(standing, inputs.length * def.credits);
+      if (refusal) throw refusal;
+    }
 
     const batchId = randomUUID();
     try {

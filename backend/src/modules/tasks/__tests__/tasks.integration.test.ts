@@ -52,7 +52,13 @@ describe.each(drivers)('tasks on %s', (driver) => {
           ledger = new LedgerService(ctx.db);
           const ports: TaskPorts = {
             ledger,
-            membership: { ensureCurrent: (userId) => ledger.expire(userId) },
+            // As MembershipService: a lapsed membership downgraded, then the account as it is now.
+            membership: {
+              ensureCurrent: async (userId) => {
+                await ledger.expire(userId);
+                return new UsersRepository().findById(ctx.db.manager, userId);
+              },
+            },
             media: ownPrefixMedia,
             urls: readableUrls,
             scenes: {
@@ -464,6 +470,42 @@ describe.each(drivers)('tasks on %s', (driver) => {
     const accepted = results.filter((r) => r.status === 201).map((r) => r.body.tasks[0].id as string);
     for (const id of accepted) await dispatchOf(id);
   }, 60_000);
+
+  it('refuses an account that plainly cannot pay before any transaction, and still charges exactly', async () => {
+    const reserve = jest.spyOn(ledger, 'reserve');
+    try {
+      const empty = await member(1);
+      await create(empty.token, { type: 'basic_clean', inputKey: `input/${empty.id}/e1.jpg` }).expect(201);
+      expect(reserve).toHaveBeenCalledTimes(1);
+      reserve.mockClear();
+      // Now at 0: refused from the row membership just read, reserve never called.
+      const zero = await create(empty.token, { type: 'basic_clean', inputKey: `input/${empty.id}/e2.jpg` }).expect(402);
+      expect(zero.body.error.code).toBe('QUOTA_EXHAUSTED');
+      // Two images on one credit: short for the whole batch, nothing taken.
+      const one = await member(1);
+      const short = await create(one.token, {
+        type: 'basic_clean',
+        inputKeys: [`input/${one.id}/s1.jpg`, `input/${one.id}/s2.jpg`],
+      }).expect(402);
+      expect(short.body.error.code).toBe('QUOTA_EXHAUSTED');
+      // No membership at all: the same code reserve would give.
+      const phone = `13${Math.floor(Math.random() * 1e9)
+        .toString()
+        .padStart(9, '0')}`;
+      const stranger = await new UsersRepository().findOrCreateByPhone(backend.ctx.db.manager, phone);
+      const token = jwt.sign('aiphoto-merchant', { sub: stranger.id, phone });
+      const none = await create(token, { type: 'basic_clean', inputKey: `input/${stranger.id}/n.jpg` }).expect(402);
+      expect(none.body.error.code).toBe('MEMBERSHIP_REQUIRED');
+      expect(reserve).not.toHaveBeenCalled();
+      // Exactly enough still goes through the locked reserve.
+      await create(one.token, { type: 'basic_clean', inputKey: `input/${one.id}/s3.jpg` }).expect(201);
+      expect(reserve).toHaveBeenCalledTimes(1);
+      for (const user of [empty, one])
+        expect(await ledger.checkInvariant(user.id)).toMatchObject({ ok: true, balance: 0 });
+    } finally {
+      reserve.mockRestore();
+    }
+  });
 
   it('counts tasks, dispatches and callbacks in /metrics', async () => {
     const text = (await api().get('/metrics').expect(200)).text;
