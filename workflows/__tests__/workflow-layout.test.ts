@@ -34,7 +34,7 @@ function reaches(edges: Edge[], start: string, goal: string): boolean {
   return false;
 }
 
-describe.each(['basic_clean.json', 'model_pose12.json'])('the layout of %s', (file) => {
+describe.each(['basic_clean.json', 'model_pose12.json', 'video_album.json'])('the layout of %s', (file) => {
   let workflow: WorkflowFile;
   beforeAll(async () => {
     const found = (await readWorkflowDir(WORKFLOWS_ROOT)).find((w) => w.file.endsWith(file));

@@ -19,7 +19,8 @@ type Directives = Record<string, string[]>;
  * and stylesheets from our origin, no inline script or style anywhere (React writes styles through
  * the DOM, which CSP allows), so scripts run only from 'self': an injected `<script>` or `on…=`
  * attribute does not run. Images also come from the storage origin (signed URLs), `blob:` (upload
- * previews) and `data:` (payment QR codes); `fetch`/XHR/WebSocket reach our origin and the storage
+ * previews) and `data:` (payment QR codes), videos (the video album) from the storage origin;
+ * `fetch`/XHR/WebSocket reach our origin and the storage
  * origin (result downloads, direct uploads). Nothing may frame the pages, and forms post only here.
  */
 export function appDirectives(config: AppConfig): Directives {
@@ -31,6 +32,8 @@ export function appDirectives(config: AppConfig): Directives {
     'style-src': ["'self'"],
     'img-src': ["'self'", 'data:', 'blob:', ...storage],
     'connect-src': ["'self'", ...storage],
+    // The video album's MP4 plays from its signed storage URL.
+    'media-src': ["'self'", ...storage],
     'font-src': ["'self'", 'data:'],
     'object-src': ["'none'"],
     'base-uri': ["'self'"],

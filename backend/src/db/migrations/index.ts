@@ -11,6 +11,7 @@ import { TaskErrorDetail1732230730000 } from './1732230730000-task-error-detail'
 import { MerchantAccount1732230788000 } from './1732230788000-merchant-account';
 import { SceneNameEn1732230800000 } from './1732230800000-scene-name-en';
 import { OrderResume1732230810000 } from './1732230810000-order-resume';
+import { VideoAlbum1732230815000 } from './1732230815000-video-album';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   MerchantAccount1732230788000,
   SceneNameEn1732230800000,
   OrderResume1732230810000,
+  VideoAlbum1732230815000,
 ];

@@ -92,6 +92,7 @@ describe('security headers', () => {
       // Signed storage URLs (the sandbox here), upload previews and QR codes.
       expect(policy['img-src']).toEqual(["'self'", 'data:', 'blob:', 'http://127.0.0.1:9411']);
       expect(policy['connect-src']).toEqual(["'self'", 'http://127.0.0.1:9411']);
+      expect(policy['media-src']).toEqual(["'self'", 'http://127.0.0.1:9411']); // the video album plays
       expect(policy['upgrade-insecure-requests']).toBeUndefined(); // served over http here
       expect(res.headers['strict-transport-security']).toBeUndefined();
     }

@@ -6,6 +6,7 @@ import { inTransaction } from '../../../db/transaction';
 import { toDbTime } from '../../../db/time';
 import { migrations } from '../../../db/migrations';
 import { TaskTypes1732230500000 } from '../../../db/migrations/1732230500000-task-types';
+import { VideoAlbum1732230815000 } from '../../../db/migrations/1732230815000-video-album';
 import { ValidationError } from '../../../errors/app-error';
 import { createEmptyDatabase, createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
 import { testConfig } from '../../../testing/test-config';
@@ -18,10 +19,14 @@ import { LedgerService } from '../../ledger/ledger.service';
 import { composeModelPose12Prompt, fillPromptTemplate } from '../../scenes/prompt-builder';
 import { UsersRepository } from '../../users/users.repository';
 import { tasksModule } from '../../tasks/tasks.module';
+import { signMessage } from '../../n8n/signed-message';
 import { adminTaskTypeRoutes } from '../task-types.routes';
 import { waitFor } from '../../../../../jest/wait-for';
 
 const SECRET = 'task-types-integration-secret';
+
+/** The seeded types of this test's interest, in their sort order. */
+const SEEDED = ['basic_clean', 'model_pose12', 'video_album'];
 
 /** A two-slot product like virtual try-on, with a choice and a short text parameter. */
 const TRY_ON = {
@@ -138,9 +143,10 @@ describe.each(drivers)('task types as data on %s', (driver) => {
       (d) => d !== undefined,
     ))!;
 
-  it('seeds the two original types; the public list hides workflow path, deadline and prompt', async () => {
+  it('seeds the two original types and the video album; the public list hides workflow path, deadline and prompt', async () => {
     const res = await api().get('/api/v1/task-types').expect(200);
-    expect(res.body.items.map((t: { key: string }) => t.key)).toEqual(['basic_clean', 'model_pose12']);
+    const keys = res.body.items.map((t: { key: string }) => t.key);
+    expect(keys.filter((k: string) => SEEDED.includes(k))).toEqual(SEEDED);
     expect(res.body.items[0]).toEqual({
       key: 'basic_clean',
       name: { zh: '白底主图', en: 'White-background image' },
@@ -160,6 +166,29 @@ describe.each(drivers)('task types as data on %s', (driver) => {
       params: [
         { name: 'scene', kind: 'scene', required: true },
         { name: 'category', kind: 'category', required: true },
+      ],
+    });
+    expect(res.body.items.find((t: { key: string }) => t.key === 'video_album')).toEqual({
+      key: 'video_album',
+      name: { zh: '视频相册', en: 'Video album' },
+      description: expect.objectContaining({ zh: expect.stringContaining('15 秒') }),
+      sampleImageUrl: null,
+      credits: 2,
+      outputs: 1,
+      cacheable: false,
+      inputs: [{ name: 'source', kind: 'task', label: { zh: '图片来源任务', en: 'Source task' }, minResults: 2 }],
+      params: [
+        expect.objectContaining({
+          name: 'music',
+          kind: 'choice',
+          required: false,
+          default: 'none',
+          options: [
+            { value: 'none', label: { zh: '无音乐', en: 'No music' } },
+            { value: 'calm', label: { zh: '舒缓', en: 'Calm' } },
+            { value: 'bright', label: { zh: '轻快', en: 'Bright' } },
+          ],
+        }),
       ],
     });
     for (const secret of ['webhookPath', 'deadlineSeconds', 'promptTemplate', 'aiphoto-', 'front view'])
@@ -202,7 +231,7 @@ describe.each(drivers)('task types as data on %s', (driver) => {
     ).toBe('VALIDATION_FAILED');
     await asAdmin('patch', '/api/v1/admin/task-types/nope').send({ credits: 2 }).expect(404);
     const listed = (await api().get('/api/v1/task-types').expect(200)).body.items.map((t: { key: string }) => t.key);
-    expect(listed).toEqual(['try_on_test', 'basic_clean', 'model_pose12']);
+    expect(listed.filter((k: string) => ['try_on_test', ...SEEDED].includes(k))).toEqual(['try_on_test', ...SEEDED]);
   });
 
   it('validates a create against the stored definition and dispatches every input to its workflow', async () => {
@@ -258,6 +287,87 @@ describe.each(drivers)('task types as data on %s', (driver) => {
     });
     expect(dispatch.body.prompt).toBeUndefined();
     expect((await dispatchOf(second.id)).body.inputs).toMatchObject({ garment: { key: garment('g2') } });
+  });
+
+  it('takes an own finished task with enough results as a `task` input (the video album)', async () => {
+    const owner = await member(20);
+    const stranger = await member(20);
+    const pose = (
+      await create(owner.token, {
+        type: 'model_pose12',
+        inputKey: `input/${owner.id}/g.jpg`,
+        params: { scene: 'studio', category: 'dress' },
+      }).expect(201)
+    ).body.tasks[0];
+    const album = (token: string, source: string, params: object = {}) =>
+      create(token, { type: 'video_album', inputs: { source }, params });
+
+    // Not finished yet: refused, nothing charged.
+    const unfinished = await album(owner.token, pose.id).expect(400);
+    expect(unfinished.body.error).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(unfinished.body.error.message).toContain('at least 2 results');
+    expect((await ledger.checkInvariant(owner.id)).balance).toBe(19);
+
+    const resultKeys = Array.from(
+      { length: 12 },
+      (_, i) => `output/${owner.id}/${pose.id}/${String(i + 1).padStart(2, '0')}.png`,
+    );
+    await dispatchOf(pose.id);
+    const raw = JSON.stringify({ taskId: pose.id, event: 'done', resultKeys });
+    await api()
+      .post('/api/v1/internal/n8n/callback')
+      .set('Content-Type', 'application/json')
+      .set(signMessage(SECRET, 'callback', raw))
+      .send(raw)
+      .expect(200);
+
+    // Another merchant's task does not exist for them, finished or not; no credit moves.
+    expect((await album(stranger.token, pose.id).expect(404)).body.error.code).toBe('TASK_NOT_FOUND');
+    expect((await album(stranger.token, 'not-a-task-id').expect(404)).body.error.code).toBe('TASK_NOT_FOUND');
+    expect(await ledger.checkInvariant(stranger.id)).toMatchObject({ ok: true, balance: 20 });
+    // One result is not an album (basic_clean gives one image).
+    const single = (await create(owner.token, { type: 'basic_clean', inputKey: `input/${owner.id}/s.jpg` }).expect(201))
+      .body.tasks[0];
+    await dispatchOf(single.id);
+    const rawSingle = JSON.stringify({
+      taskId: single.id,
+      event: 'done',
+      resultKeys: [`output/${owner.id}/${single.id}/main.jpg`],
+    });
+    await api()
+      .post('/api/v1/internal/n8n/callback')
+      .set('Content-Type', 'application/json')
+      .set(signMessage(SECRET, 'callback', rawSingle))
+      .send(rawSingle)
+      .expect(200);
+    await album(owner.token, single.id).expect(400);
+    await album(owner.token, pose.id, { music: 'jazz' }).expect(400);
+    expect((await ledger.checkInvariant(owner.id)).balance).toBe(18);
+
+    // The owner's finished 12 poses: charged the album's own price, dispatched with every result signed.
+    const made = (await album(owner.token, pose.id, { music: 'calm' }).expect(201)).body.tasks[0];
+    expect(made).toMatchObject({ type: 'video_album', params: { music: 'calm' } });
+    expect(await ledger.checkInvariant(owner.id)).toMatchObject({ ok: true, balance: 16 });
+    const dispatch = await dispatchOf(made.id);
+    expect(dispatch.path).toBe('/webhook/aiphoto-video-album');
+    expect(dispatch.body).toMatchObject({
+      type: 'video_album',
+      outputs: 1,
+      params: { music: 'calm' },
+      outputPrefix: `output/${owner.id}/${made.id}/`,
+      inputs: {
+        source: {
+          taskId: pose.id,
+          items: resultKeys.map((key) => ({
+            key,
+            url: expect.stringContaining(`http://storage.test/${key}?expires=`),
+          })),
+        },
+      },
+    });
+    // Music is optional: the default applies.
+    const plain = (await album(owner.token, pose.id).expect(201)).body.tasks[0];
+    expect(plain.params).toEqual({ music: 'none' });
   });
 
   it('never changes a created task when its type is edited or disabled', async () => {
@@ -364,6 +474,33 @@ describe.each(drivers)('the task-types migration on %s', (driver) => {
         outputs: 12,
         inputs: [{ name: 'garment', kind: 'image' }],
       });
+    } finally {
+      await ds.destroy();
+      await empty.drop();
+    }
+  }, 30_000);
+
+  it('seeds the video album, and its undo removes only that row', async () => {
+    const empty = await createEmptyDatabase(driver);
+    const ds = createDataSource(empty.config);
+    await ds.initialize();
+    const codes = async () =>
+      ((await ds.query('SELECT code FROM task_types ORDER BY sort, code')) as Array<{ code: string }>).map(
+        (r) => r.code,
+      );
+    try {
+      await ds.runMigrations();
+      expect(await codes()).toContain('video_album');
+      for (let i = migrations.indexOf(VideoAlbum1732230815000); i < migrations.length; i++)
+        await ds.undoLastMigration();
+      expect(await codes()).not.toContain('video_album');
+      expect(await codes()).toEqual(expect.arrayContaining(['basic_clean', 'model_pose12']));
+      await ds.runMigrations();
+      const [row] = (await ds.query('SELECT credits, webhook_path, inputs FROM task_types WHERE code = ?', [
+        'video_album',
+      ])) as Array<{ credits: number; webhook_path: string; inputs: string }>;
+      expect([Number(row.credits), row.webhook_path]).toEqual([2, 'aiphoto-video-album']);
+      expect(JSON.parse(row.inputs)).toEqual([expect.objectContaining({ kind: 'task', minResults: 2 })]);
     } finally {
       await ds.destroy();
       await empty.drop();
