@@ -157,8 +157,8 @@ describe('merchant portal', () => {
     await page.click('text=工作台');
     await page.setInputFiles('[data-testid=file-input]', [await garment(2)]);
     await page.check('input[value=model_pose12]');
-    await page.selectOption('select[name=scene]', 'street');
-    await page.selectOption('select[name=category]', 'dress');
+    await page.check('input[name=scene][value=street]');
+    await page.check('input[name=category][value=dress]');
     await page.waitForSelector('.upload[data-state=done]');
     await page.click('[data-testid=submit]');
     await page.click('[data-testid=confirm]');
@@ -168,7 +168,7 @@ describe('merchant portal', () => {
     await imagesLoaded(page, '[data-testid=result-image]', 12);
     await screenshot(page, 'portal-task-model-pose12');
     await page.click('[data-testid=result-image] >> nth=3');
-    await page.waitForSelector('[data-testid=lightbox] >> text=姿势 4');
+    await page.waitForSelector('[data-testid=lightbox] >> text=第 4 张');
     await screenshot(page, 'portal-lightbox');
     await page.keyboard.press('Escape');
   });

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { Header } from './components/Header';
+import { CatalogProvider } from './lib/catalog';
 import { useI18n } from './lib/i18n';
 import { matchRoute, usePath } from './lib/router';
 import { rememberInvite, takeInvite } from './lib/session';
@@ -37,7 +38,7 @@ export function App() {
   if (!token) return <LoginPage />;
   if (!me) return <p className="center muted">{t('common.loading')}</p>;
   return (
-    <>
+    <CatalogProvider api={api}>
       <Header />
       <main className="page">
         {route.name === 'workspace' && <WorkspacePage />}
@@ -51,6 +52,6 @@ export function App() {
           {route.name === 'profile' && <ProfilePage />}
         </Suspense>
       </main>
-    </>
+    </CatalogProvider>
   );
 }

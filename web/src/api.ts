@@ -32,14 +32,8 @@ export type WechatLink = Schemas['WechatLink'];
 export type ApiKey = Schemas['ApiKey'];
 export type WebhookEndpoint = Schemas['WebhookEndpoint'];
 export type WebhookDelivery = Schemas['WebhookDelivery'];
+export type { Schemas };
 type TaskQuery = QueryOf<'/api/v1/tasks', 'get'>;
-/** The kinds of task this build has texts for; the server's list is `GET /api/v1/task-types`. */
-export const TASK_TYPES = ['basic_clean', 'model_pose12'] as const;
-export type TaskType = (typeof TASK_TYPES)[number];
-
-export function isTaskType(type: string): type is TaskType {
-  return (TASK_TYPES as readonly string[]).includes(type);
-}
 
 /** A progress message pushed on `/ws` (docs/DEVELOPMENT.md; not an HTTP route, so not in OpenAPI). */
 export type ProgressMessage =
@@ -132,6 +126,8 @@ export class ApiClient extends HttpClient {
   redeemInvite = (code: string) => this.call('post', '/api/v1/me/invite/redeem', { body: { code } });
 
   // --- catalog and tasks
+  /** What can be made (names, inputs, parameters, price): the create form is built from it. */
+  taskTypes = () => this.call('get', '/api/v1/task-types');
   scenes = () => this.call('get', '/api/v1/scenes');
   createTasks = (body: Schemas['CreateTasks'], idempotencyKey: string) =>
     this.call('post', '/api/v1/tasks', { body, headers: { 'Idempotency-Key': idempotencyKey } });

@@ -13,7 +13,9 @@ describe('messages', () => {
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {
-    expect(translate('zh', 'create.cost', { n: 3, left: 97 })).toBe('共 3 张，消耗 3 点（剩余 97 点）');
+    expect(translate('zh', 'create.cost', { tasks: 3, credits: 2, cost: 6, left: 97 })).toBe(
+      '共 3 个任务 × 2 点，消耗 6 点（剩余 97 点）',
+    );
     expect(translate('en', 'login.resend', {})).toBe('Resend in {s} s');
   });
 });

@@ -1,69 +1,135 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { TASK_TYPES, type SceneCatalog, type TaskBatch, type TaskType } from '../api';
+import type { TaskBatch } from '../api';
+import { useCatalog } from '../lib/catalog';
 import { useI18n } from '../lib/i18n';
 import { useSignedIn } from '../lib/session-context';
+import {
+  initialParams,
+  localized,
+  offeredTypes,
+  planForm,
+  slotRoles,
+  type SlotRole,
+  type TaskTypeDef,
+} from '../lib/task-form';
 import { useUploads } from '../lib/use-uploads';
 import { membershipState } from './MembershipCard';
 import { DropZone } from './DropZone';
+import { ParamField } from './ParamField';
+import { TypePicker } from './TypePicker';
 import { UploadList } from './UploadList';
 
-/** Pick images → choose the kind (and scene/category) → see the cost → confirm → batch created. */
+const TYPE_KEY = 'aiphoto.createType';
+const paramsKey = (type: string) => `aiphoto.params.${type}`;
+
+function remembered(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function remember(key: string, value: string): void {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch {
+    // kept for this page only
+  }
+}
+
+function rememberedParams(type: string): Record<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(remembered(paramsKey(type)) ?? '{}');
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Choose what to make → add photos (one area per input the type takes) → its parameters → see
+ * the cost → confirm → batch created. Everything comes from `GET /api/v1/task-types`: a type an
+ * operator adds appears here without portal code (lib/task-form.ts has the rules).
+ */
 export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => void }) {
   const { api, me, refreshMe } = useSignedIn();
-  const { t, errorText } = useI18n();
-  const uploads = useUploads(api, errorText);
-  const [type, setType] = useState<TaskType>('basic_clean');
-  const [catalog, setCatalog] = useState<SceneCatalog | null>(null);
-  const [scene, setScene] = useState('');
-  const [category, setCategory] = useState('');
+  const { t, lang, errorText } = useI18n();
+  const catalog = useCatalog();
+  const types = useMemo(() => offeredTypes(catalog.types ?? []), [catalog.types]);
+  const [typeKey, setTypeKey] = useState<string | null>(() => remembered(TYPE_KEY));
+  const type: TaskTypeDef | undefined = types.find((x) => x.key === typeKey) ?? types[0];
+  // One upload list per slot position (four: the server's limit), so the photos of the first
+  // slot stay when the type changes; the others take one photo each.
+  const slots = [
+    useUploads(api, errorText),
+    useUploads(api, errorText, 1),
+    useUploads(api, errorText, 1),
+    useUploads(api, errorText, 1),
+  ] as const;
+  const [params, setParams] = useState<Record<string, string>>({});
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [notices, setNotices] = useState<string[]>([]);
+  const [touched, setTouched] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // One key per intended batch: a repeated click or a retry after a lost answer is not charged twice.
   const idempotencyKey = useRef<string | null>(null);
 
+  // A new type (or the catalog arriving): its parameters start from the last choice or defaults.
+  const slotNames = useRef<string[]>([]);
   useEffect(() => {
-    api.scenes().then(
-      (c) => {
-        setCatalog(c);
-        setScene((s) => s || c.scenes[0]?.code || '');
-        setCategory((s) => s || c.categories[0]?.code || '');
-      },
-      (err: unknown) => setError(errorText(err)),
-    );
-  }, [api, errorText]);
+    if (!type) return;
+    setParams(initialParams(type, catalog.scenes, rememberedParams(type.key)));
+    setTouched(false);
+    // Shared slots whose meaning changed are emptied; the batch slot keeps its photos.
+    const names = type.inputs.map((s) => s.name);
+    for (let i = 1; i < slots.length; i++) if (slotNames.current[i] !== names[i]) slots[i].clear();
+    slotNames.current = names;
+    // (`slots` is left out of the dependencies: its clear functions are stable; only the type matters.)
+  }, [type, catalog.scenes]);
 
-  const ready = uploads.items.filter((it) => it.key);
-  const pending = uploads.items.some((it) => !it.key && !it.error);
-  const cost = ready.length;
+  const roles: SlotRole[] = type ? slotRoles(type) : [];
+  const uploaded = roles.map((_, i) => slots[i].items.filter((it) => it.key).map((it) => it.key!));
+  const plan = type ? planForm(type, uploaded, params, catalog.scenes) : null;
+  const pending = roles.some((_, i) => slots[i].items.some((it) => !it.key && !it.error));
+  const fellBack = slots.some((s) => s.fellBack);
   const member = membershipState(me) === 'active';
+  const cost = plan?.cost ?? 0;
   const enough = cost <= me.quotaRemaining;
-  const params = useMemo(() => (type === 'model_pose12' ? { scene, category } : {}), [type, scene, category]);
-  const signature = `${type}|${scene}|${category}|${ready.map((it) => it.key).join(',')}`;
+  const signature = JSON.stringify(plan?.body ?? null);
   useEffect(() => {
     idempotencyKey.current = null;
     setConfirming(false);
   }, [signature]);
 
-  const pick = (files: File[]) => {
-    const r = uploads.add(files);
+  const choose = (key: string) => {
+    setTypeKey(key);
+    remember(TYPE_KEY, key);
+  };
+
+  const pick = (index: number, role: SlotRole) => (files: File[]) => {
+    const r = slots[index].add(files, !role.batch);
     setNotices([
-      ...(r.tooMany ? [t('create.tooMany', { n: r.tooMany })] : []),
+      ...(role.batch && r.tooMany ? [t('create.tooMany', { n: r.tooMany })] : []),
       ...r.rejected.map((name) => t('create.notImage', { name })),
     ]);
   };
 
+  const setParam = (name: string, value: string) => {
+    setParams((p) => ({ ...p, [name]: value }));
+    setTouched(true);
+  };
+
   const create = async () => {
+    if (!type || !plan?.body) return;
     setBusy(true);
     setError(null);
     idempotencyKey.current ??= crypto.randomUUID();
     try {
-      const batch = await api.createTasks(
-        { type, inputKeys: ready.map((it) => it.key!), params },
-        idempotencyKey.current,
-      );
-      uploads.clear();
+      const batch = await api.createTasks(plan.body, idempotencyKey.current);
+      remember(paramsKey(type.key), JSON.stringify(plan.body.params));
+      slots.forEach((s) => s.clear());
       onCreated(batch);
       await refreshMe();
     } catch (err) {
@@ -74,67 +140,108 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
     }
   };
 
+  if (catalog.error)
+    return (
+      <section className="card" data-testid="create">
+        <h2>{t('create.title')}</h2>
+        <p className="error" role="alert">
+          {catalog.error}{' '}
+          <button type="button" className="link" onClick={catalog.reload}>
+            {t('common.retry')}
+          </button>
+        </p>
+      </section>
+    );
+  if (!catalog.types)
+    return (
+      <section className="card" data-testid="create">
+        <h2>{t('create.title')}</h2>
+        <p className="muted">{t('common.loading')}</p>
+      </section>
+    );
+  if (!type)
+    return (
+      <section className="card" data-testid="create">
+        <h2>{t('create.title')}</h2>
+        <p className="muted">{t('create.noTypes')}</p>
+      </section>
+    );
+
+  const label = (i: number) => localized(roles[i].slot.label, lang);
+  const problems = plan?.problems ?? {};
   return (
-    <section className="card" data-testid="create">
+    <section className="card" data-testid="create" data-type={type.key}>
       <h2>{t('create.title')}</h2>
-      <DropZone onFiles={pick} />
+      <TypePicker types={types} selected={type.key} onSelect={choose} />
+      {roles.length > 1 && (
+        <p className="small muted" data-testid="batch-rule">
+          {t('create.batchRule', {
+            batch: label(0),
+            shared: roles
+              .slice(1)
+              .map((_, i) => label(i + 1))
+              .join(t('create.and')),
+          })}
+        </p>
+      )}
+      {roles.map((role, i) => (
+        <div key={`${i}-${role.slot.name}`} className="slot" data-testid="slot" data-slot={role.slot.name}>
+          {roles.length > 1 && (
+            <h3 className="slot-title">
+              {label(i)}{' '}
+              <span className="small muted">{role.batch ? t('create.slotBatch') : t('create.slotShared')}</span>
+            </h3>
+          )}
+          <DropZone onFiles={pick(i, role)} multiple={role.batch} />
+          {slots[i].items.length > 0 && (
+            <>
+              <UploadList items={slots[i].items} onRemove={slots[i].remove} />
+              {role.batch && slots[i].items.length > 1 && (
+                <button type="button" className="link small" onClick={slots[i].clear}>
+                  {t('create.clear')}
+                </button>
+              )}
+            </>
+          )}
+        </div>
+      ))}
       {notices.map((n) => (
         <p key={n} className="warn small">
           {n}
         </p>
       ))}
-      {uploads.fellBack && (
+      {fellBack && (
         <p className="warn small" data-testid="upload-fallback">
           {t('create.directFallback')}
         </p>
       )}
-      {uploads.items.length > 0 && (
-        <>
-          <UploadList items={uploads.items} onRemove={uploads.remove} />
-          <button type="button" className="link small" onClick={uploads.clear}>
-            {t('create.clear')}
-          </button>
-        </>
-      )}
-      <fieldset className="choices">
-        <legend>{t('create.type')}</legend>
-        {TASK_TYPES.map((k) => (
-          <label key={k} className={type === k ? 'choice selected' : 'choice'}>
-            <input type="radio" name="type" value={k} checked={type === k} onChange={() => setType(k)} />
-            <strong>{t(`create.${k}`)}</strong>
-            <span className="muted small">{t(`create.${k}Hint`)}</span>
-          </label>
-        ))}
-      </fieldset>
-      {type === 'model_pose12' && catalog && (
-        <div className="row wrap">
-          <label className="field">
-            <span>{t('create.scene')}</span>
-            <select name="scene" value={scene} onChange={(e) => setScene(e.target.value)}>
-              {catalog.scenes.map((s) => (
-                <option key={s.code} value={s.code}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>{t('create.category')}</span>
-            <select name="category" value={category} onChange={(e) => setCategory(e.target.value)}>
-              {catalog.categories.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
+      {type.params.length > 0 && (
+        <div className="params">
+          {type.params.map((p) => (
+            <ParamField
+              key={`${type.key}.${p.name}`}
+              param={p}
+              value={params[p.name] ?? ''}
+              onChange={(v) => setParam(p.name, v)}
+              problem={touched || uploaded[0]?.length ? problems[p.name] : undefined}
+            />
+          ))}
         </div>
       )}
-      {cost > 0 && (
+      {uploaded[0]?.length > 0 &&
+        plan?.missingSlots.map((name) => {
+          const i = roles.findIndex((r) => r.slot.name === name);
+          return (
+            <p key={name} className="warn small" data-testid="missing-slot">
+              {t('create.missingSlot', { name: label(i) })}
+            </p>
+          );
+        })}
+      {cost > 0 && plan && (
         <p className={enough ? 'cost' : 'cost error'} data-testid="cost">
           {enough
-            ? t('create.cost', { n: cost, left: me.quotaRemaining })
-            : t('create.notEnough', { n: cost, left: me.quotaRemaining })}
+            ? t('create.cost', { tasks: plan.tasks, credits: type.credits, cost, left: me.quotaRemaining })
+            : t('create.notEnough', { cost, left: me.quotaRemaining })}
         </p>
       )}
       {!member && <p className="warn small">{t('create.needMember')}</p>}
@@ -148,7 +255,7 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
           <button
             type="button"
             className="primary"
-            disabled={!cost || pending || !member || !enough || busy}
+            disabled={!plan?.body || pending || !member || !enough || busy}
             onClick={() => setConfirming(true)}
             data-testid="submit"
           >
@@ -157,7 +264,7 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
         ) : (
           <>
             <button type="button" className="primary" disabled={busy} onClick={create} data-testid="confirm">
-              {busy ? t('create.creating') : t('create.confirm', { n: cost })}
+              {busy ? t('create.creating') : t('create.confirm', { cost, tasks: plan?.tasks ?? 0 })}
             </button>
             <button type="button" className="secondary" disabled={busy} onClick={() => setConfirming(false)}>
               {t('common.cancel')}

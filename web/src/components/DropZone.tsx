@@ -1,8 +1,19 @@
 import { useRef, useState } from 'react';
 import { useI18n } from '../lib/i18n';
 
-/** Click or drag images in; the keyboard reaches the hidden input through the button. */
-export function DropZone({ onFiles, disabled }: { onFiles: (files: File[]) => void; disabled?: boolean }) {
+/**
+ * Click or drag images in; the keyboard reaches the hidden input through the button. With
+ * `multiple` false the area takes one photo (a slot shared by the batch).
+ */
+export function DropZone({
+  onFiles,
+  disabled,
+  multiple = true,
+}: {
+  onFiles: (files: File[]) => void;
+  disabled?: boolean;
+  multiple?: boolean;
+}) {
   const { t } = useI18n();
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
@@ -21,15 +32,15 @@ export function DropZone({ onFiles, disabled }: { onFiles: (files: File[]) => vo
       }}
       onClick={() => input.current?.click()}
     >
-      <p className="muted">{t('create.drop')}</p>
+      <p className="muted">{t(multiple ? 'create.drop' : 'create.dropOne')}</p>
       <button type="button" className="secondary" disabled={disabled}>
-        {t('create.pick')}
+        {t(multiple ? 'create.pick' : 'create.pickOne')}
       </button>
       <input
         ref={input}
         type="file"
         accept="image/jpeg,image/png,image/webp"
-        multiple
+        multiple={multiple}
         hidden
         data-testid="file-input"
         onChange={(e) => {

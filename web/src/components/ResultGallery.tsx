@@ -1,26 +1,63 @@
 import { useState } from 'react';
 import type { Task } from '../api';
+import { useNames } from '../lib/catalog';
 import { downloadUrl, fileNameOf } from '../lib/download';
 import { useI18n } from '../lib/i18n';
+import { localized } from '../lib/task-form';
 import { BeforeAfter } from './BeforeAfter';
 import { Lightbox, type LightboxImage } from './Lightbox';
 
-/** basic_clean: before (the signed input URL) and after; model_pose12: the 12 poses. */
+/**
+ * A task's results, shaped by its type: one result from one photo is a before/after pair;
+ * several are a gallery (as many tiles as the type declares while they are being made); a type
+ * with several inputs shows them above (e.g. the garment and the model photo of a try-on).
+ */
 export function ResultGallery({ task }: { task: Task }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const names = useNames();
   const [zoom, setZoom] = useState<number | null>(null);
+  const def = names.typeDef(task.type);
+  const slots = def?.inputs ?? [];
   const images: LightboxImage[] = task.resultUrls.map((url, i) => ({
     url,
-    label: task.type === 'model_pose12' ? t('task.pose', { n: i + 1 }) : t('task.after'),
+    label: task.resultUrls.length > 1 ? t('task.resultN', { n: i + 1 }) : t('task.after'),
   }));
-  if (!images.length) return null;
+  const inputs = slots
+    .map((slot) => ({ label: localized(slot.label, lang), urls: task.inputUrls[slot.name] ?? [] }))
+    .filter((i) => i.urls.length);
+  const expected = def?.outputs ?? 0;
+  const working = task.status === 'queued' || task.status === 'processing';
+
+  if (!images.length && !(working && expected > 1)) return null;
+  const single = images.length === 1 && slots.length <= 1;
   return (
-    <section className="card" data-testid="results">
+    <section className="card" data-testid="results" data-outputs={expected || undefined}>
       <h2>{t('task.results')}</h2>
-      {task.type === 'basic_clean' ? (
+      {slots.length > 1 && inputs.length > 0 && (
+        <ul className="inputs-strip" data-testid="task-inputs">
+          {inputs.map((input) => (
+            <li key={input.label}>
+              <img src={input.urls[0]} alt={input.label} />
+              <span className="small muted">{input.label}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {single ? (
         <BeforeAfter before={task.inputUrl} after={images[0].url} onZoom={() => setZoom(0)} />
+      ) : !images.length ? (
+        <>
+          <p className="small muted">{t('task.expecting', { n: expected })}</p>
+          <ul className={expected > 1 ? 'gallery poses' : 'gallery single'}>
+            {Array.from({ length: expected }, (_, i) => (
+              <li key={i}>
+                <span className="thumb thumb-empty" data-testid="result-pending" />
+              </li>
+            ))}
+          </ul>
+        </>
       ) : (
-        <ul className={task.type === 'model_pose12' ? 'gallery poses' : 'gallery single'}>
+        <ul className={images.length > 1 ? 'gallery poses' : 'gallery single'}>
           {images.map((img, i) => (
             <li key={img.url}>
               <button type="button" className="thumb" onClick={() => setZoom(i)} aria-label={img.label}>

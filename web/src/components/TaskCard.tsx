@@ -1,5 +1,6 @@
 import type { Task } from '../api';
-import { typeLabel, useI18n } from '../lib/i18n';
+import { useNames } from '../lib/catalog';
+import { useI18n } from '../lib/i18n';
 import { navigate } from '../lib/router';
 import { TaskActions } from './TaskActions';
 import { TaskStatus } from './TaskStatus';
@@ -7,6 +8,7 @@ import { TaskStatus } from './TaskStatus';
 /** One task in a list: thumbnail, kind, state and the quick actions; the picture opens the detail. */
 export function TaskCard({ task }: { task: Task }) {
   const { t, lang } = useI18n();
+  const names = useNames();
   // Until a result exists the card shows the garment photo it started from.
   const thumb = task.resultUrls[0] ?? task.inputUrl;
   const open = () => navigate(`/tasks/${task.id}`);
@@ -14,9 +16,7 @@ export function TaskCard({ task }: { task: Task }) {
     <article className="task-card" data-testid="task-card" data-task-id={task.id} data-status={task.status}>
       <button type="button" className="thumb" onClick={open} aria-label={t('task.open')}>
         {thumb ? <img src={thumb} alt="" loading="lazy" /> : <span className="thumb-empty" />}
-        {task.type === 'model_pose12' && task.resultUrls.length > 1 && (
-          <span className="thumb-count">×{task.resultUrls.length}</span>
-        )}
+        {task.resultUrls.length > 1 && <span className="thumb-count">×{task.resultUrls.length}</span>}
       </button>
       <div className="task-body">
         <a
@@ -26,7 +26,7 @@ export function TaskCard({ task }: { task: Task }) {
             open();
           }}
         >
-          <strong>{typeLabel(task.type, t)}</strong>
+          <strong>{names.type(task.type)}</strong>
         </a>
         <span className="small muted">
           {new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')}

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import { ApiError, isTaskType } from '../api';
+import { ApiError } from '../api';
 import { automationErrorKey } from './developer';
 import { isErrorCode } from './error-codes';
 import { accountErrorKey } from './messages-account';
@@ -76,9 +76,4 @@ export function describeError(err: unknown, t: T): string {
     return t('error.generic', { message: `${err.message} (${err.code})` });
   }
   return t('error.generic', { message: err instanceof Error ? err.message : String(err) });
-}
-
-/** The merchant's name for a task kind; a kind this build does not know shows its code. */
-export function typeLabel(type: string, t: T): string {
-  return isTaskType(type) ? t(`create.${type}`) : type;
 }

@@ -36,7 +36,7 @@ export function admit(files: File[], room: number): { accepted: File[]; result: 
  * item leaves the list: task pages show the stored input through `Task.inputUrl`, so nothing
  * needs them after the batch is created.
  */
-export function useUploads(api: ApiClient, describe: (err: unknown) => string) {
+export function useUploads(api: ApiClient, describe: (err: unknown) => string, max = MAX_FILES) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const [fellBack, setFellBack] = useState(false);
   // One uploader per panel: it holds the upload mode and the STS credentials of this merchant.
@@ -82,9 +82,15 @@ export function useUploads(api: ApiClient, describe: (err: unknown) => string) {
     }
   }, [items, upload, patch, describe]);
 
+  /** Adds picked files up to `max`; with `replace`, they take the place of the ones listed. */
   const add = useCallback(
-    (picked: File[]): PickResult => {
-      const { accepted, result } = admit(picked, MAX_FILES - items.length);
+    (picked: File[], replace = false): PickResult => {
+      if (replace) {
+        aborts.current.forEach((a) => a.abort());
+        files.current.clear();
+        [...previews.current.keys()].forEach(release);
+      }
+      const { accepted, result } = admit(picked, max - (replace ? 0 : items.length));
       const added = accepted.map((file) => {
         const id = crypto.randomUUID();
         const previewUrl = URL.createObjectURL(file);
@@ -92,10 +98,10 @@ export function useUploads(api: ApiClient, describe: (err: unknown) => string) {
         previews.current.set(id, previewUrl);
         return { id, name: file.name, previewUrl, progress: 0, key: null, error: null };
       });
-      setItems((list) => [...list, ...added]);
+      setItems((list) => (replace ? added : [...list, ...added]));
       return result;
     },
-    [items.length],
+    [items.length, max, release],
   );
 
   const remove = useCallback(

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import { TASK_TYPES, type Task, type TaskStatus, type TaskType } from '../api';
+import type { Task, TaskStatus } from '../api';
 import { TaskCard } from '../components/TaskCard';
+import { useCatalog } from '../lib/catalog';
 import { useI18n } from '../lib/i18n';
+import { localized } from '../lib/task-form';
 import { useSignedIn } from '../lib/session-context';
 import { useLiveTasks } from '../lib/use-live-tasks';
 
@@ -10,8 +12,9 @@ const STATUSES: TaskStatus[] = ['queued', 'processing', 'done', 'failed', 'cance
 /** Own tasks newest first, filtered by type and state, paged with the server's cursor. */
 export function HistoryPage() {
   const { api } = useSignedIn();
-  const { t, errorText } = useI18n();
-  const [type, setType] = useState<TaskType | ''>('');
+  const { t, lang, errorText } = useI18n();
+  const { types } = useCatalog();
+  const [type, setType] = useState('');
   const [status, setStatus] = useState<TaskStatus | ''>('');
   const [items, setItems] = useState<Task[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -49,11 +52,11 @@ export function HistoryPage() {
       <div className="row spread wrap">
         <h1>{t('history.title')}</h1>
         <div className="row wrap">
-          <select aria-label={t('create.type')} value={type} onChange={(e) => setType(e.target.value as TaskType | '')}>
+          <select aria-label={t('create.type')} value={type} onChange={(e) => setType(e.target.value)}>
             <option value="">{t('history.allTypes')}</option>
-            {TASK_TYPES.map((k) => (
-              <option key={k} value={k}>
-                {t(`create.${k}`)}
+            {(types ?? []).map((d) => (
+              <option key={d.key} value={d.key}>
+                {localized(d.name, lang)}
               </option>
             ))}
           </select>

@@ -3,7 +3,8 @@ import type { Task } from '../api';
 import { ResultGallery } from '../components/ResultGallery';
 import { TaskActions } from '../components/TaskActions';
 import { TaskStatus } from '../components/TaskStatus';
-import { typeLabel, useI18n } from '../lib/i18n';
+import { useNames } from '../lib/catalog';
+import { useI18n } from '../lib/i18n';
 import { navigate } from '../lib/router';
 import { useSignedIn } from '../lib/session-context';
 import { useLiveTasks } from '../lib/use-live-tasks';
@@ -35,8 +36,10 @@ export function TaskPage({ id }: { id: string }) {
 
 function TaskDetail({ initial }: { initial: Task[] }) {
   const { t, lang } = useI18n();
+  const names = useNames();
   const [task] = useLiveTasks(initial);
-  const params = [task.params.scene, task.params.category].filter(Boolean).join(' · ');
+  // Scene, category and choices by their names in the current language, never their codes.
+  const params = names.params(task.type, task.params);
   return (
     <div className="stack" data-testid="task-page" data-status={task.status}>
       <a
@@ -51,12 +54,16 @@ function TaskDetail({ initial }: { initial: Task[] }) {
       </a>
       <section className="card">
         <div className="row spread wrap">
-          <h1>{typeLabel(task.type, t)}</h1>
+          <h1>{names.type(task.type)}</h1>
           <span className="small muted">
             {t('task.createdAt', { time: new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') })}
           </span>
         </div>
-        {params && <p className="muted small">{params}</p>}
+        {params && (
+          <p className="muted small" data-testid="task-params">
+            {params}
+          </p>
+        )}
         <TaskStatus task={task} />
         <TaskActions task={task} />
       </section>
