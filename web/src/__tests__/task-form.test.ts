@@ -1,4 +1,5 @@
-import type { SceneCatalog } from '../api';
+import type { SceneCatalog, Task } from '../api';
+import { retryRequest } from '../lib/use-task-actions';
 import {
   initialParams,
   localized,
@@ -131,5 +132,21 @@ describe('the create form model', () => {
     expect(localized(text('花园', 'Garden'), 'en')).toBe('Garden');
     expect(localized(text('花园', ''), 'en')).toBe('花园');
     expect(localized(text('花园', 'Garden'), 'zh')).toBe('花园');
+  });
+});
+
+describe('retry', () => {
+  it('asks for the same task again: every input as named, the parameters without the server’s seed', () => {
+    const task = {
+      type: 'fitting',
+      inputKey: 'in/g.jpg',
+      inputs: { garment: 'in/g.jpg', model: 'in/m.jpg' },
+      params: { scene: 'garden', seed: 42 },
+    } as unknown as Task;
+    expect(retryRequest(task)).toEqual({
+      type: 'fitting',
+      inputs: { garment: 'in/g.jpg', model: 'in/m.jpg' },
+      params: { scene: 'garden' },
+    });
   });
 });

@@ -34,7 +34,8 @@ export function ParamField({
   const { t, lang } = useI18n();
   const { scenes } = useCatalog();
   const label = localized(param.label, lang);
-  const optional = !param.required || param.default !== undefined;
+  // A parameter with a default starts at it; one without may be left empty unless required.
+  const optional = !param.required && param.default === undefined;
   const problemText =
     problem && t(`create.param.${problem}`, { name: label, max: param.maxLength ?? DEFAULT_TEXT_MAX });
   const problemLine = problemText && (
@@ -108,7 +109,7 @@ export function ParamField({
                 {o.label.slice(0, 1)}
               </span>
             ))}
-          <span>{o.label}</span>
+          <span className="pick-name">{o.label}</span>
         </label>
       ))}
       {problemLine}

@@ -1,9 +1,21 @@
 import { useState } from 'react';
-import type { Task } from '../api';
+import type { Schemas, Task } from '../api';
 import { saveBlob } from './download';
 import { useI18n } from './i18n';
 import { navigate } from './router';
 import { useSignedIn } from './session-context';
+
+/**
+ * The create request that makes the same task again: every input slot as it was named (upload
+ * keys, or a source task), and the parameters it was made with — not the server's own seed.
+ */
+export function retryRequest(task: Task): Schemas['CreateTasks'] {
+  const { seed: _seed, ...params } = task.params;
+  void _seed;
+  return Object.keys(task.inputs).length
+    ? { type: task.type, inputs: task.inputs, params }
+    : { type: task.type, inputKey: task.inputKey, params };
+}
 
 /** Cancel, retry, favorite and ZIP download for one task, with one busy flag and error text. */
 export function useTaskActions(task: Task) {
@@ -34,12 +46,9 @@ export function useTaskActions(task: Task) {
       }),
     retry: () =>
       run(async () => {
-        // The task names its stored input, so any browser can retry it. A retry is a new batch
+        // The task names its stored inputs, so any browser can retry it. A retry is a new batch
         // with its own key: the failed task was refunded, so it is charged anew.
-        const batch = await api.createTasks(
-          { type: task.type, inputKey: task.inputKey, params: task.params },
-          crypto.randomUUID(),
-        );
+        const batch = await api.createTasks(retryRequest(task), crypto.randomUUID());
         const next = batch.tasks[0];
         live.store.upsert(next);
         await refreshMe();

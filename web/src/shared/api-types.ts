@@ -8006,6 +8006,9 @@ export interface components {
             inputUrls: {
                 [key: string]: string[];
             };
+            inputs: {
+                [key: string]: string;
+            };
             resultUrls: string[];
             errorCode: string | null;
             errorReason: string | null;

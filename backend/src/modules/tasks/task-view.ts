@@ -17,6 +17,11 @@ export const TaskSchema = z
     inputUrl: z.string(),
     /** Every input slot's signed URLs (one for an upload, the results of a source task). */
     inputUrls: z.record(z.string(), z.array(z.string())),
+    /**
+     * Every input slot as a create request names it (an upload key, or a source task id): sending
+     * `{ type, inputs, params }` makes the same task again (the portal's retry).
+     */
+    inputs: z.record(z.string(), z.string()),
     resultUrls: z.array(z.string()),
     errorCode: z.string().nullable(),
     errorReason: z.string().nullable(),
@@ -48,8 +53,11 @@ export async function toTaskDto(row: TaskRow, urls: ObjectUrlPort, ttlSeconds: n
   const resultUrls = row.status === 'done' ? await sign(resultKeysOf(row)) : [];
   const def = definitionOfTask(row);
   const inputUrls: Record<string, string[]> = {};
-  for (const [name, input] of Object.entries(inputsOfTask(row, def)))
+  const inputs: Record<string, string> = {};
+  for (const [name, input] of Object.entries(inputsOfTask(row, def))) {
     inputUrls[name] = await sign('key' in input ? [input.key] : input.keys);
+    inputs[name] = 'key' in input ? input.key : input.taskId;
+  }
   return {
     id: row.id,
     batchId: row.batch_id,
@@ -63,6 +71,7 @@ export async function toTaskDto(row: TaskRow, urls: ObjectUrlPort, ttlSeconds: n
     inputKey: row.input_key,
     inputUrl: await urls.signedUrl(row.input_key, ttlSeconds),
     inputUrls,
+    inputs,
     resultUrls,
     errorCode: row.error_code,
     errorReason: row.error_reason,

@@ -273,7 +273,14 @@ describe.each(drivers)('task types as data on %s', (driver) => {
         garment: [`http://storage.test/${garment('g1')}?expires=1800`],
         model: [`http://storage.test/${garment('m')}?expires=1800`],
       },
+      inputs: { garment: garment('g1'), model: garment('m') },
     });
+    // A task names its inputs as a create request does: sending them back makes it again (retry).
+    const again = await create(user.token, { type: 'try_on_test', inputs: first.inputs, params: first.params }).expect(
+      201,
+    );
+    expect(again.body.tasks.map((t: { inputs: unknown }) => t.inputs)).toEqual([first.inputs]);
+    expect((await ledger.checkInvariant(user.id)).balance).toBe(11);
     const dispatch = await dispatchOf(first.id);
     expect(dispatch.path).toBe('/webhook/aiphoto-try-on-test');
     expect(dispatch.body).toMatchObject({
