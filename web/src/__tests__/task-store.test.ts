@@ -11,6 +11,7 @@ const task = (over: Partial<Task> = {}): Task => ({
   inputKey: 'input/u1/abc.jpg',
   inputUrl: 'http://storage.test/input/u1/abc.jpg',
   inputUrls: { garment: ['http://storage.test/input/u1/abc.jpg'] },
+  inputs: { garment: 'input/u1/abc.jpg' },
   resultUrls: [],
   errorCode: null,
   errorReason: null,
