@@ -126,8 +126,6 @@ export class ApiClient extends HttpClient {
   redeemInvite = (code: string) => this.call('post', '/api/v1/me/invite/redeem', { body: { code } });
 
   // --- catalog and tasks
-  /** What can be made (names, inputs, parameters, price): the create form is built from it. */
-  taskTypes = () => this.call('get', '/api/v1/task-types');
   scenes = () => this.call('get', '/api/v1/scenes');
   createTasks = (body: Schemas['CreateTasks'], idempotencyKey: string) =>
     this.call('post', '/api/v1/tasks', { body, headers: { 'Idempotency-Key': idempotencyKey } });
