@@ -27,6 +27,9 @@ export type DetachFn = () => Promise<void> | void;
 export function createApp(ctx: AppContext, modules: AppModule[], baseChecks: ReadinessCheck[]): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on JSON answers: hashing every body (a 20-task page is ~20 KB) costs CPU on every read,
+  // and no client of the API revalidates with If-None-Match. Static files keep theirs (serve-static).
+  app.set('etag', false);
   app.set('trust proxy', ctx.config.http.trustProxy);
   // First, so every answer carries them, errors and 404s included.
   app.use(securityHeaders(ctx.config));
