@@ -70,9 +70,9 @@ function toInput(d: InputDraft): Input {
 function FieldErrors({ texts, path }: { texts: string[]; path: string }) {
   if (!texts.length) return null;
   return (
-    <span className="error small" role="alert" data-testid="field-error" data-path={path}>
+    <em className="error small field-error" role="alert" data-testid="field-error" data-path={path}>
       {texts.join('; ')}
-    </span>
+    </em>
   );
 }
 

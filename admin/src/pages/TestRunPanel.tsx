@@ -167,7 +167,13 @@ export function TestRunPanel({ product, onClose }: { product: AdminTaskType; onC
                       {t('testRun.show')}
                     </button>{' '}
                     {!hasTaskSlot && (
-                      <button type="button" className="link" disabled={busy} onClick={() => void start(inputsOf(r))}>
+                      <button
+                        type="button"
+                        className="link"
+                        disabled={busy}
+                        data-testid="run-again"
+                        onClick={() => void start(inputsOf(r))}
+                      >
                         {t('testRun.again')}
                       </button>
                     )}
