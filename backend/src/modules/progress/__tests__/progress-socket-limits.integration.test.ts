@@ -1,36 +1,19 @@
-import type { AppConfig } from '../../../config/config';
-import { createTestDatabase, type TestDatabase } from '../../../testing/test-db';
-import { testConfig } from '../../../testing/test-config';
-import { merchantToken, startReplica, type Replica } from './progress-replica';
+import { merchantToken, sqliteReplicaPerSuite } from './progress-replica';
 import { waitFor } from '../../../../../jest/wait-for';
 import { closeOf, connectProgress, openUnauthenticated, refusedStatus } from './ws-test-client';
 
 /** The limits of /ws: token placement, message size, sockets per user, token lifetime (SQLite). */
 describe('/ws limits (SQLite, no Redis)', () => {
-  let db: TestDatabase;
-  let config: AppConfig;
-  let replica: Replica;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    await db.ds.destroy();
-    config = testConfig({ WS_MAX_SOCKETS_PER_USER: '2' }, db.config);
-    replica = await startReplica(config, { socket: { authTimeoutMs: 300 } });
-  });
-
-  afterAll(async () => {
-    await replica?.backend.close();
-    await db.drop();
-  });
+  const suite = sqliteReplicaPerSuite({ env: { WS_MAX_SOCKETS_PER_USER: '2' }, socket: { authTimeoutMs: 300 } });
 
   it('takes the token as the first message and then delivers events', async () => {
-    const client = await connectProgress(replica.backend.url, {
-      token: merchantToken(config, 'by-message'),
+    const client = await connectProgress(suite.replica.backend.url, {
+      token: merchantToken(suite.config, 'by-message'),
       via: 'message',
     });
     try {
       expect(client.messages[0]).toEqual({ type: 'ready', userId: 'by-message' });
-      await replica.hub.publish('by-message', { taskId: 't-m', status: 'processing', progress: 30 });
+      await suite.replica.hub.publish('by-message', { taskId: 't-m', status: 'processing', progress: 30 });
       expect(await client.next('task')).toMatchObject({ taskId: 't-m', progress: 30 });
     } finally {
       await client.close();
@@ -38,19 +21,19 @@ describe('/ws limits (SQLite, no Redis)', () => {
   });
 
   it('closes with 4001 a socket whose first message carries no valid token, or that sends nothing', async () => {
-    const silent = await openUnauthenticated(replica.backend.url);
+    const silent = await openUnauthenticated(suite.replica.backend.url);
     expect(await closeOf(silent)).toEqual({ code: 4001, reason: 'no token' });
 
-    const forged = await openUnauthenticated(replica.backend.url);
+    const forged = await openUnauthenticated(suite.replica.backend.url);
     const forgedClosed = closeOf(forged);
     forged.send(JSON.stringify({ type: 'auth', token: 'a.b.c' }));
     expect(await forgedClosed).toEqual({ code: 4001, reason: 'unauthorized' });
-    expect(replica.sockets.connectionCount()).toBe(0);
+    expect(suite.replica.sockets.connectionCount()).toBe(0);
   });
 
   it('closes a socket that sends more than the small message limit (1009)', async () => {
-    const client = await connectProgress(replica.backend.url, {
-      token: merchantToken(config, 'chatty'),
+    const client = await connectProgress(suite.replica.backend.url, {
+      token: merchantToken(suite.config, 'chatty'),
       via: 'protocol',
     });
     const closed = closeOf(client.socket);
@@ -59,59 +42,44 @@ describe('/ws limits (SQLite, no Redis)', () => {
   });
 
   it("refuses a user's socket beyond WS_MAX_SOCKETS_PER_USER (429), and accepts again once one closed", async () => {
-    const token = merchantToken(config, 'many-tabs');
-    const first = await connectProgress(replica.backend.url, { token, via: 'protocol' });
-    const second = await connectProgress(replica.backend.url, { token, via: 'protocol' });
-    expect(await refusedStatus(replica.backend.url, '/ws', ['aiphoto-progress', token])).toBe(429);
+    const token = merchantToken(suite.config, 'many-tabs');
+    const first = await connectProgress(suite.replica.backend.url, { token, via: 'protocol' });
+    const second = await connectProgress(suite.replica.backend.url, { token, via: 'protocol' });
+    expect(await refusedStatus(suite.replica.backend.url, '/ws', ['aiphoto-progress', token])).toBe(429);
     // The first-message path counts the same sockets.
-    const third = await openUnauthenticated(replica.backend.url);
+    const third = await openUnauthenticated(suite.replica.backend.url);
     const thirdClosed = closeOf(third);
     third.send(JSON.stringify({ type: 'auth', token }));
     expect(await thirdClosed).toEqual({ code: 4029, reason: 'too many sockets' });
     // Another merchant is not affected.
-    const other = await connectProgress(replica.backend.url, {
-      token: merchantToken(config, 'other'),
+    const other = await connectProgress(suite.replica.backend.url, {
+      token: merchantToken(suite.config, 'other'),
       via: 'protocol',
     });
 
     await first.close();
-    await waitFor(() => replica.hub.listenerCount('many-tabs') === 1, { what: 'one tab left' });
-    const again = await connectProgress(replica.backend.url, { token, via: 'protocol' });
+    await waitFor(() => suite.replica.hub.listenerCount('many-tabs') === 1, { what: 'one tab left' });
+    const again = await connectProgress(suite.replica.backend.url, { token, via: 'protocol' });
     await Promise.all([second.close(), again.close(), other.close()]);
   });
 
   it('closes a socket when its token expires (4001)', async () => {
-    const client = await connectProgress(replica.backend.url, {
-      token: merchantToken(config, 'short-lived', 1),
+    const client = await connectProgress(suite.replica.backend.url, {
+      token: merchantToken(suite.config, 'short-lived', 1),
       via: 'protocol',
     });
     expect(await closeOf(client.socket)).toEqual({ code: 4001, reason: 'token expired' });
-    await waitFor(() => replica.hub.listenerCount('short-lived') === 0, { what: 'the subscription released' });
+    await waitFor(() => suite.replica.hub.listenerCount('short-lived') === 0, { what: 'the subscription released' });
   });
 });
 
 describe('/ws in production', () => {
-  let db: TestDatabase;
-  let config: AppConfig;
-  let replica: Replica;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    await db.ds.destroy();
-    // Only the flag matters here (a full production config needs MySQL, Redis and live vendors).
-    config = { ...testConfig({}, db.config), isProduction: true };
-    replica = await startReplica(config);
-  });
-
-  afterAll(async () => {
-    await replica?.backend.close();
-    await db.drop();
-  });
+  const suite = sqliteReplicaPerSuite({ production: true });
 
   it('refuses ?token= (proxies log query strings) and takes the same token as a subprotocol', async () => {
-    const token = merchantToken(config, 'prod-user');
-    expect(await refusedStatus(replica.backend.url, `/ws?token=${token}`)).toBe(401);
-    const client = await connectProgress(replica.backend.url, { token, via: 'protocol' });
+    const token = merchantToken(suite.config, 'prod-user');
+    expect(await refusedStatus(suite.replica.backend.url, `/ws?token=${token}`)).toBe(401);
+    const client = await connectProgress(suite.replica.backend.url, { token, via: 'protocol' });
     expect(client.messages[0]).toEqual({ type: 'ready', userId: 'prod-user' });
     await client.close();
   });

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../../testing/test-db'
 import { testConfig, testRedisUrl } from '../../../testing/test-config';
 import { JwtService } from '../../auth/jwt.service';
 import { ProgressHub } from '../progress-hub';
-import { merchantToken, startReplica, type Replica } from './progress-replica';
+import { merchantToken, sqliteReplicaPerSuite, startReplica, type Replica } from './progress-replica';
 import { waitFor } from '../../../../../jest/wait-for';
 import { connectProgress, rawUpgrade, refusedStatus } from './ws-test-client';
 
@@ -114,31 +114,17 @@ describe('progress over /ws across two replicas (MariaDB + Redis)', () => {
 });
 
 describe('progress over /ws in one process (SQLite, no Redis)', () => {
-  let db: TestDatabase;
-  let config: AppConfig;
-  let replica: Replica;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    await db.ds.destroy();
-    config = testConfig({}, db.config);
-    replica = await startReplica(config, { socket: { heartbeatMs: 50 } });
-  });
-
-  afterAll(async () => {
-    await replica?.backend.close();
-    await db.drop();
-  });
+  const suite = sqliteReplicaPerSuite({ socket: { heartbeatMs: 50 } });
 
   it('delivers events through the in-process store', async () => {
-    expect(replica.backend.ctx.kv.kind).toBe('memory');
-    const client = await connectProgress(replica.backend.url, {
-      token: merchantToken(config, 'solo'),
+    expect(suite.replica.backend.ctx.kv.kind).toBe('memory');
+    const client = await connectProgress(suite.replica.backend.url, {
+      token: merchantToken(suite.config, 'solo'),
       via: 'protocol',
     });
     try {
-      await replica.hub.publish('solo', { taskId: 't-4', status: 'queued', progress: 0 });
-      await replica.hub.publish('solo', { taskId: 't-4', status: 'processing', progress: 60 });
+      await suite.replica.hub.publish('solo', { taskId: 't-4', status: 'queued', progress: 0 });
+      await suite.replica.hub.publish('solo', { taskId: 't-4', status: 'processing', progress: 60 });
       expect(await client.next('task', 1)).toMatchObject({ taskId: 't-4', status: 'processing', progress: 60 });
       expect(client.messages.filter((m) => m.type === 'task').map((m) => m.progress)).toEqual([0, 60]);
     } finally {
@@ -147,26 +133,34 @@ describe('progress over /ws in one process (SQLite, no Redis)', () => {
   });
 
   it('keeps answering pings and drops a socket whose peer stopped answering', async () => {
-    const healthy = await connectProgress(replica.backend.url, { token: merchantToken(config, 'alive'), via: 'query' });
-    const dead = await connectProgress(replica.backend.url, { token: merchantToken(config, 'vanished'), via: 'query' });
+    const healthy = await connectProgress(suite.replica.backend.url, {
+      token: merchantToken(suite.config, 'alive'),
+      via: 'query',
+    });
+    const dead = await connectProgress(suite.replica.backend.url, {
+      token: merchantToken(suite.config, 'vanished'),
+      via: 'query',
+    });
     const pings = { count: 0 };
     healthy.socket.on('ping', () => pings.count++);
     // A paused socket reads nothing, so it never answers a ping: like a laptop that went to sleep.
     (dead.socket as unknown as { _socket: { pause(): void } })._socket.pause();
 
-    await waitFor(() => replica.hub.listenerCount('vanished') === 0, { what: 'the dead socket dropped' });
+    await waitFor(() => suite.replica.hub.listenerCount('vanished') === 0, { what: 'the dead socket dropped' });
     await waitFor(() => pings.count >= 3, { what: 'pings on the healthy socket' });
-    expect(replica.hub.listenerCount('alive')).toBe(1);
-    expect(replica.sockets.connectionCount()).toBe(1);
+    expect(suite.replica.hub.listenerCount('alive')).toBe(1);
+    expect(suite.replica.sockets.connectionCount()).toBe(1);
     await healthy.close();
     dead.socket.terminate();
   });
 
   it('answers 404 to upgrades on other paths and closes open sockets on shutdown', async () => {
-    expect(await refusedStatus(replica.backend.url, `/elsewhere?token=${merchantToken(config, 'x')}`)).toBe(404);
+    expect(await refusedStatus(suite.replica.backend.url, `/elsewhere?token=${merchantToken(suite.config, 'x')}`)).toBe(
+      404,
+    );
 
     // A config of its own has a data folder and so a JWT secret of its own: sign with it.
-    const ownConfig = testConfig({}, db.config);
+    const ownConfig = testConfig({}, suite.db.config);
     const own = await startReplica(ownConfig);
     const client = await connectProgress(own.backend.url, { token: merchantToken(ownConfig, 'leaving'), via: 'query' });
     const closed = new Promise<number>((resolve) => client.socket.once('close', (code) => resolve(code)));
@@ -175,14 +169,14 @@ describe('progress over /ws in one process (SQLite, no Redis)', () => {
     expect(own.hub.subscribedUsers()).toBe(0);
   });
   it('destroys the socket of a refused upgrade instead of leaving it half-open', async () => {
-    const answer = await rawUpgrade(replica.backend.url, '//', { keepOurSide: true });
+    const answer = await rawUpgrade(suite.replica.backend.url, '//', { keepOurSide: true });
     try {
       expect(answer.status).toBe(400);
       expect(JSON.parse(answer.raw.slice(answer.raw.indexOf('\r\n\r\n') + 4))).toEqual({
         error: { code: 'BAD_REQUEST', message: 'Bad Request' },
       });
       // Our side is still open: only the server letting go brings its count to zero.
-      await waitFor(async () => (await connections(replica)) === 0, { what: 'the server to drop it' });
+      await waitFor(async () => (await connections(suite.replica)) === 0, { what: 'the server to drop it' });
     } finally {
       answer.socket.destroy();
     }
@@ -204,7 +198,7 @@ describe('progress over /ws in one process (SQLite, no Redis)', () => {
     }
     const { logger, lines } = capturingLogger();
     let slow: SlowHub | undefined;
-    const ownConfig = testConfig({}, db.config);
+    const ownConfig = testConfig({}, suite.db.config);
     const own = await startReplica(ownConfig, {
       logger,
       hub: (ctx) => (slow = new SlowHub(ctx.kv, ctx.logger)),
