@@ -337,6 +337,9 @@ const scaleOut: BenchCase = {
           .map(([key, what]) => `${r.perTask[key].toFixed(1)} ${what}`)
           .join(', ')}`,
         `CPU ms per trivial execution: ${cpuText(r.trivial.cpuMsPerExecution)} (total ${sumOf(r.trivial.cpuMsPerExecution).toFixed(1)})`,
+        ...(r.trivial.refused
+          ? [`${r.trivial.refused} of ${count} trivial requests refused 503 by n8n (database ping missed), not counted`]
+          : []),
         `load average ${r.load.before} before, ${r.load.after} after`,
       ],
       ...(r.done === count ? {} : { broken: `${count - r.done} of ${count} tasks did not finish done` }),
