@@ -6,8 +6,8 @@
  * registers a product that points at the shipped `aiphoto-basic-clean` workflow under a new key,
  * name and price (disabled), test-runs it with a sample image and sees the result image, enables
  * it (disabling asks first) and moves it up; an operator has no Products menu and is refused the
- * page. A merchant then finds the product in GET /api/v1/task-types and gets its result, paying
- * its price. Screenshots go to test-artifacts/screenshots/.
+ * page. A merchant then picks the product in the portal's create form (built from
+ * GET /api/v1/task-types), gets its result and pays its price. Screenshots go to test-artifacts/screenshots/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { waitFor } from '../../jest/wait-for';
@@ -193,32 +193,52 @@ describe.each(['zh', 'en'] as const)('adding a product in %s', (lang) => {
     await shot('enabled');
   });
 
-  it('lets a merchant create the new product and get its result, paying its price', async () => {
+  it('lets a merchant pick the new product in the portal and get its result, paying its price', async () => {
     merchant = await signUpMember(stack, randomPhone(en ? '136' : '137'));
     const me = () =>
       requestJson<{ quotaRemaining: number }>(`${stack.backend.url}/api/v1/me`, { token: merchant.token });
     const before = (await me()).quotaRemaining;
-    const form = new FormData();
-    const photo = await garment(en ? 21 : 22);
-    form.append('file', new Blob([new Uint8Array(photo.buffer)], { type: photo.mimeType }), photo.name);
-    const uploaded = await fetch(`${stack.backend.url}/api/v1/uploads`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${merchant.token}` },
-      body: form,
-    });
-    const { key: inputKey } = (await uploaded.json()) as { key: string };
-    const created = await requestJson<{ tasks: Task[] }>(`${stack.backend.url}/api/v1/tasks`, {
-      token: merchant.token,
-      body: { type: key, inputKey },
-    });
-    const task = await waitFor(
-      () => requestJson<Task>(`${stack.backend.url}/api/v1/tasks/${created.tasks[0].id}`, { token: merchant.token }),
-      (t) => ['done', 'failed', 'canceled'].includes(t.status),
-      { timeoutMs: 60_000, what: 'the merchant task of the new product' },
-    );
-    expect(task).toMatchObject({ status: 'done', errorCode: null });
-    expect(task.resultUrls).toHaveLength(1);
-    expect((await me()).quotaRemaining).toBe(before - 2);
+    const portal = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      await portal.addInitScript(
+        ([token, l]) => {
+          window.localStorage.setItem('aiphoto.token', token);
+          window.localStorage.setItem('aiphoto.lang', l);
+        },
+        [merchant.token, lang] as const,
+      );
+      const portalErrors = watchErrors(portal, stack.backend.url);
+      const p = await portal.newPage();
+      await p.goto(`${stack.backend.url}/`);
+      await p.waitForSelector(`[data-testid=type-card][data-type=${key}]`);
+      expect(await p.textContent(`[data-testid=type-card][data-type=${key}] strong`)).toBe(name[lang]);
+      expect(await p.textContent(`[data-testid=type-card][data-type=${key}] [data-testid=type-price]`)).toContain('2');
+      await p.check(`input[name=type][value=${key}]`);
+      await p.setInputFiles('[data-testid=file-input]', [await garment(en ? 21 : 22)]);
+      await p.waitForSelector('.upload[data-state=done]');
+      await p.click('[data-testid=submit]');
+      await p.click('[data-testid=confirm]');
+      const listed = await waitFor(
+        () =>
+          requestJson<{ items: Task[] }>(`${stack.backend.url}/api/v1/tasks?type=${key}&limit=1`, {
+            token: merchant.token,
+          }),
+        (l) => ['done', 'failed', 'canceled'].includes(l.items[0]?.status ?? ''),
+        { timeoutMs: 60_000, what: 'the merchant task of the new product' },
+      );
+      const task = listed.items[0];
+      expect(task).toMatchObject({ status: 'done', errorCode: null });
+      expect(task.resultUrls).toHaveLength(1);
+      expect((await me()).quotaRemaining).toBe(before - 2);
+      await p.click(`[data-task-id="${task.id}"] .thumb`);
+      await p.waitForSelector('[data-testid=task-page][data-status=done]');
+      expect(await p.textContent('[data-testid=task-page] h1')).toBe(name[lang]);
+      await imagesLoaded(p, '[data-testid=result-image]', 1);
+      await screenshot(p, `products-merchant-${lang}`);
+      expect(portalErrors).toEqual([]);
+    } finally {
+      await portal.close();
+    }
   });
 
   it('has no Products menu for operators, and refuses them the page', async () => {
