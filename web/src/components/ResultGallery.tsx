@@ -6,6 +6,7 @@ import { useI18n } from '../lib/i18n';
 import { localized } from '../lib/task-form';
 import { BeforeAfter } from './BeforeAfter';
 import { Lightbox, type LightboxImage } from './Lightbox';
+import { isVideoUrl, VideoResult } from './VideoAlbum';
 
 /**
  * A task's results, shaped by its type: one result from one photo is a before/after pair;
@@ -13,6 +14,12 @@ import { Lightbox, type LightboxImage } from './Lightbox';
  * with several inputs shows them above (e.g. the garment and the model photo of a try-on).
  */
 export function ResultGallery({ task }: { task: Task }) {
+  // A video result (the video album) plays in place.
+  if (isVideoUrl(task.resultUrls[0])) return <VideoResult task={task} />;
+  return <ImageResults task={task} />;
+}
+
+function ImageResults({ task }: { task: Task }) {
   const { t, lang } = useI18n();
   const names = useNames();
   const [zoom, setZoom] = useState<number | null>(null);

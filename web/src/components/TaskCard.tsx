@@ -4,13 +4,15 @@ import { useI18n } from '../lib/i18n';
 import { navigate } from '../lib/router';
 import { TaskActions } from './TaskActions';
 import { TaskStatus } from './TaskStatus';
+import { isVideoUrl } from './VideoAlbum';
 
 /** One task in a list: thumbnail, kind, state and the quick actions; the picture opens the detail. */
 export function TaskCard({ task }: { task: Task }) {
   const { t, lang } = useI18n();
   const names = useNames();
   // Until a result exists the card shows the garment photo it started from.
-  const thumb = task.resultUrls[0] ?? task.inputUrl;
+  // A video result (the album) shows its first source image.
+  const thumb = (isVideoUrl(task.resultUrls[0]) ? undefined : task.resultUrls[0]) ?? task.inputUrl;
   const open = () => navigate(`/tasks/${task.id}`);
   return (
     <article className="task-card" data-testid="task-card" data-task-id={task.id} data-status={task.status}>

@@ -128,6 +128,13 @@ export const zh = {
   'history.more': '加载更多',
   'history.end': '没有更多了',
 
+  'album.pitch': '把这 {n} 张图做成 15 秒竖版视频',
+  'album.make': '制作视频相册',
+  'album.confirm': '用这 {count} 张图制作视频相册（1080×1440，15 秒），消耗 {n} 点。确定吗？',
+  'album.confirmButton': '确定制作',
+  'album.making': '正在创建…',
+  'album.videoNote': '1080×1440 · 15 秒 · MP4',
+
   'error.generic': '出错了：{message}',
   'error.network': '网络错误，请检查连接后重试',
   'error.rateLimited': '操作太频繁，请 {s} 秒后再试',
@@ -428,6 +435,13 @@ export const en: Record<MessageKey, string> = {
   'history.empty': 'Nothing yet: make your first image in the workspace',
   'history.more': 'Load more',
   'history.end': 'No more',
+
+  'album.pitch': 'Turn these {n} images into a 15-second vertical video',
+  'album.make': 'Make video album',
+  'album.confirm': 'Make a video album of these {count} images (1080×1440, 15 s) for {n} credits?',
+  'album.confirmButton': 'Make it',
+  'album.making': 'Creating…',
+  'album.videoNote': '1080×1440 · 15 s · MP4',
 
   'error.generic': 'Something went wrong: {message}',
   'error.network': 'Network error: check the connection and retry',

@@ -5,6 +5,7 @@ import { TaskActions } from '../components/TaskActions';
 import { TaskStatus } from '../components/TaskStatus';
 import { useNames } from '../lib/catalog';
 import { useI18n } from '../lib/i18n';
+import { VideoAlbumAction } from '../components/VideoAlbum';
 import { navigate } from '../lib/router';
 import { useSignedIn } from '../lib/session-context';
 import { useLiveTasks } from '../lib/use-live-tasks';
@@ -68,6 +69,7 @@ function TaskDetail({ initial }: { initial: Task[] }) {
         <TaskActions task={task} />
       </section>
       <ResultGallery task={task} />
+      <VideoAlbumAction task={task} />
     </div>
   );
 }
