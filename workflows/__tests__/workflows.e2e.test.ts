@@ -340,18 +340,22 @@ describe('provisioning and export', () => {
     const saved = { url: process.env.N8N_BASE_URL, key: process.env.N8N_API_KEY };
     Object.assign(process.env, { N8N_BASE_URL: n8n?.url, N8N_API_KEY: apiKey });
     try {
-      // n8n lists workflows in no guaranteed order.
-      expect((await exportWorkflows(['--dir', dir])).sort()).toEqual([
-        'wrote basic_clean.json ("AI Photo · basic_clean")',
-        'wrote model_pose12.json ("AI Photo · model_pose12")',
-      ]);
-      for (const name of ['basic_clean.json', 'model_pose12.json']) {
+      // Every workflow of the repo (basic_clean, model_pose12, video_album, …); n8n lists them in no guaranteed order.
+      const files = (await readWorkflowDir(WORKFLOWS_ROOT)).map(({ file, workflow }) => ({
+        name: path.basename(file),
+        title: workflow.name,
+      }));
+      expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['basic_clean.json', 'model_pose12.json']));
+      expect((await exportWorkflows(['--dir', dir])).sort()).toEqual(
+        files.map((f) => `wrote ${f.name} ("${f.title}")`).sort(),
+      );
+      for (const { name } of files) {
         expect(await fs.readFile(path.join(dir, name), 'utf8')).toBe(
           await fs.readFile(path.join(WORKFLOWS_ROOT, name), 'utf8'),
         );
       }
       const imported = await importWorkflows(['--dir', dir]);
-      expect(imported.filter((line) => line.startsWith('unchanged'))).toHaveLength(2);
+      expect(imported.filter((line) => line.startsWith('unchanged'))).toHaveLength(files.length);
     } finally {
       for (const [name, value] of [
         ['N8N_BASE_URL', saved.url],
