@@ -3,8 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SandboxContext } from '../context';
 import { assertFetchable, downloadInput } from './fetch-input';
-import { findImageInput, findSeed, UPLOADED_NAME, type RunRequest } from './node-info';
-import { generatePoseImages } from './pose-images';
+import { AppInputError, planRun, type AppRun } from './apps';
+import { UPLOADED_NAME, type RunRequest } from './node-info';
 import {
   outputsResponse,
   settlesAt,
@@ -30,9 +30,10 @@ function newTaskId(): string {
 }
 
 /**
- * The simulated RunningHub AI app: a run is QUEUED for `queueMs`, RUNNING for `runMs`, then
- * SUCCESS with 12 generated images (or FAILED / stuck RUNNING when scripted). Images are
- * produced right away in the background; the clock only decides when they become visible.
+ * The simulated RunningHub AI apps (apps.ts: model_pose12, fitting, travel, by webapp id): a run
+ * is QUEUED for `queueMs`, RUNNING for `runMs`, then SUCCESS with the app's generated images (or
+ * FAILED / stuck RUNNING when scripted, whatever the app). Images are produced right away in the
+ * background; the clock only decides when they become visible.
  */
 export class RunningHubService {
   private readonly tasks = new Map<string, RunTask>();
@@ -55,10 +56,16 @@ export class RunningHubService {
 
   run(req: RunRequest): RunningHubResponse {
     this.assertApiKey(req.apiKey);
-    const input = findImageInput(req.nodeInfoList);
-    if (!input) throw new RunningHubError(803, 'APIKEY_INVALID_NODE_INFO');
+    let plan: AppRun;
+    try {
+      plan = planRun(req.webappId, req.nodeInfoList);
+    } catch (err) {
+      if (err instanceof AppInputError) throw new RunningHubError(803, err.message);
+      throw err;
+    }
     const ownHost = new URL(this.ctx.publicUrl()).host;
-    const source = UPLOADED_NAME.test(input.fieldValue) ? undefined : assertFetchable(input.fieldValue, ownHost);
+    // Every image is checked before the run starts: a refused URL refuses the whole run.
+    const sources = plan.images.map((value) => (UPLOADED_NAME.test(value) ? value : assertFetchable(value, ownHost)));
     const script = this.ctx.runninghubScript.take();
     const task: RunTask = {
       taskId: newTaskId(),
@@ -74,8 +81,7 @@ export class RunningHubService {
     };
     this.tasks.set(task.taskId, task);
     // Scripted failures and hangs never produce images, like a run that dies on the vendor side.
-    if (task.outcome === 'success')
-      this.track(this.generate(task, source, input.fieldValue, findSeed(req.nodeInfoList)));
+    if (task.outcome === 'success') this.track(this.generate(task, plan, sources));
     const settle = settlesAt(task);
     if (settle !== undefined) this.schedule(() => this.maybeNotify(task), settle - this.ctx.now());
     return {
@@ -118,12 +124,16 @@ export class RunningHubService {
     return `api/${sha256}.${ext}`;
   }
 
-  private async generate(task: RunTask, source: URL | undefined, fieldValue: string, seed: number): Promise<void> {
+  private async generate(task: RunTask, plan: AppRun, sources: Array<URL | string>): Promise<void> {
     try {
-      const input = source
-        ? await downloadInput(source)
-        : await readFile(join(this.uploadsDir, fieldValue.slice('api/'.length)));
-      const images = await generatePoseImages(input, seed);
+      const inputs = await Promise.all(
+        sources.map((source) =>
+          source instanceof URL
+            ? downloadInput(source)
+            : readFile(join(this.uploadsDir, source.slice('api/'.length))),
+        ),
+      );
+      const images = await plan.render(inputs);
       const dir = join(this.filesDir, task.taskId);
       await mkdir(dir, { recursive: true });
       await Promise.all(images.map((png, i) => writeFile(join(dir, `${i + 1}.png`), png)));
