@@ -118,6 +118,8 @@ export function vendorSettings(env: Env, dataDir: string) {
     region: env.COS_REGION || 'ap-guangzhou',
     runningHubKey: env.RUNNINGHUB_API_KEY || 'sandbox-runninghub-key',
     webappId: env.RUNNINGHUB_WEBAPP_ID || '1900000000000000001',
+    // The AI apps the fitting and travel workflows name; the defaults are the sandbox's apps.
+    runningHubApps: env.RUNNINGHUB_APPS || 'fitting=1900000000000000002,travel=1900000000000000003',
   };
 }
 
@@ -205,7 +207,12 @@ export async function prepareStackN8n(options: {
     const credentials = credentialSpecs({
       backend: { baseUrl: target, sharedSecret: vendor.sharedSecret },
       tencentCloud: { ...vendor.cos, region: vendor.region, endpoint: options.sandboxUrl },
-      runningHub: { apiKey: vendor.runningHubKey, baseUrl: options.sandboxUrl, webappId: vendor.webappId },
+      runningHub: {
+        apiKey: vendor.runningHubKey,
+        baseUrl: options.sandboxUrl,
+        webappId: vendor.webappId,
+        apps: vendor.runningHubApps,
+      },
     });
     const p = Date.now();
     await provision({ url, userFolder, owner, credentials, workflowsDir, onProgress: (m) => step(`n8n: ${m}`) });

@@ -56,6 +56,15 @@ export class RunningHubApi implements ICredentialType {
       default: '',
       description: 'Used by "Run AI App" when the node itself names no webapp ID',
     },
+    {
+      displayName: 'Named AI Apps',
+      name: 'apps',
+      type: 'string',
+      default: '',
+      placeholder: 'fitting=1900000000000000002, travel=1900000000000000003',
+      description:
+        'name=webapp ID pairs, comma-separated: a "Run AI App" node whose Webapp ID is a name (e.g. fitting) runs the app given here, so a workflow names its app and each installation sets the ID',
+    },
   ];
 
   authenticate = addRunningHubKey;

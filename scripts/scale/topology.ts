@@ -296,6 +296,7 @@ export async function startScaledStack(options: ScaledStackOptions): Promise<Sca
           apiKey: vendor.runningHubKey,
           baseUrl: sandboxUrl ?? 'https://www.runninghub.cn',
           webappId: vendor.webappId,
+          apps: vendor.runningHubApps,
         },
       }),
       onProgress: (m) => step(`n8n: ${m}`),

@@ -97,6 +97,51 @@ describe('RunningHub node', () => {
       ]);
     });
 
+    it('runs a named app from the credential’s Named AI Apps, with More Inputs after the usual three', async () => {
+      let body: IDataObject = {};
+      nock(BASE)
+        .post('/task/openapi/ai-app/run', (sent: IDataObject) => Boolean((body = sent)))
+        .reply(200, started);
+      const [[item]] = await run(
+        {
+          ...runParams,
+          prompt: '',
+          seed: '',
+          webappId: 'fitting',
+          moreInputs: {
+            input: [
+              { nodeId: '11', fieldName: 'image', value: 'http://127.0.0.1:9400/input/u1/model.jpg?sign=y' },
+              { nodeId: '5', fieldName: 'batch_size', value: 3 },
+              { nodeId: '7', fieldName: 'unused', value: '' },
+            ],
+          },
+        },
+        { creds: { apps: 'fitting = 1900000000000000002,\ntravel=1900000000000000003' } },
+      );
+      expect(body.webappId).toBe('1900000000000000002');
+      expect(body.nodeInfoList).toEqual([
+        { nodeId: '10', fieldName: 'image', fieldValue: runParams.imageUrl },
+        { nodeId: '11', fieldName: 'image', fieldValue: 'http://127.0.0.1:9400/input/u1/model.jpg?sign=y' },
+        { nodeId: '5', fieldName: 'batch_size', fieldValue: '3' },
+      ]);
+      expect(item.json.webappId).toBe('1900000000000000002');
+    });
+
+    it('names the missing app, and a More Inputs row without its node, before calling RunningHub', async () => {
+      const scope = nock(BASE).post('/task/openapi/ai-app/run').reply(200, started);
+      const unknown = await run({ ...runParams, webappId: 'travel' }, { creds: { apps: 'fitting=1' } }).catch(
+        (e: unknown) => e,
+      );
+      expect(unknown).toBeInstanceOf(NodeOperationError);
+      expect((unknown as Error).message).toBe('No AI app named "travel"');
+      const halfNamed = await run({
+        ...runParams,
+        moreInputs: { input: [{ nodeId: '', fieldName: 'image', value: 'x' }] },
+      }).catch((e: unknown) => e);
+      expect((halfNamed as Error).message).toMatch(/More Inputs, row 1: set both Node ID and Field Name/);
+      expect(scope.isDone()).toBe(false);
+    });
+
     it('fails clearly when neither node nor credential names a webapp', async () => {
       const error = await run({ ...runParams, webappId: '' }, { creds: { webappId: '' } }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NodeOperationError);

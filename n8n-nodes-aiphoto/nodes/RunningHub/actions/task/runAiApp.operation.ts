@@ -20,8 +20,9 @@ export const description: INodeProperties[] = [
     type: 'string',
     default: '',
     displayOptions: show,
-    description: 'The AI app to run (the number in its RunningHub address)',
-    hint: 'Leave empty to run the default webapp ID of the RunningHub credential (RUNNINGHUB_WEBAPP_ID)',
+    description:
+      'The AI app to run: the number in its RunningHub address, or a name from the credential’s Named AI Apps (e.g. fitting)',
+    hint: 'Leave empty to run the default webapp ID of the RunningHub credential (RUNNINGHUB_WEBAPP_ID); a name such as "fitting" is looked up in its Named AI Apps (RUNNINGHUB_APPS)',
   },
   {
     displayName: 'Prompt',
@@ -104,6 +105,46 @@ export const description: INodeProperties[] = [
     ],
   },
   {
+    displayName: 'More Inputs',
+    name: 'moreInputs',
+    type: 'fixedCollection',
+    typeOptions: { multipleValues: true },
+    placeholder: 'Add Input',
+    default: {},
+    displayOptions: show,
+    description:
+      'Further values for nodes of the AI app, e.g. a second image (a model photo) or a batch size; sent after prompt, image and seed',
+    options: [
+      {
+        displayName: 'Input',
+        name: 'input',
+        values: [
+          {
+            displayName: 'Node ID',
+            name: 'nodeId',
+            type: 'string',
+            default: '',
+            description: 'The node of the AI app that receives the value (the number ComfyUI shows on it)',
+          },
+          {
+            displayName: 'Field Name',
+            name: 'fieldName',
+            type: 'string',
+            default: '',
+            description: 'The input of that node, e.g. image for a Load Image node or batch_size',
+          },
+          {
+            displayName: 'Value',
+            name: 'value',
+            type: 'string',
+            default: '',
+            description: 'The value: text, a number, or an image URL / uploaded file name; an empty value is left out',
+          },
+        ],
+      },
+    ],
+  },
+  {
     displayName: 'Webhook URL',
     name: 'webhookUrl',
     type: 'string',
@@ -139,6 +180,36 @@ export function buildNodeInfoList(nodes: InputNodes, prompt: string, imageUrl: s
   return list;
 }
 
+interface MoreInput {
+  nodeId?: string;
+  fieldName?: string;
+  value?: unknown;
+}
+
+/** The "More Inputs" rows as nodeInfoList entries; an empty value is left out, a half-named row is an error. */
+export function moreNodeInfo(rows: MoreInput[]): { list: NodeInfo[]; problem?: string } {
+  const list: NodeInfo[] = [];
+  for (const [i, row] of rows.entries()) {
+    const value = row.value === undefined || row.value === null ? '' : String(row.value).trim();
+    if (!value) continue;
+    const nodeId = String(row.nodeId ?? '').trim();
+    const fieldName = String(row.fieldName ?? '').trim();
+    if (!nodeId || !fieldName) return { list, problem: `More Inputs, row ${i + 1}: set both Node ID and Field Name` };
+    list.push({ nodeId, fieldName, fieldValue: value });
+  }
+  return { list };
+}
+
+/** `name=id` pairs of the credential's Named AI Apps (comma or newline separated). */
+export function parseNamedApps(text: unknown): Map<string, string> {
+  const apps = new Map<string, string>();
+  for (const entry of String(text ?? '').split(/[,\n]/)) {
+    const m = /^\s*([A-Za-z][\w-]*)\s*=\s*(\d+)\s*$/.exec(entry);
+    if (m) apps.set(m[1], m[2]);
+  }
+  return apps;
+}
+
 /** promptTips is a JSON string; a non-empty node_errors means the app's graph rejected our inputs. */
 export function promptNodeErrors(promptTips: unknown): string | undefined {
   if (typeof promptTips !== 'string' || !promptTips.trim()) return undefined;
@@ -155,8 +226,16 @@ export function promptNodeErrors(promptTips: unknown): string | undefined {
 
 async function webappIdFor(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
   const fromNode = String(ctx.getNodeParameter('webappId', itemIndex, '') ?? '').trim();
-  if (fromNode) return fromNode;
+  if (/^\d+$/.test(fromNode)) return fromNode;
   const credentials = await ctx.getCredentials('runningHubApi');
+  if (fromNode) {
+    const named = parseNamedApps(credentials.apps).get(fromNode);
+    if (named) return named;
+    throw new NodeOperationError(ctx.getNode(), `No AI app named "${fromNode}"`, {
+      itemIndex,
+      description: `Add ${fromNode}=<webapp id> to Named AI Apps in the RunningHub credential (RUNNINGHUB_APPS), or put the webapp id itself on the node.`,
+    });
+  }
   const fromCredential = String(credentials.webappId ?? '').trim();
   if (fromCredential) return fromCredential;
   throw new NodeOperationError(ctx.getNode(), 'No webapp ID', {
@@ -174,7 +253,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   const inputNodes = this.getNodeParameter('inputNodes', itemIndex, {}) as InputNodes;
   const webhookUrl = String(this.getNodeParameter('webhookUrl', itemIndex, '') ?? '').trim();
 
-  const body: IDataObject = { webappId, nodeInfoList: buildNodeInfoList(inputNodes, prompt, imageUrl, seed) };
+  const more = moreNodeInfo(
+    ((this.getNodeParameter('moreInputs', itemIndex, {}) as { input?: MoreInput[] }).input ?? []) as MoreInput[],
+  );
+  if (more.problem) throw new NodeOperationError(this.getNode(), more.problem, { itemIndex });
+
+  const body: IDataObject = {
+    webappId,
+    nodeInfoList: [...buildNodeInfoList(inputNodes, prompt, imageUrl, seed), ...more.list],
+  };
   if (webhookUrl) body.webhookUrl = webhookUrl;
 
   const envelope = await runningHubCall(this, '/task/openapi/ai-app/run', body, {
