@@ -34,49 +34,54 @@ function reaches(edges: Edge[], start: string, goal: string): boolean {
   return false;
 }
 
-describe.each(['basic_clean.json', 'model_pose12.json', 'video_album.json'])('the layout of %s', (file) => {
-  let workflow: WorkflowFile;
-  beforeAll(async () => {
-    const found = (await readWorkflowDir(WORKFLOWS_ROOT)).find((w) => w.file.endsWith(file));
-    if (!found) throw new Error(`${file} not found`);
-    workflow = found.workflow;
-  });
-  const x = (name: string) => workflow.nodes.find((n) => n.name === name)?.position[0] ?? NaN;
+describe.each(['basic_clean.json', 'model_pose12.json', 'video_album.json', 'fitting.json', 'travel.json'])(
+  'the layout of %s',
+  (file) => {
+    let workflow: WorkflowFile;
+    beforeAll(async () => {
+      const found = (await readWorkflowDir(WORKFLOWS_ROOT)).find((w) => w.file.endsWith(file));
+      if (!found) throw new Error(`${file} not found`);
+      workflow = found.workflow;
+    });
+    const x = (name: string) => workflow.nodes.find((n) => n.name === name)?.position[0] ?? NaN;
 
-  it('wires go right, at most two columns, except the one back into a loop', () => {
-    const edges = edgesOf(workflow);
-    const long = edges
-      .filter((e) => x(e.to) > x(e.from) && x(e.to) - x(e.from) > 2 * COLUMN)
-      .map((e) => `${e.from} → ${e.to}`);
-    const backwards = edges
-      .filter((e) => x(e.to) <= x(e.from) && !reaches(edges, e.to, e.from))
-      .map((e) => `${e.from} → ${e.to}`);
-    expect({ long, backwards }).toEqual({ long: [], backwards: [] });
-  });
+    it('wires go right, at most two columns, except the one back into a loop', () => {
+      const edges = edgesOf(workflow);
+      const long = edges
+        .filter((e) => x(e.to) > x(e.from) && x(e.to) - x(e.from) > 2 * COLUMN)
+        .map((e) => `${e.from} → ${e.to}`);
+      const backwards = edges
+        .filter((e) => x(e.to) <= x(e.from) && !reaches(edges, e.to, e.from))
+        .map((e) => `${e.from} → ${e.to}`);
+      expect({ long, backwards }).toEqual({ long: [], backwards: [] });
+    });
 
-  it('no two nodes overlap', () => {
-    const nodes = workflow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
-    const overlapping: string[] = [];
-    for (const [i, a] of nodes.entries())
-      for (const b of nodes.slice(i + 1)) {
-        if (Math.abs(a.position[0] - b.position[0]) < 200 && Math.abs(a.position[1] - b.position[1]) < 100)
-          overlapping.push(`${a.name} / ${b.name}`);
+    it('no two nodes overlap', () => {
+      const nodes = workflow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
+      const overlapping: string[] = [];
+      for (const [i, a] of nodes.entries())
+        for (const b of nodes.slice(i + 1)) {
+          if (Math.abs(a.position[0] - b.position[0]) < 200 && Math.abs(a.position[1] - b.position[1]) < 100)
+            overlapping.push(`${a.name} / ${b.name}`);
+        }
+      expect(overlapping).toEqual([]);
+    });
+
+    it('every failure report is followed by a Stop and Error, so failed tasks are failed executions', () => {
+      const edges = edgesOf(workflow);
+      const failureReports = workflow.nodes.filter(
+        (n) => n.type === 'n8n-nodes-aiphoto.aiPhotoCallback' && n.parameters.event === 'failed',
+      );
+      expect(failureReports.length).toBeGreaterThan(0);
+      for (const report of failureReports) {
+        const next = edges
+          .filter((e) => e.from === report.name)
+          .map((e) => workflow.nodes.find((n) => n.name === e.to));
+        expect({ report: report.name, next: next.map((n) => n?.type) }).toEqual({
+          report: report.name,
+          next: ['n8n-nodes-base.stopAndError'],
+        });
       }
-    expect(overlapping).toEqual([]);
-  });
-
-  it('every failure report is followed by a Stop and Error, so failed tasks are failed executions', () => {
-    const edges = edgesOf(workflow);
-    const failureReports = workflow.nodes.filter(
-      (n) => n.type === 'n8n-nodes-aiphoto.aiPhotoCallback' && n.parameters.event === 'failed',
-    );
-    expect(failureReports.length).toBeGreaterThan(0);
-    for (const report of failureReports) {
-      const next = edges.filter((e) => e.from === report.name).map((e) => workflow.nodes.find((n) => n.name === e.to));
-      expect({ report: report.name, next: next.map((n) => n?.type) }).toEqual({
-        report: report.name,
-        next: ['n8n-nodes-base.stopAndError'],
-      });
-    }
-  });
-});
+    });
+  },
+);

@@ -152,7 +152,12 @@ beforeAll(async () => {
     credentials: credentialSpecs({
       backend: { baseUrl: backendUrl, sharedSecret: SECRET },
       tencentCloud: { ...COS, region: 'ap-guangzhou', endpoint: sandbox.url },
-      runningHub: { apiKey: RUNNINGHUB_KEY, baseUrl: sandbox.url, webappId: '1900000000000000001' },
+      runningHub: {
+        apiKey: RUNNINGHUB_KEY,
+        baseUrl: sandbox.url,
+        webappId: '1900000000000000001',
+        apps: 'fitting=1900000000000000002,travel=1900000000000000003',
+      },
     }),
     workflowsDir: WORKFLOWS_ROOT,
   });
@@ -442,6 +447,6 @@ describe('provisioning and export', () => {
       workflowsDir: WORKFLOWS_ROOT,
     });
     timings.provisionWarmMs = Date.now() - started;
-    expect(result.workflows.map((wf) => wf.action)).toEqual(['unchanged', 'unchanged']);
+    expect(result.workflows.map((wf) => wf.action)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
   }, 30_000);
 });

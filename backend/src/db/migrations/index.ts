@@ -12,6 +12,7 @@ import { MerchantAccount1732230788000 } from './1732230788000-merchant-account';
 import { SceneNameEn1732230800000 } from './1732230800000-scene-name-en';
 import { OrderResume1732230810000 } from './1732230810000-order-resume';
 import { VideoAlbum1732230815000 } from './1732230815000-video-album';
+import { FittingTravelTypes1732230861000 } from './1732230861000-fitting-travel-types';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   SceneNameEn1732230800000,
   OrderResume1732230810000,
   VideoAlbum1732230815000,
+  FittingTravelTypes1732230861000,
 ];

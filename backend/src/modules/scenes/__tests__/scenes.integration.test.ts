@@ -50,10 +50,23 @@ describe.each(drivers)('the scene catalog on %s', (driver) => {
     (await request(backend.app).get('/api/v1/admin/scenes').set('Authorization', `Bearer ${adminToken}`).expect(200))
       .body.items;
 
-  it('is seeded with the four scenes and the garment categories, sorted, named in both languages, without prompt text', async () => {
+  it('is seeded with the scenes (four backdrops, four travel destinations) and the garment categories, sorted, named in both languages, without prompt text', async () => {
     const res = await request(backend.app).get('/api/v1/scenes').expect(200);
-    expect(res.body.scenes.map((s: { code: string }) => s.code)).toEqual(['street', 'studio', 'indoor', 'garden']);
+    expect(res.body.scenes.map((s: { code: string }) => s.code)).toEqual([
+      'street',
+      'studio',
+      'indoor',
+      'garden',
+      'seaside',
+      'old_town',
+      'snow_mountain',
+      'city_landmark',
+    ]);
     expect(res.body.scenes[0]).toMatchObject({ code: 'street', name: '街拍', nameEn: 'Street' });
+    expect(res.body.scenes.find((s: { code: string }) => s.code === 'seaside')).toMatchObject({
+      name: '海边度假',
+      nameEn: 'Seaside holiday',
+    });
     expect(res.body.categories.find((c: { code: string }) => c.code === 'dress')).toEqual({
       code: 'dress',
       name: '连衣裙',
@@ -223,7 +236,16 @@ describe('the default composition', () => {
     const backend = await buildBackend(testConfig({}, db.config));
     try {
       const res = await request(backend.app).get('/api/v1/scenes').expect(200);
-      expect(res.body.scenes.map((s: { code: string }) => s.code)).toEqual(['street', 'studio', 'indoor', 'garden']);
+      expect(res.body.scenes.map((s: { code: string }) => s.code)).toEqual([
+        'street',
+        'studio',
+        'indoor',
+        'garden',
+        'seaside',
+        'old_town',
+        'snow_mountain',
+        'city_landmark',
+      ]);
     } finally {
       await backend.close();
       await db.drop();

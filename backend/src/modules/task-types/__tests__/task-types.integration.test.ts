@@ -26,7 +26,7 @@ import { waitFor } from '../../../../../jest/wait-for';
 const SECRET = 'task-types-integration-secret';
 
 /** The seeded types of this test's interest, in their sort order. */
-const SEEDED = ['basic_clean', 'model_pose12', 'video_album'];
+const SEEDED = ['basic_clean', 'model_pose12', 'video_album', 'fitting', 'travel'];
 
 /** A two-slot product like virtual try-on, with a choice and a short text parameter. */
 const TRY_ON = {
@@ -64,6 +64,8 @@ describe.each(drivers)('task types as data on %s', (driver) => {
   let ledger: LedgerService;
   let jwt: JwtService;
   let admin = '';
+  /** Every ownership check of an input the tasks module asked for: [userId, key]. */
+  const checkedInputs: Array<[string, string]> = [];
 
   beforeAll(async () => {
     db = await createTestDatabase(driver);
@@ -89,7 +91,12 @@ describe.each(drivers)('task types as data on %s', (driver) => {
             {
               ledger,
               membership: { ensureCurrent: (userId) => ledger.expire(userId) },
-              media: ownPrefixMedia,
+              media: {
+                assertOwnedInput: async (userId, key) => {
+                  checkedInputs.push([userId, key]);
+                  return ownPrefixMedia.assertOwnedInput(userId, key);
+                },
+              },
               urls: readableUrls,
               scenes: {
                 assertValid: async (scene) => {
@@ -191,7 +198,24 @@ describe.each(drivers)('task types as data on %s', (driver) => {
         }),
       ],
     });
-    for (const secret of ['webhookPath', 'deadlineSeconds', 'promptTemplate', 'aiphoto-', 'front view'])
+    const seeded = (key: string) => res.body.items.find((t: { key: string }) => t.key === key);
+    expect(seeded('fitting')).toMatchObject({
+      outputs: 4,
+      inputs: [
+        { name: 'garment', kind: 'image' },
+        { name: 'model', kind: 'image' },
+      ],
+      params: [{ name: 'count', kind: 'choice', required: false, default: '1' }],
+    });
+    expect(seeded('travel')).toMatchObject({
+      outputs: 6,
+      inputs: [{ name: 'garment', kind: 'image' }],
+      params: [
+        { name: 'scene', kind: 'scene', required: true },
+        { name: 'count', kind: 'choice', default: '4' },
+      ],
+    });
+    for (const secret of ['webhookPath', 'deadlineSeconds', 'promptTemplate', 'aiphoto-', 'front view', 'travel photo'])
       expect(JSON.stringify(res.body)).not.toContain(secret);
   });
 
@@ -375,6 +399,63 @@ describe.each(drivers)('task types as data on %s', (driver) => {
     // Music is optional: the default applies.
     const plain = (await album(owner.token, pose.id).expect(201)).body.tasks[0];
     expect(plain.params).toEqual({ music: 'none' });
+  });
+
+  it('the seeded fitting type checks the ownership of both uploads before charging, and dispatches both', async () => {
+    const owner = await member(5);
+    const other = await member(5);
+    const own = (n: string) => `input/${owner.id}/${n}.jpg`;
+    const foreign = `input/${other.id}/model.jpg`;
+    checkedInputs.length = 0;
+    // Another merchant's photo in either slot: 404, nothing charged, no task.
+    for (const inputs of [
+      { garment: own('g'), model: foreign },
+      { garment: foreign, model: own('m') },
+    ]) {
+      const res = await create(owner.token, { type: 'fitting', inputs, params: { count: '2' } });
+      expect([JSON.stringify(inputs), res.status, res.body.error?.code]).toEqual([
+        JSON.stringify(inputs),
+        404,
+        'INPUT_NOT_FOUND',
+      ]);
+    }
+    // The model slot is required; a count outside the choices is refused.
+    await create(owner.token, { type: 'fitting', inputKey: own('g') }).expect(400);
+    await create(owner.token, {
+      type: 'fitting',
+      inputs: { garment: own('g'), model: own('m') },
+      params: { count: '5' },
+    }).expect(400);
+    expect(await ledger.checkInvariant(owner.id)).toMatchObject({ ok: true, balance: 5 });
+
+    checkedInputs.length = 0;
+    const task = (
+      await create(owner.token, {
+        type: 'fitting',
+        inputs: { garment: own('g'), model: own('m') },
+        params: { count: '3' },
+      }).expect(201)
+    ).body.tasks[0];
+    // Both slots were checked against the merchant's own uploads.
+    expect(checkedInputs).toEqual(
+      expect.arrayContaining([
+        [owner.id, own('g')],
+        [owner.id, own('m')],
+      ]),
+    );
+    expect(await ledger.checkInvariant(owner.id)).toMatchObject({ ok: true, balance: 4 });
+    const dispatch = await dispatchOf(task.id);
+    expect(dispatch.path).toBe('/webhook/aiphoto-fitting');
+    expect(dispatch.body).toMatchObject({
+      type: 'fitting',
+      outputs: 4,
+      params: { count: '3' },
+      inputs: {
+        garment: { key: own('g'), url: `http://storage.test/${own('g')}?expires=3600` },
+        model: { key: own('m'), url: `http://storage.test/${own('m')}?expires=3600` },
+      },
+    });
+    expect(dispatch.body.prompt).toBeUndefined();
   });
 
   it('never changes a created task when its type is edited or disabled', async () => {
