@@ -1,0 +1,279 @@
+/**
+ * The products that are only a workflow and a row (issue 12): `fitting` (virtual try-on) and
+ * `travel` (travel photos), through the public HTTP API on MariaDB + Redis with the real pinned
+ * n8n running the repo's workflows against the vendor sandbox. The pixels of every result prove
+ * which inputs (and which scene) made it; failures are refunded exactly once, and the ledger
+ * invariant holds for the whole system at the end.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { createEmptyDatabase } from '../../backend/src/testing/test-db';
+import { checkSystemInvariant } from '../../backend/src/testing/system-invariant';
+import { fillPromptTemplate } from '../../backend/src/modules/scenes/prompt-builder';
+import { GARMENT_BOX, sceneColour } from '../../sandbox/src/runninghub/apps';
+import { adminLogin, buildArtifacts, startStack, type Stack } from '../stack';
+import { signUpMember, type Merchant } from '../stack-client';
+import { waitFor } from '../../jest/wait-for';
+
+jest.setTimeout(120_000);
+
+let stack: Stack;
+let dropDb: () => Promise<void>;
+let dataDir: string;
+let adminToken: string;
+
+// Response bodies are asserted field by field, so the body is left untyped here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyBody = any;
+
+async function call(method: string, url: string, token?: string, body?: unknown) {
+  const res = await fetch(`${stack.backend.url}${url}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as AnyBody };
+}
+
+const RED: [number, number, number] = [200, 20, 30];
+const BLUE: [number, number, number] = [25, 50, 210];
+
+/** A garment shot: a red shape on a grey backdrop (its centre is red). */
+async function garment(): Promise<Buffer> {
+  const shape = await sharp({ create: { width: 360, height: 460, channels: 3, background: rgb(RED) } })
+    .png()
+    .toBuffer();
+  return sharp({ create: { width: 900, height: 1000, channels: 3, background: { r: 175, g: 178, b: 180 } } })
+    .composite([{ input: shape, left: 270, top: 270 }])
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}
+
+/** A "model photo": plain blue, so every pixel of it in a result is recognisable. */
+const modelPhoto = () =>
+  sharp({ create: { width: 600, height: 800, channels: 3, background: rgb(BLUE) } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
+
+function rgb([r, g, b]: [number, number, number]) {
+  return { r, g, b };
+}
+
+async function upload(s: Merchant, image: Buffer): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(image)], { type: 'image/jpeg' }), 'photo.jpg');
+  const res = await fetch(`${stack.backend.url}/api/v1/uploads`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.token}` },
+    body: form,
+  });
+  expect(res.status).toBeLessThan(300);
+  return ((await res.json()) as { key: string }).key;
+}
+
+async function finished(s: Merchant, taskId: string, timeoutMs = 90_000) {
+  const res = await waitFor(
+    () => call('GET', `/api/v1/tasks/${taskId}`, s.token),
+    (r) => ['done', 'failed', 'canceled'].includes(r.body.status),
+    { timeoutMs, what: `task ${taskId} to finish` },
+  );
+  return res.body;
+}
+
+const quota = async (s: Merchant) => (await call('GET', '/api/v1/me', s.token)).body.quotaRemaining as number;
+
+/** The pixel at (x, y) of each result image. */
+async function pixelsAt(urls: string[], x: number, y: number): Promise<number[][]> {
+  return Promise.all(
+    urls.map(async (url) => {
+      const { data, info } = await sharp(Buffer.from(await (await fetch(url)).arrayBuffer()))
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const i = (y * info.width + x) * info.channels;
+      return [data[i], data[i + 1], data[i + 2]];
+    }),
+  );
+}
+
+const near =
+  (expected: number[], tolerance = 14) =>
+  (actual: number[]) =>
+    expected.every((v, i) => Math.abs(actual[i] - v) <= tolerance);
+const CORNER = { x: 20, y: 20 };
+const CENTRE = { x: GARMENT_BOX.left + GARMENT_BOX.width / 2, y: GARMENT_BOX.top + GARMENT_BOX.height / 2 };
+
+/** Distinct result files by content. */
+async function distinctContents(urls: string[]): Promise<number> {
+  const bodies = await Promise.all(urls.map(async (u) => Buffer.from(await (await fetch(u)).arrayBuffer())));
+  return new Set(bodies.map((b) => b.toString('base64'))).size;
+}
+
+async function refundsOf(taskId: string): Promise<number> {
+  const rows = (await stack.backend.ctx.db.query(
+    "SELECT COUNT(*) AS n FROM quota_ledger WHERE task_id = ? AND kind = 'refund'",
+    [taskId],
+  )) as Array<{ n: number | string }>;
+  return Number(rows[0].n);
+}
+
+const script = (vendor: 'runninghub' | 'ci', body: object) =>
+  fetch(`${stack.sandbox.url}/sandbox/${vendor}/script`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+beforeAll(async () => {
+  buildArtifacts(() => undefined, { onlyMissing: true });
+  const db = await createEmptyDatabase('mysql', 10);
+  dropDb = db.drop;
+  if (db.config.type !== 'mysql') throw new Error('expected MySQL');
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-products-'));
+  stack = await startStack({
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: db.config.url,
+      DATABASE_POOL_SIZE: '10',
+      REDIS_URL: process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379/15',
+      REDIS_KEY_PREFIX: `e2e:${randomUUID()}:`,
+      N8N_SHARED_SECRET: `products-e2e-${randomUUID()}`,
+      OUTBOX_POLL_INTERVAL_MS: '200',
+      OUTBOX_MAX_BACKOFF_MS: '1000',
+      TASK_WATCHDOG_INTERVAL_MS: '500',
+    },
+    dataDir,
+    ports: { backend: 0, n8n: 0, sandbox: 0 },
+    sandboxTiming: { queueMs: 0, runMs: 300 },
+  });
+  adminToken = (await call('POST', '/api/v1/admin/login', undefined, adminLogin(stack))).body.token;
+}, 15 * 60_000);
+
+afterAll(async () => {
+  await stack?.close();
+  await dropDb?.();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+describe('fitting (virtual try-on) and travel, each only a workflow and a row', () => {
+  let merchant: Merchant;
+  let garmentKey: string;
+  let modelKey: string;
+
+  beforeAll(async () => {
+    merchant = await signUpMember(stack);
+    garmentKey = await upload(merchant, await garment());
+    modelKey = await upload(merchant, await modelPhoto());
+  });
+
+  it('are offered by GET /api/v1/task-types', async () => {
+    const { body } = await call('GET', '/api/v1/task-types');
+    const keys = (body.items as Array<{ key: string }>).map((t) => t.key);
+    expect(keys).toEqual(expect.arrayContaining(['fitting', 'travel']));
+  });
+
+  it('fitting: the model photo wearing the garment, as many distinct images as asked', async () => {
+    const created = await call('POST', '/api/v1/tasks', merchant.token, {
+      type: 'fitting',
+      inputs: { garment: garmentKey, model: modelKey },
+      params: { count: '3' },
+    });
+    expect(created.status).toBe(201);
+    const task = await finished(merchant, created.body.tasks[0].id);
+    expect(task).toMatchObject({ status: 'done', progress: 100 });
+    expect(task.resultUrls).toHaveLength(3);
+    for (const url of task.resultUrls as string[]) expect(url).toContain(`/output/${merchant.userId}/${task.id}/`);
+    expect(await distinctContents(task.resultUrls)).toBe(3);
+    // Around the torso the model photo (blue), on it the garment (red): both inputs reached the app.
+    expect((await pixelsAt(task.resultUrls, CORNER.x, CORNER.y)).every(near(BLUE))).toBe(true);
+    expect((await pixelsAt(task.resultUrls, CENTRE.x, CENTRE.y)).every(near(RED))).toBe(true);
+    expect(await quota(merchant)).toBe(99);
+  });
+
+  it("fitting refuses another merchant's photo in either slot, charging nothing", async () => {
+    const other = await signUpMember(stack);
+    const ownKey = await upload(other, await garment());
+    for (const inputs of [
+      { garment: ownKey, model: modelKey },
+      { garment: garmentKey, model: ownKey },
+    ]) {
+      const res = await call('POST', '/api/v1/tasks', other.token, { type: 'fitting', inputs });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+    }
+    expect(await quota(other)).toBe(100);
+  });
+
+  it('travel: the garment in the chosen destination, told apart by the pixels', async () => {
+    const template = (await call('GET', '/api/v1/admin/task-types/travel', adminToken)).body.promptTemplate as string;
+    const scenes = (await call('GET', '/api/v1/admin/scenes', adminToken)).body.items as Array<{
+      code: string;
+      promptFragment: string;
+    }>;
+    const expectedBackdrop = (code: string) => {
+      const fragment = scenes.find((s) => s.code === code)?.promptFragment;
+      expect(fragment).toBeTruthy();
+      const { r, g, b } = sceneColour(fillPromptTemplate(template, { scene: fragment }));
+      return [r, g, b];
+    };
+    const results: Record<string, string[]> = {};
+    for (const [scene, count, expected] of [
+      ['seaside', '2', 2],
+      ['snow_mountain', undefined, 4],
+    ] as const) {
+      const created = await call('POST', '/api/v1/tasks', merchant.token, {
+        type: 'travel',
+        inputKey: garmentKey,
+        params: { scene, ...(count ? { count } : {}) },
+      });
+      expect(created.status).toBe(201);
+      const task = await finished(merchant, created.body.tasks[0].id);
+      expect(task.status).toBe('done');
+      expect(task.resultUrls).toHaveLength(expected);
+      expect(await distinctContents(task.resultUrls)).toBe(expected);
+      expect(await pixelsAt(task.resultUrls, CORNER.x, CORNER.y)).toEqual(
+        Array.from({ length: expected }, () => expectedBackdrop(scene)),
+      );
+      expect((await pixelsAt(task.resultUrls, CENTRE.x, CENTRE.y)).every(near(RED))).toBe(true);
+      // The prompt (business IP) is never shown to the merchant.
+      expect(JSON.stringify(task)).not.toMatch(/travel photo|fashion model/);
+      results[scene] = task.resultUrls;
+    }
+    expect(expectedBackdrop('seaside')).not.toEqual(expectedBackdrop('snow_mountain'));
+    expect(await quota(merchant)).toBe(97);
+  });
+
+  it.each(['fitting', 'travel'] as const)(
+    '%s: a scripted RunningHub failure fails the task, refunded exactly once',
+    async (type) => {
+      const before = await quota(merchant);
+      await script('runninghub', { outcome: 'fail', times: 1 });
+      const created = await call('POST', '/api/v1/tasks', merchant.token, {
+        type,
+        ...(type === 'fitting'
+          ? { inputs: { garment: garmentKey, model: modelKey } }
+          : { inputKey: garmentKey, params: { scene: 'old_town' } }),
+      });
+      expect(created.status).toBe(201);
+      const task = await finished(merchant, created.body.tasks[0].id);
+      expect(task).toMatchObject({ status: 'failed', errorCode: 'VENDOR_FAILED' });
+      expect(await quota(merchant)).toBe(before);
+      expect(await refundsOf(task.id)).toBe(1);
+    },
+  );
+
+  it('leaves the ledger invariant intact for the whole system', async () => {
+    const report = await checkSystemInvariant(stack.backend.ctx.db, { settled: true });
+    expect(report.problems).toEqual([]);
+    expect(report.tasks).toMatchObject({ done: 3, failed: 2 });
+  });
+});
