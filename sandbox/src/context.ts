@@ -1,4 +1,5 @@
 import type { CallCounter } from './calls';
+import type { AuditOutcome } from './ci/audit';
 import type { CiOutcome } from './ci/ci.service';
 import type { SandboxKeys } from './keys';
 import type { OutcomeScript } from './script';
@@ -36,5 +37,7 @@ export interface SandboxContext {
   /** Temporary COS credentials issued by the sandbox's STS, with their policies. */
   sts: StsBook;
   ciScript: OutcomeScript<CiOutcome>;
+  /** Outcomes of CI's image audit (`sensitive-content-recognition`). */
+  auditScript: OutcomeScript<AuditOutcome>;
   runninghubScript: OutcomeScript<RunningHubOutcome>;
 }

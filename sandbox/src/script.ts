@@ -6,6 +6,9 @@
 export interface ScriptEntry<O extends string> {
   outcome: O;
   delayMs?: number;
+  /** Audit scripts: the score (0–100) and label of the answer. */
+  score?: number;
+  label?: string;
 }
 
 export class OutcomeScript<O extends string> {
@@ -21,10 +24,12 @@ export class OutcomeScript<O extends string> {
     if (!current) return undefined;
     current.remaining -= 1;
     if (current.remaining <= 0) this.current = undefined;
-    return { outcome: current.outcome, delayMs: current.delayMs };
+    const { remaining: _remaining, ...entry } = current;
+    void _remaining;
+    return entry;
   }
 
-  pending(): { outcome: O; delayMs?: number; remaining: number } | null {
+  pending(): (ScriptEntry<O> & { remaining: number }) | null {
     return this.current ? { ...this.current } : null;
   }
 

@@ -17,6 +17,7 @@ import { wechatPayRouter } from './payments/wechatpay.routes';
 import { RunningHubService } from './runninghub/runninghub.service';
 import { runningHubRouter } from './runninghub/runninghub.routes';
 import { OutcomeScript } from './script';
+import type { AuditOutcome } from './ci/audit';
 import { SmsOutbox } from './sms/sms-outbox';
 import { smsRouter } from './sms/sms.routes';
 import { wechatLoginRouter } from './wechat-login/wechat-login.routes';
@@ -66,6 +67,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     calls: new CallCounter(),
     sts: new StsBook(),
     ciScript: new OutcomeScript<CiOutcome>(),
+    auditScript: new OutcomeScript<AuditOutcome>(),
     runninghubScript: new OutcomeScript<RunningHubOutcome>(),
   };
   const store = new ObjectStore(join(root, 'cos'));

@@ -9,6 +9,12 @@ const runningHubScriptSchema = z.object({
   times,
 });
 const ciScriptSchema = z.object({ outcome: z.enum(['success', 'fail']), times });
+const auditScriptSchema = z.object({
+  outcome: z.enum(['pass', 'reject', 'error']),
+  score: z.number().min(0).max(100).optional(),
+  label: z.string().regex(/^[A-Za-z]{1,32}$/).optional(),
+  times,
+});
 
 function validationError(res: Response, error: z.ZodError): void {
   const issue = error.issues[0];
@@ -40,6 +46,14 @@ export function controlRouter(ctx: SandboxContext): Router {
     res.json({ script: ctx.ciScript.pending() });
   });
 
+  router.post('/sandbox/ci/audit/script', (req: Request, res: Response) => {
+    const parsed = auditScriptSchema.safeParse(req.body);
+    if (!parsed.success) return validationError(res, parsed.error);
+    const { times: n, ...entry } = parsed.data;
+    ctx.auditScript.set(entry, n ?? 1);
+    res.json({ script: ctx.auditScript.pending() });
+  });
+
   router.get('/sandbox/calls', (_req: Request, res: Response) => {
     const calls = ctx.calls.snapshot();
     res.json({ calls, total: Object.values(calls).reduce((a, b) => a + b, 0) });
@@ -48,6 +62,7 @@ export function controlRouter(ctx: SandboxContext): Router {
   router.post('/sandbox/reset', (_req: Request, res: Response) => {
     ctx.calls.reset();
     ctx.ciScript.reset();
+    ctx.auditScript.reset();
     ctx.runninghubScript.reset();
     res.json({ ok: true });
   });

@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { auditResult } from '../ci/audit';
 import type { CiService } from '../ci/ci.service';
 import type { SandboxContext } from '../context';
 import { toXmlDocument } from '../xml';
@@ -11,6 +12,7 @@ import { contentTypeForKey, type ObjectStore, type StoredObjectMeta } from './ob
 function operationOf(method: string, query: URLSearchParams, headers: Request['headers']): string {
   if (method === 'POST' && query.has('image_process')) return 'ci:image_process';
   if (method === 'GET' && query.get('ci-process') === 'GoodsMatting') return 'ci:GoodsMatting';
+  if (method === 'GET' && query.get('ci-process') === 'sensitive-content-recognition') return 'ci:audit';
   if (method === 'PUT') return headers['pic-operations'] ? 'ci:PutObjectWithPicOperations' : 'cos:PutObject';
   if (method === 'GET') return query.has('ci-process') ? 'ci:unsupported' : 'cos:GetObject';
   if (method === 'HEAD') return 'cos:HeadObject';
@@ -164,6 +166,9 @@ export function cosRouter(ctx: SandboxContext, store: ObjectStore, ci: CiService
           const out = await ci.goodsMatting(key, query);
           return void res.status(200).set('Content-Type', out.contentType).end(out.body);
         }
+        case 'ci:audit':
+          await store.require(key);
+          return sendXml(res, auditResult(key, ctx.auditScript));
         case 'ci:unsupported':
           throw new CosError(400, 'InvalidArgument', `Unsupported ci-process: ${query.get('ci-process')}`);
         default:
