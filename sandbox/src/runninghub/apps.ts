@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { findImageInput, findSeed, UPLOADED_NAME, type NodeInfo } from './node-info';
 import { generatePoseImages } from './pose-images';
 
@@ -89,7 +89,7 @@ async function garmentPatch(garment: Buffer): Promise<Buffer> {
 }
 
 /** `count` shots of one base picture with the garment on the torso and a shot marker each. */
-async function shots(base: sharp.Sharp, garment: Buffer, count: number): Promise<Buffer[]> {
+async function shots(base: Sharp, garment: Buffer, count: number): Promise<Buffer[]> {
   const background = await base.png().toBuffer();
   const patch = await garmentPatch(garment);
   return Promise.all(
