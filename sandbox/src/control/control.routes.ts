@@ -12,7 +12,10 @@ const ciScriptSchema = z.object({ outcome: z.enum(['success', 'fail']), times })
 const auditScriptSchema = z.object({
   outcome: z.enum(['pass', 'reject', 'error']),
   score: z.number().min(0).max(100).optional(),
-  label: z.string().regex(/^[A-Za-z]{1,32}$/).optional(),
+  label: z
+    .string()
+    .regex(/^[A-Za-z]{1,32}$/)
+    .optional(),
   times,
 });
 

@@ -128,9 +128,7 @@ export class RunningHubService {
     try {
       const inputs = await Promise.all(
         sources.map((source) =>
-          source instanceof URL
-            ? downloadInput(source)
-            : readFile(join(this.uploadsDir, source.slice('api/'.length))),
+          source instanceof URL ? downloadInput(source) : readFile(join(this.uploadsDir, source.slice('api/'.length))),
         ),
       );
       const images = await plan.render(inputs);

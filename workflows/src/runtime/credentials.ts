@@ -23,6 +23,10 @@ export function credentialSpecs(values: CredentialValues): CredentialSpec[] {
   return [
     { name: CREDENTIAL_NAMES.backend, type: 'aiPhotoApi', data: { redisUrl: '', ...values.backend } },
     { name: CREDENTIAL_NAMES.tencentCloud, type: 'tencentCloudApi', data: { endpoint: '', ...values.tencentCloud } },
-    { name: CREDENTIAL_NAMES.runningHub, type: 'runningHubApi', data: { webappId: '', apps: '', ...values.runningHub } },
+    {
+      name: CREDENTIAL_NAMES.runningHub,
+      type: 'runningHubApi',
+      data: { webappId: '', apps: '', ...values.runningHub },
+    },
   ];
 }

@@ -69,8 +69,7 @@ describe('sandbox RunningHub: fitting and travel apps', () => {
     expect(res.code).toBe(0);
     return (res.data as { taskId: string }).taskId;
   };
-  const distinct = (bodies: Buffer[]) =>
-    new Set(bodies.map((b) => createHash('sha256').update(b).digest('hex'))).size;
+  const distinct = (bodies: Buffer[]) => new Set(bodies.map((b) => createHash('sha256').update(b).digest('hex'))).size;
   const centre = { x: GARMENT_BOX.left + GARMENT_BOX.width / 2, y: GARMENT_BOX.top + GARMENT_BOX.height / 2 };
 
   const fittingInputs = (count?: number) => [
