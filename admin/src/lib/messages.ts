@@ -251,6 +251,12 @@ export const zh = {
   'setting.invite.valid_days.help': '邀请奖励的点数可用的天数',
   'setting.invite.max_rewards': '每人最多邀请奖励次数',
   'setting.invite.max_rewards.help': '一个邀请人最多获得的奖励次数',
+  'setting.audit.enabled': '内容审核',
+  'setting.audit.enabled.help': '每个任务开始前用腾讯云数据万象审核输入图片（每张图计一次审核费用）',
+  'setting.audit.threshold': '内容审核阈值',
+  'setting.audit.threshold.help': '风险分（0–100）高于此值的图片不通过，任务失败并退回点数',
+  'settings.on': '开启',
+  'settings.off': '关闭',
   'packs.title': '加油包',
   'packs.help': '会员可加购的一次性额度；额度有效期见上方「加油包额度有效期」。下架后不再出售，已售订单不受影响。',
   'packs.name': '名称',
@@ -630,6 +636,14 @@ export const en: Record<MessageKey, string> = {
   'setting.invite.valid_days.help': 'Days invite rewards stay usable',
   'setting.invite.max_rewards': 'Invite rewards per inviter',
   'setting.invite.max_rewards.help': 'Invite rewards one inviter can earn at most',
+  'setting.audit.enabled': 'Content audit',
+  'setting.audit.enabled.help':
+    "Audit every task's input images with Tencent CI before any work (each image is one paid audit)",
+  'setting.audit.threshold': 'Content audit threshold',
+  'setting.audit.threshold.help':
+    'An image whose risk score (0–100) is over this fails the audit: the task fails and the credit is refunded',
+  'settings.on': 'On',
+  'settings.off': 'Off',
   'packs.title': 'Credit packs',
   'packs.help':
     'One-time credit top-ups for members; their validity is “Credit pack validity” above. A pack taken off sale is not sold again; sold orders are unaffected.',

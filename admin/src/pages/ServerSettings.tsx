@@ -23,6 +23,9 @@ const UNITS: Record<string, Unit> = {
   'invite.max_rewards': 'times',
 };
 
+/** Settings that are a switch (1 on, 0 off): chosen from on/off, shown as such. */
+const SWITCHES = new Set(['audit.enabled']);
+
 const unitKey = (unit: Unit): MessageKey => `unit.${unit}`;
 
 /** Label and help in the console's language; an unknown key shows as sent, with the server's help. */
@@ -35,6 +38,7 @@ function textsOf(t: Translate, s: Setting) {
     help: help ? t(help) : s.description,
     unit: unit ? t(unitKey(unit)) : '',
     yuan: unit === 'yuan',
+    switch: SWITCHES.has(s.key),
   };
 }
 
@@ -65,7 +69,12 @@ function SettingRow({ setting, onSaved }: { setting: Setting; onSaved: (s: Setti
   const [text, setText] = useState(field.yuan ? (setting.value / 100).toFixed(2) : String(setting.value));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const shown = (value: number) => (field.yuan ? yuan(value) : `${value}${field.unit ? ` ${field.unit}` : ''}`);
+  const shown = (value: number) =>
+    field.switch
+      ? t(value === 1 ? 'settings.on' : 'settings.off')
+      : field.yuan
+        ? yuan(value)
+        : `${value}${field.unit ? ` ${field.unit}` : ''}`;
 
   const send = async (value: number | null) => {
     setBusy(true);
@@ -102,16 +111,23 @@ function SettingRow({ setting, onSaved }: { setting: Setting; onSaved: (s: Setti
       </div>
       <div className="row wrap">
         <label className="row small">
-          <input
-            name={setting.key}
-            type="number"
-            inputMode="decimal"
-            step={field.yuan ? '0.01' : '1'}
-            min="0"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            aria-label={field.name}
-          />
+          {field.switch ? (
+            <select name={setting.key} value={text} onChange={(e) => setText(e.target.value)} aria-label={field.name}>
+              <option value="1">{t('settings.on')}</option>
+              <option value="0">{t('settings.off')}</option>
+            </select>
+          ) : (
+            <input
+              name={setting.key}
+              type="number"
+              inputMode="decimal"
+              step={field.yuan ? '0.01' : '1'}
+              min="0"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              aria-label={field.name}
+            />
+          )}
           <span data-testid="setting-unit">{field.unit}</span>
         </label>
         <button type="submit" className="primary" disabled={busy}>

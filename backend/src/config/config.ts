@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { automationEnvShape } from '../modules/automation/automation.config';
+import { auditEnvShape } from '../modules/tasks/audit.config';
 import { limitsEnvShape } from './limits.config';
 import { creditsEnvShape } from '../modules/credits/credits.config';
 import { fromUrlEnvShape } from '../modules/media/from-url.config';
@@ -133,6 +134,8 @@ const envSchema = z.object({
 
   // Merchant automation (modules/automation/automation.config.ts documents each).
   ...automationEnvShape,
+  // Content audit of task inputs (modules/tasks/audit.config.ts).
+  ...auditEnvShape,
 
   // Resource limits: sockets, uploads, password hashing (config/limits.config.ts).
   ...limitsEnvShape,

@@ -121,6 +121,12 @@ export async function buildModules(ctx: AppContext): Promise<AppModule[]> {
       progress,
       events: automation.webhooks,
       executions,
+      audit: {
+        current: async () => ({
+          enabled: (await settings.get('audit.enabled')) === 1,
+          threshold: await settings.get('audit.threshold'),
+        }),
+      },
     },
     requireUser(jwt, apiKeys),
     (res, fileName, entries) => media.zip.stream(res, fileName, entries),

@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import * as applyRule from './actions/image/applyRule.operation';
+import * as auditImage from './actions/image/auditImage.operation';
 import * as basicClean from './actions/image/basicClean.operation';
 import { router } from './actions/router';
 
@@ -17,7 +18,8 @@ export class TencentCi implements INodeType {
     icon: { light: 'file:../../icons/tencentCi.svg', dark: 'file:../../icons/tencentCi.dark.svg' },
     group: ['transform'],
     version: 1,
-    subtitle: '={{ $parameter["operation"] === "basicClean" ? "Product clean (white background)" : "Apply rule" }}',
+    subtitle:
+      '={{ { basicClean: "Product clean (white background)", applyRule: "Apply rule", auditImage: "Image audit" }[$parameter["operation"]] }}',
     description: 'Process images stored in Tencent COS with Tencent Cloud CI (数据万象)',
     defaults: { name: 'Tencent CI' },
     usableAsTool: true,
@@ -43,11 +45,19 @@ export class TencentCi implements INodeType {
             action: 'Apply a processing rule',
             description: 'Run any Tencent CI rule on a stored object and store the result',
           },
+          {
+            name: 'Image Audit',
+            value: 'auditImage',
+            action: 'Audit images for unsafe content',
+            description:
+              'Tencent CI content moderation (sensitive-content-recognition) of stored images; fails the audit when a risk score is over the threshold',
+          },
         ],
         default: 'basicClean',
       },
       ...basicClean.description,
       ...applyRule.description,
+      ...auditImage.description,
     ],
   };
 

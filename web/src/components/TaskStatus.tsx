@@ -3,7 +3,7 @@ import { useI18n } from '../lib/i18n';
 import type { MessageKey } from '../lib/messages';
 import { ProgressBar } from './ProgressBar';
 
-const KNOWN_FAILURES = ['VENDOR_FAILED', 'GENERATION_FAILED', 'TIMEOUT', 'INVALID_RESULT'] as const;
+const KNOWN_FAILURES = ['VENDOR_FAILED', 'GENERATION_FAILED', 'TIMEOUT', 'INVALID_RESULT', 'CONTENT_REJECTED'] as const;
 
 export function failureKey(code: string | null): MessageKey {
   const known = KNOWN_FAILURES.find((k) => k === code);

@@ -18,7 +18,8 @@ const nonNegative = z.coerce.number().int().min(0);
 /**
  * The settings an admin may change at runtime (the `settings` table overrides the env defaults).
  * The membership plan reads `plan.*` on every purchase (task deadlines live in `task_types`);
- * packs, check-ins and invite rewards read theirs when they grant.
+ * packs, check-ins and invite rewards read theirs when they grant; the dispatcher reads `audit.*`
+ * for every task it sends to n8n.
  */
 export const SETTINGS = {
   'plan.monthly_quota': {
@@ -75,6 +76,16 @@ export const SETTINGS = {
     description: 'Invite rewards one inviter can earn at most',
     schema: nonNegative.max(100_000),
     fallback: (c) => c.raw.INVITE_MAX_REWARDS,
+  },
+  'audit.enabled': {
+    description: "Content audit of every task's input images before any work: 1 on, 0 off",
+    schema: z.coerce.number().int().min(0).max(1),
+    fallback: (c) => (c.raw.AUDIT_ENABLED ? 1 : 0),
+  },
+  'audit.threshold': {
+    description: 'A content-audit risk score (0–100) over this fails the task with CONTENT_REJECTED (refunded)',
+    schema: nonNegative.max(100),
+    fallback: (c) => c.raw.AUDIT_THRESHOLD,
   },
 } satisfies Record<string, SettingDefinition>;
 

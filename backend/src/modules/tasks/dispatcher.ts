@@ -40,7 +40,7 @@ export class OutboxDispatcher {
     private readonly db: DataSource,
     outbox: OutboxRepository,
     private readonly tasks: TasksRepository,
-    private readonly ports: Pick<TaskPorts, 'urls' | 'scenes' | 'progress'>,
+    private readonly ports: Pick<TaskPorts, 'urls' | 'scenes' | 'progress' | 'audit'>,
     private readonly options: DispatcherOptions,
     private readonly logger: Logger,
     metrics: Metrics | null = null,
@@ -131,6 +131,8 @@ export class OutboxDispatcher {
         ? { prompt: await this.ports.scenes.buildPrompt(selection.scene, selection.category, def.promptTemplate), seed }
         : {}),
       deadlineAt: fromDbTime(task.deadline_at)!.toISOString(),
+      // Read at each dispatch: the console's switch and threshold apply to every task sent from now on.
+      audit: (await this.ports.audit?.current()) ?? { enabled: false, threshold: 100 },
     });
     const url = new URL(`/webhook/${def.webhookPath}`, this.options.n8nBaseUrl);
     const res = await fetch(url, {

@@ -13,6 +13,7 @@ export const MERCHANT_FAILURE_MESSAGES = {
   GENERATION_FAILED: 'The generation failed; the credit was refunded',
   TIMEOUT: 'The generation took too long; the credit was refunded',
   INVALID_RESULT: 'The result was not usable; the credit was refunded',
+  CONTENT_REJECTED: 'The photo did not pass the content review; the credit was refunded',
 } as const;
 
 export type MerchantFailureCode = keyof typeof MERCHANT_FAILURE_MESSAGES;

@@ -74,6 +74,11 @@ export interface ExecutionControlPort {
   stop(executionId: string): Promise<'stopped' | 'not-running' | 'failed'>;
 }
 
+/** The content-audit settings each dispatch carries to n8n (runtime settings `audit.*`). */
+export interface AuditSettingsPort {
+  current(): Promise<{ enabled: boolean; threshold: number }>;
+}
+
 export interface TaskPorts {
   ledger: CreditLedgerPort;
   membership: MembershipPort;
@@ -84,4 +89,6 @@ export interface TaskPorts {
   events?: TaskEventsPort;
   /** Absent when the backend has no n8n login (N8N_OWNER_EMAIL/PASSWORD): cancel then stops nothing in n8n. */
   executions?: ExecutionControlPort;
+  /** Absent (tests): dispatches say the audit is off. */
+  audit?: AuditSettingsPort;
 }

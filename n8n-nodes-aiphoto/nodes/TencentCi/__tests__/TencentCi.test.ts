@@ -218,3 +218,86 @@ describe('Tencent CI node', () => {
     expect(error.context.itemIndex).toBe(0);
   });
 });
+
+describe('Tencent CI node: image audit', () => {
+  afterEach(() => nock.cleanAll());
+
+  const recognition = (body: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?><RecognitionResult><JobId>si1</JobId><State>Success</State>${body}</RecognitionResult>`;
+  const normal = recognition(
+    '<Result>0</Result><Label>Normal</Label><Score>98</Score><PornInfo><HitFlag>0</HitFlag><Score>12</Score></PornInfo>',
+  );
+  const porn = recognition(
+    '<Result>1</Result><Label>Porn</Label><SubLabel>SexBehavior</SubLabel><Score>93</Score><PornInfo><HitFlag>1</HitFlag><Score>93</Score></PornInfo><AdsInfo><HitFlag>0</HitFlag><Score>0</Score></AdsInfo>',
+  );
+  const audit = (key: string) =>
+    nock(SANDBOX)
+      .get(`/${key}`)
+      .query((q) => q['ci-process'] === 'sensitive-content-recognition' && Object.keys(q).length === 1)
+      .matchHeader('authorization', (v) => /q-url-param-list=ci-process/.test(v) && /q-signature=/.test(v));
+
+  it('audits every key with one signed GET each; Normal’s own confidence never counts as risk', async () => {
+    const garment = audit('input/u1/g.jpg').reply(200, normal);
+    const model = audit('input/u1/m.jpg').reply(200, normal);
+    const [[item]] = await run({
+      operation: 'auditImage',
+      objectKeys: ['input/u1/g.jpg', 'input/u1/m.jpg', 'input/u1/g.jpg'],
+      threshold: 85,
+    });
+    expect(garment.isDone() && model.isDone()).toBe(true);
+    expect(item.json).toMatchObject({ passed: true, score: 12, threshold: 85, label: 'Normal' });
+    expect((item.json.results as IDataObject[]).map((r) => r.key)).toEqual(['input/u1/g.jpg', 'input/u1/m.jpg']);
+  });
+
+  it('fails the audit when the worst image’s risk score is over the threshold, naming it', async () => {
+    audit('input/u1/g.jpg').reply(200, normal);
+    audit('input/u1/m.jpg').reply(200, porn);
+    const [[item]] = await run({
+      operation: 'auditImage',
+      objectKeys: 'input/u1/g.jpg, input/u1/m.jpg',
+      threshold: 90,
+    });
+    expect(item.json).toMatchObject({ passed: false, score: 93, label: 'Porn', key: 'input/u1/m.jpg', threshold: 90 });
+    // At the threshold exactly the image passes: only a score over it fails.
+    audit('input/u1/m.jpg').reply(200, porn);
+    const [[atThreshold]] = await run({ operation: 'auditImage', objectKeys: 'input/u1/m.jpg', threshold: 93 });
+    expect(atThreshold.json.passed).toBe(true);
+  });
+
+  it('passes a policy (biz-type) along when set', async () => {
+    const scope = nock(SANDBOX)
+      .get('/input/u1/g.jpg')
+      .query({ 'ci-process': 'sensitive-content-recognition', 'biz-type': 'b81d45f94b91a683255e9a9506f45a11' })
+      .reply(200, normal);
+    await run({
+      operation: 'auditImage',
+      objectKeys: 'input/u1/g.jpg',
+      threshold: 85,
+      bizType: 'b81d45f94b91a683255e9a9506f45a11',
+    });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('a vendor error or a failed job is an error (an error item with Continue On Fail), not a verdict', async () => {
+    audit('input/u1/g.jpg').reply(
+      500,
+      '<?xml version="1.0"?><Error><Code>InternalError</Code><Message>boom</Message></Error>',
+    );
+    await expect(run({ operation: 'auditImage', objectKeys: 'input/u1/g.jpg', threshold: 85 })).rejects.toBeInstanceOf(
+      NodeApiError,
+    );
+    audit('input/u1/g.jpg').reply(
+      200,
+      recognition('<State>Failed</State><Code>DownloadFailed</Code>').replace('<State>Success</State>', ''),
+    );
+    const [[item]] = await run(
+      { operation: 'auditImage', objectKeys: 'input/u1/g.jpg', threshold: 85 },
+      { continueOnFail: true },
+    );
+    expect(item.json).toEqual({
+      error: expect.stringMatching(/audit of input\/u1\/g\.jpg: the audit job ended Failed/),
+    });
+    const empty = await run({ operation: 'auditImage', objectKeys: [], threshold: 85 }).catch((e: unknown) => e);
+    expect(empty).toBeInstanceOf(NodeOperationError);
+  });
+});
