@@ -234,7 +234,10 @@ describe('Tencent CI node: image audit', () => {
     nock(SANDBOX)
       .get(`/${key}`)
       .query((q) => q['ci-process'] === 'sensitive-content-recognition' && Object.keys(q).length === 1)
-      .matchHeader('authorization', (v) => /q-url-param-list=ci-process/.test(v) && /q-signature=/.test(v));
+      .matchHeader(
+        'authorization',
+        (v) => /q-url-param-list=ci-process/.test(String(v)) && /q-signature=/.test(String(v)),
+      );
 
   it('audits every key with one signed GET each; Normal’s own confidence never counts as risk', async () => {
     const garment = audit('input/u1/g.jpg').reply(200, normal);
