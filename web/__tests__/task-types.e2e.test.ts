@@ -7,10 +7,12 @@
  * 375 px phone in Chinese and on a desktop in English, sees the first two with their prices,
  * never the third, creates batches whose cost is credits × tasks, and gets results. The task
  * page names scene, category and choices in the current language, never their codes; the seeded
- * basic_clean and model_pose12 still work end to end. Screenshots go to
+ * basic_clean and model_pose12 still work end to end, and so do the shipped fitting (garments ×
+ * one model photo) and travel (a destination from the scene catalog). Screenshots go to
  * test-artifacts/screenshots/ (types-*).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { adminLogin, type Stack } from '../../scripts/stack';
 import { requestJson, signUpMember } from '../../scripts/stack-client';
 import { garment, horizontalOverflow, imagesLoaded, screenshot, watchCsp, watchErrors } from './support/browser';
@@ -107,15 +109,23 @@ async function portal(token: string, lang: 'zh' | 'en', width: number) {
   return { context, page, errors, csp };
 }
 
+/** A "model photo" for the try-on: plain blue. */
+async function modelPhoto(): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const buffer = await sharp({ create: { width: 600, height: 800, channels: 3, background: { r: 25, g: 50, b: 210 } } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
+  return { name: 'model.jpg', mimeType: 'image/jpeg', buffer };
+}
+
 /** Waits until the newest batch on the workspace has `n` tasks, all done; their ids. */
-async function newestBatchDone(page: Page, n: number): Promise<string[]> {
+async function newestBatchDone(page: Page, n: number, timeout = 60_000): Promise<string[]> {
   await page.waitForFunction(
     (count) => {
       const cards = document.querySelector('[data-testid=batch]')?.querySelectorAll('[data-testid=task-card]') ?? [];
       return cards.length === count && [...cards].every((c) => c.getAttribute('data-status') === 'done');
     },
     n,
-    { timeout: 60_000 },
+    { timeout },
   );
   return page.$$eval('[data-testid=batch] >> nth=0 >> [data-testid=task-card]', (els) =>
     els.map((e) => e.getAttribute('data-task-id')!),
@@ -335,5 +345,86 @@ describe('the seeded types on a desktop in English', () => {
       expect.arrayContaining(['Quick cut-out', 'Two-photo blend', 'White-background image', 'AI model, 12 poses']),
     );
     await screenshot(page, 'types-desktop-en-history');
+  });
+});
+
+describe('the shipped fitting and travel products, through the portal', () => {
+  let token: string;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let csp: string[];
+
+  beforeAll(async () => {
+    token = (await signUpMember(stack)).token;
+    ({ context, page, errors, csp } = await portal(token, 'zh', 375));
+  });
+  afterAll(() => context?.close());
+  afterEach(() => {
+    expect(errors).toEqual([]);
+    expect(csp).toEqual([]);
+  });
+
+  it('fits two garments onto one model photo, two images each, on a phone in Chinese', async () => {
+    await page.check('input[name=type][value=fitting]');
+    expect(await page.textContent('[data-type=fitting] [data-testid=type-price]')).toBe('1 点 / 张 · 每张最多出 4 图');
+    expect(await page.textContent('[data-testid=batch-rule]')).toBe(
+      '每张「服装图」生成一个任务，都搭配同一张「模特照」',
+    );
+    // The count starts at the type's default (1 image); the merchant asks for 2.
+    expect(await page.isChecked('input[name=count][value="1"]')).toBe(true);
+    await page.check('input[name=count][value="2"]');
+    await page.setInputFiles('[data-slot=garment] [data-testid=file-input]', [await garment(0), await garment(1)]);
+    await page.setInputFiles('[data-slot=model] [data-testid=file-input]', [await modelPhoto()]);
+    await page.waitForFunction(() => document.querySelectorAll('.upload[data-state=done]').length === 3);
+    expect(await page.textContent('[data-testid=cost]')).toBe('共 2 个任务 × 1 点，消耗 2 点（剩余 100 点）');
+    expect(await horizontalOverflow(page)).toBe(0);
+    await screenshot(page, 'types-mobile-zh-fitting-form');
+    await page.click('[data-testid=submit]');
+    await page.click('[data-testid=confirm]');
+    const ids = await newestBatchDone(page, 2, 120_000);
+    expect((await me(token)).quotaRemaining).toBe(98);
+    const tasks = await Promise.all(ids.map((id) => taskOf(token, id)));
+    expect(tasks.map((t) => [t.type, t.params.count, t.resultUrls.length])).toEqual([
+      ['fitting', '2', 2],
+      ['fitting', '2', 2],
+    ]);
+
+    await page.click(`[data-task-id="${ids[0]}"] .thumb`);
+    await page.waitForSelector('[data-testid=task-page][data-status=done]');
+    expect(await page.textContent('[data-testid=task-page] h1')).toBe('虚拟试衣');
+    expect(await page.textContent('[data-testid=task-params]')).toBe('2 张');
+    await imagesLoaded(page, '[data-testid=task-inputs] img', 2);
+    await imagesLoaded(page, '[data-testid=result-image]', 2);
+    expect(await horizontalOverflow(page)).toBe(0);
+    await screenshot(page, 'types-mobile-zh-fitting-task');
+  });
+
+  it('puts a garment in a chosen travel destination, in English on a desktop', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.click('[data-testid=lang-toggle]');
+    await page.click('text=Workspace');
+    await page.check('input[name=type][value=travel]');
+    // Destinations by their English names; no codes anywhere in the form.
+    const destinations = await page.$$eval('[data-param=scene] .pick-name', (els) => els.map((e) => e.textContent));
+    expect(destinations).toEqual(expect.arrayContaining(['Seaside holiday', 'Old water town']));
+    await page.check('input[name=scene][value=seaside]');
+    await page.check('input[name=count][value="2"]');
+    await page.setInputFiles('[data-testid=file-input]', [await garment(2)]);
+    await page.waitForSelector('.upload[data-state=done]');
+    expect(await page.textContent('[data-testid=cost]')).toBe('1 task(s) × 1 credit(s) cost 1 credit(s) (98 left)');
+    expect(await page.textContent('[data-testid=create]')).not.toMatch(/seaside|old_town/);
+    await screenshot(page, 'types-desktop-en-travel-form');
+    await page.click('[data-testid=submit]');
+    await page.click('[data-testid=confirm]');
+    const [id] = await newestBatchDone(page, 1, 120_000);
+    const task = await taskOf(token, id);
+    expect([task.type, task.params.scene, task.resultUrls.length]).toEqual(['travel', 'seaside', 2]);
+    await page.click(`[data-task-id="${id}"] .thumb`);
+    await page.waitForSelector('[data-testid=task-page][data-status=done]');
+    expect(await page.textContent('[data-testid=task-page] h1')).toBe('Travel photos');
+    expect(await page.textContent('[data-testid=task-params]')).toBe('Seaside holiday · 2 images');
+    await imagesLoaded(page, '[data-testid=result-image]', 2);
+    await screenshot(page, 'types-desktop-en-travel-task');
   });
 });
