@@ -276,7 +276,9 @@ describe('the seeded types on a desktop in English', () => {
   });
 
   it('picks scene and category by picture and English name, and the task page never shows codes', async () => {
-    expect(await page.textContent('[data-type=quick_cutout] [data-testid=type-price]')).toBe('2 credit(s) per photo');
+    expect(await page.textContent('[data-testid=type-card][data-type=quick_cutout] [data-testid=type-price]')).toBe(
+      '2 credit(s) per photo',
+    );
     await page.check('input[name=type][value=model_pose12]');
     const names = (param: string) =>
       page.$$eval(`[data-param=${param}] .pick-name`, (els) => els.map((e) => e.textContent));
@@ -367,7 +369,9 @@ describe('the shipped fitting and travel products, through the portal', () => {
 
   it('fits two garments onto one model photo, two images each, on a phone in Chinese', async () => {
     await page.check('input[name=type][value=fitting]');
-    expect(await page.textContent('[data-type=fitting] [data-testid=type-price]')).toBe('1 点 / 张 · 每张最多出 4 图');
+    expect(await page.textContent('[data-testid=type-card][data-type=fitting] [data-testid=type-price]')).toBe(
+      '1 点 / 张 · 每张最多出 4 图',
+    );
     expect(await page.textContent('[data-testid=batch-rule]')).toBe(
       '每张「服装图」生成一个任务，都搭配同一张「模特照」',
     );
@@ -412,7 +416,10 @@ describe('the shipped fitting and travel products, through the portal', () => {
     await page.check('input[name=count][value="2"]');
     await page.setInputFiles('[data-testid=file-input]', [await garment(2)]);
     await page.waitForSelector('.upload[data-state=done]');
-    expect(await page.textContent('[data-testid=cost]')).toBe('1 task(s) × 1 credit(s) cost 1 credit(s) (98 left)');
+    const left = (await me(token)).quotaRemaining;
+    expect(await page.textContent('[data-testid=cost]')).toBe(
+      `1 task(s) × 1 credit(s) cost 1 credit(s) (${left} left)`,
+    );
     expect(await page.textContent('[data-testid=create]')).not.toMatch(/seaside|old_town/);
     await screenshot(page, 'types-desktop-en-travel-form');
     await page.click('[data-testid=submit]');
