@@ -6,7 +6,7 @@ import type {
   INodeProperties,
 } from 'n8n-workflow';
 
-import { signMessage } from '../shared/signature';
+import { signMessage } from '../common/signature';
 
 /**
  * Signs a request to the backend with the shared secret (docs/architecture.md §6). The body is

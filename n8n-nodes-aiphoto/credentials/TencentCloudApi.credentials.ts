@@ -7,7 +7,7 @@ import type {
   INodeProperties,
 } from 'n8n-workflow';
 
-import { cosAuthorization, isSignableHeader } from '../shared/cos-signature';
+import { cosAuthorization, isSignableHeader } from '../common/cos-signature';
 
 /** Signatures stay valid this long; a request is sent right after it is signed. */
 const SIGNATURE_LIFETIME_SECONDS = 900;

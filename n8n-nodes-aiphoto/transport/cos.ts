@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
-import { cosBaseUrl, cosObjectPath } from '../shared/cos-url';
+import { cosBaseUrl, cosObjectPath } from '../common/cos-url';
 import { bodyAsBuffer, type FullResponse } from './http';
 
 export interface CosRequest {

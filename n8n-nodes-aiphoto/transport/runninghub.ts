@@ -1,7 +1,7 @@
 import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
-import { isTransientStatus, withRetry, type RetryPolicy } from '../shared/retry';
-import { describeRunningHubCode, RUNNINGHUB_RETRY_CODES } from '../shared/runninghub-errors';
+import { isTransientStatus, withRetry, type RetryPolicy } from '../common/retry';
+import { describeRunningHubCode, RUNNINGHUB_RETRY_CODES } from '../common/runninghub-errors';
 import { bodyAsJson, isSuccess, type FullResponse } from './http';
 
 export interface RunningHubEnvelope {

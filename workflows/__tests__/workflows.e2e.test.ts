@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createSandbox, Sandbox } from '../../sandbox/src';
 import type { INodeTypeDescription } from 'n8n-workflow';
-import { signMessage } from '../../n8n-nodes-aiphoto/shared/signature';
+import { signMessage } from '../../n8n-nodes-aiphoto/common/signature';
 import {
   credentialSpecs,
   ensureN8nInstalled,

@@ -2,7 +2,7 @@ import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import nock from 'nock';
 import COS from 'cos-nodejs-sdk-v5';
 
-import { verifySignedMessage } from '../../shared/signature';
+import { verifySignedMessage } from '../../common/signature';
 import { captureHeader } from '../../test-helpers/fake-context';
 import { addApiKey, AiPhotoAccountApi } from '../AiPhotoAccountApi.credentials';
 import { AiPhotoApi, signBackendRequest } from '../AiPhotoApi.credentials';

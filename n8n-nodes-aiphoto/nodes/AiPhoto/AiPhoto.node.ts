@@ -7,7 +7,7 @@ import {
   type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { runPerItemMulti } from '../../shared/run-items';
+import { runPerItemMulti } from '../../common/run-items';
 import { getBalance, getMembership } from './actions/account';
 import { createTasks } from './actions/create';
 import { download } from './actions/download';

@@ -9,9 +9,9 @@ import {
   type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { retryPolicyOf } from '../../shared/retry';
-import { requiredString, runPerItem } from '../../shared/run-items';
-import { cleanVendorText, failureCode } from '../../shared/vendor-text';
+import { retryPolicyOf } from '../../common/retry';
+import { requiredString, runPerItem } from '../../common/run-items';
+import { cleanVendorText, failureCode } from '../../common/vendor-text';
 import { CALLBACK_RETRY_DELAY_MS, callbackProperties } from './callback.properties';
 import { deliverCallback } from './deliver';
 

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { retryOptions } from '../../shared/retry';
+import { retryOptions } from '../../common/retry';
 
 /** Backend hiccups are short: retry sooner than for a vendor. */
 export const CALLBACK_RETRY_DELAY_MS = 1000;

@@ -1,6 +1,6 @@
 import { NodeApiError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
-import { isTransientStatus, withRetry, type RetryPolicy } from '../../shared/retry';
+import { isTransientStatus, withRetry, type RetryPolicy } from '../../common/retry';
 import { postToBackend, type BackendResponse } from '../../transport/backend';
 
 export const CALLBACK_PATH = '/api/v1/internal/n8n/callback';

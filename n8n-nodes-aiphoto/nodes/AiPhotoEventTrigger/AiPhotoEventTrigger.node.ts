@@ -7,9 +7,9 @@ import {
   type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { MemoryNonceStore } from '../../shared/nonce-store';
-import { readRawBody } from '../../shared/read-raw-body';
-import { verifyStandardWebhook } from '../../shared/standard-webhooks';
+import { MemoryNonceStore } from '../../common/nonce-store';
+import { readRawBody } from '../../common/read-raw-body';
+import { verifyStandardWebhook } from '../../common/standard-webhooks';
 import { endpointLifecycle, stateOf } from './endpoint-lifecycle';
 
 /**

@@ -7,9 +7,9 @@ import {
   type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { headerValue, NONCE_HEADER, verifySignedMessage } from '../../shared/signature';
-import { readRawBody } from '../../shared/read-raw-body';
-import { processMemory, triggerMemory, type TriggerMemory } from '../../shared/trigger-memory';
+import { headerValue, NONCE_HEADER, verifySignedMessage } from '../../common/signature';
+import { readRawBody } from '../../common/read-raw-body';
+import { processMemory, triggerMemory, type TriggerMemory } from '../../common/trigger-memory';
 
 /**
  * Without a Redis URL in the credential: the nonces and started tasks of this n8n process. The

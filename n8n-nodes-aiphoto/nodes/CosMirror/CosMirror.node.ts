@@ -7,7 +7,7 @@ import {
   type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { runPerItem, requiredString } from '../../shared/run-items';
+import { runPerItem, requiredString } from '../../common/run-items';
 import { mirrorBinary, mirrorOne, parseUrlList } from './mirror';
 
 /** Twelve poses is the largest set today; the cap stops a wrong expression from copying a whole listing. */

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
-import { cosApiError } from '../../shared/cos-errors';
+import { cosApiError } from '../../common/cos-errors';
 import { cosRequest } from '../../transport/cos';
 import { downloadFile } from '../../transport/download';
 

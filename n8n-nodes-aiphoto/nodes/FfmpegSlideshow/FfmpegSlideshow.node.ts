@@ -8,7 +8,7 @@ import {
   type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { runPerItemMulti } from '../../shared/run-items';
+import { runPerItemMulti } from '../../common/run-items';
 import { downloadFile } from '../../transport/download';
 import { RenderError, renderSlideshow } from './run-ffmpeg';
 import { DEFAULT_OPTIONS, MAX_IMAGES, isMusicTrack, timing, type SlideshowOptions } from './slideshow';

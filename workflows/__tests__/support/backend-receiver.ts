@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemoryNonceStore } from '../../../n8n-nodes-aiphoto/shared/nonce-store';
-import { verifySignedMessage } from '../../../n8n-nodes-aiphoto/shared/signature';
+import { MemoryNonceStore } from '../../../n8n-nodes-aiphoto/common/nonce-store';
+import { verifySignedMessage } from '../../../n8n-nodes-aiphoto/common/signature';
 import { waitFor } from '../../../jest/wait-for';
 
 export interface Callback {

@@ -1,4 +1,4 @@
-import { cosAuthorization } from '../../../n8n-nodes-aiphoto/shared/cos-signature';
+import { cosAuthorization } from '../../../n8n-nodes-aiphoto/common/cos-signature';
 
 export interface CosAccess {
   url: string;

@@ -6,7 +6,7 @@ import {
   type ResourceMapperValue,
 } from 'n8n-workflow';
 
-import { errorItem, itemError } from '../../../shared/run-items';
+import { errorItem, itemError } from '../../../common/run-items';
 import { accountRequest } from '../../../transport/account-api';
 import { INPUT_FIELD_PREFIX } from '../methods';
 import { uploadBytes, uploadFromUrl, type Task } from '../task-api';

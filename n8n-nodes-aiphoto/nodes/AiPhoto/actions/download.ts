@@ -1,6 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { requiredString } from '../../../shared/run-items';
+import { requiredString } from '../../../common/run-items';
 import { bodyAsBuffer, headerString, type FullResponse } from '../../../transport/http';
 import { accountRequest } from '../../../transport/account-api';
 import { getTask } from '../task-api';

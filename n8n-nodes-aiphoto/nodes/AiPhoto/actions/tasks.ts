@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { requiredString } from '../../../shared/run-items';
+import { requiredString } from '../../../common/run-items';
 import { accountRequest } from '../../../transport/account-api';
 import { getTask, type Task } from '../task-api';
 

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { verifySignedMessage } from '../../../shared/signature';
+import { verifySignedMessage } from '../../../common/signature';
 import { captureHeader, fakeExecuteContext } from '../../../test-helpers/fake-context';
 import { AiPhotoCallback } from '../AiPhotoCallback.node';
 

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
-import { computeLegacySignature, signMessage } from '../../../shared/signature';
+import { computeLegacySignature, signMessage } from '../../../common/signature';
 import { captureHeader, fakeExecuteContext, fakeWebhookContext } from '../../../test-helpers/fake-context';
 import { AiPhotoTrigger } from '../../AiPhotoTrigger/AiPhotoTrigger.node';
 import { AiPhotoCallback } from '../AiPhotoCallback.node';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'crypto';
 import net from 'net';
 
-import { parseRedisUrl, RedisClient } from '../../../shared/redis/redis-client';
-import { signMessage } from '../../../shared/signature';
+import { parseRedisUrl, RedisClient } from '../../../common/redis/redis-client';
+import { signMessage } from '../../../common/signature';
 import { fakeWebhookContext } from '../../../test-helpers/fake-context';
 
 type TriggerModule = typeof import('../AiPhotoTrigger.node');
-type MemoryModule = typeof import('../../../shared/trigger-memory');
+type MemoryModule = typeof import('../../../common/trigger-memory');
 
 /** The machine's Redis, as for the backend's tests; task ids are fresh UUIDs, so runs never collide. */
 const REDIS_URL = process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379/15';
@@ -21,7 +21,7 @@ function webhookProcess(): { trigger: TriggerModule; memory: MemoryModule } {
   jest.isolateModules(() => {
     loaded = {
       trigger: jest.requireActual<TriggerModule>('../AiPhotoTrigger.node'),
-      memory: jest.requireActual<MemoryModule>('../../../shared/trigger-memory'),
+      memory: jest.requireActual<MemoryModule>('../../../common/trigger-memory'),
     };
   });
   return loaded as { trigger: TriggerModule; memory: MemoryModule };

@@ -1,4 +1,4 @@
-import { signMessage } from '../../../shared/signature';
+import { signMessage } from '../../../common/signature';
 import { fakeWebhookContext } from '../../../test-helpers/fake-context';
 import { AiPhotoTrigger, dispatchNonces, startedTasks } from '../AiPhotoTrigger.node';
 

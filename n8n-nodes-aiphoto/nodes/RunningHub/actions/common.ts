@@ -5,7 +5,7 @@ import {
   retryOptions as sharedRetryOptions,
   retryPolicyOf,
   type RetryPolicy,
-} from '../../../shared/retry';
+} from '../../../common/retry';
 
 /** Retry settings, shown for every operation: RunningHub's "busy" answers are common at peak. */
 export const retryOptions: INodeProperties = sharedRetryOptions(

@@ -1,4 +1,4 @@
-import { operationRouter } from '../../../shared/run-items';
+import { operationRouter } from '../../../common/run-items';
 import * as uploadFile from './file/uploadFile.operation';
 import * as getOutputs from './task/getOutputs.operation';
 import * as getStatus from './task/getStatus.operation';

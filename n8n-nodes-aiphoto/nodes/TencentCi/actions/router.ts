@@ -1,4 +1,4 @@
-import { operationRouter } from '../../../shared/run-items';
+import { operationRouter } from '../../../common/run-items';
 import * as applyRule from './image/applyRule.operation';
 import * as auditImage from './image/auditImage.operation';
 import * as basicClean from './image/basicClean.operation';

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { requiredString } from '../../../../shared/run-items';
+import { requiredString } from '../../../../common/run-items';
 import { runningHubCall } from '../../../../transport/runninghub';
 import { retryPolicy, vendorTaskIdField } from '../common';
 

@@ -7,7 +7,7 @@ import {
   type JsonObject,
 } from 'n8n-workflow';
 
-import { requiredString } from '../../../../shared/run-items';
+import { requiredString } from '../../../../common/run-items';
 import { runningHubCall } from '../../../../transport/runninghub';
 import { retryPolicy } from '../common';
 

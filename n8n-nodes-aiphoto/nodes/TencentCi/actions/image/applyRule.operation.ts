@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { requiredString } from '../../../../shared/run-items';
+import { requiredString } from '../../../../common/run-items';
 import { absoluteFileId, runPicOperations } from './pic-operations';
 
 const show = { show: { operation: ['applyRule'] } };

@@ -7,8 +7,8 @@ import {
   type JsonObject,
 } from 'n8n-workflow';
 
-import { cosApiError } from '../../../../shared/cos-errors';
-import { xmlBlocks, xmlText } from '../../../../shared/xml';
+import { cosApiError } from '../../../../common/cos-errors';
+import { xmlBlocks, xmlText } from '../../../../common/xml';
 import { cosRequest } from '../../../../transport/cos';
 
 const show = { show: { operation: ['auditImage'] } };

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { requiredString } from '../../../../shared/run-items';
+import { requiredString } from '../../../../common/run-items';
 import { absoluteFileId, runPicOperations } from './pic-operations';
 
 /** The basic_clean chain of docs/DEVELOPMENT.md with its defaults; the sandbox implements exactly this. */
