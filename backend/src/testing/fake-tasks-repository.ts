@@ -142,6 +142,8 @@ export function addFakeTask(
     finished_at: null,
     created_at: t,
     updated_at: t,
+    input_name: null,
+    retry_of: null,
   };
   db.tables.tasks.set(id, task);
   return { ...task };

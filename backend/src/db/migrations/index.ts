@@ -13,6 +13,7 @@ import { SceneNameEn1732230800000 } from './1732230800000-scene-name-en';
 import { OrderResume1732230810000 } from './1732230810000-order-resume';
 import { VideoAlbum1732230815000 } from './1732230815000-video-album';
 import { FittingTravelTypes1732230861000 } from './1732230861000-fitting-travel-types';
+import { UploadNamesRetries1732230947311 } from './1732230947311-upload-names-retries';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   OrderResume1732230810000,
   VideoAlbum1732230815000,
   FittingTravelTypes1732230861000,
+  UploadNamesRetries1732230947311,
 ];

@@ -37,6 +37,10 @@ export interface TaskRow {
   finished_at: string | null;
   created_at: string;
   updated_at: string;
+  /** The original file name of the input upload at creation (cleaned), null when unknown. */
+  input_name: string | null;
+  /** The failed task this one was created to retry, if any. */
+  retry_of: string | null;
 }
 
 export interface NewTask {

@@ -9,7 +9,8 @@ import type { ObjectUrlPort } from './task-ports';
 import type { TaskTypesService } from '../task-types/task-types.service';
 import { publicTaskTypeRoutes } from '../task-types/task-types.routes';
 import { CallbackSchema, type TaskSettlement } from './task-settlement.service';
-import { TaskSchema, toTaskDto } from './task-view';
+import { resultZipEntries, zipFileName, type NamedTask } from './result-names';
+import { TaskSchema, resultKeysOf, toTaskDto } from './task-view';
 import type { TasksService } from './tasks.service';
 import type { TaskRow } from './tasks.repository';
 
@@ -193,7 +194,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
             'TASK_NOT_DONE',
           );
         }
-        await zip(res, `aiphoto-${task.id}.zip`, zipEntries([task]));
+        await zip(res, zipFileName([namedTask(task)]), zipEntries([task]));
       },
     });
     defineRoute(router, ctx.openapi, {
@@ -205,7 +206,8 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
       errors: [404],
       handler: async ({ params, req, res }) => {
         const tasks = await service.batch(currentUser(req).id, params.id);
-        await zip(res, `aiphoto-batch-${params.id}.zip`, zipEntries(tasks));
+        const done = tasks.filter((t) => t.status === 'done');
+        await zip(res, zipFileName((done.length ? done : tasks).map(namedTask)), zipEntries(tasks));
       },
     });
   }
@@ -276,13 +278,17 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   return router;
 }
 
-/** Results named by task so a batch ZIP stays readable: `<taskId>/<file>`. */
+/** A row as the naming rule (result-names.ts) sees it; results only of a done task. */
+export function namedTask(row: TaskRow): NamedTask {
+  return {
+    id: row.id,
+    type: row.type,
+    inputName: row.input_name ?? null,
+    resultKeys: row.status === 'done' ? resultKeysOf(row) : [],
+  };
+}
+
+/** Every done task's results under the names the merchant knows (`<upload name>_main.jpg` …). */
 function zipEntries(tasks: TaskRow[]): Array<{ name: string; key: string }> {
-  return tasks.flatMap((t) => {
-    const keys: string[] = t.status === 'done' && t.result_keys ? (JSON.parse(t.result_keys) as string[]) : [];
-    return keys.map((key) => ({
-      name: tasks.length > 1 ? `${t.id}/${key.split('/').pop()}` : key.split('/').pop()!,
-      key,
-    }));
-  });
+  return resultZipEntries(tasks.map(namedTask));
 }
