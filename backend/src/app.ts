@@ -19,9 +19,20 @@ export interface AppModule {
    * runs before the server closes, because open upgraded sockets would keep it from closing.
    */
   attach?: (server: Server) => DetachFn | void | Promise<DetachFn | void>;
+  /** What other modules may call (see Module); absent only on ad-hoc test modules. */
+  api?: object;
 }
 
 export type DetachFn = () => Promise<void> | void;
+
+/**
+ * What every `create<Name>Module(ctx, deps)` in `modules/<dir>/<name>.module.ts` returns: the
+ * parts the app mounts (router, start, attach, readiness) and `api`, the services the composition
+ * root (modules/index.ts) may hand to other modules. Nothing else of a module is reachable.
+ */
+export interface Module<Api extends object = Record<string, never>> extends AppModule {
+  api: Api;
+}
 
 /** Assembles the Express app from modules: logging, metrics, JSON parsing, routes, errors. */
 export function createApp(ctx: AppContext, modules: AppModule[], baseChecks: ReadinessCheck[]): Express {

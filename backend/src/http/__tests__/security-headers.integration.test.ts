@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { buildBackend } from '../../bootstrap';
-import { staticModule } from '../../modules/static/static.module';
+import { createStaticModule } from '../../modules/static/static.module';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-db';
 import { testConfig } from '../../testing/test-config';
 import { appDirectives } from '../security-headers';
@@ -50,7 +50,7 @@ describe('security headers', () => {
   async function start(env: Record<string, string> = {}): Promise<Backend> {
     const config = testConfig({ SANDBOX_URL: 'http://127.0.0.1:9411', ...env }, db.config);
     const backend = await buildBackend(config, {
-      modules: async () => [staticModule({ webDir: builtApp('portal'), adminDir: builtApp('console') })],
+      modules: async (ctx) => [createStaticModule(ctx, { webDir: builtApp('portal'), adminDir: builtApp('console') })],
     });
     backends.push(backend);
     return backend;

@@ -1,9 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fullApp, type FullApp } from '../../testing/full-app';
 
 /**
- * The shape every backend module keeps (docs/architecture.md §1): HTTP routes talk to services,
- * never to repositories (no repository class, instance or dependency in a routes file).
+ * The shape every backend module keeps (docs/architecture.md §1): one factory per module,
+ * `create<Name>Module(ctx, deps)` in `<dir>/<name>.module.ts`, returning `{ name, router?, api }`;
+ * the composition root builds modules only through those factories; HTTP routes talk to services,
+ * never to repositories.
  */
 const MODULES = path.resolve(__dirname, '..');
 
@@ -17,15 +20,22 @@ function filesOf(suffix: string): string[] {
     );
 }
 
+const read = (file: string) => readFileSync(path.join(MODULES, file), 'utf8');
+const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_m, _dash, c: string) => c.toUpperCase());
+/** The relative module specifiers a file imports (`import … from '…'`). */
+const importsOf = (source: string) => [...source.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]);
+
 describe('backend module shape', () => {
   const routes = filesOf('.routes.ts');
+  const modules = filesOf('.module.ts');
 
-  it('finds the routes files', () => {
+  it('finds the routes and module files', () => {
     expect(routes.length).toBeGreaterThan(10);
+    expect(modules.length).toBeGreaterThan(10);
   });
 
   it.each(routes)('%s reaches no repository', (file) => {
-    const source = readFileSync(path.join(MODULES, file), 'utf8');
+    const source = read(file);
     const repositoryImports = [...source.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+'[^']*\.repository'/g)];
     // Row and value types may be shared; a repository itself may not.
     const problems = [
@@ -33,5 +43,61 @@ describe('backend module shape', () => {
       ...source.matchAll(/\b\w+Repository\b/g),
     ].map((m) => m[0].trim());
     expect(problems).toEqual([]);
+  });
+
+  it.each(modules)('%s exports one factory, create<Name>Module', async (file) => {
+    const expected = `create${pascal(path.basename(file, '.module.ts'))}Module`;
+    const exported: Record<string, unknown> = await import(path.join(MODULES, file));
+    const factories = Object.keys(exported).filter((name) => /Module$/.test(name));
+    expect(factories).toEqual([expected]);
+    expect(typeof exported[expected]).toBe('function');
+    // (ctx, deps): static has no deps of its own beyond the apps it serves, so at most two.
+    expect((exported[expected] as (...args: unknown[]) => unknown).length).toBeLessThanOrEqual(2);
+  });
+
+  it('mounts routes only through module factories', () => {
+    const importers = [...filesOf('.ts'), 'index.ts'].filter((file) => !file.endsWith('.routes.ts'));
+    const problems = importers.flatMap((file) =>
+      importsOf(read(file))
+        .filter((spec) => spec.endsWith('.routes'))
+        .filter(() => !file.endsWith('.module.ts'))
+        .map((spec) => `${file} imports ${spec}`),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('builds every module in the composition root through its factory', () => {
+    const allowed = new Set([
+      // Shared by several modules: the token signer, the merchant accounts, the merchant guard.
+      './auth/jwt.service',
+      './auth/auth.middleware',
+      './users/users.repository',
+    ]);
+    const imports = importsOf(read('index.ts')).filter((spec) => spec.startsWith('./'));
+    expect(imports.filter((spec) => !spec.endsWith('.module') && !allowed.has(spec))).toEqual([]);
+    expect(imports.filter((spec) => spec.endsWith('.module')).sort()).toEqual(
+      modules.map((file) => `./${file.replace(/\.ts$/, '')}`).sort(),
+    );
+  });
+
+  describe('as npm start assembles them', () => {
+    let full: FullApp;
+    beforeAll(async () => {
+      full = await fullApp();
+    }, 60_000);
+    afterAll(async () => {
+      await full?.close();
+    });
+
+    it('every module has a unique name and an api', () => {
+      const built = full.backend.modules;
+      expect(built.length).toBe(modules.length);
+      const names = built.map((m) => m.name);
+      expect(new Set(names).size).toBe(names.length);
+      for (const module of built) {
+        expect({ name: module.name, api: typeof module.api }).toEqual({ name: module.name, api: 'object' });
+        if (module.router) expect(typeof module.router).toBe('function');
+      }
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppModule } from '../../app';
+import type { Module } from '../../app';
 import type { AppContext } from '../../app-context';
 import { limitsConfig } from '../../config/limits.config';
 import { bindAdminAccountCheck } from '../auth/auth.middleware';
@@ -17,15 +17,17 @@ export interface AdminAuthModuleDeps {
   policy?: Partial<AdminAuthPolicy>;
 }
 
+export interface AdminAuthApi {
+  service: AdminAuthService;
+  hasher: PasswordHasher;
+}
+
 /**
  * Console identity and console accounts. The first admin is created here, before the app
  * serves, so the console can be used as soon as the backend answers. Every requireAdmin(jwt)
  * in the app checks the token's account through this module (disabled → 401).
  */
-export async function createAdminAuthModule(
-  ctx: AppContext,
-  deps: AdminAuthModuleDeps,
-): Promise<AppModule & { service: AdminAuthService; hasher: PasswordHasher }> {
+export async function createAdminAuthModule(ctx: AppContext, deps: AdminAuthModuleDeps): Promise<Module<AdminAuthApi>> {
   const admins = deps.admins ?? new AdminUsersRepository();
   const policy = { ...DEFAULT_ADMIN_AUTH_POLICY, ...deps.policy };
   const logger = ctx.logger.child({ component: 'admin-auth' });
@@ -51,5 +53,5 @@ export async function createAdminAuthModule(
   }
   bindAdminAccountCheck(deps.jwt, (id) => service.profile(id));
   const router = Router().use(adminAuthRoutes(ctx, service, deps.jwt), adminAccountsRoutes(ctx, accounts, deps.jwt));
-  return { name: 'admin-auth', router, service, hasher };
+  return { name: 'admin-auth', router, api: { service, hasher } };
 }

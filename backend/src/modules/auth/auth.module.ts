@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppModule } from '../../app';
+import type { Module } from '../../app';
 import type { AppContext } from '../../app-context';
 import { createSmsSender } from '../sms/sms.service';
 import type { SmsSender } from '../sms/sms-sender';
@@ -24,16 +24,20 @@ export interface AuthModuleDeps {
   smsCaps?: () => Promise<SmsCaps>;
 }
 
+export interface AuthApi {
+  /** Sign-in and phone checks (WeChat sign-in, profile phone change). */
+  service: AuthService;
+  /** Token versions: sign out everywhere, and who to tell when it happens. */
+  sessions: MerchantSessions;
+}
+
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * Merchant identity: the app-wide `/api/v1` rate limit, then SMS-code sign-in.
  * Mount it before every other module so the rate limit sees all API traffic.
  */
-export function createAuthModule(
-  ctx: AppContext,
-  deps: AuthModuleDeps,
-): AppModule & { service: AuthService; sessions: MerchantSessions } {
+export function createAuthModule(ctx: AppContext, deps: AuthModuleDeps): Module<AuthApi> {
   const policy = { ...DEFAULT_AUTH_POLICY, ...deps.policy };
   const codes = new VerificationCodesRepository();
   const clock = deps.clock ?? (() => new Date());
@@ -72,8 +76,7 @@ export function createAuthModule(
   return {
     name: 'auth',
     router,
-    service,
-    sessions,
+    api: { service, sessions },
     start: async () => {
       const unsubscribe = await sessions.start();
       ctx.onClose(unsubscribe);

@@ -1,4 +1,4 @@
-import type { AppModule } from '../../app';
+import type { Module } from '../../app';
 import type { AppContext } from '../../app-context';
 import { limitsConfig } from '../../config/limits.config';
 import { ConcurrencyGate } from '../../infra/concurrency-gate';
@@ -14,8 +14,7 @@ import { UrlUploads } from './upload-from-url';
 import { UploadsRepository } from './uploads.repository';
 import { ZipService } from './zip.service';
 
-export interface MediaModule {
-  module: AppModule;
+export interface MediaApi {
   /** Object storage (keys, signed URLs, streams) for tasks and downloads. */
   storage: StorageService;
   /** Uploads and `assertOwnedInput` for task creation. */
@@ -32,7 +31,7 @@ export interface MediaModule {
 export function createMediaModule(
   ctx: AppContext,
   deps: { jwt: JwtService; storage?: StorageService; apiKeys?: ApiKeyResolver },
-): MediaModule {
+): Module<MediaApi> {
   const storage = deps.storage ?? createStorageService(ctx.config);
   const limits = limitsConfig(ctx.config);
   const media = new MediaService(ctx.db, storage, new UploadsRepository(), {
@@ -60,5 +59,5 @@ export function createMediaModule(
     uploadMaxBytes: ctx.config.storage.uploadMaxBytes,
     uploadMode: ctx.config.storage.uploadMode,
   });
-  return { module: { name: 'media', router }, storage, media, zip };
+  return { name: 'media', router, api: { storage, media, zip } };
 }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppModule } from '../../app';
+import type { Module } from '../../app';
 import type { AppContext } from '../../app-context';
 import { PollingLoop } from '../../infra/polling-loop';
 import { AdminMerchantsRepository } from '../admin-users/admin-users.repository';
@@ -30,22 +30,22 @@ import { paymentsRoutes } from './payments.routes';
 import { PaymentsService } from './payments.service';
 
 /** The money services other modules call (tasks: `ledger.reserve/refund`, `membership.ensureCurrent`). */
-export interface Money {
+export interface MoneyApi {
   ledger: LedgerService;
   membership: MembershipService;
   plans: PlansService;
   payments: PaymentsService;
-  modules: AppModule[];
 }
 
 /**
- * Builds ledger, membership, payments and the admin money API, and the background sweeps
- * (lapsed memberships, pending orders) that run after the server listens.
+ * Money, one module over the ledger, membership, payments, credits, billing and admin-users
+ * folders (they share one ledger and settle each other's orders): their routes, and the
+ * background sweeps (lapsed memberships, pending orders) that run after the server listens.
  */
-export function createMoney(
+export function createMoneyModule(
   ctx: AppContext,
   deps: { jwt: JwtService; users: UsersRepository; apiKeys?: ApiKeyResolver; settings?: SettingsService },
-): Money {
+): Module<MoneyApi> {
   const ledger = new LedgerService(ctx.db, new LedgerRepository());
   // The settings module owns the tunable plan values (env defaults, overridden by the console).
   const settings = deps.settings ?? new SettingsService(ctx.db, ctx.config);
@@ -98,9 +98,10 @@ export function createMoney(
     }),
     ordersAdminRoutes(ctx, { jwt: deps.jwt, service: new OrdersAdminService({ db: ctx.db, orders, payments }) }),
   );
-  const module: AppModule = {
+  return {
     name: 'money',
     router,
+    api: { ledger, membership, plans, payments },
     start: async () => {
       await packs.seed(ctx.config.raw.CREDIT_PACKS);
       const { sweepIntervalSeconds, membershipSweepIntervalSeconds } = ctx.config.payments;
@@ -120,5 +121,4 @@ export function createMoney(
       });
     },
   };
-  return { ledger, membership, plans, payments, modules: [module] };
 }

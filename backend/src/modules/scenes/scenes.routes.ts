@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { AppModule } from '../../app';
 import type { AppContext } from '../../app-context';
 import { defineRoute } from '../../http/route';
 import { requireAdmin } from '../auth/auth.middleware';
@@ -16,7 +15,7 @@ import {
 import type { ScenesService } from './scenes.service';
 
 /** Public catalog for the portal and scenes CRUD for the admin console (admin and operator roles). */
-export function scenesModule(ctx: AppContext, deps: { scenes: ScenesService; jwt: JwtService }): AppModule {
+export function scenesRoutes(ctx: AppContext, deps: { scenes: ScenesService; jwt: JwtService }): Router {
   const { scenes, jwt } = deps;
   const router = Router();
   const admin = [requireAdmin(jwt, 'admin', 'operator')];
@@ -100,5 +99,5 @@ export function scenesModule(ctx: AppContext, deps: { scenes: ScenesService; jwt
     },
   });
 
-  return { name: 'scenes', router };
+  return router;
 }

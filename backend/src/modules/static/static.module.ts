@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router, type Request } from 'express';
-import type { AppModule } from '../../app';
+import type { Module } from '../../app';
+import type { AppContext } from '../../app-context';
 
 export interface StaticApps {
   /** Built merchant portal (`web/dist`), served at `/`. */
@@ -26,8 +27,10 @@ function wantsPage(req: Request): boolean {
  * Serves the portal and the console in the embedded mode (single origin, no CORS). Client-side
  * routes fall back to each app's index.html; API paths never do, so they keep their JSON 404s.
  */
-export function staticModule(apps: StaticApps): AppModule {
+export function createStaticModule(ctx: Pick<AppContext, 'logger'>, apps: StaticApps): Module {
   const router = Router();
+  const served = [apps.webDir && 'portal', apps.adminDir && 'console'].filter(Boolean);
+  ctx.logger.debug({ served }, served.length ? 'serving the built UIs' : 'no built UI to serve');
   if (apps.adminDir) {
     const adminDir = apps.adminDir;
     router.use('/admin', express.static(adminDir, { index: 'index.html', maxAge: '1h' }));
@@ -44,5 +47,5 @@ export function staticModule(apps: StaticApps): AppModule {
         : next(),
     );
   }
-  return { name: 'static', router };
+  return { name: 'static', router, api: {} };
 }

@@ -1,31 +1,40 @@
 import type { RequestHandler } from 'express';
-import type { AppModule } from '../../app';
+import type { Module } from '../../app';
 import type { AppContext } from '../../app-context';
 import { PollingLoop } from '../../infra/polling-loop';
+import { N8nExecutions } from '../n8n/n8n-executions';
+import { TaskTypesService } from '../task-types/task-types.service';
 import { OutboxDispatcher } from './dispatcher';
 import { OutboxRepository } from './outbox.repository';
-import type { TaskPorts } from './task-ports';
-import { TaskTypesService } from '../task-types/task-types.service';
+import type { ExecutionControlPort, TaskPorts } from './task-ports';
 import { TaskSettlement } from './task-settlement.service';
+import { toTaskDto, type TaskDto } from './task-view';
 import { tasksRoutes, type TaskRouteDeps } from './tasks.routes';
 import { TasksRepository } from './tasks.repository';
 import { TasksService } from './tasks.service';
 
-export interface TasksModule extends AppModule {
+export interface TasksModuleDeps {
+  /** The neighbours the tasks need, as narrow ports (task-ports.ts). */
+  ports: TaskPorts;
+  /** Admits a merchant (JWT, or an API key when the automation resolver is given). */
+  requireUser: RequestHandler;
+  /** Streams a ZIP of stored objects (the media module's); without it, downloads answer 404. */
+  zip?: TaskRouteDeps['zip'];
+}
+
+export interface TasksApi {
   service: TasksService;
   settlement: TaskSettlement;
   dispatcher: OutboxDispatcher;
   repository: TasksRepository;
   types: TaskTypesService;
+  /** A merchant's task the way `GET /api/v1/tasks/:id` shows it (null when not theirs), for webhook bodies. */
+  view: { load(userId: string, taskId: string): Promise<TaskDto | null> };
 }
 
 /** Builds the tasks component: service, settlement, outbox dispatcher, watchdog and routes. */
-export function tasksModule(
-  ctx: AppContext,
-  ports: TaskPorts,
-  requireUser: RequestHandler,
-  zip?: TaskRouteDeps['zip'],
-): TasksModule {
+export function createTasksModule(ctx: AppContext, deps: TasksModuleDeps): Module<TasksApi> {
+  const ports: TaskPorts = { ...deps.ports, executions: deps.ports.executions ?? n8nExecutions(ctx) };
   const types = new TaskTypesService(ctx.db);
   const repository = new TasksRepository();
   const outbox = new OutboxRepository();
@@ -55,6 +64,13 @@ export function tasksModule(
     () => dispatcher.wake(),
     ctx.metrics,
   );
+  const ttl = ctx.config.tasks.resultUrlTtlSeconds;
+  const view: TasksApi['view'] = {
+    load: async (userId, taskId) => {
+      const row = await repository.findById(ctx.db.manager, taskId);
+      return row && row.user_id === userId ? toTaskDto(row, ports.urls, ttl) : null;
+    },
+  };
   // Never two passes at once, and shutdown waits for the pass in flight.
   const watchdog = new PollingLoop(
     () => settlement.failOverdue(),
@@ -64,12 +80,15 @@ export function tasksModule(
   );
   return {
     name: 'tasks',
-    service,
-    settlement,
-    dispatcher,
-    repository,
-    types,
-    router: tasksRoutes(ctx, { service, settlement, urls: ports.urls, requireUser, types, zip }),
+    api: { service, settlement, dispatcher, repository, types, view },
+    router: tasksRoutes(ctx, {
+      service,
+      settlement,
+      urls: ports.urls,
+      requireUser: deps.requireUser,
+      types,
+      zip: deps.zip,
+    }),
     start: () => {
       dispatcher.start();
       watchdog.start();
@@ -79,4 +98,13 @@ export function tasksModule(
       });
     },
   };
+}
+
+/** Canceling a task stops its n8n execution with the n8n owner's login (no login: nothing is stopped). */
+function n8nExecutions(ctx: AppContext): ExecutionControlPort | undefined {
+  const { baseUrl, owner } = ctx.config.n8n;
+  if (baseUrl && owner) return new N8nExecutions({ baseUrl, owner }, ctx.logger);
+  if (baseUrl)
+    ctx.logger.warn('N8N_OWNER_EMAIL/N8N_OWNER_PASSWORD unset: canceling a task will not stop its n8n execution');
+  return undefined;
 }

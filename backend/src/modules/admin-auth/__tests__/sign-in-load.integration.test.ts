@@ -15,7 +15,8 @@ describe('console sign-ins under load (whole app, SQLite, default bcrypt cost)',
 
   beforeAll(async () => {
     t = await fullApp();
-    hasher = (t.backend.modules.find((m) => m.name === 'admin-auth') as unknown as { hasher: PasswordHasher }).hasher;
+    hasher = (t.backend.modules.find((m) => m.name === 'admin-auth') as unknown as { api: { hasher: PasswordHasher } })
+      .api.hasher;
   });
   afterAll(() => t?.close());
 

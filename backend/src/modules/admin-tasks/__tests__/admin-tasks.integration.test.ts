@@ -14,9 +14,7 @@ import { JwtService } from '../../auth/jwt.service';
 import { TaskTypesService } from '../../task-types/task-types.service';
 import { TasksRepository } from '../../tasks/tasks.repository';
 import { UsersRepository } from '../../users/users.repository';
-import { AdminTasksRepository } from '../admin-tasks.repository';
-import { adminTasksRoutes } from '../admin-tasks.routes';
-import { AdminTasksService } from '../admin-tasks.service';
+import { createAdminTasksModule } from '../admin-tasks.module';
 
 describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
   let db: TestDatabase;
@@ -43,18 +41,7 @@ describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
       onClose: () => undefined,
     } satisfies AppContext;
     app = express()
-      .use(
-        adminTasksRoutes(ctx, {
-          jwt,
-          service: new AdminTasksService({
-            db: ctx.db,
-            repository: new AdminTasksRepository(),
-            urls: { signedUrl: (k) => `http://signed/${k}` },
-            editorUrl: ctx.config.n8n.editorUrl,
-            resultUrlTtlSeconds: ctx.config.tasks.resultUrlTtlSeconds,
-          }),
-        }),
-      )
+      .use(createAdminTasksModule(ctx, { jwt, urls: { signedUrl: (k) => `http://signed/${k}` } }).router!)
       .use(errorHandler);
     const user = await new UsersRepository().findOrCreateByPhone(db.ds.manager, '13800000042');
     userId = user.id;

@@ -17,17 +17,17 @@ import { LedgerService } from '../../ledger/ledger.service';
 import { computeLegacySignature, signMessage } from '../../n8n/signed-message';
 import { UsersRepository } from '../../users/users.repository';
 import type { TaskPorts } from '../../tasks/task-ports';
-import { tasksModule, type TasksModule } from '../../tasks/tasks.module';
-import { createAutomation, taskView, type Automation } from '../automation.module';
+import { createTasksModule, type TasksApi } from '../../tasks/tasks.module';
+import { createAutomationModule, type AutomationApi } from '../automation.module';
 import { waitFor } from '../../../../../jest/wait-for';
 
 const N8N_SECRET = 'automation-integration-shared-secret';
 
 export interface AutomationApp {
   backend: RunningBackend;
-  automation: Automation;
-  worker: ReturnType<Automation['module']>['worker'];
-  tasks: TasksModule;
+  automation: AutomationApi;
+  worker: AutomationApi['worker'];
+  tasks: TasksApi;
   ledger: LedgerService;
   n8n: Awaited<ReturnType<typeof startFakeN8n>>;
   api(): ReturnType<typeof request>;
@@ -50,9 +50,8 @@ export async function startAutomationApp(driver: DriverName, env: Record<string,
   const n8n = await startFakeN8n(N8N_SECRET);
   let jwt!: JwtService;
   let ledger!: LedgerService;
-  let automation!: Automation;
-  let tasks!: TasksModule;
-  let automationModule!: ReturnType<Automation['module']>;
+  let automation!: AutomationApi;
+  let tasks!: TasksApi;
   const config = testConfig(
     {
       N8N_BASE_URL: n8n.url,
@@ -74,7 +73,12 @@ export async function startAutomationApp(driver: DriverName, env: Record<string,
     modules: async (ctx) => {
       jwt = new JwtService(ctx.config.auth.jwtSecret, 3600);
       ledger = new LedgerService(ctx.db);
-      automation = createAutomation(ctx, { jwt });
+      // Webhook bodies read the tasks module built below (only when a delivery is sent).
+      const automationModule = createAutomationModule(ctx, {
+        jwt,
+        tasks: { load: (userId, taskId) => tasks.view.load(userId, taskId) },
+      });
+      automation = automationModule.api;
       const ports: TaskPorts = {
         ledger,
         membership: { ensureCurrent: (userId) => ledger.expire(userId) },
@@ -84,9 +88,9 @@ export async function startAutomationApp(driver: DriverName, env: Record<string,
         progress: { publish: async () => undefined },
         events: automation.webhooks,
       };
-      tasks = tasksModule(ctx, ports, requireUser(jwt, automation.apiKeys));
-      automationModule = automation.module(taskView(ctx, tasks.repository, ports.urls));
-      return [tasks, automationModule];
+      const tasksModule = createTasksModule(ctx, { ports, requireUser: requireUser(jwt, automation.apiKeys) });
+      tasks = tasksModule.api;
+      return [tasksModule, automationModule];
     },
   });
   const api = () => request(backend.url);
@@ -97,7 +101,7 @@ export async function startAutomationApp(driver: DriverName, env: Record<string,
     n8n,
     api,
     ledger,
-    worker: automationModule.worker,
+    worker: automation.worker,
     member: async (credits) => {
       const phone = `13${Math.floor(Math.random() * 1e9)
         .toString()

@@ -14,7 +14,7 @@ import { testConfig, testRedisUrl } from '../../../testing/test-config';
 import { startTestSandbox, type TestSandbox } from '../../../testing/test-sandbox';
 import { JwtService } from '../../auth/jwt.service';
 import { UsersRepository } from '../../users/users.repository';
-import { createMediaModule, type MediaModule } from '../media.module';
+import { createMediaModule, type MediaApi } from '../media.module';
 import { readZip } from './zip-reader';
 
 const UPLOAD_MAX_BYTES = 300_000;
@@ -39,7 +39,7 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
   let dataDir: string;
   let sandbox: TestSandbox;
   let backend: Awaited<ReturnType<typeof buildBackend>>;
-  let media: MediaModule;
+  let media: MediaApi;
   let zipEntries: Array<{ name: string; key: string }> = [];
   const users = new UsersRepository();
   const phones = {
@@ -71,12 +71,13 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
     const jwt = new JwtService(config.auth.jwtSecret, config.auth.jwtTtlSeconds);
     backend = await buildBackend(config, {
       modules: async (ctx) => {
-        media = createMediaModule(ctx, { jwt });
+        const mediaModule = createMediaModule(ctx, { jwt });
+        media = mediaModule.api;
         // Stands in for the tasks download routes, which call zip.stream the same way.
         const zipRouter = express
           .Router()
           .get('/test/zip', (_req, res) => media.zip.stream(res, '作品 batch.zip', zipEntries));
-        return [media.module, { name: 'zip-test', router: zipRouter }];
+        return [mediaModule, { name: 'zip-test', router: zipRouter }];
       },
     });
     const login = async (phone: string) => {

@@ -46,7 +46,7 @@ describe.each(drivers)('uploads from a URL on %s', (driver) => {
       driver === 'mysql' ? { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: `test:from-url:${randomUUID()}:` } : {};
     const config = testConfig({ ...redis, UPLOAD_MAX_BYTES: '5000', ...env }, db.config);
     const jwt = new JwtService(config.auth.jwtSecret, config.auth.jwtTtlSeconds);
-    const backend = await buildBackend(config, { modules: async (ctx) => [createMediaModule(ctx, { jwt }).module] });
+    const backend = await buildBackend(config, { modules: async (ctx) => [createMediaModule(ctx, { jwt })] });
     backends.push(backend);
     const merchant = async () => {
       const phone = `136${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;

@@ -32,7 +32,7 @@ describe.each(drivers)('upload mode on %s', (driver) => {
   async function start(env: Record<string, string>): Promise<{ backend: Backend; token: string }> {
     const config = testConfig({ ...env, UPLOAD_MAX_BYTES: '5000000' }, db.config);
     const jwt = new JwtService(config.auth.jwtSecret, config.auth.jwtTtlSeconds);
-    const backend = await buildBackend(config, { modules: async (ctx) => [createMediaModule(ctx, { jwt }).module] });
+    const backend = await buildBackend(config, { modules: async (ctx) => [createMediaModule(ctx, { jwt })] });
     backends.push(backend);
     const user = await new UsersRepository().findOrCreateByPhone(backend.ctx.db.manager, phone);
     return { backend, token: jwt.sign('aiphoto-merchant', { sub: user.id, phone }) };

@@ -12,7 +12,7 @@ import { testConfig } from '../../../testing/test-config';
 import { startTestSandbox, type TestSandbox } from '../../../testing/test-sandbox';
 import { JwtService } from '../../auth/jwt.service';
 import { UsersRepository } from '../../users/users.repository';
-import { createMediaModule, type MediaModule } from '../media.module';
+import { createMediaModule, type MediaApi } from '../media.module';
 
 const jpeg = (seed: string) =>
   sharp({ create: { width: 32, height: 24, channels: 3, background: `#${seed}` } })
@@ -31,7 +31,7 @@ describe('upload slots', () => {
   let dataDir: string;
   let sandbox: TestSandbox;
   let backend: Awaited<ReturnType<typeof buildBackend>>;
-  let media: MediaModule;
+  let media: MediaApi;
   let server: Server;
   let base: string;
   let user: { id: string; token: string };
@@ -48,8 +48,9 @@ describe('upload slots', () => {
     const jwt = new JwtService(config.auth.jwtSecret, config.auth.jwtTtlSeconds);
     backend = await buildBackend(config, {
       modules: async (ctx) => {
-        media = createMediaModule(ctx, { jwt });
-        return [media.module];
+        const mediaModule = createMediaModule(ctx, { jwt });
+        media = mediaModule.api;
+        return [mediaModule];
       },
     });
     server = backend.app.listen(0, '127.0.0.1');

@@ -7,7 +7,7 @@ import { JwtService } from '../../auth/jwt.service';
 import { UsersRepository } from '../../users/users.repository';
 import { createTestDatabase } from '../../../testing/test-db';
 import { testConfig } from '../../../testing/test-config';
-import { createMoney, type Money } from '../money.module';
+import { createMoneyModule, type MoneyApi } from '../money.module';
 
 /** A 2048-bit RSA pair as PEM (pkcs8/spki), generated per test run: no key is ever committed. */
 export function rsaPair(): { privateKeyPem: string; publicKeyPem: string } {
@@ -140,11 +140,15 @@ export async function moneyBackend(driver: DriverName, env: Record<string, strin
   const db = await createTestDatabase(driver, { poolSize: 20 });
   await db.ds.destroy();
   const config = testConfig({ DATABASE_POOL_SIZE: '20', ...env }, db.config);
-  let money: Money | undefined;
+  let money: MoneyApi | undefined;
   const backend = await buildBackend(config, {
     modules: async (ctx) => {
-      money = createMoney(ctx, { jwt: new JwtService(ctx.config.auth.jwtSecret, 3600), users: new UsersRepository() });
-      return money.modules;
+      const module = createMoneyModule(ctx, {
+        jwt: new JwtService(ctx.config.auth.jwtSecret, 3600),
+        users: new UsersRepository(),
+      });
+      money = module.api;
+      return [module];
     },
   });
   const jwt = new JwtService(config.auth.jwtSecret, 3600);

@@ -6,7 +6,7 @@ import { testConfig } from '../../../testing/test-config';
 import { createTestDatabase, type TestDatabase } from '../../../testing/test-db';
 import { JwtService } from '../../auth/jwt.service';
 import { ProgressHub } from '../progress-hub';
-import { progressModule } from '../progress.module';
+import { createProgressModule } from '../progress.module';
 import type { ProgressSocketOptions, ProgressSocketServer } from '../progress-socket.server';
 
 export interface Replica {
@@ -27,8 +27,8 @@ export async function startReplica(
     modules: async (ctx) => {
       hub = options.hub?.(ctx) ?? new ProgressHub(ctx.kv, ctx.logger);
       const jwt = new JwtService(ctx.config.auth.jwtSecret, ctx.config.auth.jwtTtlSeconds);
-      const module = progressModule(ctx, { hub, jwt, socket: options.socket });
-      sockets = module.sockets;
+      const module = createProgressModule(ctx, { hub, jwt, socket: options.socket });
+      sockets = module.api.sockets;
       return [module];
     },
   });

@@ -5,7 +5,7 @@ import { testConfig } from '../../../testing/test-config';
 import { JwtService } from '../../auth/jwt.service';
 import { publicParams } from '../../tasks/task-view';
 import { PromptBuilder } from '../prompt-builder';
-import { scenesModule } from '../scenes.routes';
+import { createScenesModule } from '../scenes.module';
 import { ScenesService } from '../scenes.service';
 
 type Backend = Awaited<ReturnType<typeof buildBackend>>;
@@ -36,7 +36,7 @@ describe.each(drivers)('the scene catalog on %s', (driver) => {
       modules: async (ctx) => {
         // A thumbnail resolver like the storage module's: keys become loadable URLs.
         scenes = new ScenesService(ctx.db, undefined, (key) => `https://cdn.test/${key}`);
-        return [scenesModule(ctx, { scenes, jwt })];
+        return [createScenesModule(ctx, { scenes, jwt })];
       },
     });
   });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { notFoundHandler, errorHandler } from '../../../http/error-middleware';
-import { staticModule } from '../static.module';
+import { createLogger } from '../../../infra/logger';
+import { createStaticModule } from '../static.module';
 
 function builtApp(title: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-static-'));
@@ -16,7 +17,12 @@ function builtApp(title: string): string {
 
 describe('static portal and console', () => {
   const app = express()
-    .use(staticModule({ webDir: builtApp('portal'), adminDir: builtApp('console') }).router!)
+    .use(
+      createStaticModule(
+        { logger: createLogger('silent') },
+        { webDir: builtApp('portal'), adminDir: builtApp('console') },
+      ).router!,
+    )
     .use(notFoundHandler)
     .use(errorHandler);
 

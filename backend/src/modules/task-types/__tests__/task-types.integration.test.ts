@@ -18,9 +18,9 @@ import { JwtService } from '../../auth/jwt.service';
 import { LedgerService } from '../../ledger/ledger.service';
 import { composeModelPose12Prompt, fillPromptTemplate } from '../../scenes/prompt-builder';
 import { UsersRepository } from '../../users/users.repository';
-import { tasksModule } from '../../tasks/tasks.module';
+import { createTasksModule } from '../../tasks/tasks.module';
 import { signMessage } from '../../n8n/signed-message';
-import { adminTaskTypeRoutes } from '../task-types.routes';
+import { createTaskTypesModule } from '../task-types.module';
 import { waitFor } from '../../../../../jest/wait-for';
 
 const SECRET = 'task-types-integration-secret';
@@ -86,9 +86,8 @@ describe.each(drivers)('task types as data on %s', (driver) => {
         modules: async (ctx) => {
           jwt = new JwtService(ctx.config.auth.jwtSecret, 3600);
           ledger = new LedgerService(ctx.db);
-          const tasks = tasksModule(
-            ctx,
-            {
+          const tasks = createTasksModule(ctx, {
+            ports: {
               ledger,
               membership: { ensureCurrent: (userId) => ledger.expire(userId) },
               media: {
@@ -107,9 +106,9 @@ describe.each(drivers)('task types as data on %s', (driver) => {
               },
               progress: { publish: async () => undefined },
             },
-            requireUser(jwt),
-          );
-          return [tasks, { name: 'admin-task-types', router: adminTaskTypeRoutes(ctx, { jwt, types: tasks.types }) }];
+            requireUser: requireUser(jwt),
+          });
+          return [tasks, createTaskTypesModule(ctx, { jwt, tasks: tasks.api })];
         },
       },
     );

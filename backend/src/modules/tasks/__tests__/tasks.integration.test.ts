@@ -15,7 +15,7 @@ import { signMessage } from '../../n8n/signed-message';
 import { UsersRepository } from '../../users/users.repository';
 import type { ProgressEvent, TaskPorts } from '../task-ports';
 import { MERCHANT_FAILURE_MESSAGES } from '../task-failure';
-import { tasksModule, type TasksModule } from '../tasks.module';
+import { createTasksModule, type TasksApi } from '../tasks.module';
 import { waitFor } from '../../../../../jest/wait-for';
 
 const SECRET = 'tasks-integration-shared-secret';
@@ -26,7 +26,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
   let db: TestDatabase;
   let n8n: Awaited<ReturnType<typeof startFakeN8n>>;
   let backend: RunningBackend;
-  let tasks: TasksModule;
+  let tasks: TasksApi;
   let ledger: LedgerService;
   let jwt: JwtService;
   const published: Array<{ userId: string; event: ProgressEvent }> = [];
@@ -75,10 +75,15 @@ describe.each(drivers)('tasks on %s', (driver) => {
             progress: { publish: async (userId, event) => void published.push({ userId, event }) },
           };
           // The ZIP writer answers the entries it was given, so a test sees what would be zipped.
-          tasks = tasksModule(ctx, ports, requireUser(jwt), async (res, fileName, entries) => {
-            res.json({ fileName, entries });
+          const module = createTasksModule(ctx, {
+            ports,
+            requireUser: requireUser(jwt),
+            zip: async (res, fileName, entries) => {
+              res.json({ fileName, entries });
+            },
           });
-          return [tasks];
+          tasks = module.api;
+          return [module];
         },
       },
     );
