@@ -14,6 +14,7 @@ import { OrderResume1732230810000 } from './1732230810000-order-resume';
 import { VideoAlbum1732230815000 } from './1732230815000-video-album';
 import { FittingTravelTypes1732230861000 } from './1732230861000-fitting-travel-types';
 import { UploadNamesRetries1732230947311 } from './1732230947311-upload-names-retries';
+import { TaskFavoriteIndex1732230958213 } from './1732230958213-task-favorite-index';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   VideoAlbum1732230815000,
   FittingTravelTypes1732230861000,
   UploadNamesRetries1732230947311,
+  TaskFavoriteIndex1732230958213,
 ];

@@ -64,6 +64,12 @@ export interface TaskListFilter {
   userId: string;
   type?: string;
   status?: TaskStatus;
+  /** Only the favourites (served by `ix_tasks_user_favorite`). */
+  favorite?: boolean;
+  /** Created at or after this database time. */
+  from?: string;
+  /** Created strictly before this database time. */
+  to?: string;
   limit: number;
   /** Exclusive position: tasks strictly older than (createdAt, id). */
   before?: { createdAt: string; id: string };
@@ -146,6 +152,49 @@ export class TasksRepository {
           [userId, cacheKey],
         )
       )[0] ?? null
+    );
+  }
+
+  /** The merchant's own visible tasks among `ids` (any order); other merchants' ids find nothing. */
+  async findManyOwned(db: Db, userId: string, ids: string[]): Promise<TaskRow[]> {
+    if (!ids.length) return [];
+    return rows<TaskRow>(
+      db,
+      `SELECT * FROM tasks WHERE user_id = ? AND hidden = 0 AND id IN (${ids.map(() => '?').join(', ')})
+        ORDER BY created_at, id`,
+      [userId, ...ids],
+    );
+  }
+
+  /**
+   * The merchant's most recent batches, newest first: the ids of the batches among the newest
+   * `limit × 50` visible tasks (a batch has at most 50), read in order from `ix_tasks_user_list`,
+   * then their tasks through `ix_tasks_batch`.
+   */
+  async recentBatches(db: Db, userId: string, limit: number): Promise<Array<{ batchId: string; tasks: TaskRow[] }>> {
+    const newest = await rows<{ batch_id: string }>(
+      db,
+      'SELECT batch_id FROM tasks WHERE user_id = ? AND hidden = 0 ORDER BY created_at DESC, id DESC LIMIT ?',
+      [userId, limit * 50],
+    );
+    const ids = [...new Set(newest.map((r) => r.batch_id))].slice(0, limit);
+    if (!ids.length) return [];
+    const tasks = await rows<TaskRow>(
+      db,
+      `SELECT * FROM tasks WHERE batch_id IN (${ids.map(() => '?').join(', ')}) AND user_id = ? AND hidden = 0
+        ORDER BY created_at, id`,
+      [...ids, userId],
+    );
+    return ids.map((batchId) => ({ batchId, tasks: tasks.filter((t) => t.batch_id === batchId) }));
+  }
+
+  /** Hides the merchant's own visible tasks among `ids`; answers how many it hid. */
+  async hideMany(db: Db, userId: string, ids: string[], now: Date): Promise<number> {
+    if (!ids.length) return 0;
+    return execute(
+      db,
+      `UPDATE tasks SET hidden = 1, updated_at = ? WHERE user_id = ? AND hidden = 0 AND id IN (${ids.map(() => '?').join(', ')})`,
+      [toDbTime(now), userId, ...ids],
     );
   }
 
@@ -270,7 +319,9 @@ export class TasksRepository {
  * The list statement. The cursor condition is written as a range on `created_at` first
  * (`created_at <= ? AND (created_at < ? OR id < ?)`, the same set as `created_at < ? OR
  * (created_at = ? AND id < ?)`): a top-level OR would make both databases scan the merchant's
- * whole history from the newest row to reach a deep page.
+ * whole history from the newest row to reach a deep page. A date range is one more bound on the
+ * same `created_at` range; the favourites read `ix_tasks_user_favorite` (user, hidden, favorite,
+ * created_at, id) the same way.
  */
 export function listQuery(filter: TaskListFilter): { sql: string; params: unknown[] } {
   const where = ['user_id = ?', 'hidden = 0'];
@@ -282,6 +333,15 @@ export function listQuery(filter: TaskListFilter): { sql: string; params: unknow
   if (filter.status) {
     where.push('status = ?');
     params.push(filter.status);
+  }
+  if (filter.favorite) where.push('favorite = 1');
+  if (filter.from) {
+    where.push('created_at >= ?');
+    params.push(filter.from);
+  }
+  if (filter.to) {
+    where.push('created_at < ?');
+    params.push(filter.to);
   }
   if (filter.before) {
     where.push('created_at <= ? AND (created_at < ? OR id < ?)');

@@ -49,7 +49,24 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   type: z.string().max(32).optional(),
   status: z.enum(['queued', 'processing', 'done', 'failed', 'canceled']).optional(),
+  favorite: z.enum(['true', 'false']).optional().openapi({ description: 'true: only the favourites' }),
+  from: z
+    .string()
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: 'created at or after this instant (ISO 8601)' }),
+  to: z
+    .string()
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: 'created before this instant (ISO 8601)' }),
 });
+/** Most tasks one bulk request names (a history page holds far fewer). */
+export const MAX_BULK_IDS = 100;
+const BulkIds = z
+  .object({ ids: z.array(z.string().min(1).max(64)).min(1).max(MAX_BULK_IDS) })
+  .openapi('TaskIds', { description: `1–${MAX_BULK_IDS} task ids; ids that are not the caller's are ignored` });
+const RecentBatchesQuery = z.object({ limit: z.coerce.number().int().min(1).max(10).default(3) });
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,100}$/;
 
 export interface TaskRouteDeps {
@@ -108,9 +125,24 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     query: ListQuery,
     response: z.object({ items: z.array(TaskSchema), nextCursor: z.string().nullable() }).openapi('TaskPage'),
     handler: async ({ query, req }) => {
-      const page = await service.list(currentUser(req).id, query);
+      const page = await service.list(currentUser(req).id, {
+        ...query,
+        favorite: query.favorite === 'true',
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+      });
       return { items: await Promise.all(page.items.map(dto)), nextCursor: page.nextCursor };
     },
+  });
+
+  defineRoute(router, ctx.openapi, {
+    ...common,
+    method: 'post',
+    path: '/api/v1/tasks/hide',
+    summary: 'Hide many own tasks from the history at once (the ledger keeps their entries)',
+    body: BulkIds,
+    response: z.object({ hidden: z.number().int() }).openapi('HiddenCount'),
+    handler: async ({ body, req }) => ({ hidden: await service.hideMany(currentUser(req).id, body.ids) }),
   });
 
   defineRoute(router, ctx.openapi, {
@@ -165,6 +197,23 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   defineRoute(router, ctx.openapi, {
     ...common,
     method: 'get',
+    path: '/api/v1/batches',
+    summary: "The merchant's most recent batches, newest first (the workspace after a reload)",
+    query: RecentBatchesQuery,
+    response: z.object({ items: z.array(Batch) }).openapi('RecentBatches'),
+    handler: async ({ query, req }) => {
+      const batches = await service.recentBatches(currentUser(req).id, query.limit);
+      return {
+        items: await Promise.all(
+          batches.map(async (b) => ({ batchId: b.batchId, tasks: await Promise.all(b.tasks.map(dto)) })),
+        ),
+      };
+    },
+  });
+
+  defineRoute(router, ctx.openapi, {
+    ...common,
+    method: 'get',
     path: '/api/v1/batches/:id',
     summary: 'The tasks of one batch',
     params: IdParams,
@@ -195,6 +244,18 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
           );
         }
         await zip(res, zipFileName([namedTask(task)]), zipEntries([task]));
+      },
+    });
+    defineRoute(router, ctx.openapi, {
+      ...common,
+      method: 'post',
+      path: '/api/v1/tasks/download',
+      summary: "ZIP of the results of many own finished tasks (named after their uploads); others' ids are left out",
+      body: BulkIds,
+      errors: [404, 409],
+      handler: async ({ body, req, res }) => {
+        const tasks = await service.doneOwned(currentUser(req).id, body.ids);
+        await zip(res, zipFileName(tasks.map(namedTask)), zipEntries(tasks));
       },
     });
     defineRoute(router, ctx.openapi, {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../../db/db-errors';
+import { toDbTime } from '../../db/time';
 import { inTransaction, type Db } from '../../db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-error';
 import type { Metrics } from '../../infra/metrics';
@@ -220,15 +221,48 @@ export class TasksService {
     return rows;
   }
 
+  /** The merchant's most recent batches (newest first), each with its visible tasks. */
+  recentBatches(userId: string, limit: number): Promise<Array<{ batchId: string; tasks: TaskRow[] }>> {
+    return this.tasks.recentBatches(this.db.manager, userId, limit);
+  }
+
+  /**
+   * The merchant's own tasks among `ids`, for a bulk ZIP: other merchants' ids and hidden tasks are
+   * left out as if unknown. 404 when none is the merchant's, 409 TASK_NOT_DONE when none is done.
+   */
+  async doneOwned(userId: string, ids: string[]): Promise<TaskRow[]> {
+    const owned = await this.tasks.findManyOwned(this.db.manager, userId, [...new Set(ids)]);
+    if (!owned.length) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
+    const done = owned.filter((t) => t.status === 'done');
+    if (!done.length) throw new ConflictError('None of these tasks is done yet', 'TASK_NOT_DONE');
+    return done;
+  }
+
+  /** Hides the merchant's own tasks among `ids` (others' are ignored); answers how many. */
+  hideMany(userId: string, ids: string[]): Promise<number> {
+    return inTransaction(this.db, (tx) => this.tasks.hideMany(tx, userId, [...new Set(ids)], this.now()));
+  }
+
   async list(
     userId: string,
-    query: { cursor?: string; limit: number; type?: string; status?: TaskStatus },
+    query: {
+      cursor?: string;
+      limit: number;
+      type?: string;
+      status?: TaskStatus;
+      favorite?: boolean;
+      from?: Date;
+      to?: Date;
+    },
   ): Promise<{ items: TaskRow[]; nextCursor: string | null }> {
     const before = query.cursor ? decodeCursor(query.cursor) : undefined;
     const items = await this.tasks.list(this.db.manager, {
       userId,
       type: query.type,
       status: query.status,
+      favorite: query.favorite,
+      from: query.from ? toDbTime(query.from) : undefined,
+      to: query.to ? toDbTime(query.to) : undefined,
       limit: query.limit + 1,
       before,
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { toDbTime } from '../../../db/time';
 import { inTransaction } from '../../../db/transaction';
 import { createTestUser } from '../../../testing/money-factories';
 import { createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
@@ -67,6 +68,76 @@ describe.each(drivers)('task list paging on %s', (driver) => {
         before = { createdAt: last.created_at, id: last.id };
       }
       expect(seen).toEqual(expected);
+    }
+  });
+
+  it('filters by favourite and by a date range, still paging newest first', async () => {
+    const all = async (filter: Partial<TaskListFilter>) => {
+      const seen: string[] = [];
+      let before: TaskListFilter['before'];
+      for (;;) {
+        const page = await repo.list(db.ds.manager, { userId, limit: 2, before, ...filter });
+        seen.push(...page.map((t) => t.id));
+        if (page.length < 2) return seen;
+        before = { createdAt: page[1].created_at, id: page[1].id };
+      }
+    };
+    // Favourites: every other task of the expected order (one of them is later unmarked again).
+    const favourites = expected.filter((_, i) => i % 2 === 0);
+    await inTransaction(db.ds, async (tx) => {
+      for (const id of [...favourites, expected[1]]) await repo.setFlag(tx, userId, id, 'favorite', true, new Date());
+      await repo.setFlag(tx, userId, expected[1], 'favorite', false, new Date());
+    });
+    expect(await all({ favorite: true })).toEqual(favourites);
+    // [base+1, base+3): the instants 1 and 2 (three tasks), as database times.
+    const at = (ms: number) => toDbTime(new Date(Date.UTC(2025, 0, 1) + ms));
+    const inRange = (await all({ from: at(1), to: at(3) })).sort();
+    const rowsIn = (await repo.list(db.ds.manager, { userId, limit: 100 }))
+      .filter((t) => t.created_at >= at(1) && t.created_at < at(3))
+      .map((t) => t.id)
+      .sort();
+    expect(rowsIn).toHaveLength(3);
+    expect(inRange).toEqual(rowsIn);
+    expect(await all({ from: at(1), to: at(3), favorite: true })).toEqual(
+      favourites.filter((id) => rowsIn.includes(id)),
+    );
+    // The other merchant's task and the hidden one never appear.
+    expect(await all({ from: at(0), to: at(10) })).toEqual(expected);
+  });
+
+  it('reads the favourites and a date range from an index, without a sort', async () => {
+    const favourite = listQuery({
+      userId,
+      limit: 21,
+      favorite: true,
+      before: { createdAt: '2025-01-01 00:00:00.002', id: 'x' },
+    });
+    const dated = listQuery({ userId, limit: 21, from: '2025-01-01 00:00:00.001', to: '2025-01-01 00:00:00.003' });
+    if (driver === 'sqlite') {
+      const plan = async (q: { sql: string; params: unknown[] }) =>
+        ((await db.ds.query(`EXPLAIN QUERY PLAN ${q.sql}`, q.params)) as Array<{ detail: string }>)
+          .map((p) => p.detail)
+          .join('\n');
+      const fav = await plan(favourite);
+      expect(fav).toMatch(
+        /USING (COVERING )?INDEX ix_tasks_user_favorite \(user_id=\? AND hidden=\? AND favorite=\? AND created_at<\?\)/,
+      );
+      expect(fav).not.toMatch(/TEMP B-TREE/);
+      const range = await plan(dated);
+      expect(range).toMatch(
+        /USING (COVERING )?INDEX ix_tasks_user_list \(user_id=\? AND hidden=\? AND created_at>\? AND created_at<\?\)/,
+      );
+      expect(range).not.toMatch(/TEMP B-TREE/);
+    } else {
+      // MariaDB: the plan names the index it reads and never a filesort.
+      const plan = async (q: { sql: string; params: unknown[] }) =>
+        ((await db.ds.query(`EXPLAIN ${q.sql}`, q.params)) as Array<{ key: string | null; Extra: string | null }>)[0];
+      const fav = await plan(favourite);
+      expect(fav.key).toBe('ix_tasks_user_favorite');
+      expect(fav.Extra ?? '').not.toMatch(/filesort/);
+      const range = await plan(dated);
+      expect(['ix_tasks_user_list', 'ix_tasks_user_favorite']).toContain(range.key);
+      expect(range.Extra ?? '').not.toMatch(/filesort/);
     }
   });
 

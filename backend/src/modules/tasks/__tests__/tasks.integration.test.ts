@@ -573,4 +573,131 @@ describe.each(drivers)('tasks on %s', (driver) => {
       .expect(200);
     expect(after.body.items.map((t: { id: string }) => t.id)).not.toContain(ids[0]);
   });
+
+  it('lists the recent batches of the caller only, newest first, without hidden tasks', async () => {
+    const user = await member(10);
+    const other = await member(10);
+    const batch = async (token: string, owner: string, n: number) =>
+      (
+        await create(token, {
+          type: 'basic_clean',
+          inputKeys: Array.from({ length: n }, (_, i) => `input/${owner}/b${n}-${i}.jpg`),
+        }).expect(201)
+      ).body as { batchId: string; tasks: Array<{ id: string }> };
+    const first = await batch(user.token, user.id, 2);
+    const second = await batch(user.token, user.id, 3);
+    await batch(other.token, other.id, 1);
+    const recent = (limit?: number) =>
+      api()
+        .get('/api/v1/batches')
+        .query(limit ? { limit } : {})
+        .set('Authorization', `Bearer ${user.token}`)
+        .expect(200);
+    const all = (await recent()).body.items as Array<{ batchId: string; tasks: Array<{ id: string }> }>;
+    expect(all.map((b) => b.batchId)).toEqual([second.batchId, first.batchId]);
+    expect(all[0].tasks.map((t) => t.id)).toEqual(second.tasks.map((t) => t.id));
+    expect((await recent(1)).body.items.map((b: { batchId: string }) => b.batchId)).toEqual([second.batchId]);
+    // A task hidden from the history leaves the batch; a batch with nothing left leaves the list.
+    await api().delete(`/api/v1/tasks/${second.tasks[0].id}`).set('Authorization', `Bearer ${user.token}`).expect(204);
+    expect((await recent()).body.items[0].tasks).toHaveLength(2);
+    await api()
+      .post('/api/v1/tasks/hide')
+      .set('Authorization', `Bearer ${user.token}`)
+      .send({ ids: first.tasks.map((t) => t.id) })
+      .expect(200);
+    expect((await recent()).body.items.map((b: { batchId: string }) => b.batchId)).toEqual([second.batchId]);
+    await api().get('/api/v1/batches').query({ limit: 11 }).set('Authorization', `Bearer ${user.token}`).expect(400);
+  });
+
+  it("zips and hides many own tasks at once; another merchant's ids are left alone", async () => {
+    const user = await member(10);
+    const other = await member(10);
+    const made = async (token: string, owner: string, n: number) =>
+      (
+        await create(token, {
+          type: 'basic_clean',
+          inputKeys: Array.from({ length: n }, (_, i) => `input/${owner}/m${i}.jpg`),
+        }).expect(201)
+      ).body.tasks.map((t: { id: string }) => t.id) as string[];
+    const mine = await made(user.token, user.id, 3);
+    const theirs = await made(other.token, other.id, 1);
+    const done = async (owner: string, id: string) => {
+      const key = `output/${owner}/${id}/main.jpg`;
+      await callback({ taskId: id, event: 'done', resultKeys: [key] }).expect(200);
+      return key;
+    };
+    const k0 = await done(user.id, mine[0]);
+    const k1 = await done(user.id, mine[1]);
+    await done(other.id, theirs[0]);
+    const zip = (token: string, ids: string[]) =>
+      api().post('/api/v1/tasks/download').set('Authorization', `Bearer ${token}`).send({ ids });
+
+    // The upload names the merchant knows name the entries (two equal names stay apart).
+    for (const id of mine)
+      await backend.ctx.db.query('UPDATE tasks SET input_name = ? WHERE id = ?', ['白T恤.jpg', id]);
+    // mine[2] is still queued: left out; the other merchant's finished task: left out too.
+    const res = await zip(user.token, [...mine, theirs[0]]).expect(200);
+    expect(res.body.fileName).toBe('白T恤_+1.zip');
+    expect(res.body.entries).toEqual([
+      { name: '白T恤_main.jpg', key: k0 },
+      { name: '白T恤 (2)_main.jpg', key: k1 },
+    ]);
+    expect((await zip(user.token, theirs).expect(404)).body.error.code).toBe('TASK_NOT_FOUND');
+    expect((await zip(user.token, [mine[2]]).expect(409)).body.error.code).toBe('TASK_NOT_DONE');
+    const tooMany = Array.from({ length: 101 }, (_, i) => `id-${i}`);
+    expect((await zip(user.token, tooMany).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+    await zip(user.token, []).expect(400);
+
+    const hide = (token: string, ids: string[]) =>
+      api().post('/api/v1/tasks/hide').set('Authorization', `Bearer ${token}`).send({ ids });
+    expect((await hide(user.token, [mine[0], mine[1], theirs[0], 'no-such-task']).expect(200)).body).toEqual({
+      hidden: 2,
+    });
+    // Hidden already: nothing more to hide.
+    expect((await hide(user.token, [mine[0]]).expect(200)).body).toEqual({ hidden: 0 });
+    const list = async (token: string) =>
+      (
+        await api().get('/api/v1/tasks').query({ limit: 100 }).set('Authorization', `Bearer ${token}`).expect(200)
+      ).body.items.map((t: { id: string }) => t.id) as string[];
+    expect(await list(user.token)).toEqual([mine[2]]);
+    expect(await list(other.token)).toEqual(theirs);
+    expect((await zip(user.token, [mine[0]]).expect(404)).body.error.code).toBe('TASK_NOT_FOUND');
+    await api().post('/api/v1/tasks/hide').send({ ids: mine }).expect(401);
+  });
+
+  it('filters the history by favourite and by a date range through the API', async () => {
+    const user = await member(5);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/f${i}.jpg` }).expect(201)).body
+          .tasks[0].id,
+      );
+    await api()
+      .post(`/api/v1/tasks/${ids[1]}/favorite`)
+      .set('Authorization', `Bearer ${user.token}`)
+      .send({ favorite: true })
+      .expect(200);
+    const get = (query: Record<string, string>) =>
+      api().get('/api/v1/tasks').query(query).set('Authorization', `Bearer ${user.token}`);
+    const idsOf = (res: request.Response) => res.body.items.map((t: { id: string }) => t.id) as string[];
+    expect(idsOf(await get({ favorite: 'true' }).expect(200))).toEqual([ids[1]]);
+    expect(idsOf(await get({ favorite: 'false' }).expect(200))).toEqual([...ids].reverse());
+    const created = (await get({}).expect(200)).body.items.map((t: { createdAt: string }) => t.createdAt) as string[];
+    const hour = 3600_000;
+    const newest = new Date(created[0]).getTime();
+    expect(idsOf(await get({ from: new Date(newest - hour).toISOString() }).expect(200))).toEqual([...ids].reverse());
+    expect(idsOf(await get({ from: new Date(newest + hour).toISOString() }).expect(200))).toEqual([]);
+    expect(idsOf(await get({ to: new Date(newest - hour).toISOString() }).expect(200))).toEqual([]);
+    expect(
+      idsOf(
+        await get({
+          from: new Date(newest - hour).toISOString(),
+          to: new Date(newest + hour).toISOString(),
+          favorite: 'true',
+        }).expect(200),
+      ),
+    ).toEqual([ids[1]]);
+    expect((await get({ from: 'yesterday' }).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+  });
 });
