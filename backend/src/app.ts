@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import express, { type Express, type Router } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { AppContext, ReadinessCheck } from './app-context';
+import { accessLog } from './http/access-log';
 import { errorHandler, notFoundHandler } from './http/error-middleware';
-import { requestIdOf } from './http/fast-health';
+import { gateByPrefix } from './http/route-gate';
 import { securityHeaders } from './http/security-headers';
 import { healthRoutes } from './modules/health/health.routes';
 
@@ -46,15 +46,9 @@ export function createApp(ctx: AppContext, modules: AppModule[], baseChecks: Rea
   app.use(securityHeaders(ctx.config));
 
   app.use(
-    pinoHttp({
-      logger: ctx.logger,
-      genReqId: (req, res) => {
-        const id = requestIdOf(req);
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : ctx.config.http.requestLogLevel),
+    accessLog(ctx.logger, {
+      level: ctx.config.http.requestLogLevel,
+      skip: (url) => url === '/health' || url === '/metrics',
     }),
   );
   app.use(ctx.metrics.middleware());
@@ -70,7 +64,8 @@ export function createApp(ctx: AppContext, modules: AppModule[], baseChecks: Rea
 
   const checks = [...baseChecks, ...modules.flatMap((m) => m.readiness ?? [])];
   app.use(healthRoutes(ctx, checks));
-  for (const module of modules) if (module.router) app.use(module.router);
+  // Each module router is entered only by paths under the prefixes its routes declare (http/route-gate.ts).
+  for (const module of modules) if (module.router) app.use(gateByPrefix(module.router));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

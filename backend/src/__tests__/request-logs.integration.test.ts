@@ -27,17 +27,45 @@ describe('request logs', () => {
     await db.drop();
   });
 
+  const parsed = () =>
+    lines
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+
   it('never carry API keys, bearer tokens or cookies in clear', async () => {
-    await request(backend.app)
+    const answer = await request(backend.app)
       .get('/api/v1/tasks')
       .set('X-API-Key', 'ak_abcdef_the-secret-part-of-the-key')
       .set('Authorization', 'Bearer the-bearer-token-value')
       .set('Cookie', 'session=the-cookie-value')
       .expect(401);
+    const line = parsed().find((l) => l.msg === 'request completed' && l.reqId === answer.headers['x-request-id']);
+    // The line is there, with what an operator needs, and no header at all.
+    expect(line).toMatchObject({ level: 20, req: { method: 'GET', url: '/api/v1/tasks' }, res: { statusCode: 401 } });
+    expect(typeof line?.responseTime).toBe('number');
     const logged = lines.join('');
-    expect(logged).toContain('"x-api-key":"[redacted]"');
     for (const secret of ['the-secret-part-of-the-key', 'the-bearer-token-value', 'the-cookie-value']) {
       expect(logged).not.toContain(secret);
+    }
+  });
+
+  it("log nothing per request when the level is off, and keep the caller's request id", async () => {
+    const quiet: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        quiet.push(chunk.toString());
+        done();
+      },
+    });
+    const info = await buildBackend(testConfig({}, db.config), { logger: createLogger('info', 'test', sink) });
+    try {
+      const res = await request(info.app).get('/api/v1/tasks').set('X-Request-Id', 'trace-42').expect(401);
+      expect(res.headers['x-request-id']).toBe('trace-42');
+      expect(quiet.join('')).not.toContain('request completed');
+    } finally {
+      await info.close();
     }
   });
 });
