@@ -18,14 +18,18 @@ interface LayerShape {
  * router cannot be gated. A prefix is the path up to its first parameter or wildcard, so
  * `/api/v1/tasks/:id/download` gives `/api/v1/tasks/`.
  */
-export function routerPrefixes(router: { stack?: LayerShape[] }, base = ''): string[] | undefined {
+export function routerPrefixes(router: Router): string[] | undefined {
+  return prefixesOf(router as unknown as { stack?: LayerShape[] }, '');
+}
+
+function prefixesOf(router: { stack?: LayerShape[] }, base: string): string[] | undefined {
   const prefixes: string[] = [];
   for (const layer of router.stack ?? []) {
     const own = layer.route ? layer.route.path : layer.slash ? '' : layer.rawPath;
     if (typeof own !== 'string') return undefined;
     const full = base + own;
     if (!layer.route && layer.handle?.stack) {
-      const inner = routerPrefixes(layer.handle, full);
+      const inner = prefixesOf(layer.handle, full);
       if (!inner) return undefined;
       prefixes.push(...inner);
       continue;
@@ -52,7 +56,7 @@ export function routerPrefixes(router: { stack?: LayerShape[] }, base = ''): str
 export function gateByPrefix(router: Router): RequestHandler {
   let prefixes: string[] | undefined | null = null;
   return (req, res, next) => {
-    if (prefixes === null) prefixes = routerPrefixes(router as unknown as { stack?: LayerShape[] });
+    if (prefixes === null) prefixes = routerPrefixes(router);
     if (prefixes === undefined) return router(req, res, next);
     const path = req.path.toLowerCase();
     for (const prefix of prefixes) if (path.startsWith(prefix)) return router(req, res, next);
