@@ -1,10 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { automationEnvShape } from '../modules/automation/automation.config';
-import { auditEnvShape } from '../modules/tasks/audit.config';
-import { limitsEnvShape } from './limits.config';
-import { creditsEnvShape } from '../modules/credits/credits.config';
-import { fromUrlEnvShape } from '../modules/media/from-url.config';
+import {
+  automationEnvShape,
+  buildAutomationConfig,
+  type AutomationConfig,
+} from '../modules/automation/automation.config';
+import { auditEnvShape, buildAuditConfig, type AuditConfig } from '../modules/tasks/audit.config';
+import { buildLimitsConfig, limitsEnvShape, type LimitsConfig } from './limits.config';
+import { buildCreditsConfig, creditsEnvShape, type CreditsConfig } from '../modules/credits/credits.config';
+import { buildFromUrlConfig, fromUrlEnvShape, type FromUrlConfig } from '../modules/media/from-url.config';
 import {
   buildPaymentsConfig,
   paymentsConfigProblems,
@@ -12,13 +16,21 @@ import {
   type PaymentsConfig,
 } from '../modules/payments/payments.config';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy';
-import { wechatLoginConfigProblems, wechatLoginEnvShape } from '../modules/wechat-login/wechat-login.config';
+import {
+  buildWechatLoginConfig,
+  wechatLoginConfigProblems,
+  wechatLoginEnvShape,
+  type WechatLoginConfig,
+} from '../modules/wechat-login/wechat-login.config';
 import { loadOrCreateLocalSecrets, weakSecretProblem, type LocalSecretName } from './secrets';
 
 /**
  * The one typed configuration object, built once at start-up from the environment
  * (and, for runtime-tunable values, overridden later by the `settings` table).
- * Every variable is documented in `.env.example`.
+ * Every variable is documented in `.env.example`. A module that owns variables keeps them in its
+ * `<name>.config.ts`: the env shape (spread into the schema below) and a `build<Name>Config(env)`
+ * whose typed result is one block of AppConfig. Module config files import nothing from here (no
+ * cycle); modules read only AppConfig's blocks, never the raw environment.
  */
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -222,8 +234,14 @@ export interface AppConfig {
     inputUrlTtlSeconds: number;
     resultUrlTtlSeconds: number;
   };
-  /** The raw validated environment, for modules that read their own settings. */
-  raw: Env;
+  /** Per-module blocks, each built by its module's `<name>.config.ts`. */
+  automation: AutomationConfig;
+  fromUrl: FromUrlConfig;
+  credits: CreditsConfig;
+  audit: AuditConfig;
+  wechatLogin: WechatLoginConfig;
+  /** Resource limits of this process (config/limits.config.ts). */
+  limits: LimitsConfig;
 }
 
 export class ConfigError extends Error {
@@ -249,13 +267,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems = [...productionProblems(env), ...secretProblems(env, deployed)];
   if (trustProxy.problem) problems.push(trustProxy.problem);
   problems.push(...wechatLoginConfigProblems(env));
-  if (problems.length) throw new ConfigError(problems);
+  // A bad CREDIT_PACKS entry stops the start, not the first seeding of packs.
+  const credits = orProblem(() => buildCreditsConfig(env), problems);
+  if (problems.length || !credits) throw new ConfigError(problems);
   const paymentProblems = paymentsConfigProblems(env, payments);
   if (paymentProblems.length) throw new ConfigError(paymentProblems);
   const secrets = resolveSecrets(env, dataDir);
+  const isProduction = env.NODE_ENV === 'production';
+  const storage = storageConfig(env);
   return {
     env: env.NODE_ENV,
-    isProduction: env.NODE_ENV === 'production',
+    isProduction,
     deployed,
     http: {
       host: env.HOST,
@@ -299,7 +321,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       perPhonePerDay: env.SMS_PER_PHONE_PER_DAY,
       dailyBudget: env.SMS_DAILY_BUDGET,
     },
-    storage: storageConfig(env),
+    storage,
     adminBootstrap: { username: env.ADMIN_BOOTSTRAP_USERNAME, password: env.ADMIN_BOOTSTRAP_PASSWORD ?? null },
     plan: { monthlyQuota: env.PLAN_MONTHLY_QUOTA, priceFen: env.MEMBERSHIP_PRICE, days: env.MEMBERSHIP_DAYS },
     payments,
@@ -311,8 +333,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       inputUrlTtlSeconds: env.INPUT_URL_TTL_SECONDS,
       resultUrlTtlSeconds: env.RESULT_URL_TTL_SECONDS,
     },
-    raw: env,
+    automation: buildAutomationConfig(env, { isProduction }),
+    fromUrl: buildFromUrlConfig(env, { isProduction, uploadMaxBytes: storage.uploadMaxBytes }),
+    credits,
+    audit: buildAuditConfig(env),
+    wechatLogin: buildWechatLoginConfig(env, { sandboxKeysFile: payments.sandboxKeysFile }),
+    limits: buildLimitsConfig(env),
   };
+}
+
+/** What `build` returns, or undefined with its error's message added to `problems`. */
+function orProblem<T>(build: () => T, problems: string[]): T | undefined {
+  try {
+    return build();
+  } catch (err) {
+    problems.push(err instanceof Error ? err.message : String(err));
+    return undefined;
+  }
 }
 
 /** Development values of the vendor sandbox's COS (sandbox/src/main.ts uses the same). */

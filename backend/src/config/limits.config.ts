@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import type { AppConfig } from './config';
 
 const int = (def: number, min: number) => z.coerce.number().int().min(min).default(def);
 
 /**
- * Resource limits of one backend process, merged into the env schema of
- * config/config.ts; `.env.example` explains each.
+ * Resource limits of one backend process (sockets, uploads, password hashing), shared by several
+ * modules, who read them as `ctx.config.limits`; `.env.example` explains each.
  */
 export const limitsEnvShape = {
   /** Open /ws sockets one merchant may hold on one process; more are refused (429). */
@@ -27,8 +26,7 @@ export interface LimitsConfig {
   uploadQueue: number;
 }
 
-export function limitsConfig(config: AppConfig): LimitsConfig {
-  const env = config.raw;
+export function buildLimitsConfig(env: z.output<z.ZodObject<typeof limitsEnvShape>>): LimitsConfig {
   return {
     wsMaxSocketsPerUser: env.WS_MAX_SOCKETS_PER_USER,
     passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY,

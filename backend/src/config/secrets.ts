@@ -75,8 +75,3 @@ export function weakSecretProblem(name: string, value: string, deployed: boolean
   }
   return null;
 }
-
-/** A bootstrap admin password for the first start: satisfies the console's password rules. */
-export function generateAdminPassword(): string {
-  return `Ap${randomBytes(12).toString('base64url')}7`;
-}

@@ -132,6 +132,42 @@ describe('loadConfig', () => {
     }
   });
 
+  it('hands each module its own typed block, and no raw environment', () => {
+    const config = loadConfig({
+      WEBHOOK_MAX_ATTEMPTS: '3',
+      UPLOAD_URL_PER_MINUTE: '7',
+      UPLOAD_MAX_BYTES: '4096',
+      CREDIT_PACKS: 'Small:10:990, Big:100:8800',
+      CHECKIN_CREDITS: '0',
+      AUDIT_ENABLED: 'yes',
+      WS_MAX_SOCKETS_PER_USER: '4',
+    });
+    expect(config.automation).toMatchObject({ maxAttempts: 3, allowPrivateUrls: true });
+    expect(config.fromUrl).toMatchObject({ perMinute: 7, maxBytes: 4096, allowPrivate: true });
+    expect(config.credits).toMatchObject({
+      packs: [
+        { name: 'Small', credits: 10, priceFen: 990 },
+        { name: 'Big', credits: 100, priceFen: 8800 },
+      ],
+      checkinCredits: 0,
+      inviteMaxRewards: 50,
+    });
+    expect(config.audit).toEqual({ enabled: true, threshold: 85 });
+    expect(config.limits.wsMaxSocketsPerUser).toBe(4);
+    expect(config.wechatLogin.sandbox).toMatchObject({ url: 'http://127.0.0.1:9400' });
+    expect(Object.keys(config)).not.toContain('raw');
+    // Production defaults differ: private webhook and upload URLs are refused there.
+    const production = loadConfig(productionEnv);
+    expect([production.automation.allowPrivateUrls, production.fromUrl.allowPrivate]).toEqual([false, false]);
+    expect(production.wechatLogin.sandbox).toBeNull();
+  });
+
+  it('refuses a CREDIT_PACKS entry that is not name:credits:priceFen at start', () => {
+    expect(problemsOf({ CREDIT_PACKS: 'Small:10:990,Broken:ten:5' })).toEqual([
+      'CREDIT_PACKS: "Broken:ten:5" is not name:credits:priceFen with positive numbers',
+    ]);
+  });
+
   it('reports every problem at once', () => {
     expect(problemsOf({ PORT: 'x', LOG_LEVEL: 'loud' })).toHaveLength(2);
   });

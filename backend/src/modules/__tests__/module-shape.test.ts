@@ -25,6 +25,15 @@ const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_m, _dash, c: st
 /** The relative module specifiers a file imports (`import … from '…'`). */
 const importsOf = (source: string) => [...source.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]);
 
+/** Every source file below modules/, tests excluded, relative to it. */
+function sourceFiles(dir = MODULES): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === '__tests__' ? [] : sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [path.relative(MODULES, full)] : [];
+  });
+}
+
 describe('backend module shape', () => {
   const routes = filesOf('.routes.ts');
   const modules = filesOf('.module.ts');
@@ -78,6 +87,31 @@ describe('backend module shape', () => {
     expect(imports.filter((spec) => spec.endsWith('.module')).sort()).toEqual(
       modules.map((file) => `./${file.replace(/\.ts$/, '')}`).sort(),
     );
+  });
+
+  it('modules read their config blocks, never the root config internals', () => {
+    const ROOT_CONFIG = path.resolve(MODULES, '../config');
+    const files = sourceFiles();
+    expect(files.filter((file) => file.endsWith('.config.ts')).length).toBeGreaterThanOrEqual(5);
+    const problems = files.flatMap((file) => {
+      const source = read(file);
+      const intoRoot = [...source.matchAll(/^import\s+(type\s+)?([^;]*?)\s+from\s+'(\.[^']+)'/gms)].filter(
+        ([, , , spec]) => path.resolve(MODULES, path.dirname(file), spec).startsWith(ROOT_CONFIG),
+      );
+      return [
+        // A module's own <name>.config.ts is spread into the root schema: importing back would be a cycle.
+        ...(file.endsWith('.config.ts') ? intoRoot.map((m) => `${file}: ${m[0]}`) : []),
+        // Elsewhere only the AppConfig type, whose blocks config.ts built from each module's file.
+        ...intoRoot
+          .filter(
+            ([, typeOnly, names, spec]) =>
+              !(typeOnly && /\/config\/config$/.test(spec) && /^\{\s*AppConfig\s*\}$/.test(names)),
+          )
+          .map((m) => `${file}: ${m[0]}`),
+        ...[...source.matchAll(/\bconfig\.raw\b|\.raw\.[A-Z_]+/g)].map((m) => `${file}: ${m[0]}`),
+      ];
+    });
+    expect([...new Set(problems)]).toEqual([]);
   });
 
   describe('as npm start assembles them', () => {

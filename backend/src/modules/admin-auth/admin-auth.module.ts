@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import type { Module } from '../../app';
 import type { AppContext } from '../../app-context';
-import { limitsConfig } from '../../config/limits.config';
 import { bindAdminAccountCheck } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
 import { adminAccountsRoutes } from './admin-accounts.routes';
@@ -32,7 +31,7 @@ export async function createAdminAuthModule(ctx: AppContext, deps: AdminAuthModu
   const policy = { ...DEFAULT_ADMIN_AUTH_POLICY, ...deps.policy };
   const logger = ctx.logger.child({ component: 'admin-auth' });
   // One hasher for sign-ins and account changes: their hashes share one bound.
-  const hasher = new PasswordHasher(policy.bcryptRounds, limitsConfig(ctx.config).passwordHashConcurrency);
+  const hasher = new PasswordHasher(policy.bcryptRounds, ctx.config.limits.passwordHashConcurrency);
   const service = new AdminAuthService({
     db: ctx.db,
     kv: ctx.kv,

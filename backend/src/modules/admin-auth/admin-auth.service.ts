@@ -1,5 +1,5 @@
+import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { generateAdminPassword } from '../../config/secrets';
 import { isUniqueViolation } from '../../db/db-errors';
 import { UnauthorizedError } from '../../errors/app-error';
 import type { KeyValueStore } from '../../infra/kv';
@@ -120,4 +120,9 @@ export class AdminAuthService {
     if (row.disabled_at) throw accountDisabled();
     return { id: row.id, username: row.username, role: row.role };
   }
+}
+
+/** A bootstrap admin password for the first start: satisfies the console's password rules. */
+function generateAdminPassword(): string {
+  return `Ap${randomBytes(12).toString('base64url')}7`;
 }

@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import type { AppConfig } from '../../config/config';
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (def: number, min: number) => z.coerce.number().int().min(min).default(def);
 
-/** Merchant webhook variables, merged into the one env schema of config/config.ts. */
+/**
+ * Merchant webhook variables: this module's block of the env schema (config/config.ts spreads it
+ * in and calls buildAutomationConfig; the module reads the result as `ctx.config.automation`).
+ */
 export const automationEnvShape = {
   /** Webhook URLs may point at loopback/private addresses; default: allowed except in production. */
   WEBHOOK_ALLOW_PRIVATE_URLS: flag.optional(),
@@ -25,10 +27,11 @@ export interface AutomationConfig {
   timeoutMs: number;
 }
 
-export function automationConfig(config: AppConfig): AutomationConfig {
-  const env = config.raw;
+export type AutomationEnv = z.output<z.ZodObject<typeof automationEnvShape>>;
+
+export function buildAutomationConfig(env: AutomationEnv, base: { isProduction: boolean }): AutomationConfig {
   return {
-    allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS ?? !config.isProduction,
+    allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS ?? !base.isProduction,
     maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
     retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
     pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,

@@ -5,7 +5,6 @@ import type { JwtService } from '../auth/jwt.service';
 import { ApiKeysRepository } from './api-keys.repository';
 import { apiKeysRoutes } from './api-keys.routes';
 import { ApiKeysService } from './api-keys.service';
-import { automationConfig } from './automation.config';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookDeliveryWorker, type TaskViewPort } from './webhook-delivery.worker';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
@@ -32,7 +31,7 @@ export interface AutomationModuleDeps {
 
 /** Merchant automation: API keys and signed outgoing webhooks with their delivery worker. */
 export function createAutomationModule(ctx: AppContext, deps: AutomationModuleDeps): Module<AutomationApi> {
-  const config = automationConfig(ctx.config);
+  const config = ctx.config.automation;
   const logger = ctx.logger.child({ component: 'automation' });
   const endpoints = new WebhookEndpointsRepository();
   const deliveries = new WebhookDeliveriesRepository();

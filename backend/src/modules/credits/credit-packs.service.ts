@@ -6,7 +6,7 @@ import type { OrderRow } from '../payments/orders.repository';
 import type { PaymentsService, PurchaseInput } from '../payments/payments.service';
 import type { SettingsService } from '../settings/settings.service';
 import { toMe, type UsersRepository } from '../users/users.repository';
-import { parsePackSeeds } from './credits.config';
+import type { PackSeed } from './credits.config';
 import type { CreditPack, CreditPacksRepository, PackInput } from './credit-packs.repository';
 
 const DAY_MS = 86_400_000;
@@ -83,9 +83,9 @@ export class CreditPacksService {
   }
 
   /** First start: the packs of CREDIT_PACKS when the table is empty (a concurrent start adds them once: names are unique). */
-  async seed(value: string): Promise<void> {
+  async seed(seeds: PackSeed[]): Promise<void> {
     if ((await this.packs.count(this.ds.manager)) > 0) return;
-    for (const [sort, p] of parsePackSeeds(value).entries())
+    for (const [sort, p] of seeds.entries())
       await this.packs.insert(this.ds.manager, { ...p, active: true, sort }, this.clock());
   }
 }

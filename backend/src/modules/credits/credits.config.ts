@@ -32,6 +32,33 @@ export interface PackSeed {
   priceFen: number;
 }
 
+/**
+ * The env defaults of the credits settings (`ctx.config.credits`); `packs` were checked at start,
+ * so a bad CREDIT_PACKS stops the backend before it serves.
+ */
+export interface CreditsConfig {
+  packValidDays: number;
+  packs: PackSeed[];
+  checkinCredits: number;
+  inviterCredits: number;
+  inviteeCredits: number;
+  inviteValidDays: number;
+  inviteMaxRewards: number;
+}
+
+/** Throws with the CREDIT_PACKS entry that is not `name:credits:priceFen` (config.ts reports it). */
+export function buildCreditsConfig(env: z.output<z.ZodObject<typeof creditsEnvShape>>): CreditsConfig {
+  return {
+    packValidDays: env.CREDIT_PACK_VALID_DAYS,
+    packs: parsePackSeeds(env.CREDIT_PACKS),
+    checkinCredits: env.CHECKIN_CREDITS,
+    inviterCredits: env.INVITE_INVITER_CREDITS,
+    inviteeCredits: env.INVITE_INVITEE_CREDITS,
+    inviteValidDays: env.INVITE_CREDIT_VALID_DAYS,
+    inviteMaxRewards: env.INVITE_MAX_REWARDS,
+  };
+}
+
 /** `name:credits:priceFen,…` → packs; throws with the entry that is not one. */
 export function parsePackSeeds(value: string): PackSeed[] {
   return value

@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import type { AppConfig } from '../../config/config';
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (def: number, min: number) => z.coerce.number().int().min(min).default(def);
 
-/** Settings of `POST /api/v1/uploads/from-url`, merged into the one env schema of config/config.ts. */
+/**
+ * Settings of `POST /api/v1/uploads/from-url`: the media module's block of the env schema
+ * (config/config.ts spreads it in; the module reads `ctx.config.fromUrl`).
+ */
 export const fromUrlEnvShape = {
   /** The URL may point at loopback/private addresses; default: allowed except in production. */
   UPLOAD_URL_ALLOW_PRIVATE: flag.optional(),
@@ -23,12 +25,16 @@ export interface FromUrlConfig {
   maxBytes: number;
 }
 
-export function fromUrlConfig(config: AppConfig): FromUrlConfig {
-  const env = config.raw;
+export type FromUrlEnv = z.output<z.ZodObject<typeof fromUrlEnvShape>>;
+
+export function buildFromUrlConfig(
+  env: FromUrlEnv,
+  base: { isProduction: boolean; uploadMaxBytes: number },
+): FromUrlConfig {
   return {
-    allowPrivate: env.UPLOAD_URL_ALLOW_PRIVATE ?? !config.isProduction,
+    allowPrivate: env.UPLOAD_URL_ALLOW_PRIVATE ?? !base.isProduction,
     timeoutMs: env.UPLOAD_URL_TIMEOUT_MS,
     perMinute: env.UPLOAD_URL_PER_MINUTE,
-    maxBytes: config.storage.uploadMaxBytes,
+    maxBytes: base.uploadMaxBytes,
   };
 }

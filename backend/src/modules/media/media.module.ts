@@ -1,11 +1,9 @@
 import type { Module } from '../../app';
 import type { AppContext } from '../../app-context';
-import { limitsConfig } from '../../config/limits.config';
 import { ConcurrencyGate } from '../../infra/concurrency-gate';
 import type { ApiKeyResolver } from '../auth/auth.middleware';
 import type { JwtService } from '../auth/jwt.service';
 import { RateLimiter } from '../auth/rate-limit';
-import { fromUrlConfig } from './from-url.config';
 import { MediaService } from './media.service';
 import { mediaRoutes } from './media.routes';
 import { createStorageService, type StorageService } from './storage.service';
@@ -33,7 +31,7 @@ export function createMediaModule(
   deps: { jwt: JwtService; storage?: StorageService; apiKeys?: ApiKeyResolver },
 ): Module<MediaApi> {
   const storage = deps.storage ?? createStorageService(ctx.config);
-  const limits = limitsConfig(ctx.config);
+  const limits = ctx.config.limits;
   const media = new MediaService(ctx.db, storage, new UploadsRepository(), {
     maxBytes: ctx.config.storage.uploadMaxBytes,
     maxPixels: ctx.config.storage.uploadMaxPixels,
@@ -55,7 +53,7 @@ export function createMediaModule(
     apiKeys: deps.apiKeys,
     media,
     sts,
-    urlUploads: new UrlUploads(media, new RateLimiter(ctx.kv), fromUrlConfig(ctx.config)),
+    urlUploads: new UrlUploads(media, new RateLimiter(ctx.kv), ctx.config.fromUrl),
     uploadMaxBytes: ctx.config.storage.uploadMaxBytes,
     uploadMode: ctx.config.storage.uploadMode,
   });

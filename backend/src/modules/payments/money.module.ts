@@ -103,7 +103,7 @@ export function createMoneyModule(
     router,
     api: { ledger, membership, plans, payments },
     start: async () => {
-      await packs.seed(ctx.config.raw.CREDIT_PACKS);
+      await packs.seed(ctx.config.credits.packs);
       const { sweepIntervalSeconds, membershipSweepIntervalSeconds } = ctx.config.payments;
       // Never two passes at once; shutdown waits for the pass in flight.
       const sweeps = [

@@ -1,6 +1,5 @@
 import type { Module } from '../../app';
 import type { AppContext } from '../../app-context';
-import { limitsConfig } from '../../config/limits.config';
 import type { JwtService } from '../auth/jwt.service';
 import { ProgressHub } from './progress-hub';
 import { ProgressSocketServer, type ProgressSocketOptions } from './progress-socket.server';
@@ -19,7 +18,7 @@ export function createProgressModule(
 ): Module<ProgressApi> {
   const hub = deps.hub ?? new ProgressHub(ctx.kv, ctx.logger);
   const sockets = new ProgressSocketServer(hub, deps.jwt, ctx.logger, {
-    maxSocketsPerUser: limitsConfig(ctx.config).wsMaxSocketsPerUser,
+    maxSocketsPerUser: ctx.config.limits.wsMaxSocketsPerUser,
     // Query strings end up in proxy logs: the deprecated `?token=` is for development only.
     allowQueryToken: !ctx.config.isProduction,
     ...deps.socket,

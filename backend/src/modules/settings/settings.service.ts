@@ -50,42 +50,42 @@ export const SETTINGS = {
   'pack.valid_days': {
     description: 'Days the credits of a credit pack stay usable after payment',
     schema: positive.max(3660),
-    fallback: (c) => c.raw.CREDIT_PACK_VALID_DAYS,
+    fallback: (c) => c.credits.packValidDays,
   },
   'checkin.credits': {
     description: 'Credits of one daily check-in (members only; 0 turns check-in off)',
     schema: nonNegative.max(1000),
-    fallback: (c) => c.raw.CHECKIN_CREDITS,
+    fallback: (c) => c.credits.checkinCredits,
   },
   'invite.inviter_credits': {
     description: "Credits for the inviter when an invitee's first order is paid",
     schema: nonNegative.max(100_000),
-    fallback: (c) => c.raw.INVITE_INVITER_CREDITS,
+    fallback: (c) => c.credits.inviterCredits,
   },
   'invite.invitee_credits': {
     description: 'Credits for the invitee when their first order is paid',
     schema: nonNegative.max(100_000),
-    fallback: (c) => c.raw.INVITE_INVITEE_CREDITS,
+    fallback: (c) => c.credits.inviteeCredits,
   },
   'invite.valid_days': {
     description: 'Days invite rewards stay usable',
     schema: positive.max(3660),
-    fallback: (c) => c.raw.INVITE_CREDIT_VALID_DAYS,
+    fallback: (c) => c.credits.inviteValidDays,
   },
   'invite.max_rewards': {
     description: 'Invite rewards one inviter can earn at most',
     schema: nonNegative.max(100_000),
-    fallback: (c) => c.raw.INVITE_MAX_REWARDS,
+    fallback: (c) => c.credits.inviteMaxRewards,
   },
   'audit.enabled': {
     description: "Content audit of every task's input images before any work: 1 on, 0 off",
     schema: z.coerce.number().int().min(0).max(1),
-    fallback: (c) => (c.raw.AUDIT_ENABLED ? 1 : 0),
+    fallback: (c) => (c.audit.enabled ? 1 : 0),
   },
   'audit.threshold': {
     description: 'A content-audit risk score (0–100) over this fails the task with CONTENT_REJECTED (refunded)',
     schema: nonNegative.max(100),
-    fallback: (c) => c.raw.AUDIT_THRESHOLD,
+    fallback: (c) => c.audit.threshold,
   },
 } satisfies Record<string, SettingDefinition>;
 

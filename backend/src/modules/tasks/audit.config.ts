@@ -17,3 +17,13 @@ export const auditEnvShape = {
   /** A risk score (0–100) over this fails the task with CONTENT_REJECTED (refunded). */
   AUDIT_THRESHOLD: z.coerce.number().int().min(0).max(100).default(85),
 };
+
+/** The env defaults of the settings `audit.enabled` and `audit.threshold` (`ctx.config.audit`). */
+export interface AuditConfig {
+  enabled: boolean;
+  threshold: number;
+}
+
+export function buildAuditConfig(env: z.output<z.ZodObject<typeof auditEnvShape>>): AuditConfig {
+  return { enabled: env.AUDIT_ENABLED, threshold: env.AUDIT_THRESHOLD };
+}

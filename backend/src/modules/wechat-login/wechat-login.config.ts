@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { AppConfig } from '../../config/config';
 
 /**
- * WeChat sign-in settings, merged into the one env schema of config/config.ts (`.env.example`
+ * WeChat sign-in settings: this module's block of the env schema (config/config.ts spreads it in
+ * and calls buildWechatLoginConfig; the module reads `ctx.config.wechatLogin`; `.env.example`
  * explains each). The website app is an Open Platform 网站应用 (QR login, `snsapi_login`); the
  * mini-program app signs in through `jscode2session`. Both should belong to one Open Platform
  * account so a person has one `unionid` across them.
@@ -22,7 +22,7 @@ export const wechatLoginEnvShape = {
   WECHAT_LOGIN_API_URL: z.url().optional(),
 };
 
-type WechatLoginEnv = z.output<z.ZodObject<typeof wechatLoginEnvShape>> & {
+export type WechatLoginEnv = z.output<z.ZodObject<typeof wechatLoginEnvShape>> & {
   NODE_ENV: string;
   VENDOR_MODE: 'sandbox' | 'live';
   SANDBOX_URL: string;
@@ -55,57 +55,69 @@ interface SandboxKeyFile {
 
 const bare = (url: string) => url.replace(/\/+$/, '');
 
-/**
- * The settings in force, resolved on first use: with VENDOR_MODE=sandbox (never in production) and
- * no app ids of its own, sign-in uses the apps the sandbox generated (its key file may be written
- * after the backend starts) and the sandbox's URLs.
- */
-export function wechatLoginSettings(config: AppConfig): () => WechatLoginSettings {
-  const env = config.raw;
+/** What the environment says about WeChat sign-in, checked at start (`ctx.config.wechatLogin`). */
+export interface WechatLoginConfig {
+  /** This deployment's own apps; null when that way of signing in is off (or the sandbox's are used). */
+  web: WechatApp | null;
+  mini: WechatApp | null;
+  /** WECHAT_LOGIN_OPEN_URL / _API_URL when set. */
+  openUrl: string | null;
+  apiUrl: string | null;
+  redirectUrl: string;
+  /**
+   * Set when sign-in uses the apps the vendor sandbox generated: VENDOR_MODE=sandbox, never in
+   * production, and no app ids of its own. The key file may be written after the backend starts.
+   */
+  sandbox: { keysFile: string; url: string } | null;
+}
+
+export function buildWechatLoginConfig(env: WechatLoginEnv, base: { sandboxKeysFile: string }): WechatLoginConfig {
   const publicBase = bare(env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${env.PORT}`);
-  const redirectUrl = env.WECHAT_LOGIN_REDIRECT_URL ?? `${publicBase}/login/wechat`;
   const app = (id?: string, secret?: string) => (id && secret ? { appId: id, secret } : null);
-  const own = {
-    web: app(env.WECHAT_LOGIN_WEB_APP_ID, env.WECHAT_LOGIN_WEB_APP_SECRET),
-    mini: app(env.WECHAT_LOGIN_MINI_APP_ID, env.WECHAT_LOGIN_MINI_APP_SECRET),
+  const web = app(env.WECHAT_LOGIN_WEB_APP_ID, env.WECHAT_LOGIN_WEB_APP_SECRET);
+  const mini = app(env.WECHAT_LOGIN_MINI_APP_ID, env.WECHAT_LOGIN_MINI_APP_SECRET);
+  const sandbox = env.VENDOR_MODE === 'sandbox' && env.NODE_ENV !== 'production' && !web && !mini;
+  return {
+    web,
+    mini,
+    openUrl: env.WECHAT_LOGIN_OPEN_URL ? bare(env.WECHAT_LOGIN_OPEN_URL) : null,
+    apiUrl: env.WECHAT_LOGIN_API_URL ? bare(env.WECHAT_LOGIN_API_URL) : null,
+    redirectUrl: env.WECHAT_LOGIN_REDIRECT_URL ?? `${publicBase}/login/wechat`,
+    sandbox: sandbox ? { keysFile: base.sandboxKeysFile, url: bare(env.SANDBOX_URL) } : null,
   };
-  const sandbox = env.VENDOR_MODE === 'sandbox' && !config.isProduction && !own.web && !own.mini;
+}
+
+/**
+ * The settings in force, resolved on first use: with the sandbox's apps (config.sandbox), they are
+ * read from its key file when first needed, and the sandbox's URLs stand in for WeChat's.
+ */
+export function wechatLoginSettings(config: WechatLoginConfig): () => WechatLoginSettings {
+  const { sandbox, redirectUrl } = config;
   if (!sandbox) {
     const settings: WechatLoginSettings = {
-      ...own,
-      openUrl: bare(env.WECHAT_LOGIN_OPEN_URL ?? OFFICIAL.open),
-      apiUrl: bare(env.WECHAT_LOGIN_API_URL ?? OFFICIAL.api),
+      web: config.web,
+      mini: config.mini,
+      openUrl: config.openUrl ?? OFFICIAL.open,
+      apiUrl: config.apiUrl ?? OFFICIAL.api,
       redirectUrl,
     };
     return () => settings;
   }
-  const keysFile = config.payments.sandboxKeysFile;
   let resolved: WechatLoginSettings | null = null;
   return () => {
     if (resolved) return resolved;
-    const keys = JSON.parse(readFileSync(keysFile, 'utf8')) as SandboxKeyFile;
+    const keys = JSON.parse(readFileSync(sandbox.keysFile, 'utf8')) as SandboxKeyFile;
     if (!keys.wechatLogin)
-      throw new Error(`${path.basename(keysFile)} has no WeChat sign-in apps; restart the sandbox`);
+      throw new Error(`${path.basename(sandbox.keysFile)} has no WeChat sign-in apps; restart the sandbox`);
     resolved = {
       web: { appId: keys.wechatLogin.webAppId, secret: keys.wechatLogin.webSecret },
       mini: { appId: keys.appid, secret: keys.wechatLogin.miniSecret },
-      openUrl: bare(env.WECHAT_LOGIN_OPEN_URL ?? env.SANDBOX_URL),
-      apiUrl: bare(env.WECHAT_LOGIN_API_URL ?? env.SANDBOX_URL),
+      openUrl: config.openUrl ?? sandbox.url,
+      apiUrl: config.apiUrl ?? sandbox.url,
       redirectUrl,
     };
     return resolved;
   };
-}
-
-/** Whether sign-in will use the sandbox's apps (so the portal can offer it before the key file exists). */
-export function wechatLoginUsesSandbox(config: AppConfig): boolean {
-  const env = config.raw;
-  return (
-    env.VENDOR_MODE === 'sandbox' &&
-    !config.isProduction &&
-    !(env.WECHAT_LOGIN_WEB_APP_ID && env.WECHAT_LOGIN_WEB_APP_SECRET) &&
-    !(env.WECHAT_LOGIN_MINI_APP_ID && env.WECHAT_LOGIN_MINI_APP_SECRET)
-  );
 }
 
 function isLoopback(host: string): boolean {

@@ -25,7 +25,7 @@ export function createWechatLoginModule(ctx: AppContext, deps: WechatLoginModule
     users: deps.users,
     identities: new WechatIdentitiesRepository(),
     auth: deps.auth,
-    settings: wechatLoginSettings(ctx.config),
+    settings: wechatLoginSettings(ctx.config.wechatLogin),
     api: (apiUrl) => new WechatApi(apiUrl, logger),
     logger,
   });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { drivers } from '../../../testing/test-db';
-import { automationConfig } from '../automation.config';
 import { WebhookDeliveriesRepository } from '../webhook-deliveries.repository';
 import { WebhookEndpointsRepository } from '../webhook-endpoints.repository';
 import { WebhooksService } from '../webhooks.service';
@@ -298,7 +297,7 @@ describe.each(drivers)('webhooks on %s', (driver) => {
       new WebhookEndpointsRepository(),
       new WebhookDeliveriesRepository(),
       {
-        ...automationConfig(app.backend.ctx.config),
+        ...app.backend.ctx.config.automation,
         allowPrivateUrls: false,
       },
     );

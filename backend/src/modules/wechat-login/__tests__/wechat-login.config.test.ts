@@ -31,7 +31,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('WeChat sign-in settings', () => {
   it('production talks to WeChat itself, with its own apps, and back to the public URL', () => {
     const config = loadConfig({ DATA_DIR: dataDir(), ...production });
-    expect(wechatLoginSettings(config)()).toEqual({
+    expect(wechatLoginSettings(config.wechatLogin)()).toEqual({
       web: { appId: 'wx0123456789abcdef', secret: 'web-app-secret-from-open-platform' },
       mini: null,
       openUrl: 'https://open.weixin.qq.com',
@@ -61,7 +61,7 @@ describe('WeChat sign-in settings', () => {
   it('against the sandbox without own apps: the apps of the sandbox key file, read on first use', () => {
     const dir = dataDir();
     const config = loadConfig({ DATA_DIR: dir, SANDBOX_URL: 'http://127.0.0.1:9555/' });
-    const settings = wechatLoginSettings(config);
+    const settings = wechatLoginSettings(config.wechatLogin);
     // The sandbox writes its key file when it starts, possibly after the backend.
     expect(() => settings()).toThrow();
     writeFileSync(
