@@ -62,7 +62,7 @@ describe('node panels', () => {
     expect(explained('seedNodeId')).toMatch(/3 is the KSampler/);
   });
 
-  it('Tencent CI offers output size, padding and quality for the clean image', () => {
+  it('Tencent CI offers output preset, size, margin, format, background and quality for the clean image', () => {
     const fields = new TencentCi().description.properties
       .filter((p) => p.displayOptions?.show?.operation?.includes('basicClean'))
       .map((p) => [p.name, p.default]);
@@ -72,6 +72,10 @@ describe('node panels', () => {
         ['height', 800],
         ['padding', 0],
         ['quality', 90],
+        ['preset', ''],
+        ['marginPercent', 0],
+        ['format', 'jpg'],
+        ['background', '#FFFFFF'],
       ]),
     );
   });

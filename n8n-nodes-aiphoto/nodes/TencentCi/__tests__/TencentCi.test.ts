@@ -3,7 +3,7 @@ import nock from 'nock';
 import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { captureHeader, fakeExecuteContext } from '../../../test-helpers/fake-context';
-import { BASIC_CLEAN_RULE, basicCleanRule } from '../actions/image/basicClean.operation';
+import { BASIC_CLEAN_RULE, basicCleanRule, ciColor, presetOutput } from '../actions/image/basicClean.operation';
 import { TencentCi } from '../TencentCi.node';
 
 const SANDBOX = 'http://127.0.0.1:9400';
@@ -62,7 +62,13 @@ describe('Tencent CI node', () => {
       outputPrefix: 'output/u1/t1/',
     });
 
-    expect(item.json).toEqual({ resultKeys: ['output/u1/t1/main.jpg'], width: 800, height: 800, size: 51234 });
+    expect(item.json).toEqual({
+      resultKeys: ['output/u1/t1/main.jpg'],
+      width: 800,
+      height: 800,
+      size: 51234,
+      format: 'jpg',
+    });
     expect(item.pairedItem).toEqual({ item: 0 });
     expect(seen.pic).toBe(
       '{"is_pic_info":1,"rules":[{"fileid":"/output/u1/t1/main.jpg","rule":"imageMogr2/auto-orient|imageView2/1/w/800/h/800/q/90|ci-process=GoodsMatting&center-layout=1|imageMogr2/format/jpg/quality/90"}]}',
@@ -130,6 +136,104 @@ describe('Tencent CI node', () => {
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NodeOperationError);
       expect((error as Error).message).toMatch(/must be a number from \d+ to \d+/);
+    }
+  });
+
+  it('names presets by <name>_<W>x<H>: the size comes from the value, "transparent…" means PNG', () => {
+    expect(presetOutput('taobao_800x800')).toEqual({ width: 800, height: 800, format: 'jpg' });
+    expect(presetOutput('pdd_750x1000')).toEqual({ width: 750, height: 1000, format: 'jpg' });
+    expect(presetOutput('ratio_3_4_900x1200')).toEqual({ width: 900, height: 1200, format: 'jpg' });
+    expect(presetOutput('transparent_800x800')).toEqual({ width: 800, height: 800, format: 'png' });
+    for (const bad of ['', 'pdd', '750x1000', 'PDD_750x1000', 'pdd_750x1000x2', 'pdd_7x1000']) {
+      expect(presetOutput(bad)).toBeUndefined();
+    }
+  });
+
+  it('encodes a background colour as Tencent CI wants it: URL-safe Base64 of #RRGGBB', () => {
+    expect(ciColor('#ffffff')).toBe('I0ZGRkZGRg');
+    expect(ciColor('#F5F5F5')).toBe(Buffer.from('#F5F5F5').toString('base64url'));
+    expect(Buffer.from(ciColor('#1E90ff'), 'base64url').toString()).toBe('#1E90FF');
+  });
+
+  /** One basic_clean run with the given node parameters; answers what CI was asked for. */
+  async function ruleFor(parameters: IDataObject, answer: { key: string; w: number; h: number }) {
+    const seen = { pic: '' };
+    nock(SANDBOX)
+      .post('/input/u1/abc.jpg')
+      .query(true)
+      .matchHeader('pic-operations', captureHeader(seen, 'pic'))
+      .reply(200, uploadResult(object(answer.key, answer.w, answer.h, 10)));
+    const [[item]] = await run({
+      operation: 'basicClean',
+      inputKey: 'input/u1/abc.jpg',
+      outputPrefix: 'output/u1/t4/',
+      ...parameters,
+    });
+    const [rule] = JSON.parse(seen.pic).rules as Array<{ fileid: string; rule: string }>;
+    return { item: item.json, rule };
+  }
+
+  it.each([
+    [
+      'Taobao/Tmall 800×800 on white',
+      { preset: 'taobao_800x800' },
+      '/output/u1/t4/main.jpg',
+      'imageMogr2/auto-orient|imageView2/1/w/800/h/800/q/90|ci-process=GoodsMatting&center-layout=1|imageMogr2/format/jpg/quality/90',
+    ],
+    [
+      'JD 800×800 with a 10 % margin',
+      { preset: 'jd_800x800', marginPercent: '10' },
+      '/output/u1/t4/main.jpg',
+      'imageMogr2/auto-orient|imageView2/1/w/800/h/800/q/90|ci-process=GoodsMatting&center-layout=1&padding-layout=80x80|imageMogr2/format/jpg/quality/90',
+    ],
+    [
+      'Pinduoduo 750×1000, margin from the shorter side',
+      { preset: 'pdd_750x1000', marginPercent: 8 },
+      '/output/u1/t4/main.jpg',
+      'imageMogr2/auto-orient|imageView2/1/w/750/h/1000/q/90|ci-process=GoodsMatting&center-layout=1&padding-layout=60x60|imageMogr2/format/jpg/quality/90',
+    ],
+    [
+      '3:4 on a light grey background',
+      { preset: 'ratio34_900x1200', background: '#f0f0f0' },
+      '/output/u1/t4/main.jpg',
+      'imageMogr2/auto-orient|imageView2/1/w/900/h/1200/q/90|ci-process=GoodsMatting&center-layout=1|imageMogr2/thumbnail/900x1200/pad/1/color/I0YwRjBGMA/format/jpg/quality/90',
+    ],
+    [
+      'transparent PNG: no background, written as main.png',
+      { preset: 'transparent_800x800', background: '#000000', marginPercent: 5 },
+      '/output/u1/t4/main.png',
+      'imageMogr2/auto-orient|imageView2/1/w/800/h/800/q/90|ci-process=GoodsMatting&center-layout=1&padding-layout=40x40|imageMogr2/format/png',
+    ],
+    [
+      'no preset: the width, height, format fields (empty optional parameters fall back)',
+      { preset: '', width: 1000, height: 1000, format: 'png', background: '', marginPercent: '' },
+      '/output/u1/t4/main.png',
+      'imageMogr2/auto-orient|imageView2/1/w/1000/h/1000/q/90|ci-process=GoodsMatting&center-layout=1|imageMogr2/format/png',
+    ],
+  ])('%s: the rule string and output key sent to Tencent CI', async (_name, parameters, fileid, expected) => {
+    const key = fileid.slice(1);
+    const { item, rule } = await ruleFor(parameters, { key, w: 800, h: 800 });
+    expect(rule).toEqual({ fileid, rule: expected });
+    expect(item).toMatchObject({ resultKeys: [key], format: key.endsWith('.png') ? 'png' : 'jpg' });
+  });
+
+  it('refuses a malformed preset, format or background before calling Tencent CI', async () => {
+    for (const bad of [
+      { preset: 'pdd' },
+      { preset: 'huge_5000x5000' },
+      { format: 'gif' },
+      { background: 'white' },
+      { background: '#FFF' },
+      { marginPercent: 41 },
+    ]) {
+      const error = await run({
+        operation: 'basicClean',
+        inputKey: 'input/u1/abc.jpg',
+        outputPrefix: 'o/',
+        ...bad,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NodeOperationError);
+      expect((error as Error).message).toMatch(/preset|format|background|marginPercent/);
     }
   });
 

@@ -7,31 +7,78 @@ import { absoluteFileId, runPicOperations } from './pic-operations';
 export const BASIC_CLEAN_RULE =
   'imageMogr2/auto-orient|imageView2/1/w/800/h/800/q/90|ci-process=GoodsMatting&center-layout=1|imageMogr2/format/jpg/quality/90';
 
+export type CleanFormat = 'jpg' | 'png';
+
 export interface CleanOutput {
   width: number;
   height: number;
   /** Margin around the cut-out product, in pixels on each side (GoodsMatting `padding-layout`). */
   padding: number;
   quality: number;
+  /** `jpg` flattens onto `background`; `png` keeps the matte's transparency. */
+  format?: CleanFormat;
+  /** `#RRGGBB`, the colour behind the product in a JPEG (white by default). */
+  background?: string;
 }
 
-export const DEFAULT_OUTPUT: CleanOutput = { width: 800, height: 800, padding: 0, quality: 90 };
+export const DEFAULT_OUTPUT: CleanOutput = {
+  width: 800,
+  height: 800,
+  padding: 0,
+  quality: 90,
+  format: 'jpg',
+  background: '#FFFFFF',
+};
+
+/** Tencent CI takes colours as URL-safe Base64 of the `#RRGGBB` text (imageMogr2 `color`). */
+export function ciColor(hex: string): string {
+  return Buffer.from(hex.toUpperCase(), 'utf8').toString('base64url');
+}
 
 /**
- * The chain for an output size, margin and JPEG quality: fit (cover and centre-crop) to
- * width×height, cut the product out centred with the margin, flatten onto white as JPEG.
- * The defaults give exactly BASIC_CLEAN_RULE.
+ * The chain for an output size, margin, format and JPEG quality: fit (cover and centre-crop) to
+ * width×height, cut the product out centred with the margin, then either keep it transparent
+ * (PNG) or flatten it as JPEG — onto white, or onto another colour through imageMogr2's
+ * `thumbnail/<W>x<H>/pad/1/color/<base64>`. The defaults give exactly BASIC_CLEAN_RULE.
  */
 export function basicCleanRule(output: CleanOutput = DEFAULT_OUTPUT): string {
   const { width, height, padding, quality } = output;
+  const format = output.format ?? 'jpg';
+  const background = (output.background ?? '#FFFFFF').toUpperCase();
   const margin = padding > 0 ? `&padding-layout=${padding}x${padding}` : '';
-  return (
+  const cut =
     `imageMogr2/auto-orient|imageView2/1/w/${width}/h/${height}/q/${quality}` +
-    `|ci-process=GoodsMatting&center-layout=1${margin}|imageMogr2/format/jpg/quality/${quality}`
-  );
+    `|ci-process=GoodsMatting&center-layout=1${margin}`;
+  if (format === 'png') return `${cut}|imageMogr2/format/png`;
+  if (background === '#FFFFFF') return `${cut}|imageMogr2/format/jpg/quality/${quality}`;
+  return `${cut}|imageMogr2/thumbnail/${width}x${height}/pad/1/color/${ciColor(background)}/format/jpg/quality/${quality}`;
 }
 
-export const BASIC_CLEAN_OUTPUT_NAME = 'main.jpg';
+/**
+ * An output preset as the task's `preset` parameter names it: `<name>_<W>x<H>` (e.g.
+ * `taobao_800x800`, `pdd_750x1000`); a name starting with `transparent` gives a PNG with alpha.
+ * Operators add presets by adding options to the task type: the size is read from the value.
+ */
+export function presetOutput(preset: string): { width: number; height: number; format: CleanFormat } | undefined {
+  const m = /^([a-z][a-z0-9]*(?:_[a-z0-9]+)*?)_(\d{2,4})x(\d{2,4})$/.exec(preset.trim());
+  if (!m) return undefined;
+  return {
+    width: Number(m[2]),
+    height: Number(m[3]),
+    format: m[1].startsWith('transparent') ? 'png' : 'jpg',
+  };
+}
+
+/** Margin as a percentage of the shorter side, in pixels on each side (CI caps padding-layout at 1000). */
+export function marginPixels(width: number, height: number, percent: number): number {
+  return Math.min(1000, Math.round((Math.min(width, height) * percent) / 100));
+}
+
+export function outputNameFor(format: CleanFormat): string {
+  return format === 'png' ? 'main.png' : 'main.jpg';
+}
+
+export const BASIC_CLEAN_OUTPUT_NAME = outputNameFor('jpg');
 
 const show = { show: { operation: ['basicClean'] } };
 
@@ -53,7 +100,18 @@ export const description: INodeProperties[] = [
     required: true,
     displayOptions: show,
     description:
-      'Folder for the result, e.g. output/<userId>/<taskId>/; the clean image is written as main.jpg inside it',
+      'Folder for the result, e.g. output/<userId>/<taskId>/; the clean image is written as main.jpg (main.png for PNG) inside it',
+  },
+  {
+    displayName: 'Output Preset',
+    name: 'preset',
+    type: 'string',
+    default: '',
+    placeholder: 'pdd_750x1000',
+    displayOptions: show,
+    description:
+      'A marketplace preset as <name>_<width>x<height> (taobao_800x800, jd_800x800, pdd_750x1000, transparent_800x800 …); it sets width, height and format and wins over the fields below. Empty: use them.',
+    hint: 'Names starting with "transparent" give a PNG with a transparent background',
   },
   {
     displayName: 'Width (Px)',
@@ -85,6 +143,36 @@ export const description: INodeProperties[] = [
     hint: '0 lets the product fill the frame as Tencent CI centres it',
   },
   {
+    displayName: 'Margin (%)',
+    name: 'marginPercent',
+    type: 'number',
+    typeOptions: { minValue: 0, maxValue: 40 },
+    default: 0,
+    displayOptions: show,
+    description:
+      'Margin around the product as a percentage of the shorter side, on each side; when above 0 it replaces Padding (px)',
+  },
+  {
+    displayName: 'Format',
+    name: 'format',
+    type: 'options',
+    options: [
+      { name: 'JPEG on a Background Colour', value: 'jpg' },
+      { name: 'PNG with Transparency', value: 'png' },
+    ],
+    default: 'jpg',
+    displayOptions: show,
+    description: 'PNG keeps the cut-out transparent (main.png); JPEG puts it on the background colour (main.jpg)',
+  },
+  {
+    displayName: 'Background Colour',
+    name: 'background',
+    type: 'color',
+    default: '#FFFFFF',
+    displayOptions: show,
+    description: 'The colour behind the product in a JPEG, as #RRGGBB',
+  },
+  {
     displayName: 'JPEG Quality',
     name: 'quality',
     type: 'number',
@@ -95,37 +183,82 @@ export const description: INodeProperties[] = [
   },
 ];
 
+type NumericField = 'width' | 'height' | 'padding' | 'quality' | 'marginPercent';
+const NUMERIC_DEFAULTS: Record<NumericField, number> = { ...DEFAULT_OUTPUT, marginPercent: 0 };
+
 /** Whole numbers within bounds: an expression may hand over text or a fraction. */
-function bounded(ctx: IExecuteFunctions, name: keyof CleanOutput, itemIndex: number, min: number, max: number) {
-  const raw = Number(ctx.getNodeParameter(name, itemIndex, DEFAULT_OUTPUT[name]));
+function bounded(ctx: IExecuteFunctions, name: NumericField, itemIndex: number, min: number, max: number) {
+  const given = ctx.getNodeParameter(name, itemIndex, NUMERIC_DEFAULTS[name]);
+  // An expression reading an optional task parameter may give '' or nothing: the default then.
+  const raw = given === '' || given === null || given === undefined ? NUMERIC_DEFAULTS[name] : Number(given);
   if (!Number.isFinite(raw) || Math.round(raw) < min || Math.round(raw) > max) {
     throw new NodeOperationError(ctx.getNode(), `${name} must be a number from ${min} to ${max}`, { itemIndex });
   }
   return Math.round(raw);
 }
 
+function optionalText(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback: string): string {
+  const value = ctx.getNodeParameter(name, itemIndex, fallback);
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
+}
+
 export function outputOf(ctx: IExecuteFunctions, itemIndex: number): CleanOutput {
+  const presetName = optionalText(ctx, 'preset', itemIndex, '');
+  const preset = presetName ? presetOutput(presetName) : undefined;
+  if (presetName && !preset) {
+    throw new NodeOperationError(
+      ctx.getNode(),
+      `preset must look like <name>_<width>x<height> (e.g. pdd_750x1000), not "${presetName}"`,
+      { itemIndex },
+    );
+  }
+  if (preset && (preset.width > 4096 || preset.height > 4096)) {
+    throw new NodeOperationError(ctx.getNode(), `preset ${presetName} is larger than 4096 px`, { itemIndex });
+  }
+  const width = preset?.width ?? bounded(ctx, 'width', itemIndex, 1, 4096);
+  const height = preset?.height ?? bounded(ctx, 'height', itemIndex, 1, 4096);
+  const marginPercent = bounded(ctx, 'marginPercent', itemIndex, 0, 40);
+  const format = preset?.format ?? optionalText(ctx, 'format', itemIndex, 'jpg');
+  if (format !== 'jpg' && format !== 'png') {
+    throw new NodeOperationError(ctx.getNode(), `format must be jpg or png, not "${format}"`, { itemIndex });
+  }
+  const background = optionalText(ctx, 'background', itemIndex, '#FFFFFF');
+  if (!/^#[0-9a-fA-F]{6}$/.test(background)) {
+    throw new NodeOperationError(ctx.getNode(), `background must be a colour like #FFFFFF, not "${background}"`, {
+      itemIndex,
+    });
+  }
   return {
-    width: bounded(ctx, 'width', itemIndex, 1, 4096),
-    height: bounded(ctx, 'height', itemIndex, 1, 4096),
-    padding: bounded(ctx, 'padding', itemIndex, 0, 1000),
+    width,
+    height,
+    padding:
+      marginPercent > 0 ? marginPixels(width, height, marginPercent) : bounded(ctx, 'padding', itemIndex, 0, 1000),
     quality: bounded(ctx, 'quality', itemIndex, 1, 100),
+    format,
+    background: background.toUpperCase(),
   };
 }
 
-export function outputKeyFor(outputPrefix: string): string {
+export function outputKeyFor(outputPrefix: string, format: CleanFormat = 'jpg'): string {
   const prefix = outputPrefix.replace(/^\/+/, '');
-  return `${prefix}${prefix.endsWith('/') || prefix === '' ? '' : '/'}${BASIC_CLEAN_OUTPUT_NAME}`;
+  return `${prefix}${prefix.endsWith('/') || prefix === '' ? '' : '/'}${outputNameFor(format)}`;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
   const inputKey = requiredString(this, 'inputKey', 'Input Key', itemIndex);
   const outputPrefix = requiredString(this, 'outputPrefix', 'Output Prefix', itemIndex);
+  const output = outputOf(this, itemIndex);
   const [main] = await runPicOperations(
     this,
     inputKey,
-    [{ fileid: absoluteFileId(outputKeyFor(outputPrefix)), rule: basicCleanRule(outputOf(this, itemIndex)) }],
+    [{ fileid: absoluteFileId(outputKeyFor(outputPrefix, output.format)), rule: basicCleanRule(output) }],
     itemIndex,
   );
-  return { resultKeys: [main.key], width: main.width, height: main.height, size: main.size };
+  return {
+    resultKeys: [main.key],
+    width: main.width,
+    height: main.height,
+    size: main.size,
+    format: output.format ?? 'jpg',
+  };
 }
