@@ -1,12 +1,14 @@
 import sharp, { type Sharp } from 'sharp';
 import { CosError } from '../cos/cos-errors';
-import { matteBackdrop, opaqueBounds, type RgbaImage } from './matting';
+import { matteBackdrop, opaqueBounds, type Rgb, type RgbaImage } from './matting';
 import type { ImageFormat, RuleStep } from './rules';
 
 /** The image between steps: raw RGBA plus how it will be encoded at the end. */
 interface WorkingImage extends RgbaImage {
   format: ImageFormat;
   quality: number;
+  /** What transparent pixels become in a JPEG: white, or the colour of a `pad` step. */
+  background?: Rgb;
 }
 
 export interface ProcessedImage {
@@ -89,6 +91,24 @@ async function applyStep(img: WorkingImage, step: RuleStep): Promise<WorkingImag
       const laidOut = step.centerLayout ? await centerSubject(matte, step.padding) : matte;
       return { ...laidOut, format: 'png', quality: img.quality };
     }
+    case 'thumbnail': {
+      const fitted = await toRaw(fromRaw(img).resize(step.width, step.height, { fit: 'inside' }));
+      if (!step.pad) return { ...img, ...fitted };
+      const [r, g, b] = step.color;
+      const left = Math.floor((step.width - fitted.width) / 2);
+      const top = Math.floor((step.height - fitted.height) / 2);
+      const padded = await toRaw(
+        fromRaw(fitted).extend({
+          left,
+          top,
+          right: step.width - fitted.width - left,
+          bottom: step.height - fitted.height - top,
+          background: { r, g, b, alpha: 1 },
+        }),
+      );
+      // Assumed (UNVERIFIED live, docs/vendor-facts.md): the pad colour also fills transparency in a JPEG.
+      return { ...img, ...padded, background: step.color };
+    }
     case 'format':
       return { ...img, format: step.format };
     case 'quality':
@@ -102,7 +122,8 @@ async function encode(img: WorkingImage): Promise<Buffer> {
   if (img.format === 'webp') return base.webp({ quality: img.quality }).toBuffer();
   // JPEG has no alpha: transparent (matted-out) pixels become white, as COS does when
   // converting a matted PNG to JPEG.
-  return base.flatten({ background: WHITE }).jpeg({ quality: img.quality }).toBuffer();
+  const background = img.background ? { r: img.background[0], g: img.background[1], b: img.background[2] } : WHITE;
+  return base.flatten({ background }).jpeg({ quality: img.quality }).toBuffer();
 }
 
 /** Runs parsed rule steps on real pixels with sharp. */
@@ -112,7 +133,7 @@ export async function runSteps(source: Buffer, steps: RuleStep[]): Promise<Proce
   // Auto-orient works from the source's EXIF, so it is applied while decoding, and only
   // when it comes before any geometric step (afterwards the orientation no longer applies).
   const orientAt = steps.findIndex((s) => s.op === 'auto-orient');
-  const firstGeometric = steps.findIndex((s) => s.op === 'view' || s.op === 'matting');
+  const firstGeometric = steps.findIndex((s) => s.op === 'view' || s.op === 'matting' || s.op === 'thumbnail');
   if (orientAt >= 0 && (firstGeometric < 0 || orientAt < firstGeometric)) decoder = decoder.autoOrient();
   let img: WorkingImage = { ...(await toRaw(decoder)), format: formatOf(meta.format), quality: DEFAULT_QUALITY };
   for (const step of steps) img = await applyStep(img, step);

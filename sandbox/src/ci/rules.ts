@@ -1,4 +1,5 @@
 import { CosError } from '../cos/cos-errors';
+import type { Rgb } from './matting';
 
 /** Output encodings the sandbox can write (what CI calls `format`). */
 export type ImageFormat = 'jpg' | 'png' | 'webp';
@@ -9,6 +10,11 @@ export type RuleStep =
   /** imageView2 mode 1 = scale to cover w×h, centre-crop; mode 2 = scale to fit inside. */
   | { op: 'view'; mode: 1 | 2; width: number; height: number }
   | { op: 'matting'; centerLayout: boolean; padding?: { x: number; y: number } }
+  /**
+   * imageMogr2 `thumbnail/<W>x<H>`: scale to fit inside W×H keeping the aspect; with `pad/1`
+   * the canvas is filled up to exactly W×H with `color` (white by default).
+   */
+  | { op: 'thumbnail'; width: number; height: number; pad: boolean; color: Rgb }
   | { op: 'format'; format: ImageFormat }
   | { op: 'quality'; quality: number };
 
@@ -30,13 +36,42 @@ function parseInteger(value: string | undefined, name: string, min: number, max:
   return n;
 }
 
+/** CI's `color/<encodedColor>`: URL-safe Base64 of `#RRGGBB`. */
+function parseColor(value: string | undefined): Rgb {
+  const text = value ? Buffer.from(value, 'base64url').toString('utf8') : '';
+  const m = /^#([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})$/.exec(text);
+  if (!m) throw invalid('color must be URL-safe Base64 of #RRGGBB');
+  return [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)];
+}
+
+/** `thumbnail/<W>x<H>` (both sides given: the only form the sandbox implements). */
+function parseThumbnail(value: string | undefined): { width: number; height: number } {
+  const m = /^(\d{1,4})x(\d{1,4})$/.exec(value ?? '');
+  if (!m) throw invalid(`unsupported thumbnail geometry: ${value ?? '(missing)'} (the sandbox knows <W>x<H>)`);
+  return {
+    width: parseInteger(m[1], 'thumbnail width', 1, 9999),
+    height: parseInteger(m[2], 'thumbnail height', 1, 9999),
+  };
+}
+
 /** `imageMogr2/auto-orient/format/jpg/quality/90`: flags and name/value pairs. */
 function parseImageMogr2(tokens: string[]): RuleStep[] {
   const steps: RuleStep[] = [];
+  let thumbnail: Extract<RuleStep, { op: 'thumbnail' }> | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
     if (token === 'auto-orient') steps.push({ op: 'auto-orient' });
-    else if (token === 'strip')
+    else if (token === 'thumbnail') {
+      thumbnail = { op: 'thumbnail', ...parseThumbnail(tokens[++i]), pad: false, color: [255, 255, 255] };
+      steps.push(thumbnail);
+    } else if (token === 'pad') {
+      const pad = tokens[++i];
+      if (!thumbnail || (pad !== '0' && pad !== '1')) throw invalid('pad must follow thumbnail and be 0 or 1');
+      thumbnail.pad = pad === '1';
+    } else if (token === 'color') {
+      if (!thumbnail) throw invalid('color must follow thumbnail');
+      thumbnail.color = parseColor(tokens[++i]);
+    } else if (token === 'strip')
       continue; // metadata is always stripped on output here
     else if (token === 'format') steps.push({ op: 'format', format: parseFormat(tokens[++i]) });
     else if (token === 'quality') steps.push({ op: 'quality', quality: parseInteger(tokens[++i], 'quality', 1, 100) });

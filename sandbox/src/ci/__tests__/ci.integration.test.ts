@@ -140,6 +140,75 @@ describe('sandbox CI on real pixels', () => {
     expect(matte.at(250, 250)[3]).toBe(255);
   });
 
+  it('output presets: Pinduoduo 750×1000 with a margin on a grey background colour (thumbnail/pad/color)', async () => {
+    const photo = await garmentJpeg({ width: 900, height: 1000, backdrop: '#a8a8a8', top: '#d01818', centerX: 0.4 });
+    await cos.putObject({ ...BUCKET, Key: 'input/u1/pdd.jpg', Body: photo });
+    const grey = Buffer.from('#D0D0D0').toString('base64url');
+    const rule =
+      'imageMogr2/auto-orient|imageView2/1/w/750/h/1000/q/90|ci-process=GoodsMatting&center-layout=1&padding-layout=60x60' +
+      `|imageMogr2/thumbnail/750x1000/pad/1/color/${grey}/format/jpg/quality/90`;
+    const res = (await imageProcess('input/u1/pdd.jpg', picOperations('/output/u1/t5/main.jpg', rule))) as {
+      UploadResult: { ProcessResults: { Object: Record<string, string> } };
+    };
+    expect(res.UploadResult.ProcessResults.Object).toMatchObject({ Format: 'jpg', Width: '750', Height: '1000' });
+    const out = await getBytes('output/u1/t5/main.jpg');
+    const meta = await sharp(out).metadata();
+    expect([meta.format, meta.width, meta.height, meta.hasAlpha]).toEqual(['jpeg', 750, 1000, false]);
+    const img = await pixels(out);
+    // The matted-out backdrop is the chosen grey, not white and not the photo's own grey.
+    for (const [x, y] of [
+      [0, 0],
+      [749, 999],
+      [30, 500],
+      [720, 500],
+    ]) {
+      for (const channel of img.at(x, y).slice(0, 3)) expect(Math.abs(channel - 0xd0)).toBeLessThanOrEqual(4);
+    }
+    const centre = img.at(375, 500);
+    expect(centre[0]).toBeGreaterThan(170);
+    expect(centre[1]).toBeLessThan(70);
+    // The margin: no garment pixel within 60 px of the left and right edges, garment centred.
+    let minX = 750;
+    let maxX = 0;
+    for (let x = 0; x < 750; x++) {
+      const [r, g] = img.at(x, 500);
+      if (r > 150 && g < 100) {
+        minX = Math.min(minX, x);
+        maxX = Math.max(maxX, x);
+      }
+    }
+    expect(minX).toBeGreaterThanOrEqual(58);
+    expect(maxX).toBeLessThanOrEqual(750 - 58);
+    expect(Math.abs((minX + maxX) / 2 - 375)).toBeLessThan(12);
+  });
+
+  it('output presets: a transparent PNG keeps the alpha of the matte at the preset size', async () => {
+    const photo = await garmentJpeg({ width: 1000, height: 800, backdrop: '#c0c4c8', top: '#2040c0' });
+    await cos.putObject({ ...BUCKET, Key: 'input/u1/clear.jpg', Body: photo });
+    const rule =
+      'imageMogr2/auto-orient|imageView2/1/w/800/h/800/q/90|ci-process=GoodsMatting&center-layout=1&padding-layout=40x40|imageMogr2/format/png';
+    const res = (await imageProcess('input/u1/clear.jpg', picOperations('/output/u1/t6/main.png', rule))) as {
+      UploadResult: { ProcessResults: { Object: Record<string, string> } };
+    };
+    expect(res.UploadResult.ProcessResults.Object).toMatchObject({ Format: 'png', Width: '800', Height: '800' });
+    const out = await getBytes('output/u1/t6/main.png');
+    const meta = await sharp(out).metadata();
+    expect([meta.format, meta.width, meta.height, meta.hasAlpha]).toEqual(['png', 800, 800, true]);
+    const img = await pixels(out);
+    for (const [x, y] of [
+      [0, 0],
+      [799, 0],
+      [0, 799],
+      [799, 799],
+      [20, 400],
+    ])
+      expect(img.at(x, y)[3]).toBe(0);
+    const centre = img.at(400, 400);
+    expect(centre[3]).toBe(255);
+    expect(centre[2]).toBeGreaterThan(150);
+    expect(centre[0]).toBeLessThan(80);
+  });
+
   it('answers download-time GoodsMatting with a transparent-background PNG', async () => {
     const photo = await garmentJpeg({ width: 640, height: 480, backdrop: '#d8c8a0', top: '#202060', centerX: 0.7 });
     await cos.putObject({ ...BUCKET, Key: 'input/u1/navy.jpg', Body: photo });

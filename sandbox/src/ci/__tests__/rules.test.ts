@@ -27,9 +27,25 @@ describe('parseRule', () => {
     ]);
   });
 
+  it('reads the background-colour step of the output presets: thumbnail/<W>x<H>/pad/1/color/<base64>', () => {
+    const grey = Buffer.from('#D0E0F0').toString('base64url');
+    expect(parseRule(`imageMogr2/thumbnail/750x1000/pad/1/color/${grey}/format/jpg/quality/90`)).toEqual([
+      { op: 'thumbnail', width: 750, height: 1000, pad: true, color: [0xd0, 0xe0, 0xf0] },
+      { op: 'format', format: 'jpg' },
+      { op: 'quality', quality: 90 },
+    ]);
+    expect(parseRule('imageMogr2/thumbnail/300x200')).toEqual([
+      { op: 'thumbnail', width: 300, height: 200, pad: false, color: [255, 255, 255] },
+    ]);
+  });
+
   it.each([
     ['watermark/1/image/abc', 'unsupported rule step'],
-    ['imageMogr2/thumbnail/100x', 'unsupported imageMogr2 operation'],
+    ['imageMogr2/thumbnail/100x', 'unsupported thumbnail geometry'],
+    ['imageMogr2/rotate/90', 'unsupported imageMogr2 operation'],
+    ['imageMogr2/pad/1', 'pad must follow thumbnail'],
+    ['imageMogr2/thumbnail/100x100/pad/1/color/I0ZGRg', 'color must be'],
+    ['imageMogr2/thumbnail/100x100/pad/2', 'pad must follow thumbnail and be 0 or 1'],
     ['imageView2/3/w/100/h/100', 'unsupported imageView2 mode'],
     ['imageView2/1/w/0/h/100', 'w must be'],
     ['imageMogr2/format/bmp', 'unsupported format'],
