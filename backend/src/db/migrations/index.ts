@@ -15,6 +15,7 @@ import { VideoAlbum1732230815000 } from './1732230815000-video-album';
 import { FittingTravelTypes1732230861000 } from './1732230861000-fitting-travel-types';
 import { UploadNamesRetries1732230947311 } from './1732230947311-upload-names-retries';
 import { TaskFavoriteIndex1732230958213 } from './1732230958213-task-favorite-index';
+import { OutputPresets1732230979461 } from './1732230979461-output-presets';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   FittingTravelTypes1732230861000,
   UploadNamesRetries1732230947311,
   TaskFavoriteIndex1732230958213,
+  OutputPresets1732230979461,
 ];

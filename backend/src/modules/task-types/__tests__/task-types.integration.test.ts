@@ -156,14 +156,38 @@ describe.each(drivers)('task types as data on %s', (driver) => {
     expect(res.body.items[0]).toEqual({
       key: 'basic_clean',
       name: { zh: '白底主图', en: 'White-background image' },
-      description: { zh: '自动抠图，800×800 白底', en: 'Cut out, 800×800 on white' },
+      description: {
+        zh: '自动抠图：淘宝/京东/拼多多尺寸、透明 PNG，可选留白与底色',
+        en: 'Cut out for Taobao, JD or Pinduoduo sizes, or a transparent PNG; margin and background optional',
+      },
       sampleImageUrl: null,
       credits: 1,
       outputs: 1,
       cacheable: true,
       inputs: [{ name: 'garment', kind: 'image', label: { zh: '服装图', en: 'Garment photo' } }],
-      params: [],
+      params: [
+        expect.objectContaining({ name: 'preset', kind: 'choice', required: false, default: 'taobao_800x800' }),
+        expect.objectContaining({ name: 'margin', kind: 'choice', required: false, default: '0' }),
+        expect.objectContaining({ name: 'background', kind: 'choice', required: false, default: '#FFFFFF' }),
+      ],
     });
+    // Output presets (issue 15): every preset names its size, localized; backgrounds are #RRGGBB.
+    const [preset, , background] = res.body.items[0].params as Array<{
+      options: Array<{ value: string; label: { zh: string; en: string } }>;
+    }>;
+    expect(preset.options.map((o) => o.value)).toEqual([
+      'taobao_800x800',
+      'jd_800x800',
+      'pdd_750x1000',
+      'square_1000x1000',
+      'portrait_900x1200',
+      'transparent_800x800',
+    ]);
+    for (const o of preset.options) {
+      const size = o.value.replace(/^.*_(\d+)x(\d+)$/, '$1×$2');
+      expect([o.label.zh, o.label.en]).toEqual([expect.stringContaining(size), expect.stringContaining(size)]);
+    }
+    expect(background.options.every((o) => /^#[0-9A-F]{6}$/.test(o.value))).toBe(true);
     expect(res.body.items[1]).toMatchObject({
       key: 'model_pose12',
       credits: 1,

@@ -96,4 +96,57 @@ describe.each(drivers)('result-cache hits on %s', (driver) => {
     expect(await reserves(m.id)).toBe(3);
     expect(await ledger.checkInvariant(m.id)).toMatchObject({ ok: true, balance: 2 });
   });
+
+  it('output presets are part of the cache key: same bytes + another preset, margin or colour is a new run', async () => {
+    const m = await t.merchant({ quota: 10 });
+    const inputKey = await t.upload(m.id);
+    // The default preset spelled out is the same request as no preset: a hit.
+    await doneTask(m.id, m.token, inputKey);
+    const same = (
+      await create(m.token, {
+        type: 'basic_clean',
+        inputKey,
+        params: { preset: 'taobao_800x800', margin: '0', background: '#FFFFFF' },
+      }).expect(201)
+    ).body.tasks[0];
+    expect(same.status).toBe('done');
+    const ids: string[] = [];
+    for (const params of [
+      { preset: 'pdd_750x1000' },
+      { preset: 'transparent_800x800' },
+      { margin: '10' },
+      { background: '#F5F5F5' },
+    ]) {
+      const task = (await create(m.token, { type: 'basic_clean', inputKey, params }).expect(201)).body.tasks[0];
+      expect([params, task.status]).toEqual([params, 'queued']);
+      ids.push(task.id);
+      await waitFor(() => dispatchedIds().has(task.id), Boolean, { what: 'the dispatch' });
+      const dispatch = t.n8n.received.find((d) => d.body.taskId === task.id)!;
+      expect(dispatch.body.params).toEqual({
+        preset: 'taobao_800x800',
+        margin: '0',
+        background: '#FFFFFF',
+        ...params,
+      });
+    }
+    // Once the 750×1000 run is done, the same preset again is answered from it, not from the 800×800 one.
+    const pddKey = `output/${m.id}/${ids[0]}/main.jpg`;
+    await t.callback({ taskId: ids[0], event: 'done', resultKeys: [pddKey] }).expect(200);
+    const again = (
+      await create(m.token, { type: 'basic_clean', inputKey, params: { preset: 'pdd_750x1000' } }).expect(201)
+    ).body.tasks[0];
+    expect(again.status).toBe('done');
+    expect(again.resultUrls[0]).toContain(`${ids[0]}/main.jpg`);
+  });
+
+  it('refuses a preset, margin or colour that is not one of the options (400 VALIDATION_FAILED)', async () => {
+    const m = await t.merchant({ quota: 3 });
+    const inputKey = await t.upload(m.id);
+    for (const params of [{ preset: 'pdd_10x10' }, { margin: '50' }, { background: 'red' }]) {
+      const res = await create(m.token, { type: 'basic_clean', inputKey, params }).expect(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.message).toContain(`params.${Object.keys(params)[0]}`);
+    }
+    expect(await ledger.checkInvariant(m.id)).toMatchObject({ ok: true, balance: 3 });
+  });
 });
