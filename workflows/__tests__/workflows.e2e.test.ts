@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
+import sharp from 'sharp';
 import { randomUUID } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -190,6 +191,50 @@ describe('basic_clean workflow', () => {
     expect(image).toMatchObject({ width: 800, height: 800, format: 'jpeg' });
     for (const pixel of image.corners) for (const channel of pixel) expect(channel).toBeGreaterThanOrEqual(245);
   }, 60_000);
+
+  it.each([
+    {
+      name: 'Pinduoduo 750×1000, 10 % margin, black background',
+      params: { preset: 'pdd_750x1000', margin: '10', background: '#000000' },
+      file: 'main.jpg',
+      expected: { width: 750, height: 1000, format: 'jpeg', hasAlpha: false },
+    },
+    {
+      name: 'transparent PNG 800×800',
+      params: { preset: 'transparent_800x800', margin: '0', background: '#FFFFFF' },
+      file: 'main.png',
+      expected: { width: 800, height: 800, format: 'png', hasAlpha: true },
+    },
+  ])(
+    'output preset $name: the task params reach Tencent CI; size, background and alpha are in the pixels',
+    async ({ params, file, expected }) => {
+      const body = task('basic_clean', { params });
+      expect((await dispatch('aiphoto-basic-clean', body)).status).toBe(202);
+      const done = await backend.terminal(String(body.taskId), 30_000);
+      expect(done).toMatchObject({ event: 'done', resultKeys: [`output/${userId}/${body.taskId}/${file}`] });
+      const stored = await getObject(cos, done.resultKeys?.[0] ?? '');
+      const meta = await sharp(stored).metadata();
+      expect({ width: meta.width, height: meta.height, format: meta.format, hasAlpha: meta.hasAlpha }).toEqual(
+        expected,
+      );
+      const { data, info } = await sharp(stored).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      const at = (x: number, y: number) =>
+        Array.from(data.subarray((y * info.width + x) * 4, (y * info.width + x) * 4 + 4));
+      const [w, h] = [info.width - 1, info.height - 1];
+      const corners = [at(0, 0), at(w, 0), at(0, h), at(w, h)];
+      if (expected.hasAlpha) for (const [, , , alpha] of corners) expect(alpha).toBe(0);
+      else for (const [r, g, b] of corners) expect(Math.max(r, g, b)).toBeLessThanOrEqual(10);
+      // The garment (dark red) is in the middle, opaque.
+      const [r, g, , alpha] = at(Math.floor(info.width / 2), Math.floor(info.height / 2));
+      expect([alpha, r > g + 40]).toEqual([255, true]);
+      if (!expected.hasAlpha) {
+        // 10 % of the shorter side (75 px) stays background on the left and right.
+        for (let x = 0; x < 70; x++)
+          expect(Math.max(...at(x, Math.floor(info.height / 2)).slice(0, 3))).toBeLessThanOrEqual(10);
+      }
+    },
+    60_000,
+  );
 
   it('reports failed with the reason when Tencent CI fails, as a failed execution tagged with the task id', async () => {
     await sandboxControl(sandbox.url, '/sandbox/ci/script', { outcome: 'fail' });

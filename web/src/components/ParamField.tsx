@@ -15,10 +15,40 @@ interface Option {
   thumbnailUrl?: string;
 }
 
+/** An output size in a choice value: `<name>_<W>x<H>` (basic_clean's presets: `pdd_750x1000`). */
+const SIZED = /^[a-z][a-z0-9_]*_(\d{2,4})x(\d{2,4})$/;
+/** A colour as a choice value: `#RRGGBB`. */
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+
+/** How a choice is drawn: output sizes as frames of their aspect, colours as swatches, else chips. */
+function choiceLook(values: string[]): 'sizes' | 'colors' | 'chips' {
+  if (values.length && values.every((v) => SIZED.test(v))) return 'sizes';
+  if (values.length && values.every((v) => COLOR.test(v))) return 'colors';
+  return 'chips';
+}
+
+/** The frame of an output size, drawn at its aspect (the longer side fills the box). */
+function SizeFrame({ value }: { value: string }) {
+  const [, w, h] = SIZED.exec(value) ?? [];
+  const [width, height] = [Number(w), Number(h)];
+  const scale = 100 / Math.max(width, height);
+  return (
+    <span className="size-box" aria-hidden="true">
+      <span
+        className={value.startsWith('transparent') ? 'size-frame transparent' : 'size-frame'}
+        data-testid="size-frame"
+        style={{ width: `${width * scale}%`, height: `${height * scale}%` }}
+      />
+    </span>
+  );
+}
+
 /**
  * One parameter of a task type, drawn by its kind: scenes as picture cards (the catalog's
  * thumbnail, else its initial), categories and choices as chips, short text as an input with
- * its limit. Names are in the current language; codes never show.
+ * its limit. A choice of output sizes (values `<name>_<W>x<H>`, basic_clean's presets) is drawn
+ * as cards with a frame of each aspect (checkered for `transparent…`), a choice of `#RRGGBB`
+ * colours as swatches. Names are in the current language; codes never show.
  */
 export function ParamField({
   param,
@@ -75,14 +105,11 @@ export function ParamField({
     options = (scenes?.categories ?? []).map((c) => ({ value: c.code, label: entryName(c, lang) }));
   else options = (param.options ?? []).map((o) => ({ value: o.value, label: localized(o.label, lang) }));
   const pictures = param.kind === 'scene';
+  const look = param.kind === 'choice' ? choiceLook(options.map((o) => o.value)) : 'chips';
+  const className = pictures ? 'picker pictures' : look === 'sizes' ? 'picker pictures sizes' : `picker ${look}`;
 
   return (
-    <fieldset
-      className={pictures ? 'picker pictures' : 'picker chips'}
-      data-testid="param"
-      data-param={param.name}
-      data-kind={param.kind}
-    >
+    <fieldset className={className} data-testid="param" data-param={param.name} data-kind={param.kind}>
       <legend>
         {label} {optional && <span className="muted">{t('create.optional')}</span>}
       </legend>
@@ -109,6 +136,10 @@ export function ParamField({
                 {o.label.slice(0, 1)}
               </span>
             ))}
+          {look === 'sizes' && <SizeFrame value={o.value} />}
+          {look === 'colors' && (
+            <span className="swatch" aria-hidden="true" data-testid="swatch" style={{ background: o.value }} />
+          )}
           <span className="pick-name">{o.label}</span>
         </label>
       ))}
