@@ -1,7 +1,9 @@
 import type { SceneCatalog, Task } from '../api';
 import { retryRequest } from '../lib/use-task-actions';
 import {
+  choiceLook,
   initialParams,
+  outputSize,
   localized,
   offeredTypes,
   paramProblem,
@@ -132,6 +134,23 @@ describe('the create form model', () => {
     expect(localized(text('花园', 'Garden'), 'en')).toBe('Garden');
     expect(localized(text('花园', ''), 'en')).toBe('花园');
     expect(localized(text('花园', 'Garden'), 'zh')).toBe('花园');
+  });
+});
+
+describe('output presets in the create form', () => {
+  it('draws <name>_<W>x<H> choices as sizes and #RRGGBB choices as colours; anything else as chips', () => {
+    expect(choiceLook(['taobao_800x800', 'pdd_750x1000', 'transparent_800x800'])).toBe('sizes');
+    expect(choiceLook(['#FFFFFF', '#f3ede4'])).toBe('colors');
+    expect(choiceLook(['0', '5', '10'])).toBe('chips');
+    expect(choiceLook(['pdd_750x1000', 'other'])).toBe('chips');
+    expect(choiceLook(['#FFF'])).toBe('chips');
+    expect(choiceLook([])).toBe('chips');
+  });
+
+  it('reads the size a preset names', () => {
+    expect(outputSize('pdd_750x1000')).toEqual({ width: 750, height: 1000 });
+    expect(outputSize('portrait_900x1200')).toEqual({ width: 900, height: 1200 });
+    expect(outputSize('750x1000')).toBeUndefined();
   });
 });
 

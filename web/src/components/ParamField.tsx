@@ -1,6 +1,13 @@
 import { entryName, useCatalog } from '../lib/catalog';
 import { useI18n } from '../lib/i18n';
-import { DEFAULT_TEXT_MAX, localized, type ParamProblem, type TaskTypeParam } from '../lib/task-form';
+import {
+  choiceLook,
+  DEFAULT_TEXT_MAX,
+  localized,
+  outputSize,
+  type ParamProblem,
+  type TaskTypeParam,
+} from '../lib/task-form';
 
 /** A soft colour per code, so scenes without a thumbnail still look apart. */
 function tint(code: string): string {
@@ -15,22 +22,9 @@ interface Option {
   thumbnailUrl?: string;
 }
 
-/** An output size in a choice value: `<name>_<W>x<H>` (basic_clean's presets: `pdd_750x1000`). */
-const SIZED = /^[a-z][a-z0-9_]*_(\d{2,4})x(\d{2,4})$/;
-/** A colour as a choice value: `#RRGGBB`. */
-const COLOR = /^#[0-9a-fA-F]{6}$/;
-
-/** How a choice is drawn: output sizes as frames of their aspect, colours as swatches, else chips. */
-function choiceLook(values: string[]): 'sizes' | 'colors' | 'chips' {
-  if (values.length && values.every((v) => SIZED.test(v))) return 'sizes';
-  if (values.length && values.every((v) => COLOR.test(v))) return 'colors';
-  return 'chips';
-}
-
 /** The frame of an output size, drawn at its aspect (the longer side fills the box). */
 function SizeFrame({ value }: { value: string }) {
-  const [, w, h] = SIZED.exec(value) ?? [];
-  const [width, height] = [Number(w), Number(h)];
+  const { width, height } = outputSize(value) ?? { width: 1, height: 1 };
   const scale = 100 / Math.max(width, height);
   return (
     <span className="size-box" aria-hidden="true">

@@ -83,6 +83,24 @@ export function optionValues(p: TaskTypeParam, catalog: SceneCatalog | null): st
   }
 }
 
+/** An output size in a choice value: `<name>_<W>x<H>` (basic_clean's presets, e.g. `pdd_750x1000`). */
+const SIZED = /^[a-z][a-z0-9_]*_(\d{2,4})x(\d{2,4})$/;
+/** A colour as a choice value: `#RRGGBB`. */
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+
+/** The width and height a `<name>_<W>x<H>` value names, or undefined. */
+export function outputSize(value: string): { width: number; height: number } | undefined {
+  const m = SIZED.exec(value);
+  return m ? { width: Number(m[1]), height: Number(m[2]) } : undefined;
+}
+
+/** How a choice is drawn: output sizes as frames of their aspect, colours as swatches, else chips. */
+export function choiceLook(values: string[]): 'sizes' | 'colors' | 'chips' {
+  if (values.length && values.every((v) => SIZED.test(v))) return 'sizes';
+  if (values.length && values.every((v) => COLOR.test(v))) return 'colors';
+  return 'chips';
+}
+
 export type ParamProblem = 'required' | 'tooLong' | 'invalid';
 
 // eslint-disable-next-line no-control-regex
