@@ -147,7 +147,8 @@ export class ApiClient extends HttpClient {
   // --- uploads: the server path (`upload`) or STS credentials + a direct PUT + `confirmUpload`
   uploadConfig = () => this.call('get', '/api/v1/uploads/config');
   uploadCredentials = () => this.call('post', '/api/v1/uploads/sts');
-  confirmUpload = (key: string) => this.call('post', '/api/v1/uploads/confirm', { body: { key } });
+  confirmUpload = (key: string, name?: string) =>
+    this.call('post', '/api/v1/uploads/confirm', { body: { key, ...(name ? { name } : {}) } });
 
   // --- automation: API keys and webhooks (the portal sign-in only; an API key gets 403 here)
   apiKeys = () => this.call('get', '/api/v1/api-keys');

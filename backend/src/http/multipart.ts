@@ -16,6 +16,8 @@ import { multipartError } from './error-translation';
 export function singleFile(field: string, maxBytes: number, slots: ConcurrencyGate): RequestHandler {
   const parse = multer({
     storage: multer.memoryStorage(),
+    // Browsers send file names as raw UTF-8 (白T恤.jpg); busboy would read them as Latin-1.
+    defParamCharset: 'utf8',
     limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 20 },
   }).single(field);
   return (req, res, next) => {

@@ -9,7 +9,8 @@ import type { InputMediaPort, ObjectUrlPort } from '../modules/tasks/task-ports'
 export const ownPrefixMedia: InputMediaPort = {
   assertOwnedInput: async (userId, key) => {
     if (!key.startsWith(`input/${userId}/`)) throw new NotFoundError('Input not found', 'INPUT_NOT_FOUND');
-    return { sha256: key.split('/').pop()!.split('.')[0] };
+    const file = key.split('/').pop()!;
+    return { sha256: file.split('.')[0], original_name: file };
   },
 };
 

@@ -128,7 +128,7 @@ function directApi(sts: () => Promise<UploadCredentials>) {
     uploadCredentials: sts,
     confirmUpload: async (key: string) => {
       confirmed.push(key);
-      return { key, width: 1, height: 1, size: 15, mime: 'image/jpeg' };
+      return { key, width: 1, height: 1, size: 15, mime: 'image/jpeg', name: null };
     },
   };
   return { api, confirmed };
@@ -179,7 +179,7 @@ describe('DirectUploader', () => {
 });
 
 describe('createUploader', () => {
-  const server = { key: 'input/u/server.jpg', width: 1, height: 1, size: 1, mime: 'image/jpeg' };
+  const server = { key: 'input/u/server.jpg', width: 1, height: 1, size: 1, mime: 'image/jpeg', name: null };
   const api = (mode: 'server' | 'direct') => ({
     upload: jest.fn(async () => server),
     uploadConfig: jest.fn(async () => ({ mode, maxBytes: 1000 })),

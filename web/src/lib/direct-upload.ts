@@ -127,7 +127,8 @@ export class DirectUploader {
       signal,
     );
     onProgress(1);
-    return this.api.confirmUpload(key);
+    // The file's own name goes along: downloads of the results are named after it.
+    return this.api.confirmUpload(key, file.name);
   }
 
   private async clientFor(creds: UploadCredentials): Promise<COS> {

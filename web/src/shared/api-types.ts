@@ -3985,6 +3985,11 @@ export interface paths {
                             size: number;
                             /** @example image/jpeg */
                             mime: string;
+                            /**
+                             * @description the file name the image came with (cleaned); downloads use it
+                             * @example 白T恤.jpg
+                             */
+                            name: string | null;
                         };
                     };
                 };
@@ -4086,6 +4091,11 @@ export interface paths {
                             size: number;
                             /** @example image/jpeg */
                             mime: string;
+                            /**
+                             * @description the file name the image came with (cleaned); downloads use it
+                             * @example 白T恤.jpg
+                             */
+                            name: string | null;
                         };
                     };
                 };
@@ -4181,6 +4191,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         key: string;
+                        /** @description the file's name on the merchant's device */
+                        name?: string;
                     };
                 };
             };
@@ -4198,6 +4210,11 @@ export interface paths {
                             size: number;
                             /** @example image/jpeg */
                             mime: string;
+                            /**
+                             * @description the file name the image came with (cleaned); downloads use it
+                             * @example 白T恤.jpg
+                             */
+                            name: string | null;
                         };
                     };
                 };
@@ -8231,8 +8248,19 @@ export interface components {
                 [key: string]: string;
             };
             resultUrls: string[];
+            /** @example 白T恤.jpg */
+            inputName: string | null;
+            resultNames: string[];
             errorCode: string | null;
             errorReason: string | null;
+            /** @enum {string|null} */
+            failureKind: "photo" | "service" | null;
+            retryOf: string | null;
+            retry: {
+                id: string;
+                /** @enum {string} */
+                status: "queued" | "processing" | "done" | "failed" | "canceled";
+            } | null;
             favorite: boolean;
             createdAt: string;
             updatedAt: string;
@@ -8259,6 +8287,8 @@ export interface components {
             params: {
                 [key: string]: unknown;
             };
+            /** @description an own failed task this request retries (it then stops offering Retry) */
+            retryOf?: string;
         };
         TaskPage: {
             items: components["schemas"]["Task"][];

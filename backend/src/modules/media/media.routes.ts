@@ -15,6 +15,10 @@ const UploadResponse = z.object({
   height: z.number().int(),
   size: z.number().int(),
   mime: z.string().openapi({ example: 'image/jpeg' }),
+  name: z
+    .string()
+    .nullable()
+    .openapi({ example: '白T恤.jpg', description: 'the file name the image came with (cleaned); downloads use it' }),
 });
 
 const StsResponse = z.object({
@@ -91,7 +95,7 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
     errors: [413, 415, 503],
     handler: async ({ req, res }) => {
       if (!req.file) throw new ValidationError('Upload an image in the multipart field "file"');
-      return answerUpload(res, await deps.media.upload(currentUser(req).id, req.file.buffer));
+      return answerUpload(res, await deps.media.upload(currentUser(req).id, req.file.buffer, req.file.originalname));
     },
   });
 
@@ -118,12 +122,15 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
     tags: ['media'],
     secured: true,
     before: [auth],
-    body: z.object({ key: z.string().min(1).max(255) }),
+    body: z.object({
+      key: z.string().min(1).max(255),
+      name: z.string().max(1000).optional().openapi({ description: "the file's name on the merchant's device" }),
+    }),
     status: 201,
     response: UploadResponse,
     errors: [404, 413, 415, 503],
     handler: async ({ body, req, res }) =>
-      answerUpload(res, await deps.media.confirmDirectUpload(currentUser(req).id, body.key)),
+      answerUpload(res, await deps.media.confirmDirectUpload(currentUser(req).id, body.key, body.name)),
   });
 
   defineRoute(router, registry, {

@@ -13,6 +13,7 @@ import type { ConcurrencyGate } from '../../infra/concurrency-gate';
 import { readCapped } from '../../infra/read-capped';
 import { ACCEPTED_FORMATS, inputKey, inputPrefix, isAcceptedFormat, type AcceptedFormat } from './media.config';
 import type { StorageService } from './storage.service';
+import { cleanUploadName } from './upload-name';
 import type { UploadRow, UploadsRepository } from './uploads.repository';
 
 /** The `POST /uploads` answer (docs/architecture.md §7 promises `key`; the rest helps the portal). */
@@ -22,6 +23,8 @@ export interface UploadResult {
   height: number;
   size: number;
   mime: string;
+  /** The file name the image came with (cleaned), null when none was given. */
+  name: string | null;
 }
 
 export interface SniffedImage {
@@ -99,8 +102,8 @@ export class MediaService {
    * Stores an uploaded image as `input/<userId>/<sha256>.<ext>` (same bytes: the earlier key, no
    * second write). The caller holds an upload slot for the bytes it passes.
    */
-  async upload(userId: string, bytes: Buffer): Promise<UploadResult & { created: boolean }> {
-    return this.register(userId, bytes, async (image, sha256) => {
+  async upload(userId: string, bytes: Buffer, name?: string | null): Promise<UploadResult & { created: boolean }> {
+    return this.register(userId, bytes, name, async (image, sha256) => {
       const key = inputKey(userId, sha256, image.format);
       await this.storage.put(key, bytes, image.mime);
       return key;
@@ -115,12 +118,20 @@ export class MediaService {
   private async register(
     userId: string,
     bytes: Buffer,
+    rawName: string | null | undefined,
     store: (image: SniffedImage, sha256: string) => Promise<string>,
   ): Promise<UploadResult & { created: boolean }> {
     const image = await inspectImage(bytes, this.limits);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const name = cleanUploadName(rawName);
     const existing = await this.uploads.findByUserAndSha(this.ds.manager, userId, sha256);
-    if (existing) return { ...toResult(existing), created: false };
+    if (existing) {
+      if (name !== null && name !== existing.original_name) {
+        await this.uploads.rename(this.ds.manager, existing.id, name);
+        existing.original_name = name;
+      }
+      return { ...toResult(existing), created: false };
+    }
     const key = await store(image, sha256);
     const { row, created } = await this.uploads.insertOnce(this.ds.manager, {
       user_id: userId,
@@ -130,6 +141,7 @@ export class MediaService {
       mime: image.mime,
       width: image.width,
       height: image.height,
+      original_name: name,
     });
     return { ...toResult(row), created };
   }
@@ -142,7 +154,11 @@ export class MediaService {
    * requests (or grown by a multipart upload), so the size that counts is the bytes that arrive.
    * It holds one upload slot while the bytes are in memory.
    */
-  async confirmDirectUpload(userId: string, key: string): Promise<UploadResult & { created: boolean }> {
+  async confirmDirectUpload(
+    userId: string,
+    key: string,
+    name?: string | null,
+  ): Promise<UploadResult & { created: boolean }> {
     if (!isPlainKey(key) || !key.startsWith(inputPrefix(userId))) {
       throw new ValidationError('key must be an object you uploaded below your own input/ prefix');
     }
@@ -155,7 +171,7 @@ export class MediaService {
       const abort = new AbortController();
       try {
         const bytes = await readCapped(await this.storage.getStream(key, abort.signal), maxBytes, tooLarge);
-        return await this.register(userId, bytes, async () => key);
+        return await this.register(userId, bytes, name, async () => key);
       } finally {
         abort.abort(); // a read stopped at the cap closes the transfer instead of draining it
       }
@@ -193,5 +209,6 @@ function toResult(row: UploadRow): UploadResult {
     height: Number(row.height),
     size: Number(row.size),
     mime: row.mime,
+    name: row.original_name ?? null,
   };
 }

@@ -32,7 +32,17 @@ export class UrlUploads {
         maxBytes: this.config.maxBytes,
         timeoutMs: this.config.timeoutMs,
       });
-      return this.media.upload(userId, bytes);
+      return this.media.upload(userId, bytes, nameInUrl(url));
     });
+  }
+}
+
+/** `https://shop.example/img/%E7%99%BDT.jpg?x=1` → `白T.jpg`: the last path segment, if any. */
+export function nameInUrl(url: string): string | null {
+  try {
+    const last = new URL(url).pathname.split('/').pop() ?? '';
+    return last ? decodeURIComponent(last) : null;
+  } catch {
+    return null;
   }
 }

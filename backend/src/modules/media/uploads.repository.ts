@@ -13,9 +13,14 @@ export interface UploadRow {
   width: number;
   height: number;
   created_at: string;
+  /** The file name the upload came with (cleaned; the latest one for the same bytes), null when none. */
+  original_name: string | null;
 }
 
-export type NewUpload = Pick<UploadRow, 'user_id' | 'storage_key' | 'sha256' | 'size' | 'mime' | 'width' | 'height'>;
+export type NewUpload = Pick<
+  UploadRow,
+  'user_id' | 'storage_key' | 'sha256' | 'size' | 'mime' | 'width' | 'height' | 'original_name'
+>;
 
 /** Queries on `uploads`; every lookup is scoped by the owner's id. */
 export class UploadsRepository {
@@ -32,6 +37,11 @@ export class UploadsRepository {
     );
   }
 
+  /** The same bytes came again under another name: the newest name is the one shown from now on. */
+  async rename(db: Db, id: string, name: string): Promise<void> {
+    await db.query('UPDATE uploads SET original_name = ? WHERE id = ?', [name, id]);
+  }
+
   async countByUser(db: Db, userId: string): Promise<number> {
     const [row] = await rows<{ n: number | string }>(db, 'SELECT COUNT(*) AS n FROM uploads WHERE user_id = ?', [
       userId,
@@ -46,7 +56,7 @@ export class UploadsRepository {
   async insertOnce(db: Db, upload: NewUpload, now = new Date()): Promise<{ row: UploadRow; created: boolean }> {
     try {
       await db.query(
-        'INSERT INTO uploads (id, user_id, storage_key, sha256, size, mime, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO uploads (id, user_id, storage_key, sha256, size, mime, width, height, original_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [
           randomUUID(),
           upload.user_id,
@@ -56,6 +66,7 @@ export class UploadsRepository {
           upload.mime,
           upload.width,
           upload.height,
+          upload.original_name,
           toDbTime(now),
         ],
       );

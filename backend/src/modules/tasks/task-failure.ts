@@ -18,6 +18,29 @@ export const MERCHANT_FAILURE_MESSAGES = {
 
 export type MerchantFailureCode = keyof typeof MERCHANT_FAILURE_MESSAGES;
 
+/**
+ * Whose fault a failure was, as the merchant is told (issue 15, "honest failures"): `photo` — the
+ * input could not be used (the vendor could not process it, the content review refused it), so
+ * retrying the same photo will likely fail again; `service` — our side or a vendor broke (an error,
+ * a timeout, an unusable result), so a retry of the same photo may well work. Either way the
+ * credit was refunded.
+ */
+export type FailureKind = 'photo' | 'service';
+
+export const FAILURE_KINDS: Record<MerchantFailureCode, FailureKind> = {
+  VENDOR_FAILED: 'photo',
+  CONTENT_REJECTED: 'photo',
+  GENERATION_FAILED: 'service',
+  TIMEOUT: 'service',
+  INVALID_RESULT: 'service',
+};
+
+/** The kind of a stored failure code; codes from before the classification count as `service`. */
+export function failureKindOf(code: string | null): FailureKind | null {
+  if (code === null) return null;
+  return Object.hasOwn(FAILURE_KINDS, code) ? FAILURE_KINDS[code as MerchantFailureCode] : 'service';
+}
+
 /** How much raw failure text an admin sees (and task_events keep); the rest is cut with "…". */
 export const FAILURE_DETAIL_MAX_CHARS = 4000;
 

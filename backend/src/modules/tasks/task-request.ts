@@ -9,6 +9,8 @@ export type StoredInput = { key: string } | { taskId: string; keys: string[] };
 export interface ResolvedInput {
   stored: StoredInput;
   fingerprint: string;
+  /** The upload's original file name (a source task's input name for `task` slots), null when unknown. */
+  name?: string | null;
 }
 
 /** How the request names its inputs: `inputKeys` batch over the first slot, `inputs` names every slot. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isoOrNull } from '../../db/time';
+import { resultFileNames } from './result-names';
+import { failureKindOf } from './task-failure';
 import type { ObjectUrlPort } from './task-ports';
 import { definitionOfTask, inputsOfTask } from './task-request';
 import type { TaskRow } from './tasks.repository';
@@ -23,8 +25,23 @@ export const TaskSchema = z
      */
     inputs: z.record(z.string(), z.string()),
     resultUrls: z.array(z.string()),
+    /** The original file name of the input upload (cleaned), null when unknown. */
+    inputName: z.string().nullable().openapi({ example: '白T恤.jpg' }),
+    /** The download name of each result, in the order of `resultUrls` (`白T恤_main.jpg`, `白T恤_pose01.png` …). */
+    resultNames: z.array(z.string()),
     errorCode: z.string().nullable(),
     errorReason: z.string().nullable(),
+    /**
+     * Whose fault a failure was: `photo` (this photo cannot be used: pick another), `service` (our
+     * side failed: retrying may work). Null unless failed.
+     */
+    failureKind: z.enum(['photo', 'service']).nullable(),
+    /** The failed task this one retries, if any. */
+    retryOf: z.string().nullable(),
+    /** The newest retry of this task, if any: a failed task whose retry is done offers no Retry. */
+    retry: z
+      .object({ id: z.string(), status: z.enum(['queued', 'processing', 'done', 'failed', 'canceled']) })
+      .nullable(),
     favorite: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -48,7 +65,12 @@ export function resultKeysOf(row: TaskRow): string[] {
 }
 
 /** The public Task shape (docs/architecture.md §7) with short-lived signed result URLs. */
-export async function toTaskDto(row: TaskRow, urls: ObjectUrlPort, ttlSeconds: number): Promise<TaskDto> {
+export async function toTaskDto(
+  row: TaskRow,
+  urls: ObjectUrlPort,
+  ttlSeconds: number,
+  retry: TaskDto['retry'] = null,
+): Promise<TaskDto> {
   const sign = (keys: string[]) => Promise.all(keys.map((k) => urls.signedUrl(k, ttlSeconds)));
   const resultUrls = row.status === 'done' ? await sign(resultKeysOf(row)) : [];
   const def = definitionOfTask(row);
@@ -73,8 +95,21 @@ export async function toTaskDto(row: TaskRow, urls: ObjectUrlPort, ttlSeconds: n
     inputUrls,
     inputs,
     resultUrls,
+    inputName: row.input_name ?? null,
+    resultNames:
+      row.status === 'done'
+        ? resultFileNames({
+            id: row.id,
+            type: row.type,
+            inputName: row.input_name ?? null,
+            resultKeys: resultKeysOf(row),
+          })
+        : [],
     errorCode: row.error_code,
     errorReason: row.error_reason,
+    failureKind: row.status === 'failed' ? failureKindOf(row.error_code) : null,
+    retryOf: row.retry_of ?? null,
+    retry,
     favorite: Boolean(row.favorite),
     createdAt: isoOrNull(row.created_at)!,
     updatedAt: isoOrNull(row.updated_at)!,

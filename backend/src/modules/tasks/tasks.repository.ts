@@ -58,6 +58,10 @@ export interface NewTask {
   deadlineAt: Date;
   clientKey: string | null;
   cacheKey: string | null;
+  /** The input upload's original name (result downloads are named after it). */
+  inputName?: string | null;
+  /** The failed task this one retries. */
+  retryOf?: string | null;
 }
 
 export interface TaskListFilter {
@@ -84,8 +88,9 @@ export class TasksRepository {
     const t = toDbTime(now);
     await db.query(
       `INSERT INTO tasks (id, user_id, batch_id, type, type_def, status, input_key, inputs, params, result_keys, progress,
-                          deadline_at, client_key, cache_key, hidden, favorite, finished_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
+                          deadline_at, client_key, cache_key, hidden, favorite, finished_at, created_at, updated_at,
+                          input_name, retry_of)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?)`,
       [
         task.id,
         task.userId,
@@ -104,8 +109,28 @@ export class TasksRepository {
         task.status === 'done' ? t : null,
         t,
         t,
+        task.inputName ?? null,
+        task.retryOf ?? null,
       ],
     );
+  }
+
+  /**
+   * The newest visible task created to retry each of `ids` (the merchant's own), with its state:
+   * a failed task whose retry is done no longer offers Retry.
+   */
+  async retriesOf(db: Db, userId: string, ids: string[]): Promise<Map<string, { id: string; status: TaskStatus }>> {
+    const found = new Map<string, { id: string; status: TaskStatus }>();
+    if (!ids.length) return found;
+    const list = await rows<{ id: string; status: TaskStatus; retry_of: string }>(
+      db,
+      `SELECT id, status, retry_of FROM tasks WHERE retry_of IN (${ids.map(() => '?').join(', ')})
+          AND user_id = ? AND hidden = 0 ORDER BY created_at, id`,
+      [...ids, userId],
+    );
+    // Later rows win: the newest retry is the one that counts.
+    for (const r of list) found.set(r.retry_of, { id: r.id, status: r.status });
+    return found;
   }
 
   async findOwned(db: Db, userId: string, id: string): Promise<TaskRow | null> {

@@ -33,6 +33,11 @@ const CreateTasksBody = z
         example: { model: 'input/…/model.jpg' },
       }),
     params: z.record(z.string(), z.unknown()).default({}),
+    retryOf: z
+      .string()
+      .max(64)
+      .optional()
+      .openapi({ description: 'an own failed task this request retries (it then stops offering Retry)' }),
   })
   .refine((b) => b.inputKey === undefined || b.inputKeys === undefined, {
     message: 'give inputKey or inputKeys (1–50), not both',
@@ -89,7 +94,13 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   router.use(publicTaskTypeRoutes(ctx, deps.types));
   const { service } = deps;
   const ttl = ctx.config.tasks.resultUrlTtlSeconds;
-  const dto = (row: TaskRow) => toTaskDto(row, deps.urls, ttl);
+  /** Task answers, with the newest retry of each failed one (one query for the lot). */
+  const dtos = async (userId: string, rows: TaskRow[]) => {
+    const failed = rows.filter((r) => r.status === 'failed').map((r) => r.id);
+    const retries = await service.retriesOf(userId, failed);
+    return Promise.all(rows.map((row) => toTaskDto(row, deps.urls, ttl, retries.get(row.id) ?? null)));
+  };
+  const dto = async (userId: string, row: TaskRow) => (await dtos(userId, [row]))[0];
   const common = { tags: ['tasks'], secured: true, before: [deps.requireUser] };
 
   defineRoute(router, ctx.openapi, {
@@ -111,9 +122,10 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
         inputs: body.inputs,
         params: body.params,
         idempotencyKey: key,
+        retryOf: body.retryOf,
       });
       if (!batch.created) res.setHeader('Idempotent-Replayed', 'true');
-      return { batchId: batch.batchId, tasks: await Promise.all(batch.tasks.map(dto)) };
+      return { batchId: batch.batchId, tasks: await dtos(currentUser(req).id, batch.tasks) };
     },
   });
 
@@ -131,7 +143,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
         from: query.from ? new Date(query.from) : undefined,
         to: query.to ? new Date(query.to) : undefined,
       });
-      return { items: await Promise.all(page.items.map(dto)), nextCursor: page.nextCursor };
+      return { items: await dtos(currentUser(req).id, page.items), nextCursor: page.nextCursor };
     },
   });
 
@@ -153,7 +165,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     params: IdParams,
     response: TaskSchema,
     errors: [404],
-    handler: async ({ params, req }) => dto(await service.get(currentUser(req).id, params.id)),
+    handler: async ({ params, req }) => dto(currentUser(req).id, await service.get(currentUser(req).id, params.id)),
   });
 
   defineRoute(router, ctx.openapi, {
@@ -164,7 +176,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     params: IdParams,
     response: TaskSchema,
     errors: [404, 409],
-    handler: async ({ params, req }) => dto(await service.cancel(currentUser(req).id, params.id)),
+    handler: async ({ params, req }) => dto(currentUser(req).id, await service.cancel(currentUser(req).id, params.id)),
   });
 
   defineRoute(router, ctx.openapi, {
@@ -191,7 +203,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     response: TaskSchema,
     errors: [404],
     handler: async ({ params, body, req }) =>
-      dto(await service.favorite(currentUser(req).id, params.id, body.favorite)),
+      dto(currentUser(req).id, await service.favorite(currentUser(req).id, params.id, body.favorite)),
   });
 
   defineRoute(router, ctx.openapi, {
@@ -205,7 +217,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
       const batches = await service.recentBatches(currentUser(req).id, query.limit);
       return {
         items: await Promise.all(
-          batches.map(async (b) => ({ batchId: b.batchId, tasks: await Promise.all(b.tasks.map(dto)) })),
+          batches.map(async (b) => ({ batchId: b.batchId, tasks: await dtos(currentUser(req).id, b.tasks) })),
         ),
       };
     },
@@ -221,7 +233,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     errors: [404],
     handler: async ({ params, req }) => {
       const tasks = await service.batch(currentUser(req).id, params.id);
-      return { batchId: params.id, tasks: await Promise.all(tasks.map(dto)) };
+      return { batchId: params.id, tasks: await dtos(currentUser(req).id, tasks) };
     },
   });
 

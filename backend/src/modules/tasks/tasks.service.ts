@@ -34,6 +34,8 @@ export interface CreateTasksInput {
   inputs?: Record<string, string>;
   params: Record<string, unknown>;
   idempotencyKey?: string;
+  /** The merchant's own failed task this request retries (recorded, so the failure stops offering Retry). */
+  retryOf?: string;
 }
 
 export interface CreatedBatch {
@@ -69,6 +71,11 @@ export class TasksService {
       if (earlier.length) return { batchId: earlier[0].batch_id, tasks: earlier, created: false };
     }
     const inputs = await planInputs(def, input, (slot, value) => this.resolveInput(userId, slot, value));
+    if (input.retryOf !== undefined) {
+      const failed = await this.tasks.findOwned(this.db.manager, userId, input.retryOf);
+      if (!failed || failed.status !== 'failed')
+        throw new ValidationError('retryOf: not a failed task of yours', { retryOf: 'not a failed task of yours' });
+    }
     const standing = await this.ports.membership.ensureCurrent(userId);
     // An account that plainly cannot pay is refused here, from the row ensureCurrent just read:
     // no transaction, no wait for the row lock (1,000 creates on an empty account queued 900
@@ -81,7 +88,7 @@ export class TasksService {
     const batchId = randomUUID();
     try {
       const rows = await inTransaction(this.db, (tx) =>
-        this.insertBatch(tx, userId, def, params, inputs, batchId, input.idempotencyKey),
+        this.insertBatch(tx, userId, def, params, inputs, batchId, input.idempotencyKey, true, input.retryOf ?? null),
       );
       this.wakeDispatcher();
       this.metrics?.tasksCreated.inc({ type: def.key }, rows.length);
@@ -121,8 +128,8 @@ export class TasksService {
   /** An owned upload, or (for `task` slots) an own finished task with enough results. */
   private async resolveInput(userId: string, slot: InputSlot, value: string): Promise<ResolvedInput> {
     if (slot.kind === 'image') {
-      const { sha256 } = await this.ports.media.assertOwnedInput(userId, value);
-      return { stored: { key: value }, fingerprint: sha256 };
+      const { sha256, original_name } = await this.ports.media.assertOwnedInput(userId, value);
+      return { stored: { key: value }, fingerprint: sha256, name: original_name ?? null };
     }
     const source = await this.tasks.findOwned(this.db.manager, userId, value);
     if (!source) throw new NotFoundError(`inputs.${slot.name}: task not found`, 'TASK_NOT_FOUND');
@@ -132,7 +139,7 @@ export class TasksService {
       throw new ValidationError(`inputs.${slot.name}: needs a finished task with at least ${min} results`, {
         [`inputs.${slot.name}`]: 'not a finished task with enough results',
       });
-    return { stored: { taskId: source.id, keys }, fingerprint: `task:${source.id}` };
+    return { stored: { taskId: source.id, keys }, fingerprint: `task:${source.id}`, name: source.input_name };
   }
 
   private async insertBatch(
@@ -144,6 +151,7 @@ export class TasksService {
     batchId: string,
     idempotencyKey: string | undefined,
     charge = true,
+    retryOf: string | null = null,
   ): Promise<TaskRow[]> {
     const now = this.now();
     const deadlineAt = new Date(now.getTime() + def.deadlineSeconds * 1000);
@@ -164,6 +172,7 @@ export class TasksService {
         cached,
         taskParams,
         clientKey: idempotencyKey ? `${idempotencyKey}#${index}` : null,
+        inputName: resolved[def.inputs[0].name]?.name ?? null,
       });
     }
     // Every task is charged, cache hits too: the merchant gets a result either way, so it takes an
@@ -193,6 +202,8 @@ export class TasksService {
           deadlineAt,
           clientKey: p.clientKey,
           cacheKey: p.cacheKey,
+          inputName: p.inputName,
+          retryOf,
           // A cache hit is answered from stored results at once (charged like any task), no vendor call.
           status: p.cached ? 'done' : 'queued',
           resultKeys: p.cached?.result_keys ? (JSON.parse(p.cached.result_keys) as string[]) : null,
@@ -213,6 +224,11 @@ export class TasksService {
     const row = await this.tasks.findOwned(this.db.manager, userId, id);
     if (!row) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
     return row;
+  }
+
+  /** The newest retry of each of the merchant's `ids` (see TasksRepository.retriesOf). */
+  async retriesOf(userId: string, ids: string[]): Promise<Map<string, { id: string; status: TaskStatus }>> {
+    return this.tasks.retriesOf(this.db.manager, userId, ids);
   }
 
   async batch(userId: string, batchId: string): Promise<TaskRow[]> {

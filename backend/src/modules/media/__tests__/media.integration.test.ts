@@ -104,6 +104,7 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
       height: 48,
       size: bytes.length,
       mime: 'image/jpeg',
+      name: 'photo.jpg',
     });
     const head = await media.storage.head(res.body.key);
     expect(head).toMatchObject({ size: bytes.length, contentType: 'image/jpeg' });
@@ -172,7 +173,7 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
     const first = await upload(alice.token, bytes).expect(201);
     const puts = await putCalls();
     const second = await upload(alice.token, bytes, 'again.jpg').expect(200);
-    expect(second.body).toEqual(first.body);
+    expect(second.body).toEqual({ ...first.body, name: 'again.jpg' });
     expect(await putCalls()).toBe(puts);
     const [{ n }] = (await backend.ctx.db.query('SELECT COUNT(*) AS n FROM uploads WHERE storage_key = ?', [
       first.body.key,
@@ -198,10 +199,12 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
         height: 48,
         size: bytes.length,
         mime: 'image/jpeg',
+        name: 'main',
       });
       expect(await media.storage.head(fetched.body.key)).toMatchObject({ size: bytes.length });
-      // The same bytes as a file: the same record (200), and the key is a task input like any upload.
-      expect((await upload(alice.token, bytes).expect(200)).body).toEqual(fetched.body);
+      // The same bytes as a file: the same record (200, now under the file's name), and the key is
+      // a task input like any upload.
+      expect((await upload(alice.token, bytes).expect(200)).body).toEqual({ ...fetched.body, name: 'photo.jpg' });
       await expect(media.media.assertOwnedInput(alice.id, fetched.body.key)).resolves.toBeDefined();
       await request(backend.app)
         .post('/api/v1/uploads/from-url')
@@ -211,6 +214,23 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
     } finally {
       await new Promise((resolve) => shop.close(resolve));
     }
+  });
+
+  it('keeps the original file name, UTF-8 and cleaned; the same bytes again take the newer name', async () => {
+    const bytes = await jpeg('5a7b8c');
+    const first = await upload(alice.token, bytes, '夏季 白T恤.jpg').expect(201);
+    expect(first.body.name).toBe('夏季 白T恤.jpg');
+    const nameOf = async (key: string) =>
+      (
+        (await backend.ctx.db.query('SELECT original_name FROM uploads WHERE storage_key = ?', [key])) as Array<{
+          original_name: string | null;
+        }>
+      )[0].original_name;
+    expect(await nameOf(first.body.key)).toBe('夏季 白T恤.jpg');
+    // Characters Windows refuses in a file name never reach the database.
+    const again = await upload(alice.token, bytes, 'new<name>?.jpg').expect(200);
+    expect(again.body).toEqual({ ...first.body, name: 'new name .jpg' });
+    expect(await nameOf(first.body.key)).toBe('new name .jpg');
   });
 
   it('keeps the same bytes from another user under that user’s own prefix', async () => {

@@ -1,5 +1,6 @@
 import { attachmentHeader } from '../../media/zip.service';
-import { cleanUploadName, fileStem, resultFileNames, resultZipEntries, zipFileName } from '../result-names';
+import { cleanUploadName } from '../../media/upload-name';
+import { fileStem, resultFileNames, resultZipEntries, zipFileName } from '../result-names';
 
 const out = (task: string, file: string) => `output/u1/${task}/${file}`;
 

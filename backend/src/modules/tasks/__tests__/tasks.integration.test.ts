@@ -301,10 +301,137 @@ describe.each(drivers)('tasks on %s', (driver) => {
     expect(early.body.error.code).toBe('TASK_NOT_DONE');
     const key = `output/${user.id}/${task.id}/main.jpg`;
     await callback({ taskId: task.id, event: 'done', resultKeys: [key] }).expect(200);
-    // No upload name is known for this input: the short task id stands in, never the storage path.
-    expect((await download().expect(200)).body.entries).toEqual([
-      { name: `aiphoto-${task.id.replace(/-/g, '').slice(0, 8)}_main.jpg`, key },
+    // Named after the upload (the fake media names each upload after its key's file name).
+    expect((await download().expect(200)).body).toEqual({
+      fileName: 'zip.zip',
+      entries: [{ name: 'zip_main.jpg', key }],
+    });
+  });
+
+  it('names results after the input upload in the task, task ZIP and batch ZIP, never by storage key', async () => {
+    const user = await member(100);
+    const batch = (
+      await create(user.token, {
+        type: 'model_pose12',
+        inputKeys: [`input/${user.id}/连衣裙.jpg`, `input/${user.id}/连衣裙.jpg`, `input/${user.id}/coat.png`],
+        params: { scene: 'studio', category: 'dress' },
+      }).expect(201)
+    ).body;
+    expect(batch.tasks.map((t: { inputName: string }) => t.inputName)).toEqual([
+      '连衣裙.jpg',
+      '连衣裙.jpg',
+      'coat.png',
     ]);
+    const poses = (id: string) => [1, 2].map((n) => `output/${user.id}/${id}/0${n}.png`);
+    for (const t of batch.tasks.slice(0, 2))
+      await callback({ taskId: t.id, event: 'done', resultKeys: poses(t.id) }).expect(200);
+    await callback({ taskId: batch.tasks[2].id, event: 'failed', error: { code: 'TIMEOUT' } }).expect(200);
+    const get = (id: string) => api().get(`/api/v1/tasks/${id}`).set('Authorization', `Bearer ${user.token}`);
+    expect((await get(batch.tasks[0].id).expect(200)).body.resultNames).toEqual([
+      '连衣裙_pose01.png',
+      '连衣裙_pose02.png',
+    ]);
+    expect((await get(batch.tasks[2].id).expect(200)).body.resultNames).toEqual([]);
+    const zip = await api()
+      .get(`/api/v1/batches/${batch.batchId}/download`)
+      .set('Authorization', `Bearer ${user.token}`)
+      .expect(200);
+    // Two inputs with one name: the second task's files get " (2)"; the failed task has none.
+    expect(zip.body).toEqual({
+      fileName: '连衣裙_+1.zip',
+      entries: [
+        { name: '连衣裙_pose01.png', key: poses(batch.tasks[0].id)[0] },
+        { name: '连衣裙_pose02.png', key: poses(batch.tasks[0].id)[1] },
+        { name: '连衣裙 (2)_pose01.png', key: poses(batch.tasks[1].id)[0] },
+        { name: '连衣裙 (2)_pose02.png', key: poses(batch.tasks[1].id)[1] },
+      ],
+    });
+    expect(JSON.stringify(zip.body.entries.map((e: { name: string }) => e.name))).not.toMatch(/output|\//);
+  });
+
+  it('says whose fault a failure was and stops offering Retry once a retry is done', async () => {
+    const user = await member(100);
+    // Failures on model_pose12 (the /metrics test counts basic_clean's), retries on basic_clean.
+    const one = async (name: string, type = 'basic_clean') =>
+      (
+        await create(user.token, {
+          type,
+          inputKey: `input/${user.id}/${name}`,
+          params: type === 'model_pose12' ? { scene: 'studio', category: 'dress' } : {},
+        }).expect(201)
+      ).body.tasks[0];
+    const kinds: Record<string, string> = {
+      VENDOR_FAILED: 'photo',
+      CONTENT_REJECTED: 'photo',
+      GENERATION_FAILED: 'service',
+      TIMEOUT: 'service',
+      INVALID_RESULT: 'service',
+      SOMETHING_NEW: 'service',
+    };
+    const get = (id: string) => api().get(`/api/v1/tasks/${id}`).set('Authorization', `Bearer ${user.token}`);
+    for (const [code, kind] of Object.entries(kinds)) {
+      const task = await one(`${code.toLowerCase()}.jpg`, 'model_pose12');
+      expect(task.failureKind).toBeNull();
+      await callback({
+        taskId: task.id,
+        event: 'failed',
+        error: { code, message: `RunningHub failedReason for cos://bucket/input/${user.id}/x.jpg` },
+      }).expect(200);
+      const failed = (await get(task.id).expect(200)).body;
+      expect(failed).toMatchObject({
+        status: 'failed',
+        failureKind: kind,
+        retry: null,
+        inputName: `${code.toLowerCase()}.jpg`,
+      });
+      // The merchant's answer never carries the vendor's words or a storage path.
+      expect(JSON.stringify(failed)).not.toMatch(/RunningHub|cos:\/\//i);
+    }
+    const failed = await one('retry-me.jpg');
+    await callback({ taskId: failed.id, event: 'failed', error: { code: 'TIMEOUT' } }).expect(200);
+    // Only an own failed task can be retried.
+    const done = await one('fine.jpg');
+    await callback({ taskId: done.id, event: 'done', resultKeys: [`output/${user.id}/${done.id}/main.jpg`] }).expect(
+      200,
+    );
+    await create(user.token, {
+      type: 'basic_clean',
+      inputKey: `input/${user.id}/retry-me.jpg`,
+      retryOf: done.id,
+    }).expect(400);
+    const other = await member(1);
+    await create(other.token, { type: 'basic_clean', inputKey: `input/${other.id}/x.jpg`, retryOf: failed.id }).expect(
+      400,
+    );
+
+    const retry = (
+      await create(user.token, {
+        type: 'basic_clean',
+        inputKey: `input/${user.id}/retry-me.jpg`,
+        retryOf: failed.id,
+      }).expect(201)
+    ).body.tasks[0];
+    expect(retry.retryOf).toBe(failed.id);
+    // While the retry runs it is linked, still unfinished (the dispatcher may have taken it already).
+    const running = (await get(failed.id).expect(200)).body.retry;
+    expect(running.id).toBe(retry.id);
+    expect(['queued', 'processing']).toContain(running.status);
+    await callback({ taskId: retry.id, event: 'done', resultKeys: [`output/${user.id}/${retry.id}/main.jpg`] }).expect(
+      200,
+    );
+    expect((await get(failed.id).expect(200)).body.retry).toEqual({ id: retry.id, status: 'done' });
+    const list = await api()
+      .get('/api/v1/tasks?status=failed')
+      .set('Authorization', `Bearer ${user.token}`)
+      .expect(200);
+    expect(list.body.items.find((t: { id: string }) => t.id === failed.id).retry).toEqual({
+      id: retry.id,
+      status: 'done',
+    });
+    // The other merchant never sees the link.
+    expect((await api().get(`/api/v1/tasks/${failed.id}`).set('Authorization', `Bearer ${other.token}`)).status).toBe(
+      404,
+    );
   });
 
   it('validates the request', async () => {
