@@ -139,6 +139,15 @@ export class ApiClient extends HttpClient {
   /** ZIPs need the bearer header, so they are fetched as blobs rather than linked. */
   taskZip = (id: string) => this.blob('/api/v1/tasks/{id}/download', id);
   batchZip = (id: string) => this.blob('/api/v1/batches/{id}/download', id);
+  /** The newest batches with their tasks (the workspace after a reload). */
+  recentBatches = (limit = 3) => this.call('get', '/api/v1/batches', { query: { limit } });
+  /** Hides own tasks among `ids` from the history; answers how many were hidden. */
+  hideMany = (ids: string[]) => this.call('post', '/api/v1/tasks/hide', { body: { ids } });
+  /** One ZIP of the selected tasks' results, with the name the server gave it. */
+  async tasksZip(ids: string[]): Promise<{ blob: Blob; fileName: string }> {
+    const res = await this.raw('/api/v1/tasks/download', { body: { ids } });
+    return { blob: await res.blob(), fileName: attachmentName(res.headers.get('content-disposition'), 'aiphoto.zip') };
+  }
 
   private async blob(path: Path & `${string}/download`, id: string): Promise<Blob> {
     return (await this.raw(this.url('get', path, { path: { id } }))).blob();
@@ -196,4 +205,18 @@ export class ApiClient extends HttpClient {
     const base = this.baseUrl || window.location.origin;
     return `${base.replace(/^http/, 'ws')}/ws`;
   }
+}
+
+/** The UTF-8 `filename*` of a Content-Disposition header, else its plain `filename`, else `fallback`. */
+export function attachmentName(header: string | null, fallback: string): string {
+  if (!header) return fallback;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]);
+    } catch {
+      // a malformed encoding: try the plain name
+    }
+  }
+  return /filename="([^"]+)"/i.exec(header)?.[1] ?? fallback;
 }

@@ -6,10 +6,13 @@ import { useSignedIn } from '../lib/session-context';
 import { useLiveTasks } from '../lib/use-live-tasks';
 import { TaskCard } from './TaskCard';
 
-/** The batch just created, following each task live; the ZIP covers every finished task. */
-export function LiveBatch({ batch }: { batch: TaskBatch }) {
+/**
+ * A batch, following each task live; the ZIP covers every finished task. `restored`: read back
+ * from the server (an earlier visit), titled with its time rather than "this batch".
+ */
+export function LiveBatch({ batch, restored = false }: { batch: TaskBatch; restored?: boolean }) {
   const { api, live } = useSignedIn();
-  const { t, errorText } = useI18n();
+  const { t, lang, errorText } = useI18n();
   const tasks = useLiveTasks(batch.tasks);
   const [error, setError] = useState<string | null>(null);
   const anyDone = tasks.some((x) => x.status === 'done');
@@ -21,9 +24,17 @@ export function LiveBatch({ batch }: { batch: TaskBatch }) {
     }
   };
   return (
-    <section className="card" data-testid="batch">
+    <section className="card" data-testid="batch" data-batch-id={batch.batchId} data-restored={restored}>
       <div className="row spread">
-        <h2>{t('create.batch')}</h2>
+        <h2>
+          {restored ? t('create.earlierBatch') : t('create.batch')}
+          {restored && batch.tasks[0] && (
+            <span className="small muted">
+              {' '}
+              {new Date(batch.tasks[0].createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')}
+            </span>
+          )}
+        </h2>
         <span className="small muted">{live.socketState === 'ready' ? t('task.live') : t('task.polling')}</span>
       </div>
       <div className="task-grid">

@@ -6,8 +6,14 @@ import { TaskActions } from './TaskActions';
 import { TaskStatus } from './TaskStatus';
 import { isVideoUrl } from './VideoAlbum';
 
+/** A card's checkbox in a list with bulk actions (the history). */
+export interface CardSelection {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}
+
 /** One task in a list: thumbnail, kind, state and the quick actions; the picture opens the detail. */
-export function TaskCard({ task }: { task: Task }) {
+export function TaskCard({ task, select }: { task: Task; select?: CardSelection }) {
   const { t, lang } = useI18n();
   const names = useNames();
   // Until a result exists the card shows the garment photo it started from.
@@ -15,7 +21,22 @@ export function TaskCard({ task }: { task: Task }) {
   const thumb = (isVideoUrl(task.resultUrls[0]) ? undefined : task.resultUrls[0]) ?? task.inputUrl;
   const open = () => navigate(`/tasks/${task.id}`);
   return (
-    <article className="task-card" data-testid="task-card" data-task-id={task.id} data-status={task.status}>
+    <article
+      className={select?.checked ? 'task-card picked' : 'task-card'}
+      data-testid="task-card"
+      data-task-id={task.id}
+      data-status={task.status}
+    >
+      {select && (
+        <input
+          type="checkbox"
+          className="pick"
+          data-testid="select"
+          checked={select.checked}
+          onChange={(e) => select.onChange(e.target.checked)}
+          aria-label={`${t('history.select')} ${names.type(task.type)} ${new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')}`}
+        />
+      )}
       <button type="button" className="thumb" onClick={open} aria-label={t('task.open')}>
         {thumb ? <img src={thumb} alt="" loading="lazy" /> : <span className="thumb-empty" />}
         {task.resultUrls.length > 1 && <span className="thumb-count">×{task.resultUrls.length}</span>}

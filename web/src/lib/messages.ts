@@ -1,4 +1,5 @@
 import { accountEn, accountZh } from './messages-account';
+import { historyEn, historyZh } from './messages-history';
 import { pricingEn, pricingZh } from './messages-pricing';
 
 /**
@@ -312,6 +313,7 @@ export const zh = {
   'invite.redeemed': '已填写邀请码，首次付款后双方获得奖励',
   ...accountZh,
   ...pricingZh,
+  ...historyZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -627,6 +629,7 @@ export const en: Record<MessageKey, string> = {
   'invite.redeemed': 'Invite code entered: you both get the reward when your first order is paid',
   ...accountEn,
   ...pricingEn,
+  ...historyEn,
 };
 
 export type Lang = 'zh' | 'en';

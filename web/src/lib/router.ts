@@ -1,4 +1,4 @@
-export { navigate, usePath } from '../shared/router';
+export { navigate, usePath, useSearch } from '../shared/router';
 
 export type Route =
   | { name: 'workspace' }

@@ -5697,6 +5697,8 @@ export interface paths {
                     from?: string;
                     /** @description created before this instant (ISO 8601) */
                     to?: string;
+                    /** @description part of the uploaded photo's original file name */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;

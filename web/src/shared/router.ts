@@ -27,3 +27,18 @@ export function usePath(): string {
   }, []);
   return path;
 }
+
+/** The current query string (`?a=1`, or ''); re-renders on navigate() and on back/forward. */
+export function useSearch(): string {
+  const [search, setSearch] = useState(window.location.search);
+  useEffect(() => {
+    const update = () => setSearch(window.location.search);
+    listeners.add(update);
+    window.addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      window.removeEventListener('popstate', update);
+    };
+  }, []);
+  return search;
+}

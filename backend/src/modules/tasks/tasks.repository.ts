@@ -74,6 +74,8 @@ export interface TaskListFilter {
   from?: string;
   /** Created strictly before this database time. */
   to?: string;
+  /** Part of the input's original file name (`input_name`), as typed: no pattern characters. */
+  name?: string;
   limit: number;
   /** Exclusive position: tasks strictly older than (createdAt, id). */
   before?: { createdAt: string; id: string };
@@ -346,7 +348,8 @@ export class TasksRepository {
  * (created_at = ? AND id < ?)`): a top-level OR would make both databases scan the merchant's
  * whole history from the newest row to reach a deep page. A date range is one more bound on the
  * same `created_at` range; the favourites read `ix_tasks_user_favorite` (user, hidden, favorite,
- * created_at, id) the same way.
+ * created_at, id) the same way. A name search cannot use an index (a substring): it filters the
+ * rows of that same ordered range, so it reads at most the merchant's own tasks, newest first.
  */
 export function listQuery(filter: TaskListFilter): { sql: string; params: unknown[] } {
   const where = ['user_id = ?', 'hidden = 0'];
@@ -367,6 +370,11 @@ export function listQuery(filter: TaskListFilter): { sql: string; params: unknow
   if (filter.to) {
     where.push('created_at < ?');
     params.push(filter.to);
+  }
+  if (filter.name) {
+    // `%` and `_` typed by the merchant are characters: escaped with `!` (no backslash quirks).
+    where.push("input_name LIKE ? ESCAPE '!'");
+    params.push(`%${filter.name.replace(/[!%_]/g, (c) => `!${c}`)}%`);
   }
   if (filter.before) {
     where.push('created_at <= ? AND (created_at < ? OR id < ?)');

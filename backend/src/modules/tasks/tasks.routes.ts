@@ -65,6 +65,7 @@ const ListQuery = z.object({
     .datetime({ offset: true })
     .optional()
     .openapi({ description: 'created before this instant (ISO 8601)' }),
+  q: z.string().max(100).optional().openapi({ description: "part of the uploaded photo's original file name" }),
 });
 /** Most tasks one bulk request names (a history page holds far fewer). */
 export const MAX_BULK_IDS = 100;
@@ -142,6 +143,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
         favorite: query.favorite === 'true',
         from: query.from ? new Date(query.from) : undefined,
         to: query.to ? new Date(query.to) : undefined,
+        name: query.q,
       });
       return { items: await dtos(currentUser(req).id, page.items), nextCursor: page.nextCursor };
     },

@@ -269,6 +269,7 @@ export class TasksService {
       favorite?: boolean;
       from?: Date;
       to?: Date;
+      name?: string;
     },
   ): Promise<{ items: TaskRow[]; nextCursor: string | null }> {
     const before = query.cursor ? decodeCursor(query.cursor) : undefined;
@@ -279,6 +280,7 @@ export class TasksService {
       favorite: query.favorite,
       from: query.from ? toDbTime(query.from) : undefined,
       to: query.to ? toDbTime(query.to) : undefined,
+      name: query.name?.trim() || undefined,
       limit: query.limit + 1,
       before,
     });

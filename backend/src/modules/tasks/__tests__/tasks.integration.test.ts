@@ -827,4 +827,31 @@ describe.each(drivers)('tasks on %s', (driver) => {
     ).toEqual([ids[1]]);
     expect((await get({ from: 'yesterday' }).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
   });
+
+  it('searches the history by part of the original file name, pattern characters taken literally', async () => {
+    const user = await member(5);
+    const other = await member(5);
+    const names = ['白T恤-front.jpg', 'Summer_Dress.png', '50%off.jpg'];
+    const ids: string[] = [];
+    for (const [i, name] of names.entries()) {
+      const id = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/q${i}.jpg` }).expect(201))
+        .body.tasks[0].id as string;
+      await backend.ctx.db.query('UPDATE tasks SET input_name = ? WHERE id = ?', [name, id]);
+      ids.push(id);
+    }
+    const theirs = (await create(other.token, { type: 'basic_clean', inputKey: `input/${other.id}/q.jpg` }).expect(201))
+      .body.tasks[0].id as string;
+    await backend.ctx.db.query('UPDATE tasks SET input_name = ? WHERE id = ?', ['白T恤-front.jpg', theirs]);
+    const search = async (q: string) =>
+      (
+        await api().get('/api/v1/tasks').query({ q }).set('Authorization', `Bearer ${user.token}`).expect(200)
+      ).body.items.map((t: { id: string }) => t.id) as string[];
+    expect(await search('白T恤')).toEqual([ids[0]]);
+    expect(await search('summer')).toEqual([ids[1]]);
+    expect(await search('_')).toEqual([ids[1]]);
+    expect(await search('%')).toEqual([ids[2]]);
+    expect(await search('0%o')).toEqual([ids[2]]);
+    expect(await search('nothing-like-it')).toEqual([]);
+    expect(await search('  ')).toEqual([...ids].reverse());
+  });
 });
