@@ -34,6 +34,27 @@ function sourceFiles(dir = MODULES): string[] {
   });
 }
 
+/** The parameter lists of the constructors in `source` (comments and strings left out of the count). */
+function constructorArities(source: string): number[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  return [...code.matchAll(/\bconstructor\(/g)].map((m) => {
+    let depth = 1;
+    let params = 0;
+    let seen = false;
+    for (let i = m.index + m[0].length; depth > 0 && i < code.length; i++) {
+      const c = code[i];
+      if (c === '=' && code[i + 1] === '>') i++;
+      else if ('([{<'.includes(c)) depth++;
+      else if (')]}>'.includes(c)) depth--;
+      else if (c === ',' && depth === 1) params++;
+      if (depth === 1 && /\S/.test(c) && c !== ',') seen = true;
+      // A trailing comma before `)` does not start another parameter.
+      if (depth === 0 && code.slice(0, i).trimEnd().endsWith(',')) params--;
+    }
+    return seen ? params + 1 : 0;
+  });
+}
+
 describe('backend module shape', () => {
   const routes = filesOf('.routes.ts');
   const modules = filesOf('.module.ts');
@@ -112,6 +133,16 @@ describe('backend module shape', () => {
       ];
     });
     expect([...new Set(problems)]).toEqual([]);
+  });
+
+  it('constructors with many collaborators take one dependencies object', () => {
+    expect(constructorArities('constructor(\n  a: A,\n  b: (x: number) => B = () => b0,\n) {}')).toEqual([2]);
+    const crowded = sourceFiles().flatMap((file) =>
+      constructorArities(read(file))
+        .filter((arity) => arity > 5)
+        .map((arity) => `${file}: ${arity} positional parameters`),
+    );
+    expect(crowded).toEqual([]);
   });
 
   describe('as npm start assembles them', () => {

@@ -39,7 +39,7 @@ export function createAutomationModule(ctx: AppContext, deps: AutomationModuleDe
   const apiKeys = new ApiKeysService(ctx.db, new ApiKeysRepository(), logger, {
     onRevoke: (tx, userId, keyId) => webhooks.removeForKey(tx, userId, keyId),
   });
-  const worker = new WebhookDeliveryWorker(ctx.db, endpoints, deliveries, deps.tasks, config, logger);
+  const worker = new WebhookDeliveryWorker({ db: ctx.db, endpoints, deliveries, tasks: deps.tasks, config, logger });
   const router = Router();
   apiKeysRoutes(ctx, { jwt: deps.jwt, service: apiKeys }, router);
   webhooksRoutes(ctx, { jwt: deps.jwt, apiKeys, service: webhooks }, router);

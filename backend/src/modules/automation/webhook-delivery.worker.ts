@@ -13,6 +13,16 @@ export interface TaskViewPort {
   load(userId: string, taskId: string): Promise<TaskDto | null>;
 }
 
+export interface WebhookDeliveryWorkerDeps {
+  db: DataSource;
+  endpoints: WebhookEndpointsRepository;
+  deliveries: WebhookDeliveriesRepository;
+  tasks: TaskViewPort;
+  config: AutomationConfig;
+  logger: Logger;
+  now?: () => Date;
+}
+
 /**
  * Delivers pending webhook rows through the leased-row worker: claim with a lease, build the event
  * body from the task as it is now, POST it signed, then mark it delivered, or retry after
@@ -24,15 +34,18 @@ export interface TaskViewPort {
 export class WebhookDeliveryWorker {
   private readonly worker: LeasedRowWorker<DeliveryRow, DeliveryDetail>;
 
-  constructor(
-    private readonly db: DataSource,
-    private readonly endpoints: WebhookEndpointsRepository,
-    deliveries: WebhookDeliveriesRepository,
-    private readonly tasks: TaskViewPort,
-    private readonly config: AutomationConfig,
-    logger: Logger,
-    now: () => Date = () => new Date(),
-  ) {
+  private readonly db: DataSource;
+  private readonly endpoints: WebhookEndpointsRepository;
+  private readonly tasks: TaskViewPort;
+  private readonly config: AutomationConfig;
+
+  constructor(deps: WebhookDeliveryWorkerDeps) {
+    this.db = deps.db;
+    this.endpoints = deps.endpoints;
+    this.tasks = deps.tasks;
+    this.config = deps.config;
+    const { db, deliveries, config, logger } = deps;
+    const now = deps.now ?? (() => new Date());
     this.worker = new LeasedRowWorker<DeliveryRow, DeliveryDetail>({
       name: 'webhook delivery',
       db,

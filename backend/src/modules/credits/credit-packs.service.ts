@@ -11,23 +11,42 @@ import type { CreditPack, CreditPacksRepository, PackInput } from './credit-pack
 
 const DAY_MS = 86_400_000;
 
+export interface CreditPacksServiceDeps {
+  ds: DataSource;
+  packs: CreditPacksRepository;
+  payments: PaymentsService;
+  ledger: LedgerService;
+  users: UsersRepository;
+  settings: SettingsService;
+  logger: Logger;
+  clock?: Clock;
+}
+
 /**
  * Credit packs: one-time top-ups bought through the same channels as the membership. They top
  * up an active membership (members only), and their credits keep their own expiry —
  * `pack.valid_days` from payment — so a lapse of the membership does not take them.
  */
 export class CreditPacksService {
-  constructor(
-    private readonly ds: DataSource,
-    private readonly packs: CreditPacksRepository,
-    private readonly payments: PaymentsService,
-    private readonly ledger: LedgerService,
-    private readonly users: UsersRepository,
-    private readonly settings: SettingsService,
-    private readonly logger: Logger,
-    private readonly clock: Clock = () => new Date(),
-  ) {
-    payments.onPaid((tx, order) => this.grantPaidPack(tx, order));
+  private readonly ds: DataSource;
+  private readonly packs: CreditPacksRepository;
+  private readonly payments: PaymentsService;
+  private readonly ledger: LedgerService;
+  private readonly users: UsersRepository;
+  private readonly settings: SettingsService;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+
+  constructor(deps: CreditPacksServiceDeps) {
+    this.ds = deps.ds;
+    this.packs = deps.packs;
+    this.payments = deps.payments;
+    this.ledger = deps.ledger;
+    this.users = deps.users;
+    this.settings = deps.settings;
+    this.logger = deps.logger;
+    this.clock = deps.clock ?? (() => new Date());
+    deps.payments.onPaid((tx, order) => this.grantPaidPack(tx, order));
   }
 
   async offer(): Promise<{ packs: CreditPack[]; validDays: number }> {

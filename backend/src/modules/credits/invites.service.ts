@@ -24,6 +24,18 @@ export interface MyInvite {
   inviteeCredits: number;
 }
 
+export interface InvitesServiceDeps {
+  ds: DataSource;
+  repo: InvitesRepository;
+  ledger: LedgerService;
+  users: UsersRepository;
+  orders: OrdersRepository;
+  payments: PaymentsService;
+  settings: SettingsService;
+  logger: Logger;
+  clock?: Clock;
+}
+
 /**
  * Invites: every merchant has a code; an invitee enters one before their first paid order. When
  * that first order is paid, the settling transaction rewards both (`invite:<inviteeId>:inviter`
@@ -32,18 +44,25 @@ export interface MyInvite {
  */
 export class InvitesService {
   private readonly wechat = new WechatIdentitiesRepository();
-  constructor(
-    private readonly ds: DataSource,
-    private readonly repo: InvitesRepository,
-    private readonly ledger: LedgerService,
-    private readonly users: UsersRepository,
-    private readonly orders: OrdersRepository,
-    payments: PaymentsService,
-    private readonly settings: SettingsService,
-    private readonly logger: Logger,
-    private readonly clock: Clock = () => new Date(),
-  ) {
-    payments.onPaid((tx, order) => this.rewardFirstOrder(tx, order));
+  private readonly ds: DataSource;
+  private readonly repo: InvitesRepository;
+  private readonly ledger: LedgerService;
+  private readonly users: UsersRepository;
+  private readonly orders: OrdersRepository;
+  private readonly settings: SettingsService;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+
+  constructor(deps: InvitesServiceDeps) {
+    this.ds = deps.ds;
+    this.repo = deps.repo;
+    this.ledger = deps.ledger;
+    this.users = deps.users;
+    this.orders = deps.orders;
+    this.settings = deps.settings;
+    this.logger = deps.logger;
+    this.clock = deps.clock ?? (() => new Date());
+    deps.payments.onPaid((tx, order) => this.rewardFirstOrder(tx, order));
   }
 
   /** The user's code, made on first ask (a collision with another code just draws again). */

@@ -32,14 +32,19 @@ export function createMediaModule(
 ): Module<MediaApi> {
   const storage = deps.storage ?? createStorageService(ctx.config);
   const limits = ctx.config.limits;
-  const media = new MediaService(ctx.db, storage, new UploadsRepository(), {
-    maxBytes: ctx.config.storage.uploadMaxBytes,
-    maxPixels: ctx.config.storage.uploadMaxPixels,
-    slots: new ConcurrencyGate(limits.uploadConcurrency, limits.uploadQueue, {
-      code: 'UPLOADS_BUSY',
-      message: 'Too many uploads are being processed; try again in a moment',
-      retryAfterSeconds: 2,
-    }),
+  const media = new MediaService({
+    ds: ctx.db,
+    storage,
+    uploads: new UploadsRepository(),
+    limits: {
+      maxBytes: ctx.config.storage.uploadMaxBytes,
+      maxPixels: ctx.config.storage.uploadMaxPixels,
+      slots: new ConcurrencyGate(limits.uploadConcurrency, limits.uploadQueue, {
+        code: 'UPLOADS_BUSY',
+        message: 'Too many uploads are being processed; try again in a moment',
+        retryAfterSeconds: 2,
+      }),
+    },
   });
   const sts = new StsService(
     ctx.config.storage,

@@ -73,25 +73,40 @@ export async function inspectImage(bytes: Buffer, limits: ImageLimits): Promise<
   return { format, mime: ACCEPTED_FORMATS[format].mime, width, height };
 }
 
+/** The upload limits a MediaService enforces. */
+export type MediaLimits = ImageLimits & {
+  /** UPLOAD_MAX_BYTES: also the cap while reading a direct upload back. */
+  maxBytes: number;
+  /**
+   * Uploads whose bytes are held in memory at once (UPLOAD_CONCURRENCY, UPLOAD_QUEUE): the
+   * multipart route takes a slot before parsing, URL uploads and confirmations inside.
+   */
+  slots: ConcurrencyGate;
+};
+
+export interface MediaServiceDeps {
+  ds: DataSource;
+  storage: StorageService;
+  uploads: UploadsRepository;
+  limits: MediaLimits;
+}
+
 /**
  * Merchant media: stores uploads under the owner's prefix, deduplicated by content, and
  * guards what task inputs may reference.
  */
 export class MediaService {
-  constructor(
-    private readonly ds: DataSource,
-    private readonly storage: StorageService,
-    private readonly uploads: UploadsRepository,
-    private readonly limits: ImageLimits & {
-      /** UPLOAD_MAX_BYTES: also the cap while reading a direct upload back. */
-      maxBytes: number;
-      /**
-       * Uploads whose bytes are held in memory at once (UPLOAD_CONCURRENCY, UPLOAD_QUEUE): the
-       * multipart route takes a slot before parsing, URL uploads and confirmations inside.
-       */
-      slots: ConcurrencyGate;
-    },
-  ) {}
+  private readonly ds: DataSource;
+  private readonly storage: StorageService;
+  private readonly uploads: UploadsRepository;
+  private readonly limits: MediaLimits;
+
+  constructor(deps: MediaServiceDeps) {
+    this.ds = deps.ds;
+    this.storage = deps.storage;
+    this.uploads = deps.uploads;
+    this.limits = deps.limits;
+  }
 
   /** The slots of in-memory uploads, shared by every upload route of this process. */
   get slots(): ConcurrencyGate {

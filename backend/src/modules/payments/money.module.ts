@@ -53,27 +53,35 @@ export function createMoneyModule(
   const membership = new MembershipService(ctx.db, deps.users, ledger, ctx.logger);
   const orders = new OrdersRepository();
   const channels = createChannels(ctx.config);
-  const payments = new PaymentsService(ctx.db, ctx.config, orders, plans, ledger, channels, ctx.logger);
+  const payments = new PaymentsService({
+    ds: ctx.db,
+    config: ctx.config,
+    orders,
+    plans,
+    ledger,
+    channels,
+    logger: ctx.logger,
+  });
   // Credits beside the membership: packs and invite rewards are granted when an order settles.
-  const packs = new CreditPacksService(
-    ctx.db,
-    new CreditPacksRepository(),
+  const packs = new CreditPacksService({
+    ds: ctx.db,
+    packs: new CreditPacksRepository(),
     payments,
     ledger,
-    deps.users,
+    users: deps.users,
     settings,
-    ctx.logger,
-  );
-  const invites = new InvitesService(
-    ctx.db,
-    new InvitesRepository(),
+    logger: ctx.logger,
+  });
+  const invites = new InvitesService({
+    ds: ctx.db,
+    repo: new InvitesRepository(),
     ledger,
-    deps.users,
+    users: deps.users,
     orders,
     payments,
     settings,
-    ctx.logger,
-  );
+    logger: ctx.logger,
+  });
   const checkin = new CheckinService(ctx.db, ledger, deps.users, settings);
 
   const router = Router();

@@ -90,21 +90,41 @@ export function toOrderView(o: OrderRow, payTimeoutSeconds: number): OrderView {
   };
 }
 
+export interface PaymentsServiceDeps {
+  ds: DataSource;
+  config: AppConfig;
+  orders: OrdersRepository;
+  plans: PlansService;
+  ledger: LedgerService;
+  channels: Map<ChannelName, PaymentChannel>;
+  logger: Logger;
+  clock?: Clock;
+}
+
 /**
  * The purchase story: create a pending order → the channel's pay params → a verified notify
  * (or an active query) → settle in ONE transaction: order paid + `grant:<orderId>` + expiry.
  */
 export class PaymentsService {
-  constructor(
-    private readonly ds: DataSource,
-    private readonly config: AppConfig,
-    private readonly orders: OrdersRepository,
-    private readonly plans: PlansService,
-    private readonly ledger: LedgerService,
-    private readonly channels: Map<ChannelName, PaymentChannel>,
-    private readonly logger: Logger,
-    private readonly clock: Clock = () => new Date(),
-  ) {}
+  private readonly ds: DataSource;
+  private readonly config: AppConfig;
+  private readonly orders: OrdersRepository;
+  private readonly plans: PlansService;
+  private readonly ledger: LedgerService;
+  private readonly channels: Map<ChannelName, PaymentChannel>;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+
+  constructor(deps: PaymentsServiceDeps) {
+    this.ds = deps.ds;
+    this.config = deps.config;
+    this.orders = deps.orders;
+    this.plans = deps.plans;
+    this.ledger = deps.ledger;
+    this.channels = deps.channels;
+    this.logger = deps.logger;
+    this.clock = deps.clock ?? (() => new Date());
+  }
 
   private readonly paidHooks: PaidOrderHook[] = [];
 

@@ -26,6 +26,17 @@ function taskIdOf(row: OutboxRow): string {
   return (JSON.parse(row.payload) as { taskId: string }).taskId;
 }
 
+export interface OutboxDispatcherDeps {
+  db: DataSource;
+  outbox: OutboxRepository;
+  tasks: TasksRepository;
+  ports: Pick<TaskPorts, 'urls' | 'scenes' | 'progress' | 'audit'>;
+  options: DispatcherOptions;
+  logger: Logger;
+  metrics?: Metrics | null;
+  now?: () => Date;
+}
+
 /**
  * The outbox worker: delivers each task to its workflow's AI Photo Trigger with a signed POST,
  * through the leased-row worker (claim, pass, backoff with jitter, sent | retry | dead): while n8n
@@ -36,16 +47,22 @@ function taskIdOf(row: OutboxRow): string {
 export class OutboxDispatcher {
   private readonly worker: LeasedRowWorker<OutboxRow, 'skipped'>;
 
-  constructor(
-    private readonly db: DataSource,
-    outbox: OutboxRepository,
-    private readonly tasks: TasksRepository,
-    private readonly ports: Pick<TaskPorts, 'urls' | 'scenes' | 'progress' | 'audit'>,
-    private readonly options: DispatcherOptions,
-    private readonly logger: Logger,
-    metrics: Metrics | null = null,
-    private readonly now: () => Date = () => new Date(),
-  ) {
+  private readonly db: DataSource;
+  private readonly tasks: TasksRepository;
+  private readonly ports: Pick<TaskPorts, 'urls' | 'scenes' | 'progress' | 'audit'>;
+  private readonly options: DispatcherOptions;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+
+  constructor(deps: OutboxDispatcherDeps) {
+    this.db = deps.db;
+    this.tasks = deps.tasks;
+    this.ports = deps.ports;
+    this.options = deps.options;
+    this.logger = deps.logger;
+    this.now = deps.now ?? (() => new Date());
+    const { db, outbox, options, logger, now } = { ...deps, now: this.now };
+    const metrics = deps.metrics ?? null;
     this.worker = new LeasedRowWorker<OutboxRow, 'skipped'>({
       name: 'dispatch',
       db,

@@ -49,20 +49,36 @@ export interface CallbackOutcome {
   status?: TaskRow['status'];
 }
 
+export interface TaskSettlementDeps {
+  db: DataSource;
+  tasks: SettlementTasks;
+  ports: Pick<TaskPorts, 'ledger' | 'progress' | 'events' | 'executions'>;
+  logger: Logger;
+  metrics?: Metrics | null;
+  now?: () => Date;
+}
+
 /**
  * Where tasks end: results and failures from n8n, cancels, and the watchdog's timeouts.
  * Each change is one transaction: a conditional state update (terminal states never change),
  * the refund keyed by task (at most once), and a `task_events` row recording what arrived.
  */
 export class TaskSettlement {
-  constructor(
-    private readonly db: DataSource,
-    private readonly tasks: SettlementTasks,
-    private readonly ports: Pick<TaskPorts, 'ledger' | 'progress' | 'events' | 'executions'>,
-    private readonly logger: Logger,
-    private readonly metrics: Metrics | null = null,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly db: DataSource;
+  private readonly tasks: SettlementTasks;
+  private readonly ports: Pick<TaskPorts, 'ledger' | 'progress' | 'events' | 'executions'>;
+  private readonly logger: Logger;
+  private readonly metrics: Metrics | null;
+  private readonly now: () => Date;
+
+  constructor(deps: TaskSettlementDeps) {
+    this.db = deps.db;
+    this.tasks = deps.tasks;
+    this.ports = deps.ports;
+    this.logger = deps.logger;
+    this.metrics = deps.metrics ?? null;
+    this.now = deps.now ?? (() => new Date());
+  }
 
   async applyCallback(event: CallbackEvent): Promise<CallbackOutcome> {
     const result = await inTransaction(

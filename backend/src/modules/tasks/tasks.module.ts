@@ -38,32 +38,38 @@ export function createTasksModule(ctx: AppContext, deps: TasksModuleDeps): Modul
   const types = new TaskTypesService(ctx.db);
   const repository = new TasksRepository();
   const outbox = new OutboxRepository();
-  const settlement = new TaskSettlement(ctx.db, repository, ports, ctx.logger, ctx.metrics);
-  const dispatcher = new OutboxDispatcher(
-    ctx.db,
-    outbox,
-    repository,
+  const settlement = new TaskSettlement({
+    db: ctx.db,
+    tasks: repository,
     ports,
-    {
+    logger: ctx.logger,
+    metrics: ctx.metrics,
+  });
+  const dispatcher = new OutboxDispatcher({
+    db: ctx.db,
+    outbox,
+    tasks: repository,
+    ports,
+    options: {
       n8nBaseUrl: ctx.config.n8n.baseUrl,
       sharedSecret: ctx.config.n8n.sharedSecret,
       pollIntervalMs: ctx.config.tasks.outboxPollIntervalMs,
       maxBackoffMs: ctx.config.tasks.outboxMaxBackoffMs,
       inputUrlTtlSeconds: ctx.config.tasks.inputUrlTtlSeconds,
     },
-    ctx.logger,
-    ctx.metrics,
-  );
-  const service = new TasksService(
-    ctx.db,
+    logger: ctx.logger,
+    metrics: ctx.metrics,
+  });
+  const service = new TasksService({
+    db: ctx.db,
     types,
     ports,
-    repository,
+    tasks: repository,
     outbox,
     settlement,
-    () => dispatcher.wake(),
-    ctx.metrics,
-  );
+    wakeDispatcher: () => dispatcher.wake(),
+    metrics: ctx.metrics,
+  });
   const ttl = ctx.config.tasks.resultUrlTtlSeconds;
   const view: TasksApi['view'] = {
     load: async (userId, taskId) => {

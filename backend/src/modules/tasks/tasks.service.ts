@@ -45,22 +45,44 @@ export interface CreatedBatch {
   created: boolean;
 }
 
+export interface TasksServiceDeps {
+  db: DataSource;
+  types: Pick<TaskTypesService, 'forCreate'>;
+  ports: TaskPorts;
+  tasks: TasksRepository;
+  outbox: OutboxRepository;
+  settlement: TaskSettlement;
+  wakeDispatcher: () => void;
+  metrics?: Metrics | null;
+  now?: () => Date;
+}
+
 /**
  * The task story: validate → reserve credits + insert tasks + outbox rows in ONE transaction →
  * wake the dispatcher. Reads are scoped by user; cancel settles through TaskSettlement.
  */
 export class TasksService {
-  constructor(
-    private readonly db: DataSource,
-    private readonly types: Pick<TaskTypesService, 'forCreate'>,
-    private readonly ports: TaskPorts,
-    private readonly tasks: TasksRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly settlement: TaskSettlement,
-    private readonly wakeDispatcher: () => void,
-    private readonly metrics: Metrics | null = null,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly db: DataSource;
+  private readonly types: Pick<TaskTypesService, 'forCreate'>;
+  private readonly ports: TaskPorts;
+  private readonly tasks: TasksRepository;
+  private readonly outbox: OutboxRepository;
+  private readonly settlement: TaskSettlement;
+  private readonly wakeDispatcher: () => void;
+  private readonly metrics: Metrics | null;
+  private readonly now: () => Date;
+
+  constructor(deps: TasksServiceDeps) {
+    this.db = deps.db;
+    this.types = deps.types;
+    this.ports = deps.ports;
+    this.tasks = deps.tasks;
+    this.outbox = deps.outbox;
+    this.settlement = deps.settlement;
+    this.wakeDispatcher = deps.wakeDispatcher;
+    this.metrics = deps.metrics ?? null;
+    this.now = deps.now ?? (() => new Date());
+  }
 
   async create(userId: string, input: CreateTasksInput): Promise<CreatedBatch> {
     // The stored definition of this moment is validated against and frozen into every task.

@@ -23,18 +23,18 @@ function setup(options: { executions?: boolean; stopAnswer?: 'stopped' | 'not-ru
   };
   const metrics = new Metrics();
   const { logger, lines } = capturingLogger();
-  const settlement = new TaskSettlement(
-    db.dataSource,
-    new FakeTasksRepository(db),
-    {
+  const settlement = new TaskSettlement({
+    db: db.dataSource,
+    tasks: new FakeTasksRepository(db),
+    ports: {
       ledger: { reserve: async () => undefined, refund: async (_tx, taskId) => void refunds.push(taskId) },
       progress: { publish: async () => undefined },
       executions: options.executions === false ? undefined : executions,
     },
     logger,
     metrics,
-    () => NOW,
-  );
+    now: () => NOW,
+  });
   const task = (status: 'queued' | 'processing' = 'processing') =>
     addFakeTask(db, { userId: randomUUID(), now: NOW, deadlineAt: LATER, status });
   const stateOf = (id: string) => db.tables.tasks.get(id)!;

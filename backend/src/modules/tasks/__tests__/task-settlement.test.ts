@@ -25,10 +25,10 @@ function setup(options: { eventsFail?: boolean; progressFails?: boolean } = {}) 
   const published: ProgressEvent[] = [];
   const finished: Array<{ id: string; status: string }> = [];
   const { logger, lines } = capturingLogger();
-  const settlement = new TaskSettlement(
-    db.dataSource,
-    new FakeTasksRepository(db),
-    {
+  const settlement = new TaskSettlement({
+    db: db.dataSource,
+    tasks: new FakeTasksRepository(db),
+    ports: {
       ledger,
       progress: {
         publish: async (_userId, event) => {
@@ -44,9 +44,8 @@ function setup(options: { eventsFail?: boolean; progressFails?: boolean } = {}) 
       },
     },
     logger,
-    null,
-    () => NOW,
-  );
+    now: () => NOW,
+  });
   /** A member's processing task with its credit reserved, as creating it leaves it. */
   const reservedTask = async (overrides: { deadlineAt?: Date; status?: 'queued' | 'processing' } = {}) => {
     const userId = addFakeUser(db, { quota: 3, now: NOW });
