@@ -332,7 +332,8 @@ describe('the seeded types on a desktop in English', () => {
     await page.click(`[data-task-id="${id}"] .thumb`);
     await page.waitForSelector('[data-testid=task-page][data-status=done]');
     expect(await page.textContent('[data-testid=task-page] h1')).toBe('White-background image');
-    expect(await page.$('[data-testid=task-params]')).toBeNull();
+    // Its output preset, margin and background (the defaults here), by name (issue 15).
+    expect(await page.textContent('[data-testid=task-params]')).toBe('Taobao/Tmall 800×800 · None · White');
     await imagesLoaded(page, '[data-testid=before-after] img', 2);
     await screenshot(page, 'types-desktop-en-clean-task');
     expect((await me(token)).quotaRemaining).toBe(98);
