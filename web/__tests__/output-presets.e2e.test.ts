@@ -110,6 +110,8 @@ describe.each([
       await card('background', PDD.background).click();
     } else {
       await card('preset', CLEAR.preset).click();
+      // A transparent PNG has no background: the colour is not offered for it.
+      await page.locator('[data-param=background]').waitFor({ state: 'detached' });
     }
     await expect(card('preset', pick === 'pdd' ? PDD.preset : CLEAR.preset).getAttribute('class')).resolves.toContain(
       'selected',

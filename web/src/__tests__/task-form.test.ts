@@ -2,6 +2,7 @@ import type { SceneCatalog, Task } from '../api';
 import { retryRequest } from '../lib/use-task-actions';
 import {
   choiceLook,
+  inapplicableParams,
   initialParams,
   outputSize,
   localized,
@@ -145,6 +146,36 @@ describe('output presets in the create form', () => {
     expect(choiceLook(['pdd_750x1000', 'other'])).toBe('chips');
     expect(choiceLook(['#FFF'])).toBe('chips');
     expect(choiceLook([])).toBe('chips');
+  });
+
+  it('does not offer a background colour for a transparent output', () => {
+    const choice = (name: string, values: string[]): TaskTypeParam => ({
+      name,
+      kind: 'choice',
+      label: text(name, name),
+      required: false,
+      options: values.map((value) => ({ value, label: text(value, value) })),
+    });
+    const params = [
+      choice('preset', ['taobao_800x800', 'transparent_800x800']),
+      choice('margin', ['0', '10']),
+      choice('background', ['#FFFFFF', '#000000']),
+    ];
+    expect([...inapplicableParams(params, { preset: 'transparent_800x800' })]).toEqual(['background']);
+    expect([...inapplicableParams(params, { preset: 'taobao_800x800' })]).toEqual([]);
+    expect([...inapplicableParams(params, {})]).toEqual([]);
+    // Not sent either: the server's default applies, so the colour picked before does not count.
+    const def: TaskTypeDef = { ...clean, params };
+    const chosen = { preset: 'transparent_800x800', margin: '10', background: '#000000' };
+    expect(planForm(def, [['in/a.jpg']], chosen, null).body?.params).toEqual({
+      preset: 'transparent_800x800',
+      margin: '10',
+    });
+    expect(planForm(def, [['in/a.jpg']], { ...chosen, preset: 'taobao_800x800' }, null).body?.params).toEqual({
+      preset: 'taobao_800x800',
+      margin: '10',
+      background: '#000000',
+    });
   });
 
   it('reads the size a preset names', () => {

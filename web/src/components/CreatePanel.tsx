@@ -4,6 +4,7 @@ import { useCatalog } from '../lib/catalog';
 import { useI18n } from '../lib/i18n';
 import { useSignedIn } from '../lib/session-context';
 import {
+  inapplicableParams,
   initialParams,
   localized,
   offeredTypes,
@@ -169,6 +170,7 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
 
   const label = (i: number) => localized(roles[i].slot.label, lang);
   const problems = plan?.problems ?? {};
+  const hidden = inapplicableParams(type.params, params);
   return (
     <section className="card" data-testid="create" data-type={type.key}>
       <h2>{t('create.title')}</h2>
@@ -217,15 +219,17 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
       )}
       {type.params.length > 0 && (
         <div className="params">
-          {type.params.map((p) => (
-            <ParamField
-              key={`${type.key}.${p.name}`}
-              param={p}
-              value={params[p.name] ?? ''}
-              onChange={(v) => setParam(p.name, v)}
-              problem={touched || uploaded[0]?.length ? problems[p.name] : undefined}
-            />
-          ))}
+          {type.params
+            .filter((p) => !hidden.has(p.name))
+            .map((p) => (
+              <ParamField
+                key={`${type.key}.${p.name}`}
+                param={p}
+                value={params[p.name] ?? ''}
+                onChange={(v) => setParam(p.name, v)}
+                problem={touched || uploaded[0]?.length ? problems[p.name] : undefined}
+              />
+            ))}
         </div>
       )}
       {uploaded[0]?.length > 0 &&

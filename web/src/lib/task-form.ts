@@ -101,6 +101,17 @@ export function choiceLook(values: string[]): 'sizes' | 'colors' | 'chips' {
   return 'chips';
 }
 
+/**
+ * Parameters that do not apply to the current choice: a colour choice (a background) says
+ * nothing for a `transparent…` output size, so the form does not offer it then.
+ */
+export function inapplicableParams(params: TaskTypeParam[], values: Record<string, string>): Set<string> {
+  const look = (p: TaskTypeParam) =>
+    p.kind === 'choice' ? choiceLook((p.options ?? []).map((o) => o.value)) : 'chips';
+  const transparent = params.some((p) => look(p) === 'sizes' && (values[p.name] ?? '').startsWith('transparent'));
+  return new Set(transparent ? params.filter((p) => look(p) === 'colors').map((p) => p.name) : []);
+}
+
 export type ParamProblem = 'required' | 'tooLong' | 'invalid';
 
 // eslint-disable-next-line no-control-regex
@@ -150,7 +161,10 @@ export function planForm(
   const missingSlots = roles.filter((r, i) => !r.batch && !(uploaded[i] ?? []).length).map((r) => r.slot.name);
   const problems: Record<string, ParamProblem> = {};
   const sent: Record<string, string> = {};
+  // A parameter the form does not offer (a background for a transparent output) takes the default.
+  const hidden = inapplicableParams(type.params, params);
   for (const p of type.params) {
+    if (hidden.has(p.name)) continue;
     const problem = paramProblem(p, params[p.name], catalog);
     if (problem) problems[p.name] = problem;
     const value = p.kind === 'text' ? (params[p.name] ?? '').trim() : (params[p.name] ?? '');
