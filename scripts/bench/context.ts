@@ -4,7 +4,7 @@
  * phase, and small helpers cases share (admin, merchants with exact credits, uploads, ceilings).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../../backend/src/db/data-source';
@@ -15,6 +15,7 @@ import { startBackendProcess, type BackendProcess } from '../backend-process';
 import { requestJson, signUpMember, type Merchant } from '../stack-client';
 import { stackBackendEnv } from '../stack';
 import { rssMiB } from './proc';
+import { connectWindowProfiler } from './window-profiler';
 import type { BenchPhase, DbKind } from './registry';
 import type { BenchSystem } from './system';
 
@@ -44,6 +45,11 @@ export interface BenchContext {
   ceiling<T>(key: string, measure: () => Promise<T>): Promise<T>;
   /** Resident memory of the current backend (MiB). */
   backendRss(): number;
+  /**
+   * Runs a case's measured section; with --profile, the backend's CPU is profiled over exactly
+   * that section and saved as `<profile dir>/<db>-<label>.cpuprofile`.
+   */
+  profiled<T>(label: string, section: () => Promise<T>): Promise<T>;
 }
 
 export interface BenchEnvironment {
@@ -74,6 +80,7 @@ export async function openEnvironment(system: BenchSystem, db: DbKind, quick: bo
   let adminToken: string | null = null;
   const ceilings = new Map<string, Promise<unknown>>();
   let phase: BenchPhase = 'api';
+  let inspectorPort: number | null = null;
 
   const api = <T>(method: string, urlPath: string, options: { token?: string; body?: unknown } = {}) => {
     if (!backend) throw new Error(`no backend runs in phase ${phase}`);
@@ -134,6 +141,20 @@ export async function openEnvironment(system: BenchSystem, db: DbKind, quick: bo
       return ceilings.get(full) as Promise<T>;
     },
     backendRss: () => (backend ? rssMiB(backend.pid) : 0),
+    profiled: async (label, section) => {
+      if (!system.profileDir || inspectorPort === null) return section();
+      const profiler = await connectWindowProfiler(inspectorPort);
+      try {
+        await profiler.start();
+        const result = await section();
+        const file = path.join(system.profileDir, `${db}-${label.replace(/[^\w.-]+/g, '_')}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(await profiler.stop()));
+        console.log(`[bench] ${db}: CPU profile of "${label}" → ${path.relative(process.cwd(), file)}`);
+        return result;
+      } finally {
+        profiler.close();
+      }
+    },
   };
 
   const stopBackend = async () => {
@@ -151,7 +172,12 @@ export async function openEnvironment(system: BenchSystem, db: DbKind, quick: bo
       // flow: to the real n8n, (re)pointed at this backend before it starts.
       const n8nUrl = next === 'flow' ? (await system.n8n(`http://127.0.0.1:${port}`)).url : system.bare.url;
       const env = stackBackendEnv(backendEnv, { dataDir, port, n8nUrl, sandboxUrl: system.sandbox.url });
-      backend = await startBackendProcess({ env, nodeArgs: system.backendNodeArgs });
+      // With --profile the inspector listens on loopback so `profiled` can sample a case's window.
+      inspectorPort = system.profileDir ? await freePort() : null;
+      backend = await startBackendProcess({
+        env,
+        nodeArgs: inspectorPort === null ? [] : [`--inspect=127.0.0.1:${inspectorPort}`],
+      });
       ds ??= await openDatabase(database);
     },
     close: async () => {

@@ -29,8 +29,8 @@ export interface BenchSystem {
   bare: BareServer;
   /** n8n, started and provisioned against `backendUrl` on first call, re-pointed after. */
   n8n(backendUrl: string): Promise<StackN8n>;
-  /** Extra Node options for backends (`--cpu-prof …` with --profile). */
-  backendNodeArgs: string[];
+  /** With --profile: where each case's window profile is written (scripts/bench/window-profiler.ts). */
+  profileDir?: string;
   close(): Promise<void>;
 }
 
@@ -130,14 +130,13 @@ export async function startBenchSystem(options: { profileDir?: string } = {}): P
       return prepared;
     };
 
-    const backendNodeArgs = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
     return {
       dataDir,
       env,
       sandbox,
       bare: { url: bareUrl, pid: bareChild.pid },
       n8n: ensureN8n,
-      backendNodeArgs,
+      profileDir: options.profileDir,
       close,
     };
   } catch (err) {

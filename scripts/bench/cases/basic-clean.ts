@@ -33,23 +33,27 @@ const basicClean: BenchCase = {
     const cpu = cpuMeter({ backend: ctx.backend.pid, n8n: n8n.running.pid, sandbox: ctx.system.sandbox.pid });
     const rssBefore = ctx.backendRss();
     const started = performance.now();
-    const batches = await Promise.all(
-      Array.from({ length: count / BATCH }, (_, i) =>
-        ctx.api<{ batchId: string }>('POST', '/api/v1/tasks', {
-          token: merchant.token,
-          body: { type: 'basic_clean', inputKeys: inputKeys.slice(i * BATCH, (i + 1) * BATCH) },
-        }),
-      ),
-    );
-    const ids = batches.map((b) => b.batchId);
-    const marks = ids.map(() => '?').join(', ');
-    await until('basic_clean tasks finished', 600_000, async () => {
-      const [row] = (await ctx.ds.query(
-        `SELECT COUNT(*) AS n FROM tasks WHERE batch_id IN (${marks}) AND status IN ('done', 'failed', 'canceled')`,
-        ids,
-      )) as Array<{ n: number | string }>;
-      return Number(row.n) >= count;
+    const ids = await ctx.profiled('basic_clean', async () => {
+      const batches = await Promise.all(
+        Array.from({ length: count / BATCH }, (_, i) =>
+          ctx.api<{ batchId: string }>('POST', '/api/v1/tasks', {
+            token: merchant.token,
+            body: { type: 'basic_clean', inputKeys: inputKeys.slice(i * BATCH, (i + 1) * BATCH) },
+          }),
+        ),
+      );
+      const batchIds = batches.map((b) => b.batchId);
+      const marks = batchIds.map(() => '?').join(', ');
+      await until('basic_clean tasks finished', 600_000, async () => {
+        const [row] = (await ctx.ds.query(
+          `SELECT COUNT(*) AS n FROM tasks WHERE batch_id IN (${marks}) AND status IN ('done', 'failed', 'canceled')`,
+          batchIds,
+        )) as Array<{ n: number | string }>;
+        return Number(row.n) >= count;
+      });
+      return batchIds;
     });
+    const marks = ids.map(() => '?').join(', ');
     const seconds = (performance.now() - started) / 1000;
     const used = cpu.stop();
     const tasks = (await ctx.ds.query(

@@ -22,14 +22,16 @@ const createBatch: BenchCase = {
     const body = JSON.stringify({ type: 'basic_clean', inputKeys });
     const headers = { authorization: `Bearer ${merchant.token}`, 'content-type': 'application/json' };
 
-    const ours = await measureHttp(ctx, {
-      url: `${ctx.backend.url}/api/v1/tasks`,
-      method: 'POST',
-      headers,
-      body,
-      connections: CONCURRENCY,
-      amount: batches,
-    });
+    const ours = await ctx.profiled('create-batch', () =>
+      measureHttp(ctx, {
+        url: `${ctx.backend.url}/api/v1/tasks`,
+        method: 'POST',
+        headers,
+        body,
+        connections: CONCURRENCY,
+        amount: batches,
+      }),
+    );
     if (ours.load.statuses['201'] !== batches)
       throw new Error(`creates answered ${JSON.stringify(ours.load.statuses)}`);
 

@@ -21,12 +21,14 @@ const createStorm: BenchCase = {
     const [inputKey] = await uploadAll(ctx, merchant.token, await garmentPhotos(1, 2000));
     const storm = { method: 'POST' as const, connections: REQUESTS, amount: REQUESTS };
     const bare = await runLoad({ ...storm, url: `${ctx.system.bare.url}/storm`, body: '{}' });
-    const ours = await measureHttp(ctx, {
-      ...storm,
-      url: `${ctx.backend.url}/api/v1/tasks`,
-      headers: { authorization: `Bearer ${merchant.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'basic_clean', inputKey }),
-    });
+    const ours = await ctx.profiled('create-storm', () =>
+      measureHttp(ctx, {
+        ...storm,
+        url: `${ctx.backend.url}/api/v1/tasks`,
+        headers: { authorization: `Bearer ${merchant.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'basic_clean', inputKey }),
+      }),
+    );
     const { statuses } = ours.load;
     const accepted = statuses['201'] ?? 0;
     const invariant = await new LedgerService(ctx.ds).checkInvariant(merchant.userId);

@@ -28,8 +28,8 @@ const listPages: BenchCase = {
     const auth = { authorization: `Bearer ${history.token}` };
     const page = (query: string) =>
       measureHttp(ctx, { url: `${ctx.backend.url}/api/v1/tasks?${query}`, headers: auth, connections: READ_CLIENTS });
-    const first = await page('limit=20');
-    const deep = await page(`limit=20&cursor=${cursor}`);
+    const first = await ctx.profiled('list-first-page', () => page('limit=20'));
+    const deep = await ctx.profiled('list-deep-page', () => page(`limit=20&cursor=${cursor}`));
     const ceilings = { health: (await healthCeiling(ctx)).load.perSecond, bare: await bareCeiling(ctx) };
     return [
       ...readRows(`GET /api/v1/tasks?limit=20 (first page of ${history.count})`, first, ceilings, { p95Ms: 20 }),

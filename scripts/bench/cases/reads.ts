@@ -24,12 +24,17 @@ const reads: BenchCase = {
     };
     return [
       healthRow,
-      ...readRows('GET /api/v1/tasks/:id', await get(`/api/v1/tasks/${history.taskId}`), ceilings, {
-        health: 0.8,
-        bare: 0.35,
-        p95Ms: 15,
-      }),
-      ...readRows('GET /api/v1/me', await get('/api/v1/me'), ceilings),
+      ...readRows(
+        'GET /api/v1/tasks/:id',
+        await ctx.profiled('task-by-id', () => get(`/api/v1/tasks/${history.taskId}`)),
+        ceilings,
+        {
+          health: 0.8,
+          bare: 0.35,
+          p95Ms: 15,
+        },
+      ),
+      ...readRows('GET /api/v1/me', await ctx.profiled('me', () => get('/api/v1/me')), ceilings),
     ];
   },
 };
