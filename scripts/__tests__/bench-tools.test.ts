@@ -4,6 +4,8 @@ import { latencyOf } from '../bench/load';
 import { rssMiB, treeCpuSeconds } from '../bench/proc';
 import { loadCases } from '../bench/registry';
 import { withFreshIds } from '../bench/statements';
+import { connectWindowProfiler } from '../bench/window-profiler';
+import { freePort } from '../../workflows/src/runtime';
 import { renderTable } from '../bench/table';
 import { waitFor } from '../../jest/wait-for';
 
@@ -101,4 +103,46 @@ describe('bench tools', () => {
       process.kill(-pid, 'SIGKILL');
     }
   }, 60_000);
+
+  it('profiles a process over a window only, through its inspector', async () => {
+    const port = await freePort();
+    // A child that burns CPU in a function of its own name whenever asked, and idles otherwise.
+    const child = spawn(
+      process.execPath,
+      [
+        `--inspect=127.0.0.1:${port}`,
+        '-e',
+        `function busyWindowWork(){const end=Date.now()+300;let x=0;while(Date.now()<end)x+=Math.sqrt(x+1);return x}
+         process.stdin.on('data',()=>process.stdout.write(String(busyWindowWork())+'\\n'));`,
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    try {
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      await waitFor(() => stderr.includes('Debugger listening'), { timeoutMs: 20_000 });
+      const profiler = await connectWindowProfiler(port);
+      try {
+        const opened = performance.now();
+        await profiler.start(500);
+        const answered = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+        child.stdin.write('go\n');
+        await answered;
+        const profile = await profiler.stop();
+        const windowMs = performance.now() - opened;
+        const names = new Set(
+          (profile.nodes as Array<{ callFrame: { functionName: string } }>).map((n) => n.callFrame.functionName),
+        );
+        expect(names.has('busyWindowWork')).toBe(true);
+        expect(profile.samples.length).toBeGreaterThan(50);
+        // The window, not the process's life: the profile spans no more than start → stop.
+        expect((profile.endTime - profile.startTime) / 1000).toBeLessThanOrEqual(windowMs + 50);
+        expect((profile.endTime - profile.startTime) / 1000).toBeGreaterThanOrEqual(250);
+      } finally {
+        profiler.close();
+      }
+    } finally {
+      child.kill();
+    }
+  });
 });
