@@ -142,7 +142,8 @@ describe('merchant portal', () => {
     await imagesLoaded(page, '[data-testid=before-after] img', 2);
     await screenshot(page, 'portal-task-basic-clean');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=task-zip]')]);
-    expect(download.suggestedFilename()).toMatch(/^aiphoto-.+\.zip$/);
+    // Named after the upload (garment-0.jpg or garment-1.jpg), never after a task id.
+    expect(download.suggestedFilename()).toMatch(/^garment-[01]\.zip$/);
 
     // After a reload nothing of the upload is left in the page: "before" is the task's signed inputUrl.
     await page.reload();
@@ -184,7 +185,7 @@ describe('merchant portal', () => {
     await page.click('[data-testid=confirm]');
     const card = '[data-testid=batch] >> nth=0 >> [data-testid=task-card]';
     await page.waitForSelector(`${card}[data-status=failed]`, { timeout: 30_000 });
-    expect(await page.textContent(`${card} [data-testid=failure]`)).toContain('未扣费');
+    expect(await page.textContent(`${card} [data-testid=failure]`)).toContain('点数已退回');
     await page.waitForFunction(() => document.querySelector('[data-testid=header-credits]')?.textContent === '97 点');
     await screenshot(page, 'portal-task-failed');
     await page.click(`${card} [data-testid=retry]`);

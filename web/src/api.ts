@@ -5,6 +5,7 @@
 import type { paths } from './shared/api-types';
 import { ApiError, errorFromBody, HttpClient } from './shared/http';
 import type { QueryOf, ResponseOf, Schemas } from './shared/openapi';
+import { fileNameFromDisposition, type NamedBlob } from './lib/download';
 
 export { ApiError, errorFromBody };
 
@@ -149,8 +150,13 @@ export class ApiClient extends HttpClient {
     return { blob: await res.blob(), fileName: attachmentName(res.headers.get('content-disposition'), 'aiphoto.zip') };
   }
 
-  private async blob(path: Path & `${string}/download`, id: string): Promise<Blob> {
-    return (await this.raw(this.url('get', path, { path: { id } }))).blob();
+  /** The archive and the name the server gave it (`白T恤.zip`: named after the upload). */
+  private async blob(path: Path & `${string}/download`, id: string): Promise<NamedBlob> {
+    const res = await this.raw(this.url('get', path, { path: { id } }));
+    return {
+      blob: await res.blob(),
+      fileName: fileNameFromDisposition(res.headers.get('content-disposition'), 'aiphoto.zip'),
+    };
   }
 
   // --- uploads: the server path (`upload`) or STS credentials + a direct PUT + `confirmUpload`

@@ -5,6 +5,8 @@ import { useI18n } from '../lib/i18n';
 export interface LightboxImage {
   url: string;
   label: string;
+  /** The name to save it under (`白T恤_main.jpg`). */
+  fileName?: string;
 }
 
 /** Full-size view with previous/next (arrow keys), download, and Escape to close. */
@@ -72,7 +74,7 @@ export function Lightbox({
               type="button"
               className="secondary"
               onClick={() =>
-                downloadUrl(image.url, fileNameOf(image.url, 'image.jpg')).catch((err: unknown) =>
+                downloadUrl(image.url, image.fileName ?? fileNameOf(image.url, 'image.jpg')).catch((err: unknown) =>
                   setError(errorText(err)),
                 )
               }

@@ -18,7 +18,8 @@ export function LiveBatch({ batch, restored = false }: { batch: TaskBatch; resto
   const anyDone = tasks.some((x) => x.status === 'done');
   const zip = async () => {
     try {
-      saveBlob(await api.batchZip(batch.batchId), `aiphoto-batch-${batch.batchId}.zip`);
+      const { blob, fileName } = await api.batchZip(batch.batchId);
+      saveBlob(blob, fileName);
     } catch (err) {
       setError(errorText(err));
     }

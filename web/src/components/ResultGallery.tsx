@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Task } from '../api';
 import { useNames } from '../lib/catalog';
-import { downloadUrl, fileNameOf } from '../lib/download';
+import { downloadUrl, resultNameOf } from '../lib/download';
 import { useI18n } from '../lib/i18n';
 import { localized } from '../lib/task-form';
 import { BeforeAfter } from './BeforeAfter';
@@ -28,6 +28,7 @@ function ImageResults({ task }: { task: Task }) {
   const images: LightboxImage[] = task.resultUrls.map((url, i) => ({
     url,
     label: task.resultUrls.length > 1 ? t('task.resultN', { n: i + 1 }) : t('task.after'),
+    fileName: resultNameOf(task, i, `${i + 1}.png`),
   }));
   const inputs = slots
     .map((slot) => ({ label: localized(slot.label, lang), urls: task.inputUrls[slot.name] ?? [] }))
@@ -51,7 +52,22 @@ function ImageResults({ task }: { task: Task }) {
         </ul>
       )}
       {single ? (
-        <BeforeAfter before={task.inputUrl} after={images[0].url} onZoom={() => setZoom(0)} />
+        <>
+          <BeforeAfter before={task.inputUrl} after={images[0].url} onZoom={() => setZoom(0)} />
+          <p className="row spread small">
+            <span className="muted" data-testid="result-name">
+              {images[0].fileName}
+            </span>
+            <button
+              type="button"
+              className="secondary small"
+              data-testid="result-download"
+              onClick={() => void downloadUrl(images[0].url, images[0].fileName!)}
+            >
+              {t('task.download')}
+            </button>
+          </p>
+        </>
       ) : !images.length ? (
         <>
           <p className="small muted">{t('task.expecting', { n: expected })}</p>
@@ -75,7 +91,9 @@ function ImageResults({ task }: { task: Task }) {
                 <button
                   type="button"
                   className="link small"
-                  onClick={() => void downloadUrl(img.url, fileNameOf(img.url, `${i + 1}.png`))}
+                  data-testid="result-download"
+                  title={img.fileName}
+                  onClick={() => void downloadUrl(img.url, img.fileName!)}
                 >
                   {t('task.download')}
                 </button>

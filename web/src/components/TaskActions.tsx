@@ -6,7 +6,9 @@ export function TaskActions({ task, compact }: { task: Task; compact?: boolean }
   const { t } = useI18n();
   const a = useTaskActions(task);
   const running = task.status === 'queued' || task.status === 'processing';
-  const ended = task.status === 'failed' || task.status === 'canceled';
+  // A failed task whose retry is running or done offers no second Retry (its link shows instead).
+  const retried = task.retry !== null && ['queued', 'processing', 'done'].includes(task.retry?.status ?? '');
+  const ended = (task.status === 'failed' && !retried) || task.status === 'canceled';
   return (
     <div className="actions">
       <button
@@ -37,6 +39,18 @@ export function TaskActions({ task, compact }: { task: Task; compact?: boolean }
       {ended && (
         <button type="button" className="secondary" disabled={a.busy} onClick={a.retry} data-testid="retry">
           {t('task.retry')}
+        </button>
+      )}
+      {task.status === 'done' && compact && task.resultUrls.length > 0 && (
+        <button
+          type="button"
+          className="secondary"
+          disabled={a.busy}
+          onClick={a.downloadResults}
+          data-testid="card-download"
+          title={task.resultUrls.length === 1 ? task.resultNames[0] : undefined}
+        >
+          {task.resultUrls.length === 1 ? t('task.download') : t('task.zip')}
         </button>
       )}
       {task.status === 'done' && !compact && (

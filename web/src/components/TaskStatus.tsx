@@ -1,5 +1,6 @@
 import type { Task } from '../api';
 import { useI18n } from '../lib/i18n';
+import { navigate } from '../lib/router';
 import type { MessageKey } from '../lib/messages';
 import { ProgressBar } from './ProgressBar';
 
@@ -10,7 +11,12 @@ export function failureKey(code: string | null): MessageKey {
   return known ? `failure.${known}` : 'failure.other';
 }
 
-/** State badge, progress while running, and for failures the reason and the refund note. */
+/**
+ * State badge, progress while running, and for failures an honest account (issue 15): whose
+ * fault it was (this photo, or our service), why in the merchant's words, the refund, the photo
+ * that failed with its own name, and — once retried — where the retry is. Never a vendor's
+ * words, a vendor name or a storage key: only the stable code, for support.
+ */
 export function TaskStatus({ task }: { task: Task }) {
   const { t } = useI18n();
   const running = task.status === 'queued' || task.status === 'processing';
@@ -23,23 +29,46 @@ export function TaskStatus({ task }: { task: Task }) {
           <span className="small muted">{task.progress}%</span>
         </>
       )}
-      {task.status === 'failed' && (
-        <div className="failure small" data-testid="failure">
-          <p className="error">
-            {t(failureKey(task.errorCode))} · <strong>{t('task.notCharged')}</strong>
-          </p>
-          {task.errorReason && (
-            // The code (quoted to support) and the server's message; vendor text never reaches merchants.
-            <details>
-              <summary className="muted">{t('task.details')}</summary>
-              <p className="muted mono">
-                {task.errorCode}: {task.errorReason}
-              </p>
-            </details>
-          )}
-        </div>
-      )}
+      {task.status === 'failed' && <Failure task={task} />}
       {task.status === 'canceled' && <p className="muted small">{t('task.notCharged')}</p>}
+    </div>
+  );
+}
+
+function Failure({ task }: { task: Task }) {
+  const { t } = useI18n();
+  const photo = task.failureKind === 'photo';
+  const retry = task.retry;
+  const openRetry = (e: { preventDefault(): void }) => {
+    e.preventDefault();
+    if (retry) navigate(`/tasks/${retry.id}`);
+  };
+  return (
+    <div className="failure small" data-testid="failure" data-kind={photo ? 'photo' : 'service'}>
+      <p className="error" data-testid="failure-text">
+        <strong>{t(photo ? 'failure.photo' : 'failure.service')}</strong>
+        {t(failureKey(task.errorCode))}
+      </p>
+      <p data-testid="failure-next">
+        <strong>{t(photo ? 'failure.photoNext' : 'failure.serviceNext')}</strong>
+      </p>
+      <figure className="failure-photo" data-testid="failure-photo">
+        <img src={task.inputUrl} alt={t('failure.which')} loading="lazy" />
+        <figcaption>
+          <span className="muted">{t('failure.which')}</span>
+          <span className="failure-name" data-testid="failure-name">
+            {task.inputName ?? t('failure.unnamed')}
+          </span>
+        </figcaption>
+      </figure>
+      {retry && (retry.status === 'done' || retry.status === 'queued' || retry.status === 'processing') && (
+        <p>
+          <a href={`/tasks/${retry.id}`} onClick={openRetry} data-testid="retried">
+            {t(retry.status === 'done' ? 'failure.retried' : 'failure.retrying')}
+          </a>
+        </p>
+      )}
+      {task.errorCode && <p className="muted">{t('failure.code', { code: task.errorCode })}</p>}
     </div>
   );
 }

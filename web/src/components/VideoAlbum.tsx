@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Schemas, Task } from '../api';
-import { downloadUrl, fileNameOf } from '../lib/download';
+import { downloadUrl, resultNameOf } from '../lib/download';
 import { useI18n } from '../lib/i18n';
 import { navigate } from '../lib/router';
 import { useSignedIn } from '../lib/session-context';
@@ -33,7 +33,7 @@ export function VideoResult({ task }: { task: Task }) {
         <button
           type="button"
           className="link small"
-          onClick={() => void downloadUrl(url, fileNameOf(url, 'album.mp4'))}
+          onClick={() => void downloadUrl(url, resultNameOf(task, 0, 'album.mp4'))}
         >
           {t('task.download')}
         </button>

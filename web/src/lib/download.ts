@@ -27,3 +27,32 @@ export function fileNameOf(url: string, fallback: string): string {
     return fallback;
   }
 }
+
+/** A downloaded file and the name to save it under. */
+export interface NamedBlob {
+  blob: Blob;
+  fileName: string;
+}
+
+/**
+ * The file name of a `Content-Disposition` header: the UTF-8 `filename*` (RFC 5987) when there is
+ * one (`白T恤.zip`), else the plain `filename`, else `fallback`.
+ */
+export function fileNameFromDisposition(header: string | null, fallback: string): string {
+  if (!header) return fallback;
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      // a broken encoding: fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"/i.exec(header) ?? /filename\s*=\s*([^;]+)/i.exec(header);
+  return plain?.[1].trim() || fallback;
+}
+
+/** The download name of result `i` of a task (`白T恤_pose01.png`), as the server names it. */
+export function resultNameOf(task: { resultNames?: string[]; resultUrls: string[] }, i: number, fallback: string) {
+  return task.resultNames?.[i] ?? fileNameOf(task.resultUrls[i] ?? '', fallback);
+}

@@ -82,6 +82,8 @@ function merge(current: Task, incoming: Task): Task {
     next.progress === current.progress &&
     next.favorite === current.favorite &&
     next.resultUrls.length === current.resultUrls.length &&
-    next.errorReason === current.errorReason;
+    next.errorReason === current.errorReason &&
+    next.retry?.id === current.retry?.id &&
+    next.retry?.status === current.retry?.status;
   return same ? current : next;
 }

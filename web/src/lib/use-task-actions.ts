@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Schemas, Task } from '../api';
-import { saveBlob } from './download';
+import { downloadUrl, resultNameOf, saveBlob } from './download';
 import { useI18n } from './i18n';
 import { navigate } from './router';
 import { useSignedIn } from './session-context';
@@ -12,9 +12,11 @@ import { useSignedIn } from './session-context';
 export function retryRequest(task: Task): Schemas['CreateTasks'] {
   const { seed: _seed, ...params } = task.params;
   void _seed;
+  // A failed task's retry is linked to it, so the failure stops offering Retry once it worked.
+  const retryOf = task.status === 'failed' ? { retryOf: task.id } : {};
   return Object.keys(task.inputs).length
-    ? { type: task.type, inputs: task.inputs, params }
-    : { type: task.type, inputKey: task.inputKey, params };
+    ? { type: task.type, inputs: task.inputs, params, ...retryOf }
+    : { type: task.type, inputKey: task.inputKey, params, ...retryOf };
 }
 
 /** Cancel, retry, favorite and ZIP download for one task, with one busy flag and error text. */
@@ -51,6 +53,7 @@ export function useTaskActions(task: Task) {
         const batch = await api.createTasks(retryRequest(task), crypto.randomUUID());
         const next = batch.tasks[0];
         live.store.upsert(next);
+        if (task.status === 'failed') live.store.upsert({ ...task, retry: { id: next.id, status: next.status } });
         await refreshMe();
         navigate(`/tasks/${next.id}`);
       }),
@@ -60,7 +63,18 @@ export function useTaskActions(task: Task) {
       }),
     downloadZip: () =>
       run(async () => {
-        saveBlob(await api.taskZip(task.id), `aiphoto-${task.id}.zip`);
+        const { blob, fileName } = await api.taskZip(task.id);
+        saveBlob(blob, fileName);
+      }),
+    /** A result card's download: the one image under its own name, several as the task's ZIP. */
+    downloadResults: () =>
+      run(async () => {
+        if (task.resultUrls.length === 1) {
+          await downloadUrl(task.resultUrls[0], resultNameOf(task, 0, 'image.jpg'));
+          return;
+        }
+        const { blob, fileName } = await api.taskZip(task.id);
+        saveBlob(blob, fileName);
       }),
   };
 }
