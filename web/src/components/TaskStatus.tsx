@@ -15,7 +15,7 @@ export function failureKey(code: string | null): MessageKey {
  * State badge, progress while running, and for failures an honest account (issue 15): whose
  * fault it was (this photo, or our service), why in the merchant's words, the refund, the photo
  * that failed with its own name, and — once retried — where the retry is. Never a vendor's
- * words, a vendor name or a storage key: only the stable code, for support.
+ * words, a vendor name, a storage key or an internal code.
  */
 export function TaskStatus({ task }: { task: Task }) {
   const { t } = useI18n();
@@ -68,7 +68,6 @@ function Failure({ task }: { task: Task }) {
           </a>
         </p>
       )}
-      {task.errorCode && <p className="muted">{t('failure.code', { code: task.errorCode })}</p>}
     </div>
   );
 }
