@@ -244,6 +244,8 @@ describe.each(cases)('batches and history in $lang at $width px', (c) => {
     await page.press('input[name=q]', 'Enter');
     await listed(page, [first.ids[1]]);
     expect(query(page).get('q')).toBe(c.search);
+    // The card names the upload the search matched.
+    expect(await page.textContent('[data-testid=history] [data-testid=input-name]')).toBe(c.names[1]);
     // Today in the browser's own calendar: today's tasks are in, from tomorrow on nothing is.
     const today = await page.evaluate(() => new Date().toLocaleDateString('sv'));
     const tomorrow = await page.evaluate(() => new Date(Date.now() + 86_400_000).toLocaleDateString('sv'));

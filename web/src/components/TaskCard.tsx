@@ -34,7 +34,7 @@ export function TaskCard({ task, select }: { task: Task; select?: CardSelection 
           data-testid="select"
           checked={select.checked}
           onChange={(e) => select.onChange(e.target.checked)}
-          aria-label={`${t('history.select')} ${names.type(task.type)} ${new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')}`}
+          aria-label={`${t('history.select')} ${task.inputName ?? names.type(task.type)} ${new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')}`}
         />
       )}
       <button type="button" className="thumb" onClick={open} aria-label={t('task.open')}>
@@ -51,6 +51,11 @@ export function TaskCard({ task, select }: { task: Task; select?: CardSelection 
         >
           <strong>{names.type(task.type)}</strong>
         </a>
+        {task.inputName && (
+          <span className="small ellipsis" data-testid="input-name" title={task.inputName}>
+            {task.inputName}
+          </span>
+        )}
         <span className="small muted">
           {new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')}
         </span>
