@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fromDbTime, toDbTime } from '../db/time';
 import type { Db } from '../db/transaction';
 import type { SettlementTasks } from '../modules/tasks/task-settlement.service';
-import type { TaskRow, TaskStatus } from '../modules/tasks/tasks.repository';
+import { toTask, type Task, type TaskRow, type TaskStatus } from '../modules/tasks/tasks.repository';
 import { FakeDb } from './fake-db';
 import type { MoneyTables } from './fake-ledger-repository';
 
@@ -32,9 +32,9 @@ export class FakeTasksRepository implements SettlementTasks {
     return task && ACTIVE.includes(task.status) ? task : undefined;
   }
 
-  async findById(_db: Db, id: string): Promise<TaskRow | null> {
+  async findById(_db: Db, id: string): Promise<Task | null> {
     const task = this.db.tables.tasks.get(id);
-    return task ? { ...task } : null;
+    return task ? toTask(task) : null;
   }
 
   async recordExecution(_db: Db, id: string, executionId: string, workflowId: string | null) {
@@ -81,12 +81,12 @@ export class FakeTasksRepository implements SettlementTasks {
     return true;
   }
 
-  async overdue(_db: Db, now: Date, limit: number): Promise<TaskRow[]> {
+  async overdue(_db: Db, now: Date, limit: number): Promise<Task[]> {
     return [...this.db.tables.tasks.values()]
       .filter((t) => ACTIVE.includes(t.status) && fromDbTime(t.deadline_at)! < now)
       .sort((a, b) => a.deadline_at.localeCompare(b.deadline_at))
       .slice(0, limit)
-      .map((t) => ({ ...t }));
+      .map(toTask);
   }
 
   async recordEvent(

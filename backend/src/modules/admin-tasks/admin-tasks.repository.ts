@@ -1,6 +1,6 @@
 import { toDbTime } from '../../db/time';
 import { rows, type Db } from '../../db/transaction';
-import type { TaskRow, TaskStatus } from '../tasks/tasks.repository';
+import { toTask, type Task, type TaskRow, type TaskStatus } from '../tasks/tasks.repository';
 
 export interface AdminTaskFilter {
   status?: TaskStatus;
@@ -11,7 +11,10 @@ export interface AdminTaskFilter {
   offset: number;
 }
 
-export type AdminTaskRow = TaskRow & { phone: string };
+/** A task with its merchant's phone, mapped like every task read (tasks.repository.ts toTask). */
+export type AdminTask = Task & { phone: string };
+type AdminTaskRow = TaskRow & { phone: string };
+const toAdminTaskRow = (row: AdminTaskRow): AdminTask => ({ ...toTask(row), phone: row.phone });
 
 export interface DailyPoint {
   day: string;
@@ -23,7 +26,7 @@ export interface DailyPoint {
 
 /** Cross-user reads for the admin console (never mounted on merchant routes). */
 export class AdminTasksRepository {
-  async list(db: Db, filter: AdminTaskFilter): Promise<{ items: AdminTaskRow[]; total: number }> {
+  async list(db: Db, filter: AdminTaskFilter): Promise<{ items: AdminTask[]; total: number }> {
     const conditions: Array<[string, unknown]> = [];
     if (filter.status) conditions.push(['t.status = ?', filter.status]);
     if (filter.type) conditions.push(['t.type = ?', filter.type]);
@@ -39,19 +42,16 @@ export class AdminTasksRepository {
       [...params, filter.limit, filter.offset],
     );
     const [{ n }] = await rows<{ n: number | string }>(db, `SELECT COUNT(*) AS n ${from}`, params);
-    return { items, total: Number(n) };
+    return { items: items.map(toAdminTaskRow), total: Number(n) };
   }
 
-  async findById(db: Db, id: string): Promise<AdminTaskRow | null> {
-    return (
-      (
-        await rows<AdminTaskRow>(
-          db,
-          'SELECT t.*, u.phone FROM tasks t JOIN users u ON u.id = t.user_id WHERE t.id = ?',
-          [id],
-        )
-      )[0] ?? null
+  async findById(db: Db, id: string): Promise<AdminTask | null> {
+    const [row] = await rows<AdminTaskRow>(
+      db,
+      'SELECT t.*, u.phone FROM tasks t JOIN users u ON u.id = t.user_id WHERE t.id = ?',
+      [id],
     );
+    return row ? toAdminTaskRow(row) : null;
   }
 
   async stats(db: Db, now: Date, days: number) {

@@ -3,7 +3,7 @@ import { isoOrNull } from '../../db/time';
 import { NotFoundError } from '../../errors/app-error';
 import type { ObjectUrlPort } from '../tasks/task-ports';
 import { resultKeysOf } from '../tasks/task-view';
-import type { AdminTaskFilter, AdminTaskRow, AdminTasksRepository } from './admin-tasks.repository';
+import type { AdminTaskFilter, AdminTask, AdminTasksRepository } from './admin-tasks.repository';
 
 export const ADMIN_TASK_STATUSES = ['queued', 'processing', 'done', 'failed', 'canceled'] as const;
 
@@ -18,37 +18,34 @@ export interface AdminTasksServiceDeps {
 }
 
 /** `<editor>/workflow/<workflowId>/executions/<executionId>`, the editor's page of one execution. */
-export function executionUrl(
-  editorUrl: string | null,
-  row: Pick<AdminTaskRow, 'n8n_execution_id' | 'n8n_workflow_id'>,
-) {
-  if (!editorUrl || !row.n8n_execution_id || !row.n8n_workflow_id) return null;
-  return `${editorUrl}/workflow/${encodeURIComponent(row.n8n_workflow_id)}/executions/${encodeURIComponent(row.n8n_execution_id)}`;
+export function executionUrl(editorUrl: string | null, row: Pick<AdminTask, 'n8nExecutionId' | 'n8nWorkflowId'>) {
+  if (!editorUrl || !row.n8nExecutionId || !row.n8nWorkflowId) return null;
+  return `${editorUrl}/workflow/${encodeURIComponent(row.n8nWorkflowId)}/executions/${encodeURIComponent(row.n8nExecutionId)}`;
 }
 
-export function toAdminTask(row: AdminTaskRow, editorUrl: string | null) {
+export function toAdminTask(row: AdminTask, editorUrl: string | null) {
   return {
     id: row.id,
-    userId: row.user_id,
+    userId: row.userId,
     phone: row.phone,
-    batchId: row.batch_id,
+    batchId: row.batchId,
     type: row.type,
     status: row.status,
     progress: row.progress,
     // Operators see the full params (the prompt is never stored on the task; it is rebuilt at dispatch).
     params: JSON.parse(row.params) as Record<string, unknown>,
-    inputKey: row.input_key,
+    inputKey: row.inputKey,
     resultKeys: resultKeysOf(row),
-    vendorTaskId: row.vendor_task_id,
-    n8nExecutionId: row.n8n_execution_id,
-    n8nWorkflowId: row.n8n_workflow_id,
+    vendorTaskId: row.vendorTaskId,
+    n8nExecutionId: row.n8nExecutionId,
+    n8nWorkflowId: row.n8nWorkflowId,
     n8nExecutionUrl: executionUrl(editorUrl, row),
-    errorCode: row.error_code,
-    errorReason: row.error_reason,
-    errorDetail: row.error_detail ?? null,
-    deadlineAt: isoOrNull(row.deadline_at),
-    createdAt: isoOrNull(row.created_at),
-    finishedAt: isoOrNull(row.finished_at),
+    errorCode: row.errorCode,
+    errorReason: row.errorReason,
+    errorDetail: row.errorDetail ?? null,
+    deadlineAt: isoOrNull(row.deadlineAt),
+    createdAt: isoOrNull(row.createdAt),
+    finishedAt: isoOrNull(row.finishedAt),
     hidden: Boolean(row.hidden),
   };
 }
@@ -77,7 +74,7 @@ export class AdminTasksService {
     const { urls, resultUrlTtlSeconds: ttl } = this.deps;
     return {
       ...toAdminTask(row, this.deps.editorUrl),
-      inputUrl: await urls.signedUrl(row.input_key, ttl),
+      inputUrl: await urls.signedUrl(row.inputKey, ttl),
       resultUrls: await Promise.all(resultKeysOf(row).map((k) => urls.signedUrl(k, ttl))),
     };
   }

@@ -6,7 +6,7 @@ import { executionUrl } from '../admin-tasks/admin-tasks.service';
 import type { ObjectUrlPort } from '../tasks/task-ports';
 import { inputsOfTask, definitionOfTask } from '../tasks/task-request';
 import { resultKeysOf } from '../tasks/task-view';
-import type { TaskRow, TasksRepository } from '../tasks/tasks.repository';
+import type { Task, TasksRepository } from '../tasks/tasks.repository';
 import type { TasksService } from '../tasks/tasks.service';
 import type { MediaService } from '../media/media.service';
 import { UsersRepository } from '../users/users.repository';
@@ -118,7 +118,7 @@ export class TestRunsService {
     return this.view(row);
   }
 
-  private async view(row: TaskRow): Promise<TestRunDto> {
+  private async view(row: Task): Promise<TestRunDto> {
     const { urls, urlTtlSeconds: ttl } = this.deps;
     const sign = (keys: string[]) => Promise.all(keys.map((k) => urls.signedUrl(k, ttl)));
     const inputKeys: Record<string, string[]> = {};
@@ -136,12 +136,12 @@ export class TestRunsService {
       inputKeys,
       inputUrls,
       resultUrls: row.status === 'done' ? await sign(resultKeysOf(row)) : [],
-      errorCode: row.error_code,
-      errorReason: row.error_reason,
-      errorDetail: row.error_detail,
+      errorCode: row.errorCode,
+      errorReason: row.errorReason,
+      errorDetail: row.errorDetail,
       n8nExecutionUrl: executionUrl(this.deps.editorUrl, row),
-      createdAt: isoOrNull(row.created_at)!,
-      finishedAt: isoOrNull(row.finished_at),
+      createdAt: isoOrNull(row.createdAt)!,
+      finishedAt: isoOrNull(row.finishedAt),
     };
   }
 }

@@ -7,7 +7,7 @@ import { signMessage } from '../n8n/signed-message';
 import type { TaskPorts } from './task-ports';
 import { definitionOfTask, inputsOfTask, selectionOf, type StoredInput } from './task-request';
 import type { OutboxRepository, OutboxRow } from './outbox.repository';
-import type { TaskRow, TasksRepository } from './tasks.repository';
+import type { Task, TasksRepository } from './tasks.repository';
 
 export interface DispatcherOptions {
   n8nBaseUrl: string | null;
@@ -102,13 +102,13 @@ export class OutboxDispatcher {
     const task = await this.tasks.findById(this.db.manager, taskIdOf(row));
     // Canceled or timed out before delivery: nothing to send.
     if (!task || task.status !== 'queued') return { result: 'sent', detail: 'skipped' };
-    const giveUpAfter = fromDbTime(task.deadline_at)!;
+    const giveUpAfter = fromDbTime(task.deadlineAt)!;
     try {
       await this.post(task);
     } catch (err) {
       return { result: 'retry', error: err instanceof Error ? err.message : String(err), giveUpAfter };
     }
-    let processing: TaskRow | null = null;
+    let processing: Task | null = null;
     return {
       result: 'sent',
       // Processing and sent commit together.
@@ -119,14 +119,14 @@ export class OutboxDispatcher {
       afterCommit: async () => {
         if (!processing) return;
         await this.ports.progress
-          .publish(task.user_id, { taskId: task.id, status: processing.status, progress: processing.progress })
+          .publish(task.userId, { taskId: task.id, status: processing.status, progress: processing.progress })
           .catch((err: unknown) => this.logger.warn({ err, taskId: task.id }, 'progress publish failed'));
       },
     };
   }
 
   /** The signed dispatch of docs/DEVELOPMENT.md; throws on anything but 2xx. */
-  private async post(task: TaskRow): Promise<void> {
+  private async post(task: Task): Promise<void> {
     if (!this.options.n8nBaseUrl) throw new Error('N8N_BASE_URL is not configured');
     // The definition frozen at creation: editing the type later never changes where this task goes.
     const def = definitionOfTask(task);
@@ -136,18 +136,18 @@ export class OutboxDispatcher {
     const selection = selectionOf(def, params);
     const body = JSON.stringify({
       taskId: task.id,
-      userId: task.user_id,
+      userId: task.userId,
       type: task.type,
-      inputKey: task.input_key,
-      inputUrl: await this.sign(task.input_key),
+      inputKey: task.inputKey,
+      inputUrl: await this.sign(task.inputKey),
       inputs,
-      outputPrefix: `output/${task.user_id}/${task.id}/`,
+      outputPrefix: `output/${task.userId}/${task.id}/`,
       outputs: def.outputs,
       params,
       ...(def.promptTemplate
         ? { prompt: await this.ports.scenes.buildPrompt(selection.scene, selection.category, def.promptTemplate), seed }
         : {}),
-      deadlineAt: fromDbTime(task.deadline_at)!.toISOString(),
+      deadlineAt: fromDbTime(task.deadlineAt)!.toISOString(),
       // Read at each dispatch: the console's switch and threshold apply to every task sent from now on.
       audit: (await this.ports.audit?.current()) ?? { enabled: false, threshold: 100 },
     });

@@ -142,24 +142,24 @@ function deepFreeze<T>(value: T): T {
  * text and shared (deeply frozen, so no reader can change it for the others): a page of tasks
  * would otherwise parse the same definition twenty times.
  */
-export function definitionOfTask(row: { id: string; type_def: string | null }): TaskTypeDefinition {
-  if (!row.type_def) throw new Error(`task ${row.id} has no frozen type definition`);
-  let def = parsedDefinitions.get(row.type_def);
+export function definitionOfTask(row: { id: string; typeDef: string | null }): TaskTypeDefinition {
+  if (!row.typeDef) throw new Error(`task ${row.id} has no frozen type definition`);
+  let def = parsedDefinitions.get(row.typeDef);
   if (!def) {
-    def = deepFreeze(JSON.parse(row.type_def) as TaskTypeDefinition);
+    def = deepFreeze(JSON.parse(row.typeDef) as TaskTypeDefinition);
     // A handful of types exist; the bound only guards against a pathological number of edits.
     if (parsedDefinitions.size >= 500) parsedDefinitions.clear();
-    parsedDefinitions.set(row.type_def, def);
+    parsedDefinitions.set(row.typeDef, def);
   }
   return def;
 }
 
 /** Every slot of a task; rows written before `tasks.inputs` existed had one upload in `input_key`. */
 export function inputsOfTask(
-  row: { input_key: string; inputs: string | null },
+  row: { inputKey: string; inputs: string | null },
   def: TaskTypeDefinition,
 ): Record<string, StoredInput> {
   return row.inputs
     ? (JSON.parse(row.inputs) as Record<string, StoredInput>)
-    : { [def.inputs[0].name]: { key: row.input_key } };
+    : { [def.inputs[0].name]: { key: row.inputKey } };
 }

@@ -13,7 +13,7 @@ import {
   type TaskFailure,
 } from './task-failure';
 import type { ProgressEvent, TaskPorts } from './task-ports';
-import type { TaskRow, TasksRepository } from './tasks.repository';
+import type { Task, TasksRepository } from './tasks.repository';
 
 export const CallbackSchema = z
   .object({
@@ -46,7 +46,7 @@ export interface CallbackOutcome {
   applied: boolean;
   reason?: string;
   /** The task's status after the callback (absent for an unknown task): the flow stops work for a finished task. */
-  status?: TaskRow['status'];
+  status?: Task['status'];
 }
 
 export interface TaskSettlementDeps {
@@ -83,7 +83,7 @@ export class TaskSettlement {
   async applyCallback(event: CallbackEvent): Promise<CallbackOutcome> {
     const result = await inTransaction(
       this.db,
-      async (tx): Promise<{ outcome: CallbackOutcome; task: TaskRow | null }> => {
+      async (tx): Promise<{ outcome: CallbackOutcome; task: Task | null }> => {
         const task = await this.tasks.findById(tx, event.taskId);
         if (!task) return { outcome: { applied: false, reason: 'unknown task' }, task: null };
         if (event.executionId)
@@ -119,7 +119,7 @@ export class TaskSettlement {
     return result.outcome;
   }
 
-  private async applyTo(task: TaskRow, event: CallbackEvent, tx: Db): Promise<CallbackOutcome> {
+  private async applyTo(task: Task, event: CallbackEvent, tx: Db): Promise<CallbackOutcome> {
     const now = this.now();
     switch (event.event) {
       case 'progress': {
@@ -135,7 +135,7 @@ export class TaskSettlement {
           : { applied: false, reason: `task is ${task.status} or progress went backwards` };
       }
       case 'done': {
-        const prefix = `output/${task.user_id}/${task.id}/`;
+        const prefix = `output/${task.userId}/${task.id}/`;
         const keys = event.resultKeys ?? [];
         // Results must be our own stored objects for this task: never vendor URLs, never other paths.
         if (!keys.length || keys.some((k) => !k.startsWith(prefix) || k.includes('..'))) {
@@ -166,7 +166,7 @@ export class TaskSettlement {
     }
   }
 
-  private async failIn(tx: Db, task: TaskRow, failure: TaskFailure, now: Date): Promise<boolean> {
+  private async failIn(tx: Db, task: Task, failure: TaskFailure, now: Date): Promise<boolean> {
     if (!(await this.tasks.finishUnsuccessfully(tx, task.id, 'failed', failure, now))) return false;
     await this.ports.ledger.refund(tx, task.id);
     return true;
@@ -193,7 +193,7 @@ export class TaskSettlement {
       return finished;
     });
     if (task) await this.publish(task);
-    if (task?.status === 'canceled' && task.n8n_execution_id) await this.stopExecution(task.id, task.n8n_execution_id);
+    if (task?.status === 'canceled' && task.n8nExecutionId) await this.stopExecution(task.id, task.n8nExecutionId);
     return task !== null;
   }
 
@@ -224,25 +224,25 @@ export class TaskSettlement {
   }
 
   /** Terminal changes reach the events port in the settling transaction (progress ones do not). */
-  private async announceTerminal(tx: Db, task: TaskRow): Promise<void> {
+  private async announceTerminal(tx: Db, task: Task): Promise<void> {
     if (task.status === 'done' || task.status === 'failed' || task.status === 'canceled') {
-      await this.ports.events?.taskFinished(tx, { id: task.id, userId: task.user_id, status: task.status });
+      await this.ports.events?.taskFinished(tx, { id: task.id, userId: task.userId, status: task.status });
     }
   }
 
-  private async publish(task: TaskRow): Promise<void> {
+  private async publish(task: Task): Promise<void> {
     if (['done', 'failed', 'canceled'].includes(task.status)) {
-      this.metrics?.tasksFinished.inc({ type: task.type, status: task.status, code: task.error_code ?? '' });
+      this.metrics?.tasksFinished.inc({ type: task.type, status: task.status, code: task.errorCode ?? '' });
     }
     const event: ProgressEvent = {
       taskId: task.id,
       status: task.status,
       progress: task.progress,
-      errorCode: task.error_code,
-      errorReason: task.error_reason,
+      errorCode: task.errorCode,
+      errorReason: task.errorReason,
     };
     try {
-      await this.ports.progress.publish(task.user_id, event);
+      await this.ports.progress.publish(task.userId, event);
     } catch (err) {
       // Progress is best effort: the database already holds the truth and clients can poll.
       this.logger.warn({ err, taskId: task.id }, 'progress publish failed');

@@ -4,7 +4,7 @@ import { resultFileNames } from './result-names';
 import { failureKindOf } from './task-failure';
 import type { ObjectUrlPort } from './task-ports';
 import { definitionOfTask, inputsOfTask } from './task-request';
-import type { TaskRow } from './tasks.repository';
+import type { Task } from './tasks.repository';
 
 export const TaskSchema = z
   .object({
@@ -60,13 +60,13 @@ export function publicParams(raw: string, declared: string[] = ['scene', 'catego
   return Object.fromEntries(Object.entries(parsed).filter(([k]) => allowed.has(k)));
 }
 
-export function resultKeysOf(row: TaskRow): string[] {
-  return row.result_keys ? (JSON.parse(row.result_keys) as string[]) : [];
+export function resultKeysOf(row: Task): string[] {
+  return row.resultKeys ? (JSON.parse(row.resultKeys) as string[]) : [];
 }
 
 /** The public Task shape (docs/architecture.md §7) with short-lived signed result URLs. */
 export async function toTaskDto(
-  row: TaskRow,
+  row: Task,
   urls: ObjectUrlPort,
   ttlSeconds: number,
   retry: TaskDto['retry'] = null,
@@ -82,7 +82,7 @@ export async function toTaskDto(
   }
   return {
     id: row.id,
-    batchId: row.batch_id,
+    batchId: row.batchId,
     type: row.type,
     status: row.status,
     progress: row.progress,
@@ -90,28 +90,28 @@ export async function toTaskDto(
       row.params,
       def.params.map((p) => p.name),
     ),
-    inputKey: row.input_key,
-    inputUrl: await urls.signedUrl(row.input_key, ttlSeconds),
+    inputKey: row.inputKey,
+    inputUrl: await urls.signedUrl(row.inputKey, ttlSeconds),
     inputUrls,
     inputs,
     resultUrls,
-    inputName: row.input_name ?? null,
+    inputName: row.inputName ?? null,
     resultNames:
       row.status === 'done'
         ? resultFileNames({
             id: row.id,
             type: row.type,
-            inputName: row.input_name ?? null,
+            inputName: row.inputName ?? null,
             resultKeys: resultKeysOf(row),
           })
         : [],
-    errorCode: row.error_code,
-    errorReason: row.error_reason,
-    failureKind: row.status === 'failed' ? failureKindOf(row.error_code) : null,
-    retryOf: row.retry_of ?? null,
+    errorCode: row.errorCode,
+    errorReason: row.errorReason,
+    failureKind: row.status === 'failed' ? failureKindOf(row.errorCode) : null,
+    retryOf: row.retryOf ?? null,
     retry,
     favorite: Boolean(row.favorite),
-    createdAt: isoOrNull(row.created_at)!,
-    updatedAt: isoOrNull(row.updated_at)!,
+    createdAt: isoOrNull(row.createdAt)!,
+    updatedAt: isoOrNull(row.updatedAt)!,
   };
 }

@@ -74,7 +74,7 @@ export function createTasksModule(ctx: AppContext, deps: TasksModuleDeps): Modul
   const view: TasksApi['view'] = {
     load: async (userId, taskId) => {
       const row = await repository.findById(ctx.db.manager, taskId);
-      return row && row.user_id === userId ? toTaskDto(row, ports.urls, ttl) : null;
+      return row && row.userId === userId ? toTaskDto(row, ports.urls, ttl) : null;
     },
   };
   // Never two passes at once, and shutdown waits for the pass in flight.

@@ -6,6 +6,49 @@ import type { StoredInput } from './task-request';
 export type TaskStatus = 'queued' | 'processing' | 'done' | 'failed' | 'canceled';
 export const ACTIVE_STATUSES: TaskStatus[] = ['queued', 'processing'];
 
+/**
+ * A task as the rest of the backend sees it: the row mapped to camelCase at the repository edge
+ * (toTask), so no service or route names a column. JSON columns stay JSON text (task-request.ts
+ * and task-view.ts read them); times are database times (db/time.ts).
+ */
+export interface Task {
+  id: string;
+  userId: string;
+  batchId: string;
+  type: string;
+  status: TaskStatus;
+  inputKey: string;
+  /** Every input slot (JSON `Record<slot, StoredInput>`); null on rows older than task types as data. */
+  inputs: string | null;
+  /** The task type's definition at creation (JSON), so later edits never change this task. */
+  typeDef: string | null;
+  params: string;
+  resultKeys: string | null;
+  vendorTaskId: string | null;
+  /** The n8n execution working on the task and its workflow, from the first callback that named them. */
+  n8nExecutionId: string | null;
+  n8nWorkflowId: string | null;
+  progress: number;
+  errorCode: string | null;
+  errorReason: string | null;
+  /** Admins only: the raw failure code and text as reported (cleaned, capped); never shown to merchants. */
+  errorDetail: string | null;
+  deadlineAt: string;
+  clientKey: string | null;
+  cacheKey: string | null;
+  hidden: number;
+  favorite: number;
+  dispatchedAt: string | null;
+  finishedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** The original file name of the input upload at creation (cleaned), null when unknown. */
+  inputName: string | null;
+  /** The failed task this one was created to retry, if any. */
+  retryOf: string | null;
+}
+
+/** A `tasks` row as the database answers it (repositories only). */
 export interface TaskRow {
   id: string;
   user_id: string;
@@ -41,6 +84,40 @@ export interface TaskRow {
   input_name: string | null;
   /** The failed task this one was created to retry, if any. */
   retry_of: string | null;
+}
+
+/** The `tasks` row → the domain object; every read of this repository answers through it. */
+export function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    batchId: row.batch_id,
+    type: row.type,
+    status: row.status,
+    inputKey: row.input_key,
+    inputs: row.inputs,
+    typeDef: row.type_def,
+    params: row.params,
+    resultKeys: row.result_keys,
+    vendorTaskId: row.vendor_task_id,
+    n8nExecutionId: row.n8n_execution_id,
+    n8nWorkflowId: row.n8n_workflow_id,
+    progress: row.progress,
+    errorCode: row.error_code,
+    errorReason: row.error_reason,
+    errorDetail: row.error_detail,
+    deadlineAt: row.deadline_at,
+    clientKey: row.client_key,
+    cacheKey: row.cache_key,
+    hidden: row.hidden,
+    favorite: row.favorite,
+    dispatchedAt: row.dispatched_at,
+    finishedAt: row.finished_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    inputName: row.input_name,
+    retryOf: row.retry_of,
+  };
 }
 
 export interface NewTask {
@@ -135,24 +212,25 @@ export class TasksRepository {
     return found;
   }
 
-  async findOwned(db: Db, userId: string, id: string): Promise<TaskRow | null> {
-    return (
-      (await rows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ? AND user_id = ? AND hidden = 0', [id, userId]))[0] ??
-      null
+  async findOwned(db: Db, userId: string, id: string): Promise<Task | null> {
+    return first(
+      await rows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ? AND user_id = ? AND hidden = 0', [id, userId]),
     );
   }
 
   /** Internal lookup (callbacks, watchdog, dispatch): not for merchant routes. */
-  async findById(db: Db, id: string): Promise<TaskRow | null> {
-    return (await rows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ?', [id]))[0] ?? null;
+  async findById(db: Db, id: string): Promise<Task | null> {
+    return first(await rows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ?', [id]));
   }
 
-  async findBatch(db: Db, userId: string, batchId: string): Promise<TaskRow[]> {
-    return rows<TaskRow>(
-      db,
-      'SELECT * FROM tasks WHERE batch_id = ? AND user_id = ? AND hidden = 0 ORDER BY created_at, id',
-      [batchId, userId],
-    );
+  async findBatch(db: Db, userId: string, batchId: string): Promise<Task[]> {
+    return (
+      await rows<TaskRow>(
+        db,
+        'SELECT * FROM tasks WHERE batch_id = ? AND user_id = ? AND hidden = 0 ORDER BY created_at, id',
+        [batchId, userId],
+      )
+    ).map(toTask);
   }
 
   /**
@@ -161,36 +239,36 @@ export class TasksRepository {
    * then the prefix is checked byte for byte here, so `_`, `%` or a case-insensitive collation
    * (MySQL's default) can never make one key answer with another key's tasks.
    */
-  async findByClientKeyPrefix(db: Db, userId: string, key: string): Promise<TaskRow[]> {
+  async findByClientKeyPrefix(db: Db, userId: string, key: string): Promise<Task[]> {
     const candidates = await rows<TaskRow>(
       db,
       'SELECT * FROM tasks WHERE user_id = ? AND client_key >= ? AND client_key < ? ORDER BY created_at, id',
       [userId, `${key}#`, `${key}$`],
     );
-    return candidates.filter((row) => isClientKeyOf(row.client_key, key));
+    return candidates.filter((row) => isClientKeyOf(row.client_key, key)).map(toTask);
   }
 
-  async findCachedResult(db: Db, userId: string, cacheKey: string): Promise<TaskRow | null> {
-    return (
-      (
-        await rows<TaskRow>(
-          db,
-          "SELECT * FROM tasks WHERE user_id = ? AND cache_key = ? AND status = 'done' ORDER BY created_at DESC LIMIT 1",
-          [userId, cacheKey],
-        )
-      )[0] ?? null
+  async findCachedResult(db: Db, userId: string, cacheKey: string): Promise<Task | null> {
+    return first(
+      await rows<TaskRow>(
+        db,
+        "SELECT * FROM tasks WHERE user_id = ? AND cache_key = ? AND status = 'done' ORDER BY created_at DESC LIMIT 1",
+        [userId, cacheKey],
+      ),
     );
   }
 
   /** The merchant's own visible tasks among `ids` (any order); other merchants' ids find nothing. */
-  async findManyOwned(db: Db, userId: string, ids: string[]): Promise<TaskRow[]> {
+  async findManyOwned(db: Db, userId: string, ids: string[]): Promise<Task[]> {
     if (!ids.length) return [];
-    return rows<TaskRow>(
-      db,
-      `SELECT * FROM tasks WHERE user_id = ? AND hidden = 0 AND id IN (${ids.map(() => '?').join(', ')})
+    return (
+      await rows<TaskRow>(
+        db,
+        `SELECT * FROM tasks WHERE user_id = ? AND hidden = 0 AND id IN (${ids.map(() => '?').join(', ')})
         ORDER BY created_at, id`,
-      [userId, ...ids],
-    );
+        [userId, ...ids],
+      )
+    ).map(toTask);
   }
 
   /**
@@ -198,7 +276,7 @@ export class TasksRepository {
    * `limit × 50` visible tasks (a batch has at most 50), read in order from `ix_tasks_user_list`,
    * then their tasks through `ix_tasks_batch`.
    */
-  async recentBatches(db: Db, userId: string, limit: number): Promise<Array<{ batchId: string; tasks: TaskRow[] }>> {
+  async recentBatches(db: Db, userId: string, limit: number): Promise<Array<{ batchId: string; tasks: Task[] }>> {
     const newest = await rows<{ batch_id: string }>(
       db,
       'SELECT batch_id FROM tasks WHERE user_id = ? AND hidden = 0 ORDER BY created_at DESC, id DESC LIMIT ?',
@@ -212,7 +290,7 @@ export class TasksRepository {
         ORDER BY created_at, id`,
       [...ids, userId],
     );
-    return ids.map((batchId) => ({ batchId, tasks: tasks.filter((t) => t.batch_id === batchId) }));
+    return ids.map((batchId) => ({ batchId, tasks: tasks.filter((t) => t.batch_id === batchId).map(toTask) }));
   }
 
   /** Hides the merchant's own visible tasks among `ids`; answers how many it hid. */
@@ -225,9 +303,9 @@ export class TasksRepository {
     );
   }
 
-  async list(db: Db, filter: TaskListFilter): Promise<TaskRow[]> {
+  async list(db: Db, filter: TaskListFilter): Promise<Task[]> {
     const { sql, params } = listQuery(filter);
-    return rows<TaskRow>(db, sql, params);
+    return (await rows<TaskRow>(db, sql, params)).map(toTask);
   }
 
   /** queued → processing once n8n accepted the dispatch; false when the task moved on meanwhile. */
@@ -298,12 +376,14 @@ export class TasksRepository {
     return changed === 1;
   }
 
-  async overdue(db: Db, now: Date, limit: number): Promise<TaskRow[]> {
-    return rows<TaskRow>(
-      db,
-      "SELECT * FROM tasks WHERE status IN ('queued', 'processing') AND deadline_at < ? ORDER BY deadline_at LIMIT ?",
-      [toDbTime(now), limit],
-    );
+  async overdue(db: Db, now: Date, limit: number): Promise<Task[]> {
+    return (
+      await rows<TaskRow>(
+        db,
+        "SELECT * FROM tasks WHERE status IN ('queued', 'processing') AND deadline_at < ? ORDER BY deadline_at LIMIT ?",
+        [toDbTime(now), limit],
+      )
+    ).map(toTask);
   }
 
   async setFlag(
@@ -386,6 +466,8 @@ export function listQuery(filter: TaskListFilter): { sql: string; params: unknow
     params,
   };
 }
+
+const first = (found: TaskRow[]): Task | null => (found[0] ? toTask(found[0]) : null);
 
 /** `<key>#<index>` with exactly this key. */
 function isClientKeyOf(clientKey: string | null, key: string): boolean {

@@ -12,7 +12,7 @@ import { CallbackSchema, type TaskSettlement } from './task-settlement.service';
 import { resultZipEntries, zipFileName, type NamedTask } from './result-names';
 import { TaskSchema, resultKeysOf, toTaskDto } from './task-view';
 import type { TasksService } from './tasks.service';
-import type { TaskRow } from './tasks.repository';
+import type { Task } from './tasks.repository';
 
 const CreateTasksBody = z
   .object({
@@ -96,12 +96,12 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   const { service } = deps;
   const ttl = ctx.config.tasks.resultUrlTtlSeconds;
   /** Task answers, with the newest retry of each failed one (one query for the lot). */
-  const dtos = async (userId: string, rows: TaskRow[]) => {
+  const dtos = async (userId: string, rows: Task[]) => {
     const failed = rows.filter((r) => r.status === 'failed').map((r) => r.id);
     const retries = await service.retriesOf(userId, failed);
     return Promise.all(rows.map((row) => toTaskDto(row, deps.urls, ttl, retries.get(row.id) ?? null)));
   };
-  const dto = async (userId: string, row: TaskRow) => (await dtos(userId, [row]))[0];
+  const dto = async (userId: string, row: Task) => (await dtos(userId, [row]))[0];
   const common = { tags: ['tasks'], secured: true, before: [deps.requireUser] };
 
   defineRoute(router, ctx.openapi, {
@@ -354,16 +354,16 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
 }
 
 /** A row as the naming rule (result-names.ts) sees it; results only of a done task. */
-export function namedTask(row: TaskRow): NamedTask {
+export function namedTask(row: Task): NamedTask {
   return {
     id: row.id,
     type: row.type,
-    inputName: row.input_name ?? null,
+    inputName: row.inputName ?? null,
     resultKeys: row.status === 'done' ? resultKeysOf(row) : [],
   };
 }
 
 /** Every done task's results under the names the merchant knows (`<upload name>_main.jpg` …). */
-function zipEntries(tasks: TaskRow[]): Array<{ name: string; key: string }> {
+function zipEntries(tasks: Task[]): Array<{ name: string; key: string }> {
   return resultZipEntries(tasks.map(namedTask));
 }

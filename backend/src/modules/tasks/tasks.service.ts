@@ -17,7 +17,7 @@ import {
   type StoredInput,
 } from './task-request';
 import type { TaskSettlement } from './task-settlement.service';
-import { TasksRepository, type TaskRow, type TaskStatus } from './tasks.repository';
+import { TasksRepository, type Task, type TaskStatus } from './tasks.repository';
 import type { OutboxRepository } from './outbox.repository';
 
 export const DISPATCH_TOPIC = 'task.dispatch';
@@ -40,7 +40,7 @@ export interface CreateTasksInput {
 
 export interface CreatedBatch {
   batchId: string;
-  tasks: TaskRow[];
+  tasks: Task[];
   /** False when the Idempotency-Key matched an earlier request (nothing new was charged). */
   created: boolean;
 }
@@ -90,7 +90,7 @@ export class TasksService {
     const params = await resolveParams(def, input.params ?? {}, this.ports.scenes);
     if (input.idempotencyKey) {
       const earlier = await this.tasks.findByClientKeyPrefix(this.db.manager, userId, input.idempotencyKey);
-      if (earlier.length) return { batchId: earlier[0].batch_id, tasks: earlier, created: false };
+      if (earlier.length) return { batchId: earlier[0].batchId, tasks: earlier, created: false };
     }
     const inputs = await planInputs(def, input, (slot, value) => this.resolveInput(userId, slot, value));
     if (input.retryOf !== undefined) {
@@ -119,7 +119,7 @@ export class TasksService {
       // Two requests with the same key raced: the loser answers with the winner's tasks.
       if (input.idempotencyKey && isUniqueViolation(err)) {
         const winner = await this.tasks.findByClientKeyPrefix(this.db.manager, userId, input.idempotencyKey);
-        if (winner.length) return { batchId: winner[0].batch_id, tasks: winner, created: false };
+        if (winner.length) return { batchId: winner[0].batchId, tasks: winner, created: false };
       }
       throw err;
     }
@@ -135,7 +135,7 @@ export class TasksService {
     userId: string,
     def: TaskTypeDefinition,
     input: { inputs: Record<string, string>; params: Record<string, unknown> },
-  ): Promise<TaskRow> {
+  ): Promise<Task> {
     const params = await resolveParams(def, input.params, this.ports.scenes);
     const inputs = await planInputs(def, { inputs: input.inputs }, (slot, value) =>
       this.resolveInput(userId, slot, value),
@@ -155,13 +155,13 @@ export class TasksService {
     }
     const source = await this.tasks.findOwned(this.db.manager, userId, value);
     if (!source) throw new NotFoundError(`inputs.${slot.name}: task not found`, 'TASK_NOT_FOUND');
-    const keys = source.status === 'done' && source.result_keys ? (JSON.parse(source.result_keys) as string[]) : [];
+    const keys = source.status === 'done' && source.resultKeys ? (JSON.parse(source.resultKeys) as string[]) : [];
     const min = slot.minResults ?? 1;
     if (keys.length < min)
       throw new ValidationError(`inputs.${slot.name}: needs a finished task with at least ${min} results`, {
         [`inputs.${slot.name}`]: 'not a finished task with enough results',
       });
-    return { stored: { taskId: source.id, keys }, fingerprint: `task:${source.id}`, name: source.input_name };
+    return { stored: { taskId: source.id, keys }, fingerprint: `task:${source.id}`, name: source.inputName };
   }
 
   private async insertBatch(
@@ -174,7 +174,7 @@ export class TasksService {
     idempotencyKey: string | undefined,
     charge = true,
     retryOf: string | null = null,
-  ): Promise<TaskRow[]> {
+  ): Promise<Task[]> {
     const now = this.now();
     const deadlineAt = new Date(now.getTime() + def.deadlineSeconds * 1000);
     const planned = [];
@@ -228,7 +228,7 @@ export class TasksService {
           retryOf,
           // A cache hit is answered from stored results at once (charged like any task), no vendor call.
           status: p.cached ? 'done' : 'queued',
-          resultKeys: p.cached?.result_keys ? (JSON.parse(p.cached.result_keys) as string[]) : null,
+          resultKeys: p.cached?.resultKeys ? (JSON.parse(p.cached.resultKeys) as string[]) : null,
           progress: p.cached ? 100 : 0,
         },
         createdAt,
@@ -242,7 +242,7 @@ export class TasksService {
     return created;
   }
 
-  async get(userId: string, id: string): Promise<TaskRow> {
+  async get(userId: string, id: string): Promise<Task> {
     const row = await this.tasks.findOwned(this.db.manager, userId, id);
     if (!row) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
     return row;
@@ -253,14 +253,14 @@ export class TasksService {
     return this.tasks.retriesOf(this.db.manager, userId, ids);
   }
 
-  async batch(userId: string, batchId: string): Promise<TaskRow[]> {
+  async batch(userId: string, batchId: string): Promise<Task[]> {
     const rows = await this.tasks.findBatch(this.db.manager, userId, batchId);
     if (!rows.length) throw new NotFoundError('Batch not found', 'BATCH_NOT_FOUND');
     return rows;
   }
 
   /** The merchant's most recent batches (newest first), each with its visible tasks. */
-  recentBatches(userId: string, limit: number): Promise<Array<{ batchId: string; tasks: TaskRow[] }>> {
+  recentBatches(userId: string, limit: number): Promise<Array<{ batchId: string; tasks: Task[] }>> {
     return this.tasks.recentBatches(this.db.manager, userId, limit);
   }
 
@@ -268,7 +268,7 @@ export class TasksService {
    * The merchant's own tasks among `ids`, for a bulk ZIP: other merchants' ids and hidden tasks are
    * left out as if unknown. 404 when none is the merchant's, 409 TASK_NOT_DONE when none is done.
    */
-  async doneOwned(userId: string, ids: string[]): Promise<TaskRow[]> {
+  async doneOwned(userId: string, ids: string[]): Promise<Task[]> {
     const owned = await this.tasks.findManyOwned(this.db.manager, userId, [...new Set(ids)]);
     if (!owned.length) throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
     const done = owned.filter((t) => t.status === 'done');
@@ -293,7 +293,7 @@ export class TasksService {
       to?: Date;
       name?: string;
     },
-  ): Promise<{ items: TaskRow[]; nextCursor: string | null }> {
+  ): Promise<{ items: Task[]; nextCursor: string | null }> {
     const before = query.cursor ? decodeCursor(query.cursor) : undefined;
     const items = await this.tasks.list(this.db.manager, {
       userId,
@@ -311,7 +311,7 @@ export class TasksService {
     return { items: page, nextCursor: items.length > query.limit && last ? encodeCursor(last) : null };
   }
 
-  async cancel(userId: string, id: string): Promise<TaskRow> {
+  async cancel(userId: string, id: string): Promise<Task> {
     const task = await this.get(userId, id);
     if (
       !(await this.settlement.finish(
@@ -331,7 +331,7 @@ export class TasksService {
       throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
   }
 
-  async favorite(userId: string, id: string, value: boolean): Promise<TaskRow> {
+  async favorite(userId: string, id: string, value: boolean): Promise<Task> {
     if (!(await inTransaction(this.db, (tx) => this.tasks.setFlag(tx, userId, id, 'favorite', value, this.now()))))
       throw new NotFoundError('Task not found', 'TASK_NOT_FOUND');
     return this.get(userId, id);
@@ -348,8 +348,8 @@ export function cacheKeyOf(type: string, inputSha256: string, params: Record<str
   return createHash('sha256').update(`${type}\n${inputSha256}\n${canonical}`).digest('hex');
 }
 
-function encodeCursor(row: TaskRow): string {
-  return Buffer.from(JSON.stringify([row.created_at, row.id])).toString('base64url');
+function encodeCursor(row: Task): string {
+  return Buffer.from(JSON.stringify([row.createdAt, row.id])).toString('base64url');
 }
 
 function decodeCursor(cursor: string): { createdAt: string; id: string } {

@@ -117,7 +117,7 @@ describe.each(subjects)('ledger and task repositories: %s', (_name, make) => {
     expect(await s.tasks.findById(s.tx, id)).toMatchObject({
       status: 'processing',
       progress: 40,
-      vendor_task_id: 'v1',
+      vendorTaskId: 'v1',
     });
     const detail = `RunningHub: ${'y'.repeat(3990)}`;
     expect(
@@ -136,14 +136,14 @@ describe.each(subjects)('ledger and task repositories: %s', (_name, make) => {
     const row = await s.tasks.findById(s.tx, id);
     expect(row).toMatchObject({
       status: 'failed',
-      error_code: 'VENDOR_FAILED',
-      result_keys: null,
-      error_detail: detail,
+      errorCode: 'VENDOR_FAILED',
+      resultKeys: null,
+      errorDetail: detail,
     });
-    expect(row?.error_reason).toHaveLength(512);
+    expect(row?.errorReason).toHaveLength(512);
     const done = await s.task(userId, at(10));
     expect(await s.tasks.complete(s.tx, done, ['output/k.jpg'], 'v2', NOW)).toBe(true);
-    expect(await s.tasks.findById(s.tx, done)).toMatchObject({ status: 'done', progress: 100, vendor_task_id: 'v2' });
+    expect(await s.tasks.findById(s.tx, done)).toMatchObject({ status: 'done', progress: 100, vendorTaskId: 'v2' });
   });
 
   it('finds active tasks past their deadline, earliest first', async () => {

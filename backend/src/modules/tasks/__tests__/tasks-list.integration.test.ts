@@ -65,7 +65,7 @@ describe.each(drivers)('task list paging on %s', (driver) => {
         seen.push(...page.map((t) => t.id));
         if (page.length < limit) break;
         const last = page[page.length - 1];
-        before = { createdAt: last.created_at, id: last.id };
+        before = { createdAt: last.createdAt, id: last.id };
       }
       expect(seen).toEqual(expected);
     }
@@ -79,7 +79,7 @@ describe.each(drivers)('task list paging on %s', (driver) => {
         const page = await repo.list(db.ds.manager, { userId, limit: 2, before, ...filter });
         seen.push(...page.map((t) => t.id));
         if (page.length < 2) return seen;
-        before = { createdAt: page[1].created_at, id: page[1].id };
+        before = { createdAt: page[1].createdAt, id: page[1].id };
       }
     };
     // Favourites: every other task of the expected order (one of them is later unmarked again).
@@ -93,7 +93,7 @@ describe.each(drivers)('task list paging on %s', (driver) => {
     const at = (ms: number) => toDbTime(new Date(Date.UTC(2025, 0, 1) + ms));
     const inRange = (await all({ from: at(1), to: at(3) })).sort();
     const rowsIn = (await repo.list(db.ds.manager, { userId, limit: 100 }))
-      .filter((t) => t.created_at >= at(1) && t.created_at < at(3))
+      .filter((t) => t.createdAt >= at(1) && t.createdAt < at(3))
       .map((t) => t.id)
       .sort();
     expect(rowsIn).toHaveLength(3);
