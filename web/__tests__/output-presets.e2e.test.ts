@@ -165,7 +165,12 @@ describe.each([
     await page.waitForSelector('[data-testid=task-page][data-status=done]');
     await imagesLoaded(page, '[data-testid=result-image]', 1);
     const summary = await page.locator('[data-testid=task-params]').innerText();
-    expect(summary).toContain(pick === 'pdd' ? PDD.names[lang] : CLEAR.names[lang]);
+    // Named in the language; a transparent PNG names no background.
+    expect(summary).toBe(
+      pick === 'pdd'
+        ? { zh: '拼多多 750×1000 · 留白 10% · 米色底', en: 'Pinduoduo 750×1000 · 10% margin · Beige background' }[lang]
+        : { zh: '透明 PNG 800×800 · 不留白', en: 'Transparent PNG 800×800 · No margin' }[lang],
+    );
     expect(summary).not.toMatch(/pdd_|transparent_|#[0-9A-F]{6}/);
     expect(await horizontalOverflow(page)).toBe(0);
     await shot('result');

@@ -333,7 +333,9 @@ describe('the seeded types on a desktop in English', () => {
     await page.waitForSelector('[data-testid=task-page][data-status=done]');
     expect(await page.textContent('[data-testid=task-page] h1')).toBe('White-background image');
     // Its output preset, margin and background (the defaults here), by name (issue 15).
-    expect(await page.textContent('[data-testid=task-params]')).toBe('Taobao/Tmall 800×800 · None · White');
+    expect(await page.textContent('[data-testid=task-params]')).toBe(
+      'Taobao/Tmall 800×800 · No margin · White background',
+    );
     await imagesLoaded(page, '[data-testid=before-after] img', 2);
     await screenshot(page, 'types-desktop-en-clean-task');
     expect((await me(token)).quotaRemaining).toBe(98);

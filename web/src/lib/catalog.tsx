@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ApiClient, SceneCatalog } from '../api';
 import { useI18n } from './i18n';
-import { localized, type TaskTypeDef } from './task-form';
+import { inapplicableParams, localized, type TaskTypeDef } from './task-form';
 
 /**
  * What the portal can make, as the server says: the enabled task types (`GET /api/v1/task-types`)
@@ -100,7 +100,10 @@ export function useNames(): Names {
           if (typeof params.category === 'string') parts.push(category(params.category));
           return parts.join(' · ');
         }
+        // A parameter that does not apply (a background for a transparent PNG) is not named.
+        const hidden = inapplicableParams(def.params, params);
         for (const p of def.params) {
+          if (hidden.has(p.name)) continue;
           const v = params[p.name];
           if (typeof v !== 'string' || !v) continue;
           if (p.kind === 'scene') parts.push(scene(v));

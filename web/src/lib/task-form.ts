@@ -105,10 +105,13 @@ export function choiceLook(values: string[]): 'sizes' | 'colors' | 'chips' {
  * Parameters that do not apply to the current choice: a colour choice (a background) says
  * nothing for a `transparent…` output size, so the form does not offer it then.
  */
-export function inapplicableParams(params: TaskTypeParam[], values: Record<string, string>): Set<string> {
+export function inapplicableParams(params: TaskTypeParam[], values: Record<string, unknown>): Set<string> {
   const look = (p: TaskTypeParam) =>
     p.kind === 'choice' ? choiceLook((p.options ?? []).map((o) => o.value)) : 'chips';
-  const transparent = params.some((p) => look(p) === 'sizes' && (values[p.name] ?? '').startsWith('transparent'));
+  const transparent = params.some((p) => {
+    const value = values[p.name];
+    return look(p) === 'sizes' && typeof value === 'string' && value.startsWith('transparent');
+  });
   return new Set(transparent ? params.filter((p) => look(p) === 'colors').map((p) => p.name) : []);
 }
 
