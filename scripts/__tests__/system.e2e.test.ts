@@ -196,14 +196,15 @@ describe('the merchant loop against the real n8n', () => {
     expect(JSON.stringify(task)).not.toMatch(/commercial quality|high resolution/);
     expect(await quota(merchant)).toBe(98);
 
-    // The ZIP download holds the 12 images: count the central-directory entries and read their names.
+    // The ZIP download holds the 12 images, named after the upload (garment.jpg): count the
+    // central-directory entries and read their names.
     const zip = await fetch(`${stack.backend.url}/api/v1/tasks/${task.id}/download`, {
       headers: { authorization: `Bearer ${merchant.token}` },
     });
     expect(zip.status).toBe(200);
     expect(zip.headers.get('content-type')).toBe('application/zip');
     expect(zipEntryNames(Buffer.from(await zip.arrayBuffer()))).toEqual(
-      Array.from({ length: 12 }, (_, i) => `${String(i + 1).padStart(2, '0')}.png`),
+      Array.from({ length: 12 }, (_, i) => `garment_pose${String(i + 1).padStart(2, '0')}.png`),
     );
   });
 
