@@ -21,6 +21,7 @@ export const historyZh = {
   'history.deleted': '已删除 {n} 项',
   'history.cancelSelect': '取消选择',
   'history.zipNone': '所选作品都还没有完成，暂无可下载的图片',
+  'history.zipTooMany': '一次最多下载 {max} 项，请少选一些',
   'create.earlierBatch': '最近生成',
 } as const;
 
@@ -43,5 +44,6 @@ export const historyEn: Record<keyof typeof historyZh, string> = {
   'history.deleted': '{n} deleted',
   'history.cancelSelect': 'Clear selection',
   'history.zipNone': 'None of the selected images is finished yet: nothing to download',
+  'history.zipTooMany': 'At most {max} items per download: select fewer',
   'create.earlierBatch': 'Recent batch',
 };

@@ -10,6 +10,9 @@ import { localized } from '../lib/task-form';
 import { useSignedIn } from '../lib/session-context';
 import { useLiveTasks } from '../lib/use-live-tasks';
 
+/** Most ids one bulk request may name (the API's limit, POST /api/v1/tasks/download and /hide). */
+const MAX_BULK = 100;
+
 /**
  * Own tasks newest first, paged with the server's cursor: filtered by favourites, type, state,
  * a range of days and the upload's file name — all kept in the URL, so a reload, a shared link
@@ -98,6 +101,10 @@ export function HistoryPage() {
   };
   const zip = () =>
     bulk(async () => {
+      if (ids.length > MAX_BULK) {
+        setBulkError(t('history.zipTooMany', { max: MAX_BULK }));
+        return;
+      }
       if (!tasks.some((task) => selected.has(task.id) && task.status === 'done')) {
         setBulkError(t('history.zipNone'));
         return;
@@ -107,7 +114,9 @@ export function HistoryPage() {
     });
   const remove = () =>
     bulk(async () => {
-      const { hidden } = await api.hideMany(ids);
+      // The API takes up to MAX_BULK ids a request; a longer selection goes in parts.
+      let hidden = 0;
+      for (let i = 0; i < ids.length; i += MAX_BULK) hidden += (await api.hideMany(ids.slice(i, i + MAX_BULK))).hidden;
       setItems((list) => list.filter((task) => !selected.has(task.id)));
       setSelected(new Set());
       setConfirming(false);
