@@ -1,7 +1,8 @@
+import { toCamel, type Camel } from '../../db/camel';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 
-export interface ApiKeyRow {
+interface ApiKeyRow {
   id: string;
   user_id: string;
   name: string;
@@ -10,6 +11,9 @@ export interface ApiKeyRow {
   revoked_at: string | null;
   created_at: string;
 }
+
+/** An API key as services see it (never its hash). */
+export type ApiKey = Camel<ApiKeyRow>;
 
 /** Queries on `api_keys`. Only the hash of a key is ever stored or compared. */
 export class ApiKeysRepository {
@@ -25,12 +29,13 @@ export class ApiKeysRepository {
   }
 
   /** Own keys, revoked ones included (they show when they stopped working), newest first. */
-  async listOwned(db: Db, userId: string): Promise<ApiKeyRow[]> {
-    return rows<ApiKeyRow>(
+  async listOwned(db: Db, userId: string): Promise<ApiKey[]> {
+    const found = await rows<ApiKeyRow>(
       db,
       'SELECT id, user_id, name, key_prefix, last_used_at, revoked_at, created_at FROM api_keys WHERE user_id = ? ORDER BY created_at DESC, id',
       [userId],
     );
+    return found.map((row) => toCamel(row));
   }
 
   async countActive(db: Db, userId: string): Promise<number> {
@@ -58,7 +63,7 @@ export class ApiKeysRepository {
   }
 
   /** The active key with this hash and its owner's phone (for the request's AuthUser). */
-  async findActiveByHash(db: Db, hash: string): Promise<(ApiKeyRow & { phone: string }) | null> {
+  async findActiveByHash(db: Db, hash: string): Promise<(ApiKey & { phone: string }) | null> {
     const found = await rows<ApiKeyRow & { phone: string }>(
       db,
       `SELECT k.id, k.user_id, k.name, k.key_prefix, k.last_used_at, k.revoked_at, k.created_at, u.phone
@@ -66,7 +71,7 @@ export class ApiKeysRepository {
         WHERE k.key_hash = ? AND k.revoked_at IS NULL`,
       [hash],
     );
-    return found[0] ?? null;
+    return found[0] ? toCamel(found[0]) : null;
   }
 
   /** Conditional, so concurrent requests within the same minute write it once. */

@@ -6,7 +6,7 @@ import { lockUserRow } from '../../db/user-lock';
 import { ConflictError, NotFoundError } from '../../errors/app-error';
 import type { Logger } from '../../infra/logger';
 import { API_KEY_PREFIX, type ApiKeyResolver, type AuthUser } from '../auth/auth.middleware';
-import type { ApiKeyRow, ApiKeysRepository } from './api-keys.repository';
+import type { ApiKey, ApiKeysRepository } from './api-keys.repository';
 
 export interface ApiKeyView {
   id: string;
@@ -83,7 +83,7 @@ export class ApiKeysService implements ApiKeyResolver {
     const found = await this.keys.findActiveByHash(this.db.manager, hashKey(key));
     if (!found) return null;
     const now = this.now();
-    const lastUsed = fromDbTime(found.last_used_at);
+    const lastUsed = fromDbTime(found.lastUsedAt);
     if (!lastUsed || now.getTime() - lastUsed.getTime() >= TOUCH_INTERVAL_MS) {
       const olderThan = new Date(now.getTime() - TOUCH_INTERVAL_MS);
       // Best effort: a failed bookkeeping write must not refuse an authenticated request.
@@ -91,7 +91,7 @@ export class ApiKeysService implements ApiKeyResolver {
         this.logger.warn({ err, apiKeyId: found.id }, 'could not record API key use'),
       );
     }
-    return { id: found.user_id, phone: found.phone, apiKeyId: found.id };
+    return { id: found.userId, phone: found.phone, apiKeyId: found.id };
   }
 }
 
@@ -99,13 +99,13 @@ export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-function toView(row: ApiKeyRow): ApiKeyView {
+function toView(row: ApiKey): ApiKeyView {
   return {
     id: row.id,
     name: row.name,
-    prefix: row.key_prefix,
-    lastUsedAt: isoOrNull(row.last_used_at),
-    revokedAt: isoOrNull(row.revoked_at),
-    createdAt: isoOrNull(row.created_at)!,
+    prefix: row.keyPrefix,
+    lastUsedAt: isoOrNull(row.lastUsedAt),
+    revokedAt: isoOrNull(row.revokedAt),
+    createdAt: isoOrNull(row.createdAt)!,
   };
 }

@@ -1,7 +1,8 @@
+import { toCamel, type Camel } from '../../db/camel';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 
-export interface WebhookEndpointRow {
+interface WebhookEndpointRow {
   id: string;
   user_id: string;
   url: string;
@@ -17,6 +18,11 @@ export interface WebhookEndpointRow {
   created_at: string;
   updated_at: string;
 }
+
+/** A merchant's webhook endpoint as services see it. */
+export type WebhookEndpoint = Camel<WebhookEndpointRow>;
+
+const mapped = (found: WebhookEndpointRow[]): WebhookEndpoint[] => found.map((row) => toCamel(row));
 
 /**
  * Whose endpoints a request may touch: with the portal sign-in all of the merchant's, with an
@@ -50,12 +56,14 @@ export class WebhookEndpointsRepository {
     );
   }
 
-  async listOwned(db: Db, scope: EndpointScope): Promise<WebhookEndpointRow[]> {
+  async listOwned(db: Db, scope: EndpointScope): Promise<WebhookEndpoint[]> {
     const where = scoped(scope);
-    return rows<WebhookEndpointRow>(
-      db,
-      `${SELECT_VIEW} WHERE ${where.sql} ORDER BY e.created_at DESC, e.id`,
-      where.args,
+    return mapped(
+      await rows<WebhookEndpointRow>(
+        db,
+        `${SELECT_VIEW} WHERE ${where.sql} ORDER BY e.created_at DESC, e.id`,
+        where.args,
+      ),
     );
   }
 
@@ -69,21 +77,24 @@ export class WebhookEndpointsRepository {
     return Number(row?.n ?? 0);
   }
 
-  async findOwned(db: Db, scope: EndpointScope, id: string): Promise<WebhookEndpointRow | null> {
+  async findOwned(db: Db, scope: EndpointScope, id: string): Promise<WebhookEndpoint | null> {
     const where = scoped(scope);
-    return (
-      (await rows<WebhookEndpointRow>(db, `${SELECT_VIEW} WHERE e.id = ? AND ${where.sql}`, [id, ...where.args]))[0] ??
-      null
+    const [found] = mapped(
+      await rows<WebhookEndpointRow>(db, `${SELECT_VIEW} WHERE e.id = ? AND ${where.sql}`, [id, ...where.args]),
     );
+    return found ?? null;
   }
 
   /** Internal lookup for the delivery worker. */
-  async findById(db: Db, id: string): Promise<WebhookEndpointRow | null> {
-    return (await rows<WebhookEndpointRow>(db, 'SELECT * FROM webhook_endpoints WHERE id = ?', [id]))[0] ?? null;
+  async findById(db: Db, id: string): Promise<WebhookEndpoint | null> {
+    const [found] = mapped(await rows<WebhookEndpointRow>(db, 'SELECT * FROM webhook_endpoints WHERE id = ?', [id]));
+    return found ?? null;
   }
 
-  async activeOf(db: Db, userId: string): Promise<WebhookEndpointRow[]> {
-    return rows<WebhookEndpointRow>(db, 'SELECT * FROM webhook_endpoints WHERE user_id = ? AND active = 1', [userId]);
+  async activeOf(db: Db, userId: string): Promise<WebhookEndpoint[]> {
+    return mapped(
+      await rows<WebhookEndpointRow>(db, 'SELECT * FROM webhook_endpoints WHERE user_id = ? AND active = 1', [userId]),
+    );
   }
 
   async deleteOwned(db: Db, scope: EndpointScope, id: string): Promise<boolean> {
@@ -108,6 +119,6 @@ export class WebhookEndpointsRepository {
   }
 }
 
-export function eventsOf(row: WebhookEndpointRow): string[] {
+export function eventsOf(row: WebhookEndpoint): string[] {
   return JSON.parse(row.events) as string[];
 }

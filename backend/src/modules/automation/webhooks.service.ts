@@ -11,7 +11,7 @@ import type { DeliveryRow, WebhookDeliveriesRepository } from './webhook-deliver
 import {
   eventsOf,
   type EndpointScope,
-  type WebhookEndpointRow,
+  type WebhookEndpoint,
   type WebhookEndpointsRepository,
 } from './webhook-endpoints.repository';
 import { newEndpointSecret } from './standard-webhooks';
@@ -172,7 +172,7 @@ export class WebhooksService implements TaskEventsPort {
     }
   }
 
-  private async owned(scope: EndpointScope, id: string): Promise<WebhookEndpointRow> {
+  private async owned(scope: EndpointScope, id: string): Promise<WebhookEndpoint> {
     const endpoint = await this.endpoints.findOwned(this.db.manager, scope, id);
     if (!endpoint) throw notFound();
     return endpoint;
@@ -181,14 +181,14 @@ export class WebhooksService implements TaskEventsPort {
 
 const notFound = () => new NotFoundError('Webhook endpoint not found', 'WEBHOOK_NOT_FOUND');
 
-function toEndpointView(row: WebhookEndpointRow): EndpointView {
+function toEndpointView(row: WebhookEndpoint): EndpointView {
   return {
     id: row.id,
     url: row.url,
     events: eventsOf(row),
     active: Boolean(row.active),
-    apiKeyPrefix: row.api_key_prefix ?? null,
-    createdAt: isoOrNull(row.created_at)!,
+    apiKeyPrefix: row.apiKeyPrefix ?? null,
+    createdAt: isoOrNull(row.createdAt)!,
   };
 }
 
