@@ -4,7 +4,9 @@ import { LeasedRowWorker, type PassOutcome } from '../../db/leased-row-worker';
 import type { Logger } from '../../infra/logger';
 import type { Metrics } from '../../infra/metrics';
 import { signMessage } from '../n8n/signed-message';
-import type { TaskPorts } from './task-ports';
+import type { AuditSettingsPort, TaskPorts } from './task-ports';
+
+type AuditSettings = Awaited<ReturnType<AuditSettingsPort['current']>>;
 import { definitionOfTask, inputsOfTask, selectionOf, type StoredInput } from './task-request';
 import type { OutboxRepository, OutboxRow } from './outbox.repository';
 import type { Task, TasksRepository } from './tasks.repository';
@@ -53,6 +55,7 @@ export class OutboxDispatcher {
   private readonly options: DispatcherOptions;
   private readonly logger: Logger;
   private readonly now: () => Date;
+  private auditRead: Promise<AuditSettings> | null = null;
 
   constructor(deps: OutboxDispatcherDeps) {
     this.db = deps.db;
@@ -108,18 +111,19 @@ export class OutboxDispatcher {
     } catch (err) {
       return { result: 'retry', error: err instanceof Error ? err.message : String(err), giveUpAfter };
     }
-    let processing: Task | null = null;
+    let marked = false;
     return {
       result: 'sent',
       // Processing and sent commit together.
       inTransaction: async (tx) => {
-        if (await this.tasks.markDispatched(tx, task.id, this.now()))
-          processing = await this.tasks.findById(tx, task.id);
+        marked = await this.tasks.markDispatched(tx, task.id, this.now());
       },
       afterCommit: async () => {
-        if (!processing) return;
+        // markDispatched changed only a queued task, and only its status: the row read above
+        // still holds its progress, so no second read.
+        if (!marked) return;
         await this.ports.progress
-          .publish(task.userId, { taskId: task.id, status: processing.status, progress: processing.progress })
+          .publish(task.userId, { taskId: task.id, status: 'processing', progress: task.progress })
           .catch((err: unknown) => this.logger.warn({ err, taskId: task.id }, 'progress publish failed'));
       },
     };
@@ -148,8 +152,9 @@ export class OutboxDispatcher {
         ? { prompt: await this.ports.scenes.buildPrompt(selection.scene, selection.category, def.promptTemplate), seed }
         : {}),
       deadlineAt: fromDbTime(task.deadlineAt)!.toISOString(),
-      // Read at each dispatch: the console's switch and threshold apply to every task sent from now on.
-      audit: (await this.ports.audit?.current()) ?? { enabled: false, threshold: 100 },
+      // Read for each dispatch (the console's switch and threshold apply to every task sent from now
+      // on); the dispatches of one pass, in flight together, share one read.
+      audit: (await this.auditSettings()) ?? { enabled: false, threshold: 100 },
     });
     const url = new URL(`/webhook/${def.webhookPath}`, this.options.n8nBaseUrl);
     const res = await fetch(url, {
@@ -160,6 +165,15 @@ export class OutboxDispatcher {
     });
     if (!res.ok)
       throw new Error(`n8n answered ${res.status} for ${def.webhookPath}: ${(await res.text()).slice(0, 200)}`);
+  }
+
+  /** The audit settings, read once for all dispatches asking at the same time (single flight). */
+  private auditSettings(): Promise<AuditSettings | undefined> {
+    if (!this.ports.audit) return Promise.resolve(undefined);
+    this.auditRead ??= this.ports.audit.current().finally(() => {
+      this.auditRead = null;
+    });
+    return this.auditRead;
   }
 
   private async sign(key: string): Promise<string> {

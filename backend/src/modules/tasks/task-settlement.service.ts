@@ -86,7 +86,8 @@ export class TaskSettlement {
       async (tx): Promise<{ outcome: CallbackOutcome; task: Task | null }> => {
         const task = await this.tasks.findById(tx, event.taskId);
         if (!task) return { outcome: { applied: false, reason: 'unknown task' }, task: null };
-        if (event.executionId)
+        // The first execution to report is kept; later callbacks of a known execution write nothing.
+        if (event.executionId && !task.n8nExecutionId)
           await this.tasks.recordExecution(tx, task.id, event.executionId, event.workflowId ?? null);
         const outcome = await this.applyTo(task, event, tx);
         await this.tasks.recordEvent(
