@@ -48,7 +48,8 @@ beforeAll(async () => {
 afterAll(() => ui?.close(), 60_000);
 
 it('uploads straight to COS with progress, confirms the key and cleans it', async () => {
-  const { context, page, errors, sent } = await portal(await member());
+  const token = await member();
+  const { context, page, errors, sent } = await portal(token);
   const before = await cosCalls();
 
   await page.setInputFiles('[data-testid=file-input]', [await garment(4), await garment(5)]);
@@ -79,6 +80,15 @@ it('uploads straight to COS with progress, confirms the key and cleans it', asyn
     { timeout: 30_000 },
   );
   await imagesLoaded(page, '[data-testid=task-card] img', 2);
+  // Each confirm carried its file's name: the tasks and their downloads are named after it.
+  const tasks = await requestJson<{ items: Array<{ inputName: string | null; resultNames: string[] }> }>(
+    `${stack.backend.url}/api/v1/tasks`,
+    { token },
+  );
+  expect(tasks.items.map((t) => [t.inputName, t.resultNames]).sort()).toEqual([
+    ['garment-4.jpg', ['garment-4_main.jpg']],
+    ['garment-5.jpg', ['garment-5_main.jpg']],
+  ]);
   expect(errors).toEqual([]);
   await context.close();
 });
