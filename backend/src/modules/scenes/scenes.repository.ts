@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { toCamel, type Camel } from '../../db/camel';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 
 /** `scene` rows are backgrounds; `garment` rows are clothing categories. Both carry a prompt fragment. */
 export type CatalogKind = 'scene' | 'garment';
 
-export interface SceneRow {
+interface SceneRow {
   id: string;
   code: string;
   name: string;
@@ -18,6 +19,11 @@ export interface SceneRow {
   created_at: string;
   updated_at: string;
 }
+
+/** A scene or garment category as services see it. */
+export type Scene = Camel<SceneRow>;
+
+const mapped = (found: SceneRow[]): Scene[] => found.map((row) => toCamel(row));
 
 export interface NewScene {
   code: string;
@@ -43,7 +49,7 @@ const COLUMNS: Record<keyof SceneChanges, string> = {
 
 /** Queries on `scenes`. The catalog is global (not per merchant), so nothing here is user-scoped. */
 export class ScenesRepository {
-  async list(db: Db, filter: { activeOnly?: boolean; kind?: CatalogKind } = {}): Promise<SceneRow[]> {
+  async list(db: Db, filter: { activeOnly?: boolean; kind?: CatalogKind } = {}): Promise<Scene[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.activeOnly) where.push('active = 1');
@@ -52,16 +58,18 @@ export class ScenesRepository {
       params.push(filter.kind);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    return rows<SceneRow>(db, `SELECT * FROM scenes ${clause} ORDER BY category, sort, code`, params);
+    return mapped(await rows<SceneRow>(db, `SELECT * FROM scenes ${clause} ORDER BY category, sort, code`, params));
   }
 
-  async findById(db: Db, id: string): Promise<SceneRow | null> {
-    return (await rows<SceneRow>(db, 'SELECT * FROM scenes WHERE id = ?', [id]))[0] ?? null;
+  async findById(db: Db, id: string): Promise<Scene | null> {
+    return mapped(await rows<SceneRow>(db, 'SELECT * FROM scenes WHERE id = ?', [id]))[0] ?? null;
   }
 
-  async findByCodes(db: Db, codes: string[]): Promise<SceneRow[]> {
+  async findByCodes(db: Db, codes: string[]): Promise<Scene[]> {
     if (!codes.length) return [];
-    return rows<SceneRow>(db, `SELECT * FROM scenes WHERE code IN (${codes.map(() => '?').join(', ')})`, codes);
+    return mapped(
+      await rows<SceneRow>(db, `SELECT * FROM scenes WHERE code IN (${codes.map(() => '?').join(', ')})`, codes),
+    );
   }
 
   /** Inserts a row; a duplicate code surfaces as the driver's unique violation. */

@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../../db/db-errors';
 import { isoOrNull } from '../../db/time';
 import type { Db } from '../../db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-error';
-import { ScenesRepository, type CatalogKind, type SceneRow } from './scenes.repository';
+import { ScenesRepository, type CatalogKind, type Scene } from './scenes.repository';
 import type { AdminScene, CreateSceneInput, UpdateSceneInput } from './scenes.schemas';
 
 /** Turns a stored thumbnail key into a URL a browser can load (signed, CDN, …); undefined hides it. */
@@ -41,11 +41,11 @@ export class ScenesService {
     const categories: PublicCatalog['categories'] = [];
     for (const row of active) {
       if (row.category === 'garment') {
-        categories.push({ code: row.code, name: row.name, nameEn: row.name_en });
+        categories.push({ code: row.code, name: row.name, nameEn: row.nameEn });
         continue;
       }
-      const thumbnailUrl = row.thumbnail_key ? await this.thumbnailUrl(row.thumbnail_key) : undefined;
-      scenes.push({ code: row.code, name: row.name, nameEn: row.name_en, ...(thumbnailUrl ? { thumbnailUrl } : {}) });
+      const thumbnailUrl = row.thumbnailKey ? await this.thumbnailUrl(row.thumbnailKey) : undefined;
+      scenes.push({ code: row.code, name: row.name, nameEn: row.nameEn, ...(thumbnailUrl ? { thumbnailUrl } : {}) });
     }
     return { scenes, categories };
   }
@@ -104,7 +104,7 @@ export class ScenesService {
   ): Promise<Partial<SelectionFragments>> {
     const asked = [scene, category].filter((c): c is string => c !== undefined);
     const found = asked.length ? await this.repo.findByCodes(db, [...new Set(asked)]) : [];
-    const pick = (code: string, kind: CatalogKind): SceneRow | undefined =>
+    const pick = (code: string, kind: CatalogKind): Scene | undefined =>
       found.find((row) => row.code === code && row.category === kind && Boolean(Number(row.active)));
     const sceneRow = scene === undefined ? undefined : pick(scene, 'scene');
     const categoryRow = category === undefined ? undefined : pick(category, 'garment');
@@ -112,24 +112,24 @@ export class ScenesService {
     if (scene !== undefined && !sceneRow) problems.scene = `unknown or inactive scene "${scene}"`;
     if (category !== undefined && !categoryRow) problems.category = `unknown or inactive category "${category}"`;
     if (Object.keys(problems).length) throw new ValidationError('Unknown or inactive scene or category', problems);
-    return { scene: sceneRow?.prompt_fragment, category: categoryRow?.prompt_fragment };
+    return { scene: sceneRow?.promptFragment, category: categoryRow?.promptFragment };
   }
 
-  private async toAdmin(row: SceneRow): Promise<AdminScene> {
-    const thumbnailUrl = row.thumbnail_key ? await this.thumbnailUrl(row.thumbnail_key) : undefined;
+  private async toAdmin(row: Scene): Promise<AdminScene> {
+    const thumbnailUrl = row.thumbnailKey ? await this.thumbnailUrl(row.thumbnailKey) : undefined;
     return {
       id: row.id,
       code: row.code,
       name: row.name,
-      nameEn: row.name_en,
+      nameEn: row.nameEn,
       category: row.category,
-      promptFragment: row.prompt_fragment,
-      thumbnailKey: row.thumbnail_key,
+      promptFragment: row.promptFragment,
+      thumbnailKey: row.thumbnailKey,
       ...(thumbnailUrl ? { thumbnailUrl } : {}),
       active: Boolean(Number(row.active)),
       sort: Number(row.sort),
-      createdAt: isoOrNull(row.created_at),
-      updatedAt: isoOrNull(row.updated_at),
+      createdAt: isoOrNull(row.createdAt),
+      updatedAt: isoOrNull(row.updatedAt),
     };
   }
 }
