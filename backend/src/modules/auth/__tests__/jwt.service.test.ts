@@ -77,4 +77,59 @@ describe('JwtService', () => {
     expectRejected('aiphoto-merchant', 'not.a.token');
     expectRejected('aiphoto-merchant', '');
   });
+
+  describe('verified-token cache', () => {
+    afterEach(() => {
+      jest.restoreAllMocks();
+      jest.useRealTimers();
+    });
+
+    it('checks a token once, then answers the same claims from memory, as copies', () => {
+      const cached = new JwtService(SECRET, 3600);
+      const token = cached.sign('aiphoto-merchant', merchant);
+      const spy = jest.spyOn(jwt, 'verify');
+      const first = cached.verify('aiphoto-merchant', token);
+      const second = cached.verify('aiphoto-merchant', token);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(second).toEqual(first);
+      (second as { phone: string }).phone = 'changed';
+      expect(cached.verify('aiphoto-merchant', token)).toMatchObject(merchant);
+    });
+
+    it('never serves a token for another audience, nor a failure, from memory', () => {
+      const cached = new JwtService(SECRET, 3600);
+      const token = cached.sign('aiphoto-merchant', merchant);
+      cached.verify('aiphoto-merchant', token);
+      expect(() => cached.verify('aiphoto-admin', token)).toThrow(expect.objectContaining({ code: 'INVALID_TOKEN' }));
+      const [header, payload, signature] = parts(token);
+      const forged = `${encode(header)}.${encode({ ...payload, sub: 'user-2' })}.${signature}`;
+      for (let i = 0; i < 2; i++)
+        expect(() => cached.verify('aiphoto-merchant', forged)).toThrow(expect.objectContaining({ status: 401 }));
+    });
+
+    it('refuses a cached token from the second it expires, like an unchecked one', () => {
+      jest.useFakeTimers({ now: new Date('2026-12-01T00:00:00Z') });
+      const cached = new JwtService(SECRET, 60);
+      const token = cached.sign('aiphoto-merchant', merchant);
+      expect(cached.verify('aiphoto-merchant', token)).toMatchObject(merchant);
+      jest.setSystemTime(new Date('2026-12-01T00:00:59Z'));
+      expect(cached.verify('aiphoto-merchant', token)).toMatchObject(merchant);
+      jest.setSystemTime(new Date('2026-12-01T00:01:00Z'));
+      expect(() => cached.verify('aiphoto-merchant', token)).toThrow(
+        expect.objectContaining({ code: 'INVALID_TOKEN' }),
+      );
+    });
+
+    it('keeps at most cacheSize tokens and still verifies every token', () => {
+      const cached = new JwtService(SECRET, 3600, { cacheSize: 2 });
+      const tokens = ['a', 'b', 'c'].map((sub) => cached.sign('aiphoto-merchant', { sub, phone: '13800138000' }));
+      const spy = jest.spyOn(jwt, 'verify');
+      for (const t of tokens) cached.verify('aiphoto-merchant', t);
+      // 'a' was pushed out by 'c': checked again; 'c' is still held.
+      expect(cached.verify('aiphoto-merchant', tokens[0]).sub).toBe('a');
+      expect(cached.verify('aiphoto-merchant', tokens[2]).sub).toBe('c');
+      expect(spy).toHaveBeenCalledTimes(4);
+      expect(new JwtService(SECRET, 3600, { cacheSize: 0 }).verify('aiphoto-merchant', tokens[1]).sub).toBe('b');
+    });
+  });
 });
