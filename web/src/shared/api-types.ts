@@ -4680,7 +4680,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How the portal should upload (UPLOAD_MODE) and the size limit it can check before sending */
+        /** How the portal should upload (UPLOAD_MODE) and the limits it can check before sending (bytes, pixels, formats) */
         get: {
             parameters: {
                 query?: never;
@@ -8208,6 +8208,16 @@ export interface components {
             mode: "server" | "direct";
             /** @description Largest accepted image in bytes (413 above it) */
             maxBytes: number;
+            /** @description Largest accepted width × height (413 IMAGE_TOO_MANY_PIXELS above it) */
+            maxPixels: number;
+            /**
+             * @description Accepted image types (415 otherwise)
+             * @example [
+             *       "image/jpeg",
+             *       "image/png"
+             *     ]
+             */
+            formats: string[];
         };
         UploadFromUrl: {
             url: string;

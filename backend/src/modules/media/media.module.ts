@@ -60,6 +60,7 @@ export function createMediaModule(
     sts,
     urlUploads: new UrlUploads(media, new RateLimiter(ctx.kv), ctx.config.fromUrl),
     uploadMaxBytes: ctx.config.storage.uploadMaxBytes,
+    uploadMaxPixels: ctx.config.storage.uploadMaxPixels,
     uploadMode: ctx.config.storage.uploadMode,
   });
   return { name: 'media', router, api: { storage, media, zip } };

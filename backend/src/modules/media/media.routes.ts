@@ -3,6 +3,7 @@ import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../../errors/app-error';
 import { defineRoute } from '../../http/route';
+import { ACCEPTED_FORMATS } from './media.config';
 import type { JwtService } from '../auth/jwt.service';
 import { currentUser, requireUser, type ApiKeyResolver } from '../auth/auth.middleware';
 import type { MediaService, UploadResult } from './media.service';
@@ -38,6 +39,13 @@ const UploadConfigResponse = z
         'server: POST /uploads; direct: PUT to COS with POST /uploads/sts credentials, then POST /uploads/confirm',
     }),
     maxBytes: z.number().int().openapi({ description: 'Largest accepted image in bytes (413 above it)' }),
+    maxPixels: z
+      .number()
+      .int()
+      .openapi({ description: 'Largest accepted width × height (413 IMAGE_TOO_MANY_PIXELS above it)' }),
+    formats: z
+      .array(z.string())
+      .openapi({ description: 'Accepted image types (415 otherwise)', example: ['image/jpeg', 'image/png'] }),
   })
   .openapi('UploadConfig');
 
@@ -49,6 +57,7 @@ export interface MediaRouteDeps {
   sts: StsService;
   urlUploads: UrlUploads;
   uploadMaxBytes: number;
+  uploadMaxPixels: number;
   uploadMode: 'server' | 'direct';
 }
 
@@ -73,12 +82,18 @@ export function mediaRoutes(registry: OpenAPIRegistry, deps: MediaRouteDeps): Ro
   defineRoute(router, registry, {
     method: 'get',
     path: '/api/v1/uploads/config',
-    summary: 'How the portal should upload (UPLOAD_MODE) and the size limit it can check before sending',
+    summary:
+      'How the portal should upload (UPLOAD_MODE) and the limits it can check before sending (bytes, pixels, formats)',
     tags: ['media'],
     secured: true,
     before: [auth],
     response: UploadConfigResponse,
-    handler: async () => ({ mode: deps.uploadMode, maxBytes: deps.uploadMaxBytes }),
+    handler: async () => ({
+      mode: deps.uploadMode,
+      maxBytes: deps.uploadMaxBytes,
+      maxPixels: deps.uploadMaxPixels,
+      formats: Object.values(ACCEPTED_FORMATS).map((f) => f.mime),
+    }),
   });
 
   defineRoute(router, registry, {

@@ -8,6 +8,8 @@ import { createMediaModule } from '../media.module';
 
 type Backend = Awaited<ReturnType<typeof buildBackend>>;
 
+const FORMATS = ['image/jpeg', 'image/png', 'image/webp'];
+
 /**
  * `GET /api/v1/uploads/config` tells the portal how to upload: the sandbox default is the server
  * path, `UPLOAD_MODE=direct` switches the portal to STS + COS. Nothing here touches storage, so
@@ -30,7 +32,7 @@ describe.each(drivers)('upload mode on %s', (driver) => {
 
   /** A backend with only the media module, and a merchant token for it. */
   async function start(env: Record<string, string>): Promise<{ backend: Backend; token: string }> {
-    const config = testConfig({ ...env, UPLOAD_MAX_BYTES: '5000000' }, db.config);
+    const config = testConfig({ ...env, UPLOAD_MAX_BYTES: '5000000', UPLOAD_MAX_PIXELS: '12000000' }, db.config);
     const jwt = new JwtService(config.auth.jwtSecret, config.auth.jwtTtlSeconds);
     const backend = await buildBackend(config, { modules: async (ctx) => [createMediaModule(ctx, { jwt })] });
     backends.push(backend);
@@ -38,13 +40,13 @@ describe.each(drivers)('upload mode on %s', (driver) => {
     return { backend, token: jwt.sign('aiphoto-merchant', { sub: user.id, phone }) };
   }
 
-  it('answers server by default with the sandbox, with the size limit', async () => {
+  it('answers server by default with the sandbox, with the size, pixel and format limits', async () => {
     const { backend, token } = await start({});
     const res = await request(backend.app)
       .get('/api/v1/uploads/config')
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
-    expect(res.body).toEqual({ mode: 'server', maxBytes: 5_000_000 });
+    expect(res.body).toEqual({ mode: 'server', maxBytes: 5_000_000, maxPixels: 12_000_000, formats: FORMATS });
     await request(backend.app).get('/api/v1/uploads/config').expect(401);
   });
 
@@ -54,7 +56,7 @@ describe.each(drivers)('upload mode on %s', (driver) => {
       .get('/api/v1/uploads/config')
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
-    expect(res.body).toEqual({ mode: 'direct', maxBytes: 5_000_000 });
+    expect(res.body).toEqual({ mode: 'direct', maxBytes: 5_000_000, maxPixels: 12_000_000, formats: FORMATS });
 
     const doc = (await request(backend.app).get('/api/docs.json').expect(200)).body as {
       paths: Record<string, Record<string, { security?: unknown[] }>>;
