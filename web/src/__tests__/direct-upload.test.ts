@@ -182,7 +182,7 @@ describe('createUploader', () => {
   const server = { key: 'input/u/server.jpg', width: 1, height: 1, size: 1, mime: 'image/jpeg', name: null };
   const api = (mode: 'server' | 'direct') => ({
     upload: jest.fn(async () => server),
-    uploadConfig: jest.fn(async () => ({ mode, maxBytes: 1000 })),
+    uploadConfig: jest.fn(async () => ({ mode, maxBytes: 1000, maxPixels: 40_000_000, formats: ['image/jpeg'] })),
     uploadCredentials: jest.fn(),
     confirmUpload: jest.fn(),
   });

@@ -1,5 +1,6 @@
 import { en, translate, zh } from '../lib/messages';
 import { matchRoute } from '../lib/router';
+import { DEFAULT_LIMITS } from '../lib/upload-checks';
 import { admit } from '../lib/use-uploads';
 import { ApiError, errorFromBody } from '../api';
 import { describeError } from '../lib/i18n';
@@ -73,17 +74,24 @@ describe('matchRoute', () => {
 });
 
 describe('admit', () => {
-  const file = (name: string, type: string) => ({ name, type }) as File;
+  const file = (name: string, type: string, size = 1000) => ({ name, type, size });
 
-  it('accepts JPEG, PNG and WebP up to the room left and names the rest', () => {
+  it('accepts the formats and sizes the server takes, up to the room left, and names the rest with the reason', () => {
     const picked = [
       file('a.jpg', 'image/jpeg'),
       file('b.gif', 'image/gif'),
       file('c.png', 'image/png'),
+      file('huge.png', 'image/png', DEFAULT_LIMITS.maxBytes + 1),
       file('d.webp', 'image/webp'),
     ];
-    const { accepted, result } = admit(picked, 2);
-    expect(accepted.map((f) => f.name)).toEqual(['a.jpg', 'c.png']);
-    expect(result).toEqual({ tooMany: 1, rejected: ['b.gif'] });
+    const { accepted, result } = admit(picked, 2, DEFAULT_LIMITS);
+    expect(accepted.map((i) => picked[i].name)).toEqual(['a.jpg', 'c.png']);
+    expect(result).toEqual({
+      tooMany: 1,
+      rejected: [
+        { name: 'b.gif', problem: 'format' },
+        { name: 'huge.png', problem: 'tooBig' },
+      ],
+    });
   });
 });

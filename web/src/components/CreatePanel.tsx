@@ -13,7 +13,8 @@ import {
   type SlotRole,
   type TaskTypeDef,
 } from '../lib/task-form';
-import { useUploads } from '../lib/use-uploads';
+import { formatBytes, formatMegapixels, formatNames, useUploadLimits } from '../lib/upload-checks';
+import { useUploads, type Refused } from '../lib/use-uploads';
 import { membershipState } from './MembershipCard';
 import { DropZone } from './DropZone';
 import { ParamField } from './ParamField';
@@ -68,6 +69,7 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
     useUploads(api, errorText, 1),
     useUploads(api, errorText, 1),
   ] as const;
+  const limits = useUploadLimits(api);
   const [params, setParams] = useState<Record<string, string>>({});
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -109,11 +111,19 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
     remember(TYPE_KEY, key);
   };
 
-  const pick = (index: number, role: SlotRole) => (files: File[]) => {
-    const r = slots[index].add(files, !role.batch);
+  const refusal = ({ name, problem }: Refused) =>
+    t(`upload.${problem}`, {
+      name,
+      formats: formatNames(limits.formats),
+      size: formatBytes(limits.maxBytes),
+      mp: formatMegapixels(limits.maxPixels),
+    });
+
+  const pick = (index: number, role: SlotRole) => async (files: File[]) => {
+    const r = await slots[index].add(files, limits, !role.batch);
     setNotices([
       ...(role.batch && r.tooMany ? [t('create.tooMany', { n: r.tooMany })] : []),
-      ...r.rejected.map((name) => t('create.notImage', { name })),
+      ...r.rejected.map(refusal),
     ]);
   };
 
@@ -194,7 +204,7 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
               <span className="small muted">{role.batch ? t('create.slotBatch') : t('create.slotShared')}</span>
             </h3>
           )}
-          <DropZone onFiles={pick(i, role)} multiple={role.batch} />
+          <DropZone onFiles={(files) => void pick(i, role)(files)} limits={limits} multiple={role.batch} />
           {slots[i].items.length > 0 && (
             <>
               <UploadList items={slots[i].items} onRemove={slots[i].remove} />
@@ -208,7 +218,7 @@ export function CreatePanel({ onCreated }: { onCreated: (batch: TaskBatch) => vo
         </div>
       ))}
       {notices.map((n) => (
-        <p key={n} className="warn small">
+        <p key={n} className="warn small" role="alert" data-testid="upload-refused">
           {n}
         </p>
       ))}

@@ -1,16 +1,20 @@
 import { useRef, useState } from 'react';
 import { useI18n } from '../lib/i18n';
+import { formatBytes, formatMegapixels, formatNames, SMALL_SIDE, type UploadLimits } from '../lib/upload-checks';
 
 /**
  * Click or drag images in; the keyboard reaches the hidden input through the button. With
- * `multiple` false the area takes one photo (a slot shared by the batch).
+ * `multiple` false the area takes one photo (a slot shared by the batch). The server's limits
+ * are stated under the button (the panel checks each file against them before sending it).
  */
 export function DropZone({
   onFiles,
+  limits,
   disabled,
   multiple = true,
 }: {
   onFiles: (files: File[]) => void;
+  limits: UploadLimits;
   disabled?: boolean;
   multiple?: boolean;
 }) {
@@ -36,10 +40,18 @@ export function DropZone({
       <button type="button" className="secondary" disabled={disabled}>
         {t(multiple ? 'create.pick' : 'create.pickOne')}
       </button>
+      <p className="small muted" data-testid="upload-limits">
+        {t('upload.limits', {
+          formats: formatNames(limits.formats),
+          size: formatBytes(limits.maxBytes),
+          mp: formatMegapixels(limits.maxPixels),
+          side: SMALL_SIDE,
+        })}
+      </p>
       <input
         ref={input}
         type="file"
-        accept="image/jpeg,image/png,image/webp"
+        accept={limits.formats.join(',')}
         multiple={multiple}
         hidden
         data-testid="file-input"

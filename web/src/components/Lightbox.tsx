@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { downloadUrl, fileNameOf } from '../lib/download';
 import { useI18n } from '../lib/i18n';
 
@@ -9,7 +9,11 @@ export interface LightboxImage {
   fileName?: string;
 }
 
-/** Full-size view with previous/next (arrow keys), download, and Escape to close. */
+/**
+ * Full-size view with previous/next (arrow keys), download, and Escape to close. While open the
+ * focus stays inside (Tab and Shift+Tab go round its buttons); closing gives it back to what had
+ * it before, e.g. the button that opened the view.
+ */
 export function Lightbox({
   images,
   index,
@@ -24,11 +28,29 @@ export function Lightbox({
   const { t, errorText } = useI18n();
   const [error, setError] = useState<string | null>(null);
   const image = images[index];
+  const dialog = useRef<HTMLDivElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+
+  // Focus moves in when the view opens and goes back where it was when it closes.
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    closeButton.current?.focus();
+    return () => opener?.focus();
+  }, []);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose();
       if (e.key === 'ArrowRight') onIndex((index + 1) % images.length);
       if (e.key === 'ArrowLeft') onIndex((index - 1 + images.length) % images.length);
+      if (e.key === 'Tab' && dialog.current) {
+        const stops = [...dialog.current.querySelectorAll<HTMLElement>('button:not([disabled])')];
+        if (!stops.length) return;
+        const at = stops.indexOf(document.activeElement as HTMLElement);
+        const next = e.shiftKey ? (at <= 0 ? stops.length - 1 : at - 1) : at === stops.length - 1 ? 0 : at + 1;
+        e.preventDefault();
+        stops[next].focus();
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -36,6 +58,7 @@ export function Lightbox({
   if (!image) return null;
   return (
     <div
+      ref={dialog}
       className="lightbox"
       role="dialog"
       aria-modal="true"
@@ -46,7 +69,7 @@ export function Lightbox({
       <figure onClick={(e) => e.stopPropagation()}>
         <img src={image.url} alt={image.label} />
         <figcaption className="row spread">
-          <span>
+          <span data-testid="lightbox-label">
             {image.label} · {index + 1}/{images.length}
           </span>
           <span className="row">
@@ -55,7 +78,8 @@ export function Lightbox({
                 type="button"
                 className="secondary"
                 onClick={() => onIndex((index - 1 + images.length) % images.length)}
-                aria-label="previous"
+                aria-label={t('lightbox.previous')}
+                title={t('lightbox.previous')}
               >
                 ‹
               </button>
@@ -65,7 +89,8 @@ export function Lightbox({
                 type="button"
                 className="secondary"
                 onClick={() => onIndex((index + 1) % images.length)}
-                aria-label="next"
+                aria-label={t('lightbox.next')}
+                title={t('lightbox.next')}
               >
                 ›
               </button>
@@ -81,7 +106,7 @@ export function Lightbox({
             >
               {t('task.download')}
             </button>
-            <button type="button" className="primary" onClick={onClose}>
+            <button type="button" className="primary" onClick={onClose} ref={closeButton}>
               {t('common.close')}
             </button>
           </span>

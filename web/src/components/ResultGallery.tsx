@@ -38,6 +38,8 @@ function ImageResults({ task }: { task: Task }) {
 
   if (!images.length && !(working && expected > 1)) return null;
   const single = images.length === 1 && slots.length <= 1;
+  // A before/after pair opens at the result; ← goes to the original.
+  const viewed: LightboxImage[] = single ? [{ url: task.inputUrl, label: t('task.before') }, ...images] : images;
   return (
     <section className="card" data-testid="results" data-outputs={expected || undefined}>
       <h2>{t('task.results')}</h2>
@@ -53,7 +55,7 @@ function ImageResults({ task }: { task: Task }) {
       )}
       {single ? (
         <>
-          <BeforeAfter before={task.inputUrl} after={images[0].url} onZoom={() => setZoom(0)} />
+          <BeforeAfter before={task.inputUrl} after={images[0].url} onZoom={() => setZoom(1)} />
           <p className="row spread small">
             <span className="muted" data-testid="result-name">
               {images[0].fileName}
@@ -102,7 +104,7 @@ function ImageResults({ task }: { task: Task }) {
           ))}
         </ul>
       )}
-      {zoom !== null && <Lightbox images={images} index={zoom} onIndex={setZoom} onClose={() => setZoom(null)} />}
+      {zoom !== null && <Lightbox images={viewed} index={zoom} onIndex={setZoom} onClose={() => setZoom(null)} />}
     </section>
   );
 }

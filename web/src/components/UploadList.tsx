@@ -1,5 +1,6 @@
 import type { UploadItem } from '../lib/use-uploads';
 import { useI18n } from '../lib/i18n';
+import { SMALL_SIDE } from '../lib/upload-checks';
 import { ProgressBar } from './ProgressBar';
 
 export function UploadList({ items, onRemove }: { items: UploadItem[]; onRemove: (id: string) => void }) {
@@ -22,6 +23,11 @@ export function UploadList({ items, onRemove }: { items: UploadItem[]; onRemove:
                 <span className="small muted">{t('create.uploading', { p: Math.round(it.progress * 100) })}</span>
                 <ProgressBar value={it.progress * 100} />
               </>
+            )}
+            {it.small && (
+              <span className="warn small" data-testid="upload-small">
+                {t('upload.small', { width: it.small.width, height: it.small.height, side: SMALL_SIDE })}
+              </span>
             )}
           </div>
           <button

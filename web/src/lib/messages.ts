@@ -1,5 +1,6 @@
 import { accountEn, accountZh } from './messages-account';
 import { historyEn, historyZh } from './messages-history';
+import { experienceEn, experienceZh } from './messages-experience';
 import { pricingEn, pricingZh } from './messages-pricing';
 
 /**
@@ -53,7 +54,7 @@ export const zh = {
   'member.popupBlocked': '浏览器拦截了支付页面，请点击下方链接打开',
 
   'create.title': '新建生成',
-  'create.drop': '拖入图片，或点击选择（1–50 张，JPG / PNG / WebP）',
+  'create.drop': '拖入图片，或点击选择（1–50 张）',
   'create.pick': '选择图片',
   'create.tooMany': '一次最多 50 张，已忽略多出的 {n} 张',
   'create.notImage': '{name} 不是图片，已忽略',
@@ -67,7 +68,7 @@ export const zh = {
   'create.noTypes': '暂时没有可生成的类型，请稍后再来',
   'create.price': '{n} 点 / 张',
   'create.outputs': '每张最多出 {n} 图',
-  'create.dropOne': '拖入 1 张图片，或点击选择（JPG / PNG / WebP）',
+  'create.dropOne': '拖入 1 张图片，或点击选择',
   'create.pickOne': '选择图片',
   'create.slotBatch': '每张生成一个任务，最多 50 张',
   'create.slotShared': '1 张，本批所有任务共用',
@@ -321,6 +322,7 @@ export const zh = {
   ...accountZh,
   ...pricingZh,
   ...historyZh,
+  ...experienceZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -370,7 +372,7 @@ export const en: Record<MessageKey, string> = {
   'member.popupBlocked': 'The browser blocked the payment page: open it with the link below',
 
   'create.title': 'New generation',
-  'create.drop': 'Drop images here or click to choose (1–50, JPG / PNG / WebP)',
+  'create.drop': 'Drop images here or click to choose (1–50)',
   'create.pick': 'Choose images',
   'create.tooMany': 'At most 50 at once: {n} ignored',
   'create.notImage': '{name} is not an image and was ignored',
@@ -384,7 +386,7 @@ export const en: Record<MessageKey, string> = {
   'create.noTypes': 'Nothing can be made right now; please come back later',
   'create.price': '{n} credit(s) per photo',
   'create.outputs': 'up to {n} images each',
-  'create.dropOne': 'Drop one image here or click to choose (JPG / PNG / WebP)',
+  'create.dropOne': 'Drop one image here or click to choose',
   'create.pickOne': 'Choose an image',
   'create.slotBatch': 'one task per photo, up to 50',
   'create.slotShared': 'one photo, shared by every task of the batch',
@@ -644,6 +646,7 @@ export const en: Record<MessageKey, string> = {
   ...accountEn,
   ...pricingEn,
   ...historyEn,
+  ...experienceEn,
 };
 
 export type Lang = 'zh' | 'en';

@@ -1,10 +1,17 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiClient } from '../api';
+import {
+  checkFile,
+  checkPicture,
+  readPictureSize,
+  type FileProblem,
+  type PictureProblem,
+  type UploadLimits,
+} from './upload-checks';
 import { createUploader } from './uploader';
 
 export const MAX_FILES = 50;
 const CONCURRENCY = 3;
-const ACCEPTED = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
 export interface UploadItem {
   id: string;
@@ -14,19 +21,39 @@ export interface UploadItem {
   progress: number;
   key: string | null;
   error: string | null;
+  /** Sent, but its short side is under SMALL_SIDE (lib/upload-checks.ts): its size, for the warning. */
+  small: { width: number; height: number } | null;
+}
+
+export interface Refused {
+  name: string;
+  problem: FileProblem | PictureProblem;
 }
 
 export interface PickResult {
   tooMany: number;
-  rejected: string[];
+  /** Files never sent, with the reason. */
+  rejected: Refused[];
 }
 
-/** Splits a drop/pick into accepted images (up to the room left) and the names refused. */
-export function admit(files: File[], room: number): { accepted: File[]; result: PickResult } {
-  const images = files.filter((f) => ACCEPTED.has(f.type));
-  const rejected = files.filter((f) => !ACCEPTED.has(f.type)).map((f) => f.name);
-  const accepted = images.slice(0, Math.max(0, room));
-  return { accepted, result: { tooMany: images.length - accepted.length, rejected } };
+/**
+ * Splits a drop/pick into the files that pass the type and size checks (up to the room left) and
+ * those refused, with the reason.
+ */
+export function admit(
+  files: Array<Pick<File, 'name' | 'type' | 'size'>>,
+  room: number,
+  limits: UploadLimits,
+): { accepted: number[]; result: PickResult } {
+  const rejected: Refused[] = [];
+  const fit: number[] = [];
+  files.forEach((f, i) => {
+    const problem = checkFile(f, limits);
+    if (problem) rejected.push({ name: f.name, problem });
+    else fit.push(i);
+  });
+  const accepted = fit.slice(0, Math.max(0, room));
+  return { accepted, result: { tooMany: fit.length - accepted.length, rejected } };
 }
 
 /**
@@ -82,23 +109,45 @@ export function useUploads(api: ApiClient, describe: (err: unknown) => string, m
     }
   }, [items, upload, patch, describe]);
 
-  /** Adds picked files up to `max`; with `replace`, they take the place of the ones listed. */
+  /**
+   * Checks picked files against `limits` (type and size at once, then the decoded picture) and
+   * adds those that pass, up to `max`; with `replace`, they take the place of the ones listed.
+   * A refused file is never sent; the answer says which and why.
+   */
   const add = useCallback(
-    (picked: File[], replace = false): PickResult => {
-      if (replace) {
+    async (picked: File[], limits: UploadLimits, replace = false): Promise<PickResult> => {
+      const { accepted, result } = admit(picked, max - (replace ? 0 : items.length), limits);
+      const checked = await Promise.all(
+        accepted.map(async (i) => {
+          const size = await readPictureSize(picked[i]);
+          return { file: picked[i], size, verdict: checkPicture(size, limits) };
+        }),
+      );
+      const passed = checked.filter((c) => {
+        if (c.verdict.problem) result.rejected.push({ name: c.file.name, problem: c.verdict.problem });
+        return !c.verdict.problem;
+      });
+      if (replace && passed.length) {
         aborts.current.forEach((a) => a.abort());
         files.current.clear();
         [...previews.current.keys()].forEach(release);
       }
-      const { accepted, result } = admit(picked, max - (replace ? 0 : items.length));
-      const added = accepted.map((file) => {
+      const added = passed.map(({ file, size, verdict }) => {
         const id = crypto.randomUUID();
         const previewUrl = URL.createObjectURL(file);
         files.current.set(id, file);
         previews.current.set(id, previewUrl);
-        return { id, name: file.name, previewUrl, progress: 0, key: null, error: null };
+        return {
+          id,
+          name: file.name,
+          previewUrl,
+          progress: 0,
+          key: null,
+          error: null,
+          small: verdict.small ? size : null,
+        };
       });
-      setItems((list) => (replace ? added : [...list, ...added]));
+      if (added.length) setItems((list) => (replace ? added : [...list, ...added]));
       return result;
     },
     [items.length, max, release],
