@@ -88,21 +88,32 @@ export function readPictureSize(file: Blob): Promise<{ width: number; height: nu
   });
 }
 
-let shared: Promise<UploadLimits> | null = null;
+type UploadConfig = Awaited<ReturnType<ApiClient['uploadConfig']>>;
+const asked = new WeakMap<object, Promise<UploadConfig>>();
+
+/**
+ * `GET /api/v1/uploads/config`, asked once per API client: the limits here and the upload mode
+ * (lib/uploader.ts) share the answer. A failure is not kept: the next caller asks again.
+ */
+export function uploadConfigOnce(api: Pick<ApiClient, 'uploadConfig'>): Promise<UploadConfig> {
+  let answer = asked.get(api);
+  if (!answer) {
+    answer = api.uploadConfig();
+    asked.set(api, answer);
+    answer.catch(() => asked.delete(api));
+  }
+  return answer;
+}
 
 /** The server's limits (DEFAULT_LIMITS until they arrive, or if asking fails). */
 export function useUploadLimits(api: Pick<ApiClient, 'uploadConfig'>): UploadLimits {
   const [limits, setLimits] = useState<UploadLimits>(DEFAULT_LIMITS);
   useEffect(() => {
     let live = true;
-    shared ??= api.uploadConfig().then(
-      (c) => ({ maxBytes: c.maxBytes, maxPixels: c.maxPixels, formats: c.formats }),
-      () => {
-        shared = null; // ask again next time
-        return DEFAULT_LIMITS;
-      },
+    uploadConfigOnce(api).then(
+      (c) => live && setLimits({ maxBytes: c.maxBytes, maxPixels: c.maxPixels, formats: c.formats }),
+      () => undefined, // the defaults stay; the upload itself reports what the server says
     );
-    void shared.then((l) => live && setLimits(l));
     return () => {
       live = false;
     };

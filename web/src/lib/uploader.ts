@@ -5,6 +5,7 @@
  */
 import { ApiError, type ApiClient, type UploadResult } from '../api';
 import { DirectUploader, StsUnavailableError, type DirectApi } from './direct-upload';
+import { uploadConfigOnce } from './upload-checks';
 
 export type UploadFn = (
   file: File,
@@ -44,7 +45,7 @@ export function createUploader(
   let direct: Promise<Direct | null> | null = null;
   let fellBack = false;
   const directUploader = () =>
-    (direct ??= api.uploadConfig().then(
+    (direct ??= uploadConfigOnce(api).then(
       (config) => (config.mode === 'direct' ? makeDirect(config.maxBytes) : null),
       () => {
         direct = null; // ask again next time; this file takes the server path, which always exists
