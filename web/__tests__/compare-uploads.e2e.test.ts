@@ -183,11 +183,14 @@ describe.each([
       if (!mobile) {
         // Before anything is made the right column says where results will appear.
         await page.waitForSelector('[data-testid=results-pane]');
-        const left = await box(page, '[data-testid=create]');
-        const right = await box(page, '[data-testid=results-pane]');
+        await page.evaluate(() => window.scrollTo(0, 0));
+        const left = await box(page, '[data-testid=workspace-create]');
+        const right = await box(page, '[data-testid=workspace-results]');
         expect(left.x + left.width).toBeLessThanOrEqual(right.x);
-        expect(Math.abs(left.y - right.y)).toBeLessThan(400); // side by side, not stacked
-        expect(right.width).toBeGreaterThan(400);
+        expect(Math.abs(left.y - right.y)).toBeLessThanOrEqual(1); // side by side, not stacked
+        const pane = await box(page, '[data-testid=results-pane]');
+        expect(pane.x).toBe(right.x);
+        expect(pane.width).toBeGreaterThan(400);
       }
       await page.setInputFiles('[data-testid=file-input]', [await garment(lang === 'zh' ? 1 : 2)]);
       await page.waitForSelector('.upload[data-state=done]');
