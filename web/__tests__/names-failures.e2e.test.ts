@@ -329,7 +329,9 @@ describe.each([
       await page.waitForSelector(`${card(ids.serviceFailed)} [data-testid=failure][data-kind=service]`);
       expect(await page.locator(`${card(ids.photoFailed)} [data-testid=retry]`).count()).toBe(1);
       expect(await page.locator(`${card(ids.serviceFailed)} [data-testid=retry]`).count()).toBe(0);
-      expect(await page.textContent(`${card(ids.photoFailed)} [data-testid=failure-name]`)).toBe('blurry shot.jpg');
+      // A card's own picture is the failed photo (no result replaces it) and its caption the name.
+      expect(await page.textContent(`${card(ids.photoFailed)} [data-testid=input-name]`)).toBe('blurry shot.jpg');
+      expect(await page.getAttribute(`${card(ids.photoFailed)} .thumb img`, 'src')).toMatch(/\/input\//);
       expect(await page.textContent('body')).not.toMatch(VENDOR_WORDS);
       expect(await horizontalOverflow(page)).toBe(0);
       await screenshot(page, `failure-history-${tag}`);

@@ -59,7 +59,7 @@ export function TaskCard({ task, select }: { task: Task; select?: CardSelection 
         <span className="small muted">
           {new Date(task.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')}
         </span>
-        <TaskStatus task={task} />
+        <TaskStatus task={task} compact />
         <TaskActions task={task} compact />
       </div>
     </article>

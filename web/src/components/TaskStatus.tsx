@@ -17,7 +17,7 @@ export function failureKey(code: string | null): MessageKey {
  * that failed with its own name, and — once retried — where the retry is. Never a vendor's
  * words, a vendor name, a storage key or an internal code.
  */
-export function TaskStatus({ task }: { task: Task }) {
+export function TaskStatus({ task, compact }: { task: Task; compact?: boolean }) {
   const { t } = useI18n();
   const running = task.status === 'queued' || task.status === 'processing';
   return (
@@ -29,13 +29,14 @@ export function TaskStatus({ task }: { task: Task }) {
           <span className="small muted">{task.progress}%</span>
         </>
       )}
-      {task.status === 'failed' && <Failure task={task} />}
+      {task.status === 'failed' && <Failure task={task} compact={compact} />}
       {task.status === 'canceled' && <p className="muted small">{t('task.notCharged')}</p>}
     </div>
   );
 }
 
-function Failure({ task }: { task: Task }) {
+/** `compact`: on a card, whose own picture and caption already show the failed photo and its name. */
+function Failure({ task, compact }: { task: Task; compact?: boolean }) {
   const { t } = useI18n();
   const photo = task.failureKind === 'photo';
   const retry = task.retry;
@@ -52,15 +53,17 @@ function Failure({ task }: { task: Task }) {
       <p data-testid="failure-next">
         <strong>{t(photo ? 'failure.photoNext' : 'failure.serviceNext')}</strong>
       </p>
-      <figure className="failure-photo" data-testid="failure-photo">
-        <img src={task.inputUrl} alt={t('failure.which')} loading="lazy" />
-        <figcaption>
-          <span className="muted">{t('failure.which')}</span>
-          <span className="failure-name" data-testid="failure-name">
-            {task.inputName ?? t('failure.unnamed')}
-          </span>
-        </figcaption>
-      </figure>
+      {!compact && (
+        <figure className="failure-photo" data-testid="failure-photo">
+          <img src={task.inputUrl} alt={t('failure.which')} loading="lazy" />
+          <figcaption>
+            <span className="muted">{t('failure.which')}</span>
+            <span className="failure-name" data-testid="failure-name">
+              {task.inputName ?? t('failure.unnamed')}
+            </span>
+          </figcaption>
+        </figure>
+      )}
       {retry && (retry.status === 'done' || retry.status === 'queued' || retry.status === 'processing') && (
         <p>
           <a href={`/tasks/${retry.id}`} onClick={openRetry} data-testid="retried">
