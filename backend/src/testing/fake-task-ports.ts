@@ -10,7 +10,7 @@ export const ownPrefixMedia: InputMediaPort = {
   assertOwnedInput: async (userId, key) => {
     if (!key.startsWith(`input/${userId}/`)) throw new NotFoundError('Input not found', 'INPUT_NOT_FOUND');
     const file = key.split('/').pop()!;
-    return { sha256: file.split('.')[0], original_name: file };
+    return { sha256: file.split('.')[0], originalName: file };
   },
 };
 

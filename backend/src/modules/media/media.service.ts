@@ -14,7 +14,7 @@ import { readCapped } from '../../infra/read-capped';
 import { ACCEPTED_FORMATS, inputKey, inputPrefix, isAcceptedFormat, type AcceptedFormat } from './media.config';
 import type { StorageService } from './storage.service';
 import { cleanUploadName } from './upload-name';
-import type { UploadRow, UploadsRepository } from './uploads.repository';
+import type { Upload, UploadsRepository } from './uploads.repository';
 
 /** The `POST /uploads` answer (docs/architecture.md §7 promises `key`; the rest helps the portal). */
 export interface UploadResult {
@@ -141,22 +141,22 @@ export class MediaService {
     const name = cleanUploadName(rawName);
     const existing = await this.uploads.findByUserAndSha(this.ds.manager, userId, sha256);
     if (existing) {
-      if (name !== null && name !== existing.original_name) {
+      if (name !== null && name !== existing.originalName) {
         await this.uploads.rename(this.ds.manager, existing.id, name);
-        existing.original_name = name;
+        existing.originalName = name;
       }
       return { ...toResult(existing), created: false };
     }
     const key = await store(image, sha256);
     const { row, created } = await this.uploads.insertOnce(this.ds.manager, {
-      user_id: userId,
-      storage_key: key,
+      userId,
+      storageKey: key,
       sha256,
       size: bytes.length,
       mime: image.mime,
       width: image.width,
       height: image.height,
-      original_name: name,
+      originalName: name,
     });
     return { ...toResult(row), created };
   }
@@ -198,7 +198,7 @@ export class MediaService {
    * prefix (400 otherwise — URLs and other users' keys never reach a vendor) and recorded in
    * `uploads` (404 otherwise). Pass the transaction's manager to check inside it.
    */
-  async assertOwnedInput(userId: string, key: unknown, db: Db = this.ds.manager): Promise<UploadRow> {
+  async assertOwnedInput(userId: string, key: unknown, db: Db = this.ds.manager): Promise<Upload> {
     if (typeof key !== 'string' || !isPlainKey(key) || !key.startsWith(inputPrefix(userId))) {
       throw new ValidationError('inputKey must be a key returned by POST /api/v1/uploads for your account');
     }
@@ -217,13 +217,13 @@ function isPlainKey(key: string): boolean {
   );
 }
 
-function toResult(row: UploadRow): UploadResult {
+function toResult(row: Upload): UploadResult {
   return {
-    key: row.storage_key,
+    key: row.storageKey,
     width: Number(row.width),
     height: Number(row.height),
     size: Number(row.size),
     mime: row.mime,
-    name: row.original_name ?? null,
+    name: row.originalName ?? null,
   };
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../db/db-errors';
+import { toCamel, type Camel } from '../../db/camel';
 import { toDbTime } from '../../db/time';
 import { rows, type Db } from '../../db/transaction';
 
-export interface UploadRow {
+interface UploadRow {
   id: string;
   user_id: string;
   storage_key: string;
@@ -17,23 +18,25 @@ export interface UploadRow {
   original_name: string | null;
 }
 
+/** An upload as services see it. */
+export type Upload = Camel<UploadRow>;
+
 export type NewUpload = Pick<
-  UploadRow,
-  'user_id' | 'storage_key' | 'sha256' | 'size' | 'mime' | 'width' | 'height' | 'original_name'
+  Upload,
+  'userId' | 'storageKey' | 'sha256' | 'size' | 'mime' | 'width' | 'height' | 'originalName'
 >;
+
+const first = (found: UploadRow[]): Upload | null => (found[0] ? toCamel(found[0]) : null);
 
 /** Queries on `uploads`; every lookup is scoped by the owner's id. */
 export class UploadsRepository {
-  async findByUserAndSha(db: Db, userId: string, sha256: string): Promise<UploadRow | null> {
-    return (
-      (await rows<UploadRow>(db, 'SELECT * FROM uploads WHERE user_id = ? AND sha256 = ?', [userId, sha256]))[0] ?? null
-    );
+  async findByUserAndSha(db: Db, userId: string, sha256: string): Promise<Upload | null> {
+    return first(await rows<UploadRow>(db, 'SELECT * FROM uploads WHERE user_id = ? AND sha256 = ?', [userId, sha256]));
   }
 
-  async findByUserAndKey(db: Db, userId: string, key: string): Promise<UploadRow | null> {
-    return (
-      (await rows<UploadRow>(db, 'SELECT * FROM uploads WHERE user_id = ? AND storage_key = ?', [userId, key]))[0] ??
-      null
+  async findByUserAndKey(db: Db, userId: string, key: string): Promise<Upload | null> {
+    return first(
+      await rows<UploadRow>(db, 'SELECT * FROM uploads WHERE user_id = ? AND storage_key = ?', [userId, key]),
     );
   }
 
@@ -53,30 +56,30 @@ export class UploadsRepository {
    * Records an upload once per (user, content). A concurrent upload of the same bytes hits the
    * unique key; both callers then get the one stored row, and `created` says who wrote it.
    */
-  async insertOnce(db: Db, upload: NewUpload, now = new Date()): Promise<{ row: UploadRow; created: boolean }> {
+  async insertOnce(db: Db, upload: NewUpload, now = new Date()): Promise<{ row: Upload; created: boolean }> {
     try {
       await db.query(
         'INSERT INTO uploads (id, user_id, storage_key, sha256, size, mime, width, height, original_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [
           randomUUID(),
-          upload.user_id,
-          upload.storage_key,
+          upload.userId,
+          upload.storageKey,
           upload.sha256,
           upload.size,
           upload.mime,
           upload.width,
           upload.height,
-          upload.original_name,
+          upload.originalName,
           toDbTime(now),
         ],
       );
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      const existing = await this.findByUserAndSha(db, upload.user_id, upload.sha256);
+      const existing = await this.findByUserAndSha(db, upload.userId, upload.sha256);
       if (existing) return { row: existing, created: false };
       throw err;
     }
-    const row = await this.findByUserAndSha(db, upload.user_id, upload.sha256);
+    const row = await this.findByUserAndSha(db, upload.userId, upload.sha256);
     if (!row) throw new Error('upload row vanished right after insert');
     return { row, created: true };
   }

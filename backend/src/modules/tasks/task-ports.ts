@@ -32,7 +32,7 @@ export interface MembershipPort {
 
 export interface InputMediaPort {
   /** The caller's own uploaded input; throws 400/404 for anything else (no arbitrary URLs). */
-  assertOwnedInput(userId: string, key: string): Promise<{ sha256: string; original_name?: string | null }>;
+  assertOwnedInput(userId: string, key: string): Promise<{ sha256: string; originalName?: string | null }>;
 }
 
 export interface ObjectUrlPort {

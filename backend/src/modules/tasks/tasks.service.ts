@@ -150,8 +150,8 @@ export class TasksService {
   /** An owned upload, or (for `task` slots) an own finished task with enough results. */
   private async resolveInput(userId: string, slot: InputSlot, value: string): Promise<ResolvedInput> {
     if (slot.kind === 'image') {
-      const { sha256, original_name } = await this.ports.media.assertOwnedInput(userId, value);
-      return { stored: { key: value }, fingerprint: sha256, name: original_name ?? null };
+      const { sha256, originalName } = await this.ports.media.assertOwnedInput(userId, value);
+      return { stored: { key: value }, fingerprint: sha256, name: originalName ?? null };
     }
     const source = await this.tasks.findOwned(this.db.manager, userId, value);
     if (!source) throw new NotFoundError(`inputs.${slot.name}: task not found`, 'TASK_NOT_FOUND');

@@ -256,8 +256,8 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
     const own = (await upload(alice.token, await jpeg('222222')).expect(201)).body.key as string;
     const bobs = (await upload(bob.token, await jpeg('333333')).expect(201)).body.key as string;
     await expect(media.media.assertOwnedInput(alice.id, own)).resolves.toMatchObject({
-      storage_key: own,
-      user_id: alice.id,
+      storageKey: own,
+      userId: alice.id,
     });
     await expect(media.media.assertOwnedInput(alice.id, bobs)).rejects.toMatchObject({
       status: 400,
@@ -419,7 +419,7 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
       height: 48,
     });
     await expect(media.media.assertOwnedInput(alice.id, `input/${alice.id}/direct.jpg`)).resolves.toMatchObject({
-      storage_key: `input/${alice.id}/direct.jpg`,
+      storageKey: `input/${alice.id}/direct.jpg`,
     });
     expect((await confirm(`input/${alice.id}/direct.jpg`).expect(200)).body.key).toBe(`input/${alice.id}/direct.jpg`);
     expect((await confirm(`input/${alice.id}/direct.jpg`, bob.token).expect(400)).body.error.code).toBe(
