@@ -209,7 +209,10 @@ describe('the example flows in a merchant’s n8n, with an API key', () => {
     );
     const zip = sent[0].get('file') as File;
     const names = readZip(Buffer.from(await zip.arrayBuffer())).map((e) => e.name);
-    expect(names.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `${String(i + 1).padStart(2, '0')}.png`));
+    // Entries are named after the upload (the URL's last segment, garment.jpg): garment_pose01.png …
+    expect(names.sort()).toEqual(
+      Array.from({ length: 12 }, (_, i) => `garment_pose${String(i + 1).padStart(2, '0')}.png`),
+    );
     const taskId = String(sent[0].get('taskId'));
     expect(await api<{ type: string; status: string }>(`/api/v1/tasks/${taskId}`)).toMatchObject({
       type: 'model_pose12',
