@@ -50,10 +50,15 @@ export class CreditLotsRepository {
 
   /** The user's lots that still hold credits and were not written off, oldest first. */
   async open(db: Db, userId: string): Promise<LotRow[]> {
+    // A locking read on MySQL/MariaDB: under REPEATABLE READ a plain SELECT answers from the
+    // snapshot of the transaction's first read, which may predate the user lock (a create looks
+    // up its result cache before it reserves), and would miss another reserve committed since.
+    // FOR UPDATE reads the latest committed lots; SQLite has one writer and no FOR UPDATE.
+    const lock = db.connection.options.type === 'mysql' ? ' FOR UPDATE' : '';
     return (
       await rows<LotRow>(
         db,
-        'SELECT * FROM credit_lots WHERE user_id = ? AND expired_at IS NULL AND remaining > 0 ORDER BY created_at, id',
+        `SELECT * FROM credit_lots WHERE user_id = ? AND expired_at IS NULL AND remaining > 0 ORDER BY created_at, id${lock}`,
         [userId],
       )
     ).map(normalize);

@@ -181,7 +181,6 @@ export class TasksService {
     for (const [index, resolved] of inputs.entries()) {
       // Test runs (uncharged) always reach the workflow: no cache lookup, and no cache entry.
       const cacheKey = def.cacheable && charge ? cacheKeyOf(def.key, fingerprintOf(def, resolved), params) : null;
-      const cached = cacheKey ? await this.tasks.findCachedResult(tx, userId, cacheKey) : null;
       // A type with a server-built prompt also gets a random seed, so every run differs.
       const taskParams = def.promptTemplate ? { ...params, seed: this.ports.scenes.randomSeed() } : params;
       const stored: Record<string, StoredInput> = Object.fromEntries(
@@ -191,7 +190,6 @@ export class TasksService {
         id: randomUUID(),
         inputs: stored,
         cacheKey,
-        cached,
         taskParams,
         clientKey: idempotencyKey ? `${idempotencyKey}#${index}` : null,
         inputName: resolved[def.inputs[0].name]?.name ?? null,
@@ -200,6 +198,9 @@ export class TasksService {
     // Every task is charged, cache hits too: the merchant gets a result either way, so it takes an
     // active membership and the type's credits (kept, since a hit is born done). Only the vendor
     // call is saved (docs/architecture.md §11).
+    // Reserved first, before any read of this transaction: the user's row lock then comes before
+    // InnoDB's snapshot (taken at the first plain read), so every read below sees what the
+    // merchant's earlier transactions committed (db/user-lock.ts).
     if (charge)
       await this.ports.ledger.reserve(
         tx,
@@ -207,7 +208,11 @@ export class TasksService {
         planned.length * def.credits,
         planned.map((p) => p.id),
       );
-    for (const [index, p] of planned.entries()) {
+    for (const [index, plan] of planned.entries()) {
+      const p = {
+        ...plan,
+        cached: plan.cacheKey ? await this.tasks.findCachedResult(tx, userId, plan.cacheKey) : null,
+      };
       // Stamped 1 ms apart so every listing keeps the order the images were given in.
       const createdAt = new Date(now.getTime() + index);
       await this.tasks.insert(

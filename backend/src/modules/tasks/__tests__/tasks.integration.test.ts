@@ -606,6 +606,34 @@ describe.each(drivers)('tasks on %s', (driver) => {
     for (const id of accepted) await dispatchOf(id);
   }, 60_000);
 
+  // A merchant with a membership lot and a pack lot, batches at once: each reserve spends the
+  // soonest-ending lot first and must see what the previous reserve took from it, although the
+  // create's transaction had read (its result cache) before it took the user lock.
+  it('takes concurrent batches from several credit lots without a stale read of the lots', async () => {
+    const user = await member(60);
+    await inTransaction(backend.ctx.db, (tx) =>
+      ledger.grantCredits(tx, {
+        userId: user.id,
+        key: `pack:${randomUUID()}`,
+        credits: 200,
+        source: 'pack',
+        expiresAt: null,
+      }),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, b) =>
+        create(user.token, {
+          type: 'basic_clean',
+          inputKeys: Array.from({ length: 25 }, (_, i) => `input/${user.id}/lots-${b}-${i}.jpg`),
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
+    expect(await ledger.checkInvariant(user.id)).toMatchObject({ ok: true, balance: 60 });
+    const lots = await ledger.creditLots(user.id);
+    expect(lots.reduce((sum, l) => sum + l.remaining, 0)).toBe(60);
+  }, 60_000);
+
   it('refuses an account that plainly cannot pay before any transaction, and still charges exactly', async () => {
     const reserve = jest.spyOn(ledger, 'reserve');
     try {
