@@ -353,6 +353,69 @@ describe('the seeded types on a desktop in English', () => {
   });
 });
 
+/** The seeded catalog's first scenes and categories, as each language names them. */
+const CATALOG = {
+  zh: {
+    scenes: ['街拍', '影棚', '室内', '花园'],
+    initials: ['街', '影', '室', '花'],
+    categories: ['T恤', '卫衣', '衬衫', '连衣裙'],
+  },
+  en: {
+    scenes: ['Street', 'Studio', 'Indoor', 'Garden'],
+    initials: ['S', 'S', 'I', 'G'],
+    categories: ['T-shirt', 'Hoodie', 'Shirt', 'Dress'],
+  },
+};
+
+describe.each([
+  ['zh', 375],
+  ['zh', 1280],
+  ['en', 375],
+  ['en', 1280],
+] as const)('scene and category pickers in %s at %i px', (lang, width) => {
+  const tag = `${lang}-${width === 375 ? 'mobile' : 'desktop'}`;
+
+  it('show a picture and the name in the language, start at the first category, and the task page names them', async () => {
+    const { token } = await signUpMember(stack);
+    const { context, page, errors, csp } = await portal(token, lang, width);
+    try {
+      await page.check('input[name=type][value=model_pose12]');
+      const names = (param: string) =>
+        page.$$eval(`[data-param=${param}] .pick-name`, (els) => els.map((e) => e.textContent));
+      expect((await names('scene')).slice(0, 4)).toEqual(CATALOG[lang].scenes);
+      const initials = await page.$$eval('[data-param=scene] .pick-thumb', (els) => els.map((e) => e.textContent));
+      expect(initials.slice(0, 4)).toEqual(CATALOG[lang].initials);
+      expect((await names('category')).slice(0, 4)).toEqual(CATALOG[lang].categories);
+      // A first visit: the catalog's first scene and category are chosen, not nothing.
+      expect(await page.isChecked('input[name=scene][value=street]')).toBe(true);
+      expect(await page.isChecked('input[name=category][value=tshirt]')).toBe(true);
+      await page.check('input[name=scene][value=indoor]');
+      await page.check('input[name=category][value=shirt]');
+      await page.setInputFiles('[data-testid=file-input]', [await garment(7)]);
+      await page.waitForSelector('.upload[data-state=done]');
+      expect(await horizontalOverflow(page)).toBe(0);
+      await screenshot(page, `types-pickers-${tag}-form`);
+      await page.click('[data-testid=submit]');
+      await page.click('[data-testid=confirm]');
+      const [id] = await newestBatchDone(page, 1);
+      await page.click(`[data-task-id="${id}"] .thumb`);
+      await page.waitForSelector('[data-testid=task-page][data-status=done]');
+      expect(await page.textContent('[data-testid=task-params]')).toBe(
+        { zh: '室内 · 衬衫', en: 'Indoor · Shirt' }[lang],
+      );
+      // No code of the catalog anywhere on the page (`indoor · shirt`, `indoor`, `shirt`).
+      const shown = await page.innerText('[data-testid=task-page]');
+      expect(shown).not.toMatch(/\bindoor\b|\bshirt\b/);
+      expect(await horizontalOverflow(page)).toBe(0);
+      await screenshot(page, `types-pickers-${tag}-task`);
+    } finally {
+      await context.close();
+    }
+    expect(errors).toEqual([]);
+    expect(csp).toEqual([]);
+  });
+});
+
 describe('the shipped fitting and travel products, through the portal', () => {
   let token: string;
   let context: BrowserContext;
