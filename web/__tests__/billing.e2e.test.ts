@@ -271,9 +271,20 @@ describe('credits on Billing', () => {
   });
 });
 
-describe('prices said before anything is spent', () => {
-  it('before signing in: the plan and each product’s price per photo, in both languages, at 375 px', async () => {
-    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true });
+/** Chinese (and full-width) characters: an English line has none (issue 15, item 9). */
+const CJK = /[\u3400-\u9fff\uff00-\uffef]/;
+
+describe.each([
+  ['zh', 375, 812],
+  ['zh', 1280, 860],
+  ['en', 375, 812],
+  ['en', 1280, 860],
+] as const)('before signing in (%s, %i px)', (lang, width, height) => {
+  const tag = `${lang}-${width === 375 ? 'mobile' : 'desktop'}`;
+
+  it('lists the plan and each product’s price per photo, and a wrong code is said in the language only', async () => {
+    const context = await browser.newContext({ viewport: { width, height }, isMobile: width === 375 });
+    await context.addInitScript((l) => window.localStorage.setItem('aiphoto.lang', l), lang);
     const errors = watchErrors(context, stack.backend.url);
     await watchCsp(context, stack.backend.url);
     const page = await context.newPage();
@@ -285,26 +296,55 @@ describe('prices said before anything is spent', () => {
     expect(types.length).toBeGreaterThanOrEqual(2);
     await page.goto(stack.backend.url);
     await page.waitForSelector('[data-testid=price-list] [data-testid=price-plan]');
-    expect(await page.textContent('[data-testid=price-plan]')).toBe('会员 ¥99：100 点额度，30 天有效');
+    expect(await page.textContent('[data-testid=price-plan]')).toBe(
+      { zh: '会员 ¥99：100 点额度，30 天有效', en: 'Membership ¥99: 100 credits, valid 30 days' }[lang],
+    );
     for (const type of types) {
       const row = await page.textContent(`[data-testid=price-type][data-type=${type.key}]`);
-      expect(row).toBe(`${type.name.zh}每张照片 ${type.credits} 点 · 出 ${type.outputs} 张图`);
+      expect(row).toBe(
+        lang === 'zh'
+          ? `${type.name.zh}每张照片 ${type.credits} 点 · 出 ${type.outputs} 张图`
+          : `${type.name.en}${type.credits} credits per photo · ${type.outputs} images`,
+      );
     }
     expect(await horizontalOverflow(page)).toBe(0);
-    await screenshot(page, 'pricing-public-zh');
+    await screenshot(page, `pricing-public-${tag}`);
 
+    // A wrong texted code: the whole error line in the page's language, no "出错了：" around English.
+    const phone = randomPhone(lang === 'zh' ? '137' : '139');
+    await page.fill('input[name=phone]', phone);
+    await page.click('[data-testid=send-code]');
+    await page.waitForSelector('[data-testid=send-code][disabled]');
+    const sent = (await (await fetch(`${stack.sandbox.url}/sandbox/sms/outbox?phone=${phone}`)).json()) as {
+      items: Array<{ code: string }>;
+    };
+    const wrong = String((Number(sent.items[0].code) + 1) % 1_000_000).padStart(6, '0');
+    await page.fill('input[name=code]', wrong);
+    await page.click('button[type=submit]');
+    const alert = page.locator('form [role=alert]');
+    await alert.waitFor();
+    const line = (await alert.innerText()).trim();
+    expect(line).toBe({ zh: '验证码不正确', en: 'The code is not correct' }[lang]);
+    if (lang === 'en') expect(line).not.toMatch(CJK);
+    expect(await horizontalOverflow(page)).toBe(0);
+    await screenshot(page, `login-wrong-code-${tag}`);
+
+    // Switching the language leaves no line of the other one behind.
     await page.click('[data-testid=lang-toggle]');
-    await page.waitForSelector('[data-testid=price-plan] >> text=Membership ¥99: 100 credits, valid 30 days');
-    for (const type of types) {
-      const row = await page.textContent(`[data-testid=price-type][data-type=${type.key}]`);
-      expect(row).toBe(`${type.name.en}${type.credits} credits per photo · ${type.outputs} images`);
-    }
-    expect(await horizontalOverflow(page)).toBe(0);
-    await screenshot(page, 'pricing-public-en');
+    const other = lang === 'zh' ? 'en' : 'zh';
+    await page.waitForSelector(
+      `[data-testid=price-plan] >> text=${{ zh: '会员 ¥99：100 点额度，30 天有效', en: 'Membership ¥99: 100 credits, valid 30 days' }[other]}`,
+    );
+    const after = (await alert.innerText()).trim();
+    expect(after).toBe({ zh: '验证码不正确', en: 'The code is not correct' }[other]);
+    await screenshot(page, `login-wrong-code-${tag}-to-${other}`);
     await context.close();
-    expect(errors).toEqual([]);
+    // The refused sign-in may be reported as a failed load; nothing else went wrong.
+    expect(errors.filter((e) => !/\/auth\/login → 4\d\d$/.test(e) && !/status of 4\d\d/.test(e))).toEqual([]);
   });
+});
 
+describe('prices said before anything is spent', () => {
   it('says what paying adds; a pending WeChat payment survives a reload and is resumed, not opened again', async () => {
     const { context, page, errors, token } = await signedIn({ viewport: { width: 1280, height: 900 } });
     const myOrders = async () =>

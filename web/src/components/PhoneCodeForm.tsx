@@ -7,6 +7,12 @@ const PHONE = /^1\d{10}$/;
 const CODE = /^\d{6}$/;
 
 /**
+ * What went wrong, kept as a message key or the refusal itself and put into words when drawn: a
+ * language switch re-says it in the new language instead of leaving the old one on screen.
+ */
+type Problem = { key: MessageKey } | { err: unknown };
+
+/**
  * Phone number + texted code, with the resend countdown following the server's cooldown (or
  * Retry-After): the sign-in form, and the phone check of a first WeChat sign-in.
  */
@@ -25,8 +31,9 @@ export function PhoneCodeForm({
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
   const [cooldown, setCooldown] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [problem, setError] = useState<Problem | null>(null);
+  const [notice, setNotice] = useState<MessageKey | null>(null);
+  const error = problem && ('key' in problem ? t(problem.key) : errorText(problem.err));
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -38,15 +45,15 @@ export function PhoneCodeForm({
   const send = async () => {
     setError(null);
     setNotice(null);
-    if (!PHONE.test(phone)) return setError(t('login.badPhone'));
+    if (!PHONE.test(phone)) return setError({ key: 'login.badPhone' });
     setBusy(true);
     try {
       const sent = await sendCode(phone);
       setCooldown(sent.cooldownSeconds || 60);
-      setNotice(t('login.sent'));
+      setNotice('login.sent');
     } catch (err) {
       if (err instanceof ApiError && err.retryAfterSeconds) setCooldown(err.retryAfterSeconds);
-      setError(errorText(err));
+      setError({ err });
     } finally {
       setBusy(false);
     }
@@ -55,13 +62,13 @@ export function PhoneCodeForm({
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    if (!PHONE.test(phone)) return setError(t('login.badPhone'));
-    if (!CODE.test(code)) return setError(t('login.badCode'));
+    if (!PHONE.test(phone)) return setError({ key: 'login.badPhone' });
+    if (!CODE.test(code)) return setError({ key: 'login.badCode' });
     setBusy(true);
     try {
       await submit(phone, code);
     } catch (err) {
-      setError(errorText(err));
+      setError({ err });
       setBusy(false);
     }
   };
@@ -109,7 +116,7 @@ export function PhoneCodeForm({
           {error}
         </p>
       )}
-      {notice && !error && <p className="ok">{notice}</p>}
+      {notice && !error && <p className="ok">{t(notice)}</p>}
       <button type="submit" className="primary block" disabled={busy}>
         {t(submitLabel)}
       </button>
