@@ -344,9 +344,28 @@ describe.each([
   });
 });
 
-describe('prices said before anything is spent', () => {
+describe.each([
+  ['zh', 1280, 900],
+  ['en', 375, 812],
+  ['zh', 375, 812],
+  ['en', 1280, 900],
+] as const)('prices said before anything is spent (%s, %i px)', (lang, width, height) => {
+  const tag = `${lang}-${width === 375 ? 'mobile' : 'desktop'}`;
+  const day = (days: number) =>
+    new Date(Date.now() + days * 86400_000).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB');
+
   it('says what paying adds; a pending WeChat payment survives a reload and is resumed, not opened again', async () => {
-    const { context, page, errors, token } = await signedIn({ viewport: { width: 1280, height: 900 } });
+    const { context, page, errors, token } = await signedIn({
+      viewport: { width, height },
+      ...(width === 375
+        ? {
+            isMobile: true,
+            hasTouch: true,
+            userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148',
+          }
+        : {}),
+    });
+    await context.addInitScript((l) => window.localStorage.setItem('aiphoto.lang', l), lang);
     const myOrders = async () =>
       (
         (await (
@@ -355,44 +374,73 @@ describe('prices said before anything is spent', () => {
       ).items;
     await openBilling(page);
     await page.click('[data-testid=buy]');
-    const until = (days: number) => new Date(Date.now() + days * 86400_000).toLocaleDateString('zh-CN');
     expect(await page.textContent('[data-testid=renewal-preview]')).toBe(
-      `支付后：额度 0 → 100 点，有效期至 ${until(30)}`,
+      lang === 'zh'
+        ? `支付后：额度 0 → 100 点，有效期至 ${day(30)}`
+        : `Once paid: 0 → 100 credits, valid until ${day(30)}`,
     );
+    expect(await horizontalOverflow(page)).toBe(0);
+    await screenshot(page, `billing-new-preview-${tag}`);
+    const mobile = width === 375;
     await page.click('[data-testid=pay-wechat]');
-    const codeUrl = await readQr(page, '[data-testid=pay-qr]');
-    // Cancelled here, then bought again the same way: the same order and QR code come back.
-    await page.reload();
+    // A desktop shows a QR code; a phone goes to WeChat's H5 cashier. Either way the payment is left
+    // unfinished, the portal reloaded, and the same order (same code, same cashier) comes back.
+    const cashier = /\/sandbox\/wechat\/h5\?prepay_id=/;
+    let codeUrl = '';
+    if (mobile) {
+      await page.waitForURL(cashier);
+      codeUrl = new URL(page.url()).searchParams.get('prepay_id') ?? '';
+      await openBilling(page);
+    } else {
+      codeUrl = await readQr(page, '[data-testid=pay-qr]');
+      await page.reload();
+    }
     await page.waitForSelector('[data-testid=pending-order]');
     const [pendingOrder] = await myOrders();
     expect(pendingOrder?.status).toBe('pending');
     expect(await page.getAttribute('[data-testid=pending-order]', 'data-order-id')).toBe(pendingOrder?.id);
     expect(await page.textContent('[data-testid=pending-order]')).toMatch(
-      /^你有一笔未完成的订单：会员 ¥99，请在 \d\d:\d\d 前完成支付/,
+      lang === 'zh'
+        ? /^你有一笔未完成的订单：会员 ¥99，请在 \d\d:\d\d 前完成支付/
+        : /^You have an unfinished order: Membership ¥99\. Pay before \d\d:\d\d/,
     );
-    await screenshot(page, 'billing-pending-order');
+    expect(await horizontalOverflow(page)).toBe(0);
+    await screenshot(page, `billing-pending-order-${tag}`);
     await page.click('[data-testid=pending-continue]');
-    expect(await readQr(page, '[data-testid=pay-qr]')).toBe(codeUrl);
-    expect((await myOrders()).length).toBe(1);
-
-    const phone = await context.newPage();
-    await phone.goto(`${stack.sandbox.url}/sandbox/wechat/scan?code_url=${encodeURIComponent(codeUrl)}`);
-    await phone.click('#pay');
-    await phone.waitForSelector('#state >> text=SUCCESS');
-    await phone.close();
-    await page.waitForSelector('[data-testid=pay-paid]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=header-credits]')?.textContent === '100 点');
+    if (mobile) {
+      await page.waitForURL(cashier);
+      expect(new URL(page.url()).searchParams.get('prepay_id')).toBe(codeUrl);
+      expect((await myOrders()).length).toBe(1);
+      await page.click('#pay');
+      await page.waitForSelector('[data-testid=pay-return][data-status=paid]');
+    } else {
+      expect(await readQr(page, '[data-testid=pay-qr]')).toBe(codeUrl);
+      expect((await myOrders()).length).toBe(1);
+      const phone = await context.newPage();
+      await phone.goto(`${stack.sandbox.url}/sandbox/wechat/scan?code_url=${encodeURIComponent(codeUrl)}`);
+      await phone.click('#pay');
+      await phone.waitForSelector('#state >> text=SUCCESS');
+      await phone.close();
+      await page.waitForSelector('[data-testid=pay-paid]');
+    }
+    const hundred = lang === 'zh' ? '100 点' : '100 credits';
+    await page.waitForFunction(
+      (text) => document.querySelector('[data-testid=header-credits]')?.textContent === text,
+      hundred,
+    );
     expect((await myOrders()).map((o) => o.status)).toEqual(['paid']);
 
     // A member renewing: the credits add up and the new period follows the current one.
     await openBilling(page);
     await page.waitForSelector('[data-testid=pending-order]', { state: 'detached' });
-    await page.click('[data-testid=lang-toggle]');
     await page.click('[data-testid=buy]');
-    const preview = await page.textContent('[data-testid=renewal-preview]');
-    const en = (days: number) => new Date(Date.now() + days * 86400_000).toLocaleDateString('en-GB');
-    expect(preview).toBe(`Once paid: 100 → 200 credits, extended from ${en(30)} to ${en(60)}`);
-    await screenshot(page, 'billing-renewal-preview-en');
+    expect(await page.textContent('[data-testid=renewal-preview]')).toBe(
+      lang === 'zh'
+        ? `支付后：额度 100 → 200 点，有效期从 ${day(30)} 顺延至 ${day(60)}`
+        : `Once paid: 100 → 200 credits, extended from ${day(30)} to ${day(60)}`,
+    );
+    expect(await horizontalOverflow(page)).toBe(0);
+    await screenshot(page, `billing-renewal-preview-${tag}`);
     await context.close();
     expect(errors).toEqual([]);
   });
