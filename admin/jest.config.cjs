@@ -6,5 +6,5 @@ module.exports = {
   ...preset,
   displayName: 'admin',
   rootDir: __dirname,
-  moduleNameMapper: { '^@shared/(.*)$': path.join(__dirname, '../web/src/shared/$1') },
+  moduleNameMapper: { '^@shared/(.*)$': path.join(__dirname, '../web/src/common/$1') },
 };

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
-const typesFile = path.join(root, 'web/src/shared/api-types.ts');
+const typesFile = path.join(root, 'web/src/common/api-types.ts');
 
 /**
- * The portal and console compile against `web/src/shared/api-types.ts`; when a backend route
+ * The portal and console compile against `web/src/common/api-types.ts`; when a backend route
  * schema changes and nobody regenerates, the UIs would type-check against a stale contract.
  * The generator runs in its own tsx process (openapi-typescript's dependencies are ES modules,
  * which this Jest setup does not load) and prints the fresh file, built from the backend on a

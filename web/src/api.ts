@@ -1,10 +1,10 @@
 /**
  * The portal's endpoints. Every shape comes from the backend's OpenAPI document through the
- * generated `shared/api-types.ts` (`npm run api:types`); components import types from here.
+ * generated `common/api-types.ts` (`npm run api:types`); components import types from here.
  */
-import type { paths } from './shared/api-types';
-import { ApiError, errorFromBody, HttpClient } from './shared/http';
-import type { QueryOf, ResponseOf, Schemas } from './shared/openapi';
+import type { paths } from './common/api-types';
+import { ApiError, errorFromBody, HttpClient } from './common/http';
+import type { QueryOf, ResponseOf, Schemas } from './common/openapi';
 import { fileNameFromDisposition, type NamedBlob } from './lib/download';
 
 export { ApiError, errorFromBody };

@@ -1,4 +1,4 @@
-import type { Schemas } from '../shared/openapi';
+import type { Schemas } from '../common/openapi';
 
 export type ChannelName = Schemas['PurchaseRequest']['channel'];
 export type PayScene = NonNullable<Schemas['PurchaseRequest']['scene']>;

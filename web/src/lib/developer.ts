@@ -4,7 +4,7 @@
  * and the automation error codes the merchant should read in words.
  */
 import { ApiError } from '../api';
-import type { Schemas } from '../shared/openapi';
+import type { Schemas } from '../common/openapi';
 import type { MessageKey } from './messages';
 
 export type WebhookEvent = NonNullable<Schemas['CreateWebhookEndpoint']['events']>[number];

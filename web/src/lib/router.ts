@@ -1,4 +1,4 @@
-export { navigate, usePath, useSearch } from '../shared/router';
+export { navigate, usePath, useSearch } from '../common/router';
 
 export type Route =
   | { name: 'workspace' }
