@@ -4,7 +4,7 @@ import { isoOrNull } from '../../db/time';
 import { inTransaction } from '../../db/transaction';
 import { ConflictError, NotFoundError } from '../../errors/app-error';
 import type { Logger } from '../../infra/logger';
-import type { AdminRole, AdminUserChange, AdminUserRow, AdminUsersRepository } from './admin-auth.repository';
+import type { AdminRole, AdminUser, AdminUserChange, AdminUsersRepository } from './admin-auth.repository';
 import type { PasswordHasher } from './password-hasher';
 
 export interface AdminAccount {
@@ -23,17 +23,17 @@ export interface AdminAccountsDeps {
   now?: () => Date;
 }
 
-function toAccount(row: AdminUserRow): AdminAccount {
+function toAccount(row: AdminUser): AdminAccount {
   return {
     id: row.id,
     username: row.username,
     role: row.role,
-    createdAt: isoOrNull(row.created_at)!,
-    disabled: row.disabled_at !== null,
+    createdAt: isoOrNull(row.createdAt)!,
+    disabled: row.disabledAt !== null,
   };
 }
 
-const isActiveAdmin = (row: Pick<AdminUserRow, 'role' | 'disabled_at'>) => row.role === 'admin' && !row.disabled_at;
+const isActiveAdmin = (row: Pick<AdminUser, 'role' | 'disabledAt'>) => row.role === 'admin' && !row.disabledAt;
 
 /**
  * Console account management (admins only, enforced by the routes). Two rules keep the
@@ -87,10 +87,10 @@ export class AdminAccountsService {
       const change: AdminUserChange = { role: input.role, passwordHash };
       // Keep the first disable time when asked again; null switches the account back on.
       if (input.disabled !== undefined)
-        change.disabledAt = input.disabled ? (row.disabled_at ? undefined : this.now()) : null;
+        change.disabledAt = input.disabled ? (row.disabledAt ? undefined : this.now()) : null;
       const after = {
         role: input.role ?? row.role,
-        disabled_at: input.disabled === undefined ? row.disabled_at : input.disabled ? 'now' : null,
+        disabledAt: input.disabled === undefined ? row.disabledAt : input.disabled ? 'now' : null,
       };
       if (isActiveAdmin(row) && !isActiveAdmin(after) && activeAdmins <= 1) {
         throw new ConflictError('The last active admin cannot be demoted or disabled', 'LAST_ADMIN');

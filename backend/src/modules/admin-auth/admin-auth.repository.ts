@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { toCamel, type Camel } from '../../db/camel';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 
@@ -14,6 +15,11 @@ export interface AdminUserRow {
   disabled_at: string | null;
 }
 
+/** A console account as services see it (`passwordHash`, `createdAt`, `disabledAt`). */
+export type AdminUser = Camel<AdminUserRow>;
+
+const mapped = (found: AdminUserRow[]): AdminUser[] => found.map((row) => toCamel(row));
+
 /** What an account change may set; absent fields stay as they are. */
 export interface AdminUserChange {
   role?: AdminRole;
@@ -24,17 +30,17 @@ export interface AdminUserChange {
 
 /** Queries on `admin_users` (console accounts; merchants live in `users`). */
 export class AdminUsersRepository {
-  async findByUsername(db: Db, username: string): Promise<AdminUserRow | null> {
-    return (await rows<AdminUserRow>(db, 'SELECT * FROM admin_users WHERE username = ?', [username]))[0] ?? null;
+  async findByUsername(db: Db, username: string): Promise<AdminUser | null> {
+    return mapped(await rows<AdminUserRow>(db, 'SELECT * FROM admin_users WHERE username = ?', [username]))[0] ?? null;
   }
 
-  async findById(db: Db, id: string): Promise<AdminUserRow | null> {
-    return (await rows<AdminUserRow>(db, 'SELECT * FROM admin_users WHERE id = ?', [id]))[0] ?? null;
+  async findById(db: Db, id: string): Promise<AdminUser | null> {
+    return mapped(await rows<AdminUserRow>(db, 'SELECT * FROM admin_users WHERE id = ?', [id]))[0] ?? null;
   }
 
   /** Every account, oldest first (a console has a handful; no paging needed). */
-  async list(db: Db): Promise<AdminUserRow[]> {
-    return rows<AdminUserRow>(db, 'SELECT * FROM admin_users ORDER BY created_at, username');
+  async list(db: Db): Promise<AdminUser[]> {
+    return mapped(await rows<AdminUserRow>(db, 'SELECT * FROM admin_users ORDER BY created_at, username'));
   }
 
   async count(db: Db): Promise<number> {

@@ -93,13 +93,13 @@ export class AdminAuthService {
       'Too many sign-in attempts; try again later',
     );
     const row = await this.deps.admins.findByUsername(this.deps.db.manager, username);
-    const ok = await this.deps.hasher.verify(password, row?.password_hash ?? null);
+    const ok = await this.deps.hasher.verify(password, row?.passwordHash ?? null);
     if (!row || !ok) {
       this.deps.logger.warn({ username, ip }, 'admin sign-in refused');
       throw invalidCredentials();
     }
     // Said only after the right password, so a guesser learns nothing about the account.
-    if (row.disabled_at) {
+    if (row.disabledAt) {
       this.deps.logger.warn({ adminId: row.id, ip }, 'admin sign-in refused: account disabled');
       throw accountDisabled();
     }
@@ -117,7 +117,7 @@ export class AdminAuthService {
   async profile(id: string): Promise<AdminProfile> {
     const row = await this.deps.admins.findById(this.deps.db.manager, id);
     if (!row) throw new UnauthorizedError('The account no longer exists', 'INVALID_TOKEN');
-    if (row.disabled_at) throw accountDisabled();
+    if (row.disabledAt) throw accountDisabled();
     return { id: row.id, username: row.username, role: row.role };
   }
 }
