@@ -159,27 +159,41 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     handler: async ({ body, req }) => ({ hidden: await service.hideMany(currentUser(req).id, body.ids) }),
   });
 
-  defineRoute(router, ctx.openapi, {
-    ...common,
-    method: 'get',
-    path: '/api/v1/tasks/:id',
-    summary: 'One task with signed result URLs (database only, never a vendor call)',
-    params: IdParams,
-    response: TaskSchema,
-    errors: [404],
-    handler: async ({ params, req }) => dto(currentUser(req).id, await service.get(currentUser(req).id, params.id)),
-  });
+  /** A route on one own task (`:id`) that answers with the task as `act` left it. */
+  const oneTaskRoute = (
+    route: { method: 'get' | 'post'; path: string; summary: string; errors: number[] },
+    act: (userId: string, id: string) => Promise<Task>,
+  ) =>
+    defineRoute(router, ctx.openapi, {
+      ...common,
+      ...route,
+      params: IdParams,
+      response: TaskSchema,
+      handler: async ({ params, req }) => {
+        const userId = currentUser(req).id;
+        return dto(userId, await act(userId, params.id));
+      },
+    });
 
-  defineRoute(router, ctx.openapi, {
-    ...common,
-    method: 'post',
-    path: '/api/v1/tasks/:id/cancel',
-    summary: 'Cancel an unfinished task and refund its credit',
-    params: IdParams,
-    response: TaskSchema,
-    errors: [404, 409],
-    handler: async ({ params, req }) => dto(currentUser(req).id, await service.cancel(currentUser(req).id, params.id)),
-  });
+  oneTaskRoute(
+    {
+      method: 'get',
+      path: '/api/v1/tasks/:id',
+      summary: 'One task with signed result URLs (database only, never a vendor call)',
+      errors: [404],
+    },
+    (userId, id) => service.get(userId, id),
+  );
+
+  oneTaskRoute(
+    {
+      method: 'post',
+      path: '/api/v1/tasks/:id/cancel',
+      summary: 'Cancel an unfinished task and refund its credit',
+      errors: [404, 409],
+    },
+    (userId, id) => service.cancel(userId, id),
+  );
 
   defineRoute(router, ctx.openapi, {
     ...common,
