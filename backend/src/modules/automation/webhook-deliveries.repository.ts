@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { toCamel, type Camel } from '../../db/camel';
 import type { LeasedQueue } from '../../db/leased-row-worker';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
@@ -21,6 +22,16 @@ export interface DeliveryRow {
   created_at: string;
   updated_at: string;
 }
+
+/** A delivery as services and the worker see it (camelCase; values as stored). */
+export type WebhookDelivery = Camel<DeliveryRow>;
+
+/**
+ * The row the leased-row worker claimed, as the worker's pass reads it. The generic worker
+ * (db/leased-row-worker.ts) selects and claims rows of either queue table itself, so the mapping
+ * happens here, at this table's edge, rather than in its query.
+ */
+export const toDelivery = (row: DeliveryRow): WebhookDelivery => toCamel(row);
 
 /** What an attempt tells the delivery log besides its outcome. */
 export interface DeliveryDetail {
@@ -125,16 +136,18 @@ export class WebhookDeliveriesRepository implements LeasedQueue<DeliveryRow, Del
     );
   }
 
-  async listForEndpoint(db: Db, userId: string, endpointId: string, limit: number): Promise<DeliveryRow[]> {
-    return rows<DeliveryRow>(
+  async listForEndpoint(db: Db, userId: string, endpointId: string, limit: number): Promise<WebhookDelivery[]> {
+    const found = await rows<DeliveryRow>(
       db,
       'SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND user_id = ? ORDER BY created_at DESC, id LIMIT ?',
       [endpointId, userId, limit],
     );
+    return found.map(toDelivery);
   }
 
-  async findById(db: Db, id: string): Promise<DeliveryRow | null> {
-    return (await rows<DeliveryRow>(db, 'SELECT * FROM webhook_deliveries WHERE id = ?', [id]))[0] ?? null;
+  async findById(db: Db, id: string): Promise<WebhookDelivery | null> {
+    const [found] = await rows<DeliveryRow>(db, 'SELECT * FROM webhook_deliveries WHERE id = ?', [id]);
+    return found ? toDelivery(found) : null;
   }
 
   async deleteForEndpoint(db: Db, endpointId: string): Promise<void> {

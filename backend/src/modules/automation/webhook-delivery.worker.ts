@@ -4,7 +4,13 @@ import { LeasedRowWorker } from '../../db/leased-row-worker';
 import type { Logger } from '../../infra/logger';
 import type { TaskDto } from '../tasks/task-view';
 import type { AutomationConfig } from './automation.config';
-import type { DeliveryDetail, DeliveryRow, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import {
+  toDelivery,
+  type DeliveryDetail,
+  type DeliveryRow,
+  type WebhookDeliveriesRepository,
+  type WebhookDelivery,
+} from './webhook-deliveries.repository';
 import type { WebhookEndpointsRepository } from './webhook-endpoints.repository';
 import { sendWebhook, type WebhookAttempt } from './webhook-sender';
 
@@ -51,7 +57,7 @@ export class WebhookDeliveryWorker {
       db,
       queue: deliveries,
       pass: async (row) => {
-        const attempt = await this.attempt(row);
+        const attempt = await this.attempt(toDelivery(row));
         const detail = { statusCode: attempt.statusCode };
         return attempt.ok
           ? { result: 'sent', detail }
@@ -63,7 +69,7 @@ export class WebhookDeliveryWorker {
       leaseMs: config.timeoutMs + 5_000,
       pollIntervalMs: config.pollIntervalMs,
       logger,
-      describe: (row) => ({ deliveryId: row.id, endpointId: row.endpoint_id }),
+      describe: (row) => ({ deliveryId: row.id, endpointId: toDelivery(row).endpointId }),
       now,
     });
   }
@@ -81,22 +87,22 @@ export class WebhookDeliveryWorker {
     return this.worker.runOnce();
   }
 
-  private async attempt(row: DeliveryRow): Promise<WebhookAttempt> {
-    const endpoint = await this.endpoints.findById(this.db.manager, row.endpoint_id);
+  private async attempt(delivery: WebhookDelivery): Promise<WebhookAttempt> {
+    const endpoint = await this.endpoints.findById(this.db.manager, delivery.endpointId);
     if (!endpoint) return { ok: false, statusCode: null, error: 'the endpoint was deleted' };
-    const data = row.task_id ? await this.tasks.load(row.user_id, row.task_id) : null;
-    if (row.task_id && !data) return { ok: false, statusCode: null, error: 'the task no longer exists' };
+    const data = delivery.taskId ? await this.tasks.load(delivery.userId, delivery.taskId) : null;
+    if (delivery.taskId && !data) return { ok: false, statusCode: null, error: 'the task no longer exists' };
     const body = JSON.stringify({
-      id: row.event_id,
-      type: row.event_type,
-      createdAt: fromDbTime(row.created_at)!.toISOString(),
+      id: delivery.eventId,
+      type: delivery.eventType,
+      createdAt: fromDbTime(delivery.createdAt)!.toISOString(),
       data,
     });
     return sendWebhook(
       endpoint.url,
       endpoint.secret,
       body,
-      { eventId: row.event_id, eventType: row.event_type, deliveryId: row.id },
+      { eventId: delivery.eventId, eventType: delivery.eventType, deliveryId: delivery.id },
       {
         timeoutMs: this.config.timeoutMs,
         allowPrivate: this.config.allowPrivateUrls,

@@ -7,7 +7,7 @@ import { lockUserRow } from '../../db/user-lock';
 import { ConflictError, NotFoundError } from '../../errors/app-error';
 import type { TaskEventsPort } from '../tasks/task-ports';
 import type { AutomationConfig } from './automation.config';
-import type { DeliveryRow, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import type { WebhookDeliveriesRepository, WebhookDelivery } from './webhook-deliveries.repository';
 import {
   eventsOf,
   type EndpointScope,
@@ -39,7 +39,7 @@ export interface DeliveryView {
   eventId: string;
   type: string;
   taskId: string | null;
-  status: DeliveryRow['status'];
+  status: WebhookDelivery['status'];
   attempts: number;
   lastStatusCode: number | null;
   lastError: string | null;
@@ -192,18 +192,18 @@ function toEndpointView(row: WebhookEndpoint): EndpointView {
   };
 }
 
-function toDeliveryView(row: DeliveryRow): DeliveryView {
+function toDeliveryView(delivery: WebhookDelivery): DeliveryView {
   return {
-    id: row.id,
-    eventId: row.event_id,
-    type: row.event_type,
-    taskId: row.task_id,
-    status: row.status,
-    attempts: row.attempts,
-    lastStatusCode: row.last_status_code === null ? null : Number(row.last_status_code),
-    lastError: row.last_error,
-    nextAttemptAt: row.status === 'pending' ? isoOrNull(row.next_attempt_at) : null,
-    deliveredAt: isoOrNull(row.delivered_at),
-    createdAt: isoOrNull(row.created_at)!,
+    id: delivery.id,
+    eventId: delivery.eventId,
+    type: delivery.eventType,
+    taskId: delivery.taskId,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    lastStatusCode: delivery.lastStatusCode === null ? null : Number(delivery.lastStatusCode),
+    lastError: delivery.lastError,
+    nextAttemptAt: delivery.status === 'pending' ? isoOrNull(delivery.nextAttemptAt) : null,
+    deliveredAt: isoOrNull(delivery.deliveredAt),
+    createdAt: isoOrNull(delivery.createdAt)!,
   };
 }
