@@ -16,6 +16,7 @@ import { FittingTravelTypes1732230861000 } from './1732230861000-fitting-travel-
 import { UploadNamesRetries1732230947311 } from './1732230947311-upload-names-retries';
 import { TaskFavoriteIndex1732230958213 } from './1732230958213-task-favorite-index';
 import { OutputPresets1732230979461 } from './1732230979461-output-presets';
+import { TaskResultCacheIndex1732231020000 } from './1732231020000-task-result-cache-index';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   UploadNamesRetries1732230947311,
   TaskFavoriteIndex1732230958213,
   OutputPresets1732230979461,
+  TaskResultCacheIndex1732231020000,
 ];

@@ -158,6 +158,10 @@ export interface TaskListFilter {
   before?: { createdAt: string; id: string };
 }
 
+/** The newest finished task of the merchant with this cache key: one range of `ix_tasks_user_cache`. */
+export const CACHED_RESULT_SQL =
+  "SELECT * FROM tasks WHERE user_id = ? AND cache_key = ? AND status = 'done' ORDER BY created_at DESC LIMIT 1";
+
 /**
  * Queries on `tasks` and `task_events`. Every merchant-facing read is scoped by user id;
  * state changes are conditional updates, so a terminal state is never overwritten.
@@ -249,13 +253,7 @@ export class TasksRepository {
   }
 
   async findCachedResult(db: Db, userId: string, cacheKey: string): Promise<Task | null> {
-    return first(
-      await rows<TaskRow>(
-        db,
-        "SELECT * FROM tasks WHERE user_id = ? AND cache_key = ? AND status = 'done' ORDER BY created_at DESC LIMIT 1",
-        [userId, cacheKey],
-      ),
-    );
+    return first(await rows<TaskRow>(db, CACHED_RESULT_SQL, [userId, cacheKey]));
   }
 
   /** The merchant's own visible tasks among `ids` (any order); other merchants' ids find nothing. */
