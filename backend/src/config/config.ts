@@ -6,6 +6,17 @@ import {
   type AutomationConfig,
 } from '../modules/automation/automation.config';
 import { auditEnvShape, buildAuditConfig, type AuditConfig } from '../modules/tasks/audit.config';
+import {
+  adminBootstrapEnvShape,
+  buildAdminBootstrapConfig,
+  type AdminBootstrapConfig,
+} from '../modules/admin-auth/admin-bootstrap.config';
+import { authEnvShape, buildAuthConfig, type AuthConfig } from '../modules/auth/auth.config';
+import { buildRateLimitConfig, rateLimitEnvShape, type RateLimitConfig } from '../modules/auth/rate-limit.config';
+import { buildStorageConfig, storageEnvShape, type StorageConfig } from '../modules/media/storage.config';
+import { buildPlanConfig, planEnvShape, type PlanConfig } from '../modules/membership/plan.config';
+import { buildSmsConfig, smsEnvShape, type SmsConfig } from '../modules/sms/sms.config';
+import { buildTasksConfig, tasksEnvShape, type TasksConfig } from '../modules/tasks/tasks.config';
 import { buildLimitsConfig, limitsEnvShape, type LimitsConfig } from './limits.config';
 import { buildCreditsConfig, creditsEnvShape, type CreditsConfig } from '../modules/credits/credits.config';
 import { buildFromUrlConfig, fromUrlEnvShape, type FromUrlConfig } from '../modules/media/from-url.config';
@@ -59,12 +70,8 @@ const envSchema = z.object({
 
   // Unset outside production: generated once into $DATA_DIR/secrets.json (config/secrets.ts).
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  JWT_TTL_SECONDS: int(7 * 24 * 3600, 60),
-  // How long a replica trusts a merchant's token version it read (sign out everywhere is announced
-  // to every replica at once; this bounds an announcement lost in a Redis outage).
-  SESSION_CACHE_SECONDS: int(10, 0),
-  // Keys the HMAC of stored SMS codes; derived from JWT_SECRET when unset.
-  AUTH_CODE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Merchant sign-in: token lifetime, session cache, SMS code key (modules/auth/auth.config.ts).
+  ...authEnvShape,
   N8N_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   N8N_BASE_URL: z.url().optional(),
   // Where operators open the n8n editor (the console links there); defaults to N8N_BASE_URL.
@@ -77,72 +84,25 @@ const envSchema = z.object({
   VENDOR_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
   SANDBOX_URL: z.url().default('http://127.0.0.1:9400'),
 
-  // Tencent Cloud SMS; required with VENDOR_MODE=live, placeholders are used against the sandbox.
-  SMS_SECRET_ID: z.string().optional(),
-  SMS_SECRET_KEY: z.string().optional(),
-  SMS_SDK_APP_ID: z.string().optional(),
-  SMS_SIGN_NAME: z.string().optional(),
-  SMS_TEMPLATE_ID: z.string().optional(),
-  SMS_REGION: z.string().default('ap-guangzhou'),
-  // Against SMS pumping: calling codes codes may be sent to, and daily caps (runtime-tunable).
-  SMS_ALLOWED_COUNTRY_CODES: z
-    .string()
-    .default('+86')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((c) => c.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^\+[1-9]\d{0,3}$/, 'each must be a calling code such as +86')).min(1)),
-  SMS_PER_PHONE_PER_DAY: int(10, 1),
-  SMS_DAILY_BUDGET: int(2000, 1),
-
-  // Object storage (Tencent COS). Required with VENDOR_MODE=live; in sandbox mode they default
-  // to the sandbox's own development values (SANDBOX_COS_* are what the sandbox is started with).
-  COS_SECRET_ID: z.string().optional(),
-  COS_SECRET_KEY: z.string().optional(),
-  COS_BUCKET: z
-    .string()
-    .regex(/^[a-z0-9-]+-\d+$/, 'must be <name>-<appid>, e.g. aiphoto-1250000000')
-    .optional(),
-  COS_REGION: z.string().default('ap-guangzhou'),
-  COS_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric APPID').optional(),
-  COS_STS_DURATION_SECONDS: int(1800, 60).pipe(z.number().max(1800, 'at most 1800 (30 minutes)')),
-  SANDBOX_COS_SECRET_ID: z.string().optional(),
-  SANDBOX_COS_SECRET_KEY: z.string().optional(),
-  UPLOAD_MAX_BYTES: int(20 * 1024 * 1024, 1024),
-  // Largest accepted image in pixels (width × height, before any decoding): decompression bombs.
-  UPLOAD_MAX_PIXELS: int(40_000_000, 10_000),
-  // How the portal uploads: through POST /uploads, or straight to COS with STS credentials.
-  // Default: server with the sandbox, direct with live vendors.
-  UPLOAD_MODE: z.enum(['server', 'direct']).optional(),
+  // Tencent Cloud SMS and its anti-pumping caps (modules/sms/sms.config.ts).
+  ...smsEnvShape,
+  // Object storage (Tencent COS) and uploads (modules/media/storage.config.ts).
+  ...storageEnvShape,
   // Images fetched by URL (modules/media/from-url.config.ts documents each).
   ...fromUrlEnvShape,
 
-  ADMIN_BOOTSTRAP_USERNAME: z.string().min(3).default('admin'),
-  // Unset: a random one is generated when the first admin is created and printed once.
-  ADMIN_BOOTSTRAP_PASSWORD: z
-    .string()
-    .min(10, 'must be at least 10 characters')
-    .regex(/[A-Za-z]/, 'needs a letter')
-    .regex(/\d/, 'needs a digit')
-    .optional(),
-
-  PLAN_MONTHLY_QUOTA: int(100, 1),
-  MEMBERSHIP_PRICE: int(9900, 1),
-  MEMBERSHIP_DAYS: int(30, 1),
-
-  RATE_LIMIT_API_PER_15MIN: int(1000, 1),
+  // The first console account (modules/admin-auth/admin-bootstrap.config.ts).
+  ...adminBootstrapEnvShape,
+  // The membership plan's defaults (modules/membership/plan.config.ts).
+  ...planEnvShape,
+  // The API rate limit (modules/auth/rate-limit.config.ts).
+  ...rateLimitEnvShape,
 
   // Payments (modules/payments/payments.config.ts documents each).
   ...paymentsEnvShape,
 
-  TASK_WATCHDOG_INTERVAL_MS: int(5000, 50),
-  OUTBOX_POLL_INTERVAL_MS: int(500, 10),
-  OUTBOX_MAX_BACKOFF_MS: int(30000, 100),
-  INPUT_URL_TTL_SECONDS: int(3600, 60),
-  RESULT_URL_TTL_SECONDS: int(1800, 60),
+  // Task watchdog, outbox and signed URL lifetimes (modules/tasks/tasks.config.ts).
+  ...tasksEnvShape,
 
   // Merchant automation (modules/automation/automation.config.ts documents each).
   ...automationEnvShape,
@@ -180,7 +140,6 @@ export interface AppConfig {
   logLevel: Env['LOG_LEVEL'];
   database: { type: 'sqlite'; file: string } | { type: 'mysql'; url: string; poolSize: number };
   redis: { url: string; keyPrefix: string } | null;
-  auth: { jwtSecret: string; jwtTtlSeconds: number; codeSecret: string | null; sessionCacheSeconds: number };
   n8n: {
     baseUrl: string | null;
     sharedSecret: string;
@@ -190,51 +149,17 @@ export interface AppConfig {
     owner: { email: string; password: string } | null;
   };
   vendors: { mode: 'sandbox' | 'live'; sandboxUrl: string };
-  sms: {
-    secretId: string | null;
-    secretKey: string | null;
-    sdkAppId: string | null;
-    signName: string | null;
-    templateId: string | null;
-    region: string;
-    /** Calling codes (`+86`, `+852`, …) login codes may be sent to. */
-    allowedCountryCodes: string[];
-    /** Env defaults of the settings `sms.per_phone_per_day` and `sms.daily_budget`. */
-    perPhonePerDay: number;
-    dailyBudget: number;
-  };
-  storage: {
-    /** Null in live mode when unset; the storage factory then names what is missing. */
-    secretId: string | null;
-    secretKey: string | null;
-    bucket: string | null;
-    region: string;
-    appId: string | null;
-    stsDurationSeconds: number;
-    uploadMaxBytes: number;
-    /** Largest accepted width × height (413 IMAGE_TOO_MANY_PIXELS above it). */
-    uploadMaxPixels: number;
-    /** What the portal is told to use (`GET /api/v1/uploads/config`). */
-    uploadMode: 'server' | 'direct';
-  };
-  /**
-   * The first console account. `password` is null when ADMIN_BOOTSTRAP_PASSWORD is unset: a
-   * random one is generated if the account is created now and shown once, never a fixed value.
-   */
-  adminBootstrap: { username: string; password: string | null };
   /** True with NODE_ENV=production or VENDOR_MODE=live (real vendors and payment gateways). */
   deployed: boolean;
-  plan: { monthlyQuota: number; priceFen: number; days: number };
-  payments: PaymentsConfig;
-  rateLimit: { apiPer15Min: number };
-  tasks: {
-    watchdogIntervalMs: number;
-    outboxPollIntervalMs: number;
-    outboxMaxBackoffMs: number;
-    inputUrlTtlSeconds: number;
-    resultUrlTtlSeconds: number;
-  };
   /** Per-module blocks, each built by its module's `<name>.config.ts`. */
+  auth: AuthConfig;
+  sms: SmsConfig;
+  storage: StorageConfig;
+  adminBootstrap: AdminBootstrapConfig;
+  plan: PlanConfig;
+  payments: PaymentsConfig;
+  rateLimit: RateLimitConfig;
+  tasks: TasksConfig;
   automation: AutomationConfig;
   fromUrl: FromUrlConfig;
   credits: CreditsConfig;
@@ -274,7 +199,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (paymentProblems.length) throw new ConfigError(paymentProblems);
   const secrets = resolveSecrets(env, dataDir);
   const isProduction = env.NODE_ENV === 'production';
-  const storage = storageConfig(env);
+  const storage = buildStorageConfig(env, { vendorMode: env.VENDOR_MODE });
   return {
     env: env.NODE_ENV,
     isProduction,
@@ -294,12 +219,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { type: 'mysql', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
       : { type: 'sqlite', file: path.join(dataDir, 'aiphoto.sqlite') },
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : null,
-    auth: {
-      jwtSecret: secrets.JWT_SECRET,
-      jwtTtlSeconds: env.JWT_TTL_SECONDS,
-      codeSecret: env.AUTH_CODE_SECRET ?? null,
-      sessionCacheSeconds: env.SESSION_CACHE_SECONDS,
-    },
+    auth: buildAuthConfig(env, { jwtSecret: secrets.JWT_SECRET }),
     n8n: {
       baseUrl: env.N8N_BASE_URL ?? null,
       sharedSecret: secrets.N8N_SHARED_SECRET,
@@ -310,29 +230,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
           : null,
     },
     vendors: { mode: env.VENDOR_MODE, sandboxUrl: env.SANDBOX_URL },
-    sms: {
-      secretId: env.SMS_SECRET_ID ?? null,
-      secretKey: env.SMS_SECRET_KEY ?? null,
-      sdkAppId: env.SMS_SDK_APP_ID ?? null,
-      signName: env.SMS_SIGN_NAME ?? null,
-      templateId: env.SMS_TEMPLATE_ID ?? null,
-      region: env.SMS_REGION,
-      allowedCountryCodes: env.SMS_ALLOWED_COUNTRY_CODES,
-      perPhonePerDay: env.SMS_PER_PHONE_PER_DAY,
-      dailyBudget: env.SMS_DAILY_BUDGET,
-    },
+    sms: buildSmsConfig(env),
     storage,
-    adminBootstrap: { username: env.ADMIN_BOOTSTRAP_USERNAME, password: env.ADMIN_BOOTSTRAP_PASSWORD ?? null },
-    plan: { monthlyQuota: env.PLAN_MONTHLY_QUOTA, priceFen: env.MEMBERSHIP_PRICE, days: env.MEMBERSHIP_DAYS },
+    adminBootstrap: buildAdminBootstrapConfig(env),
+    plan: buildPlanConfig(env),
     payments,
-    rateLimit: { apiPer15Min: env.RATE_LIMIT_API_PER_15MIN },
-    tasks: {
-      watchdogIntervalMs: env.TASK_WATCHDOG_INTERVAL_MS,
-      outboxPollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
-      outboxMaxBackoffMs: env.OUTBOX_MAX_BACKOFF_MS,
-      inputUrlTtlSeconds: env.INPUT_URL_TTL_SECONDS,
-      resultUrlTtlSeconds: env.RESULT_URL_TTL_SECONDS,
-    },
+    rateLimit: buildRateLimitConfig(env),
+    tasks: buildTasksConfig(env),
     automation: buildAutomationConfig(env, { isProduction }),
     fromUrl: buildFromUrlConfig(env, { isProduction, uploadMaxBytes: storage.uploadMaxBytes }),
     credits,
@@ -350,32 +254,6 @@ function orProblem<T>(build: () => T, problems: string[]): T | undefined {
     problems.push(err instanceof Error ? err.message : String(err));
     return undefined;
   }
-}
-
-/** Development values of the vendor sandbox's COS (sandbox/src/main.ts uses the same). */
-export const SANDBOX_COS_DEFAULTS = {
-  secretId: 'AKIDsandboxLocalOnly',
-  secretKey: 'sandbox-local-only-secret-key',
-  bucket: 'aiphoto-1250000000',
-} as const;
-
-function storageConfig(env: Env): AppConfig['storage'] {
-  const sandbox = env.VENDOR_MODE === 'sandbox';
-  const bucket = env.COS_BUCKET ?? (sandbox ? SANDBOX_COS_DEFAULTS.bucket : null);
-  return {
-    secretId: env.COS_SECRET_ID ?? (sandbox ? (env.SANDBOX_COS_SECRET_ID ?? SANDBOX_COS_DEFAULTS.secretId) : null),
-    secretKey: env.COS_SECRET_KEY ?? (sandbox ? (env.SANDBOX_COS_SECRET_KEY ?? SANDBOX_COS_DEFAULTS.secretKey) : null),
-    bucket,
-    region: env.COS_REGION,
-    // The APPID is the bucket name's numeric suffix unless given explicitly.
-    appId: env.COS_APP_ID ?? bucket?.slice(bucket.lastIndexOf('-') + 1) ?? null,
-    stsDurationSeconds: env.COS_STS_DURATION_SECONDS,
-    uploadMaxBytes: env.UPLOAD_MAX_BYTES,
-    uploadMaxPixels: env.UPLOAD_MAX_PIXELS,
-    // Live COS takes the bytes directly (no trip through our servers); the sandbox keeps the
-    // simpler server path unless a test or a developer asks for direct uploads.
-    uploadMode: env.UPLOAD_MODE ?? (sandbox ? 'server' : 'direct'),
-  };
 }
 
 const SIGNING_SECRETS: LocalSecretName[] = ['JWT_SECRET', 'N8N_SHARED_SECRET'];

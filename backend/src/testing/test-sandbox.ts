@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { SANDBOX_COS_DEFAULTS } from '../config/config';
+import { SANDBOX_COS_DEFAULTS } from '../modules/media/storage.config';
 
 /** The little of the vendor sandbox that backend tests use. */
 export interface TestSandbox {

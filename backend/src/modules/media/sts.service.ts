@@ -1,9 +1,9 @@
 import { createHmac, randomInt } from 'node:crypto';
 import STS from 'qcloud-cos-sts';
-import type { AppConfig } from '../../config/config';
 import { ServiceUnavailableError } from '../../errors/app-error';
 import type { Logger } from '../../infra/logger';
 import { inputPrefix, STS_UPLOAD_ACTIONS } from './media.config';
+import type { StorageConfig } from './storage.config';
 
 /** The `POST /uploads/sts` answer: what the COS browser SDK needs to upload directly. */
 export interface UploadCredentials {
@@ -53,7 +53,7 @@ export function uploadPolicy(
   };
 }
 
-type StorageSettings = AppConfig['storage'];
+type StorageSettings = StorageConfig;
 
 /** What STS answers, in the shape qcloud-cos-sts resolves with. */
 interface FederationToken {
