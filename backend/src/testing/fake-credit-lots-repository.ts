@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { fromDbTime, toDbTime } from '../db/time';
 import type { Db } from '../db/transaction';
-import type { CreditLotsRepository, LotRow, LotSource } from '../modules/ledger/credit-lots.repository';
+import {
+  toLot,
+  type CreditLotsRepository,
+  type Lot,
+  type LotRow,
+  type LotSource,
+} from '../modules/ledger/credit-lots.repository';
 import type { FakeDb } from './fake-db';
 
 export interface AllocationRow {
@@ -49,11 +55,11 @@ export class FakeCreditLotsRepository implements CreditLotsRepository {
     return id;
   }
 
-  async open(_db: Db, userId: string): Promise<LotRow[]> {
+  async open(_db: Db, userId: string): Promise<Lot[]> {
     return this.db.tables.lots
       .filter((l) => l.user_id === userId && l.expired_at === null && l.remaining > 0)
       .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))
-      .map((l) => ({ ...l }));
+      .map(toLot);
   }
 
   async take(_db: Db, lotId: string, n: number): Promise<boolean> {

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { fromDbTime, toDbTime } from '../db/time';
 import type { Db } from '../db/transaction';
-import type { BalanceRow, LedgerRepository, LedgerRow, NewLedgerEntry } from '../modules/ledger/ledger.repository';
+import {
+  toBalance,
+  toLedgerEntry,
+  type Balance,
+  type BalanceRow,
+  type LedgerEntry,
+  type LedgerRepository,
+  type LedgerRow,
+  type NewLedgerEntry,
+} from '../modules/ledger/ledger.repository';
 import { FakeCreditLotsRepository, type LotTables } from './fake-credit-lots-repository';
 import { FakeDb } from './fake-db';
 
@@ -50,9 +59,9 @@ export class FakeLedgerRepository implements LedgerRepository {
     return user?.is_member === 1 && expireAt !== null && expireAt <= now;
   }
 
-  async balance(_db: Db, userId: string): Promise<BalanceRow | null> {
+  async balance(_db: Db, userId: string): Promise<Balance | null> {
     const user = this.user(userId);
-    return user ? { ...user } : null;
+    return user ? toBalance(user) : null;
   }
 
   async addCredits(_db: Db, userId: string, delta: number): Promise<void> {
@@ -100,8 +109,9 @@ export class FakeLedgerRepository implements LedgerRepository {
     return true;
   }
 
-  async findByKey(_db: Db, key: string): Promise<LedgerRow | null> {
-    return this.db.tables.ledger.find((row) => row.idempotency_key === key) ?? null;
+  async findByKey(_db: Db, key: string): Promise<LedgerEntry | null> {
+    const row = this.db.tables.ledger.find((r) => r.idempotency_key === key);
+    return row ? toLedgerEntry(row) : null;
   }
 
   async listForUser(
@@ -109,10 +119,16 @@ export class FakeLedgerRepository implements LedgerRepository {
     userId: string,
     limit: number,
     offset: number,
-  ): Promise<{ items: LedgerRow[]; total: number }> {
+  ): Promise<{ items: LedgerEntry[]; total: number }> {
     const own = this.db.tables.ledger.filter((row) => row.user_id === userId);
     // Newest first; rows are appended in order, so a reversed copy is that order.
-    return { items: [...own].reverse().slice(offset, offset + limit), total: own.length };
+    return {
+      items: [...own]
+        .reverse()
+        .slice(offset, offset + limit)
+        .map(toLedgerEntry),
+      total: own.length,
+    };
   }
 
   async sumForUser(_db: Db, userId: string): Promise<{ sum: number; negativeBalances: number }> {

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { isoOrNull } from '../../db/time';
 import { NotFoundError } from '../../errors/app-error';
 import type { Logger } from '../../infra/logger';
-import type { LedgerRow } from '../ledger/ledger.repository';
+import type { LedgerEntry } from '../ledger/ledger.repository';
 import type { LedgerService } from '../ledger/ledger.service';
 import { toMe, type UserRow, type UsersRepository } from '../users/users.repository';
 import type { AdminMerchantsRepository } from './admin-users.repository';
@@ -25,18 +25,18 @@ function toAdminUser(u: UserRow) {
   return { ...me, createdAt: isoOrNull(u.created_at)! };
 }
 
-export function toLedgerEntry(r: LedgerRow, adminUsername: string | null = null) {
+export function toLedgerEntry(r: LedgerEntry, adminUsername: string | null = null) {
   return {
     id: r.id,
     kind: r.kind,
     delta: Number(r.delta),
-    balanceAfter: Number(r.balance_after),
-    taskId: r.task_id,
-    orderId: r.order_id,
-    adminId: r.admin_id,
-    adminUsername: r.admin_id ? adminUsername : null,
+    balanceAfter: Number(r.balanceAfter),
+    taskId: r.taskId,
+    orderId: r.orderId,
+    adminId: r.adminId,
+    adminUsername: r.adminId ? adminUsername : null,
     reason: r.reason,
-    createdAt: isoOrNull(r.created_at)!,
+    createdAt: isoOrNull(r.createdAt)!,
   };
 }
 
@@ -65,10 +65,10 @@ export class AdminUsersService {
     );
     const names = await this.deps.merchants.adminNames(
       this.deps.db.manager,
-      items.flatMap((r) => (r.admin_id ? [r.admin_id] : [])),
+      items.flatMap((r) => (r.adminId ? [r.adminId] : [])),
     );
     return {
-      items: items.map((r) => toLedgerEntry(r, r.admin_id ? (names.get(r.admin_id) ?? null) : null)),
+      items: items.map((r) => toLedgerEntry(r, r.adminId ? (names.get(r.adminId) ?? null) : null)),
       total,
       page: paging.page,
       pageSize: paging.pageSize,

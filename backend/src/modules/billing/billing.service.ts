@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { isoOrNull } from '../../db/time';
 import { NotFoundError } from '../../errors/app-error';
-import type { LedgerRow } from '../ledger/ledger.repository';
+import type { LedgerEntry } from '../ledger/ledger.repository';
 import type { LedgerService } from '../ledger/ledger.service';
 import type { OrdersRepository } from '../payments/orders.repository';
 import type { OrderView, PaymentsService } from '../payments/payments.service';
@@ -26,17 +26,17 @@ export function ledgerSource(key: string): Source {
   return SOURCES.find(([prefix]) => key.startsWith(prefix))?.[1] ?? 'adjust';
 }
 
-export function toMyLedgerEntry(r: LedgerRow): z.infer<typeof MyLedgerEntry> {
+export function toMyLedgerEntry(r: LedgerEntry): z.infer<typeof MyLedgerEntry> {
   return {
     id: r.id,
     kind: r.kind,
-    source: ledgerSource(r.idempotency_key),
+    source: ledgerSource(r.idempotencyKey),
     delta: Number(r.delta),
-    balanceAfter: Number(r.balance_after),
-    taskId: r.task_id,
-    orderId: r.order_id,
+    balanceAfter: Number(r.balanceAfter),
+    taskId: r.taskId,
+    orderId: r.orderId,
     reason: r.reason,
-    createdAt: isoOrNull(r.created_at)!,
+    createdAt: isoOrNull(r.createdAt)!,
   };
 }
 

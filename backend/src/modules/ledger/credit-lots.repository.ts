@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Camel } from '../../db/camel';
 import { fromDbTime, toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 
@@ -18,7 +19,23 @@ export interface LotRow {
   created_at: string;
 }
 
-const normalize = (r: LotRow): LotRow => ({ ...r, amount: Number(r.amount), remaining: Number(r.remaining) });
+/** A lot as the ledger sees it (camelCase; amounts as numbers on every driver). */
+export type Lot = Camel<LotRow>;
+
+/** Row → Lot, at this repository's edge. */
+export function toLot(r: LotRow): Lot {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    source: r.source,
+    ledgerKey: r.ledger_key,
+    amount: Number(r.amount),
+    remaining: Number(r.remaining),
+    expiresAt: r.expires_at,
+    expiredAt: r.expired_at,
+    createdAt: r.created_at,
+  };
+}
 
 /**
  * Queries on `credit_lots` and `credit_allocations`. Only the ledger calls them, always inside
@@ -49,7 +66,7 @@ export class CreditLotsRepository {
   }
 
   /** The user's lots that still hold credits and were not written off, oldest first. */
-  async open(db: Db, userId: string): Promise<LotRow[]> {
+  async open(db: Db, userId: string): Promise<Lot[]> {
     // A locking read on MySQL/MariaDB: under REPEATABLE READ a plain SELECT answers from the
     // snapshot of the transaction's first read, which may predate the user lock (a create looks
     // up its result cache before it reserves), and would miss another reserve committed since.
@@ -61,7 +78,7 @@ export class CreditLotsRepository {
         `SELECT * FROM credit_lots WHERE user_id = ? AND expired_at IS NULL AND remaining > 0 ORDER BY created_at, id${lock}`,
         [userId],
       )
-    ).map(normalize);
+    ).map(toLot);
   }
 
   /** Takes `n` from a lot; false when it holds fewer (never happens under the user lock). */
@@ -130,13 +147,13 @@ export class CreditLotsRepository {
 }
 
 /** A lot's own expiry; a membership lot ends with the membership (`membershipEnd`). */
-export function lotExpiry(lot: LotRow, membershipEnd: Date | null): Date | null {
-  return lot.expires_at ? fromDbTime(lot.expires_at) : membershipEnd;
+export function lotExpiry(lot: Lot, membershipEnd: Date | null): Date | null {
+  return lot.expiresAt ? fromDbTime(lot.expiresAt) : membershipEnd;
 }
 
 /** Whether the lot's own expiry has passed (membership lots lapse with the membership instead). */
-export function isDue(lot: LotRow, now: Date): boolean {
-  const at = fromDbTime(lot.expires_at);
+export function isDue(lot: Lot, now: Date): boolean {
+  const at = fromDbTime(lot.expiresAt);
   return at !== null && at <= now;
 }
 
@@ -145,10 +162,10 @@ export function isDue(lot: LotRow, now: Date): boolean {
  * no membership to end it — last), then the oldest. Spending the soonest-expiring credits first
  * is what keeps the fewest from expiring unused.
  */
-export function spendOrder(lots: LotRow[], membershipEnd: Date | null): LotRow[] {
-  const end = (l: LotRow) => lotExpiry(l, membershipEnd)?.getTime() ?? Number.POSITIVE_INFINITY;
+export function spendOrder(lots: Lot[], membershipEnd: Date | null): Lot[] {
+  const end = (l: Lot) => lotExpiry(l, membershipEnd)?.getTime() ?? Number.POSITIVE_INFINITY;
   return [...lots].sort(
-    (a, b) => end(a) - end(b) || a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id),
+    (a, b) => end(a) - end(b) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
   );
 }
 
@@ -157,7 +174,7 @@ export function spendOrder(lots: LotRow[], membershipEnd: Date | null): LotRow[]
  * to which task. Null when the lots hold too little.
  */
 export function planAllocation(
-  lots: Array<Pick<LotRow, 'id' | 'remaining'>>,
+  lots: Array<Pick<Lot, 'id' | 'remaining'>>,
   shares: number[],
 ): Array<{ index: number; lotId: string; amount: number }> | null {
   const left = lots.map((l) => ({ id: l.id, remaining: l.remaining }));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Camel } from '../../db/camel';
 import { isUniqueViolation } from '../../db/db-errors';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
@@ -19,6 +20,26 @@ export interface LedgerRow {
   created_at: string;
 }
 
+/** A ledger row as the rest of the backend sees it (camelCase; numbers as numbers on every driver). */
+export type LedgerEntry = Camel<LedgerRow>;
+
+/** Row → LedgerEntry: the one place that names the `quota_ledger` columns outside SQL. */
+export function toLedgerEntry(r: LedgerRow): LedgerEntry {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    delta: Number(r.delta),
+    balanceAfter: Number(r.balance_after),
+    kind: r.kind,
+    taskId: r.task_id,
+    orderId: r.order_id,
+    adminId: r.admin_id,
+    reason: r.reason,
+    idempotencyKey: r.idempotency_key,
+    createdAt: r.created_at,
+  };
+}
+
 export interface NewLedgerEntry {
   userId: string;
   delta: number;
@@ -31,10 +52,22 @@ export interface NewLedgerEntry {
   reason?: string | null;
 }
 
+/** The `users` columns credits are judged on, as the database answers them (repositories and their fakes). */
 export interface BalanceRow {
   quota_remaining: number;
   is_member: number;
   quota_expire_at: string | null;
+}
+
+/** A user's standing for credits: balance, member flag (0/1) and the membership's end (database time). */
+export interface Balance {
+  quotaRemaining: number;
+  isMember: number;
+  quotaExpireAt: string | null;
+}
+
+export function toBalance(r: BalanceRow): Balance {
+  return { quotaRemaining: Number(r.quota_remaining), isMember: Number(r.is_member), quotaExpireAt: r.quota_expire_at };
 }
 
 const INSERT_COLUMNS =
@@ -78,15 +111,13 @@ export class LedgerRepository {
     return changed === 1;
   }
 
-  async balance(db: Db, userId: string): Promise<BalanceRow | null> {
+  async balance(db: Db, userId: string): Promise<Balance | null> {
     const found = await rows<BalanceRow>(
       db,
       'SELECT quota_remaining, is_member, quota_expire_at FROM users WHERE id = ?',
       [userId],
     );
-    return found[0]
-      ? { ...found[0], quota_remaining: Number(found[0].quota_remaining), is_member: Number(found[0].is_member) }
-      : null;
+    return found[0] ? toBalance(found[0]) : null;
   }
 
   async addCredits(db: Db, userId: string, delta: number): Promise<void> {
@@ -132,8 +163,9 @@ export class LedgerRepository {
     }
   }
 
-  async findByKey(db: Db, key: string): Promise<LedgerRow | null> {
-    return (await rows<LedgerRow>(db, 'SELECT * FROM quota_ledger WHERE idempotency_key = ?', [key]))[0] ?? null;
+  async findByKey(db: Db, key: string): Promise<LedgerEntry | null> {
+    const [row] = await rows<LedgerRow>(db, 'SELECT * FROM quota_ledger WHERE idempotency_key = ?', [key]);
+    return row ? toLedgerEntry(row) : null;
   }
 
   async listForUser(
@@ -141,8 +173,8 @@ export class LedgerRepository {
     userId: string,
     limit: number,
     offset: number,
-  ): Promise<{ items: LedgerRow[]; total: number }> {
-    const items = await rows<LedgerRow>(
+  ): Promise<{ items: LedgerEntry[]; total: number }> {
+    const found = await rows<LedgerRow>(
       db,
       // created_at ties inside one transaction; balance_after breaks them for reserves of a batch.
       'SELECT * FROM quota_ledger WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
@@ -151,7 +183,7 @@ export class LedgerRepository {
     const [count] = await rows<{ n: number | string }>(db, 'SELECT COUNT(*) AS n FROM quota_ledger WHERE user_id = ?', [
       userId,
     ]);
-    return { items, total: Number(count?.n ?? 0) };
+    return { items: found.map(toLedgerEntry), total: Number(count?.n ?? 0) };
   }
 
   async sumForUser(db: Db, userId: string): Promise<{ sum: number; negativeBalances: number }> {

@@ -4,18 +4,18 @@ import { ConflictError, NotFoundError, PaymentRequiredError, ValidationError } f
 import { fromDbTime, isoOrNull } from '../../db/time';
 import { inTransaction, type Db } from '../../db/transaction';
 import { CreditLotsRepository, isDue, lotExpiry, type LotSource } from './credit-lots.repository';
-import { LedgerRepository, type BalanceRow, type LedgerRow } from './ledger.repository';
+import { LedgerRepository, type Balance, type LedgerEntry } from './ledger.repository';
 import { LotBook } from './lot-book';
 
 export type Clock = () => Date;
 
 /** Why an account cannot pay `n` credits now: no active membership, or too few credits; null when it can. */
-function refusalOf(account: BalanceRow, n: number, now: Date): PaymentRequiredError | null {
-  const expireAt = fromDbTime(account.quota_expire_at);
-  if (!Number(account.is_member) || !expireAt || expireAt <= now) {
+function refusalOf(account: Balance, n: number, now: Date): PaymentRequiredError | null {
+  const expireAt = fromDbTime(account.quotaExpireAt);
+  if (!Number(account.isMember) || !expireAt || expireAt <= now) {
     return new PaymentRequiredError('MEMBERSHIP_REQUIRED', 'An active membership is required to create tasks');
   }
-  if (Number(account.quota_remaining) < n)
+  if (Number(account.quotaRemaining) < n)
     return new PaymentRequiredError('QUOTA_EXHAUSTED', 'Not enough credits left for this request');
   return null;
 }
@@ -107,12 +107,12 @@ export class LedgerService {
         userId,
         taskIds,
         share,
-        membershipEnd: fromDbTime(user?.quota_expire_at),
-        balanceBefore: (user?.quota_remaining ?? 0) + n,
+        membershipEnd: fromDbTime(user?.quotaExpireAt),
+        balanceBefore: (user?.quotaRemaining ?? 0) + n,
       },
       now,
     );
-    const balance = (user?.quota_remaining ?? 0) - writtenOff;
+    const balance = (user?.quotaRemaining ?? 0) - writtenOff;
     await this.repo.insert(
       tx,
       taskIds.map((taskId, i) => ({
@@ -144,7 +144,7 @@ export class LedgerService {
    * plainly short (a storm on an empty account queues nothing behind the row lock); null never
    * takes anything — reserve's locked conditional decrement still decides.
    */
-  refusalFor(account: BalanceRow, n: number): Error | null {
+  refusalFor(account: Balance, n: number): Error | null {
     return refusalOf(account, n, this.clock());
   }
 
@@ -158,10 +158,10 @@ export class LedgerService {
     const reserved = await this.repo.findByKey(tx, `reserve:${taskId}`);
     if (!reserved) return false;
     const now = this.clock();
-    const userId = reserved.user_id;
+    const userId = reserved.userId;
     const amount = -Number(reserved.delta);
     if (!(await this.repo.lockUser(tx, userId, now))) return false;
-    const balance = (await this.repo.balance(tx, userId))?.quota_remaining ?? 0;
+    const balance = (await this.repo.balance(tx, userId))?.quotaRemaining ?? 0;
     const inserted = await this.repo.insertOnce(
       tx,
       { userId, taskId, kind: 'refund', delta: amount, balanceAfter: balance + amount, key: `refund:${taskId}` },
@@ -186,16 +186,16 @@ export class LedgerService {
     await this.expireLocked(tx, userId, now);
     const user = await this.repo.balance(tx, userId);
     if (!user) throw new NotFoundError('User not found');
-    const current = fromDbTime(user.quota_expire_at);
-    const active = Boolean(user.is_member) && current !== null && current > now;
+    const current = fromDbTime(user.quotaExpireAt);
+    const active = Boolean(user.isMember) && current !== null && current > now;
     const expireAt = new Date((active && current ? current.getTime() : now.getTime()) + days * DAY_MS);
-    const balanceAfter = user.quota_remaining + credits;
+    const balanceAfter = user.quotaRemaining + credits;
     const inserted = await this.repo.insertOnce(
       tx,
       { userId, orderId, kind: 'grant', delta: credits, balanceAfter, key: `grant:${orderId}` },
       now,
     );
-    if (!inserted) return { granted: false, balanceAfter: user.quota_remaining, quotaExpireAt: current };
+    if (!inserted) return { granted: false, balanceAfter: user.quotaRemaining, quotaExpireAt: current };
     await this.repo.setMembership(tx, userId, credits, true, expireAt);
     // Membership credits last as long as the membership: renewals carry them along.
     await this.book.open(
@@ -213,7 +213,7 @@ export class LedgerService {
   async grantCredits(tx: Db, g: CreditGrant): Promise<boolean> {
     const now = this.clock();
     if (!(await this.repo.lockUser(tx, g.userId, now))) throw new NotFoundError('User not found');
-    const balance = (await this.repo.balance(tx, g.userId))?.quota_remaining ?? 0;
+    const balance = (await this.repo.balance(tx, g.userId))?.quotaRemaining ?? 0;
     const inserted = await this.repo.insertOnce(
       tx,
       {
@@ -247,7 +247,7 @@ export class LedgerService {
         total += await inTransaction(this.ds, async (tx) => {
           if (!(await this.repo.lockUser(tx, userId, now))) return 0;
           const due = (await this.book.lots.open(tx, userId)).filter((l) => isDue(l, now));
-          const balance = (await this.repo.balance(tx, userId))?.quota_remaining ?? 0;
+          const balance = (await this.repo.balance(tx, userId))?.quotaRemaining ?? 0;
           return (await this.book.writeOff(tx, userId, due, balance, now)) > 0 ? due.length : 0;
         });
       }
@@ -258,7 +258,7 @@ export class LedgerService {
   /** The user's lots that still hold credits, soonest end first. */
   async creditLots(userId: string): Promise<CreditLotView[]> {
     const user = await this.repo.balance(this.ds.manager, userId);
-    const end = fromDbTime(user?.quota_expire_at);
+    const end = fromDbTime(user?.quotaExpireAt);
     const lots = await this.book.lots.open(this.ds.manager, userId);
     return lots
       .map((l) => ({
@@ -266,9 +266,9 @@ export class LedgerService {
         source: l.source,
         amount: l.amount,
         remaining: l.remaining,
-        expiresAt: isoOrNull(l.expires_at),
-        withMembership: l.expires_at === null,
-        createdAt: fromDbTime(l.created_at)!.toISOString(),
+        expiresAt: isoOrNull(l.expiresAt),
+        withMembership: l.expiresAt === null,
+        createdAt: fromDbTime(l.createdAt)!.toISOString(),
         sortKey: lotExpiry(l, end)?.getTime() ?? Number.POSITIVE_INFINITY,
       }))
       .sort((a, b) => a.sortKey - b.sortKey)
@@ -292,8 +292,8 @@ export class LedgerService {
     if (!(await this.repo.lockExpiredMember(tx, userId, now))) return false;
     const user = await this.repo.balance(tx, userId);
     if (!user) return false;
-    const expireAt = fromDbTime(user.quota_expire_at)?.toISOString() ?? 'none';
-    const tied = (await this.book.lots.open(tx, userId)).filter((l) => l.expires_at === null);
+    const expireAt = fromDbTime(user.quotaExpireAt)?.toISOString() ?? 'none';
+    const tied = (await this.book.lots.open(tx, userId)).filter((l) => l.expiresAt === null);
     const amount = tied.reduce((sum, l) => sum + l.remaining, 0);
     const inserted = await this.repo.insertOnce(
       tx,
@@ -301,7 +301,7 @@ export class LedgerService {
         userId,
         kind: 'expire',
         delta: -amount,
-        balanceAfter: user.quota_remaining - amount,
+        balanceAfter: user.quotaRemaining - amount,
         key: `expire:${userId}:${expireAt}`,
         reason: 'membership expired',
       },
@@ -309,18 +309,18 @@ export class LedgerService {
     );
     if (inserted) for (const lot of tied) await this.book.lots.writeOff(tx, lot.id, now);
     // A key that exists means this period was already closed; still clear the flag it left.
-    await this.repo.setMembership(tx, userId, inserted ? -amount : 0, false, fromDbTime(user.quota_expire_at));
+    await this.repo.setMembership(tx, userId, inserted ? -amount : 0, false, fromDbTime(user.quotaExpireAt));
     return inserted;
   }
 
   /** An admin's manual correction, recorded with who and why. The balance never goes below zero. */
-  async adjust(adminId: string, userId: string, delta: number, reason: string): Promise<LedgerRow> {
+  async adjust(adminId: string, userId: string, delta: number, reason: string): Promise<LedgerEntry> {
     if (!Number.isInteger(delta) || delta === 0) throw new ValidationError('delta must be a non-zero integer');
     const key = `adjust:${randomUUID()}`;
     return inTransaction(this.ds, async (tx) => {
       const now = this.clock();
       if (!(await this.repo.lockUser(tx, userId, now))) throw new NotFoundError('User not found');
-      const balance = (await this.repo.balance(tx, userId))?.quota_remaining ?? 0;
+      const balance = (await this.repo.balance(tx, userId))?.quotaRemaining ?? 0;
       if (balance + delta < 0)
         throw new ConflictError(`The balance is ${balance}; it cannot go below zero`, 'BALANCE_TOO_LOW');
       await this.repo.insert(
@@ -331,15 +331,14 @@ export class LedgerService {
       await this.repo.addCredits(tx, userId, delta);
       // A top-up lasts as long as the membership; a deduction takes the soonest-expiring credits.
       if (delta > 0) await this.book.open(tx, { userId, source: 'adjust', key, amount: delta, expiresAt: null }, now);
-      else
-        await this.book.deduct(tx, userId, -delta, fromDbTime((await this.repo.balance(tx, userId))?.quota_expire_at));
+      else await this.book.deduct(tx, userId, -delta, fromDbTime((await this.repo.balance(tx, userId))?.quotaExpireAt));
       const row = await this.repo.findByKey(tx, key);
       if (!row) throw new Error('ledger row vanished inside its own transaction');
       return row;
     });
   }
 
-  async entries(userId: string, limit: number, offset: number): Promise<{ items: LedgerRow[]; total: number }> {
+  async entries(userId: string, limit: number, offset: number): Promise<{ items: LedgerEntry[]; total: number }> {
     return this.repo.listForUser(this.ds.manager, userId, limit, offset);
   }
 
@@ -351,7 +350,7 @@ export class LedgerService {
     const user = await this.repo.balance(db, userId);
     const { sum, negativeBalances } = await this.repo.sumForUser(db, userId);
     const lotsSum = await this.book.lots.sumRemaining(db, userId);
-    const balance = user?.quota_remaining ?? 0;
+    const balance = user?.quotaRemaining ?? 0;
     const problems: string[] = [];
     if (!user) problems.push('user not found');
     if (balance !== sum) problems.push(`balance ${balance} != ledger sum ${sum}`);

@@ -5,7 +5,7 @@ import {
   isDue,
   planAllocation,
   spendOrder,
-  type LotRow,
+  type Lot,
   type LotSource,
 } from './credit-lots.repository';
 import type { LedgerRepository } from './ledger.repository';
@@ -88,7 +88,7 @@ export class LotBook {
    * Writes lots off with one `expire:lot:<lotId>` ledger row each and takes their credits from
    * the balance (`balanceBefore` is the balance the first row starts from). Returns the total.
    */
-  async writeOff(tx: Db, userId: string, lots: LotRow[], balanceBefore: number, now: Date): Promise<number> {
+  async writeOff(tx: Db, userId: string, lots: Lot[], balanceBefore: number, now: Date): Promise<number> {
     let balance = balanceBefore;
     let total = 0;
     for (const lot of lots) {

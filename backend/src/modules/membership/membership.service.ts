@@ -3,6 +3,7 @@ import { NotFoundError } from '../../errors/app-error';
 import { toDbTime } from '../../db/time';
 import { rows } from '../../db/transaction';
 import type { Logger } from '../../infra/logger';
+import { toBalance, type Balance } from '../ledger/ledger.repository';
 import type { Clock, LedgerService } from '../ledger/ledger.service';
 import { toMe, type Me, type UserRow, type UsersRepository } from '../users/users.repository';
 
@@ -19,17 +20,22 @@ export class MembershipService {
     private readonly clock: Clock = () => new Date(),
   ) {}
 
-  /** Downgrades the user if their membership has lapsed, then returns the current row. */
-  async ensureCurrent(userId: string): Promise<UserRow> {
+  /** Downgrades the user if their membership has lapsed, then returns what credits are judged on now. */
+  async ensureCurrent(userId: string): Promise<Balance> {
+    return toBalance(await this.current(userId));
+  }
+
+  async status(userId: string): Promise<Me> {
+    return toMe(await this.current(userId), this.clock());
+  }
+
+  /** Downgrades the user if their membership has lapsed, then returns the current account. */
+  private async current(userId: string): Promise<UserRow> {
     const user = await this.users.findById(this.ds.manager, userId);
     if (!user) throw new NotFoundError('User not found');
     if (!this.hasLapsed(user)) return user;
     await this.ledger.expire(userId);
     return (await this.users.findById(this.ds.manager, userId)) ?? user;
-  }
-
-  async status(userId: string): Promise<Me> {
-    return toMe(await this.ensureCurrent(userId), this.clock());
   }
 
   /** Downgrades every lapsed member (in pages, so a large backlog does not hold one big query). */
@@ -49,7 +55,8 @@ export class MembershipService {
   }
 
   private hasLapsed(user: UserRow): boolean {
-    if (!Number(user.is_member) || !user.quota_expire_at) return false;
+    const standing = toBalance(user);
+    if (!standing.isMember || !standing.quotaExpireAt) return false;
     return toMe(user, this.clock()).isMember === false;
   }
 }

@@ -18,11 +18,11 @@ export interface CreditLedgerPort {
   refusalFor?(account: AccountStanding, credits: number): Error | null;
 }
 
-/** The account columns credits are judged on, as the users row holds them. */
+/** What credits are judged on: the balance, the member flag (0/1) and the membership's end (database time). */
 export interface AccountStanding {
-  quota_remaining: number;
-  is_member: number;
-  quota_expire_at: string | null;
+  quotaRemaining: number;
+  isMember: number;
+  quotaExpireAt: string | null;
 }
 
 export interface MembershipPort {

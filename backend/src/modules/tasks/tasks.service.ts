@@ -23,7 +23,7 @@ import type { OutboxRepository } from './outbox.repository';
 export const DISPATCH_TOPIC = 'task.dispatch';
 
 function isStanding(value: unknown): value is AccountStanding {
-  return typeof value === 'object' && value !== null && 'quota_remaining' in value && 'is_member' in value;
+  return typeof value === 'object' && value !== null && 'quotaRemaining' in value && 'isMember' in value;
 }
 
 export interface CreateTasksInput {

@@ -83,7 +83,7 @@ describe.each(subjects)('ledger and task repositories: %s', (_name, make) => {
     const member = await s.user(3, at(60));
     expect(await s.ledger.takeCredits(s.tx, member, 4, NOW)).toBe(false);
     expect(await s.ledger.takeCredits(s.tx, member, 3, NOW)).toBe(true);
-    expect(await s.ledger.balance(s.tx, member)).toMatchObject({ quota_remaining: 0, is_member: 1 });
+    expect(await s.ledger.balance(s.tx, member)).toMatchObject({ quotaRemaining: 0, isMember: 1 });
     const endsNow = await s.user(3, NOW);
     expect(await s.ledger.takeCredits(s.tx, endsNow, 1, NOW)).toBe(false);
     expect(await s.ledger.lockExpiredMember(s.tx, endsNow, NOW)).toBe(true);
@@ -101,12 +101,12 @@ describe.each(subjects)('ledger and task repositories: %s', (_name, make) => {
     expect(isCheckViolation(await s.ledger.addCredits(s.tx, userId, -3).catch((err: unknown) => err))).toBe(true);
     await s.ledger.setMembership(s.tx, userId, 1, false, null);
     expect(await s.ledger.balance(s.tx, userId)).toMatchObject({
-      quota_remaining: 3,
-      is_member: 0,
-      quota_expire_at: null,
+      quotaRemaining: 3,
+      isMember: 0,
+      quotaExpireAt: null,
     });
     expect(await s.ledger.sumForUser(s.tx, userId)).toEqual({ sum: 3, negativeBalances: 0 });
-    expect(await s.ledger.findByKey(s.tx, entry.key)).toMatchObject({ idempotency_key: entry.key, kind: 'refund' });
+    expect(await s.ledger.findByKey(s.tx, entry.key)).toMatchObject({ idempotencyKey: entry.key, kind: 'refund' });
   });
 
   it('changes a task only while it is active, and progress only forward', async () => {

@@ -1,21 +1,16 @@
-import type { LotRow } from '../credit-lots.repository';
+import type { Lot } from '../credit-lots.repository';
 import { isDue, planAllocation, spendOrder } from '../credit-lots.repository';
 
-const lot = (
-  id: string,
-  remaining: number,
-  expiresAt: string | null,
-  createdAt = '2026-01-01 00:00:00.000',
-): LotRow => ({
+const lot = (id: string, remaining: number, expiresAt: string | null, createdAt = '2026-01-01 00:00:00.000'): Lot => ({
   id,
-  user_id: 'u',
+  userId: 'u',
   source: expiresAt ? 'pack' : 'membership',
-  ledger_key: `k-${id}`,
+  ledgerKey: `k-${id}`,
   amount: remaining,
   remaining,
-  expires_at: expiresAt,
-  expired_at: null,
-  created_at: createdAt,
+  expiresAt,
+  expiredAt: null,
+  createdAt,
 });
 
 describe('credit lots', () => {

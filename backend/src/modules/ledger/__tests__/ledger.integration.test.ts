@@ -121,12 +121,12 @@ describe.each(drivers)('ledger on %s', (driver) => {
     const row = await ledger.adjust(adminId, userId, 5, 'compensation for a failed batch');
     expect(row).toMatchObject({
       kind: 'adjust',
-      admin_id: adminId,
+      adminId,
       reason: 'compensation for a failed batch',
-      user_id: userId,
+      userId,
     });
     expect(Number(row.delta)).toBe(5);
-    expect(Number(row.balance_after)).toBe(7);
+    expect(Number(row.balanceAfter)).toBe(7);
     await expect(ledger.adjust(adminId, userId, -8, 'too much')).rejects.toMatchObject({
       status: 409,
       code: 'BALANCE_TOO_LOW',

@@ -157,8 +157,8 @@ describe('LedgerService.adjust and checkInvariant', () => {
     const userId = user({ quota: 2 });
     const adminId = randomUUID();
     const row = await ledger.adjust(adminId, userId, -2, 'duplicate top-up');
-    expect(row).toMatchObject({ kind: 'adjust', admin_id: adminId, reason: 'duplicate top-up', delta: -2 });
-    expect(row.balance_after).toBe(0);
+    expect(row).toMatchObject({ kind: 'adjust', adminId, reason: 'duplicate top-up', delta: -2 });
+    expect(row.balanceAfter).toBe(0);
     await expect(ledger.adjust(adminId, userId, -1, 'too much')).rejects.toMatchObject({
       status: 409,
       code: 'BALANCE_TOO_LOW',
@@ -191,6 +191,6 @@ describe('LedgerService.adjust and checkInvariant', () => {
     const page = await ledger.entries(userId, 2, 0);
     expect(page.total).toBe(3);
     expect(page.items.map((r) => r.kind)).toEqual(['refund', 'reserve']);
-    expect(page.items[0].created_at).toBe(toDbTime(NOW));
+    expect(page.items[0].createdAt).toBe(toDbTime(NOW));
   });
 });

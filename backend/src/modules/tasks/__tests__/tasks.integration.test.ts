@@ -10,6 +10,7 @@ import { ownPrefixMedia, readableUrls } from '../../../testing/fake-task-ports';
 import { startFakeN8n } from '../../../testing/fake-n8n';
 import { requireUser } from '../../auth/auth.middleware';
 import { JwtService } from '../../auth/jwt.service';
+import { toBalance } from '../../ledger/ledger.repository';
 import { LedgerService } from '../../ledger/ledger.service';
 import { signMessage } from '../../n8n/signed-message';
 import { UsersRepository } from '../../users/users.repository';
@@ -56,7 +57,8 @@ describe.each(drivers)('tasks on %s', (driver) => {
             membership: {
               ensureCurrent: async (userId) => {
                 await ledger.expire(userId);
-                return new UsersRepository().findById(ctx.db.manager, userId);
+                const row = await new UsersRepository().findById(ctx.db.manager, userId);
+                return row && toBalance(row);
               },
             },
             media: ownPrefixMedia,
