@@ -11,6 +11,26 @@ function picOperations(fileid: string, rule = BASIC_CLEAN_RULE): string {
   return JSON.stringify({ is_pic_info: 1, rules: [{ fileid, rule }] });
 }
 
+type Pixels = Awaited<ReturnType<typeof pixels>>;
+
+/** The first and last x of row `y` where the red garment shows (r > 150, g < 100). */
+function redSpan(img: Pixels, y: number): { minX: number; maxX: number } {
+  let minX = img.width;
+  let maxX = 0;
+  for (let x = 0; x < img.width; x++) {
+    const [r, g] = img.at(x, y);
+    if (r > 150 && g < 100) {
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+    }
+  }
+  return { minX, maxX };
+}
+
+interface ProcessAnswer {
+  UploadResult: { OriginalInfo: Record<string, unknown>; ProcessResults: { Object: Record<string, string> } };
+}
+
 describe('sandbox CI on real pixels', () => {
   let sandbox: TestSandbox;
   let cos: COS;
@@ -36,17 +56,21 @@ describe('sandbox CI on real pixels', () => {
     return Buffer.from(got.Body as Buffer);
   }
 
+  /**
+   * Stores `photo` at `key` and processes it with one rule into `fileid`: the answer, and the
+   * object written (its bytes, metadata and pixels).
+   */
+  async function processPhoto(key: string, photo: Buffer, fileid: string, rule?: string) {
+    await cos.putObject({ ...BUCKET, Key: key, Body: photo, ContentType: 'image/jpeg' });
+    const res = (await imageProcess(key, picOperations(fileid, rule))) as ProcessAnswer;
+    const out = await getBytes(fileid.replace(/^\//, ''));
+    return { result: res.UploadResult, out, meta: await sharp(out).metadata(), img: await pixels(out) };
+  }
+
   it('turns a red garment on a grey backdrop into an 800×800 white-background JPEG, garment centred', async () => {
     const photo = await garmentJpeg({ width: 1200, height: 900, backdrop: '#8c8c8c', top: '#d01818', centerX: 0.38 });
-    await cos.putObject({ ...BUCKET, Key: 'input/u1/shirt.jpg', Body: photo, ContentType: 'image/jpeg' });
+    const { result, out, meta, img } = await processPhoto('input/u1/shirt.jpg', photo, '/output/u1/t1/main.jpg');
 
-    const res = await imageProcess('input/u1/shirt.jpg', picOperations('/output/u1/t1/main.jpg'));
-
-    const result = (
-      res as {
-        UploadResult: { OriginalInfo: Record<string, unknown>; ProcessResults: { Object: Record<string, string> } };
-      }
-    ).UploadResult;
     expect(result.OriginalInfo).toMatchObject({
       Key: 'input/u1/shirt.jpg',
       ImageInfo: { Width: '1200', Height: '900' },
@@ -59,12 +83,9 @@ describe('sandbox CI on real pixels', () => {
     });
     expect(result.ProcessResults.Object.Location).toBe(`127.0.0.1:${sandbox.port}/output/u1/t1/main.jpg`);
 
-    const out = await getBytes('output/u1/t1/main.jpg');
     expect(Number(result.ProcessResults.Object.Size)).toBe(out.length);
-    const meta = await sharp(out).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 800, 800]);
 
-    const img = await pixels(out);
     for (const [x, y] of [
       [0, 0],
       [799, 0],
@@ -82,15 +103,7 @@ describe('sandbox CI on real pixels', () => {
     expect(b).toBeLessThan(70);
 
     // The garment sat at 38 % of the width; centre-layout moves its box to the middle.
-    let minX = 800;
-    let maxX = 0;
-    for (let x = 0; x < 800; x++) {
-      const [pr, pg] = img.at(x, 400);
-      if (pr > 150 && pg < 100) {
-        minX = Math.min(minX, x);
-        maxX = Math.max(maxX, x);
-      }
-    }
+    const { minX, maxX } = redSpan(img, 400);
     expect(Math.abs((minX + maxX) / 2 - 400)).toBeLessThan(12);
   });
 
@@ -142,19 +155,13 @@ describe('sandbox CI on real pixels', () => {
 
   it('output presets: Pinduoduo 750×1000 with a margin on a grey background colour (thumbnail/pad/color)', async () => {
     const photo = await garmentJpeg({ width: 900, height: 1000, backdrop: '#a8a8a8', top: '#d01818', centerX: 0.4 });
-    await cos.putObject({ ...BUCKET, Key: 'input/u1/pdd.jpg', Body: photo });
     const grey = Buffer.from('#D0D0D0').toString('base64url');
     const rule =
       'imageMogr2/auto-orient|imageView2/1/w/750/h/1000/q/90|ci-process=GoodsMatting&center-layout=1&padding-layout=60x60' +
       `|imageMogr2/thumbnail/750x1000/pad/1/color/${grey}/format/jpg/quality/90`;
-    const res = (await imageProcess('input/u1/pdd.jpg', picOperations('/output/u1/t5/main.jpg', rule))) as {
-      UploadResult: { ProcessResults: { Object: Record<string, string> } };
-    };
-    expect(res.UploadResult.ProcessResults.Object).toMatchObject({ Format: 'jpg', Width: '750', Height: '1000' });
-    const out = await getBytes('output/u1/t5/main.jpg');
-    const meta = await sharp(out).metadata();
+    const { result, meta, img } = await processPhoto('input/u1/pdd.jpg', photo, '/output/u1/t5/main.jpg', rule);
+    expect(result.ProcessResults.Object).toMatchObject({ Format: 'jpg', Width: '750', Height: '1000' });
     expect([meta.format, meta.width, meta.height, meta.hasAlpha]).toEqual(['jpeg', 750, 1000, false]);
-    const img = await pixels(out);
     // The matted-out backdrop is the chosen grey, not white and not the photo's own grey.
     for (const [x, y] of [
       [0, 0],
@@ -168,15 +175,7 @@ describe('sandbox CI on real pixels', () => {
     expect(centre[0]).toBeGreaterThan(170);
     expect(centre[1]).toBeLessThan(70);
     // The margin: no garment pixel within 60 px of the left and right edges, garment centred.
-    let minX = 750;
-    let maxX = 0;
-    for (let x = 0; x < 750; x++) {
-      const [r, g] = img.at(x, 500);
-      if (r > 150 && g < 100) {
-        minX = Math.min(minX, x);
-        maxX = Math.max(maxX, x);
-      }
-    }
+    const { minX, maxX } = redSpan(img, 500);
     expect(minX).toBeGreaterThanOrEqual(58);
     expect(maxX).toBeLessThanOrEqual(750 - 58);
     expect(Math.abs((minX + maxX) / 2 - 375)).toBeLessThan(12);
@@ -184,17 +183,11 @@ describe('sandbox CI on real pixels', () => {
 
   it('output presets: a transparent PNG keeps the alpha of the matte at the preset size', async () => {
     const photo = await garmentJpeg({ width: 1000, height: 800, backdrop: '#c0c4c8', top: '#2040c0' });
-    await cos.putObject({ ...BUCKET, Key: 'input/u1/clear.jpg', Body: photo });
     const rule =
       'imageMogr2/auto-orient|imageView2/1/w/800/h/800/q/90|ci-process=GoodsMatting&center-layout=1&padding-layout=40x40|imageMogr2/format/png';
-    const res = (await imageProcess('input/u1/clear.jpg', picOperations('/output/u1/t6/main.png', rule))) as {
-      UploadResult: { ProcessResults: { Object: Record<string, string> } };
-    };
-    expect(res.UploadResult.ProcessResults.Object).toMatchObject({ Format: 'png', Width: '800', Height: '800' });
-    const out = await getBytes('output/u1/t6/main.png');
-    const meta = await sharp(out).metadata();
+    const { result, meta, img } = await processPhoto('input/u1/clear.jpg', photo, '/output/u1/t6/main.png', rule);
+    expect(result.ProcessResults.Object).toMatchObject({ Format: 'png', Width: '800', Height: '800' });
     expect([meta.format, meta.width, meta.height, meta.hasAlpha]).toEqual(['png', 800, 800, true]);
-    const img = await pixels(out);
     for (const [x, y] of [
       [0, 0],
       [799, 0],
