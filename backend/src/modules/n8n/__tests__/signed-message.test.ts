@@ -38,6 +38,23 @@ const headersOf = (v: Vector) => ({
   'x-aiphoto-signature': v.signature,
 });
 
+/** Verifies a shared vector at its own clock (`nowSeconds`) with a fresh replay store. */
+async function verifyVector(v: Vector) {
+  const kv = new MemoryKeyValueStore();
+  try {
+    return await verifySignedMessage({
+      secret: v.secret,
+      purpose: v.purpose,
+      rawBody: v.rawBody,
+      headers: headersOf(v),
+      kv,
+      nowMs: v.nowSeconds! * 1000,
+    });
+  } finally {
+    await kv.close();
+  }
+}
+
 describe('signed messages between backend and n8n', () => {
   it('labels each direction as the shared vectors do', () => {
     expect(PURPOSE_LABELS).toEqual(vectors.labels);
@@ -70,33 +87,11 @@ describe('signed messages between backend and n8n', () => {
   );
 
   it.each(vectors.rejected.map((v) => [v.description, v] as const))('refuses the shared vector: %s', async (_d, v) => {
-    const kv = new MemoryKeyValueStore();
-    await expect(
-      verifySignedMessage({
-        secret: v.secret,
-        purpose: v.purpose,
-        rawBody: v.rawBody,
-        headers: headersOf(v),
-        kv,
-        nowMs: v.nowSeconds! * 1000,
-      }),
-    ).rejects.toMatchObject({ status: 401, code: v.expectedCode });
-    await kv.close();
+    await expect(verifyVector(v)).rejects.toMatchObject({ status: 401, code: v.expectedCode });
   });
 
   it.each(vectors.accepted.map((v) => [v.description, v] as const))('accepts the shared vector: %s', async (_d, v) => {
-    const kv = new MemoryKeyValueStore();
-    await expect(
-      verifySignedMessage({
-        secret: v.secret,
-        purpose: v.purpose,
-        rawBody: v.rawBody,
-        headers: headersOf(v),
-        kv,
-        nowMs: v.nowSeconds! * 1000,
-      }),
-    ).resolves.toBe('v2');
-    await kv.close();
+    await expect(verifyVector(v)).resolves.toBe('v2');
   });
 
   const secret = 'unit-test-shared-secret-0001';
