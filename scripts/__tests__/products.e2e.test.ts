@@ -5,42 +5,20 @@
  * which inputs (and which scene) made it; failures are refunded exactly once, and the ledger
  * invariant holds for the whole system at the end.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import sharp from 'sharp';
-import { createEmptyDatabase } from '../../backend/src/testing/test-db';
 import { checkSystemInvariant } from '../../backend/src/testing/system-invariant';
 import { fillPromptTemplate } from '../../backend/src/modules/scenes/prompt-builder';
 import { GARMENT_BOX, sceneColour } from '../../sandbox/src/runninghub/apps';
-import { adminLogin, buildArtifacts, startStack, type Stack } from '../stack';
+import { adminLogin, type Stack } from '../stack';
 import { signUpMember, type Merchant } from '../stack-client';
-import { waitFor } from '../../jest/wait-for';
+import { merchantApi, startE2eStack, type E2eStack } from './support/e2e-stack';
 
 jest.setTimeout(120_000);
 
+let e2e: E2eStack;
 let stack: Stack;
-let dropDb: () => Promise<void>;
-let dataDir: string;
 let adminToken: string;
-
-// Response bodies are asserted field by field, so the body is left untyped here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyBody = any;
-
-async function call(method: string, url: string, token?: string, body?: unknown) {
-  const res = await fetch(`${stack.backend.url}${url}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as AnyBody };
-}
+const { call, upload, finished, quota } = merchantApi(() => stack.backend.url);
 
 const RED: [number, number, number] = [200, 20, 30];
 const BLUE: [number, number, number] = [25, 50, 210];
@@ -65,29 +43,6 @@ const modelPhoto = () =>
 function rgb([r, g, b]: [number, number, number]) {
   return { r, g, b };
 }
-
-async function upload(s: Merchant, image: Buffer): Promise<string> {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(image)], { type: 'image/jpeg' }), 'photo.jpg');
-  const res = await fetch(`${stack.backend.url}/api/v1/uploads`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${s.token}` },
-    body: form,
-  });
-  expect(res.status).toBeLessThan(300);
-  return ((await res.json()) as { key: string }).key;
-}
-
-async function finished(s: Merchant, taskId: string, timeoutMs = 90_000) {
-  const res = await waitFor(
-    () => call('GET', `/api/v1/tasks/${taskId}`, s.token),
-    (r) => ['done', 'failed', 'canceled'].includes(r.body.status),
-    { timeoutMs, what: `task ${taskId} to finish` },
-  );
-  return res.body;
-}
-
-const quota = async (s: Merchant) => (await call('GET', '/api/v1/me', s.token)).body.quotaRemaining as number;
 
 /** The pixel at (x, y) of each result image. */
 async function pixelsAt(urls: string[], x: number, y: number): Promise<number[][]> {
@@ -132,37 +87,12 @@ const script = (vendor: 'runninghub' | 'ci', body: object) =>
   });
 
 beforeAll(async () => {
-  buildArtifacts(() => undefined, { onlyMissing: true });
-  const db = await createEmptyDatabase('mysql', 10);
-  dropDb = db.drop;
-  if (db.config.type !== 'mysql') throw new Error('expected MySQL');
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-products-'));
-  stack = await startStack({
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: db.config.url,
-      DATABASE_POOL_SIZE: '10',
-      REDIS_URL: process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379/15',
-      REDIS_KEY_PREFIX: `e2e:${randomUUID()}:`,
-      N8N_SHARED_SECRET: `products-e2e-${randomUUID()}`,
-      OUTBOX_POLL_INTERVAL_MS: '200',
-      OUTBOX_MAX_BACKOFF_MS: '1000',
-      TASK_WATCHDOG_INTERVAL_MS: '500',
-    },
-    dataDir,
-    ports: { backend: 0, n8n: 0, sandbox: 0 },
-    sandboxTiming: { queueMs: 0, runMs: 300 },
-  });
+  e2e = await startE2eStack({ name: 'products' });
+  stack = e2e.stack;
   adminToken = (await call('POST', '/api/v1/admin/login', undefined, adminLogin(stack))).body.token;
 }, 15 * 60_000);
 
-afterAll(async () => {
-  await stack?.close();
-  await dropDb?.();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => e2e?.close(), 60_000);
 
 describe('fitting (virtual try-on) and travel, each only a workflow and a row', () => {
   let merchant: Merchant;

@@ -5,47 +5,23 @@
  * concurrency, n8n down during dispatch, a hung vendor timing out, and user isolation.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import sharp from 'sharp';
 import WebSocket from 'ws';
-import { createEmptyDatabase } from '../../backend/src/testing/test-db';
 import { signMessage } from '../../backend/src/modules/n8n/signed-message';
-import { adminLogin, buildArtifacts, startStack, type Stack } from '../stack';
+import { adminLogin, type Stack } from '../stack';
 import { payMembership, signInMerchant, type Merchant } from '../stack-client';
 import { waitFor } from '../../jest/wait-for';
+import { merchantApi, startE2eStack, type E2eStack } from './support/e2e-stack';
 
 jest.setTimeout(120_000);
 
+let e2e: E2eStack;
 let stack: Stack;
-let dropDb: () => Promise<void>;
-let dataDir: string;
 const SECRET = `system-e2e-${randomUUID()}`;
 
 type Session = Merchant;
 
-// Response bodies are asserted field by field, so the body is left untyped here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyBody = any;
-
-async function call(
-  method: string,
-  url: string,
-  token?: string,
-  body?: unknown,
-): Promise<{ status: number; body: AnyBody }> {
-  const res = await fetch(`${stack.backend.url}${url}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const { call, upload, finished, quota } = merchantApi(() => stack.backend.url);
 
 const login = (): Promise<Session> => signInMerchant(stack);
 
@@ -69,27 +45,6 @@ async function garment(seed = 0): Promise<Buffer> {
     .toBuffer();
 }
 
-async function upload(s: Session, image: Buffer): Promise<string> {
-  const form = new FormData();
-  form.append('file', new Blob([image], { type: 'image/jpeg' }), 'garment.jpg');
-  const res = await fetch(`${stack.backend.url}/api/v1/uploads`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${s.token}` },
-    body: form,
-  });
-  expect(res.status).toBeLessThan(300);
-  return ((await res.json()) as { key: string }).key;
-}
-
-async function finished(s: Session, taskId: string, timeoutMs = 90_000) {
-  const res = await waitFor(
-    () => call('GET', `/api/v1/tasks/${taskId}`, s.token),
-    (r) => ['done', 'failed', 'canceled'].includes(r.body.status),
-    { timeoutMs, what: `task ${taskId} to finish` },
-  );
-  return res.body;
-}
-
 /** File names from a ZIP's central directory (signature 0x02014b50, name length at +28, name at +46). */
 function zipEntryNames(zip: Buffer): string[] {
   const names: string[] = [];
@@ -99,39 +54,12 @@ function zipEntryNames(zip: Buffer): string[] {
   return names.sort();
 }
 
-const quota = async (s: Session) => (await call('GET', '/api/v1/me', s.token)).body.quotaRemaining as number;
-
 beforeAll(async () => {
-  buildArtifacts(() => undefined, { onlyMissing: true });
-  const db = await createEmptyDatabase('mysql', 20);
-  dropDb = db.drop;
-  if (db.config.type !== 'mysql') throw new Error('expected MySQL');
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-system-'));
-  stack = await startStack({
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: db.config.url,
-      DATABASE_POOL_SIZE: '20',
-      REDIS_URL: process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379/15',
-      REDIS_KEY_PREFIX: `e2e:${randomUUID()}:`,
-      N8N_SHARED_SECRET: SECRET,
-      OUTBOX_POLL_INTERVAL_MS: '200',
-      OUTBOX_MAX_BACKOFF_MS: '1000',
-      TASK_WATCHDOG_INTERVAL_MS: '500',
-    },
-    dataDir,
-    ports: { backend: 0, n8n: 0, sandbox: 0 },
-    sandboxTiming: { queueMs: 0, runMs: 300 },
-  });
+  e2e = await startE2eStack({ name: 'system', poolSize: 20, sharedSecret: SECRET });
+  stack = e2e.stack;
 }, 15 * 60_000);
 
-afterAll(async () => {
-  await stack?.close();
-  await dropDb?.();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => e2e?.close(), 60_000);
 
 describe('the merchant loop against the real n8n', () => {
   let merchant: Session;

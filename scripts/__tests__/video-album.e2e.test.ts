@@ -6,83 +6,30 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../backend/src/db/data-source';
 import { LedgerService } from '../../backend/src/modules/ledger/ledger.service';
-import { createEmptyDatabase } from '../../backend/src/testing/test-db';
 import { putObject } from '../../workflows/__tests__/support/sandbox-client';
-import { buildArtifacts, startStack, vendorSettings, type Stack } from '../stack';
+import { vendorSettings, type Stack } from '../stack';
 import { payMembership, signInMerchant, type Merchant } from '../stack-client';
-import { waitFor } from '../../jest/wait-for';
+import { merchantApi, startE2eStack, type E2eStack } from './support/e2e-stack';
 
 jest.setTimeout(240_000);
 
+let e2e: E2eStack;
 let stack: Stack;
-let dropDb: () => Promise<void>;
 let ledgerDb: DataSource;
 let ledger: LedgerService;
-let dataDir: string;
-const env = {
-  ...process.env,
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'warn',
-  N8N_SHARED_SECRET: `video-e2e-${randomUUID()}`,
-  OUTBOX_POLL_INTERVAL_MS: '200',
-  OUTBOX_MAX_BACKOFF_MS: '1000',
-  TASK_WATCHDOG_INTERVAL_MS: '500',
-};
+const { call, upload, finished, quota } = merchantApi(() => stack.backend.url, { finishTimeoutMs: 180_000 });
 
-// Response bodies are asserted field by field, so the body is left untyped here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyBody = any;
-
-async function call(
-  method: string,
-  url: string,
-  token: string,
-  body?: unknown,
-): Promise<{ status: number; body: AnyBody }> {
-  const res = await fetch(`${stack.backend.url}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function finished(m: Merchant, taskId: string, timeoutMs = 180_000) {
-  const res = await waitFor(
-    () => call('GET', `/api/v1/tasks/${taskId}`, m.token),
-    (r) => ['done', 'failed', 'canceled'].includes(r.body.status),
-    { timeoutMs, what: `task ${taskId} to finish` },
-  );
-  return res.body;
-}
-
-const quota = async (m: Merchant) => (await call('GET', '/api/v1/me', m.token)).body.quotaRemaining as number;
-
-async function upload(m: Merchant): Promise<string> {
-  const photo = await sharp({ create: { width: 900, height: 1000, channels: 3, background: { r: 190, g: 40, b: 50 } } })
+/** A garment shot for the poses: plain red. */
+const garment = () =>
+  sharp({ create: { width: 900, height: 1000, channels: 3, background: { r: 190, g: 40, b: 50 } } })
     .jpeg()
     .toBuffer();
-  const form = new FormData();
-  form.append('file', new Blob([photo], { type: 'image/jpeg' }), 'garment.jpg');
-  const res = await fetch(`${stack.backend.url}/api/v1/uploads`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${m.token}` },
-    body: form,
-  });
-  expect(res.status).toBeLessThan(300);
-  return ((await res.json()) as { key: string }).key;
-}
 
 interface Probe {
   format: { duration: string };
@@ -90,39 +37,23 @@ interface Probe {
 }
 
 function ffprobe(video: Buffer): Probe {
-  const file = path.join(dataDir, `album-${randomUUID()}.mp4`);
+  const file = path.join(e2e.dataDir, `album-${randomUUID()}.mp4`);
   writeFileSync(file, video);
   const args = ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,codec_name,width,height,pix_fmt'];
   return JSON.parse(execFileSync('ffprobe', [...args, '-of', 'json', file]).toString('utf8')) as Probe;
 }
 
 beforeAll(async () => {
-  buildArtifacts(() => undefined, { onlyMissing: true });
-  const db = await createEmptyDatabase('mysql', 10);
-  dropDb = db.drop;
-  if (db.config.type !== 'mysql') throw new Error('expected MySQL');
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'aiphoto-video-'));
-  stack = await startStack({
-    env: {
-      ...env,
-      DATABASE_URL: db.config.url,
-      REDIS_URL: process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379/15',
-      REDIS_KEY_PREFIX: `e2e:${randomUUID()}:`,
-    },
-    dataDir,
-    ports: { backend: 0, n8n: 0, sandbox: 0 },
-    sandboxTiming: { queueMs: 0, runMs: 300 },
-  });
-  ledgerDb = createDataSource(db.config);
+  e2e = await startE2eStack({ name: 'video' });
+  stack = e2e.stack;
+  ledgerDb = createDataSource(e2e.database);
   await ledgerDb.initialize();
   ledger = new LedgerService(ledgerDb);
 }, 15 * 60_000);
 
 afterAll(async () => {
   await ledgerDb?.destroy();
-  await stack?.close();
-  await dropDb?.();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await e2e?.close();
 }, 60_000);
 
 describe('the video album against the real n8n and FFmpeg', () => {
@@ -134,7 +65,7 @@ describe('the video album against the real n8n and FFmpeg', () => {
     expect((await payMembership(stack, merchant.token)).notifyStatus).toBe(204);
     const created = await call('POST', '/api/v1/tasks', merchant.token, {
       type: 'model_pose12',
-      inputKey: await upload(merchant),
+      inputKey: await upload(merchant, await garment()),
       params: { scene: 'studio', category: 'dress' },
     });
     expect(created.status).toBe(201);
@@ -178,12 +109,12 @@ describe('the video album against the real n8n and FFmpeg', () => {
     // Another finished set whose 5th result is overwritten with text: FFmpeg Slideshow refuses it.
     const created = await call('POST', '/api/v1/tasks', merchant.token, {
       type: 'model_pose12',
-      inputKey: await upload(merchant),
+      inputKey: await upload(merchant, await garment()),
       params: { scene: 'studio', category: 'dress' },
     });
     const source = await finished(merchant, created.body.tasks[0].id, 90_000);
     expect(source.status).toBe('done');
-    const cos = vendorSettings(env, dataDir).cos;
+    const cos = vendorSettings(e2e.env, e2e.dataDir).cos;
     const key = new URL(source.resultUrls[4]).pathname.slice(1);
     await putObject(
       { url: stack.sandbox.url, secretId: cos.secretId, secretKey: cos.secretKey },
