@@ -132,6 +132,40 @@ async function newestBatchDone(page: Page, n: number, timeout = 60_000): Promise
   );
 }
 
+/** Submits the workspace form and confirms the charge; the ids of the new batch once all `n` are done. */
+async function confirmBatch(page: Page, n: number, timeout?: number): Promise<string[]> {
+  await page.click('[data-testid=submit]');
+  await page.click('[data-testid=confirm]');
+  return newestBatchDone(page, n, timeout);
+}
+
+/** Opens a task's page from its card and waits until it shows the finished task. */
+async function openTask(page: Page, id: string): Promise<void> {
+  await page.click(`[data-task-id="${id}"] .thumb`);
+  await page.waitForSelector('[data-testid=task-page][data-status=done]');
+}
+
+/**
+ * For one describe block: a new member signed in to the portal in `lang` at `width` (handed to
+ * `use`), closed after the block; after each test, no console error and no CSP report.
+ */
+function withMemberPortal(lang: 'zh' | 'en', width: number, use: (member: { token: string; page: Page }) => void) {
+  let context: BrowserContext | undefined;
+  let errors: string[] | undefined;
+  let csp: string[] | undefined;
+  beforeAll(async () => {
+    const { token } = await signUpMember(stack);
+    const opened = await portal(token, lang, width);
+    ({ context, errors, csp } = opened);
+    use({ token, page: opened.page });
+  });
+  afterAll(() => context?.close());
+  afterEach(() => {
+    expect(errors).toEqual([]);
+    expect(csp).toEqual([]);
+  });
+}
+
 beforeAll(async () => {
   ui = await startUiStack('types');
   ({ stack, browser } = ui);
@@ -146,19 +180,9 @@ afterAll(() => ui?.close(), 60_000);
 
 describe('a type added through the admin API, on a 375 px phone in Chinese', () => {
   let token: string;
-  let context: BrowserContext;
   let page: Page;
-  let errors: string[];
-  let csp: string[];
-
-  beforeAll(async () => {
-    token = (await signUpMember(stack)).token;
-    ({ context, page, errors, csp } = await portal(token, 'zh', 375));
-  });
-  afterAll(() => context?.close());
-  afterEach(() => {
-    expect(errors).toEqual([]);
-    expect(csp).toEqual([]);
+  withMemberPortal('zh', 375, (member) => {
+    ({ token, page } = member);
   });
 
   it('shows every offered type with its price, and not the one made from a finished task', async () => {
@@ -203,8 +227,7 @@ describe('a type added through the admin API, on a 375 px phone in Chinese', () 
     ]);
     expect(task.resultUrls).toHaveLength(1);
 
-    await page.click(`[data-task-id="${id}"] .thumb`);
-    await page.waitForSelector('[data-testid=task-page][data-status=done]');
+    await openTask(page, id);
     expect(await page.textContent('[data-testid=task-page] h1')).toBe('极速抠图');
     expect(await page.textContent('[data-testid=task-params]')).toBe('浅灰 · 备注: 秋季新款');
     await imagesLoaded(page, '[data-testid=before-after] img', 2);
@@ -237,9 +260,7 @@ describe('a type added through the admin API, on a 375 px phone in Chinese', () 
     expect(await page.textContent('[data-testid=cost]')).toBe('共 2 个任务 × 3 点，消耗 6 点（剩余 96 点）');
     expect(await horizontalOverflow(page)).toBe(0);
     await screenshot(page, 'types-mobile-zh-two-photos');
-    await page.click('[data-testid=submit]');
-    await page.click('[data-testid=confirm]');
-    const ids = await newestBatchDone(page, 2);
+    const ids = await confirmBatch(page, 2);
     expect((await me(token)).quotaRemaining).toBe(90);
     const tasks = await Promise.all(ids.map((id) => taskOf(token, id)));
     // Two tasks, each with its own garment and the same model photo.
@@ -248,8 +269,7 @@ describe('a type added through the admin API, on a 375 px phone in Chinese', () 
     expect(new Set(tasks.map((t) => path(t.inputUrls.garment[0]))).size).toBe(2);
     expect(new Set(tasks.map((t) => path(t.inputUrls.model[0]))).size).toBe(1);
 
-    await page.click(`[data-task-id="${ids[0]}"] .thumb`);
-    await page.waitForSelector('[data-testid=task-page][data-status=done]');
+    await openTask(page, ids[0]);
     await imagesLoaded(page, '[data-testid=task-inputs] img', 2);
     expect(await page.textContent('[data-testid=task-inputs]')).toBe('服装图模特照');
     await imagesLoaded(page, '[data-testid=result-image]', 1);
@@ -260,19 +280,9 @@ describe('a type added through the admin API, on a 375 px phone in Chinese', () 
 
 describe('the seeded types on a desktop in English', () => {
   let token: string;
-  let context: BrowserContext;
   let page: Page;
-  let errors: string[];
-  let csp: string[];
-
-  beforeAll(async () => {
-    token = (await signUpMember(stack)).token;
-    ({ context, page, errors, csp } = await portal(token, 'en', 1280));
-  });
-  afterAll(() => context?.close());
-  afterEach(() => {
-    expect(errors).toEqual([]);
-    expect(csp).toEqual([]);
+  withMemberPortal('en', 1280, (member) => {
+    ({ token, page } = member);
   });
 
   it('picks scene and category by picture and English name, and the task page never shows codes', async () => {
@@ -296,11 +306,8 @@ describe('the seeded types on a desktop in English', () => {
     await page.waitForSelector('.upload[data-state=done]');
     expect(await page.textContent('[data-testid=cost]')).toBe('1 task(s) × 1 credit(s) cost 1 credit(s) (100 left)');
     await screenshot(page, 'types-desktop-en-pose-form');
-    await page.click('[data-testid=submit]');
-    await page.click('[data-testid=confirm]');
-    const [id] = await newestBatchDone(page, 1);
-    await page.click(`[data-task-id="${id}"] .thumb`);
-    await page.waitForSelector('[data-testid=task-page][data-status=done]');
+    const [id] = await confirmBatch(page, 1);
+    await openTask(page, id);
     expect(await page.textContent('[data-testid=task-page] h1')).toBe('AI model, 12 poses');
     expect(await page.textContent('[data-testid=task-params]')).toBe('Garden · Dress');
     await imagesLoaded(page, '[data-testid=result-image]', 12);
@@ -326,11 +333,8 @@ describe('the seeded types on a desktop in English', () => {
     await page.setInputFiles('[data-testid=file-input]', [await garment(7)]);
     await page.waitForSelector('.upload[data-state=done]');
     expect(await page.textContent('[data-testid=cost]')).toBe('1 task(s) × 1 credit(s) cost 1 credit(s) (99 left)');
-    await page.click('[data-testid=submit]');
-    await page.click('[data-testid=confirm]');
-    const [id] = await newestBatchDone(page, 1);
-    await page.click(`[data-task-id="${id}"] .thumb`);
-    await page.waitForSelector('[data-testid=task-page][data-status=done]');
+    const [id] = await confirmBatch(page, 1);
+    await openTask(page, id);
     expect(await page.textContent('[data-testid=task-page] h1')).toBe('White-background image');
     // Its output preset, margin and background (the defaults here), by name (issue 15).
     expect(await page.textContent('[data-testid=task-params]')).toBe(
@@ -395,11 +399,8 @@ describe.each([
       await page.waitForSelector('.upload[data-state=done]');
       expect(await horizontalOverflow(page)).toBe(0);
       await screenshot(page, `types-pickers-${tag}-form`);
-      await page.click('[data-testid=submit]');
-      await page.click('[data-testid=confirm]');
-      const [id] = await newestBatchDone(page, 1);
-      await page.click(`[data-task-id="${id}"] .thumb`);
-      await page.waitForSelector('[data-testid=task-page][data-status=done]');
+      const [id] = await confirmBatch(page, 1);
+      await openTask(page, id);
       expect(await page.textContent('[data-testid=task-params]')).toBe(
         { zh: '室内 · 衬衫', en: 'Indoor · Shirt' }[lang],
       );
@@ -418,19 +419,9 @@ describe.each([
 
 describe('the shipped fitting and travel products, through the portal', () => {
   let token: string;
-  let context: BrowserContext;
   let page: Page;
-  let errors: string[];
-  let csp: string[];
-
-  beforeAll(async () => {
-    token = (await signUpMember(stack)).token;
-    ({ context, page, errors, csp } = await portal(token, 'zh', 375));
-  });
-  afterAll(() => context?.close());
-  afterEach(() => {
-    expect(errors).toEqual([]);
-    expect(csp).toEqual([]);
+  withMemberPortal('zh', 375, (member) => {
+    ({ token, page } = member);
   });
 
   it('fits two garments onto one model photo, two images each, on a phone in Chinese', async () => {
@@ -450,9 +441,7 @@ describe('the shipped fitting and travel products, through the portal', () => {
     expect(await page.textContent('[data-testid=cost]')).toBe('共 2 个任务 × 1 点，消耗 2 点（剩余 100 点）');
     expect(await horizontalOverflow(page)).toBe(0);
     await screenshot(page, 'types-mobile-zh-fitting-form');
-    await page.click('[data-testid=submit]');
-    await page.click('[data-testid=confirm]');
-    const ids = await newestBatchDone(page, 2, 120_000);
+    const ids = await confirmBatch(page, 2, 120_000);
     expect((await me(token)).quotaRemaining).toBe(98);
     const tasks = await Promise.all(ids.map((id) => taskOf(token, id)));
     expect(tasks.map((t) => [t.type, t.params.count, t.resultUrls.length])).toEqual([
@@ -460,8 +449,7 @@ describe('the shipped fitting and travel products, through the portal', () => {
       ['fitting', '2', 2],
     ]);
 
-    await page.click(`[data-task-id="${ids[0]}"] .thumb`);
-    await page.waitForSelector('[data-testid=task-page][data-status=done]');
+    await openTask(page, ids[0]);
     expect(await page.textContent('[data-testid=task-page] h1')).toBe('虚拟试衣');
     expect(await page.textContent('[data-testid=task-params]')).toBe('2 张');
     await imagesLoaded(page, '[data-testid=task-inputs] img', 2);
@@ -488,13 +476,10 @@ describe('the shipped fitting and travel products, through the portal', () => {
     );
     expect(await page.textContent('[data-testid=create]')).not.toMatch(/seaside|old_town/);
     await screenshot(page, 'types-desktop-en-travel-form');
-    await page.click('[data-testid=submit]');
-    await page.click('[data-testid=confirm]');
-    const [id] = await newestBatchDone(page, 1, 120_000);
+    const [id] = await confirmBatch(page, 1, 120_000);
     const task = await taskOf(token, id);
     expect([task.type, task.params.scene, task.resultUrls.length]).toEqual(['travel', 'seaside', 2]);
-    await page.click(`[data-task-id="${id}"] .thumb`);
-    await page.waitForSelector('[data-testid=task-page][data-status=done]');
+    await openTask(page, id);
     expect(await page.textContent('[data-testid=task-page] h1')).toBe('Travel photos');
     expect(await page.textContent('[data-testid=task-params]')).toBe('Seaside holiday · 2 images');
     await imagesLoaded(page, '[data-testid=result-image]', 2);
