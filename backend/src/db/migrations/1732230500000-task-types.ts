@@ -1,5 +1,6 @@
 import { Table, TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { toDbTime } from '../time';
+import { insertTaskTypeSeed } from './task-type-seed';
 
 /**
  * Task types become data (docs/DEVELOPMENT.md, "Task types"): the `task_types` table holds what
@@ -88,30 +89,7 @@ export class TaskTypes1732230500000 implements MigrationInterface {
         seed.deadlineSetting,
       ])) as Array<{ value: string }>;
       const deadline = Number(override[0]?.value) || seed.deadlineSeconds;
-      await queryRunner.query(
-        `INSERT INTO task_types (code, name_zh, name_en, description_zh, description_en, sample_image_url, webhook_path,
-                                 credits, deadline_seconds, inputs, params, outputs, cacheable, enabled, sort,
-                                 prompt_template, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
-        [
-          seed.code,
-          seed.name.zh,
-          seed.name.en,
-          seed.description.zh,
-          seed.description.en,
-          seed.webhookPath,
-          seed.credits,
-          deadline,
-          JSON.stringify(seed.inputs),
-          JSON.stringify(seed.params),
-          seed.outputs,
-          seed.cacheable ? 1 : 0,
-          seed.sort,
-          seed.promptTemplate,
-          now,
-          now,
-        ],
-      );
+      await insertTaskTypeSeed(queryRunner, { ...seed, deadlineSeconds: deadline }, now);
       await queryRunner.query('DELETE FROM settings WHERE `key` = ?', [seed.deadlineSetting]);
       // Tasks created before this migration: frozen with the definition they were made under.
       const { deadlineSetting: _setting, code, ...frozen } = seed;

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { toDbTime } from '../time';
+import { insertTaskTypeSeed } from './task-type-seed';
 
 /**
  * The video album (视频相册, seed 000): a task type whose one input is an own finished task with at
@@ -41,29 +42,8 @@ export class VideoAlbum1732230815000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const now = toDbTime(new Date());
-    const t = VIDEO_ALBUM;
-    await queryRunner.query(
-      `INSERT INTO task_types (code, name_zh, name_en, description_zh, description_en, sample_image_url, webhook_path,
-                               credits, deadline_seconds, inputs, params, outputs, cacheable, enabled, sort,
-                               prompt_template, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 0, 1, ?, NULL, ?, ?)`,
-      [
-        t.code,
-        t.name.zh,
-        t.name.en,
-        t.description.zh,
-        t.description.en,
-        t.webhookPath,
-        t.credits,
-        t.deadlineSeconds,
-        JSON.stringify(t.inputs),
-        JSON.stringify(t.params),
-        t.outputs,
-        t.sort,
-        now,
-        now,
-      ],
-    );
+    // Not cacheable, no prompt template: the helper's defaults (the 0 and NULL this row always had).
+    await insertTaskTypeSeed(queryRunner, VIDEO_ALBUM, now);
   }
 
   /** Removes the row; tasks already made keep their frozen definition (tasks.type_def). */

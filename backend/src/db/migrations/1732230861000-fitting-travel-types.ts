@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { toDbTime } from '../time';
+import { insertTaskTypeSeed } from './task-type-seed';
 
 /**
  * Two products that are nothing but a workflow and a row (issue 12): `fitting` (virtual try-on,
@@ -124,30 +125,7 @@ export class FittingTravelTypes1732230861000 implements MigrationInterface {
     for (const t of TYPES) {
       const existing = (await queryRunner.query('SELECT code FROM task_types WHERE code = ?', [t.code])) as unknown[];
       if (existing.length) continue;
-      await queryRunner.query(
-        `INSERT INTO task_types (code, name_zh, name_en, description_zh, description_en, sample_image_url, webhook_path,
-                                 credits, deadline_seconds, inputs, params, outputs, cacheable, enabled, sort,
-                                 prompt_template, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
-        [
-          t.code,
-          t.name.zh,
-          t.name.en,
-          t.description.zh,
-          t.description.en,
-          t.webhookPath,
-          t.credits,
-          t.deadlineSeconds,
-          JSON.stringify(t.inputs),
-          JSON.stringify(t.params),
-          t.outputs,
-          t.cacheable ? 1 : 0,
-          t.sort,
-          t.promptTemplate,
-          now,
-          now,
-        ],
-      );
+      await insertTaskTypeSeed(queryRunner, t, now);
     }
   }
 
