@@ -8,6 +8,8 @@ export interface Task extends IDataObject {
   type: string;
   status: 'queued' | 'processing' | 'done' | 'failed' | 'canceled';
   resultUrls: string[];
+  /** The upload's original file name (null when unknown; absent from older backends). */
+  inputName?: string | null;
   errorCode: string | null;
   errorReason: string | null;
 }

@@ -19,6 +19,7 @@ const done = {
   type: 'model_pose12',
   status: 'done',
   resultUrls: [`${CDN}/output/u/t9/01.png?sign=a`, `${CDN}/output/u/t9/02.png?sign=b`],
+  inputName: '白T恤.jpg',
   errorCode: null,
   errorReason: null,
 };
@@ -87,7 +88,7 @@ describe('AI Photo node: reading, cancelling and downloading', () => {
       outputBinaryField: 'zip',
     });
     expect(out.json).toEqual({ taskId: 't9', files: 2 });
-    expect(out.binary?.zip).toMatchObject({ fileName: 'aiphoto-t9.zip', mimeType: 'application/zip' });
+    expect(out.binary?.zip).toMatchObject({ fileName: '白T恤.zip', mimeType: 'application/zip' });
     expect(Buffer.from(out.binary!.zip.data, 'base64')).toEqual(zip);
   });
 
@@ -110,8 +111,9 @@ describe('AI Photo node: reading, cancelling and downloading', () => {
     expect(
       out.map((o) => [o.json, o.binary?.data.fileName, Buffer.from(o.binary!.data.data, 'base64').toString()]),
     ).toEqual([
-      [{ taskId: 't9', index: 1, fileName: '01.png' }, '01.png', 'one'],
-      [{ taskId: 't9', index: 2, fileName: '02.png' }, '02.png', 'two'],
+      // Named after the upload, as the portal's downloads are (not `01.png` from the URL).
+      [{ taskId: 't9', index: 1, fileName: '白T恤_pose01.png' }, '白T恤_pose01.png', 'one'],
+      [{ taskId: 't9', index: 2, fileName: '白T恤_pose02.png' }, '白T恤_pose02.png', 'two'],
     ]);
   });
 

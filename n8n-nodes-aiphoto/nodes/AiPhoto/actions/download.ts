@@ -3,18 +3,13 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 import { requiredString } from '../../../common/run-items';
 import { bodyAsBuffer, headerString, type FullResponse } from '../../../transport/http';
 import { accountRequest } from '../../../transport/account-api';
+import { resultFileNames, resultZipName } from '../result-names';
 import { getTask } from '../task-api';
 
-/** The file name in a result URL's path (`…/output/<user>/<task>/01.png?sign=…` → `01.png`). */
-function fileNameOf(url: string, fallback: string): string {
-  try {
-    return decodeURIComponent(new URL(url).pathname.split('/').pop() || fallback);
-  } catch {
-    return fallback;
-  }
-}
-
-/** Task → Download Results: one ZIP item, or one item per image, as binary data. */
+/**
+ * Task → Download Results: one ZIP item, or one item per image, as binary data, named as the
+ * portal names downloads (after the upload: `白T恤_main.jpg`, `白T恤.zip`).
+ */
 export async function download(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
   const taskId = requiredString(this, 'taskId', 'Task ID', i);
   const field = requiredString(this, 'outputBinaryField', 'Put Output File in Field', i);
@@ -35,9 +30,10 @@ export async function download(this: IExecuteFunctions, i: number): Promise<INod
       binary: true,
       itemIndex: i,
     });
-    const binary = await this.helpers.prepareBinaryData(zip, `aiphoto-${task.id}.zip`, 'application/zip');
+    const binary = await this.helpers.prepareBinaryData(zip, resultZipName(task), 'application/zip');
     return [{ json: { taskId: task.id, files: task.resultUrls.length }, binary: { [field]: binary } }];
   }
+  const names = resultFileNames({ ...task, results: task.resultUrls });
   const out: INodeExecutionData[] = [];
   for (const [index, url] of task.resultUrls.entries()) {
     // Result URLs are signed and short-lived: fetched as they are, without the API key.
@@ -48,7 +44,7 @@ export async function download(this: IExecuteFunctions, i: number): Promise<INod
       returnFullResponse: true,
       timeout: 60_000,
     })) as FullResponse;
-    const name = fileNameOf(url, `${String(index + 1).padStart(2, '0')}.png`);
+    const name = names[index];
     const type = headerString(response.headers, 'content-type') ?? 'application/octet-stream';
     const binary = await this.helpers.prepareBinaryData(bodyAsBuffer(response.body), name, type);
     out.push({ json: { taskId: task.id, index: index + 1, fileName: name }, binary: { [field]: binary } });

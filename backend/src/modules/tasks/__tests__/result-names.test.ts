@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { attachmentHeader } from '../../media/zip.service';
 import { cleanUploadName } from '../../media/upload-name';
 import { fileStem, resultFileNames, resultZipEntries, zipFileName } from '../result-names';
@@ -72,5 +74,24 @@ describe('result download names', () => {
     expect(attachmentHeader(zipFileName([{ id: 'a', inputName: '白T恤.jpg' }]))).toBe(
       `attachment; filename="_T_.zip"; filename*=UTF-8''%E7%99%BDT%E6%81%A4.zip`,
     );
+  });
+});
+
+// The examples the AI Photo n8n node's copy of this rule is tested against too: both sides must agree.
+describe('the shared result-name vectors', () => {
+  const shared = JSON.parse(
+    readFileSync(path.resolve(__dirname, '../../../../../n8n-nodes-aiphoto/fixtures/result-name-vectors.json'), 'utf8'),
+  ) as {
+    vectors: Array<{
+      description: string;
+      task: { id: string; type: string; inputName: string | null; resultKeys: string[] };
+      names: string[];
+      zip: string;
+    }>;
+  };
+
+  it.each(shared.vectors.map((v) => [v.description, v] as const))('%s', (_d, v) => {
+    expect(resultFileNames(v.task)).toEqual(v.names);
+    expect(zipFileName([v.task])).toBe(v.zip);
   });
 });
