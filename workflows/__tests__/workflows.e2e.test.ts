@@ -116,6 +116,21 @@ async function executionOf(taskId: string): Promise<{ executionId: string; workf
   return { executionId: String(first.executionId), workflowId: String(first.workflowId) };
 }
 
+/** The key provision made for the public API (the file it keeps in n8n's user folder). */
+async function apiKey(): Promise<string> {
+  return JSON.parse(await fs.readFile(path.join(tmp, 'n8n', 'aiphoto-api-key.json'), 'utf8')).apiKey as string;
+}
+
+/** The names of the nodes an execution ran (public API with the run data), sorted. */
+async function nodesRun(executionId: string): Promise<string[]> {
+  const res = await fetch(`${n8n?.url}/api/v1/executions/${executionId}?includeData=true`, {
+    headers: { 'X-N8N-API-KEY': await apiKey() },
+  });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { data?: { resultData?: { runData?: Record<string, unknown> } } };
+  return Object.keys(body.data?.resultData?.runData ?? {}).sort();
+}
+
 const resultKeysOf = (taskId: string) =>
   Array.from({ length: 12 }, (_, i) => `output/${userId}/${taskId}/${String(i + 1).padStart(2, '0')}.png`);
 
@@ -243,24 +258,27 @@ describe('basic_clean workflow', () => {
     expect((await dispatch('aiphoto-basic-clean', body)).status).toBe(202);
     const failed = await backend.terminal(String(body.taskId), 30_000);
     expect(failed).toMatchObject({ event: 'failed', error: { code: 'VENDOR_FAILED' } });
+    // The CI node's own error text, come out of its error output (not the fallback of an empty result).
     expect(failed.error?.message).toMatch(/^Tencent CI: .+/);
+    expect(failed.error?.message).not.toMatch(/no result was stored/);
 
     // Every callback names its execution; n8n lists the run as an error, found by the task id.
     const { executionId, workflowId } = await executionOf(String(body.taskId));
     expect(failed).toMatchObject({ executionId, workflowId });
     const run = await settled(executionId, String(body.taskId));
     expect(run).toMatchObject({ status: 'error', workflowId, customData: { taskId: body.taskId } });
+    expect(await nodesRun(executionId)).toEqual(
+      ['AI Photo Trigger', 'Audit on?', 'Tencent CI: basic_clean', 'Report: failed', 'Fail the execution'].sort(),
+    );
     // The link the console shows opens this execution in the editor of this workflow.
-    const apiKey = JSON.parse(await fs.readFile(path.join(tmp, 'n8n', 'aiphoto-api-key.json'), 'utf8'))
-      .apiKey as string;
     const workflow = (await (
-      await fetch(`${n8n?.url}/api/v1/workflows/${workflowId}`, { headers: { 'X-N8N-API-KEY': apiKey } })
+      await fetch(`${n8n?.url}/api/v1/workflows/${workflowId}`, { headers: { 'X-N8N-API-KEY': await apiKey() } })
     ).json()) as { name: string };
     expect(workflow.name).toBe('AI Photo · basic_clean');
     expect((await fetch(`${n8n?.url}/workflow/${workflowId}/executions/${executionId}`)).status).toBe(200);
   }, 60_000);
 
-  it('a done task is a successful execution with the task id in its custom data', async () => {
+  it('a done task is a successful execution with the task id in its custom data, four nodes run', async () => {
     const body = task('basic_clean');
     expect((await dispatch('aiphoto-basic-clean', body)).status).toBe(202);
     expect(await backend.terminal(String(body.taskId), 30_000)).toMatchObject({ event: 'done' });
@@ -269,7 +287,56 @@ describe('basic_clean workflow', () => {
       status: 'success',
       customData: { taskId: body.taskId },
     });
+    // n8n's CPU per task grows with the nodes a run goes through (docs/performance.md): no node
+    // that only routes (a NoOp, an IF on the CI node's result) is on the way.
+    expect(await nodesRun(executionId)).toEqual(
+      ['AI Photo Trigger', 'Audit on?', 'Tencent CI: basic_clean', 'Report: done'].sort(),
+    );
   }, 60_000);
+
+  it.each([
+    {
+      outcome: 'pass',
+      callback: { event: 'done' },
+      message: undefined,
+      status: 'success',
+      branch: ['Audit passed?', 'Tencent CI: basic_clean', 'Report: done'],
+    },
+    {
+      outcome: 'reject',
+      callback: { event: 'failed', error: { code: 'CONTENT_REJECTED' } },
+      message: /^Content audit: input\/u-e2e\/garment\.jpg scored 95 \(Porn\), over the threshold 85$/,
+      status: 'error',
+      branch: ['Audit passed?', 'Report: rejected', 'Error: content rejected'],
+    },
+    {
+      outcome: 'error',
+      callback: { event: 'failed', error: { code: 'VENDOR_ERROR' } },
+      // The audit node's error text, come out of its error output.
+      message: /^Tencent CI image audit failed: (?!no verdict).+/,
+      status: 'error',
+      branch: ['Report: failed (audit)', 'Error: audit failed'],
+    },
+  ])(
+    'with the audit on, an audit that says $outcome ends as $callback.event, through that branch only',
+    async ({ outcome, callback, message, status, branch }) => {
+      await sandboxControl(sandbox.url, '/sandbox/ci/audit/script', { outcome });
+      const body = task('basic_clean', {
+        inputs: { garment: { key: inputKey, url: signedGetUrl(cos, inputKey) } },
+        audit: { enabled: true, threshold: 85 },
+      });
+      expect((await dispatch('aiphoto-basic-clean', body)).status).toBe(202);
+      const terminal = await backend.terminal(String(body.taskId), 30_000);
+      expect(terminal).toMatchObject(callback);
+      if (message) expect(terminal.error?.message).toMatch(message);
+      const { executionId } = await executionOf(String(body.taskId));
+      expect(await settled(executionId, String(body.taskId))).toMatchObject({ status });
+      expect(await nodesRun(executionId)).toEqual(
+        ['AI Photo Trigger', 'Audit on?', 'Tencent CI: audit', ...branch].sort(),
+      );
+    },
+    60_000,
+  );
 
   it('answers a badly signed dispatch with 401 and starts nothing', async () => {
     const body = task('basic_clean');
@@ -386,10 +453,8 @@ describe('provisioning and export', () => {
     for (const { file, workflow } of await readWorkflowDir(WORKFLOWS_ROOT)) {
       await fs.writeFile(path.join(dir, path.basename(file)), JSON.stringify({ ...workflow, nodes: [] }));
     }
-    const apiKey = JSON.parse(await fs.readFile(path.join(tmp, 'n8n', 'aiphoto-api-key.json'), 'utf8'))
-      .apiKey as string;
     const saved = { url: process.env.N8N_BASE_URL, key: process.env.N8N_API_KEY };
-    Object.assign(process.env, { N8N_BASE_URL: n8n?.url, N8N_API_KEY: apiKey });
+    Object.assign(process.env, { N8N_BASE_URL: n8n?.url, N8N_API_KEY: await apiKey() });
     try {
       // Every workflow of the repo (basic_clean, model_pose12, video_album, …); n8n lists them in no guaranteed order.
       const files = (await readWorkflowDir(WORKFLOWS_ROOT)).map(({ file, workflow }) => ({
@@ -440,10 +505,8 @@ describe('provisioning and export', () => {
   }, 30_000);
 
   it('in the editor: a node after a callback loads its schema preview, and the model_pose12 canvas reads left to right', async () => {
-    const apiKey = JSON.parse(await fs.readFile(path.join(tmp, 'n8n', 'aiphoto-api-key.json'), 'utf8'))
-      .apiKey as string;
     const list = (await (
-      await fetch(`${n8n?.url}/api/v1/workflows`, { headers: { 'X-N8N-API-KEY': apiKey } })
+      await fetch(`${n8n?.url}/api/v1/workflows`, { headers: { 'X-N8N-API-KEY': await apiKey() } })
     ).json()) as { data: Array<{ id: string; name: string }> };
     const idOf = (name: string) => list.data.find((w) => w.name === name)?.id ?? '';
     const browser = await chromium.launch({

@@ -310,6 +310,9 @@ describe('Tencent CI node', () => {
       { continueOnFail: true },
     );
     expect(item.json.error).toContain('Tencent Cloud had an internal error');
+    // basic_clean's CI node is set to "Continue (using error output)": n8n moves an item to the
+    // error output only when its json is exactly { error } or { error, message }.
+    expect([['error'], ['error', 'message']]).toContainEqual(Object.keys(item.json).sort());
     expect(item.pairedItem).toEqual({ item: 0 });
   });
 
