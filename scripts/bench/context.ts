@@ -1,7 +1,10 @@
 /**
- * One database's part of a bench run: the database (a fresh SQLite file, or a fresh MariaDB
- * database with Redis), the bench's own connection to it, the backend process of the current
- * phase, and small helpers cases share (admin, merchants with exact credits, uploads, ceilings).
+ * One database's part of a bench run: per phase a fresh database (a new SQLite file, or a new
+ * MariaDB database with its own Redis key prefix), the bench's own connection to it, the backend
+ * process of the phase, and small helpers cases share (admin, merchants with exact credits,
+ * uploads, ceilings). A phase never inherits another's data: the api phase leaves hundreds of
+ * tasks its stand-in n8n accepted but never finished, which a later backend on the same database
+ * would time out and refund (the watchdog) inside the flow phase's measured windows.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -25,10 +28,11 @@ export interface BenchContext {
   db: DbKind;
   quick: boolean;
   system: BenchSystem;
+  /** The current phase's database. */
   database: DatabaseConfig;
-  /** The bench's own connection (seeding, polling, invariant checks); never the backend's. */
+  /** The bench's own connection to it (seeding, polling, invariant checks); never the backend's. */
   ds: DataSource;
-  /** Settings of this database's backends (database, Redis, sandbox); PORT and N8N_BASE_URL per phase. */
+  /** Settings of the phase's backends (database, Redis, sandbox); PORT and N8N_BASE_URL per phase. */
   backendEnv: Env;
   /** The backend of the current phase (`api` or `flow`). */
   backend: BackendProcess;
@@ -54,14 +58,22 @@ export interface BenchContext {
 
 export interface BenchEnvironment {
   ctx(): BenchContext;
-  /** Starts the phase's backend (stopping the previous one). */
+  /** Starts the phase's backend on a fresh database (stopping the previous one). */
   enterPhase(phase: BenchPhase): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openEnvironment(system: BenchSystem, db: DbKind, quick: boolean): Promise<BenchEnvironment> {
+/** A fresh database of its own for one phase, and the backend settings pointing at it. */
+interface PhaseData {
+  dataDir: string;
+  database: DatabaseConfig;
+  backendEnv: Env;
+  drop(): Promise<void>;
+}
+
+async function freshData(system: BenchSystem, db: DbKind, phase: BenchPhase): Promise<PhaseData> {
   // The backend's DATA_DIR holds its SQLite file; the sandbox's payment keys stay in the run's folder.
-  const dataDir = mkdtempSync(path.join(system.dataDir, `${db}-`));
+  const dataDir = mkdtempSync(path.join(system.dataDir, `${db}-${phase}-`));
   const mysql = db === 'mysql' ? await createEmptyDatabase('mysql', 10) : null;
   const database: DatabaseConfig = mysql
     ? mysql.config
@@ -74,7 +86,12 @@ export async function openEnvironment(system: BenchSystem, db: DbKind, quick: bo
     REDIS_URL: mysql ? (process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379/15') : undefined,
     REDIS_KEY_PREFIX: `bench:${randomUUID()}:`,
   };
+  return { dataDir, database, backendEnv, drop: async () => mysql?.drop() };
+}
 
+export async function openEnvironment(system: BenchSystem, db: DbKind, quick: boolean): Promise<BenchEnvironment> {
+  let data = await freshData(system, db, 'api');
+  const dropped: Array<() => Promise<void>> = [];
   let backend: BackendProcess | null = null;
   let ds: DataSource | null = null;
   let adminToken: string | null = null;
@@ -90,12 +107,16 @@ export async function openEnvironment(system: BenchSystem, db: DbKind, quick: bo
     db,
     quick,
     system,
-    database,
+    get database() {
+      return data.database;
+    },
     get ds() {
       if (!ds) throw new Error('the database is opened when the first backend starts');
       return ds;
     },
-    backendEnv,
+    get backendEnv() {
+      return data.backendEnv;
+    },
     get backend() {
       if (!backend) throw new Error(`no backend runs in phase ${phase}`);
       return backend;
@@ -165,25 +186,38 @@ export async function openEnvironment(system: BenchSystem, db: DbKind, quick: bo
     ctx: () => ctx,
     enterPhase: async (next) => {
       await stopBackend();
+      if (ds) {
+        // The previous phase used its database: this one starts on a new one.
+        if (ds.isInitialized) await ds.destroy();
+        ds = null;
+        dropped.push(data.drop);
+        data = await freshData(system, db, next);
+        adminToken = null;
+      }
       phase = next;
       if (next === 'own') return;
       const port = await freePort();
       // api: dispatches go to the bare server, which accepts them at once (no workflow runs);
       // flow: to the real n8n, (re)pointed at this backend before it starts.
       const n8nUrl = next === 'flow' ? (await system.n8n(`http://127.0.0.1:${port}`)).url : system.bare.url;
-      const env = stackBackendEnv(backendEnv, { dataDir, port, n8nUrl, sandboxUrl: system.sandbox.url });
+      const env = stackBackendEnv(data.backendEnv, {
+        dataDir: data.dataDir,
+        port,
+        n8nUrl,
+        sandboxUrl: system.sandbox.url,
+      });
       // With --profile the inspector listens on loopback so `profiled` can sample a case's window.
       inspectorPort = system.profileDir ? await freePort() : null;
       backend = await startBackendProcess({
         env,
         nodeArgs: inspectorPort === null ? [] : [`--inspect=127.0.0.1:${inspectorPort}`],
       });
-      ds ??= await openDatabase(database);
+      ds = await openDatabase(data.database);
     },
     close: async () => {
       await stopBackend();
       if (ds?.isInitialized) await ds.destroy();
-      await mysql?.drop();
+      for (const drop of [...dropped, data.drop]) await drop();
     },
   };
 }

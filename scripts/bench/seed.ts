@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
+import type { DataSource } from 'typeorm';
 import { inTransaction } from '../../backend/src/db/transaction';
 import { TaskTypesService } from '../../backend/src/modules/task-types/task-types.service';
 import { TasksRepository } from '../../backend/src/modules/tasks/tasks.repository';
@@ -51,14 +52,15 @@ export interface SeededHistory {
 }
 
 export const HISTORY_SIZE = 10_000;
-const seeded = new WeakMap<BenchContext, Promise<SeededHistory>>();
+/** By database: each phase has its own (context.ts). */
+const seeded = new WeakMap<DataSource, Promise<SeededHistory>>();
 
 /** A merchant with HISTORY_SIZE finished basic_clean tasks, one result each, 1 ms apart. */
 export function seededHistory(ctx: BenchContext): Promise<SeededHistory> {
-  let history = seeded.get(ctx);
+  let history = seeded.get(ctx.ds);
   if (!history) {
     history = seed(ctx);
-    seeded.set(ctx, history);
+    seeded.set(ctx.ds, history);
   }
   return history;
 }
