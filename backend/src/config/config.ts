@@ -13,6 +13,7 @@ import {
 } from '../modules/admin-auth/admin-bootstrap.config';
 import { authEnvShape, buildAuthConfig, type AuthConfig } from '../modules/auth/auth.config';
 import { buildRateLimitConfig, rateLimitEnvShape, type RateLimitConfig } from '../modules/auth/rate-limit.config';
+import { buildN8nConfig, n8nEnvShape, type N8nConfig } from '../modules/n8n/n8n.config';
 import { buildStorageConfig, storageEnvShape, type StorageConfig } from '../modules/media/storage.config';
 import { buildPlanConfig, planEnvShape, type PlanConfig } from '../modules/membership/plan.config';
 import { buildSmsConfig, smsEnvShape, type SmsConfig } from '../modules/sms/sms.config';
@@ -73,13 +74,8 @@ const envSchema = z.object({
   // Merchant sign-in: token lifetime, session cache, SMS code key (modules/auth/auth.config.ts).
   ...authEnvShape,
   N8N_SHARED_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  N8N_BASE_URL: z.url().optional(),
-  // Where operators open the n8n editor (the console links there); defaults to N8N_BASE_URL.
-  N8N_EDITOR_URL: z.url().optional(),
-  // The n8n owner login (the one npm start creates): the backend stops a canceled task's running
-  // execution through n8n's REST API with it (2.8.4's public API cannot stop executions).
-  N8N_OWNER_EMAIL: z.string().max(254).optional(),
-  N8N_OWNER_PASSWORD: z.string().max(64).optional(),
+  // The n8n URLs and owner login (modules/n8n/n8n.config.ts).
+  ...n8nEnvShape,
 
   VENDOR_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
   SANDBOX_URL: z.url().default('http://127.0.0.1:9400'),
@@ -140,14 +136,7 @@ export interface AppConfig {
   logLevel: Env['LOG_LEVEL'];
   database: { type: 'sqlite'; file: string } | { type: 'mysql'; url: string; poolSize: number };
   redis: { url: string; keyPrefix: string } | null;
-  n8n: {
-    baseUrl: string | null;
-    sharedSecret: string;
-    /** The editor operators open, for links from the console; null when neither URL is set. */
-    editorUrl: string | null;
-    /** The login the backend uses to stop executions; null when not configured (cancel then stops nothing in n8n). */
-    owner: { email: string; password: string } | null;
-  };
+  n8n: N8nConfig;
   vendors: { mode: 'sandbox' | 'live'; sandboxUrl: string };
   /** True with NODE_ENV=production or VENDOR_MODE=live (real vendors and payment gateways). */
   deployed: boolean;
@@ -220,15 +209,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       : { type: 'sqlite', file: path.join(dataDir, 'aiphoto.sqlite') },
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : null,
     auth: buildAuthConfig(env, { jwtSecret: secrets.JWT_SECRET }),
-    n8n: {
-      baseUrl: env.N8N_BASE_URL ?? null,
-      sharedSecret: secrets.N8N_SHARED_SECRET,
-      editorUrl: (env.N8N_EDITOR_URL ?? env.N8N_BASE_URL ?? '').replace(/\/+$/, '') || null,
-      owner:
-        env.N8N_OWNER_EMAIL && env.N8N_OWNER_PASSWORD
-          ? { email: env.N8N_OWNER_EMAIL, password: env.N8N_OWNER_PASSWORD }
-          : null,
-    },
+    n8n: buildN8nConfig(env, { sharedSecret: secrets.N8N_SHARED_SECRET }),
     vendors: { mode: env.VENDOR_MODE, sandboxUrl: env.SANDBOX_URL },
     sms: buildSmsConfig(env),
     storage,

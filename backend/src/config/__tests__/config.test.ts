@@ -162,6 +162,33 @@ describe('loadConfig', () => {
     expect(production.wechatLogin.sandbox).toBeNull();
   });
 
+  it('builds the n8n block from its own file, with the shared secret config.ts resolved', () => {
+    const config = loadConfig({
+      N8N_SHARED_SECRET: 'the-n8n-shared-secret-for-this-test',
+      N8N_BASE_URL: 'http://127.0.0.1:5678/',
+      N8N_OWNER_EMAIL: 'owner@example.com',
+    });
+    // The editor defaults to the base URL without its trailing slash; half a login is no login.
+    expect(config.n8n).toEqual({
+      baseUrl: 'http://127.0.0.1:5678/',
+      sharedSecret: 'the-n8n-shared-secret-for-this-test',
+      editorUrl: 'http://127.0.0.1:5678',
+      owner: null,
+    });
+    const generated = loadConfig({
+      N8N_EDITOR_URL: 'https://n8n.example.com//',
+      N8N_OWNER_EMAIL: 'o@example.com',
+      N8N_OWNER_PASSWORD: 'pw',
+    });
+    expect(generated.n8n).toMatchObject({
+      baseUrl: null,
+      editorUrl: 'https://n8n.example.com',
+      owner: { email: 'o@example.com', password: 'pw' },
+    });
+    expect(generated.n8n.sharedSecret.length).toBeGreaterThanOrEqual(16);
+    expect(problemsOf({ N8N_BASE_URL: 'not a url' })).toEqual([expect.stringMatching(/^N8N_BASE_URL: /)]);
+  });
+
   it('refuses a CREDIT_PACKS entry that is not name:credits:priceFen at start', () => {
     expect(problemsOf({ CREDIT_PACKS: 'Small:10:990,Broken:ten:5' })).toEqual([
       'CREDIT_PACKS: "Broken:ten:5" is not name:credits:priceFen with positive numbers',
