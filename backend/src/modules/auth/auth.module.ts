@@ -61,9 +61,10 @@ export function createAuthModule(ctx: AppContext, deps: AuthModuleDeps): Module<
   });
 
   // Sign out everywhere: every merchant token's version is checked (cached per process).
-  const sessions = new MerchantSessions(ctx.db, ctx.kv, ctx.logger.child({ component: 'sessions' }), {
-    cacheMs: ctx.config.auth.sessionCacheSeconds * 1000,
-  });
+  const sessions = new MerchantSessions(
+    { ds: ctx.db, users: deps.users, kv: ctx.kv, logger: ctx.logger.child({ component: 'sessions' }) },
+    { cacheMs: ctx.config.auth.sessionCacheSeconds * 1000 },
+  );
   bindMerchantSessionCheck(deps.jwt, (userId, version) => sessions.assertCurrent(userId, version));
 
   const router = Router();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { toCamel, type Camel } from '../../db/camel';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 
@@ -17,6 +18,9 @@ export interface VerificationCodeRow {
   created_at: string;
 }
 
+/** A texted code as services see it (`codeHash`, `usedAt`, `expireAt`, ...). */
+export type VerificationCode = Camel<VerificationCodeRow>;
+
 /**
  * Queries on `verification_codes`. State changes are conditional UPDATEs, so two requests
  * racing on one code can never both use it or both spend its last attempt.
@@ -34,18 +38,19 @@ export class VerificationCodesRepository {
     return id;
   }
 
-  async findById(db: Db, id: string): Promise<VerificationCodeRow | null> {
-    return (await rows<VerificationCodeRow>(db, 'SELECT * FROM verification_codes WHERE id = ?', [id]))[0] ?? null;
+  async findById(db: Db, id: string): Promise<VerificationCode | null> {
+    const [row] = await rows<VerificationCodeRow>(db, 'SELECT * FROM verification_codes WHERE id = ?', [id]);
+    return row ? toCamel(row) : null;
   }
 
   /** The phone's newest unused code for `purpose` (at most one: sending supersedes older ones). */
-  async findActive(db: Db, phone: string, purpose: CodePurpose): Promise<VerificationCodeRow | null> {
+  async findActive(db: Db, phone: string, purpose: CodePurpose): Promise<VerificationCode | null> {
     const found = await rows<VerificationCodeRow>(
       db,
       'SELECT * FROM verification_codes WHERE phone = ? AND purpose = ? AND used_at IS NULL ORDER BY created_at DESC LIMIT 1',
       [phone, purpose],
     );
-    return found[0] ?? null;
+    return found[0] ? toCamel(found[0]) : null;
   }
 
   async hasAny(db: Db, phone: string, purpose: CodePurpose): Promise<boolean> {

@@ -5,7 +5,7 @@ import { inTransaction } from '../../db/transaction';
 import type { KeyValueStore } from '../../infra/kv';
 import type { Logger } from '../../infra/logger';
 import { maskPhone, toE164, type SmsSender } from '../sms/sms-sender';
-import { toMe, type Me, type UserRow, type UsersRepository } from '../users/users.repository';
+import { meOf, type Me, type User, type UsersRepository } from '../users/users.repository';
 import { generateCode, type CodeHasher } from './code-hasher';
 import type { CodePurpose, VerificationCodesRepository } from './auth.repository';
 import type { JwtService } from './jwt.service';
@@ -158,19 +158,15 @@ export class AuthService {
   async login(phone: string, code: string, ip: string): Promise<{ token: string; user: Me }> {
     await this.useCodes(ip, [{ phone, code, purpose: 'login' }]);
     const now = this.deps.clock();
-    const user = await this.deps.users.findOrCreateByPhone(this.deps.db.manager, phone, now);
+    const user = await this.deps.users.findOrCreateUser(this.deps.db.manager, phone, now);
     this.deps.logger.info({ userId: user.id }, 'merchant signed in');
     return this.issue(user);
   }
 
   /** A merchant token for the account as it is now (its phone and token version), with `Me`. */
-  issue(user: UserRow): { token: string; user: Me } {
-    const token = this.deps.jwt.sign('aiphoto-merchant', {
-      sub: user.id,
-      phone: user.phone,
-      tv: Number(user.token_version ?? 0),
-    });
-    return { token, user: toMe(user, this.deps.clock()) };
+  issue(user: User): { token: string; user: Me } {
+    const token = this.deps.jwt.sign('aiphoto-merchant', { sub: user.id, phone: user.phone, tv: user.tokenVersion });
+    return { token, user: meOf(user, this.deps.clock()) };
   }
 
   /**
@@ -201,19 +197,19 @@ export class AuthService {
     // Spend the attempt before comparing, so concurrent guesses cannot exceed the cap.
     if (!(await codes.reserveAttempt(db, row.id, policy.maxAttemptsPerCode, now)))
       throw await this.whyUnusable(row.id, now);
-    if (!hasher.matches(phone, code, row.code_hash)) throw failures.invalid();
+    if (!hasher.matches(phone, code, row.codeHash)) throw failures.invalid();
     return row.id;
   }
 
   private async whyUnusable(id: string, now: Date): Promise<UnauthorizedError> {
     const row = await this.deps.codes.findById(this.deps.db.manager, id);
-    if (!row || row.used_at) return failures.used();
+    if (!row || row.usedAt) return failures.used();
     if (hasExpired(row, now)) return failures.expired();
     return failures.exhausted();
   }
 }
 
-function hasExpired(row: { expire_at: string }, now: Date): boolean {
-  const expireAt = fromDbTime(row.expire_at);
+function hasExpired(row: { expireAt: string }, now: Date): boolean {
+  const expireAt = fromDbTime(row.expireAt);
   return expireAt === null || expireAt <= now;
 }

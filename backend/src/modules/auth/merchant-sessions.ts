@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { UnauthorizedError } from '../../errors/app-error';
-import { execute, rows, type Db } from '../../db/transaction';
+import type { Db } from '../../db/transaction';
 import type { KeyValueStore } from '../../infra/kv';
 import type { Logger } from '../../infra/logger';
+import type { UsersRepository } from '../users/users.repository';
 
 /** The pub/sub channel on which a replica announces that a merchant's sessions ended. */
 export const SESSIONS_CHANNEL = 'sessions-ended';
@@ -16,6 +17,14 @@ export interface MerchantSessionsOptions {
   /** Users whose version is remembered at most (oldest dropped first). */
   maxEntries?: number;
   now?: () => number;
+}
+
+export interface MerchantSessionsDeps {
+  ds: DataSource;
+  /** Keeps the version (`tokenVersion`, `bumpTokenVersion`). */
+  users: UsersRepository;
+  kv: KeyValueStore;
+  logger: Logger;
 }
 
 export const sessionEnded = () => new UnauthorizedError('This sign-in has ended; sign in again', 'SESSION_ENDED');
@@ -35,13 +44,16 @@ export class MerchantSessions {
   private readonly cacheMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
+  private readonly ds: DataSource;
+  private readonly users: UsersRepository;
+  private readonly kv: KeyValueStore;
+  private readonly logger: Logger;
 
-  constructor(
-    private readonly ds: DataSource,
-    private readonly kv: KeyValueStore,
-    private readonly logger: Logger,
-    options: MerchantSessionsOptions = {},
-  ) {
+  constructor(deps: MerchantSessionsDeps, options: MerchantSessionsOptions = {}) {
+    this.ds = deps.ds;
+    this.users = deps.users;
+    this.kv = deps.kv;
+    this.logger = deps.logger;
     this.cacheMs = options.cacheMs ?? 10_000;
     this.maxEntries = options.maxEntries ?? 100_000;
     this.now = options.now ?? Date.now;
@@ -62,13 +74,8 @@ export class MerchantSessions {
     const cached = this.versions.get(userId);
     if (cached && this.now() - cached.at < this.cacheMs) return cached.version;
     const epoch = this.epoch;
-    const [row] = await rows<{ token_version: number | string }>(
-      this.ds.manager,
-      'SELECT token_version FROM users WHERE id = ?',
-      [userId],
-    );
-    if (!row) return null;
-    const version = Number(row.token_version);
+    const version = await this.users.tokenVersion(this.ds.manager, userId);
+    if (version === null) return null;
     if (epoch !== this.epoch) return version;
     this.versions.delete(userId);
     this.versions.set(userId, { version, at: this.now() });
@@ -90,11 +97,7 @@ export class MerchantSessions {
    * the new one. Call `ended(userId)` after the transaction commits.
    */
   async bump(db: Db, userId: string): Promise<number> {
-    await execute(db, 'UPDATE users SET token_version = token_version + 1 WHERE id = ?', [userId]);
-    const [row] = await rows<{ token_version: number | string }>(db, 'SELECT token_version FROM users WHERE id = ?', [
-      userId,
-    ]);
-    return Number(row?.token_version ?? 0);
+    return this.users.bumpTokenVersion(db, userId);
   }
 
   /** After a bump committed: forget here, tell the other replicas. */

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../../db/db-errors';
-import { toDbTime } from '../../db/time';
-import { execute, inTransaction } from '../../db/transaction';
+import { inTransaction } from '../../db/transaction';
 import { AppError, ConflictError, NotFoundError, UnsupportedMediaError } from '../../errors/app-error';
 import type { Logger } from '../../infra/logger';
 import type { AuthService } from '../auth/auth.service';
@@ -11,7 +10,7 @@ import type { MerchantSessions } from '../auth/merchant-sessions';
 import { inspectImage } from '../media/media.service';
 import type { StorageService } from '../media/storage.service';
 import { maskPhone } from '../sms/sms-sender';
-import { AVATAR_PREFIX, toMe, type Me, type UserRow, type UsersRepository } from '../users/users.repository';
+import { AVATAR_PREFIX, meOf, type Me, type User, type UsersRepository } from '../users/users.repository';
 
 /** Profile pictures are stored as this square JPEG, whatever was uploaded. */
 export const AVATAR_PIXELS = 256;
@@ -45,12 +44,8 @@ export class ProfileService {
   }
 
   async setNickname(userId: string, nickname: string | null): Promise<Me> {
-    await execute(this.deps.ds.manager, 'UPDATE users SET nickname = ?, updated_at = ? WHERE id = ?', [
-      nickname,
-      toDbTime(this.clock()),
-      userId,
-    ]);
-    return toMe(await this.user(userId), this.clock());
+    await this.deps.users.setNickname(this.deps.ds.manager, userId, nickname, this.clock());
+    return meOf(await this.user(userId), this.clock());
   }
 
   /**
@@ -75,15 +70,15 @@ export class ProfileService {
     const before = await this.user(userId);
     await this.deps.storage.put(key, jpeg, 'image/jpeg');
     await this.setAvatarKey(userId, key);
-    if (before.avatar_key && before.avatar_key !== key) await this.removeObject(before.avatar_key);
-    return toMe(await this.user(userId), this.clock());
+    if (before.avatarKey && before.avatarKey !== key) await this.removeObject(before.avatarKey);
+    return meOf(await this.user(userId), this.clock());
   }
 
   async removeAvatar(userId: string): Promise<Me> {
     const before = await this.user(userId);
     await this.setAvatarKey(userId, null);
-    if (before.avatar_key) await this.removeObject(before.avatar_key);
-    return toMe(await this.user(userId), this.clock());
+    if (before.avatarKey) await this.removeObject(before.avatarKey);
+    return meOf(await this.user(userId), this.clock());
   }
 
   /** Texts a code to the current number (`old`) or to the number to change to (`new`). */
@@ -126,12 +121,7 @@ export class ProfileService {
     await inTransaction(this.deps.ds, async (tx) => {
       let changed: number;
       try {
-        changed = await execute(tx, 'UPDATE users SET phone = ?, updated_at = ? WHERE id = ? AND phone = ?', [
-          change.phone,
-          toDbTime(now),
-          userId,
-          user.phone,
-        ]);
+        changed = await this.deps.users.changePhone(tx, userId, user.phone, change.phone, now);
       } catch (err) {
         if (isUniqueViolation(err)) throw phoneTaken();
         throw err;
@@ -154,8 +144,8 @@ export class ProfileService {
    */
   async avatarUrl(userId: string, file: string, ttlSeconds: number): Promise<string> {
     const key = `${AVATAR_PREFIX}${userId}/${file}`;
-    const user = await this.deps.users.findById(this.deps.ds.manager, userId);
-    if (!user || user.avatar_key !== key) throw new NotFoundError('No such picture', 'AVATAR_NOT_FOUND');
+    const user = await this.deps.users.findUser(this.deps.ds.manager, userId);
+    if (!user || user.avatarKey !== key) throw new NotFoundError('No such picture', 'AVATAR_NOT_FOUND');
     return this.deps.storage.signedUrl(key, ttlSeconds);
   }
 
@@ -166,17 +156,13 @@ export class ProfileService {
     return { signedOut: true };
   }
 
-  private async assertFree(user: UserRow, phone: string): Promise<void> {
+  private async assertFree(user: User, phone: string): Promise<void> {
     if (phone === user.phone) throw new ConflictError('This is already your phone number', 'SAME_PHONE');
-    if (await this.deps.users.findByPhone(this.deps.ds.manager, phone)) throw phoneTaken();
+    if (await this.deps.users.findUserByPhone(this.deps.ds.manager, phone)) throw phoneTaken();
   }
 
   private async setAvatarKey(userId: string, key: string | null): Promise<void> {
-    await execute(this.deps.ds.manager, 'UPDATE users SET avatar_key = ?, updated_at = ? WHERE id = ?', [
-      key,
-      toDbTime(this.clock()),
-      userId,
-    ]);
+    await this.deps.users.setAvatarKey(this.deps.ds.manager, userId, key, this.clock());
   }
 
   private async removeObject(key: string): Promise<void> {
@@ -188,8 +174,8 @@ export class ProfileService {
     }
   }
 
-  private async user(userId: string): Promise<UserRow> {
-    const user = await this.deps.users.findById(this.deps.ds.manager, userId);
+  private async user(userId: string): Promise<User> {
+    const user = await this.deps.users.findUser(this.deps.ds.manager, userId);
     if (!user) throw new NotFoundError('User not found');
     return user;
   }

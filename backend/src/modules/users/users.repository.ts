@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { toCamel, type Camel } from '../../db/camel';
 import { isUniqueViolation } from '../../db/db-errors';
 import { fromDbTime, toDbTime } from '../../db/time';
-import { rows, type Db } from '../../db/transaction';
+import { execute, rows, type Db } from '../../db/transaction';
 
 export interface UserRow {
   id: string;
@@ -19,10 +20,92 @@ export interface UserRow {
 }
 
 /**
+ * A merchant account as services see it: camelCase, numbers as numbers whatever the driver
+ * answered, no optional columns. `isMember` is the stored flag; whether the membership counts
+ * now (its expiry lies ahead) is what `toMe` works out.
+ */
+export interface User extends Omit<Camel<UserRow>, 'avatarKey' | 'tokenVersion'> {
+  avatarKey: string | null;
+  tokenVersion: number;
+}
+
+export function toUser(row: UserRow): User {
+  return {
+    ...toCamel(row),
+    isMember: Number(row.is_member),
+    quotaRemaining: Number(row.quota_remaining),
+    avatarKey: row.avatar_key ?? null,
+    tokenVersion: Number(row.token_version ?? 0),
+  };
+}
+
+/**
  * Queries on `users`. Balances (`quota_remaining`, membership columns) are read here but only
  * ever changed by the ledger module, in the same transaction as their ledger row.
+ *
+ * `findUser`, `findUserByPhone` and `findOrCreateUser` answer mapped `User`s; `findById`,
+ * `findByPhone` and `findOrCreateByPhone` still answer raw rows for the callers not yet mapped.
  */
 export class UsersRepository {
+  async findUser(db: Db, id: string): Promise<User | null> {
+    const row = await this.findById(db, id);
+    return row && toUser(row);
+  }
+
+  async findUserByPhone(db: Db, phone: string): Promise<User | null> {
+    const row = await this.findByPhone(db, phone);
+    return row && toUser(row);
+  }
+
+  /** Registers the phone on first login (see findOrCreateByPhone). */
+  async findOrCreateUser(db: Db, phone: string, now = new Date()): Promise<User> {
+    return toUser(await this.findOrCreateByPhone(db, phone, now));
+  }
+
+  async setNickname(db: Db, id: string, nickname: string | null, now: Date): Promise<void> {
+    await execute(db, 'UPDATE users SET nickname = ?, updated_at = ? WHERE id = ?', [nickname, toDbTime(now), id]);
+  }
+
+  /** Gives a merchant without a nickname this one; a nickname already set stays. */
+  async fillNickname(db: Db, id: string, nickname: string, now: Date): Promise<void> {
+    await execute(db, 'UPDATE users SET nickname = ?, updated_at = ? WHERE id = ? AND nickname IS NULL', [
+      nickname,
+      toDbTime(now),
+      id,
+    ]);
+  }
+
+  async setAvatarKey(db: Db, id: string, key: string | null, now: Date): Promise<void> {
+    await execute(db, 'UPDATE users SET avatar_key = ?, updated_at = ? WHERE id = ?', [key, toDbTime(now), id]);
+  }
+
+  /**
+   * Moves the account from phone `from` to `to`; 0 when its phone is no longer `from`. A number
+   * another account holds surfaces as a unique violation (see isUniqueViolation).
+   */
+  async changePhone(db: Db, id: string, from: string, to: string, now: Date): Promise<number> {
+    return execute(db, 'UPDATE users SET phone = ?, updated_at = ? WHERE id = ? AND phone = ?', [
+      to,
+      toDbTime(now),
+      id,
+      from,
+    ]);
+  }
+
+  /** The version a merchant token must carry (see MerchantSessions); null when there is no such user. */
+  async tokenVersion(db: Db, id: string): Promise<number | null> {
+    const [row] = await rows<{ token_version: number | string }>(db, 'SELECT token_version FROM users WHERE id = ?', [
+      id,
+    ]);
+    return row ? Number(row.token_version) : null;
+  }
+
+  /** Moves the token version on and answers the new one (0 when there is no such user). */
+  async bumpTokenVersion(db: Db, id: string): Promise<number> {
+    await execute(db, 'UPDATE users SET token_version = token_version + 1 WHERE id = ?', [id]);
+    return (await this.tokenVersion(db, id)) ?? 0;
+  }
+
   async findById(db: Db, id: string): Promise<UserRow | null> {
     return (await rows<UserRow>(db, 'SELECT * FROM users WHERE id = ?', [id]))[0] ?? null;
   }
@@ -67,18 +150,23 @@ export const AVATAR_PREFIX = 'avatar/';
 export const AVATAR_ROUTE = '/api/v1/avatars/';
 
 /** A membership counts only while its expiry lies ahead, even before the downgrade runs. */
-export function toMe(row: UserRow, now = new Date()): Me {
-  const expireAt = fromDbTime(row.quota_expire_at);
-  const active = Boolean(row.is_member) && expireAt !== null && expireAt > now;
+export function meOf(user: User, now = new Date()): Me {
+  const expireAt = fromDbTime(user.quotaExpireAt);
+  const active = Boolean(user.isMember) && expireAt !== null && expireAt > now;
   return {
-    id: row.id,
-    phone: row.phone,
-    nickname: row.nickname,
+    id: user.id,
+    phone: user.phone,
+    nickname: user.nickname,
     isMember: active,
-    quotaRemaining: row.quota_remaining,
+    quotaRemaining: user.quotaRemaining,
     quotaExpireAt: expireAt?.toISOString() ?? null,
-    avatarUrl: row.avatar_key?.startsWith(AVATAR_PREFIX)
-      ? AVATAR_ROUTE + row.avatar_key.slice(AVATAR_PREFIX.length)
+    avatarUrl: user.avatarKey?.startsWith(AVATAR_PREFIX)
+      ? AVATAR_ROUTE + user.avatarKey.slice(AVATAR_PREFIX.length)
       : null,
   };
+}
+
+/** `meOf` for callers still holding a raw row. */
+export function toMe(row: UserRow, now = new Date()): Me {
+  return meOf(toUser(row), now);
 }

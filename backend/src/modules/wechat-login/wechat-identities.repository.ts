@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { toCamel, type Camel } from '../../db/camel';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 
@@ -25,6 +26,9 @@ export interface WechatIdentityRow {
   updated_at: string;
 }
 
+/** A stored identity as services see it (`userId`, `webOpenid`, `miniOpenid`, `avatarUrl`, ...). */
+export type StoredWechatIdentity = Camel<WechatIdentityRow>;
+
 const openidColumn = (app: WechatApp) => (app === 'web' ? 'web_openid' : 'mini_openid');
 
 /**
@@ -34,7 +38,7 @@ const openidColumn = (app: WechatApp) => (app === 'web' ? 'web_openid' : 'mini_o
  */
 export class WechatIdentitiesRepository {
   /** The row of this person: by unionid when WeChat gave one, else (or also) by the app's openid. */
-  async find(db: Db, who: Pick<WechatIdentity, 'app' | 'openid' | 'unionid'>): Promise<WechatIdentityRow | null> {
+  async find(db: Db, who: Pick<WechatIdentity, 'app' | 'openid' | 'unionid'>): Promise<StoredWechatIdentity | null> {
     const column = openidColumn(who.app);
     const found = await rows<WechatIdentityRow>(
       db,
@@ -42,13 +46,13 @@ export class WechatIdentitiesRepository {
       [who.openid, who.unionid ?? ''],
     );
     // Were the openid and the unionid on two rows, the unionid's row is the person's.
-    return found.find((r) => who.unionid && r.unionid === who.unionid) ?? found[0] ?? null;
+    const row = found.find((r) => who.unionid && r.unionid === who.unionid) ?? found[0];
+    return row ? toCamel(row) : null;
   }
 
-  async findByUser(db: Db, userId: string): Promise<WechatIdentityRow | null> {
-    return (
-      (await rows<WechatIdentityRow>(db, 'SELECT * FROM wechat_identities WHERE user_id = ?', [userId]))[0] ?? null
-    );
+  async findByUser(db: Db, userId: string): Promise<StoredWechatIdentity | null> {
+    const [row] = await rows<WechatIdentityRow>(db, 'SELECT * FROM wechat_identities WHERE user_id = ?', [userId]);
+    return row ? toCamel(row) : null;
   }
 
   async insert(db: Db, userId: string, who: WechatIdentity, now: Date): Promise<void> {
@@ -85,7 +89,7 @@ export class WechatIdentitiesRepository {
 }
 
 /** The key an invite reward records for a WeChat person (unique: one reward per person ever). */
-export function wechatRewardKey(row: Pick<WechatIdentityRow, 'unionid' | 'web_openid' | 'mini_openid'>): string {
-  if (row.unionid) return `u:${row.unionid}`;
-  return row.web_openid ? `w:${row.web_openid}` : `m:${row.mini_openid ?? ''}`;
+export function wechatRewardKey(who: Pick<StoredWechatIdentity, 'unionid' | 'webOpenid' | 'miniOpenid'>): string {
+  if (who.unionid) return `u:${who.unionid}`;
+  return who.webOpenid ? `w:${who.webOpenid}` : `m:${who.miniOpenid ?? ''}`;
 }

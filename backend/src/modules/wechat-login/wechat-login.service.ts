@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../../db/db-errors';
-import { fromDbTime, toDbTime } from '../../db/time';
-import { execute, inTransaction, type Db } from '../../db/transaction';
+import { fromDbTime } from '../../db/time';
+import { inTransaction, type Db } from '../../db/transaction';
 import { AppError, ConflictError, ServiceUnavailableError } from '../../errors/app-error';
 import type { KeyValueStore } from '../../infra/kv';
 import type { Logger } from '../../infra/logger';
 import type { AuthService } from '../auth/auth.service';
 import type { Me, UsersRepository } from '../users/users.repository';
 import type { WechatApi } from './wechat-api';
-import type { WechatIdentitiesRepository, WechatIdentity, WechatIdentityRow } from './wechat-identities.repository';
+import type { StoredWechatIdentity, WechatIdentitiesRepository, WechatIdentity } from './wechat-identities.repository';
 import type { WechatLoginSettings } from './wechat-login.config';
 
 /** How long a QR login may take from "start" to the callback (the QR page itself lives 5 minutes). */
@@ -138,10 +138,10 @@ export class WechatLoginService {
     await this.assertLinkable(phone, who);
     // Taken only now, so a mistyped code does not cost the scan; of two racing requests one gets it.
     if (!(await this.deps.kv.take(ticketKey(ticket)))) throw ticketInvalid();
-    const user = await this.deps.users.findOrCreateByPhone(this.deps.ds.manager, phone, this.clock());
+    const user = await this.deps.users.findOrCreateUser(this.deps.ds.manager, phone, this.clock());
     await this.link(user.id, who);
     this.deps.logger.info({ userId: user.id, app: who.app }, 'WeChat linked at first sign-in');
-    return this.deps.auth.issue((await this.deps.users.findById(this.deps.ds.manager, user.id)) ?? user);
+    return this.deps.auth.issue((await this.deps.users.findUser(this.deps.ds.manager, user.id)) ?? user);
   }
 
   async status(userId: string): Promise<WechatLink> {
@@ -159,8 +159,8 @@ export class WechatLoginService {
   private async assertLinkable(phone: string, who: WechatIdentity): Promise<void> {
     const db = this.deps.ds.manager;
     const existing = await this.deps.identities.find(db, who);
-    const owner = await this.deps.users.findByPhone(db, phone);
-    if (existing && existing.user_id !== owner?.id) throw taken();
+    const owner = await this.deps.users.findUserByPhone(db, phone);
+    if (existing && existing.userId !== owner?.id) throw taken();
     if (!existing && owner && (await this.deps.identities.findByUser(db, owner.id))) throw alreadyLinked();
   }
 
@@ -190,7 +190,7 @@ export class WechatLoginService {
     const row = await this.deps.identities.find(db, who);
     if (row) {
       await this.refresh(db, row, who);
-      const user = await this.deps.users.findById(db, row.user_id);
+      const user = await this.deps.users.findUser(db, row.userId);
       if (user) {
         this.deps.logger.info({ userId: user.id, app: who.app }, 'merchant signed in with WeChat');
         return { status: 'signed-in', ...this.deps.auth.issue(user) };
@@ -207,7 +207,7 @@ export class WechatLoginService {
     await inTransaction(this.deps.ds, async (tx) => {
       const existing = await this.deps.identities.find(tx, who);
       if (existing) {
-        if (existing.user_id !== userId) throw taken();
+        if (existing.userId !== userId) throw taken();
         await this.refresh(tx, existing, who);
         return;
       }
@@ -220,32 +220,27 @@ export class WechatLoginService {
         throw (await this.deps.identities.findByUser(tx, userId)) ? alreadyLinked() : taken();
       }
       // A merchant without a nickname takes the WeChat one.
-      if (who.nickname)
-        await execute(tx, 'UPDATE users SET nickname = ?, updated_at = ? WHERE id = ? AND nickname IS NULL', [
-          who.nickname.slice(0, 32),
-          toDbTime(now),
-          userId,
-        ]);
+      if (who.nickname) await this.deps.users.fillNickname(tx, userId, who.nickname.slice(0, 32), now);
     });
   }
 
-  private async refresh(db: Db, row: WechatIdentityRow, who: WechatIdentity): Promise<void> {
+  private async refresh(db: Db, row: StoredWechatIdentity, who: WechatIdentity): Promise<void> {
     try {
       await this.deps.identities.refresh(db, row.id, who, this.clock());
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      this.deps.logger.warn({ userId: row.user_id }, 'a WeChat openid is on two identities; left as it was');
+      this.deps.logger.warn({ userId: row.userId }, 'a WeChat openid is on two identities; left as it was');
     }
   }
 }
 
-function toLink(row: WechatIdentityRow | null): WechatLink {
+function toLink(row: StoredWechatIdentity | null): WechatLink {
   return {
     linked: Boolean(row),
     nickname: row?.nickname ?? null,
-    avatarUrl: row?.avatar_url ?? null,
-    web: Boolean(row?.web_openid),
-    mini: Boolean(row?.mini_openid),
-    linkedAt: fromDbTime(row?.created_at ?? null)?.toISOString() ?? null,
+    avatarUrl: row?.avatarUrl ?? null,
+    web: Boolean(row?.webOpenid),
+    mini: Boolean(row?.miniOpenid),
+    linkedAt: fromDbTime(row?.createdAt ?? null)?.toISOString() ?? null,
   };
 }
