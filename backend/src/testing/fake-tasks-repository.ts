@@ -34,7 +34,7 @@ export class FakeTasksRepository implements SettlementTasks {
 
   async findById(_db: Db, id: string): Promise<Task | null> {
     const task = this.db.tables.tasks.get(id);
-    return task ? toTask(task) : null;
+    return task ? toTask(task, null) : null;
   }
 
   async recordExecution(_db: Db, id: string, executionId: string, workflowId: string | null) {
@@ -86,7 +86,7 @@ export class FakeTasksRepository implements SettlementTasks {
       .filter((t) => ACTIVE.includes(t.status) && fromDbTime(t.deadline_at)! < now)
       .sort((a, b) => a.deadline_at.localeCompare(b.deadline_at))
       .slice(0, limit)
-      .map(toTask);
+      .map((t) => toTask(t, null));
   }
 
   async recordEvent(
@@ -123,7 +123,7 @@ export function addFakeTask(
     status: fields.status ?? 'processing',
     input_key: `input/${fields.userId}/photo.jpg`,
     inputs: null,
-    type_def: null,
+    type_version: null,
     params: '{}',
     result_keys: null,
     vendor_task_id: null,

@@ -19,6 +19,7 @@ const EXPECTED_TABLES = [
   'scenes',
   'settings',
   'task_events',
+  'task_type_versions',
   'task_types',
   'tasks',
   'uploads',

@@ -17,6 +17,7 @@ import { UploadNamesRetries1732230947311 } from './1732230947311-upload-names-re
 import { TaskFavoriteIndex1732230958213 } from './1732230958213-task-favorite-index';
 import { OutputPresets1732230979461 } from './1732230979461-output-presets';
 import { TaskResultCacheIndex1732231020000 } from './1732231020000-task-result-cache-index';
+import { TaskTypeVersions1732231021000 } from './1732231021000-task-type-versions';
 
 /** Every migration, in order. New ones are appended here. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   TaskFavoriteIndex1732230958213,
   OutputPresets1732230979461,
   TaskResultCacheIndex1732231020000,
+  TaskTypeVersions1732231021000,
 ];

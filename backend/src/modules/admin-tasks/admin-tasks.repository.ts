@@ -1,6 +1,6 @@
 import { toDbTime } from '../../db/time';
 import { rows, type Db } from '../../db/transaction';
-import { toTask, type Task, type TaskRow, type TaskStatus } from '../tasks/tasks.repository';
+import { toTasks, type Task, type TaskRow, type TaskStatus } from '../tasks/tasks.repository';
 
 export interface AdminTaskFilter {
   status?: TaskStatus;
@@ -11,10 +11,13 @@ export interface AdminTaskFilter {
   offset: number;
 }
 
-/** A task with its merchant's phone, mapped like every task read (tasks.repository.ts toTask). */
+/** A task with its merchant's phone, mapped like every task read (tasks.repository.ts toTasks). */
 export type AdminTask = Task & { phone: string };
 type AdminTaskRow = TaskRow & { phone: string };
-const toAdminTaskRow = (row: AdminTaskRow): AdminTask => ({ ...toTask(row), phone: row.phone });
+async function toAdminTasks(db: Db, found: AdminTaskRow[]): Promise<AdminTask[]> {
+  const tasks = await toTasks(db, found);
+  return tasks.map((task, i) => ({ ...task, phone: found[i].phone }));
+}
 
 export interface DailyPoint {
   day: string;
@@ -42,7 +45,7 @@ export class AdminTasksRepository {
       [...params, filter.limit, filter.offset],
     );
     const [{ n }] = await rows<{ n: number | string }>(db, `SELECT COUNT(*) AS n ${from}`, params);
-    return { items: items.map(toAdminTaskRow), total: Number(n) };
+    return { items: await toAdminTasks(db, items), total: Number(n) };
   }
 
   async findById(db: Db, id: string): Promise<AdminTask | null> {
@@ -51,7 +54,7 @@ export class AdminTasksRepository {
       'SELECT t.*, u.phone FROM tasks t JOIN users u ON u.id = t.user_id WHERE t.id = ?',
       [id],
     );
-    return row ? toAdminTaskRow(row) : null;
+    return row ? (await toAdminTasks(db, [row]))[0] : null;
   }
 
   async stats(db: Db, now: Date, days: number) {

@@ -126,7 +126,10 @@ export function primaryKeyOf(def: TaskTypeDefinition, inputs: Record<string, Sto
   return 'key' in first ? first.key : first.keys[0];
 }
 
-/** Parsed definitions by their JSON text: every task of a type carries the same text. */
+/**
+ * Parsed definitions by version (the SHA-256 of their text, task-type-versions.ts), or by the
+ * text itself for a task object that has no version yet: every task of a type shares one.
+ */
 const parsedDefinitions = new Map<string, TaskTypeDefinition>();
 
 function deepFreeze<T>(value: T): T {
@@ -138,18 +141,23 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * The definition a task was created with (frozen in `tasks.type_def`). Parsed once per distinct
- * text and shared (deeply frozen, so no reader can change it for the others): a page of tasks
+ * The definition a task was created with (its `task_type_versions` row). Parsed once per
+ * version and shared (deeply frozen, so no reader can change it for the others): a page of tasks
  * would otherwise parse the same definition twenty times.
  */
-export function definitionOfTask(row: { id: string; typeDef: string | null }): TaskTypeDefinition {
+export function definitionOfTask(row: {
+  id: string;
+  typeDef: string | null;
+  typeVersion?: string | null;
+}): TaskTypeDefinition {
   if (!row.typeDef) throw new Error(`task ${row.id} has no frozen type definition`);
-  let def = parsedDefinitions.get(row.typeDef);
+  const key = row.typeVersion ?? row.typeDef;
+  let def = parsedDefinitions.get(key);
   if (!def) {
     def = deepFreeze(JSON.parse(row.typeDef) as TaskTypeDefinition);
     // A handful of types exist; the bound only guards against a pathological number of edits.
     if (parsedDefinitions.size >= 500) parsedDefinitions.clear();
-    parsedDefinitions.set(row.typeDef, def);
+    parsedDefinitions.set(key, def);
   }
   return def;
 }

@@ -2,6 +2,7 @@ import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 import type { TaskTypeDefinition } from '../task-types/task-type.schema';
 import type { StoredInput } from './task-request';
+import { saveTypeVersion, typeDefinitionTexts } from './task-type-versions';
 
 export type TaskStatus = 'queued' | 'processing' | 'done' | 'failed' | 'canceled';
 export const ACTIVE_STATUSES: TaskStatus[] = ['queued', 'processing'];
@@ -20,8 +21,13 @@ export interface Task {
   inputKey: string;
   /** Every input slot (JSON `Record<slot, StoredInput>`); null on rows older than task types as data. */
   inputs: string | null;
-  /** The task type's definition at creation (JSON), so later edits never change this task. */
+  /**
+   * The task type's definition at creation (JSON), so later edits never change this task: the
+   * text of its `task_type_versions` row (task-type-versions.ts), shared by every task of it.
+   */
   typeDef: string | null;
+  /** That row's key (the SHA-256 of the text); null on rows older than task types as data. */
+  typeVersion: string | null;
   params: string;
   resultKeys: string | null;
   vendorTaskId: string | null;
@@ -58,8 +64,8 @@ export interface TaskRow {
   input_key: string;
   /** Every input slot (JSON `Record<slot, StoredInput>`); null on rows older than task types as data. */
   inputs: string | null;
-  /** The task type's definition at creation (JSON), so later edits never change this task. */
-  type_def: string | null;
+  /** The task type's definition at creation: a `task_type_versions` hash (task-type-versions.ts). */
+  type_version: string | null;
   params: string;
   result_keys: string | null;
   vendor_task_id: string | null;
@@ -86,8 +92,22 @@ export interface TaskRow {
   retry_of: string | null;
 }
 
-/** The `tasks` row → the domain object; every read of this repository answers through it. */
-export function toTask(row: TaskRow): Task {
+/**
+ * `tasks` rows → domain objects, each with its frozen definition's text (one read of
+ * `task_type_versions` at most, for versions this process has not seen yet); every read of a
+ * task answers through it.
+ */
+export async function toTasks(db: Db, found: TaskRow[]): Promise<Task[]> {
+  if (!found.length) return [];
+  const texts = await typeDefinitionTexts(
+    db,
+    found.map((r) => r.type_version),
+  );
+  return found.map((row) => toTask(row, row.type_version ? (texts.get(row.type_version) ?? null) : null));
+}
+
+/** The `tasks` row → the domain object, given its definition's text. */
+export function toTask(row: TaskRow, typeDef: string | null): Task {
   return {
     id: row.id,
     userId: row.user_id,
@@ -96,7 +116,8 @@ export function toTask(row: TaskRow): Task {
     status: row.status,
     inputKey: row.input_key,
     inputs: row.inputs,
-    typeDef: row.type_def,
+    typeDef,
+    typeVersion: row.type_version,
     params: row.params,
     resultKeys: row.result_keys,
     vendorTaskId: row.vendor_task_id,
@@ -169,8 +190,9 @@ export const CACHED_RESULT_SQL =
 export class TasksRepository {
   async insert(db: Db, task: NewTask, now: Date): Promise<void> {
     const t = toDbTime(now);
+    const typeVersion = await saveTypeVersion(db, task.typeDef);
     await db.query(
-      `INSERT INTO tasks (id, user_id, batch_id, type, type_def, status, input_key, inputs, params, result_keys, progress,
+      `INSERT INTO tasks (id, user_id, batch_id, type, type_version, status, input_key, inputs, params, result_keys, progress,
                           deadline_at, client_key, cache_key, hidden, favorite, finished_at, created_at, updated_at,
                           input_name, retry_of)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?)`,
@@ -179,7 +201,7 @@ export class TasksRepository {
         task.userId,
         task.batchId,
         task.type,
-        JSON.stringify(task.typeDef),
+        typeVersion,
         task.status,
         task.inputKey,
         JSON.stringify(task.inputs),
@@ -218,23 +240,25 @@ export class TasksRepository {
 
   async findOwned(db: Db, userId: string, id: string): Promise<Task | null> {
     return first(
+      db,
       await rows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ? AND user_id = ? AND hidden = 0', [id, userId]),
     );
   }
 
   /** Internal lookup (callbacks, watchdog, dispatch): not for merchant routes. */
   async findById(db: Db, id: string): Promise<Task | null> {
-    return first(await rows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ?', [id]));
+    return first(db, await rows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ?', [id]));
   }
 
   async findBatch(db: Db, userId: string, batchId: string): Promise<Task[]> {
-    return (
+    return toTasks(
+      db,
       await rows<TaskRow>(
         db,
         'SELECT * FROM tasks WHERE batch_id = ? AND user_id = ? AND hidden = 0 ORDER BY created_at, id',
         [batchId, userId],
-      )
-    ).map(toTask);
+      ),
+    );
   }
 
   /**
@@ -249,24 +273,28 @@ export class TasksRepository {
       'SELECT * FROM tasks WHERE user_id = ? AND client_key >= ? AND client_key < ? ORDER BY created_at, id',
       [userId, `${key}#`, `${key}$`],
     );
-    return candidates.filter((row) => isClientKeyOf(row.client_key, key)).map(toTask);
+    return toTasks(
+      db,
+      candidates.filter((row) => isClientKeyOf(row.client_key, key)),
+    );
   }
 
   async findCachedResult(db: Db, userId: string, cacheKey: string): Promise<Task | null> {
-    return first(await rows<TaskRow>(db, CACHED_RESULT_SQL, [userId, cacheKey]));
+    return first(db, await rows<TaskRow>(db, CACHED_RESULT_SQL, [userId, cacheKey]));
   }
 
   /** The merchant's own visible tasks among `ids` (any order); other merchants' ids find nothing. */
   async findManyOwned(db: Db, userId: string, ids: string[]): Promise<Task[]> {
     if (!ids.length) return [];
-    return (
+    return toTasks(
+      db,
       await rows<TaskRow>(
         db,
         `SELECT * FROM tasks WHERE user_id = ? AND hidden = 0 AND id IN (${ids.map(() => '?').join(', ')})
         ORDER BY created_at, id`,
         [userId, ...ids],
-      )
-    ).map(toTask);
+      ),
+    );
   }
 
   /**
@@ -288,7 +316,8 @@ export class TasksRepository {
         ORDER BY created_at, id`,
       [...ids, userId],
     );
-    return ids.map((batchId) => ({ batchId, tasks: tasks.filter((t) => t.batch_id === batchId).map(toTask) }));
+    const mapped = await toTasks(db, tasks);
+    return ids.map((batchId) => ({ batchId, tasks: mapped.filter((t) => t.batchId === batchId) }));
   }
 
   /** Hides the merchant's own visible tasks among `ids`; answers how many it hid. */
@@ -303,7 +332,7 @@ export class TasksRepository {
 
   async list(db: Db, filter: TaskListFilter): Promise<Task[]> {
     const { sql, params } = listQuery(filter);
-    return (await rows<TaskRow>(db, sql, params)).map(toTask);
+    return toTasks(db, await rows<TaskRow>(db, sql, params));
   }
 
   /** queued → processing once n8n accepted the dispatch; false when the task moved on meanwhile. */
@@ -375,13 +404,14 @@ export class TasksRepository {
   }
 
   async overdue(db: Db, now: Date, limit: number): Promise<Task[]> {
-    return (
+    return toTasks(
+      db,
       await rows<TaskRow>(
         db,
         "SELECT * FROM tasks WHERE status IN ('queued', 'processing') AND deadline_at < ? ORDER BY deadline_at LIMIT ?",
         [toDbTime(now), limit],
-      )
-    ).map(toTask);
+      ),
+    );
   }
 
   async setFlag(
@@ -465,7 +495,8 @@ export function listQuery(filter: TaskListFilter): { sql: string; params: unknow
   };
 }
 
-const first = (found: TaskRow[]): Task | null => (found[0] ? toTask(found[0]) : null);
+const first = async (db: Db, found: TaskRow[]): Promise<Task | null> =>
+  found[0] ? (await toTasks(db, [found[0]]))[0] : null;
 
 /** `<key>#<index>` with exactly this key. */
 function isClientKeyOf(clientKey: string | null, key: string): boolean {

@@ -513,6 +513,73 @@ describe.each(drivers)('task types as data on %s', (driver) => {
     expect(await ledger.checkInvariant(user.id)).toMatchObject({ ok: true, balance: 10 });
   });
 
+  it('stores each distinct definition once, and a task shows its own in detail and list after an edit', async () => {
+    const key = 'versioned_test';
+    await asAdmin('post', '/api/v1/admin/task-types')
+      .send({ ...TRY_ON, key, webhookPath: 'aiphoto-versioned-test' })
+      .expect(201);
+    const user = await member(20);
+    const garment = (n: string) => `input/${user.id}/${n}.jpg`;
+    const old = (
+      await create(user.token, {
+        type: key,
+        inputKeys: [garment('v1'), garment('v2')],
+        inputs: { model: garment('vm') },
+        params: { note: 'summer' },
+      }).expect(201)
+    ).body.tasks as Array<{ id: string }>;
+    // The edit drops `note`: tasks made before keep showing it, a task made after has no such parameter.
+    await asAdmin('patch', `/api/v1/admin/task-types/${key}`)
+      .send({ params: [TRY_ON.params[0]] })
+      .expect(200);
+    const later = (
+      await create(user.token, { type: key, inputKey: garment('v3'), inputs: { model: garment('vm') } }).expect(201)
+    ).body.tasks[0] as { id: string };
+
+    const sql = backend.ctx.db;
+    const versions = (await sql.query(
+      'SELECT hash, definition FROM task_type_versions WHERE type = ? ORDER BY created_at',
+      [key],
+    )) as Array<{ hash: string; definition: string }>;
+    expect(versions).toHaveLength(2);
+    const pointers = new Map(
+      (
+        (await sql.query('SELECT id, type_version FROM tasks WHERE id IN (?, ?, ?)', [
+          old[0].id,
+          old[1].id,
+          later.id,
+        ])) as Array<{ id: string; type_version: string }>
+      ).map((r) => [r.id, r.type_version]),
+    );
+    const paramsOf = (hash: string | undefined) =>
+      (JSON.parse(versions.find((v) => v.hash === hash)!.definition) as { params: Array<{ name: string }> }).params.map(
+        (p) => p.name,
+      );
+    expect(pointers.get(old[1].id)).toBe(pointers.get(old[0].id));
+    expect(paramsOf(pointers.get(old[0].id))).toEqual(['count', 'note']);
+    expect(paramsOf(pointers.get(later.id))).toEqual(['count']);
+    // A task row no longer carries the definition itself.
+    const [row] = (await sql.query('SELECT * FROM tasks WHERE id = ?', [later.id])) as Array<Record<string, unknown>>;
+    expect(Object.keys(row)).not.toContain('type_def');
+
+    const auth = { Authorization: `Bearer ${user.token}` };
+    const detail = (await api().get(`/api/v1/tasks/${old[0].id}`).set(auth).expect(200)).body;
+    expect(detail).toMatchObject({ params: { count: '1', note: 'summer' }, inputs: { model: garment('vm') } });
+    const listed = (await api().get(`/api/v1/tasks?type=${key}`).set(auth).expect(200)).body.items as Array<{
+      id: string;
+      params: Record<string, string>;
+      inputs: Record<string, string>;
+    }>;
+    const byId = new Map(listed.map((t) => [t.id, t]));
+    expect(byId.get(old[1].id)).toMatchObject({
+      params: { count: '1', note: 'summer' },
+      inputs: { garment: garment('v2') },
+    });
+    expect(byId.get(later.id)?.params).toEqual({ count: '1' });
+    expect(byId.get(later.id)?.inputs).toEqual({ garment: garment('v3'), model: garment('vm') });
+    expect((await ledger.checkInvariant(user.id)).ok).toBe(true);
+  });
+
   it('sends a type with a prompt template its own prompt and a seed', async () => {
     const definition = {
       ...TRY_ON,
@@ -575,9 +642,11 @@ describe.each(drivers)('the task-types migration on %s', (driver) => {
       }>;
       expect(Number(row.deadline_seconds)).toBe(900);
       expect(await ds.query('SELECT `key` FROM settings')).toEqual([]);
-      const [task] = (await ds.query('SELECT type_def FROM tasks WHERE id = ?', [taskId])) as Array<{
-        type_def: string;
-      }>;
+      // The frozen definition now lives in task_type_versions (migration 1732231021000).
+      const [task] = (await ds.query(
+        'SELECT v.definition AS type_def FROM tasks t JOIN task_type_versions v ON v.hash = t.type_version WHERE t.id = ?',
+        [taskId],
+      )) as Array<{ type_def: string }>;
       expect(JSON.parse(task.type_def)).toMatchObject({
         key: 'model_pose12',
         webhookPath: 'aiphoto-model-pose12',
