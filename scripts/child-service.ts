@@ -87,8 +87,11 @@ export async function startChildService(options: ChildServiceOptions): Promise<C
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   while (!(await answers(options.healthUrl))) {
     if (exited || Date.now() > deadline) {
+      // Said before stop(): stopping makes a late child exit too, which must not read as its own exit.
+      const why = exited
+        ? `exited with code ${child.exitCode}`
+        : `did not become ready in ${options.readyTimeoutMs ?? 60_000} ms`;
       await stop();
-      const why = exited ? `exited with code ${child.exitCode}` : 'did not become ready in time';
       throw new Error(`${options.name} ${why}; last lines of ${options.logFile}:\n${await tail(options.logFile)}`);
     }
     await sleep(100);

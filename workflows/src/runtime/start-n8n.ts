@@ -212,8 +212,11 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
   for (const probe of probes) {
     while (!(await isOk(probe))) {
       if (exited || Date.now() > deadline) {
+        // Said before stop(): stopping makes a late n8n exit too, which must not read as its own exit.
+        const why = exited
+          ? `exited with code ${child.exitCode}`
+          : `did not become ready in ${options.readyTimeoutMs ?? 120_000} ms`;
         await stop();
-        const why = exited ? `exited with code ${child.exitCode}` : 'did not become ready in time';
         throw new Error(`n8n ${why} (${probe}); last log lines from ${logFile}:\n${await tail(logFile)}`);
       }
       await sleep(250);
