@@ -59,8 +59,8 @@ export class BillingService {
     if (!o) throw new NotFoundError('Order not found', 'ORDER_NOT_FOUND');
     return {
       ...this.payments.view(o),
-      outTradeNo: o.out_trade_no,
-      transactionId: o.transaction_id,
+      outTradeNo: o.outTradeNo,
+      transactionId: o.transactionId,
     };
   }
 

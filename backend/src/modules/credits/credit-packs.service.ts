@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError, PaymentRequiredError } from '../../errors/app-error';
 import type { Logger } from '../../infra/logger';
 import type { Clock, LedgerService } from '../ledger/ledger.service';
-import type { OrderRow } from '../payments/orders.repository';
+import type { Order } from '../payments/orders.repository';
 import type { PaymentsService, PurchaseInput } from '../payments/payments.service';
 import type { SettingsService } from '../settings/settings.service';
 import { toMe, type UsersRepository } from '../users/users.repository';
@@ -69,17 +69,17 @@ export class CreditPacksService {
   }
 
   /** The settling transaction of a pack order grants its credits once (`pack:<orderId>`). */
-  private async grantPaidPack(tx: Parameters<LedgerService['grantCredits']>[0], order: OrderRow): Promise<void> {
-    if (!order.pack_id || !order.credits) return;
+  private async grantPaidPack(tx: Parameters<LedgerService['grantCredits']>[0], order: Order): Promise<void> {
+    if (!order.packId || !order.credits) return;
     const days = await this.settings.get('pack.valid_days', tx);
     const granted = await this.ledger.grantCredits(tx, {
-      userId: order.user_id,
+      userId: order.userId,
       key: `pack:${order.id}`,
       credits: order.credits,
       source: 'pack',
       expiresAt: new Date(this.clock().getTime() + days * DAY_MS),
       orderId: order.id,
-      reason: order.item_name,
+      reason: order.itemName,
     });
     if (granted) this.logger.info({ orderId: order.id, credits: order.credits, days }, 'credit pack granted');
   }

@@ -27,13 +27,13 @@ export class InvitesRepository {
     }
   }
 
-  async ownerOf(db: Db, code: string): Promise<{ id: string; invited_by: string | null } | null> {
+  async ownerOf(db: Db, code: string): Promise<{ id: string; invitedBy: string | null } | null> {
     const [r] = await rows<{ id: string; invited_by: string | null }>(
       db,
       'SELECT id, invited_by FROM users WHERE invite_code = ?',
       [code],
     );
-    return r ?? null;
+    return r ? { id: r.id, invitedBy: r.invited_by } : null;
   }
 
   async invitedBy(db: Db, userId: string): Promise<string | null> {

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../../errors/app-error';
 import type { Db } from '../../db/transaction';
 import type { Logger } from '../../infra/logger';
 import type { Clock, LedgerService } from '../ledger/ledger.service';
-import type { OrderRow, OrdersRepository } from '../payments/orders.repository';
+import type { Order, OrdersRepository } from '../payments/orders.repository';
 import type { PaymentsService } from '../payments/payments.service';
 import type { SettingsService } from '../settings/settings.service';
 import type { UsersRepository } from '../users/users.repository';
@@ -95,7 +95,7 @@ export class InvitesService {
     const owner = await this.repo.ownerOf(this.ds.manager, code.trim().toUpperCase());
     if (!owner) throw new NotFoundError('No merchant has this invite code', 'INVITE_CODE_UNKNOWN');
     if (owner.id === userId) throw new ConflictError('You cannot invite yourself', 'INVITE_SELF');
-    if (owner.invited_by === userId)
+    if (owner.invitedBy === userId)
       throw new ConflictError('This merchant was invited by you; invites cannot go both ways', 'INVITE_CIRCULAR');
     if (!(await this.repo.setInviter(this.ds.manager, userId, owner.id))) {
       if (await this.repo.invitedBy(this.ds.manager, userId))
@@ -106,9 +106,9 @@ export class InvitesService {
   }
 
   /** In the transaction that marks `order` paid: the invitee's first paid order rewards both, once. */
-  private async rewardFirstOrder(tx: Db, order: OrderRow): Promise<void> {
-    const inviterId = await this.repo.invitedBy(tx, order.user_id);
-    if (!inviterId || (await this.orders.paidCount(tx, order.user_id)) !== 1) return;
+  private async rewardFirstOrder(tx: Db, order: Order): Promise<void> {
+    const inviterId = await this.repo.invitedBy(tx, order.userId);
+    if (!inviterId || (await this.orders.paidCount(tx, order.userId)) !== 1) return;
     const now = this.clock();
     await this.repo.lockUser(tx, inviterId, now);
     const max = await this.settings.get('invite.max_rewards', tx);
@@ -119,7 +119,7 @@ export class InvitesService {
       this.logger.info({ inviterId, max }, 'invite reward limit reached; no reward');
       return;
     }
-    const invitee = await this.users.findById(tx, order.user_id);
+    const invitee = await this.users.findById(tx, order.userId);
     if (!invitee) return;
     const wechat = await this.wechat.findByUser(tx, invitee.id);
     const recorded = await this.repo.recordReward(

@@ -22,10 +22,10 @@ export class OrdersAdminService {
     return {
       items: r.items.map((o) => ({
         ...this.deps.payments.view(o),
-        userId: o.user_id,
+        userId: o.userId,
         phone: o.phone,
-        outTradeNo: o.out_trade_no,
-        transactionId: o.transaction_id,
+        outTradeNo: o.outTradeNo,
+        transactionId: o.transactionId,
       })),
       total: r.total,
       page,
@@ -39,9 +39,9 @@ export class OrdersAdminService {
     const o = await this.deps.payments.refreshOrder(orderId);
     return {
       ...this.deps.payments.view(o),
-      userId: o.user_id,
-      outTradeNo: o.out_trade_no,
-      transactionId: o.transaction_id,
+      userId: o.userId,
+      outTradeNo: o.outTradeNo,
+      transactionId: o.transactionId,
     };
   }
 }

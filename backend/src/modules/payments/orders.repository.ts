@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Camel } from '../../db/camel';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 import type { ChannelName } from './payments.config';
@@ -43,11 +44,30 @@ export interface OrderFilter {
   to?: Date;
 }
 
-const normalize = (r: OrderRow): OrderRow => ({
-  ...r,
-  amount_fen: Number(r.amount_fen),
-  credits: r.credits === null || r.credits === undefined ? null : Number(r.credits),
-});
+/** An order as the rest of the backend sees it (camelCase; amounts as numbers on every driver). */
+export type Order = Camel<OrderRow>;
+
+/** Row → Order, at this repository's edge. */
+export function toOrder(r: OrderRow): Order {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    planId: r.plan_id,
+    amountFen: Number(r.amount_fen),
+    channel: r.channel,
+    status: r.status,
+    outTradeNo: r.out_trade_no,
+    transactionId: r.transaction_id,
+    createdAt: r.created_at,
+    paidAt: r.paid_at,
+    updatedAt: r.updated_at,
+    packId: r.pack_id,
+    itemName: r.item_name,
+    credits: r.credits === null || r.credits === undefined ? null : Number(r.credits),
+    scene: r.scene,
+    payParams: r.pay_params,
+  };
+}
 
 /** What an order sells beside the plan id: a credit pack, fixed when the order is made. */
 export interface OrderPack {
@@ -70,7 +90,7 @@ export class OrdersRepository {
       scene?: string | null;
     },
     now: Date,
-  ): Promise<OrderRow> {
+  ): Promise<Order> {
     const id = randomUUID();
     const t = toDbTime(now);
     await db.query(
@@ -105,7 +125,7 @@ export class OrdersRepository {
    * The newest pending order of this user created after `since` that still has its pay params,
    * optionally only one that sells the same thing the same way (`match`).
    */
-  async findResumable(db: Db, userId: string, since: Date, match?: ResumeMatch): Promise<OrderRow | null> {
+  async findResumable(db: Db, userId: string, since: Date, match?: ResumeMatch): Promise<Order | null> {
     const where = ['user_id = ?', "status = 'pending'", 'created_at > ?', 'pay_params IS NOT NULL'];
     const params: unknown[] = [userId, toDbTime(since)];
     if (match) {
@@ -124,22 +144,22 @@ export class OrdersRepository {
         params,
       )
     )[0];
-    return r ? normalize(r) : null;
+    return r ? toOrder(r) : null;
   }
 
-  async findById(db: Db, id: string): Promise<OrderRow | null> {
+  async findById(db: Db, id: string): Promise<Order | null> {
     const r = (await rows<OrderRow>(db, 'SELECT * FROM orders WHERE id = ?', [id]))[0];
-    return r ? normalize(r) : null;
+    return r ? toOrder(r) : null;
   }
 
-  async findForUser(db: Db, userId: string, id: string): Promise<OrderRow | null> {
+  async findForUser(db: Db, userId: string, id: string): Promise<Order | null> {
     const r = (await rows<OrderRow>(db, 'SELECT * FROM orders WHERE id = ? AND user_id = ?', [id, userId]))[0];
-    return r ? normalize(r) : null;
+    return r ? toOrder(r) : null;
   }
 
-  async findByOutTradeNo(db: Db, outTradeNo: string): Promise<OrderRow | null> {
+  async findByOutTradeNo(db: Db, outTradeNo: string): Promise<Order | null> {
     const r = (await rows<OrderRow>(db, 'SELECT * FROM orders WHERE out_trade_no = ?', [outTradeNo]))[0];
-    return r ? normalize(r) : null;
+    return r ? toOrder(r) : null;
   }
 
   /**
@@ -181,14 +201,14 @@ export class OrdersRepository {
   }
 
   /** Pending orders created before `olderThan`, oldest first. */
-  async pendingBefore(db: Db, olderThan: Date, limit: number): Promise<OrderRow[]> {
+  async pendingBefore(db: Db, olderThan: Date, limit: number): Promise<Order[]> {
     return (
       await rows<OrderRow>(
         db,
         "SELECT * FROM orders WHERE status = 'pending' AND created_at <= ? ORDER BY created_at LIMIT ?",
         [toDbTime(olderThan), limit],
       )
-    ).map(normalize);
+    ).map(toOrder);
   }
 
   async list(
@@ -197,7 +217,7 @@ export class OrdersRepository {
     limit: number,
     offset: number,
   ): Promise<{
-    items: Array<OrderRow & { phone: string | null }>;
+    items: Array<Order & { phone: string | null }>;
     total: number;
     paidCount: number;
     paidAmountFen: number;
@@ -225,7 +245,7 @@ export class OrdersRepository {
       params,
     );
     return {
-      items: items.map((r) => ({ ...normalize(r), phone: r.phone })),
+      items: items.map((r) => ({ ...toOrder(r), phone: r.phone })),
       total: Number(totals?.n ?? 0),
       paidCount: Number(totals?.paid ?? 0),
       paidAmountFen: Number(totals?.amount ?? 0),

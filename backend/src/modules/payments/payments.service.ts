@@ -15,12 +15,12 @@ import {
   type PaymentChannel,
 } from './channels/payment-channel';
 import type { Db } from '../../db/transaction';
-import type { OrderPack, OrderRow, OrdersRepository } from './orders.repository';
+import type { Order, OrderPack, OrdersRepository } from './orders.repository';
 import type { ChannelName, PayScene } from './payments.config';
 
 export interface OrderView {
   id: string;
-  status: OrderRow['status'];
+  status: Order['status'];
   amountFen: number;
   channel: ChannelName;
   planId: string;
@@ -36,7 +36,7 @@ export interface OrderView {
  * Runs inside the transaction that marks an order paid, after the membership grant: what else
  * paying means (a credit pack's credits, an invite reward). It must be keyed like every grant.
  */
-export type PaidOrderHook = (tx: Db, order: OrderRow) => Promise<void>;
+export type PaidOrderHook = (tx: Db, order: Order) => Promise<void>;
 
 export interface PurchaseInput {
   planId?: string;
@@ -72,20 +72,20 @@ function parsePayParams(text: string | null): Record<string, unknown> | null {
 export type SettleOutcome = 'settled' | 'already_paid' | 'not_paid';
 export type NotifyOutcome = { ok: true; outcome: SettleOutcome } | { ok: false; status: number; message: string };
 
-export function toOrderView(o: OrderRow, payTimeoutSeconds: number): OrderView {
-  const createdAt = isoOrNull(o.created_at)!;
+export function toOrderView(o: Order, payTimeoutSeconds: number): OrderView {
+  const createdAt = isoOrNull(o.createdAt)!;
   return {
     id: o.id,
     status: o.status,
-    amountFen: o.amount_fen,
+    amountFen: o.amountFen,
     channel: o.channel,
-    planId: o.plan_id,
+    planId: o.planId,
     item:
-      o.pack_id !== null && o.pack_id !== undefined
-        ? { kind: 'pack', packId: o.pack_id, name: o.item_name ?? '', credits: o.credits ?? 0 }
-        : { kind: 'membership', planId: o.plan_id },
+      o.packId !== null && o.packId !== undefined
+        ? { kind: 'pack', packId: o.packId, name: o.itemName ?? '', credits: o.credits ?? 0 }
+        : { kind: 'membership', planId: o.planId },
     createdAt,
-    paidAt: isoOrNull(o.paid_at),
+    paidAt: isoOrNull(o.paidAt),
     expiresAt: new Date(Date.parse(createdAt) + payTimeoutSeconds * 1000).toISOString(),
   };
 }
@@ -138,7 +138,7 @@ export class PaymentsService {
     return [...this.channels.values()].map((c) => ({ channel: c.name, scenes: [...c.scenes] }));
   }
 
-  view(order: OrderRow): OrderView {
+  view(order: Order): OrderView {
     return toOrderView(order, this.config.payments.payTimeoutSeconds);
   }
 
@@ -170,9 +170,9 @@ export class PaymentsService {
         channel: channel.name,
         scene,
       });
-      const stored = open && parsePayParams(open.pay_params);
+      const stored = open && parsePayParams(open.payParams);
       if (open && stored)
-        return { order: this.view(open), outTradeNo: open.out_trade_no, payParams: stored, resumed: true };
+        return { order: this.view(open), outTradeNo: open.outTradeNo, payParams: stored, resumed: true };
     }
     const outTradeNo = `AP${now.getTime()}${randomBytes(6).toString('hex')}`;
     const order = await this.orders.create(
@@ -220,7 +220,7 @@ export class PaymentsService {
     userId: string,
   ): Promise<{ order: OrderView; scene: PayScene; payParams: Record<string, unknown> } | null> {
     const open = await this.orders.findResumable(this.ds.manager, userId, this.resumableSince(this.clock()));
-    const payParams = open && parsePayParams(open.pay_params);
+    const payParams = open && parsePayParams(open.payParams);
     // A channel or scene switched off since the order was made cannot be resumed.
     const scene = open && this.channels.get(open.channel)?.scenes.find((s) => s === open.scene);
     if (!open || !payParams || !scene) return null;
@@ -259,7 +259,7 @@ export class PaymentsService {
     if (!order) throw new NotFoundError('Order not found');
     if (order.status === 'pending' && (await this.reconcile(order)) === 'pending') {
       try {
-        await this.channels.get(order.channel)?.close(order.out_trade_no);
+        await this.channels.get(order.channel)?.close(order.outTradeNo);
       } catch (err) {
         this.logger.warn({ err, orderId, channel: order.channel }, 'closing the order at the channel failed');
       }
@@ -273,7 +273,7 @@ export class PaymentsService {
    * channel reports settles a pending, closed or failed order (once: `grant:<orderId>`); other
    * answers only move a pending order, so a paid order never goes back.
    */
-  async refreshOrder(orderId: string): Promise<OrderRow> {
+  async refreshOrder(orderId: string): Promise<Order> {
     const order = await this.orders.findById(this.ds.manager, orderId);
     if (!order) throw new NotFoundError('Order not found');
     await this.reconcile(order);
@@ -306,15 +306,15 @@ export class PaymentsService {
    * Applies a verified payment. The amount must equal the order's; a replay finds the order
    * already paid and changes nothing. Order, ledger grant and expiry commit together.
    */
-  async settle(order: OrderRow, payment: ChannelPayment): Promise<SettleOutcome> {
-    if (payment.amountFen !== order.amount_fen) {
+  async settle(order: Order, payment: ChannelPayment): Promise<SettleOutcome> {
+    if (payment.amountFen !== order.amountFen) {
       throw new NotifyRejectedError(
-        `amount ${payment.amountFen} does not match order ${order.id} (${order.amount_fen})`,
+        `amount ${payment.amountFen} does not match order ${order.id} (${order.amountFen})`,
       );
     }
     if (payment.state !== 'paid') return 'not_paid';
-    const plan = order.pack_id ? null : await this.plans.find(order.plan_id);
-    if (!order.pack_id && !plan) throw new NotifyRejectedError(`order ${order.id} has unknown plan ${order.plan_id}`);
+    const plan = order.packId ? null : await this.plans.find(order.planId);
+    if (!order.packId && !plan) throw new NotifyRejectedError(`order ${order.id} has unknown plan ${order.planId}`);
     try {
       return await inTransaction(this.ds, async (tx) => {
         if (!(await this.orders.markPaid(tx, order.id, payment.transactionId, this.clock())))
@@ -322,13 +322,13 @@ export class PaymentsService {
         if (plan)
           await this.ledger.grant(tx, {
             orderId: order.id,
-            userId: order.user_id,
+            userId: order.userId,
             credits: plan.credits,
             days: plan.days,
           });
         for (const hook of this.paidHooks) await hook(tx, order);
         this.logger.info(
-          { orderId: order.id, userId: order.user_id, credits: plan?.credits ?? order.credits },
+          { orderId: order.id, userId: order.userId, credits: plan?.credits ?? order.credits },
           'order paid, credits granted',
         );
         return 'settled' as const;
@@ -345,11 +345,11 @@ export class PaymentsService {
    * answer settles any order not yet paid (`settle` is keyed); closed/failed answers only move
    * a pending order. Returns the order's status afterwards.
    */
-  async reconcile(order: OrderRow): Promise<OrderRow['status']> {
+  async reconcile(order: Order): Promise<Order['status']> {
     const channel = this.channels.get(order.channel);
     if (!channel) return order.status;
     try {
-      const payment = await channel.query(order.out_trade_no);
+      const payment = await channel.query(order.outTradeNo);
       if (!payment) return order.status;
       if (payment.state === 'paid') return (await this.settle(order, payment)) === 'not_paid' ? order.status : 'paid';
       if ((payment.state === 'closed' || payment.state === 'failed') && order.status === 'pending') {
@@ -376,7 +376,7 @@ export class PaymentsService {
     let closed = 0;
     for (const order of due) {
       const status = await this.reconcile(order);
-      const expired = now.getTime() - Date.parse(isoOrNull(order.created_at)!) > closeAfterSeconds * 1000;
+      const expired = now.getTime() - Date.parse(isoOrNull(order.createdAt)!) > closeAfterSeconds * 1000;
       if (
         status === 'pending' &&
         expired &&

@@ -4,6 +4,7 @@ import { inTransaction } from '../../../db/transaction';
 import { createTestUser } from '../../../testing/money-factories';
 import { drivers } from '../../../testing/test-db';
 import { moneyBackend, type MoneyBackend } from '../../payments/__tests__/payments-harness';
+import { toOrder } from '../../payments/orders.repository';
 import { ledgerSource } from '../billing.service';
 
 jest.setTimeout(60_000);
@@ -26,10 +27,12 @@ describe.each(drivers)("the merchant's own orders and ledger on %s", (driver) =>
       [id, userId, outTradeNo, at, at],
     );
     const row = (await t.ds.query('SELECT * FROM orders WHERE id = ?', [id]))[0];
-    await t.money.payments.settle(
-      { ...row, amount_fen: 9900 },
-      { outTradeNo, transactionId: `4200${outTradeNo}`, state: 'paid', amountFen: 9900 },
-    );
+    await t.money.payments.settle(toOrder({ ...row, amount_fen: 9900 }), {
+      outTradeNo,
+      transactionId: `4200${outTradeNo}`,
+      state: 'paid',
+      amountFen: 9900,
+    });
     return { id, outTradeNo };
   }
   const get = (userId: string, path: string) =>

@@ -5,6 +5,7 @@ import { createTestUser } from '../../../testing/money-factories';
 import { drivers } from '../../../testing/test-db';
 import { UsersRepository } from '../../users/users.repository';
 import { moneyBackend, type MoneyBackend } from '../../payments/__tests__/payments-harness';
+import { toOrder } from '../../payments/orders.repository';
 import { SettingsService } from '../../settings/settings.service';
 import { CheckinService, shanghaiDate } from '../checkin.service';
 
@@ -46,10 +47,12 @@ describe.each(drivers)('credit packs, check-in and invites on %s', (driver) => {
     );
     const [row] = await t.ds.query('SELECT * FROM orders WHERE id = ?', [id]);
     const settle = () =>
-      t.money.payments.settle(
-        { ...row, amount_fen: 9900, credits: pack?.credits ?? null },
-        { outTradeNo, transactionId: `42${outTradeNo}`, state: 'paid', amountFen: 9900 },
-      );
+      t.money.payments.settle(toOrder({ ...row, amount_fen: 9900, credits: pack?.credits ?? null }), {
+        outTradeNo,
+        transactionId: `42${outTradeNo}`,
+        state: 'paid',
+        amountFen: 9900,
+      });
     return { id, settle };
   }
 
