@@ -133,7 +133,7 @@ describe.each(['zh', 'en'] as const)('the console in %s', (lang) => {
   it('shows task states, types and errors in the language, and links a task to its n8n execution', async () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=task-row]').length === 3);
     const cells = await page.$$eval('[data-testid=task-row]', (rows) =>
-      rows.map((r) => [r.getAttribute('data-status'), r.children[2].textContent, r.children[3].textContent]),
+      rows.map((r) => [r.getAttribute('data-status'), r.children[2].textContent, r.children[4].textContent]),
     );
     const state = {
       done: text('已完成', 'Done'),
@@ -147,9 +147,25 @@ describe.each(['zh', 'en'] as const)('the console in %s', (lang) => {
     // The sidebar's n8n link is the configured n8n, not a guessed :5678.
     expect(await page.getAttribute('[data-testid=n8n-link]', 'href')).toBe(stack.n8n.url);
 
+    // Each task names the photo the merchant uploaded (issue 15), in the list and in the detail.
+    const fileNames = await page.$$eval('[data-testid=task-row]', (rows) =>
+      rows.map((r) => [r.getAttribute('data-status'), r.querySelector('[data-testid=task-input-name]')?.textContent]),
+    );
+    expect(Object.fromEntries(fileNames)).toEqual({
+      done: 'garment-0.jpg',
+      failed: 'garment-1.jpg',
+      canceled: 'garment-2.jpg',
+    });
+    const header = await page.$$eval('thead th', (ths) => ths.map((th) => th.textContent));
+    expect(header[3]).toBe(text('原文件名', 'File name'));
+
     await page.click('[data-testid=task-row][data-status=failed]');
     await page.waitForSelector(`[data-testid=task-error] >> text=${text('供应商处理失败', 'The vendor failed')}`);
     expect(await page.textContent('[data-testid=task-error]')).toContain('VENDOR_FAILED');
+    expect(await page.textContent('[data-testid=task-detail] [data-testid=task-input-name]')).toBe('garment-1.jpg');
+    expect(await page.textContent('[data-testid=task-detail] .facts')).toContain(
+      text('上传的文件名', 'Uploaded file name'),
+    );
 
     await page.click('[data-testid=task-row][data-status=canceled]');
     const link = page.locator('[data-testid=task-execution-link]');

@@ -47,6 +47,10 @@ export function TaskDetail({ id, onClose }: { id: string; onClose: () => void })
         <dd className="mono small">{task.batchId}</dd>
         <dt>{t('task.user')}</dt>
         <dd>{task.phone}</dd>
+        <dt>{t('task.inputName')}</dt>
+        <dd data-testid="task-input-name">
+          {task.inputName ?? <span className="muted">{t('task.noInputName')}</span>}
+        </dd>
         <dt>{t('task.params')}</dt>
         <dd className="mono small">{JSON.stringify(task.params)}</dd>
         <dt>{t('tasks.progress')}</dt>

@@ -91,6 +91,7 @@ export function TasksPage() {
                 <th>{t('tasks.created')}</th>
                 <th>{t('tasks.phone')}</th>
                 <th>{t('tasks.type')}</th>
+                <th>{t('tasks.inputName')}</th>
                 <th>{t('tasks.status')}</th>
                 <th>{t('tasks.progress')}</th>
                 <th>{t('tasks.error')}</th>
@@ -109,6 +110,9 @@ export function TasksPage() {
                   <td className="nowrap">{dateTime(task.createdAt)}</td>
                   <td className="nowrap">{task.phone}</td>
                   <td title={task.type}>{typeName(task.type)}</td>
+                  <td className="small ellipsis" title={task.inputName ?? ''} data-testid="task-input-name">
+                    {task.inputName ?? ''}
+                  </td>
                   <td>
                     <span className={`badge ${task.status}`}>{label(t, 'task.status', task.status)}</span>
                   </td>
@@ -122,7 +126,7 @@ export function TasksPage() {
               ))}
               {list.data && list.data.items.length === 0 && (
                 <tr>
-                  <td colSpan={6} className="muted">
+                  <td colSpan={7} className="muted">
                     {t('tasks.empty')}
                   </td>
                 </tr>

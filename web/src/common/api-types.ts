@@ -8406,6 +8406,11 @@ export interface components {
                 [key: string]: unknown;
             };
             inputKey: string;
+            /**
+             * @description the upload's original file name (null when unknown)
+             * @example 白T恤.jpg
+             */
+            inputName: string | null;
             resultKeys: string[];
             vendorTaskId: string | null;
             n8nExecutionId: string | null;

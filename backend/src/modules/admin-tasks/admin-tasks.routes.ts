@@ -17,6 +17,10 @@ const AdminTask = z
     progress: z.number(),
     params: z.record(z.string(), z.unknown()),
     inputKey: z.string(),
+    inputName: z
+      .string()
+      .nullable()
+      .openapi({ example: '白T恤.jpg', description: "the upload's original file name (null when unknown)" }),
     resultKeys: z.array(z.string()),
     vendorTaskId: z.string().nullable(),
     n8nExecutionId: z.string().nullable(),

@@ -35,6 +35,7 @@ export function toAdminTask(row: AdminTask, editorUrl: string | null) {
     // Operators see the full params (the prompt is never stored on the task; it is rebuilt at dispatch).
     params: JSON.parse(row.params) as Record<string, unknown>,
     inputKey: row.inputKey,
+    inputName: row.inputName ?? null,
     resultKeys: resultKeysOf(row),
     vendorTaskId: row.vendorTaskId,
     n8nExecutionId: row.n8nExecutionId,

@@ -66,6 +66,7 @@ describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
         ...base,
         id: doneId,
         type: 'basic_clean',
+        inputName: '白T恤.jpg',
         typeDef: await types.forCreate('basic_clean'),
         status: 'done',
         resultKeys: [`output/${userId}/${doneId}/main.jpg`],
@@ -118,6 +119,13 @@ describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
       .set('Authorization', `Bearer ${admin}`)
       .expect(200);
     expect(detail.body.resultUrls).toEqual([`http://signed/output/${userId}/${doneId}/main.jpg`]);
+    // The upload's original file name, for staff to recognise the photo (null when unknown).
+    expect(detail.body.inputName).toBe('白T恤.jpg');
+    const names = new Map(
+      (all.body.items as Array<{ id: string; inputName: string | null }>).map((t) => [t.id, t.inputName]),
+    );
+    expect(names.get(doneId)).toBe('白T恤.jpg');
+    expect([...names.values()].filter((n) => n === null)).toHaveLength(2);
     await request(app).get('/api/v1/admin/tasks/nope').set('Authorization', `Bearer ${admin}`).expect(404);
   });
 
