@@ -178,26 +178,20 @@ export function HistoryPage() {
             </option>
           ))}
         </select>
-        <label className="row small">
-          {t('history.from')}
-          <input
-            type="date"
-            name="from"
-            value={filters.from}
-            max={filters.to || undefined}
-            onChange={(e) => setFilters({ from: e.target.value })}
-          />
-        </label>
-        <label className="row small">
-          {t('history.to')}
-          <input
-            type="date"
-            name="to"
-            value={filters.to}
-            min={filters.from || undefined}
-            onChange={(e) => setFilters({ to: e.target.value })}
-          />
-        </label>
+        <DateBound
+          name="from"
+          label={t('history.from')}
+          value={filters.from}
+          max={filters.to}
+          onChange={(from) => setFilters({ from })}
+        />
+        <DateBound
+          name="to"
+          label={t('history.to')}
+          value={filters.to}
+          min={filters.from}
+          onChange={(to) => setFilters({ to })}
+        />
         <form role="search" onSubmit={onSearch}>
           <input
             type="search"
@@ -310,5 +304,36 @@ export function HistoryPage() {
       )}
       {!loading && !cursor && tasks.length > 0 && <p className="muted small center">{t('history.end')}</p>}
     </section>
+  );
+}
+
+/** One end of the date filter (`YYYY-MM-DD`, '' for none); `min`/`max` keep the range the right way round. */
+function DateBound({
+  name,
+  label,
+  value,
+  min,
+  max,
+  onChange,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  min?: string;
+  max?: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label className="row small">
+      {label}
+      <input
+        type="date"
+        name={name}
+        value={value}
+        min={min || undefined}
+        max={max || undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
   );
 }
