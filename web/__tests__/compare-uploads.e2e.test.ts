@@ -391,6 +391,65 @@ describe.each([
     expect(await label()).toBe(`${text.after} · 2/2`);
     await page.keyboard.press('ArrowRight'); // round to the first
     expect(await label()).toBe(`${text.before} · 1/2`);
+
+    // It zooms as the compare view does: the buttons, Ctrl + wheel or a pinch, dragging pans.
+    const lightbox = '[data-testid=lightbox]';
+    const zoom = async () => Number(await page.getAttribute('[data-testid=lightbox-stage]', 'data-zoom'));
+    const picture = () => box(page, '[data-testid=lightbox-stage] img');
+    await imagesLoaded(page, `${lightbox} img`, 1);
+    const plain = await picture();
+    expect(await zoom()).toBe(1);
+    await page.click(`${lightbox} [data-testid=zoom-in]`);
+    expect(await zoom()).toBe(1.5);
+    expect(await page.textContent(`${lightbox} [data-testid=zoom-level]`)).toBe('150%');
+    expect(Math.abs((await picture()).width - plain.width * 1.5)).toBeLessThanOrEqual(2);
+    const stage = await box(page, '[data-testid=lightbox-stage]');
+    const cx = stage.x + stage.width / 2;
+    const cy = stage.y + stage.height / 2;
+    if (mobile) {
+      const cdp = await p.context.newCDPSession(page);
+      const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', d: number) =>
+        cdp.send('Input.dispatchTouchEvent', {
+          type,
+          touchPoints:
+            type === 'touchEnd'
+              ? []
+              : [
+                  { x: cx - d, y: cy, id: 1 },
+                  { x: cx + d, y: cy, id: 2 },
+                ],
+        });
+      await touch('touchStart', 40);
+      for (const d of [50, 60, 70, 80]) await touch('touchMove', d);
+      await touch('touchEnd', 0);
+      await cdp.detach();
+      expect(await zoom()).toBe(3); // 1.5 × 80 / 40
+    } else {
+      await page.mouse.move(cx, cy);
+      await page.keyboard.down('Control');
+      await page.mouse.wheel(0, -100);
+      await page.keyboard.up('Control');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid=lightbox-stage]')!.getAttribute('data-zoom') === '2.25',
+      );
+    }
+    const zoomed = await picture();
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    await page.mouse.move(cx - 30, cy - 20, { steps: 5 });
+    await page.mouse.up();
+    const panned = await picture();
+    expect([Math.round(panned.x - zoomed.x), Math.round(panned.y - zoomed.y)]).toEqual([-30, -20]);
+    await screenshot(page, `compare-uploads-${tag}-lightbox-zoomed`);
+    // Another picture starts at 100 %; back to the first one, as the focus checks below expect.
+    await page.keyboard.press('ArrowRight');
+    expect(await zoom()).toBe(1);
+    await page.keyboard.press('ArrowLeft');
+    expect(await label()).toBe(`${text.before} · 1/2`);
+    await page.click(`${lightbox} [data-testid=zoom-in]`);
+    await page.click(`${lightbox} [data-testid=zoom-reset]`);
+    expect(await zoom()).toBe(1);
+    await page.locator(`${lightbox} button.primary`).focus();
     for (let i = 0; i < 7; i++) {
       await page.keyboard.press('Tab');
       expect(await focusInside()).toBe(true);

@@ -1,6 +1,8 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useRef, useState, type KeyboardEvent } from 'react';
 import { useI18n } from '../lib/i18n';
-import { clampPan, MAX_ZOOM, MIN_ZOOM, nextSplit, ZOOM_STEP, zoomTo, type View } from '../lib/compare';
+import { nextSplit, ZOOM_STEP } from '../lib/compare';
+import { useZoomPan, type FrameBox } from '../lib/use-zoom-pan';
+import { ZoomControls } from './ZoomControls';
 
 /**
  * The original and the result in one frame, a divider between them: the original on its left,
@@ -14,77 +16,20 @@ import { clampPan, MAX_ZOOM, MIN_ZOOM, nextSplit, ZOOM_STEP, zoomTo, type View }
 export function BeforeAfter({ before, after, onZoom }: { before: string; after: string; onZoom: () => void }) {
   const { t } = useI18n();
   const [split, setSplit] = useState(50);
-  const [view, setView] = useState<View>({ zoom: 1, x: 0, y: 0 });
-  const stage = useRef<HTMLDivElement>(null);
-  const pointers = useRef(new Map<number, { x: number; y: number }>());
-  const gesture = useRef<{ kind: 'split' | 'pan' | 'pinch'; startDistance?: number; startZoom?: number } | null>(null);
   // Where the divider was when the first finger came down: a pinch puts it back there.
   const splitBefore = useRef(split);
-
-  const size = () => stage.current?.getBoundingClientRect() ?? { left: 0, top: 0, width: 1, height: 1 };
-  const splitAt = (clientX: number) => {
-    const r = size();
+  const splitAt = (clientX: number, r: FrameBox) =>
     setSplit(Math.round(Math.min(100, Math.max(0, ((clientX - r.left) / r.width) * 100))));
-  };
-  const zoomBy = useCallback((factor: number) => {
-    const r = stage.current?.getBoundingClientRect();
-    setView((v) => zoomTo(v, v.zoom * factor, r ? { width: r.width, height: r.height } : { width: 1, height: 1 }));
-  }, []);
-
-  // Ctrl + wheel (and a trackpad pinch, which the browser reports as one) zooms; a plain wheel
-  // scrolls the page. React's wheel listener is passive, so preventDefault needs our own.
-  useEffect(() => {
-    const el = stage.current;
-    if (!el) return;
-    const onWheel = (e: WheelEvent) => {
-      if (!e.ctrlKey && !e.metaKey) return;
-      e.preventDefault();
-      zoomBy(e.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP);
-    };
-    el.addEventListener('wheel', onWheel, { passive: false });
-    return () => el.removeEventListener('wheel', onWheel);
-  }, [zoomBy]);
-
-  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
-    if (e.button !== 0) return;
-    pointers.current.set(e.pointerId, { x: e.clientX, y: e.clientY });
-    e.currentTarget.setPointerCapture?.(e.pointerId);
-    if (pointers.current.size === 2) {
-      if (gesture.current?.kind === 'split') setSplit(splitBefore.current);
-      const [a, b] = [...pointers.current.values()];
-      gesture.current = { kind: 'pinch', startDistance: Math.hypot(a.x - b.x, a.y - b.y), startZoom: view.zoom };
-      return;
-    }
-    const onHandle = (e.target as HTMLElement).closest('[role=slider]') !== null;
-    if (view.zoom > 1 && !onHandle) {
-      gesture.current = { kind: 'pan' };
-    } else {
-      gesture.current = { kind: 'split' };
+  // One pointer moves the divider (anywhere at 100 %, on its handle once zoomed); else it pans.
+  const { view, stage, zoomBy, reset, transform, handlers } = useZoomPan({
+    start: (e, frame) => {
       splitBefore.current = split;
-      splitAt(e.clientX);
-    }
-  };
-
-  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
-    const last = pointers.current.get(e.pointerId);
-    if (!last || !gesture.current) return;
-    pointers.current.set(e.pointerId, { x: e.clientX, y: e.clientY });
-    const g = gesture.current;
-    if (g.kind === 'split') splitAt(e.clientX);
-    else if (g.kind === 'pan') {
-      const r = size();
-      setView((v) => clampPan({ ...v, x: v.x + e.clientX - last.x, y: v.y + e.clientY - last.y }, r));
-    } else if (pointers.current.size === 2 && g.startDistance && g.startZoom) {
-      const [a, b] = [...pointers.current.values()];
-      const r = size();
-      setView((v) => zoomTo(v, (g.startZoom! * Math.hypot(a.x - b.x, a.y - b.y)) / g.startDistance!, r));
-    }
-  };
-
-  const onPointerUp = (e: PointerEvent<HTMLDivElement>) => {
-    pointers.current.delete(e.pointerId);
-    if (!pointers.current.size) gesture.current = null;
-  };
+      splitAt(e.clientX, frame);
+    },
+    move: (e, frame) => splitAt(e.clientX, frame),
+    undo: () => setSplit(splitBefore.current),
+    claims: (e) => (e.target as HTMLElement).closest('[role=slider]') !== null,
+  });
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const next = nextSplit(split, e.key, e.shiftKey);
@@ -99,21 +44,17 @@ export function BeforeAfter({ before, after, onZoom }: { before: string; after: 
       zoomBy(1 / ZOOM_STEP);
     } else if (e.key === '0') {
       e.preventDefault();
-      setView({ zoom: 1, x: 0, y: 0 });
+      reset();
     }
   };
 
-  const transform = `translate(${view.x}px, ${view.y}px) scale(${view.zoom})`;
   return (
     <div className="before-after" data-testid="before-after" data-split={split} data-zoom={view.zoom}>
       <div
         ref={stage}
         className={view.zoom > 1 ? 'compare-stage zoomed' : 'compare-stage'}
         data-testid="compare-stage"
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={onPointerUp}
-        onPointerCancel={onPointerUp}
+        {...handlers}
       >
         <div className="compare-layer">
           <div className="compare-pic" data-testid="compare-before" style={{ transform }}>
@@ -153,40 +94,7 @@ export function BeforeAfter({ before, after, onZoom }: { before: string; after: 
       <div className="row spread wrap compare-tools">
         <span className="small muted">{t('compare.hint')}</span>
         <span className="row">
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => zoomBy(1 / ZOOM_STEP)}
-            disabled={view.zoom <= MIN_ZOOM}
-            aria-label={t('compare.zoomOut')}
-            title={t('compare.zoomOut')}
-            data-testid="zoom-out"
-          >
-            −
-          </button>
-          <span className="small" data-testid="zoom-level" aria-live="polite">
-            {t('compare.zoomLevel', { p: Math.round(view.zoom * 100) })}
-          </span>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => zoomBy(ZOOM_STEP)}
-            disabled={view.zoom >= MAX_ZOOM}
-            aria-label={t('compare.zoomIn')}
-            title={t('compare.zoomIn')}
-            data-testid="zoom-in"
-          >
-            +
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => setView({ zoom: 1, x: 0, y: 0 })}
-            disabled={view.zoom === 1}
-            data-testid="zoom-reset"
-          >
-            {t('compare.zoomReset')}
-          </button>
+          <ZoomControls zoom={view.zoom} zoomBy={zoomBy} reset={reset} />
           <button type="button" className="secondary" onClick={onZoom} data-testid="open-full">
             {t('compare.full')}
           </button>

@@ -1,6 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ZOOM_STEP } from '../lib/compare';
 import { downloadUrl, fileNameOf } from '../lib/download';
 import { useI18n } from '../lib/i18n';
+import { useZoomPan } from '../lib/use-zoom-pan';
+import { ZoomControls } from './ZoomControls';
 
 export interface LightboxImage {
   url: string;
@@ -10,7 +13,9 @@ export interface LightboxImage {
 }
 
 /**
- * Full-size view with previous/next (arrow keys), download, and Escape to close. While open the
+ * Full-size view with previous/next (arrow keys), download, and Escape to close. It zooms as the
+ * compare view does (the same buttons, Ctrl + wheel, a two-finger pinch, + − 0 keys; dragging
+ * pans once zoomed); another picture starts at 100 %. While open the
  * focus stays inside (Tab and Shift+Tab go round its buttons); closing gives it back to what had
  * it before, e.g. the button that opened the view.
  */
@@ -30,6 +35,15 @@ export function Lightbox({
   const image = images[index];
   const dialog = useRef<HTMLDivElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
+  const { view, stage, zoomBy, reset, transform, handlers } = useZoomPan();
+  // Another picture starts at 100 %, in the same render that shows it.
+  const go = useCallback(
+    (i: number) => {
+      reset();
+      onIndex(i);
+    },
+    [reset, onIndex],
+  );
 
   // Focus moves in when the view opens and goes back where it was when it closes.
   useEffect(() => {
@@ -41,8 +55,11 @@ export function Lightbox({
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose();
-      if (e.key === 'ArrowRight') onIndex((index + 1) % images.length);
-      if (e.key === 'ArrowLeft') onIndex((index - 1 + images.length) % images.length);
+      if (e.key === 'ArrowRight') go((index + 1) % images.length);
+      if (e.key === 'ArrowLeft') go((index - 1 + images.length) % images.length);
+      if (e.key === '+' || e.key === '=') zoomBy(ZOOM_STEP);
+      if (e.key === '-') zoomBy(1 / ZOOM_STEP);
+      if (e.key === '0') reset();
       if (e.key === 'Tab' && dialog.current) {
         const stops = [...dialog.current.querySelectorAll<HTMLElement>('button:not([disabled])')];
         if (!stops.length) return;
@@ -54,7 +71,7 @@ export function Lightbox({
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [index, images.length, onIndex, onClose]);
+  }, [index, images.length, go, onClose, zoomBy, reset]);
   if (!image) return null;
   return (
     <div
@@ -67,17 +84,26 @@ export function Lightbox({
       data-testid="lightbox"
     >
       <figure onClick={(e) => e.stopPropagation()}>
-        <img src={image.url} alt={image.label} />
+        <div
+          ref={stage}
+          className={view.zoom > 1 ? 'zoom-stage zoomed' : 'zoom-stage'}
+          data-testid="lightbox-stage"
+          data-zoom={view.zoom}
+          {...handlers}
+        >
+          <img src={image.url} alt={image.label} style={{ transform }} draggable={false} />
+        </div>
         <figcaption className="row spread">
           <span data-testid="lightbox-label">
             {image.label} · {index + 1}/{images.length}
           </span>
-          <span className="row">
+          <span className="row wrap">
+            <ZoomControls zoom={view.zoom} zoomBy={zoomBy} reset={reset} />
             {images.length > 1 && (
               <button
                 type="button"
                 className="secondary"
-                onClick={() => onIndex((index - 1 + images.length) % images.length)}
+                onClick={() => go((index - 1 + images.length) % images.length)}
                 aria-label={t('lightbox.previous')}
                 title={t('lightbox.previous')}
               >
@@ -88,7 +114,7 @@ export function Lightbox({
               <button
                 type="button"
                 className="secondary"
-                onClick={() => onIndex((index + 1) % images.length)}
+                onClick={() => go((index + 1) % images.length)}
                 aria-label={t('lightbox.next')}
                 title={t('lightbox.next')}
               >
