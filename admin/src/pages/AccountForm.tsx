@@ -4,6 +4,7 @@ import { accountErrorText } from '../lib/account-errors';
 import { useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import { useSubmit } from '../lib/use-submit';
+import { FormActions } from '../components/FormActions';
 
 type Role = AdminAccount['role'];
 
@@ -60,19 +61,7 @@ export function AccountForm({ onDone, onCancel }: { onDone: () => void; onCancel
           </select>
         </label>
       </div>
-      {error && (
-        <p className="error small" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="row">
-        <button type="submit" className="primary" disabled={busy}>
-          {t('account.create')}
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions error={error} busy={busy} submitLabel={t('account.create')} onCancel={onCancel} />
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { useI18n } from '../lib/i18n';
 import { useAdmin } from '../lib/session';
 import { useLoad } from '../lib/use-load';
 import { AccountForm } from './AccountForm';
+import { DataTable, EnabledBadge, RowActions } from '../components/DataTable';
 
 type Role = AdminAccount['role'];
 const ROLES: Role[] = ['operator', 'admin'];
@@ -83,72 +84,58 @@ export function AccountsPage() {
           </button>
         </div>
       )}
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>{t('accounts.username')}</th>
-              <th>{t('accounts.role')}</th>
-              <th>{t('accounts.state')}</th>
-              <th>{t('accounts.created')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {data?.items.map((a) => (
-              <tr
-                key={a.id}
-                data-testid="account-row"
-                data-username={a.username}
-                data-role={a.role}
-                data-disabled={String(a.disabled)}
+      <DataTable
+        headers={[t('accounts.username'), t('accounts.role'), t('accounts.state'), t('accounts.created')]}
+        actions
+      >
+        {data?.items.map((a) => (
+          <tr
+            key={a.id}
+            data-testid="account-row"
+            data-username={a.username}
+            data-role={a.role}
+            data-disabled={String(a.disabled)}
+          >
+            <td className="nowrap">
+              {a.username}
+              {a.id === admin.id && <span className="muted small">{t('accounts.me')}</span>}
+            </td>
+            <td>
+              <select
+                aria-label={t('accounts.roleOf', { name: a.username })}
+                // Stays on the stored role until the change is confirmed and saved.
+                value={a.role}
+                onChange={(e) => setRoleChange({ account: a, role: e.target.value as Role })}
               >
-                <td className="nowrap">
-                  {a.username}
-                  {a.id === admin.id && <span className="muted small">{t('accounts.me')}</span>}
-                </td>
-                <td>
-                  <select
-                    aria-label={t('accounts.roleOf', { name: a.username })}
-                    // Stays on the stored role until the change is confirmed and saved.
-                    value={a.role}
-                    onChange={(e) => setRoleChange({ account: a, role: e.target.value as Role })}
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {roleName(r)}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td className="nowrap">
-                  {a.disabled ? (
-                    <span className="badge failed">{t('common.disabled')}</span>
-                  ) : (
-                    <span className="badge ok">{t('common.enabled')}</span>
-                  )}
-                </td>
-                <td className="nowrap small">{dateTime(a.createdAt)}</td>
-                <td className="nowrap">
-                  <button type="button" className="link" onClick={() => setResetting(a)}>
-                    {t('accounts.resetPassword')}
-                  </button>{' '}
-                  {a.id !== admin.id && (
-                    <button
-                      type="button"
-                      className={a.disabled ? 'link' : 'link danger'}
-                      data-testid="toggle-disabled"
-                      onClick={() => change(a, { disabled: !a.disabled })}
-                    >
-                      {a.disabled ? t('common.enable') : t('common.disable')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {roleName(r)}
+                  </option>
+                ))}
+              </select>
+            </td>
+            <td className="nowrap">
+              <EnabledBadge enabled={!a.disabled} off="failed" />
+            </td>
+            <td className="nowrap small">{dateTime(a.createdAt)}</td>
+            <RowActions>
+              <button type="button" className="link" onClick={() => setResetting(a)}>
+                {t('accounts.resetPassword')}
+              </button>
+              {a.id !== admin.id && (
+                <button
+                  type="button"
+                  className={a.disabled ? 'link' : 'link danger'}
+                  data-testid="toggle-disabled"
+                  onClick={() => change(a, { disabled: !a.disabled })}
+                >
+                  {a.disabled ? t('common.enable') : t('common.disable')}
+                </button>
+              )}
+            </RowActions>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

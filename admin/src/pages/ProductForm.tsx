@@ -4,6 +4,7 @@ import { useI18n } from '../lib/i18n';
 import type { MessageKey } from '../lib/messages';
 import { errorsAt, fieldErrors, type FieldError } from '../lib/product-errors';
 import { useSession } from '../lib/session';
+import { FormActions } from '../components/FormActions';
 
 type Input = TaskTypeInput['inputs'][number];
 type Param = NonNullable<TaskTypeInput['params']>[number];
@@ -474,19 +475,7 @@ export function ProductForm({
         />,
         true,
       )}
-      {failure && (
-        <p className="error small" role="alert" data-testid="form-error">
-          {failure}
-        </p>
-      )}
-      <div className="row">
-        <button type="submit" className="primary" disabled={busy}>
-          {t('common.save')}
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions error={failure} errorTestId="form-error" busy={busy} onCancel={onCancel} />
     </form>
   );
 }

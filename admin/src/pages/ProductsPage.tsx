@@ -5,6 +5,7 @@ import { useSession } from '../lib/session';
 import { useLoad } from '../lib/use-load';
 import { ProductForm } from './ProductForm';
 import { TestRunPanel } from './TestRunPanel';
+import { DataTable, EnabledBadge, RowActions } from '../components/DataTable';
 
 /**
  * 产品 / Products (admins only): the task types merchants can create, as data. List in the
@@ -74,70 +75,61 @@ export function ProductsPage() {
       )}
       {tested && <TestRunPanel key={tested.key} product={tested} onClose={() => setTesting(null)} />}
       <section className="card">
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('products.sort')}</th>
-                <th>{t('products.key')}</th>
-                <th>{t('products.name')}</th>
-                <th>{t('products.credits')}</th>
-                <th>{t('products.outputs')}</th>
-                <th>{t('products.webhook')}</th>
-                <th>{t('products.state')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p, i) => (
-                <tr key={p.key} data-testid="product-row" data-key={p.key} data-enabled={String(p.enabled)}>
-                  <td>{p.sort}</td>
-                  <td className="mono">{p.key}</td>
-                  <td>{p.name[lang]}</td>
-                  <td>{p.credits}</td>
-                  <td>{p.outputs}</td>
-                  <td className="mono small">{p.webhookPath}</td>
-                  <td>
-                    {p.enabled ? (
-                      <span className="badge ok">{t('common.enabled')}</span>
-                    ) : (
-                      <span className="badge">{t('common.disabled')}</span>
-                    )}
-                  </td>
-                  <td className="nowrap">
-                    <button type="button" className="link" onClick={() => setEditing(p)}>
-                      {t('common.edit')}
-                    </button>{' '}
-                    <button type="button" className="link" data-testid="toggle" onClick={() => toggle(p)}>
-                      {p.enabled ? t('common.disable') : t('common.enable')}
-                    </button>{' '}
-                    <button type="button" className="link" data-testid="test" onClick={() => setTesting(p.key)}>
-                      {t('products.testRun')}
-                    </button>{' '}
-                    <button
-                      type="button"
-                      className="link"
-                      data-testid="move-up"
-                      disabled={i === 0}
-                      onClick={() => move(i, -1)}
-                    >
-                      {t('products.up')}
-                    </button>{' '}
-                    <button
-                      type="button"
-                      className="link"
-                      data-testid="move-down"
-                      disabled={i === items.length - 1}
-                      onClick={() => move(i, 1)}
-                    >
-                      {t('products.down')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          headers={[
+            t('products.sort'),
+            t('products.key'),
+            t('products.name'),
+            t('products.credits'),
+            t('products.outputs'),
+            t('products.webhook'),
+            t('products.state'),
+          ]}
+          actions
+        >
+          {items.map((p, i) => (
+            <tr key={p.key} data-testid="product-row" data-key={p.key} data-enabled={String(p.enabled)}>
+              <td>{p.sort}</td>
+              <td className="mono">{p.key}</td>
+              <td>{p.name[lang]}</td>
+              <td>{p.credits}</td>
+              <td>{p.outputs}</td>
+              <td className="mono small">{p.webhookPath}</td>
+              <td>
+                <EnabledBadge enabled={p.enabled} />
+              </td>
+              <RowActions>
+                <button type="button" className="link" onClick={() => setEditing(p)}>
+                  {t('common.edit')}
+                </button>
+                <button type="button" className="link" data-testid="toggle" onClick={() => toggle(p)}>
+                  {p.enabled ? t('common.disable') : t('common.enable')}
+                </button>
+                <button type="button" className="link" data-testid="test" onClick={() => setTesting(p.key)}>
+                  {t('products.testRun')}
+                </button>
+                <button
+                  type="button"
+                  className="link"
+                  data-testid="move-up"
+                  disabled={i === 0}
+                  onClick={() => move(i, -1)}
+                >
+                  {t('products.up')}
+                </button>
+                <button
+                  type="button"
+                  className="link"
+                  data-testid="move-down"
+                  disabled={i === items.length - 1}
+                  onClick={() => move(i, 1)}
+                >
+                  {t('products.down')}
+                </button>
+              </RowActions>
+            </tr>
+          ))}
+        </DataTable>
       </section>
     </div>
   );

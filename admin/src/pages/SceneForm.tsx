@@ -3,6 +3,7 @@ import type { AdminScene, SceneKind } from '../api';
 import { useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import { useSubmit } from '../lib/use-submit';
+import { FormActions } from '../components/FormActions';
 
 /**
  * Create (all fields) or edit (code and kind are fixed: tasks store the code). A new entry's
@@ -111,19 +112,7 @@ export function SceneForm({
       <label className="row small">
         <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> {t('common.enabled')}
       </label>
-      {error && (
-        <p className="error small" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="row">
-        <button type="submit" className="primary" disabled={busy}>
-          {t('common.save')}
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions error={error} busy={busy} onCancel={onCancel} />
     </form>
   );
 }

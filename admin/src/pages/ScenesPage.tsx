@@ -4,6 +4,7 @@ import { useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import { useLoad } from '../lib/use-load';
 import { SceneForm } from './SceneForm';
+import { DataTable, EnabledBadge, RowActions } from '../components/DataTable';
 
 /** Scenes and garment categories with their prompt fragments (the only place they are shown). */
 export function ScenesPage() {
@@ -58,50 +59,35 @@ export function ScenesPage() {
       {(['scene', 'garment'] as const).map((kind) => (
         <section key={kind} className="card">
           <h2>{t(kind === 'scene' ? 'scenes.kind.scene' : 'scenes.kind.garment')}</h2>
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>{t('scenes.sort')}</th>
-                  <th>{t('scenes.code')}</th>
-                  <th>{t('scenes.name')}</th>
-                  <th>{t('scenes.prompt')}</th>
-                  <th>{t('scenes.state')}</th>
-                  <th />
+          <DataTable
+            headers={[t('scenes.sort'), t('scenes.code'), t('scenes.name'), t('scenes.prompt'), t('scenes.state')]}
+            actions
+          >
+            {data?.items
+              .filter((s) => s.category === kind)
+              .map((s) => (
+                <tr key={s.id} data-testid="scene-row" data-code={s.code}>
+                  <td>{s.sort}</td>
+                  <td className="mono">{s.code}</td>
+                  <td>{s.name}</td>
+                  <td className="prompt small">{s.promptFragment}</td>
+                  <td>
+                    <EnabledBadge enabled={s.active} />
+                  </td>
+                  <RowActions>
+                    <button type="button" className="link" onClick={() => setEditing(s)}>
+                      {t('common.edit')}
+                    </button>
+                    <button type="button" className="link" onClick={() => toggle(s)}>
+                      {s.active ? t('common.disable') : t('common.enable')}
+                    </button>
+                    <button type="button" className="link danger" onClick={() => remove(s)}>
+                      {t('common.delete')}
+                    </button>
+                  </RowActions>
                 </tr>
-              </thead>
-              <tbody>
-                {data?.items
-                  .filter((s) => s.category === kind)
-                  .map((s) => (
-                    <tr key={s.id} data-testid="scene-row" data-code={s.code}>
-                      <td>{s.sort}</td>
-                      <td className="mono">{s.code}</td>
-                      <td>{s.name}</td>
-                      <td className="prompt small">{s.promptFragment}</td>
-                      <td>
-                        {s.active ? (
-                          <span className="badge ok">{t('common.enabled')}</span>
-                        ) : (
-                          <span className="badge">{t('common.disabled')}</span>
-                        )}
-                      </td>
-                      <td className="nowrap">
-                        <button type="button" className="link" onClick={() => setEditing(s)}>
-                          {t('common.edit')}
-                        </button>{' '}
-                        <button type="button" className="link" onClick={() => toggle(s)}>
-                          {s.active ? t('common.disable') : t('common.enable')}
-                        </button>{' '}
-                        <button type="button" className="link danger" onClick={() => remove(s)}>
-                          {t('common.delete')}
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+          </DataTable>
         </section>
       ))}
     </div>

@@ -3,6 +3,7 @@ import type { AdminTaskType, TestRun } from '../api';
 import { label, useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import { useLoad } from '../lib/use-load';
+import { DataTable, RowActions } from '../components/DataTable';
 
 const FINISHED = ['done', 'failed', 'canceled'];
 
@@ -144,45 +145,33 @@ export function TestRunPanel({ product, onClose }: { product: AdminTaskType; onC
       {recent.error && <p className="error small">{recent.error}</p>}
       {recent.data && recent.data.items.length === 0 && <p className="muted small">{t('testRun.none')}</p>}
       {recent.data && recent.data.items.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('testRun.time')}</th>
-                <th>{t('products.state')}</th>
-                <th>{t('testRun.errorCode')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {recent.data.items.map((r) => (
-                <tr key={r.id} data-testid="test-run-row" data-status={r.status}>
-                  <td className="nowrap">{dateTime(r.createdAt)}</td>
-                  <td>
-                    <span className={`badge ${r.status}`}>{label(t, 'task.status', r.status)}</span>
-                  </td>
-                  <td className="mono">{r.errorCode ?? '—'}</td>
-                  <td className="nowrap">
-                    <button type="button" className="link" onClick={() => setRun(r)}>
-                      {t('testRun.show')}
-                    </button>{' '}
-                    {!hasTaskSlot && (
-                      <button
-                        type="button"
-                        className="link"
-                        disabled={busy}
-                        data-testid="run-again"
-                        onClick={() => void start(inputsOf(r))}
-                      >
-                        {t('testRun.again')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable headers={[t('testRun.time'), t('products.state'), t('testRun.errorCode')]} actions>
+          {recent.data.items.map((r) => (
+            <tr key={r.id} data-testid="test-run-row" data-status={r.status}>
+              <td className="nowrap">{dateTime(r.createdAt)}</td>
+              <td>
+                <span className={`badge ${r.status}`}>{label(t, 'task.status', r.status)}</span>
+              </td>
+              <td className="mono">{r.errorCode ?? '—'}</td>
+              <RowActions>
+                <button type="button" className="link" onClick={() => setRun(r)}>
+                  {t('testRun.show')}
+                </button>
+                {!hasTaskSlot && (
+                  <button
+                    type="button"
+                    className="link"
+                    disabled={busy}
+                    data-testid="run-again"
+                    onClick={() => void start(inputsOf(r))}
+                  >
+                    {t('testRun.again')}
+                  </button>
+                )}
+              </RowActions>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
