@@ -130,6 +130,44 @@ const box = async (page: Page, selector: string) => {
   return b;
 };
 
+/**
+ * Zooms further by the gesture of the screen: on a phone two fingers spread from 40 px to 80 px
+ * either side of the frame's centre (a pinch, as Chromium receives it from a touch screen), on a
+ * desktop one Ctrl + wheel notch over it (what a trackpad pinch sends).
+ */
+async function zoomGesture(
+  page: Page,
+  context: BrowserContext,
+  mobile: boolean,
+  frame: { x: number; y: number; width: number; height: number },
+): Promise<void> {
+  const cx = frame.x + frame.width / 2;
+  const cy = frame.y + frame.height / 2;
+  if (!mobile) {
+    await page.mouse.move(cx, cy);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -100);
+    await page.keyboard.up('Control');
+    return;
+  }
+  const cdp = await context.newCDPSession(page);
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', d: number) =>
+    cdp.send('Input.dispatchTouchEvent', {
+      type,
+      touchPoints:
+        type === 'touchEnd'
+          ? []
+          : [
+              { x: cx - d, y: cy, id: 1 },
+              { x: cx + d, y: cy, id: 2 },
+            ],
+    });
+  await touch('touchStart', 40);
+  for (const d of [50, 60, 70, 80]) await touch('touchMove', d);
+  await touch('touchEnd', 0);
+  await cdp.detach();
+}
+
 describe.each([
   ['zh', true],
   ['en', false],
@@ -319,37 +357,14 @@ describe.each([
     expect(before).toEqual(after); // one zoom for both
     expect(Math.abs(before.width - before0.width * 1.5)).toBeLessThanOrEqual(2);
 
-    if (mobile) {
-      // Two fingers spread apart zoom further (a pinch, as Chromium receives it from a touch screen).
-      const cdp = await context.newCDPSession(page);
-      const cx = stage.x + stage.width / 2;
-      const cy = stage.y + stage.height / 2;
-      const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', d: number) =>
-        cdp.send('Input.dispatchTouchEvent', {
-          type,
-          touchPoints:
-            type === 'touchEnd'
-              ? []
-              : [
-                  { x: cx - d, y: cy, id: 1 },
-                  { x: cx + d, y: cy, id: 2 },
-                ],
-        });
-      await touch('touchStart', 40);
-      for (const d of [50, 60, 70, 80]) await touch('touchMove', d);
-      await touch('touchEnd', 0);
-      await cdp.detach();
-      expect(await zoom()).toBe(3); // 1.5 × 80 / 40
-    } else {
-      // Ctrl + wheel (what a trackpad pinch sends) zooms over the frame.
-      await page.mouse.move(stage.x + stage.width / 2, stage.y + stage.height / 2);
-      await page.keyboard.down('Control');
-      await page.mouse.wheel(0, -100);
-      await page.keyboard.up('Control');
-      await page.waitForFunction(
-        () => document.querySelector('[data-testid=before-after]')!.getAttribute('data-zoom') === '2.25',
-      );
-    }
+    // Two fingers spread apart (a phone) or Ctrl + wheel (a desktop) zoom further over the frame.
+    await zoomGesture(page, context, mobile, stage);
+    // 1.5 × 80 / 40 after the pinch, 1.5 × 1.5 after one notch.
+    const expected = mobile ? '3' : '2.25';
+    await page.waitForFunction(
+      (z) => document.querySelector('[data-testid=before-after]')!.getAttribute('data-zoom') === z,
+      expected,
+    );
     const zoomed = await zoom();
     [before, after] = await rects();
     expect(before).toEqual(after);
@@ -404,35 +419,13 @@ describe.each([
     expect(await page.textContent(`${lightbox} [data-testid=zoom-level]`)).toBe('150%');
     expect(Math.abs((await picture()).width - plain.width * 1.5)).toBeLessThanOrEqual(2);
     const stage = await box(page, '[data-testid=lightbox-stage]');
+    await zoomGesture(page, p.context, mobile, stage);
+    await page.waitForFunction(
+      (z) => document.querySelector('[data-testid=lightbox-stage]')!.getAttribute('data-zoom') === z,
+      mobile ? '3' : '2.25',
+    );
     const cx = stage.x + stage.width / 2;
     const cy = stage.y + stage.height / 2;
-    if (mobile) {
-      const cdp = await p.context.newCDPSession(page);
-      const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', d: number) =>
-        cdp.send('Input.dispatchTouchEvent', {
-          type,
-          touchPoints:
-            type === 'touchEnd'
-              ? []
-              : [
-                  { x: cx - d, y: cy, id: 1 },
-                  { x: cx + d, y: cy, id: 2 },
-                ],
-        });
-      await touch('touchStart', 40);
-      for (const d of [50, 60, 70, 80]) await touch('touchMove', d);
-      await touch('touchEnd', 0);
-      await cdp.detach();
-      expect(await zoom()).toBe(3); // 1.5 × 80 / 40
-    } else {
-      await page.mouse.move(cx, cy);
-      await page.keyboard.down('Control');
-      await page.mouse.wheel(0, -100);
-      await page.keyboard.up('Control');
-      await page.waitForFunction(
-        () => document.querySelector('[data-testid=lightbox-stage]')!.getAttribute('data-zoom') === '2.25',
-      );
-    }
     const zoomed = await picture();
     await page.mouse.move(cx, cy);
     await page.mouse.down();
