@@ -1,5 +1,5 @@
 import { rows, type Db } from '../../db/transaction';
-import type { UserRow } from '../users/users.repository';
+import { toUser, type User, type UserRow } from '../users/users.repository';
 
 /**
  * Admin-side reads of merchants (not scoped by user: the admin role is checked by the route). Not
@@ -11,7 +11,7 @@ export class AdminMerchantsRepository {
     phone: string | undefined,
     limit: number,
     offset: number,
-  ): Promise<{ items: UserRow[]; total: number }> {
+  ): Promise<{ items: User[]; total: number }> {
     // Escape LIKE wildcards so a search for "1_3" means those characters, not a pattern.
     const where = phone ? "WHERE phone LIKE ? ESCAPE '!'" : '';
     const params = phone ? [`%${phone.replace(/[!%_]/g, (c) => `!${c}`)}%`] : [];
@@ -21,7 +21,7 @@ export class AdminMerchantsRepository {
       [...params, limit, offset],
     );
     const [count] = await rows<{ n: number | string }>(db, `SELECT COUNT(*) AS n FROM users ${where}`, params);
-    return { items, total: Number(count?.n ?? 0) };
+    return { items: items.map(toUser), total: Number(count?.n ?? 0) };
   }
 
   /** Console usernames by account id (accounts are disabled, never deleted, so every id has one). */

@@ -4,7 +4,7 @@ import { NotFoundError } from '../../errors/app-error';
 import type { Logger } from '../../infra/logger';
 import type { LedgerEntry } from '../ledger/ledger.repository';
 import type { LedgerService } from '../ledger/ledger.service';
-import { toMe, type UserRow, type UsersRepository } from '../users/users.repository';
+import { meOf, type User, type UsersRepository } from '../users/users.repository';
 import type { AdminMerchantsRepository } from './admin-users.repository';
 
 export interface Paging {
@@ -20,9 +20,8 @@ export interface AdminUsersServiceDeps {
   logger: Logger;
 }
 
-function toAdminUser(u: UserRow) {
-  const me = toMe({ ...u, quota_remaining: Number(u.quota_remaining), is_member: Number(u.is_member) });
-  return { ...me, createdAt: isoOrNull(u.created_at)! };
+function toAdminUser(u: User) {
+  return { ...meOf(u), createdAt: isoOrNull(u.createdAt)! };
 }
 
 export function toLedgerEntry(r: LedgerEntry, adminUsername: string | null = null) {
@@ -82,8 +81,8 @@ export class AdminUsersService {
     return { user: toAdminUser(await this.findUser(userId)), entry: toLedgerEntry(entry, admin.username) };
   }
 
-  private async findUser(id: string): Promise<UserRow> {
-    const user = await this.deps.users.findById(this.deps.db.manager, id);
+  private async findUser(id: string): Promise<User> {
+    const user = await this.deps.users.findUser(this.deps.db.manager, id);
     if (!user) throw new NotFoundError('User not found');
     return user;
   }
