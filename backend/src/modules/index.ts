@@ -2,16 +2,21 @@ import type { Module } from '../app';
 import type { AppContext } from '../app-context';
 import { createAdminAuthModule } from './admin-auth/admin-auth.module';
 import { createAdminTasksModule } from './admin-tasks/admin-tasks.module';
-import { requireUser } from './auth/auth.middleware';
+import { createAdminUsersModule } from './admin-users/admin-users.module';
+import { requireUser, type ApiKeyResolver } from './auth/auth.middleware';
 import { createAuthModule } from './auth/auth.module';
 import { JwtService } from './auth/jwt.service';
 import { createAutomationModule } from './automation/automation.module';
+import { createBillingModule } from './billing/billing.module';
+import { createCreditsModule } from './credits/credits.module';
+import { createLedgerModule } from './ledger/ledger.module';
 import { createMediaModule } from './media/media.module';
-import { createMoneyModule } from './payments/money.module';
+import { createMembershipModule } from './membership/membership.module';
+import { createPaymentsModule } from './payments/payments.module';
 import { createProfileModule } from './profile/profile.module';
 import { createProgressModule } from './progress/progress.module';
 import { createScenesModule } from './scenes/scenes.module';
-import { createSettingsModule } from './settings/settings.module';
+import { createSettingsModule, type SettingsApi } from './settings/settings.module';
 import { createStaticModule, defaultStaticApps } from './static/static.module';
 import { createTaskTypesModule } from './task-types/task-types.module';
 import { createTasksModule } from './tasks/tasks.module';
@@ -44,16 +49,16 @@ export async function buildModules(ctx: AppContext): Promise<Module<object>[]> {
     tasks: { load: (userId, taskId) => tasks.api.view.load(userId, taskId) },
   });
   const apiKeys = automation.api.apiKeys;
-  // Money: ledger, membership, payments, credits, billing, admin money API.
-  const money = createMoneyModule(ctx, { jwt, users, apiKeys, settings: settings.api.settings });
+  // Money: ledger, membership, payments, credits, billing, the console's money pages.
+  const money = buildMoneyModules(ctx, { jwt, users, apiKeys, settings: settings.api.settings });
   // Media: uploads, STS, storage, ZIP downloads.
   const media = createMediaModule(ctx, { jwt, apiKeys });
   const profile = createProfileModule(ctx, { jwt, users, auth: auth.api, media: media.api });
   // Tasks: reserve → dispatch to n8n → settle from signed callbacks, with the neighbours above as ports.
   const tasks = createTasksModule(ctx, {
     ports: {
-      ledger: money.api.ledger,
-      membership: money.api.membership,
+      ledger: money.ledger.api.ledger,
+      membership: money.membership.api.membership,
       media: media.api.media,
       urls: media.api.storage,
       scenes: scenes.api.prompts,
@@ -72,7 +77,7 @@ export async function buildModules(ctx: AppContext): Promise<Module<object>[]> {
     wechat,
     scenes,
     progress,
-    money,
+    ...money.modules,
     media,
     profile,
     tasks,
@@ -83,4 +88,50 @@ export async function buildModules(ctx: AppContext): Promise<Module<object>[]> {
     // Last: the built portal and console, with client-side route fallback.
     createStaticModule(ctx, defaultStaticApps()),
   ];
+}
+
+/**
+ * The money modules over one ledger, in dependency order (ledger, membership, payments, credits,
+ * billing, the console's money pages), listed in the order they mount; also what the money tests
+ * assemble. Membership and payments need each other: payments prices orders with membership's
+ * plans, and buying a plan opens a payments order, so membership gets payments late-bound.
+ */
+export function buildMoneyModules(
+  ctx: AppContext,
+  deps: { jwt: JwtService; users: UsersRepository; apiKeys?: ApiKeyResolver; settings: SettingsApi['settings'] },
+) {
+  const { jwt, users, apiKeys, settings } = deps;
+  const ledger = createLedgerModule(ctx);
+  const membership = createMembershipModule(ctx, {
+    jwt,
+    users,
+    apiKeys,
+    settings,
+    ledger: ledger.api.ledger,
+    payments: {
+      enabledChannels: () => payments.api.payments.enabledChannels(),
+      purchase: (...args) => payments.api.payments.purchase(...args),
+      pendingOrder: (...args) => payments.api.payments.pendingOrder(...args),
+      getOrder: (...args) => payments.api.payments.getOrder(...args),
+      closeOrder: (...args) => payments.api.payments.closeOrder(...args),
+    },
+  });
+  const payments = createPaymentsModule(ctx, { ledger: ledger.api.ledger, plans: membership.api.plans });
+  const money = { ledger: ledger.api.ledger, payments: payments.api.payments, orders: payments.api.orders };
+  const credits = createCreditsModule(ctx, {
+    jwt,
+    users,
+    apiKeys,
+    settings,
+    membership: membership.api.membership,
+    ...money,
+  });
+  const billing = createBillingModule(ctx, { jwt, apiKeys, ...money });
+  const adminUsers = createAdminUsersModule(ctx, { jwt, users, ...money });
+  return {
+    ledger,
+    membership,
+    payments,
+    modules: [ledger, membership, payments, credits, billing, adminUsers] as Module<object>[],
+  };
 }

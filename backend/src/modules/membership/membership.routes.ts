@@ -24,8 +24,14 @@ export interface MembershipRouteDeps {
   apiKeys?: ApiKeyResolver;
   membership: MembershipService;
   plans: PlansService;
-  payments: PaymentsService;
+  payments: MembershipPaymentsPort;
 }
+
+/** The payments calls behind plan purchases and plan orders (late-bound: payments is built from the plans). */
+export type MembershipPaymentsPort = Pick<
+  PaymentsService,
+  'enabledChannels' | 'purchase' | 'pendingOrder' | 'getOrder' | 'closeOrder'
+>;
 
 /** Merchant-facing membership API: own state, plans, purchase and own orders. */
 export function membershipRoutes(ctx: AppContext, deps: MembershipRouteDeps): Router {

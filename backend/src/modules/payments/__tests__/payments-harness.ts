@@ -5,9 +5,14 @@ import { buildBackend } from '../../../bootstrap';
 import type { DriverName } from '../../../db/data-source';
 import { JwtService } from '../../auth/jwt.service';
 import { UsersRepository } from '../../users/users.repository';
+import type { LedgerService } from '../../ledger/ledger.service';
+import type { MembershipService } from '../../membership/membership.service';
+import type { PlansService } from '../../membership/plans.service';
+import type { PaymentsService } from '../payments.service';
 import { createTestDatabase } from '../../../testing/test-db';
 import { testConfig } from '../../../testing/test-config';
-import { createMoneyModule, type MoneyApi } from '../money.module';
+import { buildMoneyModules } from '../../index';
+import { SettingsService } from '../../settings/settings.service';
 
 /** A 2048-bit RSA pair as PEM (pkcs8/spki), generated per test run: no key is ever committed. */
 export function rsaPair(): { privateKeyPem: string; publicKeyPem: string } {
@@ -135,6 +140,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The money services the tests call directly (all over the one ledger the routes use). */
+export interface MoneyApi {
+  ledger: LedgerService;
+  membership: MembershipService;
+  plans: PlansService;
+  payments: PaymentsService;
+}
+
 /** A backend with only the money modules, on its own database; `token(userId)` signs a merchant JWT. */
 export async function moneyBackend(driver: DriverName, env: Record<string, string>) {
   const db = await createTestDatabase(driver, { poolSize: 20 });
@@ -143,12 +156,19 @@ export async function moneyBackend(driver: DriverName, env: Record<string, strin
   let money: MoneyApi | undefined;
   const backend = await buildBackend(config, {
     modules: async (ctx) => {
-      const module = createMoneyModule(ctx, {
+      // The money modules wired as the app wires them, with a settings service of their own.
+      const built = buildMoneyModules(ctx, {
         jwt: new JwtService(ctx.config.auth.jwtSecret, 3600),
         users: new UsersRepository(),
+        settings: new SettingsService(ctx.db, ctx.config),
       });
-      money = module.api;
-      return [module];
+      money = {
+        ledger: built.ledger.api.ledger,
+        membership: built.membership.api.membership,
+        plans: built.membership.api.plans,
+        payments: built.payments.api.payments,
+      };
+      return built.modules;
     },
   });
   const jwt = new JwtService(config.auth.jwtSecret, 3600);
