@@ -4,7 +4,7 @@ import { rows } from '../../db/transaction';
 import { inTransaction } from '../../db/transaction';
 import type { Clock, LedgerService } from '../ledger/ledger.service';
 import type { SettingsService } from '../settings/settings.service';
-import { toMe, type UsersRepository } from '../users/users.repository';
+import { meOf, type UsersRepository } from '../users/users.repository';
 
 /** The calendar day in Asia/Shanghai (UTC+8, no daylight saving): `YYYY-MM-DD`. */
 export function shanghaiDate(at: Date): string {
@@ -49,9 +49,9 @@ export class CheckinService {
     const date = shanghaiDate(now);
     const credits = await this.settings.get('checkin.credits');
     if (credits <= 0) throw new ConflictError('Daily check-in is turned off', 'CHECKIN_DISABLED');
-    const user = await this.users.findById(this.ds.manager, userId);
+    const user = await this.users.findUser(this.ds.manager, userId);
     if (!user) throw new NotFoundError('User not found');
-    if (!toMe(user, now).isMember)
+    if (!meOf(user, now).isMember)
       throw new PaymentRequiredError('MEMBERSHIP_REQUIRED', 'Daily check-in is for members');
     const granted = await inTransaction(this.ds, (tx) =>
       this.ledger.grantCredits(tx, {

@@ -5,7 +5,7 @@ import type { Clock, LedgerService } from '../ledger/ledger.service';
 import type { Order } from '../payments/orders.repository';
 import type { PaymentsService, PurchaseInput } from '../payments/payments.service';
 import type { SettingsService } from '../settings/settings.service';
-import { toMe, type UsersRepository } from '../users/users.repository';
+import { meOf, type UsersRepository } from '../users/users.repository';
 import type { PackSeed } from './credits.config';
 import type { CreditPack, CreditPacksRepository, PackInput } from './credit-packs.repository';
 
@@ -59,8 +59,8 @@ export class CreditPacksService {
   async purchase(userId: string, packId: string, pay: Omit<PurchaseInput, 'pack' | 'planId'>) {
     const pack = await this.packs.find(this.ds.manager, packId);
     if (!pack?.active) throw new NotFoundError('This credit pack is not on sale', 'PACK_NOT_FOUND');
-    const user = await this.users.findById(this.ds.manager, userId);
-    if (!user || !toMe(user, this.clock()).isMember)
+    const user = await this.users.findUser(this.ds.manager, userId);
+    if (!user || !meOf(user, this.clock()).isMember)
       throw new PaymentRequiredError(
         'MEMBERSHIP_REQUIRED',
         'Credit packs top up an active membership; become a member first',

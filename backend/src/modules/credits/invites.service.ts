@@ -119,7 +119,7 @@ export class InvitesService {
       this.logger.info({ inviterId, max }, 'invite reward limit reached; no reward');
       return;
     }
-    const invitee = await this.users.findById(tx, order.userId);
+    const invitee = await this.users.findUser(tx, order.userId);
     if (!invitee) return;
     const wechat = await this.wechat.findByUser(tx, invitee.id);
     const recorded = await this.repo.recordReward(

@@ -3,9 +3,9 @@ import { NotFoundError } from '../../errors/app-error';
 import { toDbTime } from '../../db/time';
 import { rows } from '../../db/transaction';
 import type { Logger } from '../../infra/logger';
-import { toBalance, type Balance } from '../ledger/ledger.repository';
+import type { Balance } from '../ledger/ledger.repository';
 import type { Clock, LedgerService } from '../ledger/ledger.service';
-import { toMe, type Me, type UserRow, type UsersRepository } from '../users/users.repository';
+import { meOf, type Me, type User, type UsersRepository } from '../users/users.repository';
 
 /**
  * Membership state of a merchant. A lapsed membership is downgraded (one `expire` ledger entry
@@ -22,20 +22,21 @@ export class MembershipService {
 
   /** Downgrades the user if their membership has lapsed, then returns what credits are judged on now. */
   async ensureCurrent(userId: string): Promise<Balance> {
-    return toBalance(await this.current(userId));
+    const { quotaRemaining, isMember, quotaExpireAt } = await this.current(userId);
+    return { quotaRemaining, isMember, quotaExpireAt };
   }
 
   async status(userId: string): Promise<Me> {
-    return toMe(await this.current(userId), this.clock());
+    return meOf(await this.current(userId), this.clock());
   }
 
   /** Downgrades the user if their membership has lapsed, then returns the current account. */
-  private async current(userId: string): Promise<UserRow> {
-    const user = await this.users.findById(this.ds.manager, userId);
+  private async current(userId: string): Promise<User> {
+    const user = await this.users.findUser(this.ds.manager, userId);
     if (!user) throw new NotFoundError('User not found');
     if (!this.hasLapsed(user)) return user;
     await this.ledger.expire(userId);
-    return (await this.users.findById(this.ds.manager, userId)) ?? user;
+    return (await this.users.findUser(this.ds.manager, userId)) ?? user;
   }
 
   /** Downgrades every lapsed member (in pages, so a large backlog does not hold one big query). */
@@ -54,9 +55,8 @@ export class MembershipService {
     return downgraded;
   }
 
-  private hasLapsed(user: UserRow): boolean {
-    const standing = toBalance(user);
-    if (!standing.isMember || !standing.quotaExpireAt) return false;
-    return toMe(user, this.clock()).isMember === false;
+  private hasLapsed(user: User): boolean {
+    if (!user.isMember || !user.quotaExpireAt) return false;
+    return meOf(user, this.clock()).isMember === false;
   }
 }

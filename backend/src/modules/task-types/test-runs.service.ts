@@ -79,7 +79,7 @@ export class TestRunsService {
   /** The test account's id, created on first use. */
   async account(): Promise<string> {
     if (!this.accountId)
-      this.accountId = (await this.users.findOrCreateByPhone(this.deps.ds.manager, TEST_RUN_ACCOUNT_PHONE)).id;
+      this.accountId = (await this.users.findOrCreateUser(this.deps.ds.manager, TEST_RUN_ACCOUNT_PHONE)).id;
     return this.accountId;
   }
 

@@ -22,7 +22,7 @@ export interface UserRow {
 /**
  * A merchant account as services see it: camelCase, numbers as numbers whatever the driver
  * answered, no optional columns. `isMember` is the stored flag; whether the membership counts
- * now (its expiry lies ahead) is what `toMe` works out.
+ * now (its expiry lies ahead) is what `meOf` works out.
  */
 export interface User extends Omit<Camel<UserRow>, 'avatarKey' | 'tokenVersion'> {
   avatarKey: string | null;
@@ -41,25 +41,37 @@ export function toUser(row: UserRow): User {
 
 /**
  * Queries on `users`. Balances (`quota_remaining`, membership columns) are read here but only
- * ever changed by the ledger module, in the same transaction as their ledger row.
- *
- * `findUser`, `findUserByPhone` and `findOrCreateUser` answer mapped `User`s; `findById`,
- * `findByPhone` and `findOrCreateByPhone` still answer raw rows for the callers not yet mapped.
+ * ever changed by the ledger module, in the same transaction as their ledger row. Reads answer
+ * mapped `User`s: the rows stay inside this file (and the console's merchant list, which maps
+ * them through `toUser`).
  */
 export class UsersRepository {
   async findUser(db: Db, id: string): Promise<User | null> {
-    const row = await this.findById(db, id);
-    return row && toUser(row);
+    const [row] = await rows<UserRow>(db, 'SELECT * FROM users WHERE id = ?', [id]);
+    return row ? toUser(row) : null;
   }
 
   async findUserByPhone(db: Db, phone: string): Promise<User | null> {
-    const row = await this.findByPhone(db, phone);
-    return row && toUser(row);
+    const [row] = await rows<UserRow>(db, 'SELECT * FROM users WHERE phone = ?', [phone]);
+    return row ? toUser(row) : null;
   }
 
-  /** Registers the phone on first login (see findOrCreateByPhone). */
+  /** Registers the phone on first login; a concurrent first login of the same phone wins once. */
   async findOrCreateUser(db: Db, phone: string, now = new Date()): Promise<User> {
-    return toUser(await this.findOrCreateByPhone(db, phone, now));
+    const existing = await this.findUserByPhone(db, phone);
+    if (existing) return existing;
+    const t = toDbTime(now);
+    try {
+      await db.query(
+        'INSERT INTO users (id, phone, nickname, is_member, quota_remaining, quota_expire_at, created_at, updated_at) VALUES (?, ?, NULL, 0, 0, NULL, ?, ?)',
+        [randomUUID(), phone, t, t],
+      );
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    const created = await this.findUserByPhone(db, phone);
+    if (!created) throw new Error('user vanished right after creation');
+    return created;
   }
 
   async setNickname(db: Db, id: string, nickname: string | null, now: Date): Promise<void> {
@@ -105,32 +117,6 @@ export class UsersRepository {
     await execute(db, 'UPDATE users SET token_version = token_version + 1 WHERE id = ?', [id]);
     return (await this.tokenVersion(db, id)) ?? 0;
   }
-
-  async findById(db: Db, id: string): Promise<UserRow | null> {
-    return (await rows<UserRow>(db, 'SELECT * FROM users WHERE id = ?', [id]))[0] ?? null;
-  }
-
-  async findByPhone(db: Db, phone: string): Promise<UserRow | null> {
-    return (await rows<UserRow>(db, 'SELECT * FROM users WHERE phone = ?', [phone]))[0] ?? null;
-  }
-
-  /** Registers the phone on first login; a concurrent first login of the same phone wins once. */
-  async findOrCreateByPhone(db: Db, phone: string, now = new Date()): Promise<UserRow> {
-    const existing = await this.findByPhone(db, phone);
-    if (existing) return existing;
-    const t = toDbTime(now);
-    try {
-      await db.query(
-        'INSERT INTO users (id, phone, nickname, is_member, quota_remaining, quota_expire_at, created_at, updated_at) VALUES (?, ?, NULL, 0, 0, NULL, ?, ?)',
-        [randomUUID(), phone, t, t],
-      );
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-    }
-    const created = await this.findByPhone(db, phone);
-    if (!created) throw new Error('user vanished right after creation');
-    return created;
-  }
 }
 
 /** The `Me` shape of docs/architecture.md §7. */
@@ -164,9 +150,4 @@ export function meOf(user: User, now = new Date()): Me {
       ? AVATAR_ROUTE + user.avatarKey.slice(AVATAR_PREFIX.length)
       : null,
   };
-}
-
-/** `meOf` for callers still holding a raw row. */
-export function toMe(row: UserRow, now = new Date()): Me {
-  return meOf(toUser(row), now);
 }

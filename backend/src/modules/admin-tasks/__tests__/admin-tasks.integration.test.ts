@@ -43,7 +43,7 @@ describe.each(drivers)('admin task monitor and stats on %s', (driver) => {
     app = express()
       .use(createAdminTasksModule(ctx, { jwt, urls: { signedUrl: (k) => `http://signed/${k}` } }).router!)
       .use(errorHandler);
-    const user = await new UsersRepository().findOrCreateByPhone(db.ds.manager, '13800000042');
+    const user = await new UsersRepository().findOrCreateUser(db.ds.manager, '13800000042');
     userId = user.id;
     const tasks = new TasksRepository();
     const types = new TaskTypesService(db.ds);

@@ -31,7 +31,7 @@ describe.each(drivers)('the /api/v1 rate limit on %s', (driver) => {
     const shared = freshClient().ip;
     // Real accounts: a merchant token is accepted only while its account's sessions are on.
     const token = async (phone: string) => {
-      const user = await new UsersRepository().findOrCreateByPhone(t.backend.ctx.db.manager, phone);
+      const user = await new UsersRepository().findOrCreateUser(t.backend.ctx.db.manager, phone);
       return t.jwt.sign('aiphoto-merchant', { sub: user.id, phone });
     };
     const alice = await token('13900000001');
@@ -46,7 +46,7 @@ describe.each(drivers)('the /api/v1 rate limit on %s', (driver) => {
   });
 
   it('verifies a token once per request, though the limit and the route both need its claims', async () => {
-    const user = await new UsersRepository().findOrCreateByPhone(t.backend.ctx.db.manager, '13900000003');
+    const user = await new UsersRepository().findOrCreateUser(t.backend.ctx.db.manager, '13900000003');
     const token = t.jwt.sign('aiphoto-merchant', { sub: user.id, phone: '13900000003' });
     const verify = jest.spyOn(t.jwt, 'verify');
     try {

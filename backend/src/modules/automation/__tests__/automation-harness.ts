@@ -106,7 +106,7 @@ export async function startAutomationApp(driver: DriverName, env: Record<string,
       const phone = `13${Math.floor(Math.random() * 1e9)
         .toString()
         .padStart(9, '0')}`;
-      const user = await new UsersRepository().findOrCreateByPhone(backend.ctx.db.manager, phone);
+      const user = await new UsersRepository().findOrCreateUser(backend.ctx.db.manager, phone);
       await inTransaction(backend.ctx.db, (tx) =>
         ledger.grant(tx, { orderId: randomUUID(), userId: user.id, credits, days: 30 }),
       );

@@ -81,7 +81,7 @@ describe.each(drivers)('media on %s against the vendor sandbox', (driver) => {
       },
     });
     const login = async (phone: string) => {
-      const user = await users.findOrCreateByPhone(backend.ctx.db.manager, phone);
+      const user = await users.findOrCreateUser(backend.ctx.db.manager, phone);
       return { id: user.id, token: jwt.sign('aiphoto-merchant', { sub: user.id, phone }) };
     };
     alice = await login(phones.alice);

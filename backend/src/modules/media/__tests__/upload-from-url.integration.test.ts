@@ -50,7 +50,7 @@ describe.each(drivers)('uploads from a URL on %s', (driver) => {
     backends.push(backend);
     const merchant = async () => {
       const phone = `136${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-      const user = await new UsersRepository().findOrCreateByPhone(backend.ctx.db.manager, phone);
+      const user = await new UsersRepository().findOrCreateUser(backend.ctx.db.manager, phone);
       return jwt.sign('aiphoto-merchant', { sub: user.id, phone });
     };
     const fromUrl = (token: string, url: string) =>

@@ -36,7 +36,7 @@ describe.each(drivers)('upload mode on %s', (driver) => {
     const jwt = new JwtService(config.auth.jwtSecret, config.auth.jwtTtlSeconds);
     const backend = await buildBackend(config, { modules: async (ctx) => [createMediaModule(ctx, { jwt })] });
     backends.push(backend);
-    const user = await new UsersRepository().findOrCreateByPhone(backend.ctx.db.manager, phone);
+    const user = await new UsersRepository().findOrCreateUser(backend.ctx.db.manager, phone);
     return { backend, token: jwt.sign('aiphoto-merchant', { sub: user.id, phone }) };
   }
 

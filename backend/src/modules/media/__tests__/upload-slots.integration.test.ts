@@ -57,7 +57,7 @@ describe('upload slots', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const phone = `1360000${Math.floor(Math.random() * 9000 + 1000)}`;
-    const row = await new UsersRepository().findOrCreateByPhone(backend.ctx.db.manager, phone);
+    const row = await new UsersRepository().findOrCreateUser(backend.ctx.db.manager, phone);
     user = { id: row.id, token: jwt.sign('aiphoto-merchant', { sub: row.id, phone }) };
   });
 

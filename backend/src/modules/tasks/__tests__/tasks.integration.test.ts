@@ -10,7 +10,6 @@ import { ownPrefixMedia, readableUrls } from '../../../testing/fake-task-ports';
 import { startFakeN8n } from '../../../testing/fake-n8n';
 import { requireUser } from '../../auth/auth.middleware';
 import { JwtService } from '../../auth/jwt.service';
-import { toBalance } from '../../ledger/ledger.repository';
 import { LedgerService } from '../../ledger/ledger.service';
 import { signMessage } from '../../n8n/signed-message';
 import { UsersRepository } from '../../users/users.repository';
@@ -57,8 +56,14 @@ describe.each(drivers)('tasks on %s', (driver) => {
             membership: {
               ensureCurrent: async (userId) => {
                 await ledger.expire(userId);
-                const row = await new UsersRepository().findById(ctx.db.manager, userId);
-                return row && toBalance(row);
+                const user = await new UsersRepository().findUser(ctx.db.manager, userId);
+                return (
+                  user && {
+                    quotaRemaining: user.quotaRemaining,
+                    isMember: user.isMember,
+                    quotaExpireAt: user.quotaExpireAt,
+                  }
+                );
               },
             },
             media: ownPrefixMedia,
@@ -101,7 +106,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
     const phone = `13${Math.floor(Math.random() * 1e9)
       .toString()
       .padStart(9, '0')}`;
-    const user = await new UsersRepository().findOrCreateByPhone(backend.ctx.db.manager, phone);
+    const user = await new UsersRepository().findOrCreateUser(backend.ctx.db.manager, phone);
     await inTransaction(backend.ctx.db, (tx) =>
       ledger.grant(tx, { orderId: randomUUID(), userId: user.id, credits, days: 30 }),
     );
@@ -657,7 +662,7 @@ describe.each(drivers)('tasks on %s', (driver) => {
       const phone = `13${Math.floor(Math.random() * 1e9)
         .toString()
         .padStart(9, '0')}`;
-      const stranger = await new UsersRepository().findOrCreateByPhone(backend.ctx.db.manager, phone);
+      const stranger = await new UsersRepository().findOrCreateUser(backend.ctx.db.manager, phone);
       const token = jwt.sign('aiphoto-merchant', { sub: stranger.id, phone });
       const none = await create(token, { type: 'basic_clean', inputKey: `input/${stranger.id}/n.jpg` }).expect(402);
       expect(none.body.error.code).toBe('MEMBERSHIP_REQUIRED');
