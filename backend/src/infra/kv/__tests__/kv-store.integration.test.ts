@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { MemoryKeyValueStore, RedisKeyValueStore, type KeyValueStore } from '..';
 import { capturingLogger } from '../../../testing/capturing-logger';
 import { testRedisUrl } from '../../../testing/test-config';
@@ -62,6 +63,30 @@ describe.each(stores)('%s key-value store', (_name, make) => {
     expect(a).toEqual(['one']);
     expect(b).toEqual(['one', 'two']);
     await offB();
+  });
+});
+
+describe('redis rate-limit window', () => {
+  const prefix = `test:${randomBytes(4).toString('hex')}:`;
+  it('sets the TTL when the window opens, never extends it, and gives a counter without one its TTL', async () => {
+    const kv = new RedisKeyValueStore(testRedisUrl(), prefix);
+    const raw = new Redis(testRedisUrl());
+    try {
+      await kv.hit('w', 60);
+      await raw.expire(`${prefix}w`, 30);
+      const second = await kv.hit('w', 60);
+      expect(second.count).toBe(2);
+      expect(second.resetInSeconds).toBeLessThanOrEqual(30);
+      // A counter left without expiry (written by hand, or before a restore) still gets a window.
+      await raw.set(`${prefix}stale`, '7');
+      const stale = await kv.hit('stale', 60);
+      expect(stale).toEqual({ count: 8, resetInSeconds: 60 });
+      expect(await raw.ttl(`${prefix}stale`)).toBeGreaterThan(0);
+    } finally {
+      await raw.del(`${prefix}w`, `${prefix}stale`);
+      raw.disconnect();
+      await kv.close();
+    }
   });
 });
 
