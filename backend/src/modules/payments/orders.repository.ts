@@ -6,7 +6,7 @@ import type { ChannelName } from './payments.config';
 
 export type OrderStatus = 'pending' | 'paid' | 'closed' | 'failed';
 
-export interface OrderRow {
+interface OrderRow {
   id: string;
   user_id: string;
   plan_id: string;
@@ -48,7 +48,7 @@ export interface OrderFilter {
 export type Order = Camel<OrderRow>;
 
 /** Row → Order, at this repository's edge. */
-export function toOrder(r: OrderRow): Order {
+function toOrder(r: OrderRow): Order {
   return {
     id: r.id,
     userId: r.user_id,

@@ -4,7 +4,7 @@ import { inTransaction } from '../../../db/transaction';
 import { createTestUser } from '../../../testing/money-factories';
 import { drivers } from '../../../testing/test-db';
 import { moneyBackend, type MoneyBackend } from '../../payments/__tests__/payments-harness';
-import { toOrder } from '../../payments/orders.repository';
+import { OrdersRepository } from '../../payments/orders.repository';
 import { ledgerSource } from '../billing.service';
 
 jest.setTimeout(60_000);
@@ -26,8 +26,8 @@ describe.each(drivers)("the merchant's own orders and ledger on %s", (driver) =>
       "INSERT INTO orders (id, user_id, plan_id, amount_fen, channel, status, out_trade_no, created_at, updated_at) VALUES (?, ?, 'monthly', 9900, 'sandbox', 'pending', ?, ?, ?)",
       [id, userId, outTradeNo, at, at],
     );
-    const row = (await t.ds.query('SELECT * FROM orders WHERE id = ?', [id]))[0];
-    await t.money.payments.settle(toOrder({ ...row, amount_fen: 9900 }), {
+    const order = (await new OrdersRepository().findById(t.ds.manager, id))!;
+    await t.money.payments.settle(order, {
       outTradeNo,
       transactionId: `4200${outTradeNo}`,
       state: 'paid',

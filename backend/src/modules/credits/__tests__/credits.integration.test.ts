@@ -5,7 +5,7 @@ import { createTestUser } from '../../../testing/money-factories';
 import { drivers } from '../../../testing/test-db';
 import { UsersRepository } from '../../users/users.repository';
 import { moneyBackend, type MoneyBackend } from '../../payments/__tests__/payments-harness';
-import { toOrder } from '../../payments/orders.repository';
+import { OrdersRepository } from '../../payments/orders.repository';
 import { SettingsService } from '../../settings/settings.service';
 import { CheckinService, shanghaiDate } from '../checkin.service';
 
@@ -45,9 +45,9 @@ describe.each(drivers)('credit packs, check-in and invites on %s', (driver) => {
         pack?.credits ?? null,
       ],
     );
-    const [row] = await t.ds.query('SELECT * FROM orders WHERE id = ?', [id]);
+    const order = (await new OrdersRepository().findById(t.ds.manager, id))!;
     const settle = () =>
-      t.money.payments.settle(toOrder({ ...row, amount_fen: 9900, credits: pack?.credits ?? null }), {
+      t.money.payments.settle(order, {
         outTradeNo,
         transactionId: `42${outTradeNo}`,
         state: 'paid',
