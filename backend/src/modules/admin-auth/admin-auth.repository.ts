@@ -5,7 +5,7 @@ import { execute, rows, type Db } from '../../db/transaction';
 
 export type AdminRole = 'admin' | 'operator';
 
-export interface AdminUserRow {
+interface AdminUserRow {
   id: string;
   username: string;
   password_hash: string;

@@ -6,7 +6,7 @@ import { execute, rows, type Db } from '../../db/transaction';
 /** What a texted code is for: signing in, or confirming the old or new number of a phone change. */
 export type CodePurpose = 'login' | 'phone-old' | 'phone-new';
 
-export interface VerificationCodeRow {
+interface VerificationCodeRow {
   id: string;
   phone: string;
   purpose: CodePurpose;

@@ -14,7 +14,7 @@ export interface WechatIdentity {
   avatarUrl: string | null;
 }
 
-export interface WechatIdentityRow {
+interface WechatIdentityRow {
   id: string;
   user_id: string;
   unionid: string | null;
