@@ -24,12 +24,13 @@ function toAdminUser(u: User) {
   return { ...meOf(u), createdAt: isoOrNull(u.createdAt)! };
 }
 
-export function toLedgerEntry(r: LedgerEntry, adminUsername: string | null = null) {
+/** A ledger entry as the console lists it (LedgerEntry already holds numbers), naming the console account. */
+function toConsoleLedgerEntry(r: LedgerEntry, adminUsername: string | null = null) {
   return {
     id: r.id,
     kind: r.kind,
-    delta: Number(r.delta),
-    balanceAfter: Number(r.balanceAfter),
+    delta: r.delta,
+    balanceAfter: r.balanceAfter,
     taskId: r.taskId,
     orderId: r.orderId,
     adminId: r.adminId,
@@ -67,7 +68,7 @@ export class AdminUsersService {
       items.flatMap((r) => (r.adminId ? [r.adminId] : [])),
     );
     return {
-      items: items.map((r) => toLedgerEntry(r, r.adminId ? (names.get(r.adminId) ?? null) : null)),
+      items: items.map((r) => toConsoleLedgerEntry(r, r.adminId ? (names.get(r.adminId) ?? null) : null)),
       total,
       page: paging.page,
       pageSize: paging.pageSize,
@@ -78,7 +79,7 @@ export class AdminUsersService {
   async adjust(admin: { id: string; username: string }, userId: string, delta: number, reason: string) {
     const entry = await this.deps.ledger.adjust(admin.id, userId, delta, reason);
     this.deps.logger.info({ adminId: admin.id, userId, delta }, 'credits adjusted by admin');
-    return { user: toAdminUser(await this.findUser(userId)), entry: toLedgerEntry(entry, admin.username) };
+    return { user: toAdminUser(await this.findUser(userId)), entry: toConsoleLedgerEntry(entry, admin.username) };
   }
 
   private async findUser(id: string): Promise<User> {
