@@ -1,8 +1,9 @@
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import express, { type Express, type Router } from 'express';
 import type { AppContext, ReadinessCheck } from './app-context';
 import { accessLog } from './http/access-log';
 import { errorHandler, notFoundHandler } from './http/error-middleware';
+import { hotChain, withHotRoutes, hotMarksOf, type HotChain, type HotPrefixMiddleware } from './http/hot-routes';
 import { gateByPrefix } from './http/route-gate';
 import { securityHeaders } from './http/security-headers';
 import { healthRoutes } from './modules/health/health.routes';
@@ -42,16 +43,16 @@ export function createApp(ctx: AppContext, modules: AppModule[], baseChecks: Rea
   // and no client of the API revalidates with If-None-Match. Static files keep theirs (serve-static).
   app.set('etag', false);
   app.set('trust proxy', ctx.config.http.trustProxy);
-  // First, so every answer carries them, errors and 404s included.
-  app.use(securityHeaders(ctx.config));
-
-  app.use(
+  const appWide = [
+    // First, so every answer carries them, errors and 404s included.
+    securityHeaders(ctx.config),
     accessLog(ctx.logger, {
       level: ctx.config.http.requestLogLevel,
       skip: (url) => url === '/health' || url === '/metrics',
     }),
-  );
-  app.use(ctx.metrics.middleware());
+    ctx.metrics.middleware(),
+  ];
+  for (const middleware of appWide) app.use(middleware);
   // Keep the raw body: signed callbacks and payment notifies are verified over the exact bytes.
   app.use(
     express.json({
@@ -69,5 +70,31 @@ export function createApp(ctx: AppContext, modules: AppModule[], baseChecks: Rea
 
   app.use(notFoundHandler);
   app.use(errorHandler);
+
+  // The routes modules marked hot, each with the app-wide middlewares above and the prefix
+  // middlewares of the modules mounted up to its own (the API rate limit), as Express runs them.
+  const prefixMiddleware: HotPrefixMiddleware[] = [];
+  const chains: HotChain[] = [];
+  for (const module of modules) {
+    const marks = hotMarksOf(module.router);
+    prefixMiddleware.push(...marks.prefixMiddleware);
+    for (const route of marks.routes) chains.push(hotChain(route, appWide, prefixMiddleware));
+  }
+  hot.set(app, { chains, listener: withHotRoutes(app, chains, { notFound: notFoundHandler, onError: errorHandler }) });
   return app;
+}
+
+const hot = new WeakMap<Express, { chains: HotChain[]; listener: RequestListener }>();
+
+/**
+ * What the HTTP server listens with: the hot routes modules marked (`hot: true` in defineRoute,
+ * http/hot-routes.ts) answered before Express's router, everything else by `app`.
+ */
+export function hotListener(app: Express): RequestListener {
+  return hot.get(app)?.listener ?? app;
+}
+
+/** The hot routes of an app made by createApp, with the handlers each runs (for tests). */
+export function hotChainsOf(app: Express): HotChain[] {
+  return hot.get(app)?.chains ?? [];
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { AppContext, ReadinessCheck } from './app-context';
-import { createApp, type AppModule, type DetachFn } from './app';
+import { createApp, hotListener, type AppModule, type DetachFn } from './app';
 import type { AppConfig } from './config/config';
 import { openDatabase } from './db/data-source';
 import { withFastHealth } from './http/fast-health';
@@ -77,9 +77,13 @@ function baseReadinessChecks(ctx: AppContext): ReadinessCheck[] {
 /** Starts the HTTP server and the modules' background work. */
 export async function startBackend(config: AppConfig, options: StartOptions = {}): Promise<RunningBackend> {
   const built = await buildBackend(config, options);
-  // GET /health is answered before Express (same answer, headers and metrics; see fast-health.ts).
+  // GET /health is answered before Express (same answer, headers and metrics; see fast-health.ts),
+  // and so are the hot routes, with the same handlers (http/hot-routes.ts).
   const server = createServer(
-    withFastHealth(built.app, { securityHeaders: securityHeaderSets(config).app, metrics: built.ctx.metrics }),
+    withFastHealth(hotListener(built.app), {
+      securityHeaders: securityHeaderSets(config).app,
+      metrics: built.ctx.metrics,
+    }),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { NotFoundError } from '../errors/app-error';
 import type { ConcurrencyGate } from '../infra/concurrency-gate';
 import { ErrorResponse } from '../openapi/registry';
+import { markHotRoute } from './hot-routes';
 import { singleFile } from './multipart';
 
 /**
@@ -50,6 +51,11 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   params?: P;
   status?: number;
   response?: R;
+  /**
+   * Also answered before Express's router, with the same handlers (http/hot-routes.ts): for the
+   * hottest reads only (a GET without upload or body); the module's router still declares it.
+   */
+  hot?: boolean;
   /** Extra documented error statuses (400/401/500 are implied). */
   errors?: number[];
   handler: (input: RouteInput<z.output<B>, z.output<Q>, z.output<P>>) => Promise<z.input<R> | void>;
@@ -115,7 +121,13 @@ export function defineRoute<
     }
   };
   const parseUpload = spec.upload ? [singleFile(spec.upload.field, spec.upload.maxBytes, spec.upload.slots)] : [];
-  router[spec.method](spec.path, ...(spec.before ?? []), ...parseUpload, handler);
+  const handlers = [...(spec.before ?? []), ...parseUpload, handler];
+  router[spec.method](spec.path, ...handlers);
+  if (spec.hot) {
+    if (spec.method !== 'get' || spec.upload || spec.body)
+      throw new Error(`${spec.path}: only a GET without a body can be hot`);
+    markHotRoute(router, { path: spec.path, handlers });
+  }
 }
 
 function uploadSchema(field: string) {

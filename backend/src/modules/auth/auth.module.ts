@@ -12,6 +12,7 @@ import { bindMerchantSessionCheck } from './auth.middleware';
 import type { JwtService } from './jwt.service';
 import { MerchantSessions } from './merchant-sessions';
 import { apiRateLimit } from './rate-limit';
+import { usePrefix } from '../../http/hot-routes';
 
 export interface AuthModuleDeps {
   jwt: JwtService;
@@ -68,7 +69,9 @@ export function createAuthModule(ctx: AppContext, deps: AuthModuleDeps): Module<
   bindMerchantSessionCheck(deps.jwt, (userId, version) => sessions.assertCurrent(userId, version));
 
   const router = Router();
-  router.use(
+  // Also run by the hot routes under /api/v1 (http/hot-routes.ts).
+  usePrefix(
+    router,
     '/api/v1',
     apiRateLimit({ kv: ctx.kv, jwt: deps.jwt, logger: ctx.logger, limit: ctx.config.rateLimit.apiPer15Min }),
   );

@@ -46,6 +46,8 @@ export function membershipRoutes(ctx: AppContext, deps: MembershipRouteDeps): Ro
     tags: ['users'],
     before: auth,
     secured: true,
+    // Read on every page of the portal: answered before Express's router (http/hot-routes.ts).
+    hot: true,
     response: MeSchema,
     handler: ({ req }) => deps.membership.status(currentUser(req).id),
   });

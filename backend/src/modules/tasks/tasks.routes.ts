@@ -161,7 +161,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
 
   /** A route on one own task (`:id`) that answers with the task as `act` left it. */
   const oneTaskRoute = (
-    route: { method: 'get' | 'post'; path: string; summary: string; errors: number[] },
+    route: { method: 'get' | 'post'; path: string; summary: string; errors: number[]; hot?: boolean },
     act: (userId: string, id: string) => Promise<Task>,
   ) =>
     defineRoute(router, ctx.openapi, {
@@ -181,6 +181,8 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
       path: '/api/v1/tasks/:id',
       summary: 'One task with signed result URLs (database only, never a vendor call)',
       errors: [404],
+      // The hottest read (clients poll it): answered before Express's router (http/hot-routes.ts).
+      hot: true,
     },
     (userId, id) => service.get(userId, id),
   );
