@@ -6,6 +6,7 @@ import { createApp, hotListener, type AppModule, type DetachFn } from './app';
 import type { AppConfig } from './config/config';
 import { openDatabase } from './db/data-source';
 import { withFastHealth } from './http/fast-health';
+import { LISTEN_BACKLOG } from './http/listen-backlog';
 import { securityHeaderSets } from './http/security-headers';
 import { createKeyValueStore } from './infra/kv';
 import { createLogger, type Logger } from './infra/logger';
@@ -87,7 +88,7 @@ export async function startBackend(config: AppConfig, options: StartOptions = {}
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.http.port, config.http.host, () => resolve());
+    server.listen(config.http.port, config.http.host, LISTEN_BACKLOG, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const detachers: DetachFn[] = [];

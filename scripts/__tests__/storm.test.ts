@@ -52,6 +52,7 @@ describe('storm generator', () => {
       connections: CONNECTIONS,
     });
     expect(result.statuses).toEqual({ '201': 10, '402': 50 });
+    expect(result.errors).toEqual({});
     expect(result.requests).toBe(CONNECTIONS);
     expect(sockets.size).toBe(CONNECTIONS);
     expect(seen).toHaveLength(CONNECTIONS);
@@ -80,6 +81,9 @@ describe('storm generator', () => {
     });
     const result = await runStorm({ url, connections: 30 });
     expect(result.statuses).toEqual({ '200': 10, error: 20 });
+    // By cause: a reset or an early close, whichever the socket saw first.
+    expect(Object.values(result.errors).reduce((a, b) => a + b, 0)).toBe(20);
+    expect(Object.keys(result.errors).every((cause) => ['ECONNRESET', 'closed early'].includes(cause))).toBe(true);
     expect(result.requests).toBe(10);
   });
 
@@ -112,6 +116,7 @@ describe('storm generator', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const result = await runStorm({ url, connections: 3 });
     expect(result.statuses).toEqual({ error: 3 });
+    expect(result.errors).toEqual({ ECONNREFUSED: 3 });
     expect(result.requests).toBe(0);
   });
 

@@ -6,6 +6,7 @@
  *     backend's API can be measured without workflows running beside it.
  */
 import { createServer } from 'node:http';
+import { LISTEN_BACKLOG } from '../../backend/src/http/listen-backlog';
 
 const port = Number(process.env.PORT);
 const constant = JSON.stringify({ ok: true });
@@ -25,7 +26,8 @@ const server = createServer((req, res) => {
     res.end('{}');
   });
 });
-server.listen(port, '127.0.0.1');
+// The backend's listen backlog, so a storm of connections meets the same kernel queue on both sides.
+server.listen(port, '127.0.0.1', LISTEN_BACKLOG);
 process.once('SIGTERM', () => process.exit(0));
 // Started with an IPC channel (scripts/child-service.ts): exit when the bench is gone.
 process.once('disconnect', () => process.exit(0));

@@ -37,6 +37,8 @@ export interface StormResult extends Latency {
   seconds: number;
   /** Answers by status code; `error` (reset, closed early, refused) and `timeout`. */
   statuses: Record<string, number>;
+  /** The errors by cause: a socket error's code (`ECONNRESET`…), `closed early`, `malformed`. */
+  errors: Record<string, number>;
 }
 
 /** The request's bytes, once: `connection: close`, since each connection carries one request. */
@@ -91,6 +93,7 @@ export function runStorm(options: StormOptions): Promise<StormResult> {
   const port = Number(url.port || 80);
   const host = url.hostname;
   const statuses: Record<string, number> = {};
+  const errors: Record<string, number> = {};
   const latencies: number[] = [];
   const open = new Set<Socket>();
   let pending = options.connections;
@@ -117,7 +120,7 @@ export function runStorm(options: StormOptions): Promise<StormResult> {
     function finish() {
       clearTimeout(deadline);
       const requests = latencies.length;
-      resolve({ requests, seconds: (last - started) / 1000, statuses, ...latencyOf(latencies) });
+      resolve({ requests, seconds: (last - started) / 1000, statuses, errors, ...latencyOf(latencies) });
     }
 
     for (let i = 0; i < options.connections; i++) {
@@ -126,29 +129,31 @@ export function runStorm(options: StormOptions): Promise<StormResult> {
       open.add(socket);
       let received: Buffer = Buffer.alloc(0);
       let done = false;
-      const settle = (key: string, answered: boolean) => {
+      const settle = (key: string, cause?: string) => {
         if (done || !open.has(socket)) return;
         done = true;
         open.delete(socket);
         socket.destroy();
-        if (answered) latencies.push(performance.now() - begun);
+        if (cause === undefined) latencies.push(performance.now() - begun);
+        else errors[cause] = (errors[cause] ?? 0) + 1;
         count(key);
       };
       socket.once('connect', () => socket.write(request));
       socket.on('data', (chunk: Buffer) => {
         received = received.length ? Buffer.concat([received, chunk]) : chunk;
         const answer = readAnswer(received);
-        if (answer.complete)
-          settle(Number.isNaN(answer.status) ? 'error' : String(answer.status), !Number.isNaN(answer.status));
+        if (!answer.complete) return;
+        if (Number.isNaN(answer.status)) settle('error', 'malformed');
+        else settle(String(answer.status));
       });
       // The server closed: an answer delimited by the close ends here; anything short of one is an error.
       socket.once('end', () => {
         const answer = readAnswer(received);
-        if (answer.status && answer.complete === undefined) settle(String(answer.status), true);
-        else settle('error', false);
+        if (answer.status && answer.complete === undefined) settle(String(answer.status));
+        else settle('error', 'closed early');
       });
-      socket.once('error', () => settle('error', false));
-      socket.once('close', () => settle('error', false));
+      socket.once('error', (err: NodeJS.ErrnoException) => settle('error', err.code ?? err.message));
+      socket.once('close', () => settle('error', 'closed early'));
     }
   });
 }

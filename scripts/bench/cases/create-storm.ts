@@ -6,11 +6,14 @@
  * one pre-encoded request each), so their ratio compares the servers, not the generator's set-up.
  */
 import { LedgerService } from '../../../backend/src/modules/ledger/ledger.service';
-import { runStorm } from '../storm';
+import { runStorm, type StormResult } from '../storm';
 import type { BenchCase } from '../registry';
 import { garmentPhotos, uploadAll } from '../seed';
 
 const REQUESTS = 1000;
+
+const errorsOf = (storm: StormResult) =>
+  Object.keys(storm.errors).length ? `, errors ${JSON.stringify(storm.errors)}` : '';
 const CREDITS = 100;
 
 const createStorm: BenchCase = {
@@ -53,7 +56,7 @@ const createStorm: BenchCase = {
             ? `${accepted} accepted with ${CREDITS} credits; ${invariant.problems.join('; ')}`
             : undefined,
         notes: [
-          `answers ${JSON.stringify(statuses)} (bare: ${JSON.stringify(bare.statuses)}); ledger ${invariant.ok ? 'balances' : `BROKEN: ${invariant.problems.join('; ')}`} (balance ${invariant.balance})`,
+          `answers ${JSON.stringify(statuses)}${errorsOf(ours)} (bare: ${JSON.stringify(bare.statuses)}${errorsOf(bare)}); ledger ${invariant.ok ? 'balances' : `BROKEN: ${invariant.problems.join('; ')}`} (balance ${invariant.balance})`,
         ],
       },
     ];
