@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../db/db-errors';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
+import { lockUserRow } from '../../db/user-lock';
 
 /** Invite codes avoid look-alike characters (0/O, 1/I/L) so they can be read out and typed. */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -75,7 +76,7 @@ export class InvitesRepository {
 
   /** Takes the inviter's row lock, so two rewards of one inviter count their limit one after the other. */
   async lockUser(db: Db, userId: string, now: Date): Promise<void> {
-    await execute(db, 'UPDATE users SET updated_at = ? WHERE id = ?', [toDbTime(now), userId]);
+    await lockUserRow(db, userId, now);
   }
 
   async counts(db: Db, inviterId: string): Promise<{ invited: number; rewarded: number }> {

@@ -3,6 +3,7 @@ import type { Camel } from '../../db/camel';
 import { isUniqueViolation } from '../../db/db-errors';
 import { toDbTime } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
+import { lockUserRow } from '../../db/user-lock';
 
 export type LedgerKind = 'grant' | 'reserve' | 'refund' | 'expire' | 'adjust';
 
@@ -93,11 +94,11 @@ export class LedgerRepository {
   }
 
   /**
-   * Takes the user's row lock (a no-op write works on both drivers; SQLite has no FOR UPDATE),
-   * so the balance read next is current and stays so until commit. False when no such user.
+   * Takes the user's row lock (`lockUserRow`), so the balance read next is current and stays so
+   * until commit. False when no such user.
    */
-  async lockUser(db: Db, userId: string, now: Date): Promise<boolean> {
-    return (await execute(db, 'UPDATE users SET updated_at = ? WHERE id = ?', [toDbTime(now), userId])) === 1;
+  lockUser(db: Db, userId: string, now: Date): Promise<boolean> {
+    return lockUserRow(db, userId, now);
   }
 
   /** Same as lockUser, but only for a membership that has run out and not been downgraded yet. */
