@@ -12,6 +12,14 @@ export function fromDbTime(value: string | Date | null | undefined): Date | null
   return new Date(`${value.replace(' ', 'T')}Z`);
 }
 
+/** A database time exactly as `toDbTime` writes it (and MySQL's DATETIME(3) answers it). */
+const DB_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
+
+/**
+ * A database time as ISO 8601 (UTC). The usual form is rewritten as text (the same characters
+ * `toISOString` would give; a task page converts forty of them); anything else goes through Date.
+ */
 export function isoOrNull(value: string | Date | null | undefined): string | null {
+  if (typeof value === 'string' && DB_TIME.test(value)) return `${value.slice(0, 10)}T${value.slice(11)}Z`;
   return fromDbTime(value)?.toISOString() ?? null;
 }

@@ -27,25 +27,40 @@ const NUMBERED_WORD: Record<string, string> = { model_pose12: 'pose' };
 /** Names Windows reserves for devices, whatever the extension. */
 const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
 
+/** Stems by input name ('' when nothing usable is left): a history page names the same few uploads. */
+const stems = new Map<string, string>();
+/** Bound of that cache: it is cleared when full (names are short; a page needs twenty). */
+const MAX_CACHED_STEMS = 2000;
+
 /**
  * The stem downloads use for a task: its input's name without the extension, cleaned again (a
  * stored name is trusted as little as a sent one) and cut to STEM_MAX_CHARS, or `aiphoto-<first
  * 8 characters of the task id>` when the name is unknown or nothing usable is left.
  */
 export function fileStem(task: Pick<NamedTask, 'id' | 'inputName'>): string {
-  const name = cleanUploadName(task.inputName);
-  const withoutExt = name ? name.replace(/\.[^.]{1,10}$/, '') : '';
-  const stem = Array.from(withoutExt.replace(/[\s._]+$/g, ''))
-    .slice(0, STEM_MAX_CHARS)
-    .join('')
-    .trim();
-  if (stem === '' || RESERVED.test(stem)) return `aiphoto-${task.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}`;
+  const stem = typeof task.inputName === 'string' ? stemOfName(task.inputName) : '';
+  return stem === '' ? `aiphoto-${task.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}` : stem;
+}
+
+function stemOfName(inputName: string): string {
+  let stem = stems.get(inputName);
+  if (stem === undefined) {
+    const name = cleanUploadName(inputName);
+    const withoutExt = name ? name.replace(/\.[^.]{1,10}$/, '') : '';
+    stem = Array.from(withoutExt.replace(/[\s._]+$/g, ''))
+      .slice(0, STEM_MAX_CHARS)
+      .join('')
+      .trim();
+    if (RESERVED.test(stem)) stem = '';
+    if (stems.size >= MAX_CACHED_STEMS) stems.clear();
+    stems.set(inputName, stem);
+  }
   return stem;
 }
 
 /** `main.jpg` → `main.jpg`, `01.png` of the pose type → `pose01.png`: the part after the stem. */
 function resultPart(type: string, key: string): string {
-  const base = key.split('/').pop() || 'result';
+  const base = key.slice(key.lastIndexOf('/') + 1) || 'result';
   const dot = base.lastIndexOf('.');
   const name = dot > 0 ? base.slice(0, dot) : base;
   const ext = dot > 0 ? base.slice(dot).toLowerCase() : '';

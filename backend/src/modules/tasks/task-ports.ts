@@ -36,7 +36,8 @@ export interface InputMediaPort {
 }
 
 export interface ObjectUrlPort {
-  signedUrl(key: string, ttlSeconds: number): Promise<string> | string;
+  /** A short-lived signed GET URL: computed locally (no I/O), so task answers are built synchronously. */
+  signedUrl(key: string, ttlSeconds: number): string;
 }
 
 /** The scene catalog: codes a `scene`/`category` parameter may take and the prompt behind them. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isoOrNull } from '../../db/time';
 import { resultFileNames } from './result-names';
 import { failureKindOf } from './task-failure';
+import type { TaskTypeDefinition } from '../task-types/task-type.schema';
 import type { ObjectUrlPort } from './task-ports';
 import { definitionOfTask, inputsOfTask } from './task-request';
 import type { Task } from './tasks.repository';
@@ -50,35 +51,88 @@ export const TaskSchema = z
 
 export type TaskDto = z.infer<typeof TaskSchema>;
 
+/** What presenting a task reads of it. */
+export type PresentedTask = Pick<
+  Task,
+  | 'id'
+  | 'batchId'
+  | 'type'
+  | 'status'
+  | 'progress'
+  | 'params'
+  | 'inputKey'
+  | 'inputs'
+  | 'typeDef'
+  | 'typeVersion'
+  | 'resultKeys'
+  | 'inputName'
+  | 'errorCode'
+  | 'errorReason'
+  | 'retryOf'
+  | 'favorite'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
+/** The keys a type lets clients see in `params`, made once per (frozen, shared) definition. */
+const visibleParamsOf = new WeakMap<TaskTypeDefinition, Set<string>>();
+
 /**
  * Keys the client may see in `params`: the type's declared parameters and the seed; anything else
  * (never a prompt) stays on the server.
  */
 export function publicParams(raw: string, declared: string[] = ['scene', 'category']): Record<string, unknown> {
-  const allowed = new Set([...declared, 'seed']);
-  const parsed = JSON.parse(raw) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(parsed).filter(([k]) => allowed.has(k)));
+  return pickParams(raw, new Set([...declared, 'seed']));
 }
 
-export function resultKeysOf(row: Task): string[] {
+function pickParams(raw: string, allowed: Set<string>): Record<string, unknown> {
+  const parsed = JSON.parse(raw) as Record<string, unknown>;
+  const visible: Record<string, unknown> = {};
+  for (const key of Object.keys(parsed)) if (allowed.has(key)) visible[key] = parsed[key];
+  return visible;
+}
+
+function visibleParams(def: TaskTypeDefinition): Set<string> {
+  let allowed = visibleParamsOf.get(def);
+  if (!allowed) {
+    allowed = new Set([...def.params.map((p) => p.name), 'seed']);
+    visibleParamsOf.set(def, allowed);
+  }
+  return allowed;
+}
+
+export function resultKeysOf(row: Pick<Task, 'resultKeys'>): string[] {
   return row.resultKeys ? (JSON.parse(row.resultKeys) as string[]) : [];
 }
 
-/** The public Task shape (docs/architecture.md §7) with short-lived signed result URLs. */
-export async function toTaskDto(
-  row: Task,
+/**
+ * The public Task shape (docs/architecture.md §7) with short-lived signed result URLs. Synchronous:
+ * signing is local (an HMAC, usually a cache hit), and a page of twenty tasks should not queue a
+ * hundred promise turns behind it.
+ */
+export function toTaskDto(
+  row: PresentedTask,
   urls: ObjectUrlPort,
   ttlSeconds: number,
   retry: TaskDto['retry'] = null,
-): Promise<TaskDto> {
-  const sign = (keys: string[]) => Promise.all(keys.map((k) => urls.signedUrl(k, ttlSeconds)));
-  const resultUrls = row.status === 'done' ? await sign(resultKeysOf(row)) : [];
+): TaskDto {
   const def = definitionOfTask(row);
+  const resultKeys = row.status === 'done' ? resultKeysOf(row) : [];
+  const resultUrls = resultKeys.map((key) => urls.signedUrl(key, ttlSeconds));
+  const inputUrl = urls.signedUrl(row.inputKey, ttlSeconds);
   const inputUrls: Record<string, string[]> = {};
   const inputs: Record<string, string> = {};
-  for (const [name, input] of Object.entries(inputsOfTask(row, def))) {
-    inputUrls[name] = await sign('key' in input ? [input.key] : input.keys);
-    inputs[name] = 'key' in input ? input.key : input.taskId;
+  const stored = inputsOfTask(row, def);
+  for (const name of Object.keys(stored)) {
+    const input = stored[name];
+    if ('key' in input) {
+      // Usually the task's own input: the URL just signed (or reused) for `inputUrl`.
+      inputUrls[name] = [input.key === row.inputKey ? inputUrl : urls.signedUrl(input.key, ttlSeconds)];
+      inputs[name] = input.key;
+    } else {
+      inputUrls[name] = input.keys.map((key) => urls.signedUrl(key, ttlSeconds));
+      inputs[name] = input.taskId;
+    }
   }
   return {
     id: row.id,
@@ -86,24 +140,16 @@ export async function toTaskDto(
     type: row.type,
     status: row.status,
     progress: row.progress,
-    params: publicParams(
-      row.params,
-      def.params.map((p) => p.name),
-    ),
+    params: pickParams(row.params, visibleParams(def)),
     inputKey: row.inputKey,
-    inputUrl: await urls.signedUrl(row.inputKey, ttlSeconds),
+    inputUrl,
     inputUrls,
     inputs,
     resultUrls,
     inputName: row.inputName ?? null,
     resultNames:
       row.status === 'done'
-        ? resultFileNames({
-            id: row.id,
-            type: row.type,
-            inputName: row.inputName ?? null,
-            resultKeys: resultKeysOf(row),
-          })
+        ? resultFileNames({ id: row.id, type: row.type, inputName: row.inputName ?? null, resultKeys })
         : [],
     errorCode: row.errorCode,
     errorReason: row.errorReason,

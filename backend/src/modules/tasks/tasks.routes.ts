@@ -99,7 +99,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   const dtos = async (userId: string, rows: Task[]) => {
     const failed = rows.filter((r) => r.status === 'failed').map((r) => r.id);
     const retries = await service.retriesOf(userId, failed);
-    return Promise.all(rows.map((row) => toTaskDto(row, deps.urls, ttl, retries.get(row.id) ?? null)));
+    return rows.map((row) => toTaskDto(row, deps.urls, ttl, retries.get(row.id) ?? null));
   };
   const dto = async (userId: string, row: Task) => (await dtos(userId, [row]))[0];
   const common = { tags: ['tasks'], secured: true, before: [deps.requireUser] };

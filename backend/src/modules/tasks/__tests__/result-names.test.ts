@@ -31,6 +31,9 @@ describe('result download names', () => {
     expect(name).not.toContain('/');
     expect(fileStem({ id, inputName: '...' })).toBe('aiphoto-0f6c2a9e');
     expect(fileStem({ id, inputName: 'CON.jpg' })).toBe('aiphoto-0f6c2a9e');
+    // Stems are kept by name; a fallback is still each task's own.
+    expect(fileStem({ id: '7a7a7a7a-0000-4000-8000-000000000000', inputName: 'CON.jpg' })).toBe('aiphoto-7a7a7a7a');
+    expect(fileStem({ id: '7a7a7a7a-0000-4000-8000-000000000000', inputName: '...' })).toBe('aiphoto-7a7a7a7a');
   });
 
   it('cleans names: no paths, control or reserved characters, bounded length', () => {
