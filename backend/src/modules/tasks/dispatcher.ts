@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { fromDbTime } from '../../db/time';
 import { LeasedRowWorker, type PassOutcome } from '../../db/leased-row-worker';
 import type { Logger } from '../../infra/logger';
+import { ServicePoster } from '../../infra/post-to-service';
 import type { Metrics } from '../../infra/metrics';
 import { signMessage } from '../n8n/signed-message';
 import type { AuditSettingsPort, TaskPorts } from './task-ports';
@@ -56,6 +57,7 @@ export class OutboxDispatcher {
   private readonly logger: Logger;
   private readonly now: () => Date;
   private auditRead: Promise<AuditSettings> | null = null;
+  private readonly poster = new ServicePoster();
 
   constructor(deps: OutboxDispatcherDeps) {
     this.db = deps.db;
@@ -87,8 +89,9 @@ export class OutboxDispatcher {
     this.worker.start();
   }
 
-  stop(): Promise<void> {
-    return this.worker.stop();
+  async stop(): Promise<void> {
+    await this.worker.stop();
+    this.poster.close();
   }
 
   /** Runs a pass now (after a task was created) instead of waiting for the next poll. */
@@ -157,14 +160,13 @@ export class OutboxDispatcher {
       audit: (await this.auditSettings()) ?? { enabled: false, threshold: 100 },
     });
     const url = new URL(`/webhook/${def.webhookPath}`, this.options.n8nBaseUrl);
-    const res = await fetch(url, {
-      method: 'POST',
+    const res = await this.poster.post(url, body, {
       headers: { 'Content-Type': 'application/json', ...signMessage(this.options.sharedSecret, 'dispatch', body) },
-      body,
-      signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
+      timeoutMs: this.options.requestTimeoutMs ?? 10_000,
+      keepBytes: 200,
     });
-    if (!res.ok)
-      throw new Error(`n8n answered ${res.status} for ${def.webhookPath}: ${(await res.text()).slice(0, 200)}`);
+    if (res.status < 200 || res.status > 299)
+      throw new Error(`n8n answered ${res.status} for ${def.webhookPath}: ${res.text}`);
   }
 
   /** The audit settings, read once for all dispatches asking at the same time (single flight). */
