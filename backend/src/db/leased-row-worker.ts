@@ -23,12 +23,16 @@ export type PassOutcome<D = undefined> =
   | { result: 'retry'; error: string; detail?: D; giveUpAfter?: Date }
   | { result: 'dead'; error: string; detail?: D };
 
-/** How a queue's table records each end of a pass (the statuses are the table's own words). */
+/**
+ * How a queue's table records each end of a pass (the statuses are the table's own words). Each
+ * mark must be ONE statement through `execute` (db/transaction.ts): the worker runs it on the data
+ * source's manager, in no transaction, unless a pass's business change must commit with it.
+ */
 export interface LeasedQueue<Row extends WorkRow, D = undefined> {
   table: LeasedTable;
-  markSent(tx: Db, row: Row, now: Date, detail: D | undefined): Promise<void>;
-  markRetry(tx: Db, row: Row, at: Date, error: string, now: Date, detail: D | undefined): Promise<void>;
-  markDead(tx: Db, row: Row, error: string, now: Date, detail: D | undefined): Promise<void>;
+  markSent(db: Db, row: Row, now: Date, detail: D | undefined): Promise<void>;
+  markRetry(db: Db, row: Row, at: Date, error: string, now: Date, detail: D | undefined): Promise<void>;
+  markDead(db: Db, row: Row, error: string, now: Date, detail: D | undefined): Promise<void>;
 }
 
 export interface Backoff {
@@ -118,9 +122,11 @@ export class LeasedRowWorker<Row extends WorkRow, D = undefined> {
 
   private async work(row: Row): Promise<PassOutcome['result'] | null> {
     const { db, queue, leaseMs } = this.options;
-    // Every write goes through inTransaction: on SQLite's single connection a bare write could
-    // otherwise land inside (and be rolled back with) another request's open transaction.
-    const claimed = await inTransaction(db, (tx) => claimRow(tx, queue.table, row, this.now(), leaseMs));
+    // One conditional UPDATE is atomic on its own: no transaction around it (on MySQL that saved
+    // START TRANSACTION and COMMIT, two round trips of three, per row). `execute` on the data
+    // source's manager waits its turn on SQLite's single connection (db/transaction.ts), so the
+    // write never lands inside another request's open transaction.
+    const claimed = await claimRow(db.manager, queue.table, row, this.now(), leaseMs);
     if (!claimed) return null;
     const attempt = row.attempts + 1;
     let outcome: PassOutcome<D>;
@@ -138,10 +144,14 @@ export class LeasedRowWorker<Row extends WorkRow, D = undefined> {
     const { db, queue, logger, name } = this.options;
     const context = { ...this.options.describe?.(row), rowId: row.id, attempts: attempt };
     if (outcome.result === 'sent') {
-      await inTransaction(db, async (tx) => {
-        await outcome.inTransaction?.(tx);
-        await queue.markSent(tx, row, this.now(), outcome.detail);
-      });
+      const { inTransaction: alongside } = outcome;
+      // With a business change, both commit together; alone, the one UPDATE needs no transaction.
+      if (alongside)
+        await inTransaction(db, async (tx) => {
+          await alongside(tx);
+          await queue.markSent(tx, row, this.now(), outcome.detail);
+        });
+      else await queue.markSent(db.manager, row, this.now(), outcome.detail);
       await outcome
         .afterCommit?.()
         .catch((err: unknown) => logger.warn({ err, ...context }, `${name}: after-commit step failed`));
@@ -153,16 +163,16 @@ export class LeasedRowWorker<Row extends WorkRow, D = undefined> {
       const outOfAttempts = this.options.maxAttempts !== undefined && attempt >= this.options.maxAttempts;
       const pastDeadline = outcome.giveUpAfter !== undefined && at.getTime() > outcome.giveUpAfter.getTime();
       if (!outOfAttempts && !pastDeadline) {
-        await inTransaction(db, (tx) => queue.markRetry(tx, row, at, outcome.error, this.now(), outcome.detail));
+        await queue.markRetry(db.manager, row, at, outcome.error, this.now(), outcome.detail);
         logger.warn({ ...context, retryInMs: delayMs, error: outcome.error }, `${name} failed; will retry`);
         return 'retry';
       }
       const why = outOfAttempts ? 'after the last attempt' : 'at its deadline';
-      await inTransaction(db, (tx) => queue.markDead(tx, row, outcome.error, this.now(), outcome.detail));
+      await queue.markDead(db.manager, row, outcome.error, this.now(), outcome.detail);
       logger.error({ ...context, error: outcome.error }, `${name} gave up ${why}`);
       return 'dead';
     }
-    await inTransaction(db, (tx) => queue.markDead(tx, row, outcome.error, this.now(), outcome.detail));
+    await queue.markDead(db.manager, row, outcome.error, this.now(), outcome.detail);
     logger.error({ ...context, error: outcome.error }, `${name} gave up`);
     return 'dead';
   }
