@@ -13,7 +13,7 @@ import {
   type TaskFailure,
 } from './task-failure';
 import type { ProgressEvent, TaskPorts } from './task-ports';
-import type { Task, TasksRepository } from './tasks.repository';
+import { storedFailure, type Task, type TasksRepository } from './tasks.repository';
 
 export const CallbackSchema = z
   .object({
@@ -48,6 +48,11 @@ export interface CallbackOutcome {
   /** The task's status after the callback (absent for an unknown task): the flow stops work for a finished task. */
   status?: Task['status'];
 }
+
+/** What an applied callback's conditional UPDATE wrote: the state fields events and progress are made of. */
+type StateChange = Pick<Task, 'status' | 'progress'> & Partial<Pick<Task, 'errorCode' | 'errorReason'>>;
+
+type Applied = CallbackOutcome & { change?: StateChange };
 
 export interface TaskSettlementDeps {
   db: DataSource;
@@ -89,7 +94,7 @@ export class TaskSettlement {
         // The first execution to report is kept; later callbacks of a known execution write nothing.
         if (event.executionId && !task.n8nExecutionId)
           await this.tasks.recordExecution(tx, task.id, event.executionId, event.workflowId ?? null);
-        const outcome = await this.applyTo(task, event, tx);
+        const { change, ...outcome } = await this.applyTo(task, event, tx);
         await this.tasks.recordEvent(
           tx,
           {
@@ -101,7 +106,10 @@ export class TaskSettlement {
           },
           this.now(),
         );
-        const changed = outcome.applied ? await this.tasks.findById(tx, task.id) : null;
+        // The row as the applied UPDATE left it, without reading it again: the UPDATE was
+        // conditional on the state read above and wrote exactly `change`; what announces and
+        // publishes it (id, owner, type, status, progress, error) is all there.
+        const changed = outcome.applied && change ? { ...task, ...change } : null;
         if (changed) await this.announceTerminal(tx, changed);
         return { outcome: { ...outcome, status: (changed ?? task).status }, task: changed };
       },
@@ -120,19 +128,14 @@ export class TaskSettlement {
     return result.outcome;
   }
 
-  private async applyTo(task: Task, event: CallbackEvent, tx: Db): Promise<CallbackOutcome> {
+  private async applyTo(task: Task, event: CallbackEvent, tx: Db): Promise<Applied> {
     const now = this.now();
     switch (event.event) {
       case 'progress': {
-        const changed = await this.tasks.updateProgress(
-          tx,
-          task.id,
-          Math.min(event.progress ?? task.progress, 99),
-          event.vendorTaskId ?? null,
-          now,
-        );
+        const progress = Math.min(event.progress ?? task.progress, 99);
+        const changed = await this.tasks.updateProgress(tx, task.id, progress, event.vendorTaskId ?? null, now);
         return changed
-          ? { applied: true }
+          ? { applied: true, change: { status: 'processing', progress } }
           : { applied: false, reason: `task is ${task.status} or progress went backwards` };
       }
       case 'done': {
@@ -147,11 +150,13 @@ export class TaskSettlement {
             now,
           );
           return failed
-            ? { applied: true, reason: 'invalid result keys' }
+            ? { applied: true, reason: 'invalid result keys', change: failed }
             : { applied: false, reason: `task is ${task.status}` };
         }
         const changed = await this.tasks.complete(tx, task.id, keys, event.vendorTaskId ?? null, now);
-        return changed ? { applied: true } : { applied: false, reason: `task is already ${task.status}` };
+        return changed
+          ? { applied: true, change: { status: 'done', progress: 100 } }
+          : { applied: false, reason: `task is already ${task.status}` };
       }
       case 'failed': {
         // The merchant gets a stable code and message; the vendor's words stay with admins and logs.
@@ -162,15 +167,19 @@ export class TaskSettlement {
             { taskId: task.id, code: failure.code, detail: failure.detail, vendorTaskId: event.vendorTaskId },
             'n8n reported the task failed',
           );
-        return changed ? { applied: true } : { applied: false, reason: `task is already ${task.status}` };
+        return changed
+          ? { applied: true, change: changed }
+          : { applied: false, reason: `task is already ${task.status}` };
       }
     }
   }
 
-  private async failIn(tx: Db, task: Task, failure: TaskFailure, now: Date): Promise<boolean> {
-    if (!(await this.tasks.finishUnsuccessfully(tx, task.id, 'failed', failure, now))) return false;
+  /** Fails an active task and refunds it in `tx`; answers what was written, null when it was already terminal. */
+  private async failIn(tx: Db, task: Task, failure: TaskFailure, now: Date): Promise<StateChange | null> {
+    if (!(await this.tasks.finishUnsuccessfully(tx, task.id, 'failed', failure, now))) return null;
     await this.ports.ledger.refund(tx, task.id);
-    return true;
+    const stored = storedFailure(failure);
+    return { status: 'failed', progress: task.progress, errorCode: stored.code, errorReason: stored.reason };
   }
 
   /**

@@ -97,6 +97,11 @@ export interface TaskRow {
  * `task_type_versions` at most, for versions this process has not seen yet); every read of a
  * task answers through it.
  */
+/** A failure's code and reason as `finishUnsuccessfully` stores them (capped to their columns). */
+export function storedFailure(failure: { code: string; reason: string }): { code: string; reason: string } {
+  return { code: failure.code.slice(0, 64), reason: failure.reason.slice(0, 512) };
+}
+
 export async function toTasks(db: Db, found: TaskRow[]): Promise<Task[]> {
   if (!found.length) return [];
   const texts = await typeDefinitionTexts(
@@ -394,11 +399,12 @@ export class TasksRepository {
     now: Date,
   ): Promise<boolean> {
     const t = toDbTime(now);
+    const stored = storedFailure(failure);
     const changed = await execute(
       db,
       `UPDATE tasks SET status = ?, error_code = ?, error_reason = ?, error_detail = ?, finished_at = ?, updated_at = ?
         WHERE id = ? AND status IN ('queued', 'processing')`,
-      [status, failure.code.slice(0, 64), failure.reason.slice(0, 512), failure.detail ?? null, t, t, id],
+      [status, stored.code, stored.reason, failure.detail ?? null, t, t, id],
     );
     return changed === 1;
   }

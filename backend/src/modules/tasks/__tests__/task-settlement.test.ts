@@ -157,6 +157,32 @@ describe('TaskSettlement: results from n8n', () => {
     expect(stateOf(task.id).status).toBe('failed');
   });
 
+  it('publishes every applied change as the stored row has it (the row is not read again)', async () => {
+    const { settlement, published, reservedTask, stateOf } = setup();
+    const asStored = (id: string) => {
+      const row = stateOf(id);
+      return {
+        taskId: id,
+        status: row.status,
+        progress: row.progress,
+        errorCode: row.error_code ?? null,
+        errorReason: row.error_reason ?? null,
+      };
+    };
+    const cases: Array<(id: string, userId: string) => Parameters<TaskSettlement['applyCallback']>[0]> = [
+      (id) => ({ taskId: id, event: 'progress', progress: 40 }),
+      (id, userId) => ({ taskId: id, event: 'done', resultKeys: [`output/${userId}/${id}/main.jpg`] }),
+      (id) => ({ taskId: id, event: 'failed', error: { code: 'VENDOR_FAILED', message: 'x'.repeat(5000) } }),
+      (id) => ({ taskId: id, event: 'done', resultKeys: ['https://vendor.example/x.jpg'] }),
+    ];
+    for (const make of cases) {
+      const task = await reservedTask({ status: 'queued' });
+      published.length = 0;
+      expect(await settlement.applyCallback(make(task.id, task.user_id))).toMatchObject({ applied: true });
+      expect(published).toEqual([asStored(task.id)]);
+    }
+  });
+
   it('records nothing for an unknown task', async () => {
     const { db, settlement, lines } = setup();
     expect(await settlement.applyCallback({ taskId: randomUUID(), event: 'done', resultKeys: ['x'] })).toEqual({
