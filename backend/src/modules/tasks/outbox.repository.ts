@@ -21,13 +21,25 @@ export interface OutboxRow {
  */
 export class OutboxRepository implements LeasedQueue<OutboxRow> {
   async add(db: Db, topic: string, payload: unknown, now: Date): Promise<string> {
-    const id = randomUUID();
-    const t = toDbTime(now);
-    await db.query(
-      "INSERT INTO outbox (id, topic, payload, attempts, next_attempt_at, status, last_error, created_at, updated_at) VALUES (?, ?, ?, 0, ?, 'pending', NULL, ?, ?)",
-      [id, topic, JSON.stringify(payload), t, t, t],
-    );
+    const [id] = await this.addMany(db, topic, [{ payload, at: now }]);
     return id;
+  }
+
+  /** Several rows of one topic in ONE statement (a batch of tasks); each due from its own `at`. */
+  async addMany(db: Db, topic: string, entries: Array<{ payload: unknown; at: Date }>): Promise<string[]> {
+    if (!entries.length) return [];
+    const ids = entries.map(() => randomUUID());
+    const params: unknown[] = [];
+    entries.forEach((e, i) => {
+      const t = toDbTime(e.at);
+      params.push(ids[i], topic, JSON.stringify(e.payload), t, t, t);
+    });
+    await db.query(
+      `INSERT INTO outbox (id, topic, payload, attempts, next_attempt_at, status, last_error, created_at, updated_at)
+       VALUES ${entries.map(() => "(?, ?, ?, 0, ?, 'pending', NULL, ?, ?)").join(', ')}`,
+      params,
+    );
+    return ids;
   }
 
   readonly table = 'outbox' as const;

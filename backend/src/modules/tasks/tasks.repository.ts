@@ -255,6 +255,17 @@ export class TasksRepository {
     return first(db, await rows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ?', [id]));
   }
 
+  /** The tasks of `ids` in the order given (one statement; an id not found is left out). */
+  async findByIds(db: Db, ids: string[]): Promise<Task[]> {
+    if (!ids.length) return [];
+    const found = await toTasks(
+      db,
+      await rows<TaskRow>(db, `SELECT * FROM tasks WHERE id IN (${ids.map(() => '?').join(', ')})`, ids),
+    );
+    const byId = new Map(found.map((t) => [t.id, t]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
   async findBatch(db: Db, userId: string, batchId: string): Promise<Task[]> {
     return toTasks(
       db,
