@@ -73,6 +73,11 @@ export interface LeasedRowWorkerOptions<Row extends WorkRow, D> {
   pollIntervalMs: number;
   /** Rows claimed per pass (worked concurrently). */
   batchSize?: number;
+  /**
+   * Called once per pass with every due row, before any is claimed (a queue reads what its passes
+   * need in one statement). Best effort: a failure is logged and the passes run without it.
+   */
+  prepare?: (due: Row[]) => Promise<void>;
   logger: Logger;
   /** What identifies a row in the log (its task, its endpoint…). */
   describe?: (row: Row) => Record<string, unknown>;
@@ -116,6 +121,10 @@ export class LeasedRowWorker<Row extends WorkRow, D = undefined> {
   async runOnce(): Promise<number> {
     const { db, queue, batchSize = 20 } = this.options;
     const due = await dueRows<Row>(db.manager, queue.table, this.now(), batchSize);
+    if (due.length && this.options.prepare)
+      await this.options
+        .prepare(due)
+        .catch((err: unknown) => this.options.logger.warn({ err }, `${this.options.name}: preparing the pass failed`));
     const results = await Promise.all(due.map((row) => this.work(row)));
     return results.filter((r) => r === 'sent').length;
   }

@@ -46,7 +46,11 @@ describe.each(drivers)('the leased-row worker on %s', (driver) => {
 
   const row = async (id: string) => ((await db.ds.query('SELECT * FROM outbox WHERE id = ?', [id])) as OutboxRow[])[0];
 
-  function worker(pass: (row: OutboxRow, attempt: number) => Promise<PassOutcome>, maxAttempts?: number) {
+  function worker(
+    pass: (row: OutboxRow, attempt: number) => Promise<PassOutcome>,
+    maxAttempts?: number,
+    prepare?: (due: OutboxRow[]) => Promise<void>,
+  ) {
     const { logger, lines } = capturingLogger();
     const outcomes: string[] = [];
     const w = new LeasedRowWorker<OutboxRow>({
@@ -56,6 +60,7 @@ describe.each(drivers)('the leased-row worker on %s', (driver) => {
       pass,
       backoff: { baseMs: 1000, maxMs: 60_000 },
       maxAttempts,
+      prepare,
       leaseMs: 30_000,
       pollIntervalMs: 60_000,
       logger,
@@ -131,6 +136,29 @@ describe.each(drivers)('the leased-row worker on %s', (driver) => {
     });
     await w.runOnce();
     expect(await row(id)).toMatchObject({ status: 'pending', attempts: 1, last_error: 'database hiccup' });
+  });
+
+  it('prepares each pass once with its due rows before claiming them; a failed prepare is logged, the passes still run', async () => {
+    const ids = await Promise.all([1, 2].map((n) => outbox.add(db.ds.manager, 'test', { n }, clock)));
+    const prepared: Array<Array<{ id: string; attempts: number }>> = [];
+    let fail = false;
+    const { w, lines } = worker(
+      async () => ({ result: 'sent' }),
+      undefined,
+      async (due) => {
+        // Nothing is claimed yet: every row is as the poll read it.
+        prepared.push(due.map((r) => ({ id: r.id, attempts: r.attempts })));
+        if (fail) throw new Error('read failed');
+      },
+    );
+    expect(await w.runOnce()).toBe(2);
+    expect(prepared).toEqual([expect.arrayContaining(ids.map((id) => ({ id, attempts: 0 })))]);
+    expect(await w.runOnce()).toBe(0); // no due rows: not prepared
+    expect(prepared).toHaveLength(1);
+    fail = true;
+    await outbox.add(db.ds.manager, 'test', { n: 3 }, clock);
+    expect(await w.runOnce()).toBe(1);
+    expect(lines.join('')).toContain('test queue: preparing the pass failed');
   });
 
   it('leaves a row another worker holds alone until its lease ends', async () => {

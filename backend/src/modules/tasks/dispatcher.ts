@@ -58,6 +58,8 @@ export class OutboxDispatcher {
   private readonly now: () => Date;
   private auditRead: Promise<AuditSettings> | null = null;
   private readonly poster = new ServicePoster();
+  /** The tasks of the pass under way, read in one statement before the claims; taken out as used. */
+  private readTogether = new Map<string, Task>();
 
   constructor(deps: OutboxDispatcherDeps) {
     this.db = deps.db;
@@ -73,6 +75,7 @@ export class OutboxDispatcher {
       db,
       queue: outbox,
       pass: (row) => this.dispatch(row),
+      prepare: (due) => this.readTasks(due),
       backoff: { baseMs: 500, maxMs: options.maxBackoffMs },
       leaseMs: options.leaseMs ?? 30_000,
       pollIntervalMs: options.pollIntervalMs,
@@ -104,8 +107,23 @@ export class OutboxDispatcher {
     return this.worker.runOnce();
   }
 
+  /**
+   * One SELECT for the pass's tasks instead of one per row. Read before the claims, so a task
+   * canceled meanwhile can still be sent, exactly as one canceled between a per-row read and the
+   * POST always could: marking it dispatched is conditional on `queued`, and the execution's
+   * callback finds it canceled (and stops the execution).
+   */
+  private async readTasks(due: OutboxRow[]): Promise<void> {
+    this.readTogether = new Map();
+    const found = await this.tasks.findByIds(this.db.manager, due.map(taskIdOf));
+    for (const task of found) this.readTogether.set(task.id, task);
+  }
+
   private async dispatch(row: OutboxRow): Promise<PassOutcome<'skipped'>> {
-    const task = await this.tasks.findById(this.db.manager, taskIdOf(row));
+    const taskId = taskIdOf(row);
+    const prefetched = this.readTogether.get(taskId);
+    this.readTogether.delete(taskId);
+    const task = prefetched ?? (await this.tasks.findById(this.db.manager, taskId));
     // Canceled or timed out before delivery: nothing to send.
     if (!task || task.status !== 'queued') return { result: 'sent', detail: 'skipped' };
     const giveUpAfter = fromDbTime(task.deadlineAt)!;
