@@ -132,13 +132,14 @@ export class OutboxDispatcher {
     } catch (err) {
       return { result: 'retry', error: err instanceof Error ? err.message : String(err), giveUpAfter };
     }
-    let marked = false;
+    // The task first, then (by the worker) its row, each one UPDATE with no transaction around
+    // them: should the second never happen (a crash, a lost connection), the row is claimed again
+    // when its lease ends, finds the task no longer queued and is closed as skipped, without a
+    // second POST. A failure here counts as a retry: the POST goes again after the backoff (with
+    // the two in one failed transaction it went again when the lease ended).
+    const marked = await this.tasks.markDispatched(this.db.manager, task.id, this.now());
     return {
       result: 'sent',
-      // Processing and sent commit together.
-      inTransaction: async (tx) => {
-        marked = await this.tasks.markDispatched(tx, task.id, this.now());
-      },
       afterCommit: async () => {
         // markDispatched changed only a queued task, and only its status: the row read above
         // still holds its progress, so no second read.

@@ -163,6 +163,30 @@ describe.each(drivers)('tasks on %s', (driver) => {
     );
   });
 
+  it('closes a dispatched task’s row left pending (its sent update lost) without a second POST', async () => {
+    const user = await member(5);
+    const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/lost.jpg` }).expect(201))
+      .body.tasks[0];
+    await dispatchOf(task.id);
+    const rowOf = async () =>
+      (
+        (await backend.ctx.db.query('SELECT id, status FROM outbox WHERE payload = ?', [
+          JSON.stringify({ taskId: task.id }),
+        ])) as Array<{ id: string; status: string }>
+      )[0];
+    await waitFor(rowOf, (r) => r?.status === 'sent');
+    // As if the process died between marking the task processing and the row sent, and the lease ended.
+    await inTransaction(backend.ctx.db, async (tx) => {
+      await tx.query("UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ?", [
+        toDbTime(new Date(Date.now() - 1000)),
+        (await rowOf()).id,
+      ]);
+    });
+    await tasks.dispatcher.runOnce();
+    expect((await rowOf()).status).toBe('sent');
+    expect(n8n.received.filter((d) => d.body.taskId === task.id)).toHaveLength(1);
+  });
+
   it('stores results from a signed done callback; duplicates, late failures and forgeries change nothing', async () => {
     const user = await member(5);
     const task = (await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/bbb.jpg` }).expect(201))
