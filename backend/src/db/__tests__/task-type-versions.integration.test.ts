@@ -135,7 +135,7 @@ describe.each(drivers)('task type versions on %s', (driver) => {
         const read = await repo.findById(db.ds.manager, first.id);
         expect(read?.typeVersion).toBe(sha256(JSON.stringify(edited)));
         expect(definitionOfTask(read!)).toEqual(edited);
-        const listed = await repo.list(db.ds.manager, { userId, limit: 10 });
+        const listed = await repo.listPage(db.ds.manager, { userId, limit: 10 });
         expect(listed).toHaveLength(4);
         for (const t of listed) expect(definitionOfTask(t)).toEqual(t.id === plain.id ? current : edited);
       } finally {

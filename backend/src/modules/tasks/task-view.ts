@@ -5,7 +5,7 @@ import { failureKindOf } from './task-failure';
 import type { TaskTypeDefinition } from '../task-types/task-type.schema';
 import type { ObjectUrlPort } from './task-ports';
 import { definitionOfTask, inputsOfTask } from './task-request';
-import type { Task } from './tasks.repository';
+import type { ListedTask, Task } from './tasks.repository';
 
 export const TaskSchema = z
   .object({
@@ -51,29 +51,6 @@ export const TaskSchema = z
 
 export type TaskDto = z.infer<typeof TaskSchema>;
 
-/** What presenting a task reads of it. */
-export type PresentedTask = Pick<
-  Task,
-  | 'id'
-  | 'batchId'
-  | 'type'
-  | 'status'
-  | 'progress'
-  | 'params'
-  | 'inputKey'
-  | 'inputs'
-  | 'typeDef'
-  | 'typeVersion'
-  | 'resultKeys'
-  | 'inputName'
-  | 'errorCode'
-  | 'errorReason'
-  | 'retryOf'
-  | 'favorite'
-  | 'createdAt'
-  | 'updatedAt'
->;
-
 /** The keys a type lets clients see in `params`, made once per (frozen, shared) definition. */
 const visibleParamsOf = new WeakMap<TaskTypeDefinition, Set<string>>();
 
@@ -111,7 +88,7 @@ export function resultKeysOf(row: Pick<Task, 'resultKeys'>): string[] {
  * hundred promise turns behind it.
  */
 export function toTaskDto(
-  row: PresentedTask,
+  row: ListedTask,
   urls: ObjectUrlPort,
   ttlSeconds: number,
   retry: TaskDto['retry'] = null,

@@ -12,7 +12,7 @@ import { CallbackSchema, type TaskSettlement } from './task-settlement.service';
 import { resultZipEntries, zipFileName, type NamedTask } from './result-names';
 import { TaskSchema, resultKeysOf, toTaskDto } from './task-view';
 import type { TasksService } from './tasks.service';
-import type { Task } from './tasks.repository';
+import type { ListedTask, Task } from './tasks.repository';
 
 const CreateTasksBody = z
   .object({
@@ -96,7 +96,7 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
   const { service } = deps;
   const ttl = ctx.config.tasks.resultUrlTtlSeconds;
   /** Task answers, with the newest retry of each failed one (one query for the lot). */
-  const dtos = async (userId: string, rows: Task[]) => {
+  const dtos = async (userId: string, rows: ListedTask[]) => {
     const failed = rows.filter((r) => r.status === 'failed').map((r) => r.id);
     const retries = await service.retriesOf(userId, failed);
     return rows.map((row) => toTaskDto(row, deps.urls, ttl, retries.get(row.id) ?? null));

@@ -17,7 +17,7 @@ import {
   type StoredInput,
 } from './task-request';
 import type { TaskSettlement } from './task-settlement.service';
-import { TasksRepository, type Task, type TaskStatus } from './tasks.repository';
+import { TasksRepository, type ListedTask, type Task, type TaskStatus } from './tasks.repository';
 import type { OutboxRepository } from './outbox.repository';
 
 export const DISPATCH_TOPIC = 'task.dispatch';
@@ -303,9 +303,9 @@ export class TasksService {
       to?: Date;
       name?: string;
     },
-  ): Promise<{ items: Task[]; nextCursor: string | null }> {
+  ): Promise<{ items: ListedTask[]; nextCursor: string | null }> {
     const before = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const items = await this.tasks.list(this.db.manager, {
+    const items = await this.tasks.listPage(this.db.manager, {
       userId,
       type: query.type,
       status: query.status,
@@ -358,7 +358,7 @@ export function cacheKeyOf(type: string, inputSha256: string, params: Record<str
   return createHash('sha256').update(`${type}\n${inputSha256}\n${canonical}`).digest('hex');
 }
 
-function encodeCursor(row: Task): string {
+function encodeCursor(row: Pick<Task, 'createdAt' | 'id'>): string {
   return Buffer.from(JSON.stringify([row.createdAt, row.id])).toString('base64url');
 }
 

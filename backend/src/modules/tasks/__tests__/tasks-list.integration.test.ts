@@ -61,7 +61,7 @@ describe.each(drivers)('task list paging on %s', (driver) => {
       const seen: string[] = [];
       let before: TaskListFilter['before'];
       for (;;) {
-        const page = await repo.list(db.ds.manager, { userId, limit, before });
+        const page = await repo.listPage(db.ds.manager, { userId, limit, before });
         seen.push(...page.map((t) => t.id));
         if (page.length < limit) break;
         const last = page[page.length - 1];
@@ -71,12 +71,27 @@ describe.each(drivers)('task list paging on %s', (driver) => {
     }
   });
 
+  it('reads a page as the full rows would present it, from fewer columns', async () => {
+    const page = await repo.listPage(db.ds.manager, { userId, limit: 100 });
+    const full = await repo.list(db.ds.manager, { userId, limit: 100 });
+    expect(page.map((t) => t.id)).toEqual(expected);
+    expect(full.map((t) => t.id)).toEqual(expected);
+    page.forEach((listed, i) => {
+      const fields = Object.keys(listed) as Array<keyof typeof listed>;
+      expect(fields).toEqual(expect.arrayContaining(['id', 'status', 'typeDef', 'createdAt', 'updatedAt']));
+      for (const field of fields) expect(listed[field]).toEqual(full[i][field]);
+      // Columns merchants never see are not even read.
+      expect(listed).not.toHaveProperty('errorDetail');
+      expect(listed).not.toHaveProperty('userId');
+    });
+  });
+
   it('filters by favourite and by a date range, still paging newest first', async () => {
     const all = async (filter: Partial<TaskListFilter>) => {
       const seen: string[] = [];
       let before: TaskListFilter['before'];
       for (;;) {
-        const page = await repo.list(db.ds.manager, { userId, limit: 2, before, ...filter });
+        const page = await repo.listPage(db.ds.manager, { userId, limit: 2, before, ...filter });
         seen.push(...page.map((t) => t.id));
         if (page.length < 2) return seen;
         before = { createdAt: page[1].createdAt, id: page[1].id };
