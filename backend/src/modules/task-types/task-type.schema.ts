@@ -159,3 +159,16 @@ export function toPublicTaskType(def: TaskTypeDefinition): PublicTaskType {
     params: def.params,
   };
 }
+
+/**
+ * Freezes a definition and everything in it. A definition shared between requests (the one a
+ * create freezes into its tasks, the one a stored task was made with) is frozen so that no
+ * reader can change it for the others.
+ */
+export function freezeDefinition<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) freezeDefinition(child);
+    Object.freeze(value);
+  }
+  return value;
+}

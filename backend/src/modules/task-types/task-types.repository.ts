@@ -1,6 +1,6 @@
 import { toDbTime, isoOrNull } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
-import type { AdminTaskType, TaskTypeDefinition } from './task-type.schema';
+import { freezeDefinition, type AdminTaskType, type TaskTypeDefinition } from './task-type.schema';
 
 interface TaskTypeRow {
   code: string;
@@ -82,8 +82,28 @@ function toDefinition(row: TaskTypeRow): AdminTaskType {
   };
 }
 
+/** Every column of `a` equals the same column of `b` (dates by their time, whichever the driver answers). */
+function sameRow(a: TaskTypeRow, b: TaskTypeRow): boolean {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  const columns = Object.keys(y);
+  if (Object.keys(x).length !== columns.length) return false;
+  for (const column of columns) {
+    const u = x[column];
+    const v = y[column];
+    if (u !== v && !(u instanceof Date && v instanceof Date && u.getTime() === v.getTime())) return false;
+  }
+  return true;
+}
+
+/** A handful of types exist; the bound only guards against a pathological number of them. */
+const MAX_CACHED_DEFINITIONS = 500;
+
 /** Queries on `task_types` (the key is stored as `code`: `key` is a reserved word in MySQL). */
 export class TaskTypesRepository {
+  /** The last definition built for each key, with the row it was built from. */
+  private readonly forCreateCache = new Map<string, { row: TaskTypeRow; def: TaskTypeDefinition }>();
+
   async list(db: Db, enabledOnly: boolean): Promise<AdminTaskType[]> {
     const found = await rows<TaskTypeRow>(
       db,
@@ -95,6 +115,26 @@ export class TaskTypesRepository {
   async find(db: Db, key: string): Promise<AdminTaskType | null> {
     const found = await rows<TaskTypeRow>(db, 'SELECT * FROM task_types WHERE code = ?', [key]);
     return found[0] ? toDefinition(found[0]) : null;
+  }
+
+  /**
+   * The definition a create freezes into its tasks (no timestamps), deeply frozen and shared.
+   * The row is read every time, so an edit made anywhere (another replica, a migration, a SQL
+   * console) is what the next create sees; only the parse and the object are reused, while every
+   * column still equals the row they were built from. Reusing the object also lets
+   * `typeVersionOf` (tasks/task-type-versions.ts) hash it once rather than per create.
+   */
+  async findForCreate(db: Db, key: string): Promise<TaskTypeDefinition | null> {
+    const [row] = await rows<TaskTypeRow>(db, 'SELECT * FROM task_types WHERE code = ?', [key]);
+    if (!row) return null;
+    const cached = this.forCreateCache.get(key);
+    if (cached && sameRow(cached.row, row)) return cached.def;
+    const { createdAt: _c, updatedAt: _u, ...def } = toDefinition(row);
+    void _c;
+    void _u;
+    if (this.forCreateCache.size >= MAX_CACHED_DEFINITIONS && !cached) this.forCreateCache.clear();
+    this.forCreateCache.set(key, { row, def: freezeDefinition(def) });
+    return def;
   }
 
   async insert(db: Db, def: TaskTypeDefinition, now: Date): Promise<void> {

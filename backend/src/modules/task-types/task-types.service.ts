@@ -46,14 +46,17 @@ export class TaskTypesService {
     return found;
   }
 
-  /** The definition a new task of `key` is created with; 400 when unknown or disabled. */
+  /**
+   * The definition a new task of `key` is created with (deeply frozen, shared by the creates
+   * that read the same row: see `TaskTypesRepository.findForCreate`); 400 when unknown or disabled.
+   */
   async forCreate(key: string): Promise<TaskTypeDefinition> {
-    const found = await this.repo.find(this.ds.manager, key);
+    const found = await this.repo.findForCreate(this.ds.manager, key);
     if (!found || !found.enabled) {
       const offered = (await this.repo.list(this.ds.manager, true)).map((t) => t.key);
       throw new ValidationError(`type: must be one of ${offered.join(', ')}`, { type: 'unknown or disabled' });
     }
-    return definitionOf(found);
+    return found;
   }
 
   async create(input: CreateTaskTypeInput): Promise<AdminTaskType> {

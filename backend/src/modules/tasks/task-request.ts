@@ -1,5 +1,10 @@
 import { ValidationError } from '../../errors/app-error';
-import type { InputSlot, ParamDefinition, TaskTypeDefinition } from '../task-types/task-type.schema';
+import {
+  freezeDefinition,
+  type InputSlot,
+  type ParamDefinition,
+  type TaskTypeDefinition,
+} from '../task-types/task-type.schema';
 import type { ScenePort } from './task-ports';
 
 /** One input slot of a task as stored in `tasks.inputs`: an upload, or a finished task's results. */
@@ -132,14 +137,6 @@ export function primaryKeyOf(def: TaskTypeDefinition, inputs: Record<string, Sto
  */
 const parsedDefinitions = new Map<string, TaskTypeDefinition>();
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-
 /**
  * The definition a task was created with (its `task_type_versions` row). Parsed once per
  * version and shared (deeply frozen, so no reader can change it for the others): a page of tasks
@@ -154,7 +151,7 @@ export function definitionOfTask(row: {
   const key = row.typeVersion ?? row.typeDef;
   let def = parsedDefinitions.get(key);
   if (!def) {
-    def = deepFreeze(JSON.parse(row.typeDef) as TaskTypeDefinition);
+    def = freezeDefinition(JSON.parse(row.typeDef) as TaskTypeDefinition);
     // A handful of types exist; the bound only guards against a pathological number of edits.
     if (parsedDefinitions.size >= 500) parsedDefinitions.clear();
     parsedDefinitions.set(key, def);
