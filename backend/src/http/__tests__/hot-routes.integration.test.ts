@@ -141,6 +141,19 @@ describe('hot routes answered before Express', () => {
     );
   });
 
+  it('answers a history page the same: first, by cursor, filtered, and a bad query (400)', async () => {
+    const first = await expectSame({ path: '/api/v1/tasks?limit=20', headers: bearer(token) }, 200, true);
+    expect((first.body as { items: Array<{ id: string }> }).items.map((t) => t.id)).toEqual([taskId]);
+    await expectSame({ path: '/api/v1/tasks', headers: bearer(token) }, 200, true);
+    const cursor = Buffer.from(JSON.stringify(['2999-01-01 00:00:00.000', 'z'])).toString('base64url');
+    await expectSame({ path: `/api/v1/tasks?limit=1&cursor=${cursor}`, headers: bearer(token) }, 200, true);
+    await expectSame({ path: '/api/v1/tasks?status=done&favorite=true&q=a', headers: bearer(token) }, 200, true);
+    await expectSame({ path: '/api/v1/tasks?limit=0', headers: bearer(token) }, 400, true);
+    await expectSame({ path: '/api/v1/tasks?cursor=nope', headers: bearer(token) }, 400, true);
+    await expectSame({ path: '/api/v1/tasks', headers: bearer(otherToken) }, 200, true);
+    await expectSame({ path: '/api/v1/tasks' }, 401, true);
+  });
+
   it('answers /api/v1/me the same, signed in or not', async () => {
     const me = await expectSame({ path: '/api/v1/me', headers: bearer(token) }, 200, true);
     expect(me.body).toMatchObject({ id: userId });
@@ -232,7 +245,7 @@ describe('hot routes answered before Express', () => {
 
   it("runs exactly the functions Express's router runs for the route, in the same order", () => {
     const chains = hotChainsOf(backend.app);
-    expect(chains.map((c) => c.path).sort()).toEqual(['/api/v1/me', '/api/v1/tasks/:id']);
+    expect(chains.map((c) => c.path).sort()).toEqual(['/api/v1/me', '/api/v1/tasks', '/api/v1/tasks/:id']);
     for (const chain of chains) {
       const path = chain.path.replace(/:\w+$/, randomUUID());
       const routed = expressChain((backend.app as unknown as { router: Walkable }).router.stack, path, 'GET');

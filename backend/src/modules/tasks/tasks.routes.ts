@@ -137,6 +137,9 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     summary: 'Own tasks, newest first, cursor paging',
     query: ListQuery,
     response: z.object({ items: z.array(TaskSchema), nextCursor: z.string().nullable() }).openapi('TaskPage'),
+    // The history's pages (first and "load more") are the other hot read: answered before
+    // Express's router, with the same handlers (http/hot-routes.ts).
+    hot: true,
     handler: async ({ query, req }) => {
       const page = await service.list(currentUser(req).id, {
         ...query,
