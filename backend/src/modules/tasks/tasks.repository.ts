@@ -92,16 +92,16 @@ export interface TaskRow {
   retry_of: string | null;
 }
 
-/**
- * `tasks` rows → domain objects, each with its frozen definition's text (one read of
- * `task_type_versions` at most, for versions this process has not seen yet); every read of a
- * task answers through it.
- */
 /** A failure's code and reason as `finishUnsuccessfully` stores them (capped to their columns). */
 export function storedFailure(failure: { code: string; reason: string }): { code: string; reason: string } {
   return { code: failure.code.slice(0, 64), reason: failure.reason.slice(0, 512) };
 }
 
+/**
+ * `tasks` rows → domain objects, each with its frozen definition's text (one read of
+ * `task_type_versions` at most, for versions this process has not seen yet); every read of a
+ * task answers through it.
+ */
 export async function toTasks(db: Db, found: TaskRow[]): Promise<Task[]> {
   if (!found.length) return [];
   const texts = await typeDefinitionTexts(
