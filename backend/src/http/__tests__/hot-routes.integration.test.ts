@@ -7,6 +7,7 @@ import { JwtService } from '../../modules/auth/jwt.service';
 import { TaskTypesService } from '../../modules/task-types/task-types.service';
 import { TasksRepository } from '../../modules/tasks/tasks.repository';
 import { createTestUser } from '../../testing/money-factories';
+import { doneTask } from '../../testing/task-factories';
 import { testConfig } from '../../testing/test-config';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-db';
 import { routerPrefixes } from '../route-gate';
@@ -41,28 +42,12 @@ describe('hot routes answered before Express', () => {
     const repository = new TasksRepository();
     const insert = async (owner: string) => {
       const id = randomUUID();
-      await inTransaction(backend.ctx.db, (tx) =>
-        repository.insert(
-          tx,
-          {
-            id,
-            userId: owner,
-            batchId: randomUUID(),
-            type: typeDef.key,
-            typeDef,
-            status: 'done',
-            inputKey: `input/${owner}/a.jpg`,
-            inputs: { [typeDef.inputs[0].name]: { key: `input/${owner}/a.jpg` } },
-            params: {},
-            resultKeys: [`output/${owner}/${id}/main.jpg`],
-            progress: 100,
-            deadlineAt: new Date(Date.now() + 600_000),
-            clientKey: null,
-            cacheKey: null,
-          },
-          new Date(),
-        ),
-      );
+      const task = doneTask(typeDef, owner, {
+        id,
+        resultKeys: [`output/${owner}/${id}/main.jpg`],
+        deadlineAt: new Date(Date.now() + 600_000),
+      });
+      await inTransaction(backend.ctx.db, (tx) => repository.insert(tx, task, new Date()));
       return id;
     };
     taskId = await insert(userId);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { toDbTime } from '../../../db/time';
 import { inTransaction } from '../../../db/transaction';
 import { createTestUser } from '../../../testing/money-factories';
+import { doneTask } from '../../../testing/task-factories';
 import { createTestDatabase, drivers, type TestDatabase } from '../../../testing/test-db';
 import { TaskTypesService } from '../../task-types/task-types.service';
 import { CACHED_RESULT_SQL, listQuery, TasksRepository, type TaskListFilter } from '../tasks.repository';
@@ -24,26 +25,7 @@ describe.each(drivers)('task list paging on %s', (driver) => {
     const rows = instants.map((ms) => ({ id: randomUUID(), at: new Date(base + ms) }));
     await inTransaction(db.ds, async (tx) => {
       const insert = (id: string, owner: string, at: Date) =>
-        repo.insert(
-          tx,
-          {
-            id,
-            userId: owner,
-            batchId: randomUUID(),
-            type: typeDef.key,
-            typeDef,
-            status: 'done',
-            inputKey: `input/${owner}/a.jpg`,
-            inputs: { [typeDef.inputs[0].name]: { key: `input/${owner}/a.jpg` } },
-            params: {},
-            resultKeys: [],
-            progress: 100,
-            deadlineAt: at,
-            clientKey: null,
-            cacheKey: null,
-          },
-          at,
-        );
+        repo.insert(tx, doneTask(typeDef, owner, { id, deadlineAt: at }), at);
       for (const row of rows) await insert(row.id, userId, row.at);
       const hidden = randomUUID();
       await insert(hidden, userId, new Date(base + 2));
