@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import { inTransaction } from '../../backend/src/db/transaction';
 import { TaskTypesService } from '../../backend/src/modules/task-types/task-types.service';
 import { TasksRepository } from '../../backend/src/modules/tasks/tasks.repository';
+import { doneTask } from '../../backend/src/testing/task-factories';
 import type { BenchContext } from './context';
 
 /** `count` garment photos that differ in their bytes (the garment shifts by a pixel each). */
@@ -79,22 +80,12 @@ async function seed(ctx: BenchContext): Promise<SeededHistory> {
         ids.push(id);
         await repository.insert(
           tx,
-          {
+          doneTask(typeDef, merchant.userId, {
             id,
-            userId: merchant.userId,
-            batchId: randomUUID(),
-            type: typeDef.key,
-            typeDef,
-            status: 'done',
             inputKey,
-            inputs: { [typeDef.inputs[0].name]: { key: inputKey } },
-            params: {},
             resultKeys: [`output/${merchant.userId}/${id}/main.jpg`],
-            progress: 100,
             deadlineAt: new Date(newest + 600_000),
-            clientKey: null,
-            cacheKey: null,
-          },
+          }),
           new Date(newest - i),
         );
       }

@@ -4,10 +4,11 @@ import type { TaskTypeDefinition } from '../modules/task-types/task-type.schema'
 
 /**
  * A finished (`done`) single-input task of `owner` for `TasksRepository.insert`: its input under
- * the merchant's own prefix, no results, deadline now; `overrides` set the rest.
+ * the merchant's own prefix unless `overrides.inputKey` names one, no results, deadline now;
+ * `overrides` set the rest.
  */
 export function doneTask(typeDef: TaskTypeDefinition, owner: string, overrides: Partial<NewTask> = {}): NewTask {
-  const inputKey = `input/${owner}/a.jpg`;
+  const inputKey = overrides.inputKey ?? `input/${owner}/a.jpg`;
   return {
     id: randomUUID(),
     userId: owner,
