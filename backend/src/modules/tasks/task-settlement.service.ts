@@ -54,6 +54,9 @@ type StateChange = Pick<Task, 'status' | 'progress'> & Partial<Pick<Task, 'error
 
 type Applied = CallbackOutcome & { change?: StateChange };
 
+/** What announcing and publishing a settled task read of it (and all an applied callback knows as current). */
+type SettledTask = Pick<Task, 'id' | 'userId' | 'type' | 'status' | 'progress' | 'errorCode' | 'errorReason'>;
+
 export interface TaskSettlementDeps {
   db: DataSource;
   tasks: SettlementTasks;
@@ -88,7 +91,7 @@ export class TaskSettlement {
   async applyCallback(event: CallbackEvent): Promise<CallbackOutcome> {
     const result = await inTransaction(
       this.db,
-      async (tx): Promise<{ outcome: CallbackOutcome; task: Task | null }> => {
+      async (tx): Promise<{ outcome: CallbackOutcome; task: SettledTask | null }> => {
         const task = await this.tasks.findById(tx, event.taskId);
         if (!task) return { outcome: { applied: false, reason: 'unknown task' }, task: null };
         // The first execution to report is kept; later callbacks of a known execution write nothing.
@@ -109,7 +112,7 @@ export class TaskSettlement {
         // The row as the applied UPDATE left it, without reading it again: the UPDATE was
         // conditional on the state read above and wrote exactly `change`; what announces and
         // publishes it (id, owner, type, status, progress, error) is all there.
-        const changed = outcome.applied && change ? { ...task, ...change } : null;
+        const changed: SettledTask | null = outcome.applied && change ? { ...pickSettled(task), ...change } : null;
         if (changed) await this.announceTerminal(tx, changed);
         return { outcome: { ...outcome, status: (changed ?? task).status }, task: changed };
       },
@@ -234,13 +237,13 @@ export class TaskSettlement {
   }
 
   /** Terminal changes reach the events port in the settling transaction (progress ones do not). */
-  private async announceTerminal(tx: Db, task: Task): Promise<void> {
+  private async announceTerminal(tx: Db, task: SettledTask): Promise<void> {
     if (task.status === 'done' || task.status === 'failed' || task.status === 'canceled') {
       await this.ports.events?.taskFinished(tx, { id: task.id, userId: task.userId, status: task.status });
     }
   }
 
-  private async publish(task: Task): Promise<void> {
+  private async publish(task: SettledTask): Promise<void> {
     if (['done', 'failed', 'canceled'].includes(task.status)) {
       this.metrics?.tasksFinished.inc({ type: task.type, status: task.status, code: task.errorCode ?? '' });
     }
@@ -258,6 +261,10 @@ export class TaskSettlement {
       this.logger.warn({ err, taskId: task.id }, 'progress publish failed');
     }
   }
+}
+
+function pickSettled({ id, userId, type, status, progress, errorCode, errorReason }: Task): SettledTask {
+  return { id, userId, type, status, progress, errorCode, errorReason };
 }
 
 /** The callback as `task_events` keeps it: vendor text cleaned and capped like the task's error detail. */
