@@ -115,7 +115,7 @@ export function defineRoute<
       };
       const result = await spec.handler(input);
       if (res.headersSent || result === undefined) return;
-      res.status(status).json(result);
+      answerJson(req, res, status, result);
     } catch (err) {
       next(err);
     }
@@ -129,6 +129,38 @@ export function defineRoute<
     markHotRoute(router, { path: spec.path, handlers });
   }
 }
+
+/**
+ * `res.status(status).json(result)`, written directly in the usual case: a GET or POST (not HEAD)
+ * without `If-None-Match`/`If-Modified-Since`, a status with a body, no Content-Type set by the
+ * handler. Express's `json` and `send` look up three JSON settings, set and then re-parse the
+ * Content-Type to add its charset, and copy a body of 1,000 characters or more into a Buffer,
+ * which is then written apart from the header; here the same header values are set once and the
+ * string goes out with the header. Anything else (HEAD, conditional requests, 204/304) still goes
+ * through Express, which answers those.
+ */
+function answerJson(req: Request, res: Response, status: number, result: unknown): void {
+  const headers = req.headers;
+  if (
+    req.method === 'HEAD' ||
+    status === 204 ||
+    status === 304 ||
+    headers['if-none-match'] !== undefined ||
+    headers['if-modified-since'] !== undefined ||
+    res.hasHeader('Content-Type')
+  ) {
+    res.status(status).json(result);
+    return;
+  }
+  const body = JSON.stringify(result);
+  res.statusCode = status;
+  res.setHeader('Content-Type', JSON_TYPE);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+/** What Express's `res.json` answers with (its `application/json` plus the charset `send` adds). */
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 function uploadSchema(field: string) {
   return z.object({ [field]: z.string().openapi({ type: 'string', format: 'binary' }) });
