@@ -26,10 +26,13 @@ export interface Statement {
 /**
  * The statements `request` causes, captured on an in-process backend built from the bench
  * backend's configuration (same database); nothing else runs on that instance meanwhile.
+ * `warmUp` runs first, uncaptured: what a running backend already holds (a merchant's session
+ * version, cached per process) is then not counted as the request's.
  */
 export async function captureStatements(
   ctx: BenchContext,
   request: (baseUrl: string) => Promise<void>,
+  warmUp?: (baseUrl: string) => Promise<void>,
 ): Promise<Statement[]> {
   const built = await buildBackend(ctx.backend.config, { logger: createLogger('error') });
   const captured: Statement[] = [];
@@ -49,8 +52,10 @@ export async function captureStatements(
   const server = createServer(built.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await warmUp?.(baseUrl);
     capturing = true;
-    await request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await request(baseUrl);
     capturing = false;
   } finally {
     server.closeAllConnections();
