@@ -90,9 +90,16 @@ export class LedgerService {
    * Takes `n` credits for `taskIds` inside the caller's transaction (the tasks module commits
    * "reserve + insert tasks + outbox row" together). `n` is split evenly over the tasks, one
    * `reserve:<taskId>` row each, so a refund later returns exactly that task's share.
+   * Answers the balance left and the account as the caller's commit will leave it (the row lock
+   * is held from the decrement on), which the tasks module uses to refuse creates queued behind it.
    * @throws PaymentRequiredError 402 MEMBERSHIP_REQUIRED / QUOTA_EXHAUSTED, nothing taken.
    */
-  async reserve(tx: Db, userId: string, n: number, taskIds: string[]): Promise<{ balanceAfter: number }> {
+  async reserve(
+    tx: Db,
+    userId: string,
+    n: number,
+    taskIds: string[],
+  ): Promise<{ balanceAfter: number; account: Balance }> {
     if (!taskIds.length || !Number.isInteger(n) || n <= 0 || n % taskIds.length !== 0) {
       throw new Error(`reserve needs a positive credit count divisible by the ${taskIds.length} task(s), got ${n}`);
     }
@@ -125,7 +132,11 @@ export class LedgerService {
       })),
       now,
     );
-    return { balanceAfter: balance };
+    // The row lock is held until the caller's commit: this is the account as that commit leaves it.
+    return {
+      balanceAfter: balance,
+      account: { quotaRemaining: balance, isMember: user?.isMember ?? 0, quotaExpireAt: user?.quotaExpireAt ?? null },
+    };
   }
 
   private async whyNotReserved(tx: Db, userId: string, now: Date): Promise<Error> {

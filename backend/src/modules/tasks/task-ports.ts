@@ -6,8 +6,17 @@ import type { Db } from '../../db/transaction';
  * where a neighbour is beside the point.
  */
 export interface CreditLedgerPort {
-  /** Reserves `credits` for the tasks inside `tx`; throws 402 when the member cannot pay. */
-  reserve(tx: Db, userId: string, credits: number, taskIds: string[]): Promise<unknown>;
+  /**
+   * Reserves `credits` for the tasks inside `tx`; throws 402 when the member cannot pay. Answers
+   * the account as the reserve leaves it (what it is at commit, since the reserve holds the row
+   * lock), when the ledger tells.
+   */
+  reserve(
+    tx: Db,
+    userId: string,
+    credits: number,
+    taskIds: string[],
+  ): Promise<{ account?: AccountStanding } | undefined>;
   /** Refunds what the task reserved, at most once whatever calls it twice. */
   refund(tx: Db, taskId: string): Promise<unknown>;
   /**

@@ -5,6 +5,7 @@ import { toDbTime } from '../../db/time';
 import { inTransaction, type Db } from '../../db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-error';
 import type { Metrics } from '../../infra/metrics';
+import { AccountTurns, type AccountVisit } from './account-turns';
 import type { AccountStanding, TaskPorts } from './task-ports';
 import type { InputSlot, TaskTypeDefinition } from '../task-types/task-type.schema';
 import type { TaskTypesService } from '../task-types/task-types.service';
@@ -71,6 +72,7 @@ export class TasksService {
   private readonly wakeDispatcher: () => void;
   private readonly metrics: Metrics | null;
   private readonly now: () => Date;
+  private readonly turns = new AccountTurns();
 
   constructor(deps: TasksServiceDeps) {
     this.db = deps.db;
@@ -85,6 +87,16 @@ export class TasksService {
   }
 
   async create(userId: string, input: CreateTasksInput): Promise<CreatedBatch> {
+    // Entered first: what a reserve of this account commits from now on may refuse this create.
+    const visit = this.turns.enter(userId);
+    try {
+      return await this.createIn(visit, userId, input);
+    } finally {
+      visit.leave();
+    }
+  }
+
+  private async createIn(visit: AccountVisit, userId: string, input: CreateTasksInput): Promise<CreatedBatch> {
     // The stored definition of this moment is validated against and frozen into every task.
     const def = await this.types.forCreate(input.type);
     const params = await resolveParams(def, input.params ?? {}, this.ports.scenes);
@@ -99,19 +111,28 @@ export class TasksService {
         throw new ValidationError('retryOf: not a failed task of yours', { retryOf: 'not a failed task of yours' });
     }
     const standing = await this.ports.membership.ensureCurrent(userId);
+    const credits = inputs.length * def.credits;
     // An account that plainly cannot pay is refused here, from the row ensureCurrent just read:
     // no transaction, no wait for the row lock (1,000 creates on an empty account queued 900
     // doomed transactions). Passing this check takes nothing; reserve below still decides.
     if (isStanding(standing)) {
-      const refusal = this.ports.ledger.refusalFor?.(standing, inputs.length * def.credits);
+      const refusal = this.ports.ledger.refusalFor?.(standing, credits);
       if (refusal) throw refusal;
     }
 
     const batchId = randomUUID();
     try {
-      const rows = await inTransaction(this.db, (tx) =>
-        this.insertBatch(tx, userId, def, params, inputs, batchId, input.idempotencyKey, true, input.retryOf ?? null),
-      );
+      // One reserve of this account at a time in this process (account-turns.ts): a create whose
+      // turn comes after an earlier turn left too little is refused from what that turn committed.
+      const rows = await visit.turn(async (seen) => {
+        const refusal = seen && this.ports.ledger.refusalFor?.(seen, credits);
+        if (refusal) throw refusal;
+        const batch = await inTransaction(this.db, (tx) =>
+          this.insertBatch(tx, userId, def, params, inputs, batchId, input.idempotencyKey, true, input.retryOf ?? null),
+        );
+        if (batch.account) visit.observe(batch.account);
+        return batch.tasks;
+      });
       this.wakeDispatcher();
       this.metrics?.tasksCreated.inc({ type: def.key }, rows.length);
       return { batchId, tasks: rows, created: true };
@@ -140,7 +161,9 @@ export class TasksService {
     const inputs = await planInputs(def, { inputs: input.inputs }, (slot, value) =>
       this.resolveInput(userId, slot, value),
     );
-    const [row] = await inTransaction(this.db, (tx) =>
+    const {
+      tasks: [row],
+    } = await inTransaction(this.db, (tx) =>
       this.insertBatch(tx, userId, def, params, inputs, randomUUID(), undefined, false),
     );
     this.wakeDispatcher();
@@ -174,7 +197,7 @@ export class TasksService {
     idempotencyKey: string | undefined,
     charge = true,
     retryOf: string | null = null,
-  ): Promise<Task[]> {
+  ): Promise<{ tasks: Task[]; account?: AccountStanding }> {
     const now = this.now();
     const deadlineAt = new Date(now.getTime() + def.deadlineSeconds * 1000);
     const planned = [];
@@ -201,13 +224,14 @@ export class TasksService {
     // Reserved first, before any read of this transaction: the user's row lock then comes before
     // InnoDB's snapshot (taken at the first plain read), so every read below sees what the
     // merchant's earlier transactions committed (db/user-lock.ts).
-    if (charge)
-      await this.ports.ledger.reserve(
-        tx,
-        userId,
-        planned.length * def.credits,
-        planned.map((p) => p.id),
-      );
+    const reserved = charge
+      ? await this.ports.ledger.reserve(
+          tx,
+          userId,
+          planned.length * def.credits,
+          planned.map((p) => p.id),
+        )
+      : undefined;
     const dispatches: Array<{ payload: { taskId: string }; at: Date }> = [];
     for (const [index, plan] of planned.entries()) {
       const p = {
@@ -246,10 +270,11 @@ export class TasksService {
     // The batch's outbox rows in one statement and its tasks read back in one: on MySQL each
     // statement is a round trip (the backend's socket write was its largest single cost).
     await this.outbox.addMany(tx, DISPATCH_TOPIC, dispatches);
-    return this.tasks.findByIds(
+    const tasks = await this.tasks.findByIds(
       tx,
       planned.map((p) => p.id),
     );
+    return { tasks, account: reserved?.account };
   }
 
   async get(userId: string, id: string): Promise<Task> {

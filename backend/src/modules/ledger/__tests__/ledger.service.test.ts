@@ -25,7 +25,11 @@ describe('LedgerService.reserve', () => {
     const { ledger, rowsOf, reserve, user } = setup();
     const userId = user({ quota: 10 });
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
-    await expect(reserve(userId, 6, [a, b, c])).resolves.toEqual({ balanceAfter: 4 });
+    // The account as the commit leaves it: what creates queued behind this one are judged on.
+    await expect(reserve(userId, 6, [a, b, c])).resolves.toEqual({
+      balanceAfter: 4,
+      account: { quotaRemaining: 4, isMember: 1, quotaExpireAt: toDbTime(new Date(NOW.getTime() + 30 * DAY_MS)) },
+    });
     const reserves = rowsOf(userId).filter((r) => r.kind === 'reserve');
     expect(reserves.map((r) => [r.idempotency_key, r.task_id, r.delta, r.balance_after])).toEqual([
       [`reserve:${a}`, a, -2, 8],

@@ -637,6 +637,37 @@ describe.each(drivers)('tasks on %s', (driver) => {
     for (const id of accepted) await dispatchOf(id);
   }, 60_000);
 
+  // Creates arriving together all read the account before the first reserve commits, so the
+  // early check passes them all; they then queue for the reserve in this process, and those whose
+  // turn comes after the credits ran out are refused from what the last reserve committed.
+  it('of 100 parallel creates on 10 credits, only the 10 accepted reach the reserve', async () => {
+    const reserve = jest.spyOn(ledger, 'reserve');
+    try {
+      const user = await member(10);
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/q${i}.jpg` }),
+        ),
+      );
+      const codes = results.map((r) => r.status);
+      expect(codes.filter((c) => c === 201)).toHaveLength(10);
+      expect(codes.filter((c) => c === 402)).toHaveLength(90);
+      expect(new Set(results.filter((r) => r.status === 402).map((r) => r.body.error.code))).toEqual(
+        new Set(['QUOTA_EXHAUSTED']),
+      );
+      expect(reserve).toHaveBeenCalledTimes(10);
+      expect(await ledger.checkInvariant(user.id)).toMatchObject({ ok: true, balance: 0 });
+      // Credits granted afterwards are spent by the next create: nothing stale is kept.
+      await inTransaction(backend.ctx.db, (tx) =>
+        ledger.grant(tx, { orderId: randomUUID(), userId: user.id, credits: 1, days: 30 }),
+      );
+      await create(user.token, { type: 'basic_clean', inputKey: `input/${user.id}/q-after.jpg` }).expect(201);
+      expect(await ledger.checkInvariant(user.id)).toMatchObject({ ok: true, balance: 0 });
+    } finally {
+      reserve.mockRestore();
+    }
+  }, 60_000);
+
   // A merchant with a membership lot and a pack lot, batches at once: each reserve spends the
   // soonest-ending lot first and must see what the previous reserve took from it, although the
   // create's transaction had read (its result cache) before it took the user lock.
