@@ -53,6 +53,18 @@ export interface SeededHistory {
 }
 
 export const HISTORY_SIZE = 10_000;
+/**
+ * Rows per seeding transaction, with a turn of the event loop between two. On SQLite every
+ * statement is synchronous and every `await` in between resolves at once, so without that turn
+ * the 10,000 inserts were one stretch of JavaScript that never let the loop run: ~1 s on a quiet
+ * machine, over 5 s when the bench process got a tenth of a core. Meanwhile the backend closed
+ * the keep-alive socket of the upload just before (its `keepAliveTimeout`, 5 s), undici's own idle
+ * timer (3 s, counted in ticks of the same stalled loop) had not run, and the FIN was not read:
+ * the list case's first page went out on that closed socket and failed with "fetch failed:
+ * other side closed". With a turn every 200 rows the FIN is read, or undici drops the socket
+ * first, and the next request opens a new connection.
+ */
+const SEED_CHUNK = 200;
 /** By database: each phase has its own (context.ts). */
 const seeded = new WeakMap<DataSource, Promise<SeededHistory>>();
 
@@ -73,9 +85,11 @@ async function seed(ctx: BenchContext): Promise<SeededHistory> {
   const typeDef = await new TaskTypesService(ctx.ds).forCreate('basic_clean');
   const newest = Date.now() - 60_000;
   const ids: string[] = [];
-  for (let chunk = 0; chunk < HISTORY_SIZE; chunk += 1000) {
+  for (let chunk = 0; chunk < HISTORY_SIZE; chunk += SEED_CHUNK) {
+    // Back to the event loop between transactions (see SEED_CHUNK).
+    if (chunk) await new Promise<void>((resolve) => setImmediate(resolve));
     await inTransaction(ctx.ds, async (tx) => {
-      for (let i = chunk; i < Math.min(HISTORY_SIZE, chunk + 1000); i++) {
+      for (let i = chunk; i < Math.min(HISTORY_SIZE, chunk + SEED_CHUNK); i++) {
         const id = randomUUID();
         ids.push(id);
         await repository.insert(
