@@ -17,18 +17,35 @@ export function inTransaction<T>(ds: DataSource, work: (tx: Db) => Promise<T>): 
 }
 
 const sqliteQueues = new WeakMap<DataSource, Promise<void>>();
-const noop = () => undefined;
+/** Turns queued or running per SQLite data source (see sqliteTurnNow). */
+const sqliteTurns = new WeakMap<DataSource, number>();
 
 function isSqlite(ds: DataSource): boolean {
   return ds.options.type === 'better-sqlite3';
 }
 
 /** Runs `work` when every earlier transaction or statement on this SQLite database is done. */
-function sqliteTurn<T>(ds: DataSource, work: () => Promise<T>): Promise<T> {
+function sqliteTurn<T>(ds: DataSource, work: () => Promise<T> | T): Promise<T> {
+  sqliteTurns.set(ds, (sqliteTurns.get(ds) ?? 0) + 1);
   const previous = sqliteQueues.get(ds) ?? Promise.resolve();
   const run = previous.then(work);
-  sqliteQueues.set(ds, run.then(noop, noop));
+  const release = () => void sqliteTurns.set(ds, (sqliteTurns.get(ds) ?? 1) - 1);
+  sqliteQueues.set(ds, run.then(release, release));
   return run;
+}
+
+/**
+ * A synchronous statement (better-sqlite3 called directly) in its turn: run at once when no
+ * transaction or statement is queued or running on this SQLite database — nothing can be open on
+ * the connection then — else queued behind them like any other (db/direct-read.ts).
+ */
+export function sqliteTurnNow<T>(ds: DataSource, work: () => T): Promise<T> {
+  if (sqliteTurns.get(ds)) return sqliteTurn(ds, work);
+  try {
+    return Promise.resolve(work());
+  } catch (err) {
+    return Promise.reject(err as Error);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { toDbTime } from '../../db/time';
+import { readRows } from '../../db/direct-read';
 import { execute, rows, type Db } from '../../db/transaction';
 import type { TaskTypeDefinition } from '../task-types/task-type.schema';
 import type { StoredInput } from './task-request';
@@ -327,7 +328,8 @@ export class TasksRepository {
   async findOwned(db: Db, userId: string, id: string): Promise<Task | null> {
     return first(
       db,
-      await rows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ? AND user_id = ? AND hidden = 0', [id, userId]),
+      // GET /tasks/:id, the read clients poll: straight on the driver outside a transaction.
+      await readRows<TaskRow>(db, 'SELECT * FROM tasks WHERE id = ? AND user_id = ? AND hidden = 0', [id, userId]),
     );
   }
 

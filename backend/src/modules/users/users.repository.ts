@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { toCamel, type Camel } from '../../db/camel';
 import { isUniqueViolation } from '../../db/db-errors';
 import { fromDbTime, toDbTime } from '../../db/time';
+import { readRows } from '../../db/direct-read';
 import { execute, rows, type Db } from '../../db/transaction';
 
 export interface UserRow {
@@ -47,7 +48,8 @@ export function toUser(row: UserRow): User {
  */
 export class UsersRepository {
   async findUser(db: Db, id: string): Promise<User | null> {
-    const [row] = await rows<UserRow>(db, 'SELECT * FROM users WHERE id = ?', [id]);
+    // Read by every GET /me (and each create): straight on the driver outside a transaction.
+    const [row] = await readRows<UserRow>(db, 'SELECT * FROM users WHERE id = ?', [id]);
     return row ? toUser(row) : null;
   }
 
