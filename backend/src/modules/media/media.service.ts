@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
-import type { Db } from '../../db/transaction';
 import {
   AppError,
   NotFoundError,
@@ -196,13 +195,14 @@ export class MediaService {
   /**
    * Task inputs are storage keys the caller uploaded: under their own `input/<userId>/`
    * prefix (400 otherwise — URLs and other users' keys never reach a vendor) and recorded in
-   * `uploads` (404 otherwise). Pass the transaction's manager to check inside it.
+   * `uploads` (404 otherwise). `read`: the caller's own read of this user's row for this key
+   * (a create's one read, tasks/create-reads.ts), judged the same way instead of reading again.
    */
-  async assertOwnedInput(userId: string, key: unknown, db: Db = this.ds.manager): Promise<Upload> {
+  async assertOwnedInput(userId: string, key: unknown, read?: { row: Upload | null }): Promise<Upload> {
     if (typeof key !== 'string' || !isPlainKey(key) || !key.startsWith(inputPrefix(userId))) {
       throw new ValidationError('inputKey must be a key returned by POST /api/v1/uploads for your account');
     }
-    const row = await this.uploads.findByUserAndKey(db, userId, key);
+    const row = read ? read.row : await this.uploads.findByUserAndKey(this.ds.manager, userId, key);
     if (!row) throw new NotFoundError('No upload with this key', 'INPUT_NOT_FOUND');
     return row;
   }

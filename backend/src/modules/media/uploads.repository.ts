@@ -4,7 +4,7 @@ import { toCamel, type Camel } from '../../db/camel';
 import { toDbTime } from '../../db/time';
 import { rows, type Db } from '../../db/transaction';
 
-interface UploadRow {
+export interface UploadRow {
   id: string;
   user_id: string;
   storage_key: string;
@@ -26,7 +26,23 @@ export type NewUpload = Pick<
   'userId' | 'storageKey' | 'sha256' | 'size' | 'mime' | 'width' | 'height' | 'originalName'
 >;
 
-const first = (found: UploadRow[]): Upload | null => (found[0] ? toCamel(found[0]) : null);
+/** Every column of `uploads`, as `SELECT *` answers them (a create's one read names them: tasks/create-reads.ts). */
+export const UPLOAD_ROW_COLUMNS: ReadonlyArray<keyof UploadRow> = [
+  'id',
+  'user_id',
+  'storage_key',
+  'sha256',
+  'size',
+  'mime',
+  'width',
+  'height',
+  'created_at',
+  'original_name',
+];
+
+export const toUpload = (row: UploadRow): Upload => toCamel(row);
+
+const first = (found: UploadRow[]): Upload | null => (found[0] ? toUpload(found[0]) : null);
 
 /** Queries on `uploads`; every lookup is scoped by the owner's id. */
 export class UploadsRepository {

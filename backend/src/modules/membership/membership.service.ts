@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../../errors/app-error';
-import { toDbTime } from '../../db/time';
+import { fromDbTime, toDbTime } from '../../db/time';
 import { rows } from '../../db/transaction';
 import type { Logger } from '../../infra/logger';
 import type { Balance } from '../ledger/ledger.repository';
@@ -20,8 +20,13 @@ export class MembershipService {
     private readonly clock: Clock = () => new Date(),
   ) {}
 
-  /** Downgrades the user if their membership has lapsed, then returns what credits are judged on now. */
-  async ensureCurrent(userId: string): Promise<Balance> {
+  /**
+   * Downgrades the user if their membership has lapsed, then returns what credits are judged on now.
+   * `read`: the account as the caller just read it (tasks/create-reads.ts); answered as it is
+   * unless the membership has lapsed, which takes the downgrade and a fresh read as always.
+   */
+  async ensureCurrent(userId: string, read?: Balance): Promise<Balance> {
+    if (read && !this.hasLapsed(read)) return read;
     const { quotaRemaining, isMember, quotaExpireAt } = await this.current(userId);
     return { quotaRemaining, isMember, quotaExpireAt };
   }
@@ -55,8 +60,9 @@ export class MembershipService {
     return downgraded;
   }
 
-  private hasLapsed(user: User): boolean {
-    if (!user.isMember || !user.quotaExpireAt) return false;
-    return meOf(user, this.clock()).isMember === false;
+  private hasLapsed(account: Balance): boolean {
+    if (!account.isMember || !account.quotaExpireAt) return false;
+    const expireAt = fromDbTime(account.quotaExpireAt);
+    return expireAt === null || expireAt <= this.clock();
   }
 }

@@ -2,7 +2,7 @@ import { toDbTime, isoOrNull } from '../../db/time';
 import { execute, rows, type Db } from '../../db/transaction';
 import { freezeDefinition, type AdminTaskType, type TaskTypeDefinition } from './task-type.schema';
 
-interface TaskTypeRow {
+export interface TaskTypeRow {
   code: string;
   name_zh: string;
   name_en: string;
@@ -40,6 +40,14 @@ const COLUMNS = [
   'sort',
   'prompt_template',
 ];
+
+/** Every column of `task_types`, as `SELECT *` answers them (a create's one read names them: tasks/create-reads.ts). */
+export const TASK_TYPE_ROW_COLUMNS: ReadonlyArray<keyof TaskTypeRow> = [
+  'code',
+  ...COLUMNS,
+  'created_at',
+  'updated_at',
+] as Array<keyof TaskTypeRow>;
 
 function values(def: TaskTypeDefinition): unknown[] {
   return [
@@ -124,8 +132,9 @@ export class TaskTypesRepository {
    * column still equals the row they were built from. Reusing the object also lets
    * `typeVersionOf` (tasks/task-type-versions.ts) hash it once rather than per create.
    */
-  async findForCreate(db: Db, key: string): Promise<TaskTypeDefinition | null> {
-    const [row] = await rows<TaskTypeRow>(db, 'SELECT * FROM task_types WHERE code = ?', [key]);
+  async findForCreate(db: Db, key: string, read?: { row: TaskTypeRow | null }): Promise<TaskTypeDefinition | null> {
+    // `read`: the row as the create's one read just answered it (same columns as `SELECT *`).
+    const row = read ? read.row : (await rows<TaskTypeRow>(db, 'SELECT * FROM task_types WHERE code = ?', [key]))[0];
     if (!row) return null;
     const cached = this.forCreateCache.get(key);
     if (cached && sameRow(cached.row, row)) return cached.def;

@@ -11,7 +11,7 @@ import {
   type TaskTypeDefinition,
   type UpdateTaskTypeInput,
 } from './task-type.schema';
-import { TaskTypesRepository } from './task-types.repository';
+import { TaskTypesRepository, type TaskTypeRow } from './task-types.repository';
 
 /** Strips the stored row to the definition a task freezes (no timestamps). */
 export function definitionOf(row: AdminTaskType): TaskTypeDefinition {
@@ -49,9 +49,10 @@ export class TaskTypesService {
   /**
    * The definition a new task of `key` is created with (deeply frozen, shared by the creates
    * that read the same row: see `TaskTypesRepository.findForCreate`); 400 when unknown or disabled.
+   * `read`: the row a create's one read already answered (tasks/create-reads.ts), instead of reading it.
    */
-  async forCreate(key: string): Promise<TaskTypeDefinition> {
-    const found = await this.repo.findForCreate(this.ds.manager, key);
+  async forCreate(key: string, read?: { row: TaskTypeRow | null }): Promise<TaskTypeDefinition> {
+    const found = await this.repo.findForCreate(this.ds.manager, key, read);
     if (!found || !found.enabled) {
       const offered = (await this.repo.list(this.ds.manager, true)).map((t) => t.key);
       throw new ValidationError(`type: must be one of ${offered.join(', ')}`, { type: 'unknown or disabled' });

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/transaction';
+import type { Upload } from '../media/uploads.repository';
 
 /**
  * What the tasks component needs from its neighbours, as narrow interfaces. The composition
@@ -35,13 +36,23 @@ export interface AccountStanding {
 }
 
 export interface MembershipPort {
-  /** Downgrades an expired membership before credits are looked at; answers the account as it is then. */
-  ensureCurrent(userId: string): Promise<AccountStanding | unknown>;
+  /**
+   * Downgrades an expired membership before credits are looked at; answers the account as it is
+   * then. `read`: the account as the create's one read found it (create-reads.ts), used unless lapsed.
+   */
+  ensureCurrent(userId: string, read?: AccountStanding): Promise<AccountStanding | unknown>;
 }
 
 export interface InputMediaPort {
-  /** The caller's own uploaded input; throws 400/404 for anything else (no arbitrary URLs). */
-  assertOwnedInput(userId: string, key: string): Promise<{ sha256: string; originalName?: string | null }>;
+  /**
+   * The caller's own uploaded input; throws 400/404 for anything else (no arbitrary URLs). `read`:
+   * the caller's row for this key as the create's one read found it (create-reads.ts), judged alike.
+   */
+  assertOwnedInput(
+    userId: string,
+    key: string,
+    read?: { row: Upload | null },
+  ): Promise<{ sha256: string; originalName?: string | null }>;
 }
 
 export interface ObjectUrlPort {

@@ -6,6 +6,7 @@ import { inTransaction, type Db } from '../../db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-error';
 import type { Metrics } from '../../infra/metrics';
 import { AccountTurns, type AccountVisit } from './account-turns';
+import { readForCreate, type CreateReads } from './create-reads';
 import type { AccountStanding, TaskPorts } from './task-ports';
 import type { InputSlot, TaskTypeDefinition } from '../task-types/task-type.schema';
 import type { TaskTypesService } from '../task-types/task-types.service';
@@ -97,20 +98,26 @@ export class TasksService {
   }
 
   private async createIn(visit: AccountVisit, userId: string, input: CreateTasksInput): Promise<CreatedBatch> {
+    // The type, the one upload (a single-image create) and the account in one statement
+    // (create-reads.ts); each is judged below where it was read before, by its own module.
+    const inputKey = input.inputKeys?.length === 1 && input.inputs === undefined ? input.inputKeys[0] : null;
+    const reads = await readForCreate(this.db.manager, userId, input.type, inputKey);
     // The stored definition of this moment is validated against and frozen into every task.
-    const def = await this.types.forCreate(input.type);
+    const def = await this.types.forCreate(input.type, reads?.type);
     const params = await resolveParams(def, input.params ?? {}, this.ports.scenes);
     if (input.idempotencyKey) {
       const earlier = await this.tasks.findByClientKeyPrefix(this.db.manager, userId, input.idempotencyKey);
       if (earlier.length) return { batchId: earlier[0].batchId, tasks: earlier, created: false };
     }
-    const inputs = await planInputs(def, input, (slot, value) => this.resolveInput(userId, slot, value));
+    const inputs = await planInputs(def, input, (slot, value) =>
+      this.resolveInput(userId, slot, value, value === inputKey ? reads?.upload : undefined),
+    );
     if (input.retryOf !== undefined) {
       const failed = await this.tasks.findOwned(this.db.manager, userId, input.retryOf);
       if (!failed || failed.status !== 'failed')
         throw new ValidationError('retryOf: not a failed task of yours', { retryOf: 'not a failed task of yours' });
     }
-    const standing = await this.ports.membership.ensureCurrent(userId);
+    const standing = await this.ports.membership.ensureCurrent(userId, reads?.account);
     const credits = inputs.length * def.credits;
     // An account that plainly cannot pay is refused here, from the row ensureCurrent just read:
     // no transaction, no wait for the row lock (1,000 creates on an empty account queued 900
@@ -170,10 +177,18 @@ export class TasksService {
     return row;
   }
 
-  /** An owned upload, or (for `task` slots) an own finished task with enough results. */
-  private async resolveInput(userId: string, slot: InputSlot, value: string): Promise<ResolvedInput> {
+  /**
+   * An owned upload, or (for `task` slots) an own finished task with enough results. `upload`: the
+   * caller's row for `value` as the create's one read found it.
+   */
+  private async resolveInput(
+    userId: string,
+    slot: InputSlot,
+    value: string,
+    upload?: CreateReads['upload'],
+  ): Promise<ResolvedInput> {
     if (slot.kind === 'image') {
-      const { sha256, originalName } = await this.ports.media.assertOwnedInput(userId, value);
+      const { sha256, originalName } = await this.ports.media.assertOwnedInput(userId, value, upload);
       return { stored: { key: value }, fingerprint: sha256, name: originalName ?? null };
     }
     const source = await this.tasks.findOwned(this.db.manager, userId, value);
