@@ -1,3 +1,9 @@
+/** A signed URL and the last instant (epoch ms) the cache answers it again for the same key and lifetime. */
+export interface SignedUrl {
+  readonly url: string;
+  readonly reusableUntilMs: number;
+}
+
 /**
  * Signed object URLs, reused while nearly their whole lifetime is left. Signing (the COS SDK's
  * q-sign over the key, headers and time) was a large share of every task read in the bench's
@@ -12,14 +18,9 @@
  * moves the entry forward. No entry is ever deleted from a Map (deleting and re-adding on every
  * hit made V8's hash chains long enough to cost ~12 µs a lookup at 10,000 entries).
  */
-interface Entry {
-  url: string;
-  expiresAtMs: number;
-}
-
 export class SignedUrlCache {
-  private current = new Map<string, Entry>();
-  private previous = new Map<string, Entry>();
+  private current = new Map<string, SignedUrl>();
+  private previous = new Map<string, SignedUrl>();
 
   constructor(
     /** Most entries kept: two generations of half this size. */
@@ -31,25 +32,34 @@ export class SignedUrlCache {
 
   /** The URL for `key` at `ttlSeconds`, from `sign` or reused. */
   get(key: string, ttlSeconds: number, sign: () => string): string {
+    return this.entry(key, ttlSeconds, sign).url;
+  }
+
+  /**
+   * The same, with the last instant it will be answered again: whoever keeps the URL beyond this
+   * call (a task answer's JSON text, tasks/task-answers.ts) serves it no longer than the cache would.
+   */
+  entry(key: string, ttlSeconds: number, sign: () => string): SignedUrl {
     const id = `${ttlSeconds} ${key}`;
     const now = this.now();
     // No closure per call: a task page asks for forty URLs, and each closure costs an allocation
     // (and, under tsx, a naming call).
-    const leastLeftMs = ttlSeconds * 1000 - Math.min(60_000, ttlSeconds * 100);
     const hit = this.current.get(id);
-    if (hit !== undefined && hit.expiresAtMs - now >= leastLeftMs) return hit.url;
+    if (hit !== undefined && now <= hit.reusableUntilMs) return hit;
     const older = this.previous.get(id);
-    if (older !== undefined && older.expiresAtMs - now >= leastLeftMs) {
+    if (older !== undefined && now <= older.reusableUntilMs) {
       this.remember(id, older);
-      return older.url;
+      return older;
     }
-    // The expiry is taken before signing: the signer's own clock can only make it later.
-    const entry = { url: sign(), expiresAtMs: now + ttlSeconds * 1000 };
+    // The expiry is taken before signing: the signer's own clock can only make it later. Reused
+    // while at least `ttl - slack` seconds are left.
+    const leastLeftMs = ttlSeconds * 1000 - Math.min(60_000, ttlSeconds * 100);
+    const entry: SignedUrl = { url: sign(), reusableUntilMs: now + ttlSeconds * 1000 - leastLeftMs };
     this.remember(id, entry);
-    return entry.url;
+    return entry;
   }
 
-  private remember(id: string, entry: Entry): void {
+  private remember(id: string, entry: SignedUrl): void {
     if (!this.current.has(id) && this.current.size >= this.maxEntries / 2) {
       this.previous = this.current;
       this.current = new Map();

@@ -3,7 +3,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import COS from 'cos-nodejs-sdk-v5';
 import type { AppConfig } from '../../config/config';
 import { NotFoundError } from '../../errors/app-error';
-import { SignedUrlCache } from './signed-url-cache';
+import { SignedUrlCache, type SignedUrl } from './signed-url-cache';
 
 export interface StoredObject {
   key: string;
@@ -82,8 +82,13 @@ export class StorageService {
 
   /** A short-lived signed GET URL (for browsers, vendors and n8n); see SignedUrlCache for reuse. */
   signedUrl(key: string, ttlSeconds: number): string {
+    return this.signedUrlReuse(key, ttlSeconds).url;
+  }
+
+  /** The same URL, with the last instant this service will answer it again (SignedUrlCache.entry). */
+  signedUrlReuse(key: string, ttlSeconds: number): SignedUrl {
     const expires = Math.max(1, Math.floor(ttlSeconds));
-    return this.signed.get(key, expires, () =>
+    return this.signed.entry(key, expires, () =>
       this.cos.getObjectUrl(
         { Bucket: this.location.bucket, Region: this.location.region, Key: key, Sign: true, Expires: expires },
         () => undefined,

@@ -58,6 +58,12 @@ export interface InputMediaPort {
 export interface ObjectUrlPort {
   /** A short-lived signed GET URL: computed locally (no I/O), so task answers are built synchronously. */
   signedUrl(key: string, ttlSeconds: number): string;
+  /**
+   * The same URL with the last instant (epoch ms) `signedUrl` would answer it again. Task answers
+   * kept as JSON text (task-answers.ts) are reused only until then; without it they are built
+   * every time.
+   */
+  signedUrlReuse?(key: string, ttlSeconds: number): { url: string; reusableUntilMs: number };
 }
 
 /** The scene catalog: codes a `scene`/`category` parameter may take and the prompt behind them. */

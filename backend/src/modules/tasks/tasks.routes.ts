@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context';
 import { ConflictError, ValidationError } from '../../errors/app-error';
@@ -10,6 +10,7 @@ import type { TaskTypesService } from '../task-types/task-types.service';
 import { publicTaskTypeRoutes } from '../task-types/task-types.routes';
 import { CallbackSchema, type TaskSettlement } from './task-settlement.service';
 import { resultZipEntries, zipFileName, type NamedTask } from './result-names';
+import { TaskAnswerCache } from './task-answers';
 import { TaskSchema, resultKeysOf, toTaskDto } from './task-view';
 import type { TasksService } from './tasks.service';
 import type { ListedTask, Task } from './tasks.repository';
@@ -102,6 +103,8 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     return rows.map((row) => toTaskDto(row, deps.urls, ttl, retries.get(row.id) ?? null));
   };
   const dto = async (userId: string, row: Task) => (await dtos(userId, [row]))[0];
+  /** History pages: each task's answer kept as JSON text while nothing it is made of changed. */
+  const answers = new TaskAnswerCache(deps.urls);
   const common = { tags: ['tasks'], secured: true, before: [deps.requireUser] };
 
   defineRoute(router, ctx.openapi, {
@@ -140,15 +143,19 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     // The history's pages (first and "load more") are the other hot read: answered before
     // Express's router, with the same handlers (http/hot-routes.ts).
     hot: true,
-    handler: async ({ query, req }) => {
-      const page = await service.list(currentUser(req).id, {
+    handler: async ({ query, req, res }) => {
+      const userId = currentUser(req).id;
+      const page = await service.list(userId, {
         ...query,
         favorite: query.favorite === 'true',
         from: query.from ? new Date(query.from) : undefined,
         to: query.to ? new Date(query.to) : undefined,
         name: query.q,
       });
-      return { items: await dtos(currentUser(req).id, page.items), nextCursor: page.nextCursor };
+      const failed = page.items.filter((r) => r.status === 'failed').map((r) => r.id);
+      const retries = await service.retriesOf(userId, failed);
+      // The same text `res.json({ items, nextCursor })` would send, joined from kept answers.
+      answerJsonText(req, res, answers.page(userId, page.items, ttl, retries, page.nextCursor));
     },
   });
 
@@ -370,6 +377,28 @@ export function tasksRoutes(ctx: AppContext, deps: TaskRouteDeps): Router {
     },
   });
   return router;
+}
+
+/**
+ * Sends JSON text as `res.status(200).json(value)` would send `value` serialised to it: written
+ * directly in the usual case, the same headers set once, as http/route.ts answers a route's
+ * value; HEAD and conditional requests go through Express's `send`, which answers those.
+ */
+function answerJsonText(req: Request, res: Response, text: string): void {
+  if (
+    req.method === 'HEAD' ||
+    req.headers['if-none-match'] !== undefined ||
+    req.headers['if-modified-since'] !== undefined ||
+    res.hasHeader('Content-Type')
+  ) {
+    if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'application/json');
+    res.status(200).send(text);
+    return;
+  }
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }
 
 /** A row as the naming rule (result-names.ts) sees it; results only of a done task. */

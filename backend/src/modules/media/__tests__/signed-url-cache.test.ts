@@ -25,6 +25,17 @@ describe('SignedUrlCache', () => {
     expect(cache.get('short', 10, sign)).toBe('url-4');
   });
 
+  it('tells until when it will answer the same URL again', () => {
+    const cache = new SignedUrlCache(100, () => now);
+    const first = cache.entry('k', 3600, sign);
+    expect(first).toEqual({ url: 'url-1', reusableUntilMs: 1_060_000 });
+    now = 1_060_000;
+    expect(cache.entry('k', 3600, sign)).toBe(first);
+    expect(cache.get('k', 3600, sign)).toBe('url-1');
+    now += 1;
+    expect(cache.entry('k', 3600, sign)).toEqual({ url: 'url-2', reusableUntilMs: 1_120_001 });
+  });
+
   it('keeps URLs of different keys and lifetimes apart', () => {
     const cache = new SignedUrlCache(100, () => now);
     expect(cache.get('a', 60, sign)).toBe('url-1');
