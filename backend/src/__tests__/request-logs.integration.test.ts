@@ -1,5 +1,8 @@
 import { Writable } from 'node:stream';
+import express from 'express';
 import request from 'supertest';
+import { accessLog } from '../http/access-log';
+import { errorHandler } from '../http/error-middleware';
 import { buildBackend } from '../bootstrap';
 import { createLogger } from '../infra/logger';
 import { createTestDatabase, type TestDatabase } from '../testing/test-db';
@@ -67,5 +70,31 @@ describe('request logs', () => {
     } finally {
       await info.close();
     }
+  });
+
+  it("log an unhandled error through the request's own logger, under its request id", async () => {
+    const errors: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        errors.push(chunk.toString());
+        done();
+      },
+    });
+    const app = express();
+    app.use(accessLog(createLogger('info', 'test', sink), { level: 'debug' }));
+    app.get('/boom', () => {
+      throw new Error('the unexpected');
+    });
+    app.use(errorHandler);
+    const answer = await request(app).get('/boom').set('X-Request-Id', 'req-boom-1').expect(500);
+    expect(answer.headers['x-request-id']).toBe('req-boom-1');
+    const logged = errors
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.find((l) => l.msg === 'unhandled error')).toMatchObject({ reqId: 'req-boom-1', level: 50 });
+    // The 500 is logged at error whatever the request level (debug is off here).
+    expect(logged.find((l) => l.msg === 'request completed')).toMatchObject({ reqId: 'req-boom-1', level: 50 });
   });
 });

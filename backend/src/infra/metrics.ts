@@ -1,5 +1,9 @@
-import type { RequestHandler } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { Request, RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const STARTED = Symbol('aiphoto.metricsStarted');
+type Timed = ServerResponse & { [STARTED]?: bigint };
 
 /** Prometheus metrics of one backend process; one registry per app so tests stay isolated. */
 export class Metrics {
@@ -58,14 +62,18 @@ export class Metrics {
    * URL, which would make one series per distinct path a client sends.
    */
   middleware(): RequestHandler {
-    return (req, res, next) => {
-      const end = this.httpDuration.startTimer();
-      res.on('finish', () => {
-        const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-        const labels = { method: req.method, route, status: String(res.statusCode) };
-        this.httpRequests.inc(labels);
-        end(labels);
-      });
+    const { httpRequests, httpDuration } = this;
+    // One listener for every answer (no closure and timer per request): the start is kept on the response.
+    function finished(this: Timed): void {
+      const req = this.req as Request;
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const labels = { method: req.method, route, status: String(this.statusCode) };
+      httpRequests.inc(labels);
+      httpDuration.observe(labels, Number(process.hrtime.bigint() - (this[STARTED] ?? 0n)) / 1e9);
+    }
+    return (_req, res, next) => {
+      (res as Timed)[STARTED] = process.hrtime.bigint();
+      res.on('finish', finished);
       next();
     };
   }
