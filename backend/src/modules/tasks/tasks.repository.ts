@@ -432,7 +432,9 @@ export class TasksRepository {
   /** A page of the merchant's history, newest first (see listQuery), as the page presents it. */
   async listPage(db: Db, filter: TaskListFilter): Promise<ListedTask[]> {
     const { sql, params } = listQuery(filter);
-    return toListedTasks(db, await rows<ListedTaskRow>(db, sql, params));
+    // History pages, the other hot read: straight on the driver outside a transaction (one
+    // prepared statement per combination of filters on SQLite).
+    return toListedTasks(db, await readRows<ListedTaskRow>(db, sql, params));
   }
 
   /** The same tasks with every column (the console's test runs show what merchants never see). */
