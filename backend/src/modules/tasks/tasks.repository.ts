@@ -3,7 +3,7 @@ import { readRows } from '../../db/direct-read';
 import { execute, rows, type Db } from '../../db/transaction';
 import type { TaskTypeDefinition } from '../task-types/task-type.schema';
 import type { StoredInput } from './task-request';
-import { saveTypeVersion, typeDefinitionTexts } from './task-type-versions';
+import { saveTypeVersion, typeDefinitionTexts, typeVersionOf } from './task-type-versions';
 
 export type TaskStatus = 'queued' | 'processing' | 'done' | 'failed' | 'canceled';
 export const ACTIVE_STATUSES: TaskStatus[] = ['queued', 'processing'];
@@ -275,36 +275,71 @@ export const CACHED_RESULT_SQL =
  * state changes are conditional updates, so a terminal state is never overwritten.
  */
 export class TasksRepository {
-  async insert(db: Db, task: NewTask, now: Date): Promise<void> {
+  /**
+   * Inserts the task and answers it as a read of its row would (every column is written here or
+   * takes its default, so no read-back is needed: `tasks.integration.test.ts` compares the two).
+   */
+  async insert(db: Db, task: NewTask, now: Date): Promise<Task> {
     const t = toDbTime(now);
     const typeVersion = await saveTypeVersion(db, task.typeDef);
+    const row: TaskRow = {
+      id: task.id,
+      user_id: task.userId,
+      batch_id: task.batchId,
+      type: task.type,
+      status: task.status,
+      input_key: task.inputKey,
+      inputs: JSON.stringify(task.inputs),
+      type_version: typeVersion,
+      params: JSON.stringify(task.params),
+      result_keys: task.resultKeys ? JSON.stringify(task.resultKeys) : null,
+      vendor_task_id: null,
+      n8n_execution_id: null,
+      n8n_workflow_id: null,
+      progress: task.progress,
+      error_code: null,
+      error_reason: null,
+      error_detail: null,
+      deadline_at: toDbTime(task.deadlineAt),
+      client_key: task.clientKey,
+      cache_key: task.cacheKey,
+      hidden: 0,
+      favorite: 0,
+      dispatched_at: null,
+      finished_at: task.status === 'done' ? t : null,
+      created_at: t,
+      updated_at: t,
+      input_name: task.inputName ?? null,
+      retry_of: task.retryOf ?? null,
+    };
     await db.query(
       `INSERT INTO tasks (id, user_id, batch_id, type, type_version, status, input_key, inputs, params, result_keys, progress,
                           deadline_at, client_key, cache_key, hidden, favorite, finished_at, created_at, updated_at,
                           input_name, retry_of)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?)`,
       [
-        task.id,
-        task.userId,
-        task.batchId,
-        task.type,
-        typeVersion,
-        task.status,
-        task.inputKey,
-        JSON.stringify(task.inputs),
-        JSON.stringify(task.params),
-        task.resultKeys ? JSON.stringify(task.resultKeys) : null,
-        task.progress,
-        toDbTime(task.deadlineAt),
-        task.clientKey,
-        task.cacheKey,
-        task.status === 'done' ? t : null,
-        t,
-        t,
-        task.inputName ?? null,
-        task.retryOf ?? null,
+        row.id,
+        row.user_id,
+        row.batch_id,
+        row.type,
+        row.type_version,
+        row.status,
+        row.input_key,
+        row.inputs,
+        row.params,
+        row.result_keys,
+        row.progress,
+        row.deadline_at,
+        row.client_key,
+        row.cache_key,
+        row.finished_at,
+        row.created_at,
+        row.updated_at,
+        row.input_name,
+        row.retry_of,
       ],
     );
+    return toTask(row, typeVersionOf(task.typeDef).text);
   }
 
   /**

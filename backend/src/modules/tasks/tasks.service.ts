@@ -248,6 +248,7 @@ export class TasksService {
         )
       : undefined;
     const dispatches: Array<{ payload: { taskId: string }; at: Date }> = [];
+    const tasks: Task[] = [];
     for (const [index, plan] of planned.entries()) {
       const p = {
         ...plan,
@@ -255,7 +256,7 @@ export class TasksService {
       };
       // Stamped 1 ms apart so every listing keeps the order the images were given in.
       const createdAt = new Date(now.getTime() + index);
-      await this.tasks.insert(
+      const task = await this.tasks.insert(
         tx,
         {
           id: p.id,
@@ -278,17 +279,14 @@ export class TasksService {
         },
         createdAt,
       );
+      tasks.push(task);
       if (!p.cached) dispatches.push({ payload: { taskId: p.id }, at: createdAt });
       // A cache hit is born done: announce it like any finished task (merchant webhooks).
       else await this.ports.events?.taskFinished(tx, { id: p.id, userId, status: 'done' });
     }
-    // The batch's outbox rows in one statement and its tasks read back in one: on MySQL each
-    // statement is a round trip (the backend's socket write was its largest single cost).
+    // The batch's outbox rows in one statement, and its tasks answered as inserted (no read-back):
+    // on MySQL each statement is a round trip, and this transaction holds the merchant's row lock.
     await this.outbox.addMany(tx, DISPATCH_TOPIC, dispatches);
-    const tasks = await this.tasks.findByIds(
-      tx,
-      planned.map((p) => p.id),
-    );
     return { tasks, account: reserved?.account };
   }
 

@@ -596,6 +596,33 @@ describe.each(drivers)('tasks on %s', (driver) => {
     expect(n8n.received.length).toBe(dispatchesBefore);
   });
 
+  // A create answers its tasks as inserted, without reading them back: every column must come out
+  // as the database gives it (times, JSON texts, defaults), queued or born done from the cache.
+  it('answers created tasks exactly as a read of their rows gives them', async () => {
+    const user = await member(4);
+    const batch = await tasks.service.create(user.id, {
+      type: 'basic_clean',
+      inputKeys: [`input/${user.id}/as-read-1.jpg`, `input/${user.id}/as-read-2.jpg`],
+      params: {},
+      idempotencyKey: `as-read-${randomUUID()}`,
+    });
+    const ids = batch.tasks.map((t) => t.id);
+    expect(batch.tasks).toEqual(await tasks.repository.findByIds(backend.ctx.db.manager, ids));
+    await dispatchOf(ids[0]);
+    await callback({
+      taskId: ids[0],
+      event: 'done',
+      resultKeys: [`output/${user.id}/${ids[0]}/main.jpg`],
+    }).expect(200);
+    const hit = await tasks.service.create(user.id, {
+      type: 'basic_clean',
+      inputKeys: [`input/${user.id}/as-read-1.jpg`],
+      params: {},
+    });
+    expect(hit.tasks[0]).toMatchObject({ status: 'done', progress: 100 });
+    expect(hit.tasks).toEqual(await tasks.repository.findByIds(backend.ctx.db.manager, [hit.tasks[0].id]));
+  });
+
   it('marks and unmarks favorites on own tasks only', async () => {
     const user = await member(1);
     const other = await member(1);
