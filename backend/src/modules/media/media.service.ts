@@ -196,7 +196,7 @@ export class MediaService {
    * Task inputs are storage keys the caller uploaded: under their own `input/<userId>/`
    * prefix (400 otherwise — URLs and other users' keys never reach a vendor) and recorded in
    * `uploads` (404 otherwise). `read`: the caller's own read of this user's row for this key
-   * (a create's one read, tasks/create-reads.ts), judged the same way instead of reading again.
+   * (a create's one read, tasks/create-reads.repository.ts), judged the same way instead of reading again.
    */
   async assertOwnedInput(userId: string, key: unknown, read?: { row: Upload | null }): Promise<Upload> {
     if (typeof key !== 'string' || !isPlainKey(key) || !key.startsWith(inputPrefix(userId))) {

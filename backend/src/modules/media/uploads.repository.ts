@@ -26,7 +26,7 @@ export type NewUpload = Pick<
   'userId' | 'storageKey' | 'sha256' | 'size' | 'mime' | 'width' | 'height' | 'originalName'
 >;
 
-/** Every column of `uploads`, as `SELECT *` answers them (a create's one read names them: tasks/create-reads.ts). */
+/** Every column of `uploads`, as `SELECT *` answers them (a create's one read names them: tasks/create-reads.repository.ts). */
 export const UPLOAD_ROW_COLUMNS: ReadonlyArray<keyof UploadRow> = [
   'id',
   'user_id',

@@ -22,7 +22,7 @@ export class MembershipService {
 
   /**
    * Downgrades the user if their membership has lapsed, then returns what credits are judged on now.
-   * `read`: the account as the caller just read it (tasks/create-reads.ts); answered as it is
+   * `read`: the account as the caller just read it (tasks/create-reads.repository.ts); answered as it is
    * unless the membership has lapsed, which takes the downgrade and a fresh read as always.
    */
   async ensureCurrent(userId: string, read?: Balance): Promise<Balance> {

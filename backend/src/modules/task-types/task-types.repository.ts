@@ -41,7 +41,7 @@ const COLUMNS = [
   'prompt_template',
 ];
 
-/** Every column of `task_types`, as `SELECT *` answers them (a create's one read names them: tasks/create-reads.ts). */
+/** Every column of `task_types`, as `SELECT *` answers them (a create's one read names them: tasks/create-reads.repository.ts). */
 export const TASK_TYPE_ROW_COLUMNS: ReadonlyArray<keyof TaskTypeRow> = [
   'code',
   ...COLUMNS,

@@ -49,7 +49,7 @@ export class TaskTypesService {
   /**
    * The definition a new task of `key` is created with (deeply frozen, shared by the creates
    * that read the same row: see `TaskTypesRepository.findForCreate`); 400 when unknown or disabled.
-   * `read`: the row a create's one read already answered (tasks/create-reads.ts), instead of reading it.
+   * `read`: the row a create's one read already answered (tasks/create-reads.repository.ts), instead of reading it.
    */
   async forCreate(key: string, read?: { row: TaskTypeRow | null }): Promise<TaskTypeDefinition> {
     const found = await this.repo.findForCreate(this.ds.manager, key, read);

@@ -38,7 +38,7 @@ export interface AccountStanding {
 export interface MembershipPort {
   /**
    * Downgrades an expired membership before credits are looked at; answers the account as it is
-   * then. `read`: the account as the create's one read found it (create-reads.ts), used unless lapsed.
+   * then. `read`: the account as the create's one read found it (create-reads.repository.ts), used unless lapsed.
    */
   ensureCurrent(userId: string, read?: AccountStanding): Promise<AccountStanding | unknown>;
 }
@@ -46,7 +46,7 @@ export interface MembershipPort {
 export interface InputMediaPort {
   /**
    * The caller's own uploaded input; throws 400/404 for anything else (no arbitrary URLs). `read`:
-   * the caller's row for this key as the create's one read found it (create-reads.ts), judged alike.
+   * the caller's row for this key as the create's one read found it (create-reads.repository.ts), judged alike.
    */
   assertOwnedInput(
     userId: string,

@@ -6,7 +6,7 @@ import { inTransaction, type Db } from '../../db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-error';
 import type { Metrics } from '../../infra/metrics';
 import { AccountTurns, type AccountVisit } from './account-turns';
-import { readForCreate, type CreateReads } from './create-reads';
+import { readForCreate, type CreateReads } from './create-reads.repository';
 import type { AccountStanding, TaskPorts } from './task-ports';
 import type { InputSlot, TaskTypeDefinition } from '../task-types/task-type.schema';
 import type { TaskTypesService } from '../task-types/task-types.service';
@@ -99,7 +99,7 @@ export class TasksService {
 
   private async createIn(visit: AccountVisit, userId: string, input: CreateTasksInput): Promise<CreatedBatch> {
     // The type, the one upload (a single-image create) and the account in one statement
-    // (create-reads.ts); each is judged below where it was read before, by its own module.
+    // (create-reads.repository.ts); each is judged below where it was read before, by its own module.
     const inputKey = input.inputKeys?.length === 1 && input.inputs === undefined ? input.inputKeys[0] : null;
     const reads = await readForCreate(this.db.manager, userId, input.type, inputKey);
     // The stored definition of this moment is validated against and frozen into every task.

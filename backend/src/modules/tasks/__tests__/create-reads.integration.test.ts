@@ -3,10 +3,10 @@ import { drivers } from '../../../testing/test-db';
 import { wholeBackend, type WholeBackend } from '../../../testing/whole-backend';
 import { LedgerService } from '../../ledger/ledger.service';
 import { UploadsRepository } from '../../media/uploads.repository';
-import { readForCreate } from '../create-reads';
+import { readForCreate } from '../create-reads.repository';
 import { waitFor } from '../../../../../jest/wait-for';
 
-// A create's type, upload and account in one statement (create-reads.ts), with every module as
+// A create's type, upload and account in one statement (create-reads.repository.ts), with every module as
 // `npm start` assembles them: the real media check, membership and ledger judge what it read.
 describe.each(drivers)('the create reads on %s', (driver) => {
   let wb: WholeBackend;
