@@ -539,7 +539,9 @@ describe('provisioning and export', () => {
 
       await page.goto(`${n8n?.url}/workflow/${idOf('AI Photo · model_pose12')}`);
       await page.locator('[data-test-id="canvas-node"][data-node-name="Error: copy failed"]').waitFor();
-      await page.waitForLoadState('networkidle');
+      // Only so the screenshot shows a settled canvas (the node above is what is checked): under CI
+      // load n8n's editor can stay busy past 30 s, which must not fail the test.
+      await page.waitForLoadState('networkidle').catch(() => undefined);
       const shots = path.join(REPO_ROOT, 'test-artifacts', 'screenshots');
       await fs.mkdir(shots, { recursive: true });
       await page.screenshot({ path: path.join(shots, 'n8n-model-pose12-canvas.png') });
