@@ -12,8 +12,9 @@ describe.each(drivers)('the create reads on %s', (driver) => {
   let wb: WholeBackend;
 
   beforeAll(async () => {
-    // The dispatcher runs only when a create wakes it, so no idle poll falls into a count below.
-    wb = await wholeBackend(driver, { OUTBOX_POLL_INTERVAL_MS: '3600000' });
+    // The dispatcher runs only when a create wakes it, and the webhook deliveries' poll (every
+    // second by default) once an hour, so no idle poll falls into a count below.
+    wb = await wholeBackend(driver, { OUTBOX_POLL_INTERVAL_MS: '3600000', WEBHOOK_POLL_INTERVAL_MS: '3600000' });
   });
 
   afterAll(async () => {
