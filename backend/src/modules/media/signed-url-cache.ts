@@ -1,3 +1,5 @@
+import { TwoGenerationMap } from '../../infra/two-generation-map';
+
 /** A signed URL and the last instant (epoch ms) the cache answers it again for the same key and lifetime. */
 export interface SignedUrl {
   readonly url: string;
@@ -13,22 +15,20 @@ export interface SignedUrl {
  * lifetime, at most a minute), so a caller never gets a URL valid for longer than it asked, and
  * never much shorter.
  *
- * Bounded by two generations instead of a strict LRU: entries go into the current map; when it
- * is full, it becomes the previous one and the one before is dropped; a hit in the previous map
- * moves the entry forward. No entry is ever deleted from a Map (deleting and re-adding on every
- * hit made V8's hash chains long enough to cost ~12 µs a lookup at 10,000 entries).
+ * Bounded by two generations (infra/two-generation-map.ts).
  */
 export class SignedUrlCache {
-  private current = new Map<string, SignedUrl>();
-  private previous = new Map<string, SignedUrl>();
+  private readonly entries: TwoGenerationMap<SignedUrl>;
 
   constructor(
     /** Most entries kept: two generations of half this size. */
-    private readonly maxEntries = 10_000,
+    maxEntries = 10_000,
     // Read through Date.now at each call (not a captured reference), so one clock governs the
     // cache and the COS signer, also when a test moves it.
     private readonly now: () => number = () => Date.now(),
-  ) {}
+  ) {
+    this.entries = new TwoGenerationMap(maxEntries);
+  }
 
   /** The URL for `key` at `ttlSeconds`, from `sign` or reused. */
   get(key: string, ttlSeconds: number, sign: () => string): string {
@@ -44,26 +44,13 @@ export class SignedUrlCache {
     const now = this.now();
     // No closure per call: a task page asks for forty URLs, and each closure costs an allocation
     // (and, under tsx, a naming call).
-    const hit = this.current.get(id);
+    const hit = this.entries.get(id);
     if (hit !== undefined && now <= hit.reusableUntilMs) return hit;
-    const older = this.previous.get(id);
-    if (older !== undefined && now <= older.reusableUntilMs) {
-      this.remember(id, older);
-      return older;
-    }
     // The expiry is taken before signing: the signer's own clock can only make it later. Reused
     // while at least `ttl - slack` seconds are left.
     const leastLeftMs = ttlSeconds * 1000 - Math.min(60_000, ttlSeconds * 100);
     const entry: SignedUrl = { url: sign(), reusableUntilMs: now + ttlSeconds * 1000 - leastLeftMs };
-    this.remember(id, entry);
+    this.entries.set(id, entry);
     return entry;
-  }
-
-  private remember(id: string, entry: SignedUrl): void {
-    if (!this.current.has(id) && this.current.size >= this.maxEntries / 2) {
-      this.previous = this.current;
-      this.current = new Map();
-    }
-    this.current.set(id, entry);
   }
 }

@@ -1,3 +1,4 @@
+import { TwoGenerationMap } from '../../infra/two-generation-map';
 import type { ObjectUrlPort } from './task-ports';
 import { toTaskDto, type TaskDto } from './task-view';
 import type { ListedTask } from './tasks.repository';
@@ -58,11 +59,10 @@ interface Kept {
  *   method gets every answer built anew.
  *
  * Bounded like SignedUrlCache: two generations of `maxEntries / 2` texts (~1.7 KB each for a
- * one-input task), never a delete from a Map.
+ * one-input task; infra/two-generation-map.ts).
  */
 export class TaskAnswerCache {
-  private current = new Map<string, Kept>();
-  private previous = new Map<string, Kept>();
+  private readonly kept: TwoGenerationMap<Kept>;
   /** While a text is built: the earliest reuse limit of the URLs it was given. */
   private reusableUntilMs = Infinity;
   private readonly recording: ObjectUrlPort | null;
@@ -71,9 +71,10 @@ export class TaskAnswerCache {
 
   constructor(
     private readonly urls: ObjectUrlPort,
-    private readonly maxEntries = 4_000,
+    maxEntries = 4_000,
     private readonly now: () => number = () => Date.now(),
   ) {
+    this.kept = new TwoGenerationMap(maxEntries);
     const reuse = urls.signedUrlReuse?.bind(urls);
     // The port toTaskDto is given when a text is built: it notes how long each URL may be kept.
     this.recording = reuse
@@ -89,7 +90,7 @@ export class TaskAnswerCache {
 
   /** `JSON.stringify(toTaskDto(row, urls, ttlSeconds, retry))`, reused when nothing it is made of changed. */
   json(userId: string, row: ListedTask, ttlSeconds: number, retry: TaskDto['retry']): string {
-    const kept = this.lookup(row.id);
+    const kept = this.kept.get(row.id);
     if (
       kept !== undefined &&
       kept.userId === userId &&
@@ -104,7 +105,7 @@ export class TaskAnswerCache {
     if (!this.recording) return JSON.stringify(toTaskDto(row, this.urls, ttlSeconds, retry));
     this.reusableUntilMs = Infinity;
     const json = JSON.stringify(toTaskDto(row, this.recording, ttlSeconds, retry));
-    this.remember(row.id, {
+    this.kept.set(row.id, {
       userId,
       ttlSeconds,
       row,
@@ -130,22 +131,6 @@ export class TaskAnswerCache {
       text += this.json(userId, rows[i], ttlSeconds, retries.get(rows[i].id) ?? null);
     }
     return `${text}],"nextCursor":${JSON.stringify(nextCursor)}}`;
-  }
-
-  private lookup(id: string): Kept | undefined {
-    const kept = this.current.get(id);
-    if (kept !== undefined) return kept;
-    const older = this.previous.get(id);
-    if (older !== undefined) this.remember(id, older);
-    return older;
-  }
-
-  private remember(id: string, kept: Kept): void {
-    if (!this.current.has(id) && this.current.size >= this.maxEntries / 2) {
-      this.previous = this.current;
-      this.current = new Map();
-    }
-    this.current.set(id, kept);
   }
 }
 
